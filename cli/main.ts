@@ -1,0 +1,82 @@
+// The syncbench command line: finds cli/commands/<name>.ts, runs it, and maps errors to the exit
+// codes of reference-impl/runtime/exit-codes.ts. Commands with subcommands (delta encode, k6 run)
+// parse the rest of the arguments themselves.
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { SyncbenchError } from "../reference-impl/core/errors.ts";
+import { exitCodes } from "../reference-impl/runtime/exit-codes.ts";
+import { UsageError, type Command } from "./command.ts";
+import { makeContext, type CliContext } from "./context.ts";
+
+const commandsDir = fileURLToPath(new URL("./commands/", import.meta.url));
+
+export function commandNames(): string[] {
+  return readdirSync(commandsDir)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+async function loadCommand(name: string): Promise<Command | undefined> {
+  if (!/^[a-z][a-z0-9-]*$/.test(name) || !commandNames().includes(name)) return undefined;
+  const module = (await import(`./commands/${name}.ts`)) as { command: Command };
+  return module.command;
+}
+
+async function printHelp(ctx: CliContext): Promise<void> {
+  ctx.out("syncbench: does this delta-sync architecture's latency, bandwidth, capacity and cost claims hold?");
+  ctx.out("");
+  ctx.out("usage: syncbench <command> [options]     (syncbench <command> --help for details)");
+  ctx.out("");
+  for (const name of commandNames()) {
+    const command = await loadCommand(name);
+    if (command) ctx.out(`  ${name.padEnd(12)} ${command.summary}`);
+  }
+  ctx.out("");
+  ctx.out("Every command takes --help and --json. Exit codes: 0 ok, 1 failure, 2 usage error,");
+  ctx.out("3 environment missing (a server cannot be installed or started), 4 target missed. NO_COLOR is honoured.");
+}
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof UsageError) return exitCodes.usage;
+  if (error instanceof SyncbenchError) {
+    if (error.code.startsWith("ENV_") || error.code === "STACK_UNHEALTHY") return exitCodes.environmentMissing;
+    if (error.code.endsWith("_INVALID") || error.code.startsWith("CLI_")) return exitCodes.usage;
+  }
+  return exitCodes.failure;
+}
+
+export async function main(argv: readonly string[], env: CliContext["env"]): Promise<number> {
+  const ctx = makeContext(env);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    await printHelp(ctx);
+    return name === undefined ? exitCodes.usage : exitCodes.ok;
+  }
+  if (name === "--version") {
+    ctx.out("syncbench 0.1.0");
+    return exitCodes.ok;
+  }
+  const command = await loadCommand(name);
+  if (!command) {
+    ctx.err(`syncbench: unknown command "${name}"; known: ${commandNames().join(", ")} (exit 2)`);
+    return exitCodes.usage;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    ctx.out(command.help);
+    return exitCodes.ok;
+  }
+  try {
+    return await command.run(rest, ctx);
+  } catch (error) {
+    const code = exitCodeFor(error);
+    if (error instanceof SyncbenchError) {
+      ctx.err(ctx.color.red(`syncbench ${name}: ${error.message} (${error.code})`));
+      if (error.hint) ctx.err(`  hint: ${error.hint}`);
+    } else {
+      ctx.err(ctx.color.red(`syncbench ${name}: unexpected error`));
+      ctx.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+    return code;
+  }
+}

@@ -1,0 +1,35 @@
+// ESLint flat config: typescript-eslint's recommended rules, STYLE.md's size limits, and the
+// determinism ban on Math.random / Date.now in the simulator and the pure core.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", ".syncbench/**", "coverage/**"] },
+  js.configs.recommended,
+  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    rules: {
+      "max-lines-per-function": ["warn", { max: 70, skipBlankLines: true, skipComments: true }],
+      "max-lines": ["warn", { max: 400, skipBlankLines: true, skipComments: true }],
+      "no-empty": ["error", { allowEmptyCatch: false }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["**/*.test.ts", "**/*.bench.ts"],
+    rules: { "max-lines-per-function": "off", "max-lines": "off" },
+  },
+  {
+    files: ["simulator/**/*.ts", "reference-impl/core/**/*.ts"],
+    ignores: ["**/*.test.ts", "**/*.bench.ts"],
+    rules: {
+      "no-restricted-properties": [
+        "error",
+        { object: "Math", property: "random", message: "use the seeded PRNG (simulator/core/random.ts)" },
+        { object: "Date", property: "now", message: "time is a port: take a Clock or simulated time" },
+      ],
+    },
+  },
+);

@@ -1,0 +1,29 @@
+// Two vitest projects: `unit` needs no server (unit, property, oracle and contract-on-memory
+// tests); `int` runs against the real stack, which its global setup brings up once per run.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["**/*.test.ts"],
+          exclude: ["**/*.int.test.ts", "node_modules/**", ".syncbench/**"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "int",
+          include: ["**/*.int.test.ts"],
+          exclude: ["node_modules/**", ".syncbench/**"],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+    ],
+  },
+});
