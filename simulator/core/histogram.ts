@@ -1,0 +1,122 @@
+// An HDR-style log-bucketed histogram for latencies in seconds: the bucket of x is its binary
+// exponent and the top 10 bits of its mantissa, read straight from the float's bits, so a
+// record costs no Math.log. Bucket width is 2^-10 of the value, so a quantile read at the
+// bucket midpoint is within ±0.05 % of the true sample quantile. Range 2^-30 s (0.93 ns) to
+// 2^24 s (194 days); values outside are clamped into the end buckets and counted.
+// Means come from the exact running sum, never from the buckets.
+
+const subBits = 10;
+const subCount = 1 << subBits;
+const expMin = 1023 - 30; // biased exponent of 2^-30
+const expMax = 1023 + 24;
+const bucketCount = (expMax - expMin + 1) * subCount;
+
+const scratch = new Float64Array(1);
+const scratchBits = new Uint32Array(scratch.buffer);
+const hiWord = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: 1
+
+export class Histogram {
+  private counts: Uint32Array | undefined;
+  count = 0;
+  sum = 0;
+  sumSquares = 0;
+  min = Infinity;
+  max = -Infinity;
+  clamped = 0;
+  /** Values ≤ 0 (a wait of exactly zero), kept apart so P(W > 0) is exact. */
+  zeros = 0;
+
+  record(x: number): void {
+    this.count++;
+    this.sum += x;
+    this.sumSquares += x * x;
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+    if (x <= 0) {
+      this.zeros++;
+      return;
+    }
+    const counts = (this.counts ??= new Uint32Array(bucketCount));
+    scratch[0] = x;
+    const hi = scratchBits[hiWord]!;
+    const exponent = hi >>> 20; // sign bit is 0 for x ≥ 0
+    let index = ((exponent - expMin) << subBits) | ((hi >>> (20 - subBits)) & (subCount - 1));
+    if (exponent < expMin) {
+      index = 0;
+      this.clamped++;
+    } else if (exponent > expMax) {
+      index = bucketCount - 1;
+      this.clamped++;
+    }
+    counts[index]!++;
+  }
+
+  get mean(): number {
+    return this.count > 0 ? this.sum / this.count : NaN;
+  }
+
+  get variance(): number {
+    if (this.count < 2) return NaN;
+    const m = this.mean;
+    return Math.max(0, (this.sumSquares - this.count * m * m) / (this.count - 1));
+  }
+
+  /** The q-quantile (0 < q < 1) at the bucket midpoint: relative error ≤ 2^-11. */
+  quantile(q: number): number {
+    const counts = this.counts;
+    if (this.count === 0) return NaN;
+    const target = Math.max(1, Math.ceil(q * this.count));
+    let seen = this.zeros;
+    if (seen >= target || !counts) return 0;
+    for (let i = 0; i < bucketCount; i++) {
+      seen += counts[i]!;
+      if (seen >= target) return Math.min(this.max, Math.max(this.min, bucketMid(i)));
+    }
+    return this.max;
+  }
+
+  /** Fraction of recorded values strictly greater than t (to bucket resolution). */
+  fractionAbove(t: number): number {
+    const counts = this.counts;
+    if (this.count === 0) return NaN;
+    if (!counts) return 0;
+    let above = 0;
+    for (let i = bucketCount - 1; i >= 0 && bucketMid(i) > t; i--) above += counts[i]!;
+    return above / this.count;
+  }
+
+  merge(other: Histogram): void {
+    if (other.counts) {
+      const counts = (this.counts ??= new Uint32Array(bucketCount));
+      for (let i = 0; i < bucketCount; i++) counts[i]! += other.counts[i]!;
+    }
+    this.count += other.count;
+    this.sum += other.sum;
+    this.sumSquares += other.sumSquares;
+    this.min = Math.min(this.min, other.min);
+    this.max = Math.max(this.max, other.max);
+    this.clamped += other.clamped;
+    this.zeros += other.zeros;
+  }
+
+  /** Non-empty buckets as [lowerS, upperS, count] rows: the calibration input's histogram form. */
+  buckets(): Array<[number, number, number]> {
+    const rows: Array<[number, number, number]> = [];
+    const counts = this.counts;
+    if (!counts) return rows;
+    for (let i = 0; i < bucketCount; i++) {
+      if (counts[i]! > 0) rows.push([bucketLow(i), bucketLow(i + 1), counts[i]!]);
+    }
+    return rows;
+  }
+}
+
+function bucketLow(i: number): number {
+  const exponent = (i >>> subBits) + expMin - 1023;
+  return 2 ** exponent * (1 + (i & (subCount - 1)) / subCount);
+}
+
+function bucketMid(i: number): number {
+  const exponent = (i >>> subBits) + expMin - 1023;
+  return 2 ** exponent * (1 + ((i & (subCount - 1)) + 0.5) / subCount);
+}
