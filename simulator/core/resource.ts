@@ -54,6 +54,11 @@ export interface StationOptions {
   /** Waiting places beyond the servers; 0 makes a loss system (M/G/c/c). Default unbounded. */
   readonly queueMax?: number;
   readonly priorityLevels?: number;
+  /**
+   * A completion kind shared by many stations (a network of 200 shard and partition queues
+   * would exceed the 32 event kinds); the owner's handler then calls complete(id).
+   */
+  readonly sharedDoneKind?: number;
 }
 
 export class Station {
@@ -87,7 +92,7 @@ export class Station {
     this.queueMax = options.queueMax ?? Infinity;
     const levels = options.priorityLevels ?? 1;
     this.queues = Array.from({ length: levels }, () => new RingQueue());
-    this.doneKind = env.register(`${options.name}.done`, (id) => this.finish(id));
+    this.doneKind = options.sharedDoneKind ?? env.register(`${options.name}.done`, (id) => this.complete(id));
   }
 
   /** Customer `id` arrives now, with priority class 0 (first served) .. levels-1. */
@@ -107,7 +112,8 @@ export class Station {
     }
   }
 
-  private finish(id: number): void {
+  /** Customer `id` finished service (called by the completion event). */
+  complete(id: number): void {
     this.advance();
     this.completions++;
     if (this.waiting > 0) {

@@ -1,0 +1,242 @@
+// A generic open network of request classes over stations, the engine every architecture model
+// compiles to. A class arrives as Poisson (or is spawned by another class), walks a fixed list
+// of steps: visit a station (a pool of c servers, or one member of a group of 64 shards or
+// partitions chosen by the request's user), wait a pure delay (S3, network), or spawn a child
+// request (a finalize publishing file_changed). Per-request state lives in IdPool columns.
+import { SyncbenchError } from "../../reference-impl/core/errors.ts";
+import { Environment } from "../core/environment.ts";
+import { Histogram } from "../core/histogram.ts";
+import { IdPool } from "../core/id-pool.ts";
+import { hashName, mix32, Rng } from "../core/random.ts";
+import { Station } from "../core/resource.ts";
+import { makeSampler, ZipfSampler, type Sampler, type VariateSpec } from "../core/variates.ts";
+
+export interface StationSpec {
+  readonly name: string;
+  /** Servers per member (pods × workers per pod for a pool; connections for a shard). */
+  readonly servers: number;
+  readonly service: VariateSpec;
+  /** Members in the group (64 shards); a request visits member hash(user) mod 64. */
+  readonly members?: number;
+  /** Members are keyed by partition: member = partition(user) mod members (15 GC workers). */
+  readonly keyedBy?: "user" | "partition";
+}
+
+export type StepSpec =
+  | { readonly station: string }
+  | { readonly delay: VariateSpec; readonly probability?: number; readonly name: string }
+  | { readonly spawn: string };
+
+export interface ClassSpec {
+  readonly name: string;
+  /** Poisson arrival rate; 0 for classes only spawned by others. */
+  readonly ratePerS: number;
+  readonly steps: readonly StepSpec[];
+}
+
+export interface NetworkSpec {
+  readonly stations: readonly StationSpec[];
+  readonly classes: readonly ClassSpec[];
+  readonly users: { readonly count: number; readonly zipfSkew: number };
+  readonly partitionCount: number;
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly seed: number;
+}
+
+export interface StationReport {
+  readonly name: string;
+  readonly members: number;
+  readonly servers: number;
+  readonly utilisationMean: number;
+  readonly utilisationMax: number;
+  readonly waitP99S: number;
+}
+
+export interface NetworkResult {
+  readonly latency: ReadonlyMap<string, Histogram>;
+  readonly stations: readonly StationReport[];
+  readonly memberUtilisation: ReadonlyMap<string, Float64Array>;
+  readonly little: { readonly numberInSystem: number; readonly lambdaW: number };
+  readonly events: number;
+  readonly unfinished: number;
+}
+
+type CompiledStep =
+  | { kind: 0; group: Station[]; base: number; keyedByPartition: boolean }
+  | { kind: 1; sample: Sampler; probability: number }
+  | { kind: 2; classIndex: number };
+
+/** The per-user key of a shard or partition: a fixed hash of the user id, as the design's router. */
+export function userShard(userId: number, members: number): number {
+  return mix32(userId ^ 0x5bd1e995) % members;
+}
+export function userPartition(userId: number, partitionCount: number): number {
+  return mix32(userId ^ hashName("partition")) % partitionCount;
+}
+
+export function simulateNetwork(spec: NetworkSpec): NetworkResult {
+  return new NetworkRun(spec).run();
+}
+
+class NetworkRun {
+  private readonly env = new Environment();
+  private readonly pool = new IdPool();
+  private readonly rng: Rng;
+  private readonly groups = new Map<string, Station[]>();
+  private readonly groupBase = new Map<string, number>();
+  private readonly steps: CompiledStep[][];
+  private readonly latency: Histogram[];
+  private stationOf = new Int32Array(1024);
+  private readonly allStations: Station[] = [];
+  private readonly doneKind: number;
+  private readonly delayKind: number;
+  private readonly zipf: ZipfSampler;
+  private area = 0;
+  private lastChange = 0;
+  private finished = 0;
+  private sojournSum = 0;
+
+  constructor(private readonly spec: NetworkSpec) {
+    this.rng = new Rng(spec.seed);
+    this.zipf = new ZipfSampler(spec.users.count, spec.users.zipfSkew, this.rng.fork("users"));
+    this.doneKind = this.env.register("station.done", (id) => this.allStations[this.stationOf[id]!]!.complete(id));
+    this.delayKind = this.env.register("delay.done", (id) => this.advance(id));
+    spec.stations.forEach((s) => this.groups.set(s.name, this.makeGroup(s)));
+    this.steps = spec.classes.map((c) => c.steps.map((step) => this.compileStep(c.name, step)));
+    this.latency = spec.classes.map(() => new Histogram());
+  }
+
+  private makeGroup(s: StationSpec): Station[] {
+    const members = s.members ?? 1;
+    this.groupBase.set(s.name, this.allStations.length);
+    return Array.from({ length: members }, (_, m) => {
+      const sample = makeSampler(s.service, this.rng.fork(`service.${s.name}.${m}`));
+      const station = new Station(this.env, { name: `${s.name}[${m}]`, servers: s.servers,
+        serviceS: sample, sharedDoneKind: this.doneKind });
+      station.onDone = (id) => this.advance(id);
+      this.allStations.push(station);
+      return station;
+    });
+  }
+
+  private compileStep(className: string, step: StepSpec): CompiledStep {
+    if ("station" in step) {
+      const group = this.groups.get(step.station);
+      if (!group) throw new SyncbenchError("SIM_MODEL_INVALID", `class ${className}: unknown station "${step.station}"`);
+      const keyed = this.spec.stations.find((s) => s.name === step.station)?.keyedBy === "partition";
+      return { kind: 0, group, base: this.groupBase.get(step.station)!, keyedByPartition: keyed };
+    }
+    if ("delay" in step) {
+      return { kind: 1, sample: makeSampler(step.delay, this.rng.fork(`delay.${className}.${step.name}`)),
+        probability: step.probability ?? 1 };
+    }
+    const classIndex = this.spec.classes.findIndex((c) => c.name === step.spawn);
+    if (classIndex < 0) throw new SyncbenchError("SIM_MODEL_INVALID", `class ${className}: unknown spawn "${step.spawn}"`);
+    return { kind: 2, classIndex };
+  }
+
+  run(): NetworkResult {
+    this.spec.classes.forEach((c, i) => this.startArrivals(c, i));
+    this.env.run(this.spec.warmupS);
+    this.allStations.forEach((s) => s.resetStats());
+    this.env.run(this.spec.durationS);
+    const stationReports = this.reportStations();
+    this.env.run(this.spec.durationS * 4 + 60); // drain, bounded so an overloaded run ends
+    this.touch();
+    const horizon = this.env.now;
+    return {
+      latency: new Map(this.spec.classes.map((c, i) => [c.name, this.latency[i]!])),
+      stations: stationReports,
+      memberUtilisation: new Map(this.spec.stations.map((s) => [s.name,
+        Float64Array.from(this.groups.get(s.name)!, (st) => st.averages().utilisation)])),
+      little: { numberInSystem: this.area / horizon, lambdaW: this.sojournSum / horizon },
+      events: this.env.eventCount,
+      unfinished: this.pool.inUse,
+    };
+  }
+
+  private startArrivals(c: ClassSpec, classIndex: number): void {
+    if (c.ratePerS <= 0) return;
+    const arrivals = this.rng.fork(`arrivals.${c.name}`);
+    const mean = 1 / c.ratePerS;
+    const kind = this.env.register(`arrival.${c.name}`, () => {
+      this.begin(classIndex, this.zipf.sample() - 1);
+      const next = -Math.log(arrivals.uniform()) * mean;
+      if (this.env.now + next <= this.spec.durationS) this.env.schedule(next, kind, 0);
+    });
+    this.env.schedule(-Math.log(arrivals.uniform()) * mean, kind, 0);
+  }
+
+  private begin(classIndex: number, userId: number): void {
+    this.touch();
+    const id = this.pool.acquire();
+    if (id >= this.stationOf.length) {
+      const grown = new Int32Array(this.stationOf.length * 2);
+      grown.set(this.stationOf);
+      this.stationOf = grown;
+    }
+    this.pool.startS[id] = this.env.now;
+    this.pool.classIndex[id] = classIndex;
+    this.pool.step[id] = 0;
+    this.pool.tag[id] = userId;
+    this.execute(id);
+  }
+
+  /** The request finished its current step: run the next one. */
+  private advance(id: number): void {
+    this.pool.step[id]!++;
+    this.execute(id);
+  }
+
+  private execute(id: number): void {
+    const pool = this.pool;
+    const steps = this.steps[pool.classIndex[id]!]!;
+    for (;;) {
+      const step = steps[pool.step[id]!];
+      if (step === undefined) return this.finish(id);
+      if (step.kind === 0) return this.visit(id, step);
+      if (step.kind === 1 && (step.probability >= 1 || this.rng.uniform() < step.probability)) {
+        return this.env.schedule(step.sample(), this.delayKind, id);
+      }
+      if (step.kind === 2) this.begin(step.classIndex, pool.tag[id]!);
+      pool.step[id]!++;
+    }
+  }
+
+  private visit(id: number, step: { group: Station[]; base: number; keyedByPartition: boolean }): void {
+    const user = this.pool.tag[id]!, members = step.group.length;
+    const key = members === 1 ? 0
+      : step.keyedByPartition ? userPartition(user, this.spec.partitionCount) % members : userShard(user, members);
+    this.stationOf[id] = step.base + key;
+    step.group[key]!.arrive(id);
+  }
+
+  private finish(id: number): void {
+    this.touch();
+    const pool = this.pool, t = this.env.now - pool.startS[id]!;
+    this.finished++;
+    this.sojournSum += t;
+    if (pool.startS[id]! >= this.spec.warmupS && pool.startS[id]! <= this.spec.durationS) {
+      this.latency[pool.classIndex[id]!]!.record(t);
+    }
+    pool.release(id);
+  }
+
+  private touch(): void {
+    this.area += (this.env.now - this.lastChange) * this.pool.inUse;
+    this.lastChange = this.env.now;
+  }
+
+  private reportStations(): StationReport[] {
+    return this.spec.stations.map((s) => {
+      const group = this.groups.get(s.name)!;
+      const u = group.map((st) => st.averages().utilisation);
+      const waits = new Histogram();
+      group.forEach((st) => waits.merge(st.waits));
+      return { name: s.name, members: group.length, servers: s.servers,
+        utilisationMean: u.reduce((a, b) => a + b, 0) / u.length, utilisationMax: Math.max(...u),
+        waitP99S: waits.quantile(0.99) };
+    });
+  }
+}

@@ -1,0 +1,17 @@
+// NotificationService pods: CPU for fan-out (pushing one file_changed to the user's 2-3
+// devices) and memory per connection (C19: ~2 KB). Connections themselves generate no events;
+// the population model (population.ts) carries their counts per pod.
+import type { StationSpec } from "./network.ts";
+import type { ArchitectureParameters } from "./design.ts";
+
+export const memoryBytesPerConnection = 2 * 1024; // C19
+
+export function notificationStations(p: ArchitectureParameters): StationSpec[] {
+  return [{ name: "notificationService", servers: p.pods.notificationService * p.workersPerPod.notificationService,
+    service: p.service["notificationService.push"] }];
+}
+
+/** Memory per pod for a given number of connections (C19: 5M × 2 KB = 10 GB). */
+export function podMemoryBytes(connections: number): number {
+  return connections * memoryBytesPerConnection;
+}
