@@ -1,0 +1,31 @@
+// `syncbench logs <service>`: the last lines of one server's log file.
+import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
+import { tailLines } from "../../reference-impl/stack/native/process-control.ts";
+import { serviceNames, type ServiceName } from "../../reference-impl/stack/provider.ts";
+import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
+import { providerFor } from "../stack-cli.ts";
+
+export const command: Command = {
+  summary: "print the last lines of a server's log",
+  help: `usage: syncbench logs <${serviceNames.join("|")}> [--lines N] [--json]`,
+  async run(args, ctx) {
+    const { values, positionals } = parseFlags(args, { ...commonOptions, lines: { type: "string" } });
+    const [service] = positionals;
+    if (!serviceNames.includes(service as ServiceName)) {
+      throw new UsageError(`logs needs one of ${serviceNames.join(", ")}, got "${service ?? ""}"`);
+    }
+    const count = values.lines === undefined ? 50 : Number(values.lines);
+    if (!Number.isInteger(count) || count < 1 || count > 100_000) {
+      throw new UsageError(`--lines must be an integer from 1 to 100000, got "${values.lines}"`);
+    }
+    const file = (await providerFor(ctx)).logFile(service as ServiceName);
+    if (!file) throw new UsageError(`the ${service} log is kept by the container runtime: use docker logs`);
+    const lines = tailLines(file, count);
+    if (values.json) ctx.out(JSON.stringify({ service, file, lines }));
+    else {
+      ctx.out(ctx.color.dim(`==> ${file} <==`));
+      for (const line of lines) ctx.out(line);
+    }
+    return exitCodes.ok;
+  },
+};

@@ -1,0 +1,184 @@
+// The match finder of the block delta encoder: indexes the source every `indexStepBytes` bytes by
+// an 8-byte fingerprint (Int32Array hash table + capped collision chains), then walks the target.
+// At each probe it tries the two cached resume offsets first (cheap to encode), then the chain;
+// every candidate is extended forward (memcmp in large strides) and backward into the pending
+// literal. Unmatched stretches are probed at a growing stride, since backward extension recovers
+// the skipped bytes of the next match. The chain cap keeps the work linear in the target length.
+import * as limits from "./limits.ts";
+import * as wire from "./wire.ts";
+
+// Local copies: a transpiled ESM import is a getter call on every read, too slow in this loop.
+const chainCandidatesMax = limits.chainCandidatesMax;
+const explicitCopyBytesMin = limits.explicitCopyBytesMin;
+const indexStepBytes = limits.indexStepBytes;
+const matchHashBytes = limits.matchHashBytes;
+const probeStrideMax = limits.probeStrideMax;
+const resumeCopyBytesMin = limits.resumeCopyBytesMin;
+const varintSize = wire.varintSize;
+const zigzag = wire.zigzag;
+
+/** Receives the encoder's decisions in target order. */
+export interface MatchSink {
+  /** Where the last copy ended in the source (0 before the first copy). */
+  readonly lastCopyEnd: number;
+  /** Literal bytes target[start..end). */
+  add(start: number, end: number): void;
+  /** Copy `length` bytes from source offset `sourceStart`. */
+  copy(sourceStart: number, length: number): void;
+}
+
+export interface SourceIndex {
+  readonly table: Int32Array;
+  readonly chain: Int32Array;
+  readonly shift: number;
+}
+
+function hash8(b: Uint8Array, p: number, shift: number): number {
+  const lo = (b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16) |
+    ((b[p + 3] as number) << 24);
+  const hi = (b[p + 4] as number) | ((b[p + 5] as number) << 8) | ((b[p + 6] as number) << 16) |
+    ((b[p + 7] as number) << 24);
+  return Math.imul(lo ^ Math.imul(hi, 0x85ebca77), 0x9e3779b1) >>> shift;
+}
+
+/** Fingerprints source positions 0, step, 2*step, ...; table and chain hold (slot + 1). */
+export function indexSource(source: Uint8Array): SourceIndex {
+  const slotCount = Math.ceil(source.length / indexStepBytes);
+  let bits = 8;
+  while (bits < 22 && 1 << bits < slotCount) bits++;
+  const shift = 32 - bits;
+  const table = new Int32Array(1 << bits);
+  const chain = new Int32Array(slotCount + 1);
+  const last = source.length - matchHashBytes;
+  for (let p = 0, slot = 1; p <= last; p += indexStepBytes, slot++) {
+    const h = hash8(source, p, shift);
+    chain[slot] = table[h] as number;
+    table[h] = slot;
+  }
+  return { table, chain, shift };
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+interface Scan {
+  readonly s: Uint8Array;
+  readonly t: Uint8Array;
+  readonly sb: Buffer;
+  readonly tb: Buffer;
+}
+
+/** Length of the common run of s[sPos..] and t[tPos..], at most `max`. */
+function extendForward(x: Scan, sPos: number, tPos: number, max: number): number {
+  const { s, t } = x;
+  let n = 0;
+  const head = max < 32 ? max : 32;
+  while (n < head && s[sPos + n] === t[tPos + n]) n++;
+  if (n < head) return n;
+  for (let stride = 4096; stride >= 256; stride >>= 4) {
+    while (n + stride <= max &&
+      x.tb.compare(x.sb, sPos + n, sPos + n + stride, tPos + n, tPos + n + stride) === 0) {
+      n += stride;
+    }
+  }
+  while (n < max && s[sPos + n] === t[tPos + n]) n++;
+  return n;
+}
+
+/** How many bytes before s[sPos] and t[tPos] agree, not reaching below `tMin` in the target. */
+function extendBackward(x: Scan, sPos: number, tPos: number, tMin: number): number {
+  const { s, t } = x;
+  const max = Math.min(sPos, tPos - tMin);
+  let n = 0;
+  while (n < max && s[sPos - n - 1] === t[tPos - n - 1]) n++;
+  return n;
+}
+
+/** The best match found at one probe: target start, source start, length. */
+class Best {
+  tStart = 0;
+  sStart = 0;
+  length = 0;
+  score = 0;
+
+  reset(): void {
+    this.length = 0;
+    this.score = 0;
+  }
+}
+
+/** Encoded cost of a copy's offset: 0 for the two cached offsets, else opcode-extra bytes. */
+function offsetCost(sStart: number, lastEnd: number, cursor: number): number {
+  if (sStart === cursor || sStart === lastEnd) return 0;
+  return varintSize(zigzag(sStart - cursor));
+}
+
+function consider(x: Scan, best: Best, c: number, pos: number, litStart: number,
+  lastEnd: number): void {
+  const fwd = extendForward(x, c, pos, Math.min(x.s.length - c, x.t.length - pos));
+  if (fwd < resumeCopyBytesMin) return;
+  const back = extendBackward(x, c, pos, litStart);
+  const tStart = pos - back;
+  const sStart = c - back;
+  const length = fwd + back;
+  const cost = offsetCost(sStart, lastEnd, lastEnd + (tStart - litStart));
+  const minLength = cost === 0 ? resumeCopyBytesMin : explicitCopyBytesMin;
+  const score = length - cost;
+  if (length < minLength || score <= best.score) return;
+  best.tStart = tStart;
+  best.sStart = sStart;
+  best.length = length;
+  best.score = score;
+}
+
+/** A candidate this long ends the chain walk: longer searches rarely pay for their time. */
+const goodEnoughBytes = 256;
+
+function probe(x: Scan, index: SourceIndex, best: Best, pos: number, litStart: number,
+  lastEnd: number): void {
+  best.reset();
+  const n = x.s.length;
+  const atCursor = lastEnd + (pos - litStart);
+  if (atCursor < n) consider(x, best, atCursor, pos, litStart, lastEnd);
+  if (lastEnd !== atCursor && lastEnd < n) consider(x, best, lastEnd, pos, litStart, lastEnd);
+  if (pos + matchHashBytes > x.t.length) return;
+  let slot = index.table[hash8(x.t, pos, index.shift)] as number;
+  for (let i = 0; slot !== 0 && i < chainCandidatesMax; i++) {
+    const c = (slot - 1) * indexStepBytes;
+    // Quick reject: a candidate whose forward run cannot reach an explicit copy's minimum
+    // length is not worth extending (backward bytes were probed before this position).
+    const last = explicitCopyBytesMin - 1;
+    if (x.s[c + last] === x.t[pos + last] && x.s[c] === x.t[pos] && x.s[c + 3] === x.t[pos + 3]) {
+      consider(x, best, c, pos, litStart, lastEnd);
+      if (best.length >= goodEnoughBytes) return;
+    }
+    slot = index.chain[slot] as number;
+  }
+}
+
+/** Walks the target and reports literals and copies to `sink`, covering every target byte. */
+export function findMatches(source: Uint8Array, target: Uint8Array, sink: MatchSink): void {
+  const x: Scan = { s: source, t: target, sb: asBuffer(source), tb: asBuffer(target) };
+  const index = indexSource(source);
+  const best = new Best();
+  const m = target.length;
+  let pos = 0;
+  let litStart = 0;
+  let misses = 0;
+  while (pos + resumeCopyBytesMin <= m) {
+    probe(x, index, best, pos, litStart, sink.lastCopyEnd);
+    if (best.length === 0) {
+      misses++;
+      const stride = 1 + (misses >> 6);
+      pos += stride < probeStrideMax ? stride : probeStrideMax;
+      continue;
+    }
+    if (best.tStart > litStart) sink.add(litStart, best.tStart);
+    sink.copy(best.sStart, best.length);
+    pos = best.tStart + best.length;
+    litStart = pos;
+    misses = 0;
+  }
+  if (litStart < m) sink.add(litStart, m);
+}

@@ -1,0 +1,248 @@
+// Block deltas: encodeDelta(source, target) and applyDelta(source, delta), one module used by the
+// client to encode and by the ChunkService to apply (STYLE.md section 2). The format is specified
+// in DELTA-FORMAT.md; wire.ts holds its byte-level pieces, delta-match.ts the match finder.
+// The decoder trusts nothing: every length and offset is checked before a byte is copied, the
+// output is allocated once at the declared (bounded) target length, and errors carry DELTA_* codes.
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, deflateRawSync,
+  inflateRawSync } from "node:zlib";
+import { sha256Hex } from "./hash.ts";
+import { findMatches, type MatchSink } from "./delta-match.ts";
+import { blockSizeBytes, compressBodyBytesMin, deltaBodyBytesMax } from "./limits.ts";
+import {
+  blockFormatVersion, blockMagic, ByteReader, ByteWriter, deltaError, deltaMode, type DeltaMode,
+  opKind, unzigzag, zigzag,
+} from "./wire.ts";
+
+export interface EncodeOptions {
+  /** Try compressing the instruction stream (default true). */
+  readonly compress?: boolean;
+}
+
+export interface ApplyOptions {
+  /** The largest target the delta may declare (default: one block, 4 MiB). */
+  readonly targetBytesMax?: number;
+  /** When given, the output's SHA-256 (hex) must equal it, else CHUNK_HASH_MISMATCH. */
+  readonly expectedSha256?: string;
+}
+
+// Local copies: a transpiled ESM import is a getter call on every read (hot decoder loop).
+const opAdd = opKind.add;
+const opCopyAtCursor = opKind.copyAtCursor;
+const opCopyExplicit = opKind.copyExplicit;
+const unzigzagLocal = unzigzag;
+
+/** Writes instructions as the match finder reports them (DELTA-FORMAT.md, "Instructions"). */
+class InstructionWriter implements MatchSink {
+  readonly out: ByteWriter;
+  lastCopyEnd = 0;
+  addedBytes = 0;
+  literalBytes = 0;
+  producedBytes = 0;
+
+  constructor(private readonly target: Uint8Array) {
+    this.out = new ByteWriter(1024);
+  }
+
+  private opcode(kind: number, value: number): void {
+    if (value < 32) {
+      this.out.byte((kind << 6) | value);
+    } else {
+      this.out.byte((kind << 6) | 0x20 | (value & 31));
+      this.out.varint(Math.floor(value / 32));
+    }
+  }
+
+  add(start: number, end: number): void {
+    this.opcode(opKind.add, end - start - 1);
+    this.out.bytes(this.target, start, end);
+    this.addedBytes += end - start;
+    this.literalBytes += end - start;
+    this.producedBytes += end - start;
+  }
+
+  copy(sourceStart: number, length: number): void {
+    const cursor = this.lastCopyEnd + this.addedBytes;
+    this.producedBytes += length;
+    const lengthCode = this.producedBytes === this.target.length ? 0 : length - 3;
+    if (sourceStart === cursor) {
+      this.opcode(opKind.copyAtCursor, lengthCode);
+    } else if (sourceStart === this.lastCopyEnd) {
+      this.opcode(opKind.copyAtLastEnd, lengthCode);
+    } else {
+      this.opcode(opKind.copyExplicit, lengthCode);
+      this.out.varint(zigzag(sourceStart - cursor));
+    }
+    this.lastCopyEnd = sourceStart + length;
+    this.addedBytes = 0;
+  }
+}
+
+function header(mode: DeltaMode, targetLength: number, bodyBytes: number): ByteWriter {
+  const w = new ByteWriter(bodyBytes + 8);
+  w.byte(blockMagic);
+  w.byte((blockFormatVersion << 4) | mode);
+  w.varint(targetLength);
+  return w;
+}
+
+function withHeader(mode: DeltaMode, targetLength: number, body: Uint8Array): Uint8Array {
+  const w = header(mode, targetLength, body.length);
+  w.bytes(body);
+  return w.finish();
+}
+
+/** True when a sample of the body does not shrink by 5 %: literals already compressed. */
+function looksIncompressible(body: Uint8Array): boolean {
+  const sampleBytes = 16 * 1024;
+  if (body.length < 4 * sampleBytes) return false;
+  const middle = body.length >> 1;
+  const sample = Buffer.concat([body.subarray(0, sampleBytes),
+    body.subarray(middle, middle + sampleBytes), body.subarray(body.length - sampleBytes)]);
+  return deflateRawSync(sample, { level: 1 }).length > sample.length * 0.95;
+}
+
+function compressBody(body: Uint8Array): { mode: DeltaMode; bytes: Uint8Array } {
+  const plain = { mode: deltaMode.plain as DeltaMode, bytes: body };
+  if (body.length < compressBodyBytesMin || looksIncompressible(body)) return plain;
+  const quality = body.length <= 256 * 1024 ? 9 : body.length <= 1024 * 1024 ? 6 : 4;
+  const brotli = brotliCompressSync(body, { params: {
+    [zlibConstants.BROTLI_PARAM_QUALITY]: quality,
+    [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
+    [zlibConstants.BROTLI_PARAM_LGWIN]: 24,
+  } });
+  return brotli.length < body.length ? { mode: deltaMode.brotli, bytes: brotli } : plain;
+}
+
+/**
+ * Encodes `target` as copies from `source` plus literals. Never larger than the target plus
+ * the raw header (at most 7 bytes): when the instructions do not pay, the target goes as is.
+ */
+export function encodeDelta(source: Uint8Array, target: Uint8Array,
+  options: EncodeOptions = {}): Uint8Array {
+  const m = target.length;
+  const writer = new InstructionWriter(target);
+  findMatches(source, target, writer);
+  const body = writer.out.finish();
+  const rawBytes = m;
+  if (writer.literalBytes === m && m > 0 && looksIncompressible(target)) {
+    return withHeader(deltaMode.raw, m, target);
+  }
+  const packed = options.compress === false ? { mode: deltaMode.plain, bytes: body }
+    : compressBody(body);
+  if (packed.bytes.length >= rawBytes) return withHeader(deltaMode.raw, m, target);
+  return withHeader(packed.mode, m, packed.bytes);
+}
+
+interface ApplyState {
+  readonly source: Uint8Array;
+  readonly out: Uint8Array;
+  produced: number;
+  lastCopyEnd: number;
+  addedBytes: number;
+}
+
+function outOfRange(what: string): Error {
+  return deltaError("DELTA_OUT_OF_RANGE", `block delta ${what}; nothing was written`,
+    "the delta was made against a different source, or it is corrupt");
+}
+
+/** Executes one instruction; the caller loops until the output is full. */
+function step(r: ByteReader, st: ApplyState): void {
+  const b = r.byte("an opcode");
+  const kind = b >>> 6;
+  let value = b & 31;
+  if ((b & 0x20) !== 0) value += r.varint("an instruction length") * 32;
+  const room = st.out.length - st.produced;
+  if (kind === opAdd) {
+    const length = value + 1;
+    if (length > room) throw outOfRange(`adds ${length} B with ${room} B of target left`);
+    st.out.set(r.take(length, "literal bytes"), st.produced);
+    st.produced += length;
+    st.addedBytes += length;
+    return;
+  }
+  const length = value === 0 ? room : value + 3;
+  if (length > room) throw outOfRange(`copies ${length} B with ${room} B of target left`);
+  let start = st.lastCopyEnd;
+  if (kind === opCopyAtCursor) start += st.addedBytes;
+  if (kind === opCopyExplicit) {
+    start += st.addedBytes + unzigzagLocal(r.varint("a copy offset"));
+  }
+  if (start < 0 || start + length > st.source.length) {
+    throw outOfRange(`copies source bytes ${start}..${start + length} of a ` +
+      `${st.source.length} B source`);
+  }
+  st.out.set(st.source.subarray(start, start + length), st.produced);
+  st.produced += length;
+  st.lastCopyEnd = start + length;
+  st.addedBytes = 0;
+}
+
+function decompress(mode: DeltaMode, body: Uint8Array, targetLength: number): Uint8Array {
+  const maxOutputLength = deltaBodyBytesMax(targetLength);
+  try {
+    return mode === deltaMode.deflate ? inflateRawSync(body, { maxOutputLength })
+      : brotliDecompressSync(body, { maxOutputLength });
+  } catch (error) {
+    throw deltaError("DELTA_CORRUPT", `block delta body does not decompress within ` +
+      `${maxOutputLength} B: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function readHeader(delta: Uint8Array, targetBytesMax: number) {
+  const r = new ByteReader(delta, 0, "block delta");
+  const magic = r.byte("the magic");
+  if (magic !== blockMagic) {
+    throw deltaError("DELTA_BAD_MAGIC", `block delta starts with 0x${magic.toString(16)}, ` +
+      `expected 0x${blockMagic.toString(16)}`);
+  }
+  const versionMode = r.byte("the version");
+  const version = versionMode >>> 4;
+  const mode = versionMode & 15;
+  if (version !== blockFormatVersion) {
+    throw deltaError("DELTA_UNSUPPORTED_VERSION", `block delta format version ${version} is ` +
+      `not supported (this build reads ${blockFormatVersion})`);
+  }
+  if (mode > deltaMode.brotli) throw deltaError("DELTA_MALFORMED", `unknown block mode ${mode}`);
+  const targetLength = r.varint("the target length");
+  if (targetLength > targetBytesMax) {
+    throw outOfRange(`declares a ${targetLength} B target, above the ${targetBytesMax} B limit`);
+  }
+  return { r, mode: mode as DeltaMode, targetLength };
+}
+
+/** Rebuilds the target from `source` and a block delta; validates every field (DELTA_* codes). */
+export function applyDelta(source: Uint8Array, delta: Uint8Array,
+  options: ApplyOptions = {}): Uint8Array {
+  const { r, mode, targetLength } = readHeader(delta, options.targetBytesMax ?? blockSizeBytes);
+  let out: Uint8Array;
+  if (mode === deltaMode.raw) {
+    if (r.remaining !== targetLength) {
+      throw deltaError(r.remaining < targetLength ? "DELTA_TRUNCATED" : "DELTA_TRAILING_BYTES",
+        `raw block delta holds ${r.remaining} B for a ${targetLength} B target`);
+    }
+    out = Uint8Array.prototype.slice.call(delta, r.pos);
+  } else {
+    const rest = delta.subarray(r.pos);
+    const body = mode === deltaMode.plain ? rest : decompress(mode, rest, targetLength);
+    const br = new ByteReader(body, 0, "block delta body");
+    const st: ApplyState = { source, out: Buffer.allocUnsafe(targetLength), produced: 0,
+      lastCopyEnd: 0, addedBytes: 0 };
+    while (st.produced < targetLength) step(br, st);
+    if (br.remaining !== 0) {
+      throw deltaError("DELTA_TRAILING_BYTES", `block delta has ${br.remaining} B after the ` +
+        `instruction that completed the ${targetLength} B target`);
+    }
+    out = st.out;
+  }
+  if (options.expectedSha256 !== undefined) checkSha256(out, options.expectedSha256);
+  return out;
+}
+
+function checkSha256(out: Uint8Array, expected: string): void {
+  const actual = sha256Hex(out);
+  if (actual !== expected.toLowerCase()) {
+    throw deltaError("CHUNK_HASH_MISMATCH", `SHA-256 after applying the delta is ` +
+      `${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…; nothing was stored`);
+  }
+}

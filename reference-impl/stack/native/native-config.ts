@@ -1,0 +1,75 @@
+// Where the native stack keeps its files and which loopback ports it uses. Everything lives under
+// one ignored folder (.syncbench/ at the repository root by default): cache/ for installs that
+// survive `down`, data/<service>/ for each server's state, logs/ and run/ for pid files.
+import { join } from "node:path";
+
+export interface NativePorts {
+  readonly postgres: number;
+  readonly kafka: number;
+  readonly kafkaController: number;
+  readonly s3: number;
+  readonly redis: number;
+  readonly gateway: number;
+  readonly cdn: number;
+  /** First port of the ChunkService pool (UploadLB); service i listens on chunkServiceBase + i. */
+  readonly chunkServiceBase: number;
+  readonly downloadServiceBase: number;
+  readonly notificationServiceBase: number;
+}
+
+export type S3ServerKind = "versitygw" | "s3rver";
+
+export interface NativeConfig {
+  readonly rootDir: string;
+  readonly cacheDir: string;
+  readonly ports: NativePorts;
+  /** Preferred S3 server; s3rver is the npm-only fallback when versitygw cannot be built. */
+  readonly s3Server: S3ServerKind;
+  readonly kafkaVersion: string;
+  readonly versitygwVersion: string;
+  readonly chunkServiceCount: number;
+  readonly downloadServiceCount: number;
+  readonly notificationServiceCount: number;
+}
+
+export const defaultPorts: NativePorts = {
+  postgres: 54329,
+  kafka: 19092,
+  kafkaController: 19093,
+  s3: 7070,
+  redis: 63790,
+  gateway: 8080,
+  cdn: 8081,
+  chunkServiceBase: 7101,
+  downloadServiceBase: 7201,
+  notificationServiceBase: 7301,
+};
+
+export function defaultNativeConfig(repoRoot: string): NativeConfig {
+  const rootDir = join(repoRoot, ".syncbench");
+  return {
+    rootDir,
+    cacheDir: join(rootDir, "cache"),
+    ports: defaultPorts,
+    s3Server: "versitygw",
+    kafkaVersion: "4.1.2",
+    versitygwVersion: "v1.8.0",
+    chunkServiceCount: 2,
+    downloadServiceCount: 2,
+    notificationServiceCount: 2,
+  };
+}
+
+export interface ServicePaths {
+  readonly dataDir: string;
+  readonly logFile: string;
+  readonly pidFile: string;
+}
+
+export function servicePaths(config: NativeConfig, service: string): ServicePaths {
+  return {
+    dataDir: join(config.rootDir, "data", service),
+    logFile: join(config.rootDir, "logs", `${service}.log`),
+    pidFile: join(config.rootDir, "run", `${service}.pid`),
+  };
+}

@@ -1,0 +1,146 @@
+// The `native` provider: installs (once) and starts PostgreSQL, Kafka, an S3 server, Redis and nginx
+// as local processes on loopback ports, each with its own data folder, log file and pid file.
+// `up` is idempotent and all-or-nothing: a server that does not become healthy in time stops
+// everything this call started and fails with the server's name, log file and last log lines.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SyncbenchError } from "../../core/errors.ts";
+import type { Endpoints } from "../endpoints.ts";
+import type { ServiceName, ServiceStatus, StackProvider, StackStatus, UpOptions } from "../provider.ts";
+import { fileEventsPartitionCount, fileEventsTopic, kafkaService } from "./kafka.ts";
+import { servicePaths, type NativeConfig, type S3ServerKind } from "./native-config.ts";
+import type { NativeService } from "./native-service.ts";
+import { nginxService } from "./nginx.ts";
+import { postgresService, postgresUrl } from "./postgres.ts";
+import { isRecordAlive, readPidRecord, spawnServer, stopRecorded, tailLines, treeRssBytes } from "./process-control.ts";
+import { redisService, redisUrl } from "./redis.ts";
+import { s3Endpoint, s3Service } from "./s3.ts";
+
+interface StackState {
+  readonly s3Server: S3ServerKind;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class NativeProvider implements StackProvider {
+  readonly name = "native" as const;
+  private readonly s3Kind: { current: S3ServerKind };
+  private readonly services: readonly NativeService[];
+  private readonly stateFile: string;
+
+  constructor(private readonly config: NativeConfig) {
+    this.stateFile = join(config.rootDir, "run", "stack.json");
+    this.s3Kind = { current: this.readState()?.s3Server ?? config.s3Server };
+    // Start order; `down` stops in reverse (the gateway first, the databases last).
+    this.services = [postgresService(config), redisService(config), s3Service(config, this.s3Kind),
+      kafkaService(config), nginxService(config)];
+  }
+
+  endpoints(): Endpoints {
+    const { ports } = this.config;
+    return {
+      postgresUrl: postgresUrl(this.config),
+      s3: s3Endpoint(this.config),
+      kafkaBrokers: [`127.0.0.1:${ports.kafka}`],
+      kafkaTopic: fileEventsTopic,
+      kafkaPartitionCount: fileEventsPartitionCount,
+      redisUrl: redisUrl(this.config),
+      gatewayUrl: `http://127.0.0.1:${ports.gateway}`,
+      cdnUrl: `http://127.0.0.1:${ports.cdn}`,
+    };
+  }
+
+  logFile(service: ServiceName): string {
+    return servicePaths(this.config, service).logFile;
+  }
+
+  private readState(): StackState | undefined {
+    return existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, "utf8")) as StackState) : undefined;
+  }
+
+  async up(options: UpOptions = {}): Promise<StackStatus> {
+    const progress = options.onProgress ?? (() => undefined);
+    for (const dir of ["cache", "data", "logs", "run"]) mkdirSync(join(this.config.rootDir, dir), { recursive: true });
+    for (const service of this.services) await service.install(progress);
+    writeFileSync(this.stateFile, JSON.stringify({ s3Server: this.s3Kind.current } satisfies StackState));
+    const started: NativeService[] = [];
+    try {
+      for (const service of this.services) {
+        if (await this.startIfNeeded(service, progress)) started.push(service);
+      }
+      await Promise.all(this.services.map((s) => this.waitHealthy(s, options.healthTimeoutMs)));
+      for (const service of this.services) await service.afterHealthy?.(progress);
+    } catch (error) {
+      for (const service of [...started].reverse()) await this.stop(service);
+      throw error;
+    }
+    return this.status();
+  }
+
+  /** Starts a service unless the process recorded in its pid file is still running. */
+  private async startIfNeeded(service: NativeService, progress: (line: string) => void): Promise<boolean> {
+    const paths = servicePaths(this.config, service.name);
+    if (isRecordAlive(readPidRecord(paths.pidFile))) {
+      progress(`${service.name}: already running`);
+      return false;
+    }
+    mkdirSync(paths.dataDir, { recursive: true });
+    const launch = await service.prepare(progress);
+    const record = spawnServer({ ...launch, logFile: paths.logFile, pidFile: paths.pidFile });
+    progress(`${service.name}: started pid ${record.pid}, log ${paths.logFile}`);
+    return true;
+  }
+
+  private async waitHealthy(service: NativeService, timeoutMs?: number): Promise<void> {
+    const paths = servicePaths(this.config, service.name);
+    const limitMs = timeoutMs ?? service.startTimeoutMs;
+    const deadline = Date.now() + limitMs;
+    let last = await service.check();
+    while (!last.healthy && Date.now() < deadline) {
+      if (!isRecordAlive(readPidRecord(paths.pidFile))) break; // it exited: no point in waiting
+      await sleep(250);
+      last = await service.check();
+    }
+    if (last.healthy) return;
+    const alive = isRecordAlive(readPidRecord(paths.pidFile));
+    const why = alive ? `did not become healthy within ${limitMs} ms` : "exited during start";
+    throw new SyncbenchError("STACK_UNHEALTHY",
+      `${service.name} ${why} (last check: ${last.detail ?? "unhealthy"}); log ${paths.logFile}:\n    ` +
+        tailLines(paths.logFile, 12).join("\n    ") + "\n  everything this `up` started was stopped",
+      { hint: `syncbench logs ${service.name}; syncbench doctor` });
+  }
+
+  private async stop(service: NativeService): Promise<"stopped" | "not-running"> {
+    return stopRecorded(servicePaths(this.config, service.name).pidFile, service.stopSignal, service.stopGraceMs);
+  }
+
+  async down(options: UpOptions = {}): Promise<{ stopped: string[] }> {
+    const stopped: string[] = [];
+    for (const service of [...this.services].reverse()) {
+      const outcome = await this.stop(service);
+      if (outcome === "stopped") stopped.push(service.name);
+      options.onProgress?.(`${service.name}: ${outcome}`);
+    }
+    return { stopped };
+  }
+
+  async status(): Promise<StackStatus> {
+    const services = await Promise.all(this.services.map((s) => this.serviceStatus(s)));
+    return { provider: this.name, services, endpoints: this.endpoints() };
+  }
+
+  private async serviceStatus(service: NativeService): Promise<ServiceStatus> {
+    const paths = servicePaths(this.config, service.name);
+    const record = readPidRecord(paths.pidFile);
+    const alive = isRecordAlive(record);
+    const health = await service.check();
+    const base = { name: service.name, endpoint: service.endpoint, logFile: paths.logFile,
+      implementation: health.implementation };
+    if (!alive) {
+      const detail = health.healthy ? "answers, but not started by syncbench (port taken?)" : "not running";
+      return { ...base, healthy: false, detail };
+    }
+    return { ...base, healthy: health.healthy, pid: record.pid, rssBytes: treeRssBytes(record.pid),
+      ...(health.detail === undefined ? {} : { detail: health.detail }) };
+  }
+}

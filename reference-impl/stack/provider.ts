@@ -1,0 +1,44 @@
+// The interface both stack providers implement, and the status shape `syncbench status --json`
+// prints. A provider starts PostgreSQL, an S3 server, Kafka, Redis and nginx (gateway + CDN edge).
+import type { Endpoints } from "./endpoints.ts";
+
+export const serviceNames = ["postgres", "kafka", "s3", "redis", "nginx"] as const;
+export type ServiceName = (typeof serviceNames)[number];
+
+export interface ServiceStatus {
+  readonly name: ServiceName;
+  readonly healthy: boolean;
+  /** What the service answers on, e.g. 127.0.0.1:54329 or http://127.0.0.1:7070 */
+  readonly endpoint: string;
+  readonly pid?: number;
+  /** Implementation and version actually running, e.g. "PostgreSQL 15.18", "versitygw v1.0.x" */
+  readonly implementation: string;
+  /** Why the service is unhealthy, when it is. */
+  readonly detail?: string;
+  readonly logFile?: string;
+  readonly rssBytes?: number;
+}
+
+export interface StackStatus {
+  readonly provider: ProviderName;
+  readonly services: readonly ServiceStatus[];
+  readonly endpoints: Endpoints;
+}
+
+export type ProviderName = "native" | "testcontainers";
+
+export interface UpOptions {
+  /** Called with one line per step, for progress output. */
+  readonly onProgress?: (line: string) => void;
+  /** How long each server may take to become healthy. */
+  readonly healthTimeoutMs?: number;
+}
+
+export interface StackProvider {
+  readonly name: ProviderName;
+  up(options?: UpOptions): Promise<StackStatus>;
+  down(options?: UpOptions): Promise<{ stopped: string[] }>;
+  status(): Promise<StackStatus>;
+  /** The log file of one service, for `syncbench logs <service>`. */
+  logFile(service: ServiceName): string | undefined;
+}

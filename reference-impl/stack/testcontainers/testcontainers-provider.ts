@@ -1,0 +1,104 @@
+// The `testcontainers` provider, for hosts with a Docker engine: Postgres, LocalStack (S3),
+// Redpanda (Kafka API), Redis and nginx as containers, with the same endpoints object and variable
+// names as the native provider. The CLI starts containers with Ryuk off and records their ids, so
+// that `syncbench down` in a later process removes exactly those containers.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SyncbenchError } from "../../core/errors.ts";
+import type { Endpoints } from "../endpoints.ts";
+import type { ServiceName, StackProvider, StackStatus, UpOptions } from "../provider.ts";
+import { containerImages, localstackEnvironment, stackLabel } from "./testcontainers-config.ts";
+
+interface ContainerRecord {
+  readonly service: ServiceName;
+  readonly id: string;
+}
+
+interface TcState {
+  readonly containers: readonly ContainerRecord[];
+  readonly endpoints: Endpoints;
+}
+
+export class TestcontainersProvider implements StackProvider {
+  readonly name = "testcontainers" as const;
+  private readonly stateFile: string;
+
+  constructor(rootDir: string) {
+    this.stateFile = join(rootDir, "run", "testcontainers.json");
+  }
+
+  logFile(): string | undefined {
+    return undefined;
+  }
+
+  private readState(): TcState | undefined {
+    return existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, "utf8")) as TcState) : undefined;
+  }
+
+  async up(options: UpOptions = {}): Promise<StackStatus> {
+    if (this.readState()) return this.status();
+    process.env.TESTCONTAINERS_RYUK_DISABLED = "true"; // containers outlive this CLI process
+    const progress = options.onProgress ?? (() => undefined);
+    const { GenericContainer } = await import("testcontainers");
+    const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
+    const { LocalstackContainer } = await import("@testcontainers/localstack");
+    const { RedpandaContainer } = await import("@testcontainers/redpanda");
+    const labels = { [stackLabel]: "1" };
+    progress("starting postgres, localstack, redpanda, redis containers");
+    const [pgC, s3C, kafkaC, redisC] = await Promise.all([
+      new PostgreSqlContainer(containerImages.postgres).withDatabase("syncbench").withLabels(labels).start(),
+      new LocalstackContainer(containerImages.localstack)
+        .withEnvironment(localstackEnvironment(process.env.LOCALSTACK_AUTH_TOKEN)).withLabels(labels).start(),
+      new RedpandaContainer(containerImages.redpanda).withLabels(labels).start(),
+      new GenericContainer(containerImages.redis).withExposedPorts(6379).withLabels(labels).start(),
+    ]);
+    const endpoints: Endpoints = {
+      postgresUrl: pgC.getConnectionUri(),
+      s3: { url: s3C.getConnectionUri(), region: "us-east-1", accessKeyId: "test", secretAccessKey: "test", bucket: "blocks" },
+      kafkaBrokers: [kafkaC.getBootstrapServers()],
+      kafkaTopic: "file-events",
+      kafkaPartitionCount: 64,
+      redisUrl: `redis://${redisC.getHost()}:${redisC.getMappedPort(6379)}`,
+      gatewayUrl: "",
+      cdnUrl: "",
+    };
+    const containers: ContainerRecord[] = [
+      { service: "postgres", id: pgC.getId() }, { service: "s3", id: s3C.getId() },
+      { service: "kafka", id: kafkaC.getId() }, { service: "redis", id: redisC.getId() },
+    ];
+    mkdirSync(join(this.stateFile, ".."), { recursive: true });
+    writeFileSync(this.stateFile, JSON.stringify({ containers, endpoints } satisfies TcState));
+    return this.status();
+  }
+
+  async down(): Promise<{ stopped: string[] }> {
+    const state = this.readState();
+    if (!state) return { stopped: [] };
+    const { getContainerRuntimeClient } = await import("testcontainers");
+    const client = await getContainerRuntimeClient();
+    const stopped: string[] = [];
+    for (const record of state.containers) {
+      const container = client.container.getById(record.id);
+      await client.container.remove(container, { removeVolumes: true });
+      stopped.push(record.service);
+    }
+    rmSync(this.stateFile, { force: true });
+    return { stopped };
+  }
+
+  async status(): Promise<StackStatus> {
+    const state = this.readState();
+    if (!state) {
+      throw new SyncbenchError("STACK_UNHEALTHY", "no testcontainers stack is recorded as running",
+        { hint: "syncbench up --provider testcontainers" });
+    }
+    const { getContainerRuntimeClient } = await import("testcontainers");
+    const client = await getContainerRuntimeClient();
+    const services = await Promise.all(state.containers.map(async (record) => {
+      const info = await client.container.inspect(client.container.getById(record.id));
+      return { name: record.service, healthy: info.State.Running === true, endpoint: record.id.slice(0, 12),
+        implementation: info.Config.Image };
+    }));
+    return { provider: this.name, services, endpoints: state.endpoints };
+  }
+}

@@ -1,0 +1,186 @@
+// The open-model HTTP driver (wrk2's model, load-generation.md section 5): every request has an
+// intended send time from the arrival schedule; a timer tick sends everything that is due;
+// latency runs from the intended time (so a stalled server cannot hide its stall, no
+// coordinated omission), service time from the actual send, and the gap between the two is
+// the send lag. Bounded: in-flight cap (drops are counted, as k6's dropped_iterations), request
+// timeouts, a drain deadline; the run ends by itself when the schedule does.
+import { Pool } from "undici";
+import { RunStats, type TimelinePoint } from "../measure/op-stats.ts";
+import { recordMs } from "../measure/histograms.ts";
+import type { Arrival } from "../scenario.ts";
+import { arrivalDurationS } from "../scenario.ts";
+import { runSteps, type ExchangeOutcome } from "./http-exchange.ts";
+import { Random } from "./random.ts";
+import type { OperationPlan } from "./routes.ts";
+import { ArrivalSchedule, expectedArrivals } from "./schedule.ts";
+
+export interface DriverLimits {
+  /** undici Pool connections to the target origin. */
+  readonly connectionsMax: number;
+  /** Requests in flight (sent, not finished) beyond which a due request is dropped. */
+  readonly inFlightMax: number;
+  /** A send later than this after its intended time counts as late. */
+  readonly lateThresholdMs: number;
+  /** After the schedule ends, how long in-flight requests may still finish. */
+  readonly drainTimeoutMs: number;
+  /** undici connect, headers and body timeouts for each request. */
+  readonly requestTimeoutMs: number;
+}
+
+export const defaultDriverLimits: DriverLimits = {
+  connectionsMax: 128,
+  inFlightMax: 20_000,
+  lateThresholdMs: 10,
+  drainTimeoutMs: 15_000,
+  requestTimeoutMs: 30_000,
+};
+
+export interface ProgressPoint extends TimelinePoint {
+  askedPerS: number;
+  inFlight: number;
+}
+
+export interface OpenModelOptions {
+  readonly baseUrl: string;
+  readonly arrival: Arrival;
+  readonly poisson: boolean;
+  readonly seed: number;
+  readonly warmupMs: number;
+  readonly operations: readonly string[];
+  readonly nextPlan: () => OperationPlan;
+  readonly limits: DriverLimits;
+  readonly onProgress?: (point: ProgressPoint) => void;
+}
+
+export interface OpenModelOutcome {
+  readonly stats: RunStats;
+  readonly measuredWindowMs: number;
+  readonly askedRatePerS: number;
+  readonly sentRatePerS: number;
+  readonly achievedRatePerS: number;
+  readonly unfinishedCount: number;
+  readonly generatorCpuCores: number;
+  readonly wallMs: number;
+}
+
+interface Runner {
+  readonly t0: number;
+  readonly pool: Pool;
+  readonly stats: RunStats;
+  readonly o: OpenModelOptions;
+  /** Set once the run has ended: requests still finishing are counted as unfinished only. */
+  closed: boolean;
+  onIdle?: () => void;
+}
+
+function complete(r: Runner, op: string, intendedMs: number, sentAt: number, outcome: ExchangeOutcome): void {
+  if (r.closed) return;
+  const endAt = performance.now();
+  const s = r.stats.op(op);
+  const latencyMs = endAt - (r.t0 + intendedMs);
+  r.stats.inFlight--;
+  r.stats.noteOutcome(outcome.ok, latencyMs);
+  if (intendedMs >= r.o.warmupMs) {
+    if (outcome.ok) {
+      s.okCount++;
+      recordMs(s.latency, latencyMs);
+      recordMs(s.serviceTime, endAt - sentAt);
+    } else s.recordError(outcome.code);
+  }
+  if (r.stats.inFlight === 0) r.onIdle?.();
+}
+
+function fire(r: Runner, intendedMs: number): void {
+  const plan = r.o.nextPlan();
+  const s = r.stats.op(plan.operation);
+  const measured = intendedMs >= r.o.warmupMs;
+  if (measured) s.scheduledCount++;
+  if (r.stats.inFlight >= r.o.limits.inFlightMax) {
+    if (measured) s.droppedCount++;
+    r.stats.noteDropped();
+    return;
+  }
+  const sentAt = performance.now();
+  const lagMs = sentAt - (r.t0 + intendedMs);
+  if (measured) {
+    recordMs(r.stats.sendLag, lagMs);
+    if (lagMs > r.o.limits.lateThresholdMs) r.stats.lateCount++;
+    s.sentCount++;
+  } else s.warmupCount++;
+  r.stats.noteSent();
+  r.stats.inFlight++;
+  r.stats.inFlightPeak = Math.max(r.stats.inFlightPeak, r.stats.inFlight);
+  void runSteps(r.pool, plan.steps).then((outcome) => complete(r, plan.operation, intendedMs, sentAt, outcome));
+}
+
+function sendAll(r: Runner, schedule: ArrivalSchedule): Promise<void> {
+  let next = schedule.next();
+  return new Promise((resolve) => {
+    const tick = () => {
+      while (next !== undefined && next <= performance.now() - r.t0) {
+        fire(r, next);
+        next = schedule.next();
+      }
+      if (next === undefined) return resolve();
+      const waitMs = next - (performance.now() - r.t0);
+      setTimeout(tick, Math.max(0, Math.floor(waitMs)));
+    };
+    tick();
+  });
+}
+
+function drain(r: Runner): Promise<void> {
+  if (r.stats.inFlight === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, r.o.limits.drainTimeoutMs);
+    r.onIdle = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+}
+
+function startProgress(r: Runner): NodeJS.Timeout {
+  let second = 0;
+  return setInterval(() => {
+    second++;
+    const point = r.stats.closeInterval(second);
+    const askedPerS = expectedArrivals(r.o.arrival, (second - 1) * 1000, second * 1000);
+    r.o.onProgress?.({ ...point, askedPerS, inFlight: r.stats.inFlight });
+  }, 1000);
+}
+
+export async function runOpenModel(o: OpenModelOptions): Promise<OpenModelOutcome> {
+  const timeoutMs = o.limits.requestTimeoutMs;
+  const pool = new Pool(o.baseUrl, {
+    connections: o.limits.connectionsMax,
+    connectTimeout: timeoutMs,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+  const runner: Runner = { t0: performance.now(), pool, stats: new RunStats(o.operations), o,
+    closed: false };
+  const cpuStart = process.cpuUsage();
+  const progress = startProgress(runner);
+  await sendAll(runner, new ArrivalSchedule(o.arrival, new Random(o.seed, "arrivals"), o.poisson));
+  await drain(runner);
+  clearInterval(progress);
+  const wallMs = performance.now() - runner.t0;
+  const unfinishedCount = runner.stats.inFlight;
+  runner.closed = true;
+  await pool.destroy();
+  const cpu = process.cpuUsage(cpuStart);
+  const endMs = arrivalDurationS(o.arrival) * 1000;
+  const measuredWindowMs = Math.max(1, endMs - o.warmupMs);
+  const totals = runner.stats.totals();
+  return {
+    stats: runner.stats,
+    measuredWindowMs,
+    askedRatePerS: (expectedArrivals(o.arrival, o.warmupMs, endMs) / measuredWindowMs) * 1000,
+    sentRatePerS: (totals.sentCount / measuredWindowMs) * 1000,
+    achievedRatePerS: (totals.okCount / measuredWindowMs) * 1000,
+    unfinishedCount,
+    generatorCpuCores: (cpu.user + cpu.system) / 1000 / wallMs,
+    wallMs,
+  };
+}

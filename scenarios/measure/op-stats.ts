@@ -1,0 +1,86 @@
+// What the HTTP driver counts while it runs: per operation the sends, outcomes, errors by code
+// and two histograms (latency from the intended time, service time from the actual send), and
+// for the run the send lag, late and dropped sends, and a one-second timeline for progress.
+import { newHistogram, percentilesMs, recordMs, type Histogram } from "./histograms.ts";
+
+export class OperationStats {
+  scheduledCount = 0;
+  sentCount = 0;
+  okCount = 0;
+  errorCount = 0;
+  droppedCount = 0;
+  /** Sent during warm-up: their outcomes are not in the histograms. */
+  warmupCount = 0;
+  readonly errorsByCode = new Map<string, number>();
+  readonly latency: Histogram = newHistogram();
+  readonly serviceTime: Histogram = newHistogram();
+
+  constructor(readonly operation: string) {}
+
+  recordError(code: string): void {
+    this.errorCount++;
+    this.errorsByCode.set(code, (this.errorsByCode.get(code) ?? 0) + 1);
+  }
+}
+
+export interface TimelinePoint {
+  tS: number;
+  sentCount: number;
+  okCount: number;
+  errorCount: number;
+  droppedCount: number;
+  latencyMsP99: number;
+}
+
+export class RunStats {
+  readonly operations = new Map<string, OperationStats>();
+  readonly sendLag: Histogram = newHistogram();
+  lateCount = 0;
+  droppedCount = 0;
+  inFlight = 0;
+  inFlightPeak = 0;
+  readonly timeline: TimelinePoint[] = [];
+  private interval = { sentCount: 0, okCount: 0, errorCount: 0, droppedCount: 0 };
+  private readonly intervalLatency: Histogram = newHistogram();
+
+  constructor(operations: readonly string[]) {
+    for (const op of operations) this.operations.set(op, new OperationStats(op));
+  }
+
+  op(name: string): OperationStats {
+    return this.operations.get(name)!;
+  }
+
+  noteSent(): void {
+    this.interval.sentCount++;
+  }
+  noteDropped(): void {
+    this.droppedCount++;
+    this.interval.droppedCount++;
+  }
+  noteOutcome(ok: boolean, latencyMs: number): void {
+    if (ok) {
+      this.interval.okCount++;
+      recordMs(this.intervalLatency, latencyMs);
+    } else this.interval.errorCount++;
+  }
+
+  /** Closes the current one-second interval and returns its point. */
+  closeInterval(tS: number): TimelinePoint {
+    const point = { tS, ...this.interval, latencyMsP99: percentilesMs(this.intervalLatency).p99 };
+    this.timeline.push(point);
+    this.interval = { sentCount: 0, okCount: 0, errorCount: 0, droppedCount: 0 };
+    this.intervalLatency.reset();
+    return point;
+  }
+
+  totals(): { sentCount: number; okCount: number; errorCount: number } {
+    let sentCount = 0, okCount = 0, errorCount = 0;
+    for (const s of this.operations.values()) {
+      sentCount += s.sentCount;
+      okCount += s.okCount;
+      errorCount += s.errorCount;
+    }
+    return { sentCount, okCount, errorCount };
+  }
+}

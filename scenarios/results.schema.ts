@@ -1,0 +1,153 @@
+// The versioned results file of `syncbench run` (schemaVersion 1): what the simulator's
+// calibration and the reports read. Validated on write and on read; a file alone is enough to
+// rerun (effective scenario, config and seed are inside). Times are ms, rates per second,
+// histograms are HdrHistogram compressed base64 of microsecond values (1 µs .. 600 s, 3 digits).
+import { z } from "zod";
+import { SyncbenchError } from "../reference-impl/core/errors.ts";
+
+export const resultsSchemaVersion = 1;
+
+const percentiles = z.strictObject({
+  count: z.number().int().min(0),
+  p50: z.number().min(0),
+  p90: z.number().min(0),
+  p99: z.number().min(0),
+  p999: z.number().min(0),
+  max: z.number().min(0),
+  mean: z.number().min(0),
+});
+
+const counts = z.strictObject({
+  /** Intended sends in the measured window (after warm-up). */
+  scheduled: z.number().int().min(0),
+  sent: z.number().int().min(0),
+  ok: z.number().int().min(0),
+  error: z.number().int().min(0),
+  /** Due while the in-flight cap was reached: never sent (k6's dropped_iterations). */
+  dropped: z.number().int().min(0),
+});
+
+const measuredOperation = z.strictObject({
+  name: z.string(),
+  status: z.literal("measured"),
+  counts,
+  /** Error code -> count, e.g. HTTP_503, ECONNRESET, UND_ERR_HEADERS_TIMEOUT. */
+  errorsByCode: z.record(z.string(), z.number().int().min(1)),
+  /** From the intended send time to the end of the last step (coordinated-omission free). */
+  latencyMs: percentiles,
+  /** From the actual send to the end of the last step. */
+  serviceTimeMs: percentiles,
+  histograms: z.strictObject({ latencyUs: z.string(), serviceTimeUs: z.string() }),
+});
+
+const unavailableOperation = z.strictObject({
+  name: z.string(),
+  status: z.literal("not-available"),
+  /** Why: e.g. "POST /v1/upload/init answered 404 (ChunkService not in this stack)". */
+  reason: z.string(),
+});
+
+const targetResult = z.strictObject({
+  metric: z.string(),
+  max: z.number(),
+  claims: z.array(z.string()),
+  figure: z.string(),
+  measured: z.number().nullable(),
+  verdict: z.enum(["held", "missed", "not-measured"]),
+});
+
+const websocketResult = z.strictObject({
+  devicesCount: z.number().int().min(0),
+  connectedCount: z.number().int().min(0),
+  holderProcessCount: z.number().int().min(0),
+  connectErrorsByCode: z.record(z.string(), z.number().int().min(1)),
+  connectMs: percentiles,
+  notificationsSentCount: z.number().int().min(0),
+  deliveriesExpectedCount: z.number().int().min(0),
+  deliveriesReceivedCount: z.number().int().min(0),
+  /** From the event's publish time (monotonic clock) to the device's receipt. */
+  freshnessMs: percentiles,
+  freshnessHistogramUs: z.string(),
+});
+
+export const resultsSchema = z.strictObject({
+  schemaVersion: z.literal(resultsSchemaVersion),
+  tool: z.strictObject({ name: z.literal("syncbench"), version: z.string(), node: z.string() }),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+  /** The effective scenario after --rate/--scale/--duration, defaults filled. */
+  scenario: z.record(z.string(), z.unknown()),
+  config: z.strictObject({
+    target: z.string(),
+    seed: z.number().int(),
+    warmupMs: z.number().min(0),
+    measuredWindowMs: z.number().min(0),
+    driver: z.record(z.string(), z.number()),
+    overrides: z.record(z.string(), z.union([z.string(), z.number()])),
+  }),
+  rate: z.strictObject({
+    askedPerS: z.number().min(0),
+    sentPerS: z.number().min(0),
+    achievedPerS: z.number().min(0),
+  }),
+  sendLag: z.strictObject({
+    ms: percentiles,
+    histogramUs: z.string(),
+    lateCount: z.number().int().min(0),
+    lateThresholdMs: z.number().min(0),
+  }),
+  droppedCount: z.number().int().min(0),
+  unfinishedCount: z.number().int().min(0),
+  inFlightPeak: z.number().int().min(0),
+  generatorCpuCores: z.number().min(0),
+  saturation: z.strictObject({
+    saturated: z.boolean(),
+    /** "generator" when its own lag or CPU makes the run invalid; "target" when the stack is. */
+    by: z.enum(["none", "generator", "target"]),
+    reasons: z.array(z.string()),
+  }),
+  operations: z.array(z.discriminatedUnion("status", [measuredOperation, unavailableOperation])),
+  websocket: websocketResult.nullable(),
+  targets: z.array(targetResult),
+  timeline: z.array(
+    z.strictObject({
+      tS: z.number().int(),
+      sentCount: z.number().int().min(0),
+      okCount: z.number().int().min(0),
+      errorCount: z.number().int().min(0),
+      droppedCount: z.number().int().min(0),
+      latencyMsP99: z.number().min(0),
+    }),
+  ),
+});
+
+export type Results = z.infer<typeof resultsSchema>;
+export type OperationResult = Results["operations"][number];
+export type WebsocketResult = z.infer<typeof websocketResult>;
+export type TargetResult = z.infer<typeof targetResult>;
+
+function fail(source: string, error: z.ZodError): never {
+  const list = error.issues.slice(0, 10).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  throw new SyncbenchError("RESULTS_INVALID", `results ${source} do not match schemaVersion ${resultsSchemaVersion}: ${list.join("; ")}`);
+}
+
+/** Validates before writing: a producer bug never reaches the calibration. */
+export function checkResults(value: unknown, source: string): Results {
+  const parsed = resultsSchema.safeParse(value);
+  return parsed.success ? parsed.data : fail(source, parsed.error);
+}
+
+export function parseResultsJson(text: string, source: string): Results {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SyncbenchError("RESULTS_INVALID", `results ${source} are not JSON`, { cause: error });
+  }
+  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== resultsSchemaVersion) {
+    throw new SyncbenchError("RESULTS_INVALID",
+      `results ${source} have schemaVersion ${String(version)}, this syncbench reads ${resultsSchemaVersion}`);
+  }
+  return checkResults(value, source);
+}
