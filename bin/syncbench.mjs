@@ -10,6 +10,13 @@ process.emitWarning = (warning, ...rest) => {
   const text = typeof warning === "string" ? warning : warning?.message ?? "";
   if (!text.startsWith("NodeVersionSupportWarning")) emitWarning(warning, ...rest);
 };
+// A reader that closes early (`syncbench status | head -3`) is not an error of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 register();
 const { main } = await import("../cli/main.ts");
 process.exitCode = await main(process.argv.slice(2), process.env);
