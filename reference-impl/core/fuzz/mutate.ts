@@ -22,6 +22,8 @@ export function seedCases(seed: number): { source: Uint8Array; delta: Uint8Array
       const source = content === "random" ? rng.bytes(length) : textish(rng, length);
       const target = applyEdit(rng, content, source, edit);
       cases.push({ source, delta: encodeDelta(source, target) });
+      // Uncompressed too, so mutations reach the instruction parser, not only brotli's.
+      cases.push({ source, delta: encodeDelta(source, target, { compress: false }) });
     }
   }
   return cases;

@@ -1,0 +1,129 @@
+// Unit tests of the block delta: round trips of the named edit cases, the exact sizes the format
+// promises for them, and the decoder's typed rejection of malformed, truncated and hostile input.
+import { deflateRawSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { applyDelta, encodeDelta } from "./delta.ts";
+import { editNames, syntheticPair, type Content } from "./bench/corpus.ts";
+import { sha256Hex } from "./hash.ts";
+import { isSyncbenchError } from "./errors.ts";
+
+const mib4 = 4 * 1024 * 1024;
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (isSyncbenchError(error)) return error.code;
+    throw error;
+  }
+  return "no error";
+}
+
+function roundTrip(source: Uint8Array, target: Uint8Array): Uint8Array {
+  const delta = encodeDelta(source, target);
+  const out = applyDelta(source, delta, { targetBytesMax: target.length,
+    expectedSha256: sha256Hex(target) });
+  expect(Buffer.compare(out, target)).toBe(0);
+  return delta;
+}
+
+describe("encodeDelta / applyDelta round trip", () => {
+  for (const content of ["random", "text"] as Content[]) {
+    for (const edit of editNames) {
+      it(`${content} ${edit} on 256 KiB`, () => {
+        const pair = syntheticPair(11, content, edit, 256 * 1024);
+        roundTrip(pair.source, pair.target);
+      });
+    }
+  }
+
+  it("handles empty, 1-byte and tiny inputs in every combination", () => {
+    const samples = [new Uint8Array(0), Uint8Array.of(7), Uint8Array.of(7, 7, 7, 7, 7),
+      Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9)];
+    for (const s of samples) for (const t of samples) roundTrip(s, t);
+  });
+
+  it("meets the format's size promises on 4 MiB random blocks", () => {
+    const size = (edit: (typeof editNames)[number]) => {
+      const pair = syntheticPair(3, "random", edit, mib4);
+      return roundTrip(pair.source, pair.target).length;
+    };
+    expect(size("overwrite100")).toBeLessThanOrEqual(128);
+    expect(size("insert100")).toBeLessThanOrEqual(128);
+    expect(size("delete100")).toBeLessThanOrEqual(28);
+    expect(size("scattered10x50")).toBeLessThanOrEqual(610);
+    expect(size("prepend1k")).toBeLessThanOrEqual(1036);
+    expect(size("unrelated")).toBeLessThanOrEqual(mib4 + 16);
+    expect(size("identical")).toBeLessThanOrEqual(10);
+  });
+
+  it("round-trips exactly 4 MiB and 4 MiB + 1", () => {
+    const pair = syntheticPair(5, "random", "overwrite100", mib4);
+    roundTrip(pair.source, pair.target);
+    const longer = new Uint8Array(mib4 + 1);
+    longer.set(pair.target);
+    longer[mib4] = 42;
+    roundTrip(pair.source, longer);
+  });
+
+  it("sends compressed input as is with at most 16 B overhead", () => {
+    const pair = syntheticPair(9, "text", "unrelated", 512 * 1024);
+    const gz = deflateRawSync(pair.target);
+    expect(roundTrip(pair.source, gz).length).toBeLessThanOrEqual(gz.length + 16);
+  });
+});
+
+describe("applyDelta rejects bad deltas with a code", () => {
+  const pair = syntheticPair(21, "random", "overwrite100", 64 * 1024);
+  const delta = encodeDelta(pair.source, pair.target, { compress: false });
+  const apply = (d: Uint8Array, max = 128 * 1024) => () =>
+    applyDelta(pair.source, d, { targetBytesMax: max });
+
+  it("accepts the unmodified delta", () => {
+    expect(codeOf(apply(delta))).toBe("no error");
+  });
+
+  it("rejects a wrong magic, version and mode", () => {
+    expect(codeOf(apply(Uint8Array.of(0, ...delta.subarray(1))))).toBe("DELTA_BAD_MAGIC");
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x21, ...delta.subarray(2)))))
+      .toBe("DELTA_UNSUPPORTED_VERSION");
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x1f, ...delta.subarray(2))))).toBe("DELTA_MALFORMED");
+  });
+
+  it("rejects every truncation with a code", () => {
+    for (let cut = 0; cut < delta.length; cut++) {
+      expect(codeOf(apply(delta.subarray(0, cut)))).toMatch(/^DELTA_/);
+    }
+  });
+
+  it("rejects trailing bytes", () => {
+    expect(codeOf(apply(Uint8Array.of(...delta, 0)))).toBe("DELTA_TRAILING_BYTES");
+  });
+
+  it("rejects a target above the limit before allocating", () => {
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 0xff, 0xff, 0xff, 0xff, 0x0f), 1024)))
+      .toBe("DELTA_OUT_OF_RANGE");
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01))))
+      .toBe("DELTA_MALFORMED");
+  });
+
+  it("rejects copies outside the source and past the target", () => {
+    // target 100 B: copy explicit, length code 0 (to end), offset -1 (zigzag 1).
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 100, 0xc0, 0x01)))).toBe("DELTA_OUT_OF_RANGE");
+    // target 10 B: copy of 50 B at the cursor.
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 10, 0x40 | 0x20 | 15, 1))))
+      .toBe("DELTA_OUT_OF_RANGE");
+    // target 4 B: add 5 literal bytes.
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 4, 4, 1, 2, 3, 4, 5)))).toBe("DELTA_OUT_OF_RANGE");
+  });
+
+  it("rejects a decompression bomb within the body limit", () => {
+    const bomb = deflateRawSync(new Uint8Array(10 * 1024 * 1024));
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x12, 100, ...bomb)))).toBe("DELTA_CORRUPT");
+  });
+
+  it("rejects a wrong expected SHA-256", () => {
+    expect(codeOf(() => applyDelta(pair.source, delta, { targetBytesMax: 128 * 1024,
+      expectedSha256: "00".repeat(32) }))).toBe("CHUNK_HASH_MISMATCH");
+  });
+});
