@@ -82,7 +82,7 @@ export function applyBlockFrame(window: Uint8Array, delta: Uint8Array,
 }
 
 function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.subarray(0, 6)).toString("hex") + "…";
+  return Buffer.from(bytes).toString("hex");
 }
 
 export function writeTrailer(oldSha256: Uint8Array, newSha256: Uint8Array): Uint8Array {
