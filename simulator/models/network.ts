@@ -51,6 +51,8 @@ export interface StationReport {
   readonly utilisationMean: number;
   readonly utilisationMax: number;
   readonly waitP99S: number;
+  /** Time-average number in system of the busiest member (Kafka: lag in messages). */
+  readonly numberInSystemMax: number;
 }
 
 export interface NetworkResult {
@@ -142,14 +144,15 @@ class NetworkRun {
     this.allStations.forEach((s) => s.resetStats());
     this.env.run(this.spec.durationS);
     const stationReports = this.reportStations();
+    const memberUtilisation = new Map(this.spec.stations.map((s) => [s.name,
+      Float64Array.from(this.groups.get(s.name)!, (st) => st.averages().utilisation)]));
     this.env.run(this.spec.durationS * 4 + 60); // drain, bounded so an overloaded run ends
     this.touch();
     const horizon = this.env.now;
     return {
       latency: new Map(this.spec.classes.map((c, i) => [c.name, this.latency[i]!])),
       stations: stationReports,
-      memberUtilisation: new Map(this.spec.stations.map((s) => [s.name,
-        Float64Array.from(this.groups.get(s.name)!, (st) => st.averages().utilisation)])),
+      memberUtilisation,
       little: { numberInSystem: this.area / horizon, lambdaW: this.sojournSum / horizon },
       events: this.env.eventCount,
       unfinished: this.pool.inUse,
@@ -236,7 +239,7 @@ class NetworkRun {
       group.forEach((st) => waits.merge(st.waits));
       return { name: s.name, members: group.length, servers: s.servers,
         utilisationMean: u.reduce((a, b) => a + b, 0) / u.length, utilisationMax: Math.max(...u),
-        waitP99S: waits.quantile(0.99) };
+        waitP99S: waits.quantile(0.99), numberInSystemMax: Math.max(...group.map((st) => st.averages().numberInSystem)) };
     });
   }
 }

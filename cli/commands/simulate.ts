@@ -1,0 +1,163 @@
+// `syncbench simulate <experiment>`: runs a simulator experiment and writes a versioned
+// projection (simulator/projection/projection.schema.ts); `simulate --validate results.json`
+// replays a measured run with its calibration and prints predicted vs measured p50/p99.
+// This file is the simulator's only I/O: it reads calibration/measured files, validates every
+// option at the boundary (path, value, limit), and writes --out.
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { SyncbenchError } from "../../reference-impl/core/errors.ts";
+import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
+import { validateCalibration, type Calibration } from "../../simulator/calibration/calibration.schema.ts";
+import { fitCalibration } from "../../simulator/calibration/fit.ts";
+import { validateMeasuredRun, type MeasuredRun } from "../../simulator/calibration/measured.schema.ts";
+import { replayMeasured } from "../../simulator/calibration/replay.ts";
+import { experiments, findExperiment } from "../../simulator/experiments/index.ts";
+import { runExperiment } from "../../simulator/experiments/experiment.ts";
+import { designDefaults, partNames, withService, type PartName } from "../../simulator/models/design.ts";
+import type { Projection } from "../../simulator/projection/projection.schema.ts";
+import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
+import type { CliContext } from "../context.ts";
+
+export const simulateLimits = {
+  replicationsMax: 100, durationSMin: 1, durationSMax: 3600, devicesMin: 1_000, devicesMax: 1_000_000_000,
+} as const;
+
+const options = {
+  ...commonOptions,
+  seed: { type: "string" }, replications: { type: "string" }, "duration-s": { type: "string" },
+  "warmup-s": { type: "string" }, devices: { type: "string" }, calibration: { type: "string" },
+  out: { type: "string", short: "o" }, validate: { type: "string" },
+} as const;
+
+const help = `usage: syncbench simulate <experiment> [--seed S] [--replications n] [--duration-s D]
+                         [--warmup-s W] [--devices N] [--calibration calibration.json]
+                         [--out projection.json] [--json]
+       syncbench simulate --validate results.json [--calibration calibration.json] [--seed S] [--json]
+
+experiments:
+${experiments.map((e) => `  ${e.name.padEnd(15)} ${e.summary}`).join("\n")}
+
+options:
+  --seed S           root seed, integer 0..4294967295 (default 42); replication r uses S + r
+  --replications n   independent replications, 1..${simulateLimits.replicationsMax} (default 3); intervals are 95 %
+  --duration-s D     simulated seconds of traffic per replication, ${simulateLimits.durationSMin}..${simulateLimits.durationSMax} (default 10)
+  --warmup-s W       seconds discarded at the start, 0..D/2 (default 1)
+  --devices N        connected devices for rolling-deploy, ${simulateLimits.devicesMin}..${simulateLimits.devicesMax} (default 100000000)
+  --calibration F    calibration.json from \`syncbench calibrate\`; default: the design's figures
+  --out F            write the projection (schemaVersion 1) to F
+  --validate F       replay measured run F at its measured rates; target: p50/p99 within 30 %
+
+exit codes: 0 ok, 2 usage or invalid input, 4 a target failed (projection) or a replay missed 30 %`;
+
+function integerFlag(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.replace(/_/g, ""));
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}, got "${value}"`);
+  return n;
+}
+
+function numberFlag(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number in ${min}..${max}, got "${value}"`);
+  return n;
+}
+
+export function readJson(path: string, cwd: string, what: string): unknown {
+  const full = resolve(cwd, path);
+  let text: string;
+  try {
+    text = readFileSync(full, "utf8");
+  } catch (error) {
+    throw new UsageError(`cannot read ${what} "${path}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new SyncbenchError("SIM_INPUT_INVALID", `${what} "${path}" is not JSON: ${(error as Error).message}`);
+  }
+}
+
+export function loadCalibration(path: string, cwd: string): Calibration {
+  const value = readJson(path, cwd, "calibration");
+  const errors = validateCalibration(value);
+  if (errors.length > 0) throw new SyncbenchError("SIM_CALIBRATION_INVALID", `invalid calibration "${path}": ${errors.join("; ")}`);
+  return value as Calibration;
+}
+
+export function loadMeasured(path: string, cwd: string): MeasuredRun {
+  const value = readJson(path, cwd, "measured run");
+  const errors = validateMeasuredRun(value);
+  if (errors.length > 0) {
+    throw new SyncbenchError("SIM_MEASURED_INVALID", `invalid measured run "${path}": ${errors.join("; ")}`,
+      { hint: "see simulator/calibration/measured.schema.ts for the format" });
+  }
+  return value as MeasuredRun;
+}
+
+function printProjection(p: Projection, ctx: CliContext): void {
+  ctx.out(`experiment=${p.experiment} replications=${p.replications} events=${p.simulator.events}`);
+  for (const m of p.metrics) {
+    const ci = m.halfWidth === null ? "" : ` ± ${m.halfWidth}`;
+    const target = m.target ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${colourVerdict(m.target.verdict, ctx)}` : "";
+    ctx.out(`  ${m.name.padEnd(48)} ${String(m.mean).padStart(12)}${ci} ${m.unit}${target}`);
+  }
+  for (const [name, rows] of Object.entries(p.tables)) {
+    ctx.out(`table ${name}:`);
+    for (const row of rows) ctx.out(`  ${Object.entries(row).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+  }
+  for (const note of p.notes) ctx.out(ctx.color.dim(`note: ${note}`));
+}
+
+function colourVerdict(v: string, ctx: CliContext): string {
+  return v === "holds" ? ctx.color.green(v) : v === "fails" ? ctx.color.red(v) : ctx.color.yellow(v);
+}
+
+async function runValidate(path: string, calibrationPath: string | undefined, seed: number, json: boolean, ctx: CliContext) {
+  const measured = loadMeasured(path, ctx.cwd);
+  const calibration = calibrationPath ? loadCalibration(calibrationPath, ctx.cwd) : fitCalibration(measured, path);
+  ctx.out(`seed=${seed} calibration=${calibrationPath ?? `fitted from ${path}`}`);
+  const missing = measured.operations.flatMap((op) => op.parts.filter((p) => !calibration.parts[p.name]).map((p) => `${op.name}.${p.name}`));
+  if (missing.length > 0) throw new SyncbenchError("SIM_CALIBRATION_INVALID", `calibration lacks parts: ${missing.join(", ")}`);
+  const { rows } = replayMeasured({ ...calibration, operations: measured.operations }, { seed, durationS: 60 });
+  if (json) ctx.out(JSON.stringify({ seed, measured: path, rows }));
+  else {
+    for (const r of rows) {
+      ctx.out(`  ${r.operation.padEnd(16)} rate=${r.ratePerS}/s p50 measured ${r.measuredP50Ms.toFixed(2)} ms predicted ` +
+        `${r.predictedP50Ms.toFixed(2)} ms (${r.p50ErrorPct.toFixed(1)} %)  p99 measured ${r.measuredP99Ms.toFixed(2)} ms ` +
+        `predicted ${r.predictedP99Ms.toFixed(2)} ms (${r.p99ErrorPct.toFixed(1)} %)  ${r.within30Pct ? "within 30 %" : "MISSED 30 %"}`);
+    }
+  }
+  return rows.every((r) => r.within30Pct) ? exitCodes.ok : exitCodes.targetMissed;
+}
+
+export const command: Command = {
+  summary: "project the architecture to 100M devices / 64 shards with the discrete-event simulator",
+  help,
+  async run(args, ctx) {
+    const { values, positionals } = parseFlags(args, options);
+    const seed = integerFlag(values.seed, "seed", 42, 0, 0xffffffff);
+    if (values.validate !== undefined) return runValidate(values.validate, values.calibration, seed, values.json === true, ctx);
+    const name = positionals[0];
+    if (positionals.length !== 1 || name === undefined) throw new UsageError(`expected one experiment (${experiments.map((e) => e.name).join(", ")}), got ${positionals.length}`);
+    const experiment = findExperiment(name);
+    if (!experiment) throw new UsageError(`unknown experiment "${name}"; known: ${experiments.map((e) => e.name).join(", ")}`);
+    const replications = integerFlag(values.replications, "replications", 3, 1, simulateLimits.replicationsMax);
+    const durationS = numberFlag(values["duration-s"], "duration-s", 10, simulateLimits.durationSMin, simulateLimits.durationSMax);
+    const warmupS = numberFlag(values["warmup-s"], "warmup-s", Math.min(1, durationS / 2), 0, durationS / 2);
+    const devices = integerFlag(values.devices, "devices", 100_000_000, simulateLimits.devicesMin, simulateLimits.devicesMax);
+    const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
+    const overrides = Object.fromEntries(Object.entries(calibration?.parts ?? {})
+      .filter(([k]) => (partNames as readonly string[]).includes(k)).map(([k, v]) => [k as PartName, v.spec]));
+    const source = values.calibration ?? "design-defaults";
+    ctx.out(`seed=${seed} calibration=${source}`);
+    const projection = runExperiment(experiment, { seed, replications, durationS, warmupS, devices,
+      params: withService(designDefaults, overrides) }, { source, parts: Object.keys(overrides) });
+    if (values.out) writeFileSync(resolve(ctx.cwd, values.out), `${JSON.stringify(projection, null, 2)}\n`);
+    if (values.json) ctx.out(JSON.stringify(projection));
+    else printProjection(projection, ctx);
+    const failed = projection.metrics.filter((m) => m.target?.verdict === "fails");
+    if (failed.length > 0) ctx.err(`targets failed: ${failed.map((m) => `${m.name}=${m.mean} > ${m.target!.max}`).join(", ")}`);
+    return failed.length > 0 ? exitCodes.targetMissed : exitCodes.ok;
+  },
+};
