@@ -14,8 +14,8 @@ async function run(...argv: string[]): Promise<{ code: number; out: string[] }> 
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => lines.push(s)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => lines.push(s)) as typeof process.stderr.write;
+  process.stdout.write = ((s: string) => lines.push(s) > 0) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => lines.push(s) > 0) as typeof process.stderr.write;
   try {
     return { code: await main(argv, { NO_COLOR: "1" }), out: lines };
   } finally {
