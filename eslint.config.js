@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.test.ts", "**/*.bench.ts"],
+    files: ["**/*.test.ts", "**/*.bench.ts", "**/*.contract.ts"],
     rules: { "max-lines-per-function": "off", "max-lines": "off" },
   },
   {

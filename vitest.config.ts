@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./reference-impl/stores/contract/contract-reporter.ts"],
     projects: [
       {
         test: {
@@ -18,6 +19,7 @@ export default defineConfig({
           name: "int",
           include: ["**/*.int.test.ts"],
           exclude: ["node_modules/**", ".syncbench/**"],
+          globalSetup: ["reference-impl/stack/stack.global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           pool: "forks",

@@ -151,17 +151,19 @@ const seaweedfs: Candidate = {
   probe() {
     const bin = requireFile(join(CACHE, "bin/weed"), "go build of seaweedfs/weed, see report");
     const out = execFileSync(bin, ["version"], { encoding: "utf8" });
-    return out.replace(/^version\s*/i, "").trim().split("\n")[0] ?? "unknown";
+    return /\d+\.\d+/.exec(out)?.[0] ?? "unknown"; // "version 30GB 4.53 linux amd64"
   },
   async launch(port, dir) {
     // every port explicit: weed mini silently moves a *default* port that is taken, and its
-    // gRPC defaults (http + 10000) overflow for high ports
+    // gRPC defaults (http + 10000) overflow for high ports. -ip.bind defaults to 0.0.0.0 and
+    // telemetry to on (an outbound HTTPS call): both turned off here.
     const p = async (): Promise<string> => String(await freePort());
     const args = ["mini", `-dir=${dir}`, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
       `-s3.port=${port}`, `-s3.port.grpc=${await p()}`,
       `-master.port=${await p()}`, `-master.port.grpc=${await p()}`,
       `-volume.port=${await p()}`, `-volume.port.grpc=${await p()}`,
       `-filer.port=${await p()}`, `-filer.port.grpc=${await p()}`,
+      `-admin.port=${await p()}`, `-admin.port.grpc=${await p()}`, // admin runs even with ui off
       `-filer.localSocket=${join(dir, "filer.sock")}`, `-s3.localSocket=${join(dir, "s3.sock")}`,
       "-master.telemetry=false", "-webdav=false", "-admin.ui=false", "-admin.port.legacy=0",
       "-s3.port.iceberg=0", "-s3.port.lance=0"];

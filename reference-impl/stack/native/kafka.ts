@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { Kafka, logLevel } from "kafkajs";
+import { Kafka, logLevel, type Admin } from "kafkajs";
 import { SyncbenchError } from "../../core/errors.ts";
 import { ensureKafka, kafkaLibsDir, type Progress } from "./install.ts";
 import type { NativeConfig } from "./native-config.ts";
@@ -156,6 +156,7 @@ export async function ensureTopic(brokers: readonly string[], topic: string, par
       await admin.createTopics({ waitForLeaders: true,
         topics: [{ topic, numPartitions: partitionCount, replicationFactor: 1 }] });
     }
+    await waitForTopicReady(admin, topic);
     const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
     const count = metadata?.partitions.length ?? 0;
     if (count !== partitionCount) {
@@ -165,5 +166,24 @@ export async function ensureTopic(brokers: readonly string[], topic: string, par
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * createTopics returns before the KRaft broker serves the new partitions: producers and consumers
+ * that start at once get "not the leader" errors. Wait until every partition answers ListOffsets.
+ */
+export async function waitForTopicReady(admin: Admin, topic: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await admin.fetchTopicOffsets(topic);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new SyncbenchError("STACK_UNHEALTHY", `topic ${topic} not served after ${timeoutMs} ms`, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }

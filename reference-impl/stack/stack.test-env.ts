@@ -1,0 +1,16 @@
+// How integration tests reach the stack: the global setup (stack.global-setup.ts) brings it up once
+// per run and provides its endpoints; a test file calls stackEndpoints() at module level.
+import { inject } from "vitest";
+import type { Endpoints } from "./endpoints.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stackEndpoints: Endpoints;
+  }
+}
+
+export function stackEndpoints(): Endpoints {
+  const endpoints = inject("stackEndpoints");
+  if (!endpoints) throw new Error("stackEndpoints not provided: run integration tests through `vitest --project int`");
+  return endpoints;
+}

@@ -1,0 +1,14 @@
+// BlockStore: immutable, content-addressed blocks (key = lowercase hex SHA-256 of the content).
+// A key is never overwritten; `put` verifies the content against its key before storing, so a
+// block under a key is always the block that hashes to it.
+
+export interface BlockStore {
+  /** Stores the block unless the key exists; created: false when it was already there. */
+  put(hash: string, bytes: Uint8Array): Promise<{ created: boolean }>;
+  /** The block's bytes, or undefined when the key does not exist. */
+  get(hash: string): Promise<Uint8Array | undefined>;
+  exists(hash: string): Promise<boolean>;
+  /** Deletes a block (GC only); deleting an absent key is not an error. */
+  delete(hash: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,129 @@
+// The MetadataDb contract: one suite, run against the memory adapter (unit) and the Postgres
+// adapter (integration). It checks the invariants the upload path relies on: the dedup check,
+// ref counts per committed version, optimistic commits that never overwrite, all-or-nothing
+// commits, ordered pagination and the outbox.
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { CommitInput, MetadataDb } from "../metadata-db/metadata-db.port.ts";
+import { shardIndexOf } from "../metadata-db/shard-router.ts";
+import { fakeHash, uniqueName } from "./contract-helpers.ts";
+
+const hourMs = 3_600_000;
+const graceMs = 72 * hourMs;
+
+export function metadataDbContract(adapterName: string, open: () => Promise<MetadataDb>): void {
+  describe(`MetadataDb contract (${adapterName})`, () => {
+    const withDb = async (body: (db: MetadataDb) => Promise<void>) => {
+      const db = await open();
+      try {
+        await body(db);
+      } finally {
+        await db.close();
+      }
+    };
+    const commit = (over: Partial<CommitInput> & Pick<CommitInput, "userId" | "path">): CommitInput => ({
+      blockHashes: [], sizeBytes: 0, baseVersion: 0, changeType: "create", eventId: randomUUID(),
+      nowMs: 1_000_000, ...over,
+    });
+    const record = (db: MetadataDb, ...hashes: string[]) =>
+      Promise.all(hashes.map((hash) => db.recordBlock({ hash, sizeBytes: 4, nowMs: 1000, graceMs })));
+
+    it("migrate is idempotent", () => withDb(async (db) => {
+      expect((await db.migrate()).applied).toEqual([]);
+    }));
+
+    it("the dedup check returns exactly the hashes not recorded, once each", () => withDb(async (db) => {
+      const [a, b, c] = [fakeHash("dedup-a"), fakeHash("dedup-b"), fakeHash("dedup-c")];
+      await record(db, a);
+      expect((await db.findMissingBlocks([a, b, c, b])).sort()).toEqual([b, c].sort());
+    }));
+
+    it("a recorded block is unreferenced and due for GC after the grace period", () => withDb(async (db) => {
+      const hash = fakeHash("grace");
+      await db.recordBlock({ hash, sizeBytes: 4, nowMs: 5000, graceMs });
+      await db.recordBlock({ hash, sizeBytes: 4, nowMs: 9000, graceMs }); // second record changes nothing
+      expect(await db.getBlock(hash)).toEqual({ hash, sizeBytes: 4, refCount: 0, deleteAfterMs: 5000 + graceMs });
+    }));
+
+    it("ref_count equals the number of committed versions that reference the block", () => withDb(async (db) => {
+      const user = uniqueName("u");
+      const [a, b, c] = [fakeHash("rc-a"), fakeHash("rc-b"), fakeHash("rc-c")];
+      await record(db, a, b, c);
+      expect(await db.commitVersion(commit({ userId: user, path: "/f", blockHashes: [a, b, a] })))
+        .toEqual({ ok: true, version: 1, shardIndex: shardIndexOf(user) });
+      expect((await db.commitVersion(commit({ userId: user, path: "/f", blockHashes: [b, c],
+        baseVersion: 1, changeType: "update" }))).ok).toBe(true);
+      const counts = await Promise.all([a, b, c].map(async (h) => (await db.getBlock(h))?.refCount));
+      expect(counts).toEqual([1, 2, 1]);
+      expect((await db.getBlock(a))?.deleteAfterMs).toBeUndefined();
+      expect(await db.getFile(user, "/f")).toMatchObject({ version: 2, blockHashes: [b, c], deleted: false });
+    }));
+
+    it("a stale baseVersion is a conflict with the current version, and changes nothing", () => withDb(async (db) => {
+      const user = uniqueName("u");
+      const a = fakeHash("conflict-a");
+      await record(db, a);
+      await db.commitVersion(commit({ userId: user, path: "/doc", blockHashes: [a] }));
+      const before = await db.readOutbox(shardIndexOf(user), 100);
+      expect(await db.commitVersion(commit({ userId: user, path: "/doc", blockHashes: [a] })))
+        .toEqual({ ok: false, reason: "conflict", currentVersion: 1 });
+      expect((await db.getBlock(a))?.refCount).toBe(1);
+      expect(await db.readOutbox(shardIndexOf(user), 100)).toEqual(before);
+    }));
+
+    it("of two concurrent commits on the same base exactly one wins", () => withDb(async (db) => {
+      const user = uniqueName("u");
+      const results = await Promise.all([1, 2].map(() => db.commitVersion(commit({ userId: user, path: "/race" }))));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: "conflict", currentVersion: 1 }]);
+    }));
+
+    it("a commit naming an unrecorded block is refused whole", () => withDb(async (db) => {
+      const user = uniqueName("u");
+      const [a, missing] = [fakeHash("partial-a"), fakeHash("partial-missing")];
+      await record(db, a);
+      expect(await db.commitVersion(commit({ userId: user, path: "/p", blockHashes: [a, missing] })))
+        .toEqual({ ok: false, reason: "missing-blocks", missing: [missing] });
+      expect(await db.getFile(user, "/p")).toBeUndefined();
+      expect((await db.getBlock(a))?.refCount).toBe(0);
+      expect(await db.readOutbox(shardIndexOf(user), 100)).toEqual([]);
+    }));
+
+    it("each commit leaves one file_changed event in its shard's outbox until marked sent", () => withDb(async (db) => {
+      const user = uniqueName("u");
+      const eventId = randomUUID();
+      await db.commitVersion(commit({ userId: user, path: "/e", eventId, nowMs: 42_000 }));
+      const shard = shardIndexOf(user);
+      const rows = (await db.readOutbox(shard, 1000)).filter((r) => r.event.userId === user);
+      expect(rows.map((r) => r.event)).toEqual([{ eventId, userId: user, filePath: "/e", version: 1,
+        changeType: "create", blockHashes: [], timestampMs: 42_000 }]);
+      await db.markOutboxSent(shard, rows.map((r) => r.outboxId), 43_000);
+      expect((await db.readOutbox(shard, 1000)).filter((r) => r.event.userId === user)).toEqual([]);
+    }));
+
+    it("lists a user's files in byte order, page by page, and no one else's", () => withDb(async (db) => {
+      const [user, other] = [uniqueName("u"), uniqueName("v")];
+      const paths = ["/b", "/a", "/é", "/c/d", "/Z"];
+      for (const path of paths) await db.commitVersion(commit({ userId: user, path }));
+      await db.commitVersion(commit({ userId: other, path: "/a" }));
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < 5; page++) {
+        const result = await db.listFiles(user, { limit: 2, ...(after === undefined ? {} : { afterPath: after }) });
+        seen.push(...result.files.map((f) => f.path));
+        after = result.nextAfterPath;
+        if (after === undefined) break;
+      }
+      expect(seen).toEqual(["/Z", "/a", "/b", "/c/d", "/é"]);
+    }));
+
+    it("rejects malformed input with METADATA_INPUT_INVALID and writes nothing", () => withDb(async (db) => {
+      const user = uniqueName("u");
+      await expect(db.findMissingBlocks(["not-a-hash"])).rejects.toMatchObject({ code: "METADATA_INPUT_INVALID" });
+      await expect(db.commitVersion(commit({ userId: user, path: "/x", baseVersion: -1 })))
+        .rejects.toMatchObject({ code: "METADATA_INPUT_INVALID" });
+      await expect(db.listFiles(user, { limit: 100_000 })).rejects.toMatchObject({ code: "METADATA_INPUT_INVALID" });
+      expect(await db.getFile(user, "/x")).toBeUndefined();
+    }));
+  });
+}

@@ -1,0 +1,100 @@
+// MetadataDb in memory, for fast unit tests of the services. Same semantics as the Postgres
+// adapter, checked by the same contract suite: optimistic version commits, ref counts per version,
+// an outbox per shard, paths ordered by their UTF-8 bytes (Postgres COLLATE "C").
+import {
+  findMissingHashesMax, listPageRowsMax, type BlockRecord, type CommitInput, type CommitResult,
+  type FileRecord, type ListPage, type MetadataDb, type OutboxRow,
+} from "./metadata-db.port.ts";
+import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
+import { shardIndexOf } from "./shard-router.ts";
+
+interface MutableBlock {
+  sizeBytes: number;
+  refCount: number;
+  deleteAfterMs: number | undefined;
+}
+
+const byUtf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+export class MemoryMetadataDb implements MetadataDb {
+  private readonly blocks = new Map<string, MutableBlock>();
+  private readonly files = new Map<string, FileRecord>();
+  private readonly outbox = new Map<number, Array<OutboxRow & { sent: boolean }>>();
+  private nextOutboxId = 1;
+  private migrated = false;
+
+  async migrate(): Promise<{ applied: number[] }> {
+    const applied = this.migrated ? [] : [1];
+    this.migrated = true;
+    return { applied };
+  }
+
+  async findMissingBlocks(hashes: readonly string[]): Promise<string[]> {
+    checkHashes(hashes, findMissingHashesMax);
+    return [...new Set(hashes)].filter((h) => !this.blocks.has(h));
+  }
+
+  async recordBlock(input: { hash: string; sizeBytes: number; nowMs: number; graceMs: number }): Promise<void> {
+    checkHashes([input.hash], 1);
+    if (!this.blocks.has(input.hash)) {
+      this.blocks.set(input.hash, { sizeBytes: input.sizeBytes, refCount: 0, deleteAfterMs: input.nowMs + input.graceMs });
+    }
+  }
+
+  async getBlock(hash: string): Promise<BlockRecord | undefined> {
+    checkHashes([hash], 1);
+    const block = this.blocks.get(hash);
+    return block && { hash, ...block };
+  }
+
+  async commitVersion(input: CommitInput): Promise<CommitResult> {
+    checkCommitInput(input);
+    const key = `${input.userId}\u0000${input.path}`;
+    const current = this.files.get(key)?.version ?? 0;
+    if (current !== input.baseVersion) return { ok: false, reason: "conflict", currentVersion: current };
+    const distinct = [...new Set(input.blockHashes)];
+    const missing = distinct.filter((h) => !this.blocks.has(h));
+    if (missing.length > 0) return { ok: false, reason: "missing-blocks", missing };
+    for (const hash of distinct) {
+      const block = this.blocks.get(hash) as MutableBlock;
+      block.refCount += 1;
+      block.deleteAfterMs = undefined;
+    }
+    const version = current + 1;
+    const shardIndex = shardIndexOf(input.userId);
+    this.files.set(key, { userId: input.userId, path: input.path, version, sizeBytes: input.sizeBytes,
+      blockHashes: [...input.blockHashes], deleted: input.changeType === "delete", updatedAtMs: input.nowMs });
+    const rows = this.outbox.get(shardIndex) ?? [];
+    rows.push({ outboxId: this.nextOutboxId++, shardIndex, createdAtMs: input.nowMs, sent: false,
+      event: { eventId: input.eventId, userId: input.userId, filePath: input.path, version,
+        changeType: input.changeType, blockHashes: [...input.blockHashes], timestampMs: input.nowMs } });
+    this.outbox.set(shardIndex, rows);
+    return { ok: true, version, shardIndex };
+  }
+
+  async getFile(userId: string, path: string): Promise<FileRecord | undefined> {
+    return this.files.get(`${userId}\u0000${path}`);
+  }
+
+  async listFiles(userId: string, options: { afterPath?: string; limit: number }): Promise<ListPage> {
+    checkListLimit(options.limit, listPageRowsMax);
+    const after = options.afterPath ?? "";
+    const all = [...this.files.values()]
+      .filter((f) => f.userId === userId && byUtf8(f.path, after) > 0)
+      .sort((a, b) => byUtf8(a.path, b.path));
+    const files = all.slice(0, options.limit);
+    return { files, nextAfterPath: all.length > options.limit ? files[files.length - 1]?.path : undefined };
+  }
+
+  async readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]> {
+    return (this.outbox.get(shardIndex) ?? []).filter((r) => !r.sent).slice(0, limit)
+      .map(({ sent: _sent, ...row }) => row);
+  }
+
+  async markOutboxSent(shardIndex: number, outboxIds: readonly number[]): Promise<void> {
+    const ids = new Set(outboxIds);
+    for (const row of this.outbox.get(shardIndex) ?? []) if (ids.has(row.outboxId)) row.sent = true;
+  }
+
+  async close(): Promise<void> {}
+}

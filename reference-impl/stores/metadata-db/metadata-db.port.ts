@@ -1,0 +1,88 @@
+// MetadataDb: file metadata on 64 user shards plus the global `blocks` table (design section
+// "MetadataDB"). Expected outcomes are values (a version conflict, missing blocks), not exceptions.
+// Block hashes cross this port as lowercase hex SHA-256 strings.
+
+export type ChangeType = "create" | "update" | "delete";
+
+export interface FileRecord {
+  readonly userId: string;
+  readonly path: string;
+  readonly version: number;
+  readonly sizeBytes: number;
+  readonly blockHashes: readonly string[];
+  readonly deleted: boolean;
+  readonly updatedAtMs: number;
+}
+
+export interface BlockRecord {
+  readonly hash: string;
+  readonly sizeBytes: number;
+  /** Number of committed file versions that reference the block. */
+  readonly refCount: number;
+  /** When GC may delete it (ref_count 0 since then + grace); undefined while referenced. */
+  readonly deleteAfterMs: number | undefined;
+}
+
+export interface CommitInput {
+  readonly userId: string;
+  readonly path: string;
+  readonly blockHashes: readonly string[];
+  readonly sizeBytes: number;
+  /** The version the client edited; 0 for a new file. The commit fails unless it is still current. */
+  readonly baseVersion: number;
+  readonly changeType: ChangeType;
+  /** Identity of the file_changed event, so a redelivery carries the same id. */
+  readonly eventId: string;
+  readonly nowMs: number;
+}
+
+export type CommitResult =
+  | { readonly ok: true; readonly version: number; readonly shardIndex: number }
+  | { readonly ok: false; readonly reason: "conflict"; readonly currentVersion: number }
+  | { readonly ok: false; readonly reason: "missing-blocks"; readonly missing: readonly string[] };
+
+/** The file_changed event as stored in the outbox and published to SyncStream. */
+export interface FileChangedEvent {
+  readonly eventId: string;
+  readonly userId: string;
+  readonly filePath: string;
+  readonly version: number;
+  readonly changeType: ChangeType;
+  readonly blockHashes?: readonly string[];
+  readonly timestampMs: number;
+}
+
+export interface OutboxRow {
+  readonly outboxId: number;
+  readonly shardIndex: number;
+  readonly event: FileChangedEvent;
+  readonly createdAtMs: number;
+}
+
+export interface ListPage {
+  readonly files: readonly FileRecord[];
+  /** Pass as afterPath for the next page; undefined on the last page. */
+  readonly nextAfterPath: string | undefined;
+}
+
+export interface MetadataDb {
+  /** Applies pending migrations; idempotent. Returns the versions it applied now. */
+  migrate(): Promise<{ applied: number[] }>;
+  /** The dedup check: which of these hashes the global blocks table does not hold (one query). */
+  findMissingBlocks(hashes: readonly string[]): Promise<string[]>;
+  /** Records a stored block; unreferenced until a commit, so GC may take it after graceMs. */
+  recordBlock(input: { hash: string; sizeBytes: number; nowMs: number; graceMs: number }): Promise<void>;
+  getBlock(hash: string): Promise<BlockRecord | undefined>;
+  /** Commits a version, increments ref counts and writes the outbox row, in one transaction. */
+  commitVersion(input: CommitInput): Promise<CommitResult>;
+  getFile(userId: string, path: string): Promise<FileRecord | undefined>;
+  listFiles(userId: string, options: { afterPath?: string; limit: number }): Promise<ListPage>;
+  /** Unsent outbox rows of one shard, oldest first. */
+  readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]>;
+  markOutboxSent(shardIndex: number, outboxIds: readonly number[], nowMs: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const shardCount = 64;
+export const listPageRowsMax = 1000;
+export const findMissingHashesMax = 10_000;

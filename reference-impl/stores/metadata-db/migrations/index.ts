@@ -1,0 +1,12 @@
+// The ordered list of migrations. Each has a version, a name, SQL for the global tables and SQL
+// for one shard schema; the runner applies what a cluster has not recorded in schema_migrations.
+import * as m0001 from "./0001-initial.ts";
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly globalSql: string;
+  shardSql(schema: string): string;
+}
+
+export const migrations: readonly Migration[] = [m0001];

@@ -1,0 +1,24 @@
+// Runs the Registry contract against the stack's real Redis under a key prefix unique to this run,
+// and checks that an entry expires when its pod stops refreshing it.
+import { describe, expect, it } from "vitest";
+import { stackEndpoints } from "../../stack/stack.test-env.ts";
+import { registryContract } from "../contract/registry.contract.ts";
+import { runId, uniqueName } from "../contract/contract-helpers.ts";
+import { RedisRegistry } from "./registry.redis.ts";
+
+const { redisUrl } = stackEndpoints();
+const keyPrefix = `contract-${runId}:`;
+
+registryContract("redis", async () => new RedisRegistry({ url: redisUrl, keyPrefix }));
+
+describe("RedisRegistry on real Redis", () => {
+  it("drops a user's entries once the TTL passes without a refresh", async () => {
+    const registry = new RedisRegistry({ url: redisUrl, keyPrefix, entryTtlMs: 200 });
+    const user = uniqueName("ttl");
+    await registry.register(user, "phone", "pod-1");
+    expect(await registry.devicesOf(user)).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await registry.devicesOf(user)).toEqual([]);
+    await registry.close();
+  });
+});
