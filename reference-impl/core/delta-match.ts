@@ -123,7 +123,9 @@ function consider(x: Scan, best: Best, c: number, pos: number, litStart: number,
   const sStart = c - back;
   const length = fwd + back;
   const cost = offsetCost(sStart, lastEnd, lastEnd + (tStart - litStart));
-  const minLength = cost === 0 ? resumeCopyBytesMin : explicitCopyBytesMin;
+  // A far copy must pay for its offset bytes against a literal that compresses (text: to about
+  // a third), and it moves the cursor away, so the copy after it usually needs an offset too.
+  const minLength = cost === 0 ? resumeCopyBytesMin : explicitCopyBytesMin + 8 * (cost - 1);
   const score = length - cost;
   if (length < minLength || score <= best.score) return;
   best.tStart = tStart;

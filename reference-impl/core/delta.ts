@@ -33,30 +33,33 @@ const unzigzagLocal = unzigzag;
 
 /** Writes instructions as the match finder reports them (DELTA-FORMAT.md, "Instructions"). */
 class InstructionWriter implements MatchSink {
-  readonly out: ByteWriter;
+  /** Interleaved form (plain mode): opcode, length, offset, literal bytes in order. */
+  readonly out = new ByteWriter(1024);
+  /** Split form (compressed modes): opcodes and lengths, offsets, literals as three sections. */
+  readonly ops = new ByteWriter(256);
+  readonly offsets = new ByteWriter(256);
+  readonly literals = new ByteWriter(1024);
   lastCopyEnd = 0;
   addedBytes = 0;
-  literalBytes = 0;
   producedBytes = 0;
 
-  constructor(private readonly target: Uint8Array) {
-    this.out = new ByteWriter(1024);
-  }
+  constructor(private readonly target: Uint8Array) {}
 
   private opcode(kind: number, value: number): void {
-    if (value < 32) {
-      this.out.byte((kind << 6) | value);
-    } else {
-      this.out.byte((kind << 6) | 0x20 | (value & 31));
+    const first = value < 32 ? (kind << 6) | value : (kind << 6) | 0x20 | (value & 31);
+    this.out.byte(first);
+    this.ops.byte(first);
+    if (value >= 32) {
       this.out.varint(Math.floor(value / 32));
+      this.ops.varint(Math.floor(value / 32));
     }
   }
 
   add(start: number, end: number): void {
     this.opcode(opKind.add, end - start - 1);
     this.out.bytes(this.target, start, end);
+    this.literals.bytes(this.target, start, end);
     this.addedBytes += end - start;
-    this.literalBytes += end - start;
     this.producedBytes += end - start;
   }
 
@@ -71,9 +74,21 @@ class InstructionWriter implements MatchSink {
     } else {
       this.opcode(opKind.copyExplicit, lengthCode);
       this.out.varint(zigzag(sourceStart - cursor));
+      this.offsets.varint(zigzag(sourceStart - cursor));
     }
     this.lastCopyEnd = sourceStart + length;
     this.addedBytes = 0;
+  }
+
+  /** The split body: varint(ops length), ops, varint(offsets length), offsets, literals. */
+  splitBody(): Uint8Array {
+    const w = new ByteWriter(this.out.length + 16);
+    w.varint(this.ops.length);
+    w.bytes(this.ops.finish());
+    w.varint(this.offsets.length);
+    w.bytes(this.offsets.finish());
+    w.bytes(this.literals.finish());
+    return w.finish();
   }
 }
 
@@ -101,16 +116,15 @@ function looksIncompressible(body: Uint8Array): boolean {
   return deflateRawSync(sample, { level: 1 }).length > sample.length * 0.95;
 }
 
-function compressBody(body: Uint8Array): { mode: DeltaMode; bytes: Uint8Array } {
-  const plain = { mode: deltaMode.plain as DeltaMode, bytes: body };
-  if (body.length < compressBodyBytesMin || looksIncompressible(body)) return plain;
+/** Brotli of the split body, or undefined when it is too short or looks incompressible. */
+function compressBody(body: Uint8Array): Uint8Array | undefined {
+  if (body.length < compressBodyBytesMin || looksIncompressible(body)) return undefined;
   const quality = body.length <= 256 * 1024 ? 9 : body.length <= 1024 * 1024 ? 6 : 4;
-  const brotli = brotliCompressSync(body, { params: {
+  return brotliCompressSync(body, { params: {
     [zlibConstants.BROTLI_PARAM_QUALITY]: quality,
     [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
     [zlibConstants.BROTLI_PARAM_LGWIN]: 24,
   } });
-  return brotli.length < body.length ? { mode: deltaMode.brotli, bytes: brotli } : plain;
 }
 
 /**
@@ -123,13 +137,17 @@ export function encodeDelta(source: Uint8Array, target: Uint8Array,
   const writer = new InstructionWriter(target);
   findMatches(source, target, writer);
   const body = writer.out.finish();
-  const rawBytes = m;
-  if (writer.literalBytes === m && m > 0 && looksIncompressible(target)) {
+  if (writer.literals.length === m && m > 0 && looksIncompressible(target)) {
     return withHeader(deltaMode.raw, m, target);
   }
-  const packed = options.compress === false ? { mode: deltaMode.plain, bytes: body }
-    : compressBody(body);
-  if (packed.bytes.length >= rawBytes) return withHeader(deltaMode.raw, m, target);
+  let packed = { mode: deltaMode.plain as DeltaMode, bytes: body };
+  if (options.compress !== false) {
+    const compressed = compressBody(writer.splitBody());
+    if (compressed && compressed.length < body.length) {
+      packed = { mode: deltaMode.brotli, bytes: compressed };
+    }
+  }
+  if (packed.bytes.length >= m) return withHeader(deltaMode.raw, m, target);
   return withHeader(packed.mode, m, packed.bytes);
 }
 
@@ -146,17 +164,24 @@ function outOfRange(what: string): Error {
     "the delta was made against a different source, or it is corrupt");
 }
 
+/** Where instructions come from: one interleaved reader (plain) or the three sections. */
+interface Streams {
+  readonly ops: ByteReader;
+  readonly offsets: ByteReader;
+  readonly literals: ByteReader;
+}
+
 /** Executes one instruction; the caller loops until the output is full. */
-function step(r: ByteReader, st: ApplyState): void {
-  const b = r.byte("an opcode");
+function step(r: Streams, st: ApplyState): void {
+  const b = r.ops.byte("an opcode");
   const kind = b >>> 6;
   let value = b & 31;
-  if ((b & 0x20) !== 0) value += r.varint("an instruction length") * 32;
+  if ((b & 0x20) !== 0) value += r.ops.varint("an instruction length") * 32;
   const room = st.out.length - st.produced;
   if (kind === opAdd) {
     const length = value + 1;
     if (length > room) throw outOfRange(`adds ${length} B with ${room} B of target left`);
-    st.out.set(r.take(length, "literal bytes"), st.produced);
+    st.out.set(r.literals.take(length, "literal bytes"), st.produced);
     st.produced += length;
     st.addedBytes += length;
     return;
@@ -166,7 +191,7 @@ function step(r: ByteReader, st: ApplyState): void {
   let start = st.lastCopyEnd;
   if (kind === opCopyAtCursor) start += st.addedBytes;
   if (kind === opCopyExplicit) {
-    start += st.addedBytes + unzigzagLocal(r.varint("a copy offset"));
+    start += st.addedBytes + unzigzagLocal(r.offsets.varint("a copy offset"));
   }
   if (start < 0 || start + length > st.source.length) {
     throw outOfRange(`copies source bytes ${start}..${start + length} of a ` +
@@ -224,19 +249,36 @@ export function applyDelta(source: Uint8Array, delta: Uint8Array,
     out = Uint8Array.prototype.slice.call(delta, r.pos);
   } else {
     const rest = delta.subarray(r.pos);
-    const body = mode === deltaMode.plain ? rest : decompress(mode, rest, targetLength);
-    const br = new ByteReader(body, 0, "block delta body");
+    const streams = mode === deltaMode.plain ? interleaved(rest)
+      : splitStreams(decompress(mode, rest, targetLength));
     const st: ApplyState = { source, out: Buffer.allocUnsafe(targetLength), produced: 0,
       lastCopyEnd: 0, addedBytes: 0 };
-    while (st.produced < targetLength) step(br, st);
-    if (br.remaining !== 0) {
-      throw deltaError("DELTA_TRAILING_BYTES", `block delta has ${br.remaining} B after the ` +
+    while (st.produced < targetLength) step(streams, st);
+    const left = streams.ops.remaining + (mode === deltaMode.plain ? 0
+      : streams.offsets.remaining + streams.literals.remaining);
+    if (left !== 0) {
+      throw deltaError("DELTA_TRAILING_BYTES", `block delta has ${left} B after the ` +
         `instruction that completed the ${targetLength} B target`);
     }
     out = st.out;
   }
   if (options.expectedSha256 !== undefined) checkSha256(out, options.expectedSha256);
   return out;
+}
+
+function interleaved(body: Uint8Array): Streams {
+  const r = new ByteReader(body, 0, "block delta body");
+  return { ops: r, offsets: r, literals: r };
+}
+
+/** Cuts a decompressed body into its sections; each reader sees only its own bytes. */
+function splitStreams(body: Uint8Array): Streams {
+  const r = new ByteReader(body, 0, "block delta body");
+  const ops = r.take(r.varint("the opcode section length"), "the opcode section");
+  const offsets = r.take(r.varint("the offset section length"), "the offset section");
+  return { ops: new ByteReader(ops, 0, "opcode section"),
+    offsets: new ByteReader(offsets, 0, "offset section"),
+    literals: new ByteReader(r.buf, r.pos, "literal section") };
 }
 
 function checkSha256(out: Uint8Array, expected: string): void {
