@@ -28,11 +28,12 @@ export class NativeProvider implements StackProvider {
   private readonly services: readonly NativeService[];
   private readonly stateFile: string;
 
-  constructor(private readonly config: NativeConfig) {
+  /** `services` replaces the five servers in tests of the start/stop logic itself. */
+  constructor(private readonly config: NativeConfig, services?: readonly NativeService[]) {
     this.stateFile = join(config.rootDir, "run", "stack.json");
     this.s3Kind = { current: this.readState()?.s3Server ?? config.s3Server };
     // Start order; `down` stops in reverse (the gateway first, the databases last).
-    this.services = [postgresService(config), redisService(config), s3Service(config, this.s3Kind),
+    this.services = services ?? [postgresService(config), redisService(config), s3Service(config, this.s3Kind),
       kafkaService(config), nginxService(config)];
   }
 

@@ -2,6 +2,10 @@
 // tested on machines without a Docker engine. testcontainers 12.x needs Node >= 22.22 (its undici 8
 // crashes at import on Node 20), so the project pins 11.14.0; @testcontainers/redpanda has only
 // 10.28.0 and 12.x, hence 10.28.0. LocalStack tags after 4.14.0 need an auth token.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { defaultNativeConfig } from "../native/native-config.ts";
+import { nginxValues, renderTemplate } from "../native/nginx.ts";
 export const containerImages = {
   postgres: "postgres:15-alpine",
   localstack: "localstack/localstack:4.14.0",
@@ -24,3 +28,24 @@ export const localstackEnvironment = (authToken: string | undefined): Record<str
   SERVICES: "s3",
   ...(authToken ? { LOCALSTACK_AUTH_TOKEN: authToken } : {}),
 });
+
+export const localstackAlias = "s3";
+export const containerGatewayPort = 8080;
+export const containerCdnPort = 8081;
+
+/**
+ * The same nginx template as the native stack, with the CDN's origin at LocalStack on the shared
+ * container network and the service pools on the Docker host (host.docker.internal).
+ */
+export function renderContainerNginxConf(): string {
+  const template = readFileSync(fileURLToPath(new URL("../../edge/nginx.conf.template", import.meta.url)), "utf8");
+  const values = nginxValues(defaultNativeConfig("/"), "/var/log/nginx", undefined);
+  const conf = renderTemplate(template, { ...values, S3_URL: `http://${localstackAlias}:4566`, S3_HOST: `${localstackAlias}:4566` })
+    .replaceAll("127.0.0.1:", "host.docker.internal:")
+    .replace(`listen host.docker.internal:${containerGatewayPort}`, `listen ${containerGatewayPort}`)
+    .replace(`listen host.docker.internal:${containerCdnPort}`, `listen ${containerCdnPort}`);
+  // Inside the image nginx runs as root with its own temp paths; keep the prefix-relative ones.
+  return conf.replace("pid nginx.pid;", "pid /tmp/nginx.pid;")
+    .replace(/(client_body|proxy|fastcgi|uwsgi|scgi)_temp_path tmp\//g, "$1_temp_path /tmp/")
+    .replace("proxy_cache_path cache", "proxy_cache_path /var/cache/nginx/blocks");
+}

@@ -7,7 +7,12 @@ import { join } from "node:path";
 import { SyncbenchError } from "../../core/errors.ts";
 import type { Endpoints } from "../endpoints.ts";
 import type { ServiceName, StackProvider, StackStatus, UpOptions } from "../provider.ts";
-import { containerImages, localstackEnvironment, stackLabel } from "./testcontainers-config.ts";
+import { ensureTopic } from "../native/kafka.ts";
+import { ensureBucket } from "../native/s3.ts";
+import {
+  containerCdnPort, containerGatewayPort, containerImages, localstackAlias, localstackEnvironment,
+  renderContainerNginxConf, stackLabel,
+} from "./testcontainers-config.ts";
 
 interface ContainerRecord {
   readonly service: ServiceName;
@@ -39,19 +44,26 @@ export class TestcontainersProvider implements StackProvider {
     if (this.readState()) return this.status();
     process.env.TESTCONTAINERS_RYUK_DISABLED = "true"; // containers outlive this CLI process
     const progress = options.onProgress ?? (() => undefined);
-    const { GenericContainer } = await import("testcontainers");
+    const { GenericContainer, Network } = await import("testcontainers");
     const { PostgreSqlContainer } = await import("@testcontainers/postgresql");
     const { LocalstackContainer } = await import("@testcontainers/localstack");
     const { RedpandaContainer } = await import("@testcontainers/redpanda");
     const labels = { [stackLabel]: "1" };
+    const network = await new Network().start();
     progress("starting postgres, localstack, redpanda, redis containers");
     const [pgC, s3C, kafkaC, redisC] = await Promise.all([
       new PostgreSqlContainer(containerImages.postgres).withDatabase("syncbench").withLabels(labels).start(),
-      new LocalstackContainer(containerImages.localstack)
+      new LocalstackContainer(containerImages.localstack).withNetwork(network).withNetworkAliases(localstackAlias)
         .withEnvironment(localstackEnvironment(process.env.LOCALSTACK_AUTH_TOKEN)).withLabels(labels).start(),
       new RedpandaContainer(containerImages.redpanda).withLabels(labels).start(),
       new GenericContainer(containerImages.redis).withExposedPorts(6379).withLabels(labels).start(),
     ]);
+    progress("starting nginx (gateway + CDN edge) container");
+    const nginxC = await new GenericContainer(containerImages.nginx).withNetwork(network).withLabels(labels)
+      .withExposedPorts(containerGatewayPort, containerCdnPort)
+      .withExtraHosts([{ host: "host.docker.internal", ipAddress: "host-gateway" }])
+      .withCopyContentToContainer([{ content: renderContainerNginxConf(), target: "/etc/nginx/nginx.conf" }])
+      .withCommand(["nginx", "-g", "daemon off;"]).start();
     const endpoints: Endpoints = {
       postgresUrl: pgC.getConnectionUri(),
       s3: { url: s3C.getConnectionUri(), region: "us-east-1", accessKeyId: "test", secretAccessKey: "test", bucket: "blocks" },
@@ -59,12 +71,15 @@ export class TestcontainersProvider implements StackProvider {
       kafkaTopic: "file-events",
       kafkaPartitionCount: 64,
       redisUrl: `redis://${redisC.getHost()}:${redisC.getMappedPort(6379)}`,
-      gatewayUrl: "",
-      cdnUrl: "",
+      gatewayUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerGatewayPort)}`,
+      cdnUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerCdnPort)}`,
     };
+    await ensureBucket(endpoints.s3);
+    await ensureTopic(endpoints.kafkaBrokers, endpoints.kafkaTopic, endpoints.kafkaPartitionCount);
     const containers: ContainerRecord[] = [
       { service: "postgres", id: pgC.getId() }, { service: "s3", id: s3C.getId() },
       { service: "kafka", id: kafkaC.getId() }, { service: "redis", id: redisC.getId() },
+      { service: "nginx", id: nginxC.getId() },
     ];
     mkdirSync(join(this.stateFile, ".."), { recursive: true });
     writeFileSync(this.stateFile, JSON.stringify({ containers, endpoints } satisfies TcState));

@@ -1,0 +1,74 @@
+// Checks the native provider's start/stop logic with stand-in services that are real processes
+// (`sleep`, a shell that exits): up is idempotent, a server that dies during start makes up fail
+// with STACK_UNHEALTHY naming it and its log lines, and what that up had started is stopped again.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { defaultNativeConfig, servicePaths, type NativeConfig } from "./native-config.ts";
+import type { NativeService } from "./native-service.ts";
+import { NativeProvider } from "./native-provider.ts";
+import { isRecordAlive, readPidRecord } from "./process-control.ts";
+
+let roots: string[] = [];
+afterEach(() => {
+  roots.forEach((root) => rmSync(root, { recursive: true, force: true }));
+  roots = [];
+});
+
+function tempConfig(): NativeConfig {
+  const root = mkdtempSync(join(tmpdir(), "syncbench-provider-"));
+  roots.push(root);
+  return { ...defaultNativeConfig(root), rootDir: root, cacheDir: join(root, "cache") };
+}
+
+/** A stand-in server: healthy while its process lives, unless `answers` is false (never serves). */
+function fakeService(config: NativeConfig, name: "postgres" | "redis", script: string, answers = true): NativeService {
+  const paths = () => servicePaths(config, name);
+  return {
+    name, endpoint: `fake:${name}`, stopSignal: "SIGTERM", stopGraceMs: 2000, startTimeoutMs: 3000,
+    install: async () => undefined,
+    prepare: async () => ({ command: "/bin/sh", args: ["-c", script] }),
+    check: async () => ({ healthy: answers && isRecordAlive(readPidRecord(paths().pidFile)), implementation: "fake" }),
+  };
+}
+
+describe("NativeProvider", () => {
+  it("starts each service once; a second up finds them running", async () => {
+    const config = tempConfig();
+    const provider = new NativeProvider(config, [fakeService(config, "postgres", "exec sleep 30")]);
+    const first = await provider.up();
+    const pid = first.services[0]?.pid;
+    expect(first.services[0]).toMatchObject({ name: "postgres", healthy: true });
+    expect((await provider.up()).services[0]?.pid).toBe(pid);
+    expect(await provider.down()).toEqual({ stopped: ["postgres"] });
+    expect((await provider.status()).services[0]).toMatchObject({ healthy: false, detail: "not running" });
+  });
+
+  it("fails with the dead server's name and log lines, and stops what it started", async () => {
+    const config = tempConfig();
+    const good = fakeService(config, "postgres", "exec sleep 30");
+    const bad = fakeService(config, "redis", "echo 'FATAL: port already in use'; exit 1", false);
+    const provider = new NativeProvider(config, [good, bad]);
+    const failure = await provider.up().catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "STACK_UNHEALTHY" });
+    const message = (failure as Error).message;
+    expect(message).toContain("redis exited during start");
+    expect(message).toContain(servicePaths(config, "redis").logFile);
+    expect(message).toContain("FATAL: port already in use");
+    expect(readFileSync(servicePaths(config, "redis").logFile, "utf8")).toContain("FATAL");
+    expect(isRecordAlive(readPidRecord(servicePaths(config, "postgres").pidFile))).toBe(false);
+  });
+
+  it("keeps a server it found running when another one fails", async () => {
+    const config = tempConfig();
+    const good = fakeService(config, "postgres", "exec sleep 30");
+    await new NativeProvider(config, [good]).up();
+    const record = readPidRecord(servicePaths(config, "postgres").pidFile);
+    const bad = fakeService(config, "redis", "exit 3", false);
+    await expect(new NativeProvider(config, [good, bad]).up()).rejects.toMatchObject({ code: "STACK_UNHEALTHY" });
+    expect(isRecordAlive(record)).toBe(true);
+    await new NativeProvider(config, [good]).down();
+    expect(isRecordAlive(record)).toBe(false);
+  });
+});

@@ -1,0 +1,37 @@
+// Unit tests of the testcontainers provider's configuration, which run without a Docker engine:
+// pinned images and package versions that work on Node 20, and the container nginx configuration.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { containerImages, containerPackageVersions, localstackEnvironment, renderContainerNginxConf } from "./testcontainers-config.ts";
+
+const packageJson = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+  devDependencies: Record<string, string>;
+};
+
+describe("testcontainers configuration", () => {
+  it("pins every image to a tag (never latest), LocalStack at 4.14.0 (later tags need a token)", () => {
+    for (const image of Object.values(containerImages)) expect(image).toMatch(/:[\w.-]+$/);
+    expect(Object.values(containerImages).some((i) => i.endsWith(":latest"))).toBe(false);
+    expect(containerImages.localstack).toBe("localstack/localstack:4.14.0");
+  });
+
+  it("package.json pins the testcontainers versions that load on Node 20", () => {
+    for (const [name, version] of Object.entries(containerPackageVersions)) {
+      expect(packageJson.devDependencies[name]).toBe(version);
+    }
+  });
+
+  it("passes a LocalStack auth token only when one is set", () => {
+    expect(localstackEnvironment(undefined)).toEqual({ SERVICES: "s3" });
+    expect(localstackEnvironment("t")).toEqual({ SERVICES: "s3", LOCALSTACK_AUTH_TOKEN: "t" });
+  });
+
+  it("renders nginx for the container: listens on all interfaces, CDN origin is LocalStack", () => {
+    const conf = renderContainerNginxConf();
+    expect(conf).toContain("listen 8080;");
+    expect(conf).toContain("listen 8081;");
+    expect(conf).toContain("proxy_pass http://s3:4566;");
+    expect(conf).toContain("server host.docker.internal:7101");
+    expect(conf).not.toContain("127.0.0.1");
+  });
+});

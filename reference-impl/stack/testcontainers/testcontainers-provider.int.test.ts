@@ -1,0 +1,35 @@
+// Brings the stack up with the testcontainers provider and checks each service answers, then
+// removes the containers. Skips, saying why, where no Docker engine answers (as on this project's
+// own machines, which run the native provider).
+import { describe, expect, it } from "vitest";
+import { dockerEngineAnswers } from "../docker-detect.ts";
+import { checkKafka } from "../native/kafka.ts";
+import { checkPostgres } from "../native/postgres.ts";
+import { checkRedis } from "../native/redis.ts";
+import { checkS3 } from "../native/s3.ts";
+import { TestcontainersProvider } from "./testcontainers-provider.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const engine = await dockerEngineAnswers(process.env);
+if (!engine) {
+  process.stdout.write("[testcontainers] integration test skipped: no Docker engine answers " +
+    "(DOCKER_HOST and the usual sockets were asked for /_ping); the configuration is unit tested\n");
+}
+
+describe.skipIf(!engine)("testcontainers provider on a Docker engine", () => {
+  it("starts postgres, localstack, redpanda, redis and nginx with the same endpoints shape", async () => {
+    const provider = new TestcontainersProvider(mkdtempSync(join(tmpdir(), "syncbench-tc-")));
+    try {
+      const { endpoints } = await provider.up();
+      expect((await checkPostgres(endpoints.postgresUrl)).healthy).toBe(true);
+      expect((await checkS3(endpoints.s3, "localstack")).healthy).toBe(true);
+      expect((await checkKafka(endpoints.kafkaBrokers)).healthy).toBe(true);
+      expect((await checkRedis(endpoints.redisUrl)).healthy).toBe(true);
+      expect((await fetch(`${endpoints.gatewayUrl}/healthz`)).status).toBe(200);
+    } finally {
+      await provider.down();
+    }
+  }, 600_000);
+});
