@@ -127,8 +127,13 @@ export type WebsocketResult = z.infer<typeof websocketResult>;
 export type TargetResult = z.infer<typeof targetResult>;
 
 function fail(source: string, error: z.ZodError): never {
-  const list = error.issues.slice(0, 10).map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-  throw new SyncbenchError("RESULTS_INVALID", `results ${source} do not match schemaVersion ${resultsSchemaVersion}: ${list.join("; ")}`);
+  const list = error.issues
+    .slice(0, 10)
+    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+  throw new SyncbenchError(
+    "RESULTS_INVALID",
+    `results ${source} do not match schemaVersion ${resultsSchemaVersion}: ${list.join("; ")}`,
+  );
 }
 
 /** Validates before writing: a producer bug never reaches the calibration. */
@@ -146,8 +151,11 @@ export function parseResultsJson(text: string, source: string): Results {
   }
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (version !== resultsSchemaVersion) {
-    throw new SyncbenchError("RESULTS_INVALID",
-      `results ${source} have schemaVersion ${String(version)}, this syncbench reads ${resultsSchemaVersion}`);
+    throw new SyncbenchError(
+      "RESULTS_INVALID",
+      `results ${source} have schemaVersion ${String(version)}, ` +
+        `this syncbench reads ${resultsSchemaVersion}`,
+    );
   }
   return checkResults(value, source);
 }

@@ -53,13 +53,19 @@ function mixIssues(raw: Raw): ScenarioIssue[] {
   const sum = weights.reduce<number>((a, w) => a + (w ?? 0), 0);
   const issues: ScenarioIssue[] = [];
   if (Math.abs(sum - 1) > mixSumTolerance) {
-    issues.push({ code: "SCENARIO_MIX_SUM", path: "mix",
-      message: `mix weights must sum to 1, got ${Number(sum.toFixed(6))}` });
+    issues.push({
+      code: "SCENARIO_MIX_SUM",
+      path: "mix",
+      message: `mix weights must sum to 1, got ${Number(sum.toFixed(6))}`,
+    });
   }
   httpOperationNames.forEach((op, i) => {
     if ((weights[i] ?? 0) > 0 && raw[op] === undefined && op !== "listFolder") {
-      issues.push({ code: "SCENARIO_MISSING_KEY", path: op,
-        message: `${op} is required because mix.${op} is ${weights[i]}` });
+      issues.push({
+        code: "SCENARIO_MISSING_KEY",
+        path: op,
+        message: `${op} is required because mix.${op} is ${weights[i]}`,
+      });
     }
   });
   return issues;
@@ -70,8 +76,13 @@ function minMaxIssue(raw: Raw, section: string, minKey: string, maxKey: string):
   const min = num(block?.[minKey]);
   const max = num(block?.[maxKey]);
   if (min === undefined || max === undefined || min <= max) return [];
-  return [{ code: "SCENARIO_OUT_OF_RANGE", path: `${section}.${minKey}`,
-    message: `${section}.${minKey} must be <= ${section}.${maxKey} (${max}), got ${min}` }];
+  return [
+    {
+      code: "SCENARIO_OUT_OF_RANGE",
+      path: `${section}.${minKey}`,
+      message: `${section}.${minKey} must be <= ${section}.${maxKey} (${max}), got ${min}`,
+    },
+  ];
 }
 
 function durationIssues(raw: Raw): ScenarioIssue[] {
@@ -80,11 +91,18 @@ function durationIssues(raw: Raw): ScenarioIssue[] {
   let durationS = num(arrival?.durationS);
   if (Array.isArray(arrival?.stages)) {
     const lengths = arrival.stages.map((s) => num(record(s)?.durationS));
-    durationS = lengths.every((d) => d !== undefined) ? lengths.reduce((a, d) => a + d!, 0) : undefined;
+    durationS = lengths.every((d) => d !== undefined)
+      ? lengths.reduce((a, d) => a + d!, 0)
+      : undefined;
   }
   if (durationS === undefined || warmupS < durationS) return [];
-  return [{ code: "SCENARIO_OUT_OF_RANGE", path: "warmupS",
-    message: `warmupS must be < the run's duration (${durationS} s), got ${warmupS}` }];
+  return [
+    {
+      code: "SCENARIO_OUT_OF_RANGE",
+      path: "warmupS",
+      message: `warmupS must be < the run's duration (${durationS} s), got ${warmupS}`,
+    },
+  ];
 }
 
 function targetIssues(raw: Raw): ScenarioIssue[] {
@@ -97,17 +115,24 @@ function targetIssues(raw: Raw): ScenarioIssue[] {
     if (!targetMetricPattern.test(metric)) {
       const guess = didYouMean(metric, knownTargetMetrics);
       const suggestion = guess ? ` (did you mean "${guess}"?)` : "";
-      issues.push({ code: "SCENARIO_UNKNOWN_METRIC", path,
-        message: `unknown target metric "${metric}"${suggestion}` });
+      issues.push({
+        code: "SCENARIO_UNKNOWN_METRIC",
+        path,
+        message: `unknown target metric "${metric}"${suggestion}`,
+      });
       continue;
     }
     const operation = metric.split(".")[0]!;
     const unmeasured =
       (operation === "notification" && raw.websocket === undefined) ||
-      ((httpOperationNames as readonly string[]).includes(operation) && !(num(mix[operation]) ?? 0));
+      ((httpOperationNames as readonly string[]).includes(operation) &&
+        !(num(mix[operation]) ?? 0));
     if (unmeasured) {
-      issues.push({ code: "SCENARIO_TARGET_UNMEASURED", path,
-        message: `target "${metric}" names ${operation}, which this scenario does not run` });
+      issues.push({
+        code: "SCENARIO_TARGET_UNMEASURED",
+        path,
+        message: `target "${metric}" names ${operation}, which this scenario does not run`,
+      });
     }
   }
   return issues;

@@ -5,7 +5,11 @@
 import { z } from "zod";
 import { SyncbenchError } from "../reference-impl/core/errors.ts";
 import { didYouMean } from "./did-you-mean.ts";
-import { scenarioInputCrossChecks, type ScenarioIssue, type ScenarioIssueCode } from "./scenario-rules.ts";
+import {
+  scenarioInputCrossChecks,
+  type ScenarioIssue,
+  type ScenarioIssueCode,
+} from "./scenario-rules.ts";
 import { scenarioSchema, type Scenario } from "./scenario.ts";
 
 export type { ScenarioIssue, ScenarioIssueCode };
@@ -39,7 +43,8 @@ function knownKeysAt(schema: z.ZodType, path: readonly PropertyKey[], input: unk
     current = unwrap(current, value);
     if (i === path.length) break;
     const key = path[i]!;
-    value = value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+    value =
+      value && typeof value === "object" ? (value as Record<PropertyKey, unknown>)[key] : undefined;
     current = childSchema(current, key);
   }
   return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
@@ -54,7 +59,9 @@ function unwrap(schema: z.ZodType, value: unknown): z.ZodType {
       const options = current.options as z.ZodType[];
       const kind = (value as { kind?: unknown } | undefined)?.kind;
       const match = options.find(
-        (o) => o instanceof z.ZodObject && (o.shape as Record<string, z.ZodType>).kind?.safeParse(kind).success,
+        (o) =>
+          o instanceof z.ZodObject &&
+          (o.shape as Record<string, z.ZodType>).kind?.safeParse(kind).success,
       );
       if (!match) return current;
       current = match;
@@ -86,18 +93,27 @@ function fromZodIssue(issue: z.core.$ZodIssue, input: unknown): ScenarioIssue[] 
         const guess = didYouMean(key, known);
         const suggestion = guess ? ` (did you mean "${guess}"?)` : ` (known: ${known.join(", ")})`;
         const where = path === "" ? "" : ` in ${path}`;
-        return { code: "SCENARIO_UNKNOWN_KEY", path: path === "" ? key : `${path}.${key}`,
-          message: `unknown key "${key}"${where}${suggestion}` };
+        return {
+          code: "SCENARIO_UNKNOWN_KEY",
+          path: path === "" ? key : `${path}.${key}`,
+          message: `unknown key "${key}"${where}${suggestion}`,
+        };
       });
     }
     case "too_small":
     case "too_big":
-      return [{ code: "SCENARIO_OUT_OF_RANGE", path, message: `${at} ${limitText(issue)}, ${got}` }];
+      return [
+        { code: "SCENARIO_OUT_OF_RANGE", path, message: `${at} ${limitText(issue)}, ${got}` },
+      ];
     case "invalid_type":
       if (issue.input === undefined) {
-        return [{ code: "SCENARIO_MISSING_KEY", path, message: `${at} is required (${issue.expected})` }];
+        return [
+          { code: "SCENARIO_MISSING_KEY", path, message: `${at} is required (${issue.expected})` },
+        ];
       }
-      return [{ code: "SCENARIO_WRONG_TYPE", path, message: `${at} must be ${issue.expected}, ${got}` }];
+      return [
+        { code: "SCENARIO_WRONG_TYPE", path, message: `${at} must be ${issue.expected}, ${got}` },
+      ];
     default:
       return [{ code: "SCENARIO_BAD_VALUE", path, message: `${at}: ${issue.message}, ${got}` }];
   }

@@ -4,7 +4,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { scenarioLibrary, loadScenario } from "./library/index.ts";
-import { ScenarioInvalidError, validateScenario, validateScenarioJson } from "./scenario-validate.ts";
+import {
+  ScenarioInvalidError,
+  validateScenario,
+  validateScenarioJson,
+} from "./scenario-validate.ts";
 import { arrivalDurationS } from "./scenario.ts";
 
 const invalidDir = fileURLToPath(new URL("./testdata/invalid/", import.meta.url));
@@ -25,14 +29,16 @@ describe("scenario library", () => {
       const scenario = loadScenario(name);
       expect(scenario.name).toBe(name);
       expect(arrivalDurationS(scenario.arrival)).toBeGreaterThan(scenario.warmupS);
-      for (const target of Object.values(scenario.targets)) expect(target.claims.length).toBeGreaterThan(0);
+      for (const target of Object.values(scenario.targets))
+        expect(target.claims.length).toBeGreaterThan(0);
     });
   }
 });
 
 describe("testdata/invalid", () => {
   const files = readdirSync(invalidDir).filter((f) => f.endsWith(".json"));
-  it("has one file per rejection code at least", () => expect(files.length).toBeGreaterThanOrEqual(9));
+  it("has one file per rejection code at least", () =>
+    expect(files.length).toBeGreaterThanOrEqual(9));
   for (const file of files) {
     it(`${file} is rejected with ${file.split(".")[0]}`, () => {
       const text = readFileSync(`${invalidDir}${file}`, "utf8");
@@ -47,9 +53,13 @@ describe("validateScenario messages", () => {
   it("lists every problem at once with path, value and limit, and suggests a key", () => {
     const error = rejection(() =>
       validateScenario({
-        name: "mixed-peak", description: "x", seed: 1, users: { count: 1, zipfSkew: 0 },
+        name: "mixed-peak",
+        description: "x",
+        seed: 1,
+        users: { count: 1, zipfSkew: 0 },
         arrival: { kind: "constant-arrival-rate", ratePerS: 0, durationS: 10, spacing: "uniform" },
-        mix: { listFolder: 1 }, arivalRate: 3,
+        mix: { listFolder: 1 },
+        arivalRate: 3,
       }),
     );
     expect(error.message).toContain("arrival.ratePerS must be > 0, got 0");
@@ -59,17 +69,30 @@ describe("validateScenario messages", () => {
   it("suggests keys inside a discriminated union", () => {
     const error = rejection(() =>
       validateScenario({
-        name: "x", description: "x", seed: 1, users: { count: 1, zipfSkew: 0 },
-        arrival: { kind: "constant-arrival-rate", ratePerSecond: 5, durationS: 10, spacing: "uniform" },
+        name: "x",
+        description: "x",
+        seed: 1,
+        users: { count: 1, zipfSkew: 0 },
+        arrival: {
+          kind: "constant-arrival-rate",
+          ratePerSecond: 5,
+          durationS: 10,
+          spacing: "uniform",
+        },
         mix: { listFolder: 1 },
       }),
     );
-    expect(error.message).toContain('unknown key "ratePerSecond" in arrival (did you mean "ratePerS"?)');
+    expect(error.message).toContain(
+      'unknown key "ratePerSecond" in arrival (did you mean "ratePerS"?)',
+    );
     expect(error.message).toContain("arrival.ratePerS is required");
   });
   it("fills defaults", () => {
     const scenario = validateScenario({
-      name: "x", description: "x", seed: 1, users: { count: 1, zipfSkew: 0 },
+      name: "x",
+      description: "x",
+      seed: 1,
+      users: { count: 1, zipfSkew: 0 },
       arrival: { kind: "constant-arrival-rate", ratePerS: 5, durationS: 10, spacing: "uniform" },
       mix: { listFolder: 1 },
     });

@@ -23,7 +23,12 @@ export const scenarioLimits = {
 
 const L = scenarioLimits;
 
-export const httpOperationNames = ["deltaUpload", "newFileUpload", "download", "listFolder"] as const;
+export const httpOperationNames = [
+  "deltaUpload",
+  "newFileUpload",
+  "download",
+  "listFolder",
+] as const;
 export type HttpOperationName = (typeof httpOperationNames)[number];
 
 const weight = z.number().min(0).max(1);
@@ -96,7 +101,11 @@ export const scenarioSchema = z.strictObject({
   newFileUpload: z
     .strictObject({
       size: fileSize,
-      sizeBytesMax: z.number().int().min(1).max(L.blockSizeBytes * L.blocksPerFileMax),
+      sizeBytesMax: z
+        .number()
+        .int()
+        .min(1)
+        .max(L.blockSizeBytes * L.blocksPerFileMax),
     })
     .optional(),
   download: z
@@ -115,7 +124,11 @@ export const scenarioSchema = z.strictObject({
       notificationRatePerS: z.number().positive().max(L.notificationRatePerSMax),
     })
     .optional(),
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
   targets: z.record(z.string(), targetSchema).default({}),
 });
 

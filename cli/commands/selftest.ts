@@ -2,37 +2,60 @@
 // built-in server that stalls for a known time at known moments, and prints beside it what a
 // closed-model measurement of the same server reports. Exit 0 passed, 1 failed or inconclusive.
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
-import { coSelftestDefaults, runCoSelftest, type CoSelftestReport } from "../../scenarios/selftest/co-selftest.ts";
+import {
+  coSelftestDefaults,
+  runCoSelftest,
+  type CoSelftestReport,
+} from "../../scenarios/selftest/co-selftest.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
+import { cells } from "../../scenarios/run/summary.ts";
 import type { CliContext } from "../context.ts";
 
-const help = `usage: syncbench selftest co [--rate-per-s R] [--period-ms P] [--stall-ms S] [--periods N] [--json]
+const d = coSelftestDefaults;
+const help = `usage: syncbench selftest co [--rate-per-s R] [--period-ms P] [--stall-ms S]
+                          [--periods N] [--json]
 
-Runs the open-model HTTP driver at R req/s (default ${coSelftestDefaults.ratePerS}) against a loopback
-server that holds every request arriving in the first S ms (default ${coSelftestDefaults.stallMs}) of each
-P ms period (default ${coSelftestDefaults.periodMs}), for one warm-up period and N measured periods
-(default ${coSelftestDefaults.measuredPeriodCount}). The true quantile q is S - (1 - q) * P; the driver's
-p99 and p99.9 must be within 5% of it. A closed-model measurement (${coSelftestDefaults.closedConnections} connections,
-latency from the actual send) is shown beside it: that is coordinated omission.
+Runs the open-model HTTP driver at R req/s (default ${d.ratePerS}) against a loopback server
+that holds every request arriving in the first S ms (default ${d.stallMs}) of each P ms period
+(default ${d.periodMs}), for one warm-up period and N measured periods (default
+${d.measuredPeriodCount}). The true quantile q is S - (1 - q) * P; the driver's p99 and p99.9
+must be within 5% of it. A closed-model measurement (${d.closedConnections} connections, latency
+from the actual send) is shown beside it: that is coordinated omission.
 Exit codes: 0 passed; 1 failed, or inconclusive (the generator itself was late: machine busy).`;
+
+function checkLine(c: CoSelftestReport["checks"][number], verdict: string): string {
+  const figures = cells(
+    [c.truthMs.toFixed(1), 9],
+    [c.openModelMs.toFixed(1), 9],
+    [`${(c.relativeError * 100).toFixed(1)}%`, 7],
+    [c.closedModelMs?.toFixed(1) ?? "-", 10],
+  );
+  return `  ${c.quantile.padEnd(9)} ${figures}  ${verdict}`;
+}
 
 function print(ctx: CliContext, r: CoSelftestReport): void {
   const p = r.params;
-  ctx.out(`selftest co: ${p.ratePerS} req/s, stall ${p.stallMs} ms every ${p.periodMs} ms, ` +
-    `${p.measuredPeriodCount} measured periods, tolerance ${p.tolerance * 100}%`);
-  ctx.out(`  ${"quantile".padEnd(9)} ${"truth ms".padStart(9)} ${"open ms".padStart(9)} ${"error".padStart(7)} ` +
-    `${"closed ms".padStart(10)}  verdict`);
+  ctx.out(
+    `selftest co: ${p.ratePerS} req/s, stall ${p.stallMs} ms every ${p.periodMs} ms, ` +
+      `${p.measuredPeriodCount} measured periods, tolerance ${p.tolerance * 100}%`,
+  );
+  const header = cells(["truth ms", 9], ["open ms", 9], ["error", 7], ["closed ms", 10]);
+  ctx.out(`  ${"quantile".padEnd(9)} ${header}  verdict`);
   for (const c of r.checks) {
     const verdict = c.withinTolerance ? ctx.color.green("within") : ctx.color.red("outside");
-    ctx.out(`  ${c.quantile.padEnd(9)} ${c.truthMs.toFixed(1).padStart(9)} ${c.openModelMs.toFixed(1).padStart(9)} ` +
-      `${(c.relativeError * 100).toFixed(1).padStart(6)}% ${(c.closedModelMs?.toFixed(1) ?? "-").padStart(10)}  ${verdict}`);
+    ctx.out(checkLine(c, verdict));
   }
   const o = r.openModel;
-  ctx.out(`  open model (latency from intended send): p50 ${o.p50} ms, p90 ${o.p90} ms, ` +
-    `send lag p99 ${o.sendLagMsP99} ms (bound ${r.sendLagMsBound.toFixed(1)}), ${o.count} samples`);
+  ctx.out(
+    `  open model (latency from intended send): p50 ${o.p50} ms, p90 ${o.p90} ms, ` +
+      `send lag p99 ${o.sendLagMsP99} ms (bound ${r.sendLagMsBound.toFixed(1)}), ` +
+      `${o.count} samples`,
+  );
   if (r.closedModel) {
-    ctx.out(`  closed model (latency from actual send, not corrected): p50 ${r.closedModel.p50} ms, ` +
-      `${r.closedModel.count} samples at ${r.closedModel.achievedRatePerS} req/s achieved`);
+    ctx.out(
+      `  closed model (latency from actual send, not corrected): p50 ${r.closedModel.p50} ms, ` +
+        `${r.closedModel.count} samples at ${r.closedModel.achievedRatePerS} req/s achieved`,
+    );
   }
   const colour = r.verdict === "passed" ? ctx.color.green : ctx.color.red;
   ctx.out(colour(`  verdict: ${r.verdict}`));
@@ -41,7 +64,8 @@ function print(ctx: CliContext, r: CoSelftestReport): void {
 function positive(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got "${value}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive number, got "${value}"`);
   return n;
 }
 
@@ -64,9 +88,14 @@ export const command: Command = {
       ratePerS: positive(values["rate-per-s"], "rate-per-s", coSelftestDefaults.ratePerS),
       periodMs: positive(values["period-ms"], "period-ms", coSelftestDefaults.periodMs),
       stallMs: positive(values["stall-ms"], "stall-ms", coSelftestDefaults.stallMs),
-      measuredPeriodCount: positive(values.periods, "periods", coSelftestDefaults.measuredPeriodCount),
+      measuredPeriodCount: positive(
+        values.periods,
+        "periods",
+        coSelftestDefaults.measuredPeriodCount,
+      ),
     };
-    if (params.stallMs >= params.periodMs) throw new UsageError("--stall-ms must be less than --period-ms");
+    if (params.stallMs >= params.periodMs)
+      throw new UsageError("--stall-ms must be less than --period-ms");
     const report = await runCoSelftest(params);
     if (values.json) ctx.out(JSON.stringify(report, null, 2));
     else print(ctx, report);

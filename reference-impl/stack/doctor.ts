@@ -3,6 +3,7 @@
 import { execFile } from "node:child_process";
 import { statfsSync } from "node:fs";
 import net from "node:net";
+import { stripVTControlCharacters } from "node:util";
 import { dockerEngineAnswers } from "./docker-detect.ts";
 import { postgresBinDir } from "./native/install.ts";
 import type { NativeConfig } from "./native/native-config.ts";
@@ -21,7 +22,7 @@ function versionOf(binary: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {
     execFile(binary, args, { timeout: 10_000 }, (error, stdout, stderr) => {
       const text = error ? `error: ${error.message}` : `${stdout}${stderr}`.trim().split("\n")[0] ?? "";
-      resolve(text.replace(/\u001b\[[0-9;]*m/g, "")); // mvn colours its banner
+      resolve(stripVTControlCharacters(text)); // mvn colours its banner
     });
   });
 }

@@ -10,7 +10,7 @@ export type ExchangeOutcome = { readonly ok: true } | { readonly ok: false; read
 export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string") return code;
-  const causeCode = ((error as { cause?: { code?: unknown } } | null)?.cause)?.code;
+  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
   if (typeof causeCode === "string") return causeCode;
   return error instanceof Error ? error.name : "UNKNOWN";
 }

@@ -73,7 +73,13 @@ interface Runner {
   onIdle?: () => void;
 }
 
-function complete(r: Runner, op: string, intendedMs: number, sentAt: number, outcome: ExchangeOutcome): void {
+function complete(
+  r: Runner,
+  op: string,
+  intendedMs: number,
+  sentAt: number,
+  outcome: ExchangeOutcome,
+): void {
   if (r.closed) return;
   const endAt = performance.now();
   const s = r.stats.op(op);
@@ -110,7 +116,9 @@ function fire(r: Runner, intendedMs: number): void {
   r.stats.noteSent();
   r.stats.inFlight++;
   r.stats.inFlightPeak = Math.max(r.stats.inFlightPeak, r.stats.inFlight);
-  void runSteps(r.pool, plan.steps).then((outcome) => complete(r, plan.operation, intendedMs, sentAt, outcome));
+  void runSteps(r.pool, plan.steps).then((outcome) =>
+    complete(r, plan.operation, intendedMs, sentAt, outcome),
+  );
 }
 
 function sendAll(r: Runner, schedule: ArrivalSchedule): Promise<void> {
@@ -158,8 +166,13 @@ export async function runOpenModel(o: OpenModelOptions): Promise<OpenModelOutcom
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
-  const runner: Runner = { t0: performance.now(), pool, stats: new RunStats(o.operations), o,
-    closed: false };
+  const runner: Runner = {
+    t0: performance.now(),
+    pool,
+    stats: new RunStats(o.operations),
+    o,
+    closed: false,
+  };
   const cpuStart = process.cpuUsage();
   const progress = startProgress(runner);
   await sendAll(runner, new ArrivalSchedule(o.arrival, new Random(o.seed, "arrivals"), o.poisson));

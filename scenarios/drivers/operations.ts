@@ -1,7 +1,12 @@
 // Turns a scenario into concrete requests: which operation comes next (the mix), for which user
 // (Zipf), which block (Zipf popularity over shared content, uniform over private), how large
 // the delta or the new file is. Seeded: the same scenario and seed give the same requests.
-import { activeOperations, scenarioLimits, type HttpOperationName, type Scenario } from "../scenario.ts";
+import {
+  activeOperations,
+  scenarioLimits,
+  type HttpOperationName,
+  type Scenario,
+} from "../scenario.ts";
 import { Random, ZipfRanks } from "./random.ts";
 import { routes, type OperationPlan, type RouteName, type Step } from "./routes.ts";
 
@@ -19,12 +24,22 @@ function sharedBlockHash(rank: number): string {
   return hashHex(new Random(rank, "shared-block"));
 }
 
-function step(route: RouteName, userId: number, pathArgs: { hash?: string; query?: string }, body?: Uint8Array): Step {
+function step(
+  route: RouteName,
+  userId: number,
+  pathArgs: { hash?: string; query?: string },
+  body?: Uint8Array,
+): Step {
   const r = routes[route];
   const path = r.pathTemplate.replace(":hash", pathArgs.hash ?? "") + (pathArgs.query ?? "");
   const headers: Record<string, string> = { "x-user-id": String(userId) };
-  if (body) headers["content-type"] = route.startsWith("block") ? "application/octet-stream" : "application/json";
-  return body ? { route, method: r.method, path, headers, body } : { route, method: r.method, path, headers };
+  if (body)
+    headers["content-type"] = route.startsWith("block")
+      ? "application/octet-stream"
+      : "application/json";
+  return body
+    ? { route, method: r.method, path, headers, body }
+    : { route, method: r.method, path, headers };
 }
 
 function json(value: unknown): Uint8Array {
@@ -69,13 +84,23 @@ export class OperationPlanner {
       return [step("filesList", userId, { query: `?path=%2Fdocs&limit=${limit}` })];
     }
     const hash = hashHex(r);
-    const finalize = step("uploadFinalize", userId, {}, json({ userId, path: filePath, blockHashes: [hash] }));
+    const finalize = step(
+      "uploadFinalize",
+      userId,
+      {},
+      json({ userId, path: filePath, blockHashes: [hash] }),
+    );
     if (operation === "deltaUpload") {
       const d = s.deltaUpload!;
       const editBytes = d.editBytesMin + r.int(d.editBytesMax - d.editBytesMin + 1);
       const deltaBytes = Math.min(payload.length, Math.ceil(editBytes * d.deltaBytesPerEditByte));
       const baseHash = hashHex(r);
-      const init = json({ userId, path: filePath, blockHashes: [hash], deltas: [{ blockIndex: 0, baseHash }] });
+      const init = json({
+        userId,
+        path: filePath,
+        blockHashes: [hash],
+        deltas: [{ blockIndex: 0, baseHash }],
+      });
       const delta = step("blockDelta", userId, { hash }, payload.subarray(0, deltaBytes));
       return [step("uploadInit", userId, {}, init), delta, finalize];
     }
@@ -85,11 +110,17 @@ export class OperationPlanner {
   private newFileSteps(userId: number, filePath: string, finalize: Step): Step[] {
     const f = this.scenario.newFileUpload!;
     const r = this.random;
-    const drawn = f.size.kind === "fixed" ? f.size.bytes : r.lognormal(f.size.medianBytes, f.size.sigma);
+    const drawn =
+      f.size.kind === "fixed" ? f.size.bytes : r.lognormal(f.size.medianBytes, f.size.sigma);
     const sizeBytes = Math.max(1, Math.min(f.sizeBytesMax, Math.round(drawn)));
     const blockCount = Math.ceil(sizeBytes / payload.length);
     const hashes = Array.from({ length: blockCount }, () => hashHex(r));
-    const init = step("uploadInit", userId, {}, json({ userId, path: filePath, blockHashes: hashes }));
+    const init = step(
+      "uploadInit",
+      userId,
+      {},
+      json({ userId, path: filePath, blockHashes: hashes }),
+    );
     const puts = hashes.map((hash, i) => {
       const bytes = i === blockCount - 1 ? sizeBytes - i * payload.length : payload.length;
       return step("blockPut", userId, { hash }, payload.subarray(0, bytes));

@@ -66,7 +66,10 @@ export class Random {
  * it slightly flattens the head against the discrete law, acceptable for choosing load keys.
  */
 export class ZipfRanks {
-  constructor(private readonly n: number, private readonly skew: number) {}
+  constructor(
+    private readonly n: number,
+    private readonly skew: number,
+  ) {}
 
   draw(random: Random): number {
     const u = random.next();

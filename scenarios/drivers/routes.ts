@@ -5,12 +5,7 @@
 import type { HttpOperationName } from "../scenario.ts";
 
 export type RouteName =
-  | "uploadInit"
-  | "blockDelta"
-  | "blockPut"
-  | "uploadFinalize"
-  | "blockGet"
-  | "filesList";
+  "uploadInit" | "blockDelta" | "blockPut" | "uploadFinalize" | "blockGet" | "filesList";
 
 export interface Route {
   readonly method: "GET" | "POST" | "PUT";

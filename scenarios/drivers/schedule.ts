@@ -16,14 +16,26 @@ interface Segment {
 export function segmentsOf(arrival: Arrival): Segment[] {
   if (arrival.kind === "constant-arrival-rate") {
     const ratePerMs = arrival.ratePerS / 1000;
-    return [{ startMs: 0, durationMs: arrival.durationS * 1000, rate0PerMs: ratePerMs, rate1PerMs: ratePerMs }];
+    return [
+      {
+        startMs: 0,
+        durationMs: arrival.durationS * 1000,
+        rate0PerMs: ratePerMs,
+        rate1PerMs: ratePerMs,
+      },
+    ];
   }
   const segments: Segment[] = [];
   let startMs = 0;
   let fromPerS = arrival.startRatePerS;
   for (const stage of arrival.stages) {
     const durationMs = stage.durationS * 1000;
-    segments.push({ startMs, durationMs, rate0PerMs: fromPerS / 1000, rate1PerMs: stage.targetRatePerS / 1000 });
+    segments.push({
+      startMs,
+      durationMs,
+      rate0PerMs: fromPerS / 1000,
+      rate1PerMs: stage.targetRatePerS / 1000,
+    });
     startMs += durationMs;
     fromPerS = stage.targetRatePerS;
   }
@@ -51,7 +63,11 @@ export class ArrivalSchedule {
   /** Number of intended sends produced so far. */
   producedCount = 0;
 
-  constructor(arrival: Arrival, private readonly random: Random, private readonly poisson: boolean) {
+  constructor(
+    arrival: Arrival,
+    private readonly random: Random,
+    private readonly poisson: boolean,
+  ) {
     this.segments = segmentsOf(arrival);
   }
 
@@ -81,7 +97,8 @@ export function expectedArrivals(arrival: Arrival, fromMs: number, toMs: number)
     const lo = Math.max(fromMs, s.startMs);
     const hi = Math.min(toMs, s.startMs + s.durationMs);
     if (hi <= lo) continue;
-    const rateAt = (t: number) => s.rate0PerMs + ((s.rate1PerMs - s.rate0PerMs) * (t - s.startMs)) / s.durationMs;
+    const rateAt = (t: number) =>
+      s.rate0PerMs + ((s.rate1PerMs - s.rate0PerMs) * (t - s.startMs)) / s.durationMs;
     total += ((rateAt(lo) + rateAt(hi)) / 2) * (hi - lo);
   }
   return total;

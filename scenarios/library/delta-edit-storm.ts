@@ -12,7 +12,11 @@ export const deltaEditStorm: ScenarioInput = {
   deltaUpload: { editBytesMin: 100, editBytesMax: 100, deltaBytesPerEditByte: 2 },
   seed: 100,
   targets: {
-    "deltaUpload.latencyMsP99": { max: 100, claims: ["C09", "C34"], figure: "delta upload p99 < 0.1 s" },
+    "deltaUpload.latencyMsP99": {
+      max: 100,
+      claims: ["C09", "C34"],
+      figure: "delta upload p99 < 0.1 s",
+    },
     "deltaUpload.errorRate": { max: 0.001, claims: ["C09"], figure: "delta uploads succeed" },
     "run.droppedCount": { max: 0, claims: ["C09"], figure: "every upload was sent on time" },
   },

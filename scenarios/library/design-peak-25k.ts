@@ -27,7 +27,11 @@ export const designPeak25k: ScenarioInput = {
   },
   seed: 25_000,
   targets: {
-    "deltaUpload.latencyMsP99": { max: 100, claims: ["C09", "C34"], figure: "delta upload p99 < 0.1 s" },
+    "deltaUpload.latencyMsP99": {
+      max: 100,
+      claims: ["C09", "C34"],
+      figure: "delta upload p99 < 0.1 s",
+    },
     "download.latencyMsP99": { max: 50, claims: ["C12"], figure: "CDN download p99 < 50 ms" },
     "listFolder.latencyMsP50": { max: 30, claims: ["C25"], figure: "a 1,000-row page in ~30 ms" },
     "notification.freshnessMsP50": { max: 200, claims: ["C10"], figure: "push within ~200 ms" },

@@ -23,7 +23,9 @@ export function loadScenario(nameOrPath: string): Scenario {
     try {
       text = readFileSync(nameOrPath, "utf8");
     } catch (error) {
-      throw new SyncbenchError("SCENARIO_NOT_FOUND", `cannot read scenario file ${nameOrPath}`, { cause: error });
+      throw new SyncbenchError("SCENARIO_NOT_FOUND", `cannot read scenario file ${nameOrPath}`, {
+        cause: error,
+      });
     }
     return validateScenarioJson(text, nameOrPath);
   }

@@ -13,11 +13,28 @@ export const smoke: ScenarioInput = {
   newFileUpload: { size: { kind: "fixed", bytes: 64 * 1024 }, sizeBytesMax: 64 * 1024 },
   download: { blocksCount: 100, zipfSkew: 0.99, sharedFraction: 0.5 },
   listFolder: { pageSize: 100 },
-  websocket: { devicesPerUserMin: 2, devicesPerUserMax: 3, connectedUsersCount: 50, notificationRatePerS: 20 },
+  websocket: {
+    devicesPerUserMin: 2,
+    devicesPerUserMax: 3,
+    connectedUsersCount: 50,
+    notificationRatePerS: 20,
+  },
   seed: 1,
   targets: {
-    "deltaUpload.latencyMsP99": { max: 1_000, claims: ["C09"], figure: "10x the delta upload p99 < 0.1 s" },
-    "download.latencyMsP99": { max: 500, claims: ["C12"], figure: "10x the CDN download p99 < 50 ms" },
-    "notification.freshnessMsP99": { max: 20_000, claims: ["C11"], figure: "10x the sync p99 < 2 s" },
+    "deltaUpload.latencyMsP99": {
+      max: 1_000,
+      claims: ["C09"],
+      figure: "10x the delta upload p99 < 0.1 s",
+    },
+    "download.latencyMsP99": {
+      max: 500,
+      claims: ["C12"],
+      figure: "10x the CDN download p99 < 50 ms",
+    },
+    "notification.freshnessMsP99": {
+      max: 20_000,
+      claims: ["C11"],
+      figure: "10x the sync p99 < 2 s",
+    },
   },
 };

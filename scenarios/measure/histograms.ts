@@ -41,7 +41,8 @@ export interface PercentilesMs {
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 export function percentilesMs(histogram: Histogram): PercentilesMs {
-  const at = (q: number) => (histogram.totalCount === 0 ? 0 : round3(histogram.getValueAtPercentile(q) / 1000));
+  const at = (q: number) =>
+    histogram.totalCount === 0 ? 0 : round3(histogram.getValueAtPercentile(q) / 1000);
   return {
     count: histogram.totalCount,
     p50: at(50),

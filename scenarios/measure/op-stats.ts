@@ -75,7 +75,9 @@ export class RunStats {
   }
 
   totals(): { sentCount: number; okCount: number; errorCount: number } {
-    let sentCount = 0, okCount = 0, errorCount = 0;
+    let sentCount = 0,
+      okCount = 0,
+      errorCount = 0;
     for (const s of this.operations.values()) {
       sentCount += s.sentCount;
       okCount += s.okCount;

@@ -38,7 +38,11 @@ export interface QuantileCheck {
 
 export interface CoSelftestReport {
   readonly params: CoSelftestParams;
-  readonly openModel: PercentilesMs & { sendLagMsP99: number; droppedCount: number; errorCount: number };
+  readonly openModel: PercentilesMs & {
+    sendLagMsP99: number;
+    droppedCount: number;
+    errorCount: number;
+  };
   readonly closedModel: (PercentilesMs & { achievedRatePerS: number }) | null;
   readonly checks: readonly QuantileCheck[];
   /**
@@ -59,7 +63,10 @@ async function measureOpen(url: string, p: CoSelftestParams) {
     seed: 1,
     warmupMs: p.periodMs,
     operations: ["stall"],
-    nextPlan: () => ({ operation: "stall", steps: [{ route: "blockGet", method: "GET", path: "/", headers: {} }] }),
+    nextPlan: () => ({
+      operation: "stall",
+      steps: [{ route: "blockGet", method: "GET", path: "/", headers: {} }],
+    }),
     limits: defaultDriverLimits,
   });
   const op = outcome.stats.op("stall");
@@ -80,7 +87,10 @@ async function measureClosed(url: string, p: CoSelftestParams) {
     durationMs: (p.measuredPeriodCount + 1) * p.periodMs,
     warmupMs: p.periodMs,
   });
-  return { ...percentilesMs(outcome.latency), achievedRatePerS: Math.round(outcome.achievedRatePerS) };
+  return {
+    ...percentilesMs(outcome.latency),
+    achievedRatePerS: Math.round(outcome.achievedRatePerS),
+  };
 }
 
 export async function runCoSelftest(params: CoSelftestParams): Promise<CoSelftestReport> {
@@ -103,7 +113,11 @@ export async function runCoSelftest(params: CoSelftestParams): Promise<CoSelftes
     const clean = openModel.droppedCount === 0 && openModel.errorCount === 0;
     const sendLagMsBound = (params.tolerance * trueQuantileMs(params, 0.99)) / 2;
     const passed = clean && checks.every((c) => c.withinTolerance);
-    const verdict = passed ? "passed" : openModel.sendLagMsP99 > sendLagMsBound ? "inconclusive" : "failed";
+    const verdict = passed
+      ? "passed"
+      : openModel.sendLagMsP99 > sendLagMsBound
+        ? "inconclusive"
+        : "failed";
     return { params, openModel, closedModel, checks, verdict, sendLagMsBound };
   } finally {
     await server.close();
