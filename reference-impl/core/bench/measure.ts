@@ -1,0 +1,150 @@
+// Measurement half of the delta benchmark (delta.bench.ts): syncbench in process (median of runs,
+// wall and CPU time, every round trip checked by SHA-256) and the anchors as processes on the same
+// pairs; the synthetic corpus and the real-world corpus of consecutive npm releases, fetched once
+// with `npm pack` into .syncbench/cache/delta-corpus/.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { applyDelta, encodeDelta } from "../delta.ts";
+import { concatBlocks, windowRange } from "../delta-file.ts";
+import { sha256Hex } from "../hash.ts";
+import { editNames, syntheticPair, type Content } from "./corpus.ts";
+import { anchors, runAnchor, type Anchor } from "./anchors.ts";
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  /** syncbench runs per pair (>= 5); anchors run as often, bsdiff at most 3 times. */
+  readonly runs: number;
+  readonly anchorRuns: number;
+  readonly log: (line: string) => void;
+}
+
+let opts: BenchOptions = { quick: false, runs: 5, anchorRuns: 5, log: () => undefined };
+export function configure(options: BenchOptions): void {
+  opts = options;
+}
+const log = (line: string) => opts.log(line);
+const mib4 = 4 * 1024 * 1024;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+export interface Cell { bytes: number; encodeMs: number; decodeMs: number; encodeCpuMs?: number;
+  roundTripOk: boolean; runs: number }
+export interface Row { corpus: string; name: string; kind: string; newBytes: number;
+  cells: Record<string, Cell> }
+
+function measureOurs(source: Uint8Array, target: Uint8Array): Cell {
+  const enc: number[] = [];
+  const encCpu: number[] = [];
+  const dec: number[] = [];
+  let delta = encodeDelta(source, target); // warm-up
+  let ok = true;
+  const expected = sha256Hex(target);
+  for (let i = 0; i < opts.runs; i++) {
+    const c0 = cpuMs();
+    const t0 = performance.now();
+    delta = encodeDelta(source, target);
+    enc.push(performance.now() - t0);
+    encCpu.push(cpuMs() - c0);
+    const t1 = performance.now();
+    const out = applyDelta(source, delta, { targetBytesMax: target.length });
+    dec.push(performance.now() - t1);
+    ok &&= sha256Hex(out) === expected;
+  }
+  return { bytes: delta.length, encodeMs: median(enc), encodeCpuMs: median(encCpu),
+    decodeMs: median(dec), roundTripOk: ok, runs: opts.runs };
+}
+
+const noDelta: Anchor = { name: "zstd-3-nodelta", tool: "zstd",
+  encode: (_o, n, d) => [["zstd", "-q", "-f", "-3", n, "-o", d]],
+  decode: (_o, d, out) => [["zstd", "-q", "-f", "-d", d, "-o", out]] };
+
+function measureAnchors(dir: string, source: Uint8Array, target: Uint8Array,
+  list: readonly Anchor[], tools: Set<string>): Record<string, Cell> {
+  writeFileSync(join(dir, "old"), source);
+  writeFileSync(join(dir, "new"), target);
+  const cells: Record<string, Cell> = {};
+  for (const anchor of list) {
+    if (!tools.has(anchor.tool)) continue;
+    const n = anchor.name === "bsdiff" ? Math.min(opts.anchorRuns, 3) : opts.anchorRuns;
+    const r = runAnchor(anchor, dir, n);
+    cells[anchor.name] = { bytes: r.bytes, encodeMs: median(r.encodeMs),
+      decodeMs: median(r.decodeMs), roundTripOk: r.roundTripOk, runs: n };
+  }
+  return cells;
+}
+
+export function syntheticRows(dir: string, tools: Set<string>): Row[] {
+  const rows: Row[] = [];
+  const list = opts.quick ? anchors.filter((a) => !["bsdiff", "zstd-19-patchfrom"].includes(a.name))
+    : anchors;
+  let seed = 20240904;
+  for (const content of ["random", "text"] as Content[]) {
+    for (const edit of editNames) {
+      const pair = syntheticPair(seed++, content, edit, mib4);
+      log(`synthetic ${pair.name} ...`);
+      const extra = edit === "unrelated" ? [noDelta] : [];
+      rows.push({ corpus: "synthetic", name: pair.name, kind: content, newBytes: pair.target.length,
+        cells: { syncbench: measureOurs(pair.source, pair.target),
+          ...measureAnchors(dir, pair.source, pair.target, [...list, ...extra], tools) } });
+    }
+  }
+  return rows;
+}
+
+/** Consecutive releases of public npm packages; kind "text" or "binary" decides the target. */
+const releases = [
+  { pkg: "typescript", from: "5.4.4", to: "5.4.5", file: "lib/typescript.js", kind: "text" },
+  { pkg: "esbuild-wasm", from: "0.20.1", to: "0.20.2", file: "esbuild.wasm", kind: "binary" },
+  { pkg: "@esbuild/linux-x64", from: "0.20.1", to: "0.20.2", file: "bin/esbuild", kind: "binary" },
+] as const;
+
+const cacheDir = join(".syncbench", "cache", "delta-corpus");
+
+/** `npm pack` once into the cache, extract once; later runs read the extracted files. */
+function fetchRelease(pkg: string, version: string): string {
+  const dirName = `${pkg.replace("@", "").replace("/", "-")}-${version}`;
+  const target = join(cacheDir, dirName);
+  if (existsSync(join(target, "package"))) return join(target, "package");
+  mkdirSync(target, { recursive: true });
+  log(`fetching ${pkg}@${version} with npm pack into ${cacheDir}`);
+  const tgz = execFileSync("npm", ["pack", `${pkg}@${version}`, "--silent", "--pack-destination",
+    cacheDir], { encoding: "utf8" }).trim().split("\n").pop() as string;
+  execFileSync("tar", ["-xzf", join(cacheDir, tgz), "-C", target]);
+  return join(target, "package");
+}
+
+export function realRows(dir: string, tools: Set<string>): { rows: Row[]; files: FileTotal[] } {
+  const rows: Row[] = [];
+  const files: FileTotal[] = [];
+  const list = anchors.filter((a) => ["xdelta3-9", "xdelta3-9-Snone", "zstd-19-patchfrom"]
+    .includes(a.name) && !(opts.quick && a.name === "zstd-19-patchfrom"));
+  for (const rel of releases) {
+    const oldFile = readFileSync(join(fetchRelease(rel.pkg, rel.from), rel.file));
+    const newFile = readFileSync(join(fetchRelease(rel.pkg, rel.to), rel.file));
+    const oldBlocks: Uint8Array[] = [];
+    for (let at = 0; at < oldFile.length; at += mib4) oldBlocks.push(oldFile.subarray(at, at + mib4));
+    let ours = 0;
+    for (let i = 0; i * mib4 < newFile.length; i++) {
+      const { first, end } = windowRange(i, oldBlocks.length);
+      const window = concatBlocks(oldBlocks.slice(first, end));
+      const block = newFile.subarray(i * mib4, (i + 1) * mib4);
+      const name = `${rel.pkg}@${rel.from}->${rel.to} ${rel.file} block ${i}`;
+      log(`real ${name} ...`);
+      const cells = { syncbench: measureOurs(window, block),
+        ...measureAnchors(dir, window, block, list, tools) };
+      ours += cells.syncbench.bytes;
+      rows.push({ corpus: "npm", name, kind: rel.kind, newBytes: block.length, cells });
+    }
+    const whole = tools.has("xdelta3") ? measureAnchors(dir, oldFile, newFile, [anchors[0] as Anchor],
+      tools)["xdelta3-9"]?.bytes : undefined;
+    files.push({ name: `${rel.pkg} ${rel.file}`, blocksTotalBytes: ours, wholeFileXdelta9: whole });
+  }
+  return { rows, files };
+}
+
+export interface FileTotal { name: string; blocksTotalBytes: number; wholeFileXdelta9: number | undefined }
+
