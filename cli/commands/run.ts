@@ -1,0 +1,117 @@
+// `syncbench run <scenario>`: replays a scenario against the configured stack (or the built-in
+// test target) with the open-model driver, prints a progress line each second and a summary,
+// and writes the versioned results.json. Exit 0 targets held, 4 a target missed, 1 the run was
+// generator-bound (invalid as a measurement), 2 bad usage or scenario, 3 no target configured.
+import { SyncbenchError } from "../../reference-impl/core/errors.ts";
+import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
+import { defaultDriverLimits } from "../../scenarios/drivers/http-open-model.ts";
+import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts";
+import { writeResults } from "../../scenarios/measure/results-file.ts";
+import { applyOverrides, type RunOverrides } from "../../scenarios/run/effective.ts";
+import { runScenario } from "../../scenarios/run/run-scenario.ts";
+import { progressLine, summaryLines } from "../../scenarios/run/summary.ts";
+import { openTarget } from "../../scenarios/targets/open-target.ts";
+import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
+
+const help = `usage: syncbench run <scenario|file.json> [--target URL|builtin]
+                     [--rate R | --scale F]
+                     [--duration S] [--warmup S] [--seed N] [--no-websocket] [--out FILE] [--json]
+
+Replays the scenario with the open-model HTTP driver: every request at its intended time,
+latency from that time (no coordinated omission), service time from the actual send.
+  --target URL|builtin  the gateway (loopback only); default $SYNCBENCH_GATEWAY_URL.
+                        "builtin" serves every route with fixed service times (driver check).
+  --rate R              peak arrival rate in req/s (the mix keeps its shares)
+  --scale F             multiply every rate (and the WebSocket population) by F
+  --duration S          run length in seconds, warm-up included
+  --out FILE            results file (default .syncbench/results/<scenario>.json)
+Operations whose service is not in the stack are reported "not available in this stack".
+Library: ${[...scenarioLibrary.keys()].join(", ")}
+Exit codes: 0 targets held; 4 a target missed; 1 generator-bound run or failure;
+2 usage or invalid scenario; 3 no target configured or the stack is unhealthy.`;
+
+function numberFlag(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
+const flags = {
+  ...commonOptions,
+  target: { type: "string" },
+  rate: { type: "string" },
+  scale: { type: "string" },
+  duration: { type: "string" },
+  warmup: { type: "string" },
+  seed: { type: "string" },
+  out: { type: "string" },
+  "no-websocket": { type: "boolean" },
+} as const;
+
+function overridesOf(values: Record<string, string | boolean | undefined>): RunOverrides {
+  const str = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : undefined);
+  const warmup = str("warmup");
+  const seed = str("seed");
+  if (seed !== undefined && !/^\d+$/.test(seed))
+    throw new UsageError(`--seed must be an integer, got "${seed}"`);
+  return {
+    ...(str("rate") !== undefined ? { ratePerS: numberFlag(str("rate"), "rate") } : {}),
+    ...(str("scale") !== undefined ? { scale: numberFlag(str("scale"), "scale") } : {}),
+    ...(str("duration") !== undefined
+      ? { durationS: numberFlag(str("duration"), "duration") }
+      : {}),
+    ...(warmup !== undefined ? { warmupS: Number(warmup) } : {}),
+    ...(seed !== undefined ? { seed: Number(seed) } : {}),
+  };
+}
+
+export const command: Command = {
+  summary: "replay a scenario with the open-model driver and write results.json",
+  help,
+  async run(args, ctx) {
+    const { values, positionals } = parseFlags(args, flags);
+    if (positionals.length !== 1)
+      throw new UsageError("expected exactly one scenario name or .json path");
+    const overrides = overridesOf(values);
+    const scenario = applyOverrides(loadScenario(positionals[0]!), overrides);
+    const targetSpec = values.target ?? ctx.env.SYNCBENCH_GATEWAY_URL;
+    if (!targetSpec) {
+      throw new SyncbenchError("ENV_TARGET_MISSING", "no target to run against", {
+        hint:
+          "pass --target http://127.0.0.1:PORT (or --target builtin), " +
+          "or set SYNCBENCH_GATEWAY_URL",
+      });
+    }
+    const target = await openTarget(targetSpec, { websocket: !values["no-websocket"] });
+    ctx.err(
+      `syncbench run ${scenario.name}: target ${target.label}, seed ${scenario.seed}, ` +
+        `effective ${JSON.stringify({ arrival: scenario.arrival, warmupS: scenario.warmupS })}, ` +
+        `mix ${JSON.stringify(scenario.mix)}`,
+    );
+    try {
+      const results = await runScenario({
+        scenario,
+        baseUrl: target.baseUrl,
+        targetLabel: target.label,
+        limits: defaultDriverLimits,
+        overrides: { ...overrides },
+        version: "0.1.0",
+        log: (line) => ctx.err(line),
+        onProgress: (p) => ctx.err(progressLine(p)),
+        ...(target.connectDevices ? { connectDevices: target.connectDevices } : {}),
+      });
+      const out = values.out ?? `.syncbench/results/${scenario.name}.json`;
+      writeResults(out, results);
+      if (values.json) ctx.out(JSON.stringify(results));
+      else [...summaryLines(results), `  results: ${out}`].forEach((l) => ctx.out(l));
+      if (results.saturation.by === "generator") return exitCodes.failure;
+      return results.targets.some((t) => t.verdict === "missed")
+        ? exitCodes.targetMissed
+        : exitCodes.ok;
+    } finally {
+      await target.close();
+    }
+  },
+};

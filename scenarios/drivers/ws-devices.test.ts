@@ -1,0 +1,47 @@
+// The WebSocket device driver against the built-in hub: devices spread over two holder
+// processes (a small per-holder cap forces the sharding), every push is received, and the
+// freshness histogram counts one sample per delivery.
+import { describe, expect, it } from "vitest";
+import { startBuiltinTarget } from "../targets/builtin-target.ts";
+import { attachNotificationHub } from "../targets/ws-hub.ts";
+import { connectDevices, placeDevices } from "./ws-devices.ts";
+
+const websocket = {
+  devicesPerUserMin: 2,
+  devicesPerUserMax: 3,
+  connectedUsersCount: 20,
+  notificationRatePerS: 50,
+};
+
+describe("ws devices", () => {
+  it("places 2-3 devices per user, the same for the same seed", () => {
+    const a = placeDevices(websocket, 7);
+    expect(a).toEqual(placeDevices(websocket, 7));
+    expect(a.length).toBeGreaterThanOrEqual(40);
+    expect(a.length).toBeLessThanOrEqual(60);
+  });
+
+  it("holds devices in several holders and records every delivery's freshness", async () => {
+    const target = await startBuiltinTarget();
+    const hub = attachNotificationHub(target.server);
+    try {
+      const fleet = await connectDevices({
+        url: `${target.url.replace("http", "ws")}/v1/notifications`,
+        websocket,
+        seed: 7,
+        durationMs: 1_000,
+        publish: hub.publishFor,
+        socketsPerHolderMax: 25,
+      });
+      const result = await fleet.run();
+      expect(result.holderProcessCount).toBeGreaterThanOrEqual(2);
+      expect(result.connectedCount).toBe(result.devicesCount);
+      expect(result.notificationsSentCount).toBeGreaterThanOrEqual(45);
+      expect(result.deliveriesReceivedCount).toBe(result.deliveriesExpectedCount);
+      expect(result.freshnessMs.count).toBe(result.deliveriesReceivedCount);
+    } finally {
+      await hub.close();
+      await target.close();
+    }
+  }, 60_000);
+});

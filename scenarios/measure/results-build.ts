@@ -1,0 +1,162 @@
+// Turns a finished run into the results.json object (results.schema.ts): per-operation
+// figures or "not available in this stack", targets judged against measured values, and the
+// saturation verdict (was the generator or the target the limit?). Pure: no I/O here.
+import type { OpenModelOutcome } from "../drivers/http-open-model.ts";
+import type { OperationResult, Results, TargetResult, WebsocketResult } from "../results.schema.ts";
+import type { HttpOperationName, Scenario } from "../scenario.ts";
+import { encodeHistogram, percentilesMs } from "./histograms.ts";
+
+/** Bounds that make a run generator-bound (invalid) rather than a finding about the target. */
+export const validityBounds = {
+  sendLagMsP99Max: 10,
+  generatorCpuCoresMax: 0.8,
+  achievedRatioMin: 0.95,
+} as const;
+
+export function operationResult(name: string, outcome: OpenModelOutcome): OperationResult {
+  const s = outcome.stats.op(name);
+  return {
+    name,
+    status: "measured",
+    counts: {
+      scheduled: s.scheduledCount,
+      sent: s.sentCount,
+      ok: s.okCount,
+      error: s.errorCount,
+      dropped: s.droppedCount,
+    },
+    errorsByCode: Object.fromEntries(s.errorsByCode),
+    latencyMs: percentilesMs(s.latency),
+    serviceTimeMs: percentilesMs(s.serviceTime),
+    histograms: {
+      latencyUs: encodeHistogram(s.latency),
+      serviceTimeUs: encodeHistogram(s.serviceTime),
+    },
+  };
+}
+
+function measuredValue(
+  metric: string,
+  r: Pick<Results, "operations" | "websocket" | "droppedCount">,
+): number | null {
+  const [subject, aggregate] = metric.split(".") as [string, string];
+  if (subject === "run") return r.droppedCount;
+  if (subject === "notification") {
+    if (!r.websocket || r.websocket.freshnessMs.count === 0) return null;
+    return aggregate === "freshnessMsP50"
+      ? r.websocket.freshnessMs.p50
+      : r.websocket.freshnessMs.p99;
+  }
+  const op = r.operations.find((o) => o.name === subject);
+  if (!op || op.status !== "measured") return null;
+  if (aggregate === "errorRate") {
+    const finished = op.counts.ok + op.counts.error;
+    return finished === 0 ? null : op.counts.error / finished;
+  }
+  if (op.latencyMs.count === 0) return null;
+  const key = { latencyMsP50: "p50", latencyMsP99: "p99", latencyMsP999: "p999" }[aggregate] as
+    "p50" | "p99" | "p999";
+  return op.latencyMs[key];
+}
+
+export function judgeTargets(
+  scenario: Scenario,
+  r: Pick<Results, "operations" | "websocket" | "droppedCount">,
+): TargetResult[] {
+  return Object.entries(scenario.targets).map(([metric, t]) => {
+    const measured = measuredValue(metric, r);
+    const verdict = measured === null ? "not-measured" : measured <= t.max ? "held" : "missed";
+    return { metric, max: t.max, claims: t.claims, figure: t.figure, measured, verdict };
+  });
+}
+
+export function judgeSaturation(outcome: OpenModelOutcome): Results["saturation"] {
+  const generator: string[] = [];
+  const target: string[] = [];
+  const lagP99 = percentilesMs(outcome.stats.sendLag).p99;
+  if (lagP99 > validityBounds.sendLagMsP99Max) {
+    generator.push(
+      `send lag p99 ${lagP99} ms > ${validityBounds.sendLagMsP99Max} ms: the generator was late`,
+    );
+  }
+  if (outcome.generatorCpuCores > validityBounds.generatorCpuCoresMax) {
+    generator.push(
+      `generator used ${outcome.generatorCpuCores.toFixed(2)} cores ` +
+        `> ${validityBounds.generatorCpuCoresMax}`,
+    );
+  }
+  const ratio = outcome.askedRatePerS === 0 ? 1 : outcome.achievedRatePerS / outcome.askedRatePerS;
+  if (ratio < validityBounds.achievedRatioMin) {
+    target.push(
+      `achieved ${outcome.achievedRatePerS.toFixed(0)} of ` +
+        `${outcome.askedRatePerS.toFixed(0)} req/s asked`,
+    );
+  }
+  if (outcome.stats.droppedCount > 0)
+    target.push(`${outcome.stats.droppedCount} requests dropped at the in-flight cap`);
+  if (outcome.unfinishedCount > 0)
+    target.push(`${outcome.unfinishedCount} requests unfinished at the drain deadline`);
+  const by = generator.length > 0 ? "generator" : target.length > 0 ? "target" : "none";
+  return { saturated: by !== "none", by, reasons: [...generator, ...target] };
+}
+
+export interface RunRecord {
+  readonly scenario: Scenario;
+  readonly targetLabel: string;
+  readonly startedAt: Date;
+  readonly outcome: OpenModelOutcome | undefined;
+  readonly unavailable: ReadonlyMap<HttpOperationName, string>;
+  readonly measuredOperations: readonly HttpOperationName[];
+  readonly websocket: WebsocketResult | null;
+  readonly driverLimits: Readonly<Record<string, number>>;
+  readonly overrides: Readonly<Record<string, string | number>>;
+}
+
+export function buildResults(rec: RunRecord, version: string): Results {
+  const o = rec.outcome;
+  const order = [...rec.measuredOperations, ...rec.unavailable.keys()];
+  const operations = order.map((name): OperationResult => {
+    const reason = rec.unavailable.get(name);
+    return reason !== undefined
+      ? { name, status: "not-available", reason }
+      : operationResult(name, o!);
+  });
+  const droppedCount = o?.stats.droppedCount ?? 0;
+  const lag = o?.stats.sendLag;
+  const base = { operations, websocket: rec.websocket, droppedCount };
+  return {
+    schemaVersion: 1,
+    tool: { name: "syncbench", version, node: process.version },
+    startedAt: rec.startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    scenario: rec.scenario as unknown as Record<string, unknown>,
+    config: {
+      target: rec.targetLabel,
+      seed: rec.scenario.seed,
+      warmupMs: rec.scenario.warmupS * 1000,
+      measuredWindowMs: o?.measuredWindowMs ?? 0,
+      driver: { ...rec.driverLimits },
+      overrides: { ...rec.overrides },
+    },
+    rate: {
+      askedPerS: o?.askedRatePerS ?? 0,
+      sentPerS: o?.sentRatePerS ?? 0,
+      achievedPerS: o?.achievedRatePerS ?? 0,
+    },
+    sendLag: {
+      ms: lag ? percentilesMs(lag) : { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0 },
+      histogramUs: lag ? encodeHistogram(lag) : "",
+      lateCount: o?.stats.lateCount ?? 0,
+      lateThresholdMs: rec.driverLimits.lateThresholdMs ?? 0,
+    },
+    ...base,
+    unfinishedCount: o?.unfinishedCount ?? 0,
+    inFlightPeak: o?.stats.inFlightPeak ?? 0,
+    generatorCpuCores: o?.generatorCpuCores ?? 0,
+    saturation: o
+      ? judgeSaturation(o)
+      : { saturated: false, by: "none", reasons: ["no HTTP operation ran"] },
+    targets: judgeTargets(rec.scenario, base),
+    timeline: o?.stats.timeline ?? [],
+  };
+}

@@ -1,0 +1,17 @@
+// Reading and writing results.json: validated against results.schema.ts both ways, written to
+// a temporary name then renamed, so a reader never sees half a file.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { checkResults, parseResultsJson, type Results } from "../results.schema.ts";
+
+export function writeResults(path: string, results: Results): void {
+  const checked = checkResults(results, path);
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(checked, null, 2)}\n`);
+  renameSync(temporary, path);
+}
+
+export function readResults(path: string): Results {
+  return parseResultsJson(readFileSync(path, "utf8"), path);
+}

@@ -1,0 +1,89 @@
+// One scenario run: probe which operations the stack serves, drive the available part of the
+// mix with the open-model HTTP driver and, at the same time, the WebSocket devices, then build
+// the results object. Operations the stack lacks are reported, never measured.
+import { probeOperations } from "../drivers/availability.ts";
+import {
+  runOpenModel,
+  type DriverLimits,
+  type OpenModelOutcome,
+  type ProgressPoint,
+} from "../drivers/http-open-model.ts";
+import { OperationPlanner } from "../drivers/operations.ts";
+import type { ConnectedFleet } from "../drivers/ws-devices.ts";
+import { buildResults } from "../measure/results-build.ts";
+import type { Results, WebsocketResult } from "../results.schema.ts";
+import { activeOperations, type HttpOperationName, type Scenario } from "../scenario.ts";
+import { narrowToAvailable } from "./effective.ts";
+
+export interface RunRequest {
+  readonly scenario: Scenario;
+  readonly baseUrl: string;
+  readonly targetLabel: string;
+  readonly limits: DriverLimits;
+  readonly overrides: Readonly<Record<string, string | number>>;
+  readonly version: string;
+  /** Connects the WebSocket devices before the HTTP load starts; absent: no devices run. */
+  readonly connectDevices?: (scenario: Scenario) => Promise<ConnectedFleet>;
+  readonly onProgress?: (point: ProgressPoint) => void;
+  readonly log: (line: string) => void;
+}
+
+async function driveHttp(req: RunRequest, scenario: Scenario, ops: readonly HttpOperationName[]) {
+  if (ops.length === 0) return undefined;
+  const planner = new OperationPlanner(scenario);
+  return runOpenModel({
+    baseUrl: req.baseUrl,
+    arrival: scenario.arrival,
+    poisson: scenario.arrival.spacing === "poisson",
+    seed: scenario.seed,
+    warmupMs: scenario.warmupS * 1000,
+    operations: ops,
+    nextPlan: () => planner.next(),
+    limits: req.limits,
+    ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+  });
+}
+
+export async function runScenario(req: RunRequest): Promise<Results> {
+  const startedAt = new Date();
+  const wanted = activeOperations(req.scenario);
+  const availability = await probeOperations(req.baseUrl, wanted);
+  const unavailable = new Map<HttpOperationName, string>();
+  for (const [op, a] of availability) {
+    if (!a.available) {
+      unavailable.set(op, `not available in this stack: ${a.reason}`);
+      req.log(`${op}: not available in this stack (${a.reason})`);
+    }
+  }
+  const measured = wanted.filter((op) => !unavailable.has(op));
+  const narrowed = narrowToAvailable(req.scenario, measured);
+  const fleet =
+    req.scenario.websocket && req.connectDevices
+      ? await req.connectDevices(req.scenario)
+      : undefined;
+  if (fleet) req.log("websocket devices connected; starting the load");
+  let outcome: OpenModelOutcome | undefined;
+  let websocket: WebsocketResult | null;
+  try {
+    [outcome, websocket] = await Promise.all([
+      driveHttp(req, narrowed, measured),
+      fleet ? fleet.run() : null,
+    ]);
+  } finally {
+    fleet?.close();
+  }
+  return buildResults(
+    {
+      scenario: req.scenario,
+      targetLabel: req.targetLabel,
+      startedAt,
+      outcome,
+      unavailable,
+      measuredOperations: measured,
+      websocket,
+      driverLimits: { ...req.limits },
+      overrides: req.overrides,
+    },
+    req.version,
+  );
+}

@@ -1,0 +1,99 @@
+// `--target builtin`: a loopback HTTP server (port 0) that serves every route of routes.ts with
+// a fixed, known service time (a timer, not CPU), so the drivers can be exercised end to end
+// before the real services exist, and their figures compared with known truth. Bodies are read
+// to the end; downloads answer a fixed-size body. It also accepts WebSocket devices (ws-hub.ts).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { RouteName } from "../drivers/routes.ts";
+
+export interface BuiltinTargetOptions {
+  /** Service time of each route, in ms. */
+  readonly serviceMsByRoute: Readonly<Record<RouteName, number>>;
+  readonly downloadBodyBytes: number;
+  /** Routes answered 404, to exercise "not available in this stack". */
+  readonly missingRoutes: readonly RouteName[];
+}
+
+export const builtinTargetDefaults: BuiltinTargetOptions = {
+  serviceMsByRoute: {
+    uploadInit: 2,
+    blockDelta: 5,
+    blockPut: 10,
+    uploadFinalize: 3,
+    blockGet: 1,
+    filesList: 4,
+  },
+  downloadBodyBytes: 16 * 1024,
+  missingRoutes: [],
+};
+
+export interface BuiltinTarget {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** Which route a request is, by method and path shape (the inverse of routes.ts). */
+export function routeOf(method: string | undefined, path: string): RouteName | undefined {
+  const bare = path.split("?")[0] ?? "";
+  if (method === "POST" && bare === "/v1/upload/init") return "uploadInit";
+  if (method === "POST" && bare === "/v1/upload/finalize") return "uploadFinalize";
+  if (method === "POST" && /^\/v1\/blocks\/[0-9a-f]{64}\/delta$/.test(bare)) return "blockDelta";
+  if (method === "PUT" && /^\/v1\/blocks\/[0-9a-f]{64}$/.test(bare)) return "blockPut";
+  if (method === "GET" && /^\/v1\/blocks\/[0-9a-f]{64}$/.test(bare)) return "blockGet";
+  if (method === "GET" && bare === "/v1/files") return "filesList";
+  return undefined;
+}
+
+function answer(route: RouteName, response: ServerResponse, downloadBody: Buffer): void {
+  if (route === "blockGet") {
+    response.writeHead(200, {
+      "content-type": "application/octet-stream",
+      "content-length": downloadBody.length,
+    });
+    response.end(downloadBody);
+    return;
+  }
+  const body =
+    route === "uploadInit"
+      ? '{"missing":[]}'
+      : route === "filesList"
+        ? '{"files":[]}'
+        : '{"ok":true}';
+  response.writeHead(200, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+  });
+  response.end(body);
+}
+
+export async function startBuiltinTarget(
+  options: BuiltinTargetOptions = builtinTargetDefaults,
+): Promise<BuiltinTarget> {
+  const downloadBody = Buffer.alloc(options.downloadBodyBytes, 0x61);
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
+    const route = routeOf(request.method, request.url ?? "/");
+    request.resume();
+    request.on("end", () => {
+      if (!route || options.missingRoutes.includes(route)) {
+        response.writeHead(404, { "content-type": "text/html" });
+        response.end("<html>404 Not Found</html>");
+        return;
+      }
+      setTimeout(() => answer(route, response, downloadBody), options.serviceMsByRoute[route]);
+    });
+  };
+  const server = createServer(handle);
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
