@@ -1,0 +1,72 @@
+// `syncbench probe <url>`: the maximum-throughput probe with autocannon, labelled as what it
+// is: a closed-model measurement whose latencies are not corrected for coordinated omission.
+// Loopback targets only; bounded by --duration. Exit 0 when it ran, 2 on bad usage.
+import { runProbe, type ProbeResult } from "../../scenarios/drivers/autocannon-probe.ts";
+import { assertLoopback } from "../../scenarios/targets/open-target.ts";
+import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
+import type { CliContext } from "../context.ts";
+
+const durationSMax = 300;
+const connectionsMax = 1_000;
+
+const help = `usage: syncbench probe <url> [--connections N] [--duration S] [--method GET|POST|PUT] [--json]
+
+Maximum-throughput probe with autocannon (closed model: N connections, each sending its next
+request when the previous one is answered; default 50 connections for 10 s, at most
+${connectionsMax} and ${durationSMax} s). Its latencies are NOT corrected for coordinated omission
+and have 1 ms resolution: read them as a smoke check, use \`syncbench run\` for percentiles.
+The URL must be on 127.0.0.0/8.`;
+
+function print(ctx: CliContext, r: ProbeResult): void {
+  ctx.out(
+    ctx.color.yellow("closed model (autocannon): latencies NOT corrected for coordinated omission"),
+  );
+  ctx.out(`  ${r.url}: ${r.connections} connections for ${r.durationS} s`);
+  ctx.out(`  throughput: ${r.requestsPerSMean.toFixed(0)} req/s mean, ${r.requestsTotal} requests`);
+  const l = r.latencyMs;
+  ctx.out(`  latency (1 ms resolution): p50 ${l.p50} p90 ${l.p90} p99 ${l.p99} p99.9 ${l.p999} ms`);
+  ctx.out(`  errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}`);
+}
+
+function bounded(value: string | undefined, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new UsageError(`--${name} must be an integer from 1 to ${max}, got "${value}"`);
+  }
+  return n;
+}
+
+export const command: Command = {
+  summary: "maximum-throughput probe with autocannon (closed model, not CO-corrected)",
+  help,
+  async run(args, ctx) {
+    const { values, positionals } = parseFlags(args, {
+      ...commonOptions,
+      connections: { type: "string" },
+      duration: { type: "string" },
+      method: { type: "string" },
+    });
+    if (positionals.length !== 1) throw new UsageError("expected one URL");
+    let url: URL;
+    try {
+      url = new URL(positionals[0]!);
+    } catch {
+      throw new UsageError(`"${positionals[0]}" is not a URL (probe security is not built yet)`);
+    }
+    assertLoopback(url);
+    const method = values.method ?? "GET";
+    if (method !== "GET" && method !== "POST" && method !== "PUT") {
+      throw new UsageError(`--method must be GET, POST or PUT, got "${method}"`);
+    }
+    const result = await runProbe({
+      url: url.href,
+      connections: bounded(values.connections, "connections", 50, connectionsMax),
+      durationS: bounded(values.duration, "duration", 10, durationSMax),
+      method,
+    });
+    if (values.json) ctx.out(JSON.stringify(result, null, 2));
+    else print(ctx, result);
+    return 0;
+  },
+};
