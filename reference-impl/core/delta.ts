@@ -25,6 +25,9 @@ export interface ApplyOptions {
   readonly expectedSha256?: string;
 }
 
+/** The deflate window: a longer preset dictionary would not be referenced. */
+const dictionaryBytesMax = 32 * 1024;
+
 // Local copies: a transpiled ESM import is a getter call on every read (hot decoder loop).
 const opAdd = opKind.add;
 const opCopyAtCursor = opKind.copyAtCursor;
@@ -42,6 +45,8 @@ class InstructionWriter implements MatchSink {
   lastCopyEnd = 0;
   addedBytes = 0;
   producedBytes = 0;
+  /** Source offsets where literal runs start (the first 1 024): centre of the dictionary. */
+  readonly literalCursors: number[] = [];
 
   constructor(private readonly target: Uint8Array) {}
 
@@ -57,6 +62,9 @@ class InstructionWriter implements MatchSink {
 
   add(start: number, end: number): void {
     this.opcode(opKind.add, end - start - 1);
+    if (this.literalCursors.length < 1024 && this.producedBytes > 0) {
+      this.literalCursors.push(this.lastCopyEnd + this.addedBytes);
+    }
     this.out.bytes(this.target, start, end);
     this.literals.bytes(this.target, start, end);
     this.addedBytes += end - start;
@@ -65,6 +73,9 @@ class InstructionWriter implements MatchSink {
 
   copy(sourceStart: number, length: number): void {
     const cursor = this.lastCopyEnd + this.addedBytes;
+    if (this.addedBytes > 0 && this.literalCursors.length < 1024) {
+      this.literalCursors.push(sourceStart);
+    }
     this.producedBytes += length;
     const lengthCode = this.producedBytes === this.target.length ? 0 : length - 3;
     if (sourceStart === cursor) {
@@ -128,6 +139,29 @@ function compressBody(body: Uint8Array): Uint8Array | undefined {
 }
 
 /**
+ * Small bodies (source-code edits): raw deflate with a preset dictionary cut from the source
+ * around the median literal position, so new code that reuses nearby identifiers compresses as
+ * references into the old text (the 32 KiB deflate window bounds the dictionary).
+ */
+function deflateWithSource(split: Uint8Array, source: Uint8Array,
+  cursors: readonly number[]): Uint8Array | undefined {
+  if (split.length < compressBodyBytesMin || split.length > 64 * 1024 || cursors.length === 0) {
+    return undefined;
+  }
+  const centre = [...cursors].sort((a, b) => a - b)[cursors.length >> 1] as number;
+  const dictLength = Math.min(dictionaryBytesMax, source.length);
+  const dictStart = Math.max(0, Math.min(centre - (dictLength >> 1), source.length - dictLength));
+  if (dictLength === 0) return undefined;
+  const dictionary = source.subarray(dictStart, dictStart + dictLength);
+  const packed = deflateRawSync(split, { level: 9, dictionary });
+  const w = new ByteWriter(packed.length + 10);
+  w.varint(dictStart);
+  w.varint(dictLength);
+  w.bytes(packed);
+  return w.finish();
+}
+
+/**
  * Encodes `target` as copies from `source` plus literals. Never larger than the target plus
  * the raw header (at most 7 bytes): when the instructions do not pay, the target goes as is.
  */
@@ -142,9 +176,14 @@ export function encodeDelta(source: Uint8Array, target: Uint8Array,
   }
   let packed = { mode: deltaMode.plain as DeltaMode, bytes: body };
   if (options.compress !== false) {
-    const compressed = compressBody(writer.splitBody());
-    if (compressed && compressed.length < body.length) {
-      packed = { mode: deltaMode.brotli, bytes: compressed };
+    const split = writer.splitBody();
+    const brotli = compressBody(split);
+    if (brotli && brotli.length < packed.bytes.length) {
+      packed = { mode: deltaMode.brotli, bytes: brotli };
+    }
+    const deflate = deflateWithSource(split, source, writer.literalCursors);
+    if (deflate && deflate.length < packed.bytes.length) {
+      packed = { mode: deltaMode.deflate, bytes: deflate };
     }
   }
   if (packed.bytes.length >= m) return withHeader(deltaMode.raw, m, target);
@@ -203,11 +242,27 @@ function step(r: Streams, st: ApplyState): void {
   st.addedBytes = 0;
 }
 
-function decompress(mode: DeltaMode, body: Uint8Array, targetLength: number): Uint8Array {
+function decompress(mode: DeltaMode, body: Uint8Array, targetLength: number,
+  source: Uint8Array): Uint8Array {
   const maxOutputLength = deltaBodyBytesMax(targetLength);
+  let input = body;
+  let dictionary: Uint8Array | undefined;
+  if (mode === deltaMode.deflate) {
+    const r = new ByteReader(body, 0, "deflate body");
+    const dictStart = r.varint("the dictionary offset");
+    const dictLength = r.varint("the dictionary length");
+    if (dictLength > dictionaryBytesMax || dictStart + dictLength > source.length) {
+      throw outOfRange(`names dictionary bytes ${dictStart}..${dictStart + dictLength} of a ` +
+        `${source.length} B source (at most ${dictionaryBytesMax} B)`);
+    }
+    dictionary = source.subarray(dictStart, dictStart + dictLength);
+    input = body.subarray(r.pos);
+  }
   try {
-    return mode === deltaMode.deflate ? inflateRawSync(body, { maxOutputLength })
-      : brotliDecompressSync(body, { maxOutputLength });
+    return mode === deltaMode.deflate
+      ? inflateRawSync(input, dictionary && dictionary.length > 0
+        ? { maxOutputLength, dictionary } : { maxOutputLength })
+      : brotliDecompressSync(input, { maxOutputLength });
   } catch (error) {
     throw deltaError("DELTA_CORRUPT", `block delta body does not decompress within ` +
       `${maxOutputLength} B: ${error instanceof Error ? error.message : String(error)}`);
@@ -250,7 +305,7 @@ export function applyDelta(source: Uint8Array, delta: Uint8Array,
   } else {
     const rest = delta.subarray(r.pos);
     const streams = mode === deltaMode.plain ? interleaved(rest)
-      : splitStreams(decompress(mode, rest, targetLength));
+      : splitStreams(decompress(mode, rest, targetLength, source));
     const st: ApplyState = { source, out: Buffer.allocUnsafe(targetLength), produced: 0,
       lastCopyEnd: 0, addedBytes: 0 };
     while (st.produced < targetLength) step(streams, st);
