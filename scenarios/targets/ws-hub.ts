@@ -65,6 +65,8 @@ export function attachNotificationHub(server: Server): NotificationHub {
       userId: user,
       eventId: ++eventId,
       publishedAtNs: process.hrtime.bigint().toString(),
+      // Wall clock too, for clients on another clock (k6 has only Date.now()).
+      publishedAtMs: Date.now(),
     });
     for (const ws of sockets) ws.send(event);
     return sockets.size;

@@ -1,0 +1,143 @@
+// The fixed part of an exported k6 script (k6-export.ts adds the scenario's constants and
+// options): the operations over routes.ts's routes, a seeded sfc32 per iteration, a custom
+// Trend per whole operation (from the iteration's start, the closest k6 has to an intended
+// time), and WebSocket devices on k6/websockets, several sockets per VU.
+
+const imports = `import http from "k6/http";
+import exec from "k6/execution";
+import { Rate, Trend } from "k6/metrics";
+import { setTimeout } from "k6/timers";
+import { WebSocket } from "k6/websockets";
+
+const BASE: string = __ENV.SYNCBENCH_GATEWAY_URL || "http://127.0.0.1:8080";
+const operationMs = new Trend("syncbench_operation_ms", true);
+const operationFailed = new Rate("syncbench_operation_failed");
+const freshnessMs = new Trend("syncbench_notification_freshness_ms", true);`;
+
+const helpers = `function phase(): string {
+  return Date.now() - exec.scenario.startTime < C.WARMUP_MS ? "warmup" : "measured";
+}
+
+/** sfc32 seeded by the scenario seed, the VU and the iteration: same requests every run. */
+function random(): () => number {
+  let a = C.SEED >>> 0, b = exec.vu.idInTest >>> 0, c = exec.scenario.iterationInTest >>> 0, d = 1;
+  const next = (): number => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11); c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+  for (let i = 0; i < 15; i++) next();
+  return next;
+}
+
+function zipf(r: () => number, n: number, skew: number): number {
+  const u = r();
+  let x: number;
+  if (skew === 0) x = 1 + u * n;
+  else if (Math.abs(skew - 1) < 1e-9) x = Math.exp(u * Math.log(n + 1));
+  else x = Math.pow(1 + u * (Math.pow(n + 1, 1 - skew) - 1), 1 / (1 - skew));
+  return Math.min(n - 1, Math.max(0, Math.floor(x) - 1));
+}
+
+function hex64(r: () => number): string {
+  let s = "";
+  for (let i = 0; i < 8; i++) s += Math.floor(r() * 4294967296).toString(16).padStart(8, "0");
+  return s;
+}
+
+function run(operation: string, steps: Array<() => { status: number }>): void {
+  const startedAt = Date.now();
+  let ok = true;
+  for (const step of steps) {
+    const status = step().status;
+    if (status === 0 || status >= 400) { ok = false; break; }
+  }
+  const tags = { operation, phase: phase() };
+  operationFailed.add(!ok, tags);
+  if (ok) operationMs.add(Date.now() - startedAt, tags);
+}
+
+function post(path: string, body: string, userId: number, operation: string) {
+  const headers = { "x-user-id": String(userId), "content-type": "application/json" };
+  return http.post(BASE + path, body, { headers, tags: { operation } });
+}`;
+
+const operations = `export function deltaUpload(): void {
+  const r = random();
+  const userId = zipf(r, C.USERS.count, C.USERS.zipfSkew);
+  const hash = hex64(r);
+  const path = "/docs/file-" + Math.floor(r() * 1000) + ".txt";
+  const span = C.DELTA.editBytesMax - C.DELTA.editBytesMin + 1;
+  const edit = C.DELTA.editBytesMin + Math.floor(r() * span);
+  const delta = "d".repeat(Math.ceil(edit * C.DELTA.deltaBytesPerEditByte));
+  const deltas = [{ blockIndex: 0, baseHash: hex64(r) }];
+  const init = JSON.stringify({ userId, path, blockHashes: [hash], deltas });
+  const finalize = JSON.stringify({ userId, path, blockHashes: [hash] });
+  run("deltaUpload", [
+    () => post("/v1/upload/init", init, userId, "deltaUpload"),
+    () => http.post(BASE + "/v1/blocks/" + hash + "/delta", delta,
+      { headers: { "x-user-id": String(userId) }, tags: { operation: "deltaUpload" } }),
+    () => post("/v1/upload/finalize", finalize, userId, "deltaUpload"),
+  ]);
+}
+
+export function newFileUpload(): void {
+  const r = random();
+  const userId = zipf(r, C.USERS.count, C.USERS.zipfSkew);
+  const f = C.NEW_FILE;
+  const size = f.size.kind === "fixed" ? f.size.bytes : f.size.medianBytes;
+  const bytes = Math.min(f.sizeBytesMax, size, 4 * 1024 * 1024);
+  const hash = hex64(r);
+  const path = "/docs/new-" + hash.slice(0, 8) + ".bin";
+  const hashes = JSON.stringify({ userId, path, blockHashes: [hash] });
+  run("newFileUpload", [
+    () => post("/v1/upload/init", hashes, userId, "newFileUpload"),
+    () => http.put(BASE + "/v1/blocks/" + hash, "n".repeat(bytes),
+      { headers: { "x-user-id": String(userId) }, tags: { operation: "newFileUpload" } }),
+    () => post("/v1/upload/finalize", hashes, userId, "newFileUpload"),
+  ]);
+}
+
+export function download(): void {
+  const r = random();
+  const userId = zipf(r, C.USERS.count, C.USERS.zipfSkew);
+  const hash = hex64(r);
+  run("download", [() => http.get(BASE + "/v1/blocks/" + hash,
+    { headers: { "x-user-id": String(userId) }, tags: { operation: "download" } })]);
+}
+
+export function listFolder(): void {
+  const r = random();
+  const userId = zipf(r, C.USERS.count, C.USERS.zipfSkew);
+  const limit = C.LIST ? C.LIST.pageSize : 100;
+  run("listFolder", [() => http.get(BASE + "/v1/files?path=%2Fdocs&limit=" + limit,
+    { headers: { "x-user-id": String(userId) }, tags: { operation: "listFolder" } })]);
+}
+
+/** Each VU holds DEVICES_PER_VU sockets; every user has devicesPerUserMax devices here. */
+export function devices(): void {
+  const ws = C.WEBSOCKET;
+  const total = ws.connectedUsersCount * ws.devicesPerUserMax;
+  const first = (exec.vu.idInTest - 1) * C.DEVICES_PER_VU;
+  const sockets: WebSocket[] = [];
+  for (let i = first; i < Math.min(total, first + C.DEVICES_PER_VU); i++) {
+    const user = Math.floor(i / ws.devicesPerUserMax);
+    const query = "?user=" + user + "&device=" + (i % ws.devicesPerUserMax);
+    const url = BASE.replace(/^http/, "ws") + "/v1/notifications" + query;
+    const socket = new WebSocket(url);
+    socket.onmessage = (event: { data: string }) => {
+      const payload = JSON.parse(event.data);
+      if (typeof payload.publishedAtMs === "number") {
+        freshnessMs.add(Date.now() - payload.publishedAtMs, { phase: phase() });
+      }
+    };
+    sockets.push(socket);
+  }
+  setTimeout(() => sockets.forEach((s) => s.close()), C.RUN_MS);
+}`;
+
+export const k6ScriptBody = {
+  imports,
+  functions: (_operations: readonly string[]) => `${helpers}\n\n${operations}`,
+};
