@@ -4,8 +4,8 @@
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { connectDevices, type ConnectedFleet } from "../drivers/ws-devices.ts";
 import { arrivalDurationS, type Scenario } from "../scenario.ts";
-import { startBuiltinTarget } from "./builtin-target.ts";
-import { attachNotificationHub, hubConnectionsMax } from "./ws-hub.ts";
+import { startBuiltinProcess, type BuiltinProcess } from "./builtin-process.ts";
+import { hubConnectionsMax } from "./ws-hub.ts";
 
 export interface OpenedTarget {
   readonly baseUrl: string;
@@ -28,7 +28,7 @@ export function assertLoopback(url: URL): void {
   }
 }
 
-function devicesRunner(httpUrl: string, hub?: ReturnType<typeof attachNotificationHub>) {
+function devicesRunner(httpUrl: string, hub?: Pick<BuiltinProcess, "publishFor">) {
   const wsUrl = `${httpUrl.replace(/^http/, "ws")}/v1/notifications`;
   return (scenario: Scenario) => {
     const ws = scenario.websocket!;
@@ -59,16 +59,12 @@ export async function openTarget(
   options: { websocket: boolean },
 ): Promise<OpenedTarget> {
   if (spec === "builtin") {
-    const target = await startBuiltinTarget();
-    const hub = attachNotificationHub(target.server);
+    const target = await startBuiltinProcess();
     return {
       baseUrl: target.url,
-      label: `builtin (${target.url}, fixed service times)`,
-      ...(options.websocket ? { connectDevices: devicesRunner(target.url, hub) } : {}),
-      close: async () => {
-        await hub.close();
-        await target.close();
-      },
+      label: `builtin (${target.url}, pid ${target.pid}, fixed service times)`,
+      ...(options.websocket ? { connectDevices: devicesRunner(target.url, target) } : {}),
+      close: () => target.close(),
     };
   }
   let url: URL;

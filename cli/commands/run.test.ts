@@ -1,0 +1,42 @@
+// The `run` command end to end through the CLI: an invalid scenario file exits 2 with its
+// code; `--target builtin` (its own process) writes a valid results file; a non-loopback
+// target is refused. Exit 0 or 1 both pass for the builtin run: 1 means the machine was too
+// busy for the generator (a generator-bound run), which a shared 2-core box may be.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { readResults } from "../../scenarios/measure/results-file.ts";
+import { main } from "../main.ts";
+
+const invalid = fileURLToPath(new URL("../../scenarios/testdata/invalid/", import.meta.url));
+const quiet = { NO_COLOR: "1" };
+
+describe("syncbench run", () => {
+  it("exits 2 on an invalid scenario file", async () => {
+    const code = await main(
+      ["run", `${invalid}SCENARIO_MIX_SUM.json`, "--target", "builtin"],
+      quiet,
+    );
+    expect(code).toBe(2);
+  });
+
+  it("exits 2 on a target outside 127.0.0.0/8", async () => {
+    expect(await main(["run", "smoke", "--target", "http://10.0.0.1:80"], quiet)).toBe(2);
+  });
+
+  it("exits 3 without a target", async () => {
+    expect(await main(["run", "smoke"], quiet)).toBe(3);
+  });
+
+  it("runs smoke against the built-in target and writes valid results", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "syncbench-run-")), "smoke.json");
+    const args = ["run", "smoke", "--target", "builtin", "--duration", "3", "--out", out];
+    const code = await main(args, quiet);
+    expect([0, 1]).toContain(code);
+    const results = readResults(out);
+    expect(results.operations).toHaveLength(4);
+    expect(results.websocket?.connectedCount).toBe(results.websocket?.devicesCount);
+  }, 60_000);
+});
