@@ -126,7 +126,11 @@ const versitygw: Candidate = {
   secretAccessKey: "benchsecret",
   startTimeoutS: 20,
   probe() {
-    const bin = requireFile(join(CACHE, "bin/versitygw"), "go install .../cmd/versitygw@v1.8.0");
+    // `syncbench up` builds bin/versitygw-v1.8.0; a hand-built bin/versitygw is taken as well.
+    const built = join(CACHE, "bin/versitygw-v1.8.0");
+    const bin = fs.existsSync(built) ? built : requireFile(join(CACHE, "bin/versitygw"),
+      "run `npx syncbench up` once, or GOBIN=.syncbench/cache/bin go install " +
+      "github.com/versity/versitygw/cmd/versitygw@v1.8.0");
     return goModVersion(bin, "github.com/versity/versitygw");
   },
   async launch(port, dir) {
@@ -149,7 +153,9 @@ const seaweedfs: Candidate = {
   secretAccessKey: "benchsecret",
   startTimeoutS: 60,
   probe() {
-    const bin = requireFile(join(CACHE, "bin/weed"), "go build of seaweedfs/weed, see report");
+    const bin = requireFile(join(CACHE, "bin/weed"), "d=$(go mod download -json github.com/seaweedfs/seaweedfs@v0.0.0-20261109003541-7506e5f91cd6 " +
+      "| python3 -c 'import json,sys;print(json.load(sys.stdin)[\"Dir\"])') && cd $d && " +
+      "go build -mod=readonly -o $OLDPWD/.syncbench/cache/bin/weed ./weed (go install refuses: go.mod has replace)");
     const out = execFileSync(bin, ["version"], { encoding: "utf8" });
     return /\d+\.\d+/.exec(out)?.[0] ?? "unknown"; // "version 30GB 4.53 linux amd64"
   },
@@ -181,7 +187,7 @@ const moto: Candidate = {
   secretAccessKey: "benchsecret",
   startTimeoutS: 30,
   probe() {
-    const py = requireFile(join(CACHE, "moto-venv/bin/python"), "venv + pip install moto[server]");
+    const py = requireFile(join(CACHE, "moto-venv/bin/python"), "python3 -m venv .syncbench/cache/moto-venv && .syncbench/cache/moto-venv/bin/pip install 'moto[server]==5.2.5'");
     requireFile(join(CACHE, "moto-venv/bin/moto_server"), "pip install 'moto[server]'");
     const code = "import importlib.metadata as m; print(m.version('moto'))";
     return execFileSync(py, ["-c", code], { encoding: "utf8" }).trim();
