@@ -12,6 +12,7 @@ import { runScenario } from "../../scenarios/run/run-scenario.ts";
 import { progressLine, summaryLines } from "../../scenarios/run/summary.ts";
 import { openTarget } from "../../scenarios/targets/open-target.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
+import { kneeCommand } from "../../scenarios/run/knee-command.ts";
 
 const help = `usage: syncbench run <scenario|file.json> [--target URL|builtin]
                      [--rate R | --scale F]
@@ -25,6 +26,9 @@ latency from that time (no coordinated omission), service time from the actual s
   --scale F             multiply every rate (and the WebSocket population) by F
   --duration S          run length in seconds, warm-up included
   --out FILE            results file (default .syncbench/results/<scenario>.json)
+  --find-knee           double the rate from --knee-start (default 100/s) up to the
+                        scenario's peak, bisect, and report the highest rate whose HTTP
+                        targets hold and what saturated first; --duration is per step (10 s)
 Operations whose service is not in the stack are reported "not available in this stack".
 Library: ${[...scenarioLibrary.keys()].join(", ")}
 Exit codes: 0 targets held; 4 a target missed; 1 generator-bound run or failure;
@@ -48,6 +52,8 @@ const flags = {
   seed: { type: "string" },
   out: { type: "string" },
   "no-websocket": { type: "boolean" },
+  "find-knee": { type: "boolean" },
+  "knee-start": { type: "string" },
 } as const;
 
 function overridesOf(values: Record<string, string | boolean | undefined>): RunOverrides {
@@ -91,6 +97,16 @@ export const command: Command = {
         `mix ${JSON.stringify(scenario.mix)}`,
     );
     try {
+      if (values["find-knee"]) {
+        return await kneeCommand(ctx, {
+          scenario,
+          target,
+          out: values.out,
+          json: values.json,
+          durationS: overrides.durationS,
+          startRatePerS: numberFlag(values["knee-start"], "knee-start"),
+        });
+      }
       const results = await runScenario({
         scenario,
         baseUrl: target.baseUrl,
