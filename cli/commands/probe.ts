@@ -9,7 +9,8 @@ import type { CliContext } from "../context.ts";
 const durationSMax = 300;
 const connectionsMax = 1_000;
 
-const help = `usage: syncbench probe <url> [--connections N] [--duration S] [--method GET|POST|PUT] [--json]
+const help = `usage: syncbench probe <url> [--connections N] [--duration S]
+                       [--method GET|POST|PUT] [--json]
 
 Maximum-throughput probe with autocannon (closed model: N connections, each sending its next
 request when the previous one is answered; default 50 connections for 10 s, at most

@@ -122,6 +122,15 @@ describe("applyDelta rejects bad deltas with a code", () => {
     expect(codeOf(apply(Uint8Array.of(0xd5, 0x12, 100, ...bomb)))).toBe("DELTA_CORRUPT");
   });
 
+  it("rejects a deflate dictionary outside the source or longer than 32 KiB", () => {
+    // 64 KiB source: dictionary at 65 535 of length 16 ends past it.
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x12, 10, 0xff, 0xff, 0x03, 0x10, 0x00))))
+      .toBe("DELTA_OUT_OF_RANGE");
+    // dictionary length 65 536 > 32 KiB.
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x12, 10, 0x00, 0x80, 0x80, 0x04, 0x00))))
+      .toBe("DELTA_OUT_OF_RANGE");
+  });
+
   it("rejects a wrong expected SHA-256", () => {
     expect(codeOf(() => applyDelta(pair.source, delta, { targetBytesMax: 128 * 1024,
       expectedSha256: "00".repeat(32) }))).toBe("CHUNK_HASH_MISMATCH");

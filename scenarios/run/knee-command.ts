@@ -31,16 +31,13 @@ function print(ctx: KneeOutput, k: KneeFile): void {
     const p99 = Object.entries(s.latencyMsP99ByOperation)
       .map(([op, v]) => `${op} ${v}`)
       .join(", ");
-    ctx.out(
-      `  ${String(s.ratePerS.toFixed(0)).padStart(7)}/s achieved ${String(s.achievedPerS).padStart(7)}/s ` +
-        `${s.passed ? "held  " : "failed"} p99 ms: ${p99}`,
-    );
+    const rates = `${s.ratePerS.toFixed(0).padStart(7)}/s achieved ${String(s.achievedPerS).padStart(7)}/s`;
+    ctx.out(`  ${rates} ${s.passed ? "held  " : "failed"} p99 ms: ${p99}`);
   }
   const knee =
     k.kneeRatePerS === null ? "none (even the first step failed)" : `${k.kneeRatePerS} req/s`;
-  ctx.out(
-    `  knee: ${knee} of the ${k.askedPeakRatePerS} req/s the scenario asks; limited by ${k.limitedBy}`,
-  );
+  ctx.out(`  knee: ${knee} of the ${k.askedPeakRatePerS} req/s the scenario asks`);
+  ctx.out(`  limited by: ${k.limitedBy}`);
   for (const line of k.saturatedFirst) ctx.out(`  saturated first: ${line}`);
 }
 
