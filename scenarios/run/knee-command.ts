@@ -31,7 +31,8 @@ function print(ctx: KneeOutput, k: KneeFile): void {
     const p99 = Object.entries(s.latencyMsP99ByOperation)
       .map(([op, v]) => `${op} ${v}`)
       .join(", ");
-    const rates = `${s.ratePerS.toFixed(0).padStart(7)}/s achieved ${String(s.achievedPerS).padStart(7)}/s`;
+    const asked = s.ratePerS.toFixed(0).padStart(7);
+    const rates = `${asked}/s achieved ${String(s.achievedPerS).padStart(7)}/s`;
     ctx.out(`  ${rates} ${s.passed ? "held  " : "failed"} p99 ms: ${p99}`);
   }
   const knee =

@@ -1,0 +1,38 @@
+// --find-knee against the in-process built-in target with tiny steps: the search doubles from
+// its start rate up to the scenario's peak and reports every step; with generous targets and a
+// low peak it finds the knee at the peak unless the machine made the generator late.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultDriverLimits } from "../drivers/http-open-model.ts";
+import { loadScenario } from "../library/index.ts";
+import { startBuiltinTarget, type BuiltinTarget } from "../targets/builtin-target.ts";
+import { applyOverrides } from "./effective.ts";
+import { findKnee } from "./find-knee.ts";
+
+describe("findKnee", () => {
+  let target: BuiltinTarget;
+  beforeAll(async () => {
+    target = await startBuiltinTarget();
+  });
+  afterAll(() => target.close());
+
+  it("doubles up to the peak and reports each step", async () => {
+    const scenario = applyOverrides(loadScenario("smoke"), { ratePerS: 80 });
+    const report = await findKnee({
+      scenario,
+      baseUrl: target.url,
+      targetLabel: "builtin",
+      limits: defaultDriverLimits,
+      stepDurationS: 1.5,
+      startRatePerS: 20,
+      bisectStepsMax: 1,
+      log: () => {},
+    });
+    expect(report.askedPeakRatePerS).toBe(80);
+    expect(report.steps.length).toBeGreaterThanOrEqual(1);
+    expect(report.steps[0]!.ratePerS).toBe(20);
+    if (report.limitedBy === "none") {
+      expect(report.kneeRatePerS).toBe(80);
+      expect(report.steps.map((s) => s.ratePerS)).toEqual([20, 40, 80]);
+    }
+  }, 60_000);
+});
