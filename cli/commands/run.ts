@@ -90,7 +90,11 @@ export const command: Command = {
           "or set SYNCBENCH_GATEWAY_URL",
       });
     }
-    const target = await openTarget(targetSpec, { websocket: !values["no-websocket"] });
+    const ws = scenario.websocket;
+    const target = await openTarget(targetSpec, {
+      websocket: !values["no-websocket"] && !values["find-knee"],
+      devicesMax: ws ? ws.connectedUsersCount * ws.devicesPerUserMax : 0,
+    });
     ctx.err(
       `syncbench run ${scenario.name}: target ${target.label}, seed ${scenario.seed}, ` +
         `effective ${JSON.stringify({ arrival: scenario.arrival, warmupS: scenario.warmupS })}, ` +

@@ -26,7 +26,7 @@ describe("ws devices", () => {
     const hub = attachNotificationHub(target.server);
     try {
       const fleet = await connectDevices({
-        url: `${target.url.replace("http", "ws")}/v1/notifications`,
+        urls: [`${target.url.replace("http", "ws")}/v1/notifications`],
         websocket,
         seed: 7,
         durationMs: 1_000,

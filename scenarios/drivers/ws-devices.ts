@@ -22,7 +22,8 @@ export interface PublishTally {
 }
 
 export interface DevicesRunOptions {
-  readonly url: string;
+  /** Notification endpoints (ws://.../v1/notifications); users are spread over them. */
+  readonly urls: readonly string[];
   readonly websocket: NonNullable<Scenario["websocket"]>;
   readonly seed: number;
   readonly durationMs: number;
@@ -138,7 +139,7 @@ function forkHolders(
     });
     holders.push(child);
     const config: HolderConfig = {
-      url: o.url,
+      urls: o.urls,
       devices: devices.slice(start, start + perHolder),
       localAddresses,
       connectConcurrency: 256,

@@ -7,7 +7,8 @@ import { encodeHistogram, newHistogram, recordMs } from "../measure/histograms.t
 import { errorCode } from "./http-exchange.ts";
 
 export interface HolderConfig {
-  readonly url: string;
+  /** Hub URLs; a user's devices all go to urls[userId % urls.length], as a registry routes. */
+  readonly urls: readonly string[];
   readonly devices: readonly { readonly userId: number; readonly deviceId: number }[];
   readonly localAddresses: readonly string[];
   readonly connectConcurrency: number;
@@ -41,7 +42,8 @@ function onMessage(data: WebSocket.RawData): void {
 
 function connectOne(config: HolderConfig, index: number): Promise<void> {
   const device = config.devices[index]!;
-  const url = `${config.url}?user=${device.userId}&device=${device.deviceId}`;
+  const hubUrl = config.urls[device.userId % config.urls.length]!;
+  const url = `${hubUrl}?user=${device.userId}&device=${device.deviceId}`;
   const localAddress = config.localAddresses[index % config.localAddresses.length]!;
   const startedAt = performance.now();
   return new Promise((resolve) => {

@@ -28,16 +28,31 @@ export function assertLoopback(url: URL): void {
   }
 }
 
-function devicesRunner(httpUrl: string, hub?: Pick<BuiltinProcess, "publishFor">) {
-  const wsUrl = `${httpUrl.replace(/^http/, "ws")}/v1/notifications`;
+type Publish = BuiltinProcess["publishFor"];
+
+/** One seeded event sequence published by every hub to the users it holds; deliveries add up. */
+function publishOnAll(hubs: readonly BuiltinProcess[]): Publish {
+  return async (usersCount, ratePerS, durationMs, seed) => {
+    const tallies = await Promise.all(
+      hubs.map((h) => h.publishFor(usersCount, ratePerS, durationMs, seed)),
+    );
+    return {
+      notificationsSentCount: tallies[0]?.notificationsSentCount ?? 0,
+      deliveriesExpectedCount: tallies.reduce((sum, t) => sum + t.deliveriesExpectedCount, 0),
+    };
+  };
+}
+
+function devicesRunner(httpUrls: readonly string[], publish?: Publish) {
+  const urls = httpUrls.map((u) => `${u.replace(/^http/, "ws")}/v1/notifications`);
   return (scenario: Scenario) => {
     const ws = scenario.websocket!;
-    if (hub && ws.connectedUsersCount * ws.devicesPerUserMax > hubConnectionsMax) {
+    const devicesMax = ws.connectedUsersCount * ws.devicesPerUserMax;
+    if (publish && devicesMax > hubConnectionsMax * urls.length) {
       throw new SyncbenchError(
         "SCENARIO_TOO_LARGE_FOR_BUILTIN",
-        `the built-in hub holds at most ${hubConnectionsMax} sockets; ${scenario.name} may open ` +
-          `${ws.connectedUsersCount * ws.devicesPerUserMax}`,
-        { hint: "lower the population with --scale" },
+        `${urls.length} built-in hub(s) hold at most ${hubConnectionsMax * urls.length} sockets; ` +
+          `${scenario.name} may open ${devicesMax}`,
       );
     }
     const publishDurationMs = Math.max(
@@ -45,26 +60,40 @@ function devicesRunner(httpUrl: string, hub?: Pick<BuiltinProcess, "publishFor">
       (arrivalDurationS(scenario.arrival) - scenario.warmupS) * 1000,
     );
     return connectDevices({
-      url: wsUrl,
+      urls,
       websocket: ws,
       seed: scenario.seed,
       durationMs: publishDurationMs,
-      ...(hub ? { publish: hub.publishFor } : {}),
+      ...(publish ? { publish } : {}),
     });
   };
 }
 
-export async function openTarget(
-  spec: string,
-  options: { websocket: boolean },
-): Promise<OpenedTarget> {
+/** Built-in processes needed to hold `devicesMax` sockets (one file limit each). */
+export function builtinProcessCount(devicesMax: number): number {
+  return Math.max(1, Math.ceil(devicesMax / hubConnectionsMax));
+}
+
+export interface TargetOptions {
+  readonly websocket: boolean;
+  /** The most WebSocket devices the scenario may open (sizes the built-in hubs). */
+  readonly devicesMax: number;
+}
+
+export async function openTarget(spec: string, options: TargetOptions): Promise<OpenedTarget> {
   if (spec === "builtin") {
-    const target = await startBuiltinProcess();
+    const count = options.websocket ? builtinProcessCount(options.devicesMax) : 1;
+    const hubs = await Promise.all(Array.from({ length: count }, () => startBuiltinProcess()));
+    const first = hubs[0]!;
+    const pids = hubs.map((h) => h.pid).join(", ");
+    const urls = hubs.map((h) => h.url);
     return {
-      baseUrl: target.url,
-      label: `builtin (${target.url}, pid ${target.pid}, fixed service times)`,
-      ...(options.websocket ? { connectDevices: devicesRunner(target.url, target) } : {}),
-      close: () => target.close(),
+      baseUrl: first.url,
+      label: `builtin (${first.url}, pid ${pids}, fixed service times)`,
+      ...(options.websocket ? { connectDevices: devicesRunner(urls, publishOnAll(hubs)) } : {}),
+      close: async () => {
+        await Promise.all(hubs.map((h) => h.close()));
+      },
     };
   }
   let url: URL;
@@ -82,7 +111,7 @@ export async function openTarget(
   return {
     baseUrl,
     label: baseUrl,
-    ...(options.websocket ? { connectDevices: devicesRunner(baseUrl) } : {}),
+    ...(options.websocket ? { connectDevices: devicesRunner([baseUrl]) } : {}),
     close: async () => {},
   };
 }

@@ -157,6 +157,7 @@ export async function ensureTopic(brokers: readonly string[], topic: string, par
         topics: [{ topic, numPartitions: partitionCount, replicationFactor: 1 }] });
     }
     await waitForTopicReady(admin, topic);
+    await waitForGroupCoordinator(admin);
     const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
     const count = metadata?.partitions.length ?? 0;
     if (count !== partitionCount) {
@@ -184,6 +185,26 @@ export async function waitForTopicReady(admin: Admin, topic: string, timeoutMs =
         throw new SyncbenchError("STACK_UNHEALTHY", `topic ${topic} not served after ${timeoutMs} ms`, { cause: error });
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+/**
+ * A new broker creates __consumer_offsets on the first group lookup and answers "coordinator
+ * loading" meanwhile, which crashes (and restarts) the first consumers. Ask for a group once at
+ * start-up so that the stack is ready for consumer groups when `up` returns.
+ */
+async function waitForGroupCoordinator(admin: Admin, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await admin.describeGroups(["syncbench-startup-probe"]);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new SyncbenchError("STACK_UNHEALTHY", `kafka group coordinator not ready after ${timeoutMs} ms`, { cause: error });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 }
