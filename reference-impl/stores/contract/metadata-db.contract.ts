@@ -117,6 +117,34 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect(seen).toEqual(["/Z", "/a", "/b", "/c/d", "/é"]);
     }));
 
+    it("a user owns what was granted to them and what they committed, and nothing of others'", () => withDb(async (db) => {
+      const [user, other] = [uniqueName("u"), uniqueName("v")];
+      const [a, b, c] = [fakeHash("own-a"), fakeHash("own-b"), fakeHash("own-c")];
+      await record(db, a, b, c);
+      await db.grantBlocks(user, [a]);
+      await db.commitVersion(commit({ userId: user, path: "/o", blockHashes: [b] }));
+      expect((await db.ownedBlocks(user, [a, b, c])).sort()).toEqual([a, b].sort());
+      expect(await db.ownedBlocks(other, [a, b, c])).toEqual([]);
+    }));
+
+    it("drains the outbox at least once: rows stay when publish fails, never go out twice at once", () => withDb(async (db) => {
+      const user = uniqueName("u");
+      const shard = shardIndexOf(user);
+      for (const path of ["/1", "/2", "/3"]) await db.commitVersion(commit({ userId: user, path }));
+      const failing = db.drainOutbox(shard, 100, async () => {
+        throw new Error("broker down");
+      }, 1);
+      await expect(failing).rejects.toThrow("broker down");
+      const published: string[] = [];
+      const publish = async (rows: readonly { event: { userId: string; filePath: string } }[]) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        published.push(...rows.filter((r) => r.event.userId === user).map((r) => r.event.filePath));
+      };
+      await Promise.all([db.drainOutbox(shard, 100, publish, 2), db.drainOutbox(shard, 100, publish, 2)]);
+      expect(published.sort()).toEqual(["/1", "/2", "/3"]);
+      expect((await db.readOutbox(shard, 1000)).filter((r) => r.event.userId === user)).toEqual([]);
+    }));
+
     it("rejects malformed input with METADATA_INPUT_INVALID and writes nothing", () => withDb(async (db) => {
       const user = uniqueName("u");
       await expect(db.findMissingBlocks(["not-a-hash"])).rejects.toMatchObject({ code: "METADATA_INPUT_INVALID" });

@@ -21,6 +21,8 @@ export class MemoryMetadataDb implements MetadataDb {
   private readonly files = new Map<string, FileRecord>();
   private readonly outbox = new Map<number, Array<OutboxRow & { sent: boolean }>>();
   private nextOutboxId = 1;
+  private readonly owners = new Map<string, Set<string>>();
+  private readonly claimed = new Set<number>();
   private migrated = false;
 
   async migrate(): Promise<{ applied: number[] }> {
@@ -69,6 +71,7 @@ export class MemoryMetadataDb implements MetadataDb {
       event: { eventId: input.eventId, userId: input.userId, filePath: input.path, version,
         changeType: input.changeType, blockHashes: [...input.blockHashes], timestampMs: input.nowMs } });
     this.outbox.set(shardIndex, rows);
+    await this.grantBlocks(input.userId, distinct);
     return { ok: true, version, shardIndex };
   }
 
@@ -86,12 +89,42 @@ export class MemoryMetadataDb implements MetadataDb {
     return { files, nextAfterPath: all.length > options.limit ? files[files.length - 1]?.path : undefined };
   }
 
+  async ownedBlocks(userId: string, hashes: readonly string[]): Promise<string[]> {
+    checkHashes(hashes, findMissingHashesMax);
+    const owned = this.owners.get(userId);
+    return [...new Set(hashes)].filter((h) => owned?.has(h) === true);
+  }
+
+  async grantBlocks(userId: string, hashes: readonly string[]): Promise<void> {
+    checkHashes(hashes, findMissingHashesMax);
+    const owned = this.owners.get(userId) ?? new Set<string>();
+    hashes.forEach((h) => owned.add(h));
+    this.owners.set(userId, owned);
+  }
+
+  async drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
+    nowMs: number): Promise<number> {
+    // Claimed rows are skipped by concurrent drains, as FOR UPDATE SKIP LOCKED does in Postgres.
+    const rows = (await this.readOutbox(shardIndex, limit + this.claimed.size))
+      .filter((r) => !this.claimed.has(r.outboxId)).slice(0, limit);
+    rows.forEach((r) => this.claimed.add(r.outboxId));
+    try {
+      if (rows.length > 0) {
+        await publish(rows);
+        await this.markOutboxSent(shardIndex, rows.map((r) => r.outboxId), nowMs);
+      }
+      return rows.length;
+    } finally {
+      rows.forEach((r) => this.claimed.delete(r.outboxId));
+    }
+  }
+
   async readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]> {
     return (this.outbox.get(shardIndex) ?? []).filter((r) => !r.sent).slice(0, limit)
       .map(({ sent: _sent, ...row }) => row);
   }
 
-  async markOutboxSent(shardIndex: number, outboxIds: readonly number[]): Promise<void> {
+  async markOutboxSent(shardIndex: number, outboxIds: readonly number[], _nowMs?: number): Promise<void> {
     const ids = new Set(outboxIds);
     for (const row of this.outbox.get(shardIndex) ?? []) if (ids.has(row.outboxId)) row.sent = true;
   }

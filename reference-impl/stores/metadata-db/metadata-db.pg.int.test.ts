@@ -20,7 +20,7 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE ${databaseName}`);
   await admin.end();
   const db = new PgMetadataDb({ url: testUrl });
-  expect((await db.migrate()).applied).toEqual([1]);
+  expect((await db.migrate()).applied).toEqual([1, 2]);
   await db.close();
 });
 
@@ -34,14 +34,14 @@ afterAll(async () => {
 metadataDbContract("postgres", async () => new PgMetadataDb({ url: testUrl, poolMax: 4 }));
 
 describe("PgMetadataDb on PostgreSQL", () => {
-  it("creates 64 shard schemas with the design's tables", async () => {
+  it("creates 64 shard schemas with the design's tables, the outbox and user_blocks", async () => {
     const client = new pg.Client({ connectionString: testUrl });
     await client.connect();
     const { rows } = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM information_schema.tables
-       WHERE table_schema LIKE 'shard\\_%' AND table_name IN ('files', 'file_versions', 'outbox')`);
+       WHERE table_schema LIKE 'shard\\_%' AND table_name IN ('files', 'file_versions', 'outbox', 'user_blocks')`);
     await client.end();
-    expect(Number(rows[0]?.n)).toBe(64 * 3);
+    expect(Number(rows[0]?.n)).toBe(64 * 4);
   });
 
   it("stores a user's file in that user's shard schema only", async () => {

@@ -121,6 +121,46 @@ export class PgMetadataDb implements MetadataDb {
     return { files, nextAfterPath: more ? files[files.length - 1]?.path : undefined };
   }
 
+  async ownedBlocks(userId: string, hashes: readonly string[]): Promise<string[]> {
+    checkHashes(hashes, findMissingHashesMax);
+    const { rows } = await this.pool.query<{ block_hash: Buffer }>(
+      `SELECT block_hash FROM ${shardSchema(shardIndexOf(userId))}.user_blocks
+       WHERE user_id = $1 AND block_hash = ANY($2::bytea[])`, [userId, hashes.map(toBytes)]);
+    const owned = new Set(rows.map((r) => toHex(r.block_hash)));
+    return [...new Set(hashes)].filter((h) => owned.has(h));
+  }
+
+  async grantBlocks(userId: string, hashes: readonly string[]): Promise<void> {
+    checkHashes(hashes, findMissingHashesMax);
+    await this.pool.query(grantSql(shardSchema(shardIndexOf(userId))), [userId, hashes.map(toBytes)]);
+  }
+
+  async drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
+    nowMs: number): Promise<number> {
+    const schema = shardSchema(shardIndex);
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ outbox_id: string; payload: FileChangedEvent; created_at: Date }>(
+        `SELECT outbox_id, payload, created_at FROM ${schema}.outbox WHERE sent_at IS NULL
+         ORDER BY outbox_id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+      const claimed = rows.map((r) => ({ outboxId: Number(r.outbox_id), shardIndex, event: r.payload,
+        createdAtMs: r.created_at.getTime() }));
+      if (claimed.length > 0) {
+        await publish(claimed);
+        await client.query(`UPDATE ${schema}.outbox SET sent_at = $2 WHERE outbox_id = ANY($1::bigint[])`,
+          [claimed.map((r) => r.outboxId), msToDate(nowMs)]);
+      }
+      await client.query("COMMIT");
+      return claimed.length;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined); // the connection may be gone; report the cause
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   async readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]> {
     const { rows } = await this.pool.query<{ outbox_id: string; payload: FileChangedEvent; created_at: Date }>(
       `SELECT outbox_id, payload, created_at FROM ${shardSchema(shardIndex)}.outbox
@@ -138,6 +178,9 @@ export class PgMetadataDb implements MetadataDb {
     await this.pool.end();
   }
 }
+
+const grantSql = (schema: string) => `INSERT INTO ${schema}.user_blocks (user_id, block_hash)
+  SELECT $1, unnest($2::bytea[]) ON CONFLICT DO NOTHING`;
 
 interface FileRow {
   user_id: string;
@@ -193,5 +236,7 @@ async function commitInTransaction(client: pg.PoolClient, schema: string, shardI
     version, changeType: input.changeType, blockHashes: input.blockHashes, timestampMs: input.nowMs };
   await client.query(`INSERT INTO ${schema}.outbox (event_id, user_id, payload, created_at) VALUES ($1, $2, $3, $4)`,
     [input.eventId, input.userId, JSON.stringify(event), now]);
+  await client.query(grantSql(schema), [input.userId, distinct.map(toBytes)]);
+  await client.query(`SELECT pg_notify('outbox', $1)`, [String(shardIndex)]); // wakes the relays at commit
   return { ok: true, version, shardIndex };
 }

@@ -77,6 +77,17 @@ export interface MetadataDb {
   commitVersion(input: CommitInput): Promise<CommitResult>;
   getFile(userId: string, path: string): Promise<FileRecord | undefined>;
   listFiles(userId: string, options: { afterPath?: string; limit: number }): Promise<ListPage>;
+  /** Of these hashes, the ones the user may reference (uploaded, proved or committed by them). */
+  ownedBlocks(userId: string, hashes: readonly string[]): Promise<string[]>;
+  /** Records that the user may reference these blocks (after an upload or a possession proof). */
+  grantBlocks(userId: string, hashes: readonly string[]): Promise<void>;
+  /**
+   * Claims up to `limit` unsent outbox rows of one shard (rows claimed by another relay are
+   * skipped), hands them to `publish`, and marks them sent only when publish resolves. If publish
+   * throws, the rows stay unsent for the next drain: delivery is at least once, same event id.
+   */
+  drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
+    nowMs: number): Promise<number>;
   /** Unsent outbox rows of one shard, oldest first. */
   readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]>;
   markOutboxSent(shardIndex: number, outboxIds: readonly number[], nowMs: number): Promise<void>;

@@ -1,6 +1,7 @@
 // The ordered list of migrations. Each has a version, a name, SQL for the global tables and SQL
 // for one shard schema; the runner applies what a cluster has not recorded in schema_migrations.
 import * as m0001 from "./0001-initial.ts";
+import * as m0002 from "./0002-user-blocks.ts";
 
 export interface Migration {
   readonly version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   shardSql(schema: string): string;
 }
 
-export const migrations: readonly Migration[] = [m0001];
+export const migrations: readonly Migration[] = [m0001, m0002];
