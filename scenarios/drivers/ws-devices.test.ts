@@ -33,7 +33,7 @@ describe("ws devices", () => {
         publish: hub.publishFor,
         socketsPerHolderMax: 25,
       });
-      const result = await fleet.run();
+      const result = await fleet.collect(await fleet.publish());
       expect(result.holderProcessCount).toBeGreaterThanOrEqual(2);
       expect(result.connectedCount).toBe(result.devicesCount);
       expect(result.notificationsSentCount).toBeGreaterThanOrEqual(45);

@@ -120,8 +120,10 @@ function merge(
 }
 
 export interface ConnectedFleet {
-  /** Lets notifications flow for the run's length, then collects and merges the holders. */
-  run(): Promise<WebsocketResult>;
+  /** Lets notifications flow for the run's length. */
+  publish(): Promise<PublishTally>;
+  /** Stops the holders (their sockets close) and merges their histograms. */
+  collect(tally: PublishTally): Promise<WebsocketResult>;
   /** Ends every holder still alive, by its own handle. */
   close(): void;
 }
@@ -170,12 +172,14 @@ export async function connectDevices(o: DevicesRunOptions): Promise<ConnectedFle
     close();
     throw error;
   }
-  const run = async () => {
+  const publish = async (): Promise<PublishTally> => {
+    const w = o.websocket;
+    return o.publish
+      ? o.publish(w.connectedUsersCount, w.notificationRatePerS, o.durationMs, o.seed)
+      : idle(o.durationMs);
+  };
+  const collect = async (tally: PublishTally) => {
     try {
-      const w = o.websocket;
-      const tally = o.publish
-        ? await o.publish(w.connectedUsersCount, w.notificationRatePerS, o.durationMs, o.seed)
-        : await idle(o.durationMs);
       await new Promise((r) => setTimeout(r, 200)); // pushes already sent are still in flight
       const reports = await Promise.all(
         holders.map((h) => {
@@ -189,5 +193,5 @@ export async function connectDevices(o: DevicesRunOptions): Promise<ConnectedFle
       close();
     }
   };
-  return { run, close };
+  return { publish, collect, close };
 }

@@ -63,12 +63,15 @@ export async function runScenario(req: RunRequest): Promise<Results> {
       : undefined;
   if (fleet) req.log("websocket devices connected; starting the load");
   let outcome: OpenModelOutcome | undefined;
-  let websocket: WebsocketResult | null;
+  let websocket: WebsocketResult | null = null;
   try {
-    [outcome, websocket] = await Promise.all([
+    // Sockets close only after the HTTP load has ended, so 50K closes never land in its window.
+    const [httpOutcome, tally] = await Promise.all([
       driveHttp(req, narrowed, measured),
-      fleet ? fleet.run() : null,
+      fleet ? fleet.publish() : null,
     ]);
+    outcome = httpOutcome;
+    if (fleet && tally) websocket = await fleet.collect(tally);
   } finally {
     fleet?.close();
   }

@@ -55,10 +55,8 @@ function devicesRunner(httpUrls: readonly string[], publish?: Publish) {
           `${scenario.name} may open ${devicesMax}`,
       );
     }
-    const publishDurationMs = Math.max(
-      1_000,
-      (arrivalDurationS(scenario.arrival) - scenario.warmupS) * 1000,
-    );
+    // Pushes flow for the whole run, as uploads do; freshness includes the warm-up.
+    const publishDurationMs = Math.max(1_000, arrivalDurationS(scenario.arrival) * 1000);
     return connectDevices({
       urls,
       websocket: ws,
