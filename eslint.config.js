@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.test.ts", "**/*.bench.ts", "**/*.contract.ts"],
+    files: ["**/*.test.ts", "**/*.bench.ts", "**/*.contract.ts", "**/*.api-suite.ts"],
     rules: { "max-lines-per-function": "off", "max-lines": "off" },
   },
   {

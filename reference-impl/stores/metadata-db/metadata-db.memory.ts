@@ -119,6 +119,10 @@ export class MemoryMetadataDb implements MetadataDb {
     }
   }
 
+  async shardsWithUnsentEvents(): Promise<number[]> {
+    return [...this.outbox].filter(([, rows]) => rows.some((r) => !r.sent)).map(([shard]) => shard).sort((a, b) => a - b);
+  }
+
   async readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]> {
     return (this.outbox.get(shardIndex) ?? []).filter((r) => !r.sent).slice(0, limit)
       .map(({ sent: _sent, ...row }) => row);

@@ -161,6 +161,13 @@ export class PgMetadataDb implements MetadataDb {
     }
   }
 
+  async shardsWithUnsentEvents(): Promise<number[]> {
+    const probes = Array.from({ length: shardCount }, (_, i) =>
+      `SELECT ${i} AS shard WHERE EXISTS (SELECT 1 FROM ${shardSchema(i)}.outbox WHERE sent_at IS NULL)`);
+    const { rows } = await this.pool.query<{ shard: number }>(probes.join(" UNION ALL "));
+    return rows.map((r) => r.shard);
+  }
+
   async readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]> {
     const { rows } = await this.pool.query<{ outbox_id: string; payload: FileChangedEvent; created_at: Date }>(
       `SELECT outbox_id, payload, created_at FROM ${shardSchema(shardIndex)}.outbox

@@ -88,6 +88,8 @@ export interface MetadataDb {
    */
   drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
     nowMs: number): Promise<number>;
+  /** The shards whose outbox holds unsent rows (one round trip over all 64). */
+  shardsWithUnsentEvents(): Promise<number[]>;
   /** Unsent outbox rows of one shard, oldest first. */
   readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]>;
   markOutboxSent(shardIndex: number, outboxIds: readonly number[], nowMs: number): Promise<void>;

@@ -1,0 +1,52 @@
+// HS256 JSON Web Tokens (RFC 7519) with node:crypto: the gateway-facing services take a bearer
+// token whose `sub` names the user. Verification checks the header's alg (only HS256: "none" and
+// algorithm confusion are refused), the signature in constant time, and `exp`.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { SyncbenchError } from "../core/errors.ts";
+
+export interface TokenClaims {
+  readonly sub: string;
+  /** Expiry, seconds since the epoch. */
+  readonly exp: number;
+}
+
+const tokenBytesMax = 4096;
+const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+function sign(input: string, secret: string): Buffer {
+  return createHmac("sha256", secret).update(input).digest();
+}
+
+export function signJwt(claims: TokenClaims, secret: string): string {
+  const head = `${encode({ alg: "HS256", typ: "JWT" })}.${encode(claims)}`;
+  return `${head}.${sign(head, secret).toString("base64url")}`;
+}
+
+function reject(code: string, message: string): never {
+  throw new SyncbenchError(code, message, { hint: "send Authorization: Bearer <HS256 JWT with sub and exp>" });
+}
+
+/** Returns the claims of a valid token; throws AUTH_INVALID (or AUTH_EXPIRED) otherwise. */
+export function verifyJwt(token: string, secret: string, nowMs: number): TokenClaims {
+  if (token.length > tokenBytesMax) reject("AUTH_INVALID", `token is ${token.length} bytes, at most ${tokenBytesMax}`);
+  const parts = token.split(".");
+  if (parts.length !== 3) reject("AUTH_INVALID", `token must have 3 dot-separated parts, got ${parts.length}`);
+  const [head, body, signature] = parts as [string, string, string];
+  let header: { alg?: unknown };
+  let claims: { sub?: unknown; exp?: unknown };
+  try {
+    header = JSON.parse(Buffer.from(head, "base64url").toString("utf8")) as { alg?: unknown };
+    claims = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { sub?: unknown; exp?: unknown };
+  } catch (error) {
+    throw new SyncbenchError("AUTH_INVALID", "token header or claims are not base64url JSON", { cause: error });
+  }
+  if (header.alg !== "HS256") reject("AUTH_INVALID", `token alg must be HS256, got ${JSON.stringify(header.alg)}`);
+  const expected = sign(`${head}.${body}`, secret);
+  const given = Buffer.from(signature, "base64url");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) reject("AUTH_INVALID", "token signature does not verify");
+  if (typeof claims.sub !== "string" || claims.sub.length === 0 || claims.sub.length > 256) {
+    reject("AUTH_INVALID", "token sub must be a user id of 1..256 characters");
+  }
+  if (typeof claims.exp !== "number" || claims.exp * 1000 <= nowMs) reject("AUTH_EXPIRED", `token expired at ${String(claims.exp)}`);
+  return { sub: claims.sub, exp: claims.exp };
+}

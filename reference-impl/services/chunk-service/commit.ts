@@ -1,0 +1,58 @@
+// commit (the design's "finalize"): possession proofs first, then the version commit, which the
+// MetadataDb does in one transaction with the ref counts and the file_changed outbox row. A stale
+// baseVersion is a conflict with the current version, never an overwrite.
+import { randomUUID } from "node:crypto";
+import { SyncbenchError } from "../../core/errors.ts";
+import type { CommitResult } from "../../stores/metadata-db/metadata-db.port.ts";
+import type { ChunkServicePorts, ChunkServiceSettings } from "./ports.ts";
+import { openChallenge, proofMatches } from "./possession.ts";
+
+export interface Proof {
+  readonly hash: string;
+  readonly token: string;
+  readonly proof: string;
+}
+
+export interface CommitRequest {
+  readonly uploadId: string;
+  readonly path: string;
+  readonly size: number;
+  readonly blockHashes: readonly string[];
+  readonly baseVersion: number;
+  readonly delete?: boolean;
+  readonly proofs?: readonly Proof[];
+}
+
+async function checkProofs(ports: ChunkServicePorts, settings: ChunkServiceSettings, userId: string,
+  proofs: readonly Proof[]): Promise<void> {
+  const granted: string[] = [];
+  for (const p of proofs) {
+    const body = openChallenge(settings.possessionKey, p.token, userId, p.hash, ports.clock.nowMs());
+    const block = await ports.blockStore.get(p.hash);
+    if (!block || !proofMatches(block, body, p.proof)) {
+      throw new SyncbenchError("POSSESSION_PROOF_INVALID",
+        `the proof for block ${p.hash.slice(0, 12)}… does not match its content; nothing was committed`);
+    }
+    granted.push(p.hash);
+  }
+  if (granted.length > 0) await ports.metadataDb.grantBlocks(userId, granted);
+}
+
+export async function commitFile(ports: ChunkServicePorts, settings: ChunkServiceSettings, userId: string,
+  request: CommitRequest): Promise<CommitResult> {
+  await checkProofs(ports, settings, userId, request.proofs ?? []);
+  const distinct = [...new Set(request.blockHashes)];
+  const owned = new Set(await ports.metadataDb.ownedBlocks(userId, distinct));
+  const missing = new Set(await ports.metadataDb.findMissingBlocks(distinct.filter((h) => !owned.has(h))));
+  const unproven = distinct.filter((h) => !owned.has(h) && !missing.has(h));
+  if (unproven.length > 0) {
+    throw new SyncbenchError("POSSESSION_REQUIRED", `${unproven.length} block(s) belong to other users' files and ` +
+      `this user has not proved possession (first: ${unproven[0]?.slice(0, 12)}…); nothing was committed`,
+    { hint: "answer the challenges from upload-init in the commit's proofs" });
+  }
+  const deleting = request.delete === true;
+  return ports.metadataDb.commitVersion({ userId, path: request.path, blockHashes: deleting ? [] : request.blockHashes,
+    sizeBytes: deleting ? 0 : request.size, baseVersion: request.baseVersion,
+    changeType: deleting ? "delete" : request.baseVersion === 0 ? "create" : "update",
+    eventId: randomUUID(), nowMs: ports.clock.nowMs() });
+}

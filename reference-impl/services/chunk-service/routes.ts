@@ -1,0 +1,105 @@
+// The ChunkService's HTTP API (openapi.yaml): authenticate, validate at the boundary, call the
+// use case, map the outcome to a status. Expected outcomes (conflict, missing blocks) are values;
+// a store that does not answer is a 503 with nothing committed.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { SyncbenchError } from "../../core/errors.ts";
+import { blockSizeBytes, deltaRawOverheadBytesMax } from "../../core/limits.ts";
+import { verifyJwt } from "../../runtime/jwt.ts";
+import { commitFile } from "./commit.ts";
+import { parseJson, readBody, sendError, sendJson } from "./http-io.ts";
+import { chunkLimits, type ChunkServicePorts, type ChunkServiceSettings } from "./ports.ts";
+import { commitSchema, describeIssues, hexSha256, uploadInitSchema } from "./schemas.ts";
+import { uploadBlock, uploadDelta } from "./upload-block.ts";
+import { uploadInit } from "./upload-init.ts";
+
+export interface ChunkServiceDeps {
+  readonly ports: ChunkServicePorts;
+  readonly settings: ChunkServiceSettings & { readonly jwtSecret: string };
+  /** Called after each successful commit with the shard it landed on (wakes the outbox relay). */
+  readonly onCommitted: (shardIndex: number) => void;
+  readonly log: (line: string) => void;
+}
+
+const blockRoute = /^\/v1\/blocks\/([^/]+)(\/delta)?$/;
+
+function authenticate(req: IncomingMessage, secret: string, nowMs: number): string {
+  const header = req.headers.authorization ?? "";
+  if (!header.startsWith("Bearer ")) {
+    throw new SyncbenchError("AUTH_REQUIRED", "missing Authorization: Bearer token", { hint: "npx syncbench token --user <id>" });
+  }
+  return verifyJwt(header.slice("Bearer ".length), secret, nowMs).sub;
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new SyncbenchError("REQUEST_INVALID", `invalid request: ${describeIssues(result.error)}`);
+  return result.data;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, deps: ChunkServiceDeps): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://chunk-service");
+  if (req.method === "GET" && url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
+  const { ports, settings } = deps;
+  const userId = authenticate(req, settings.jwtSecret, ports.clock.nowMs());
+  if (req.method === "POST" && url.pathname === "/v1/files/upload-init") {
+    const body = parse(uploadInitSchema, parseJson(await readBody(req, chunkLimits.jsonBodyBytesMax)));
+    return sendJson(res, 200, await uploadInit(ports, settings, userId, body));
+  }
+  if (req.method === "POST" && url.pathname === "/v1/files/commit") {
+    const body = parse(commitSchema, parseJson(await readBody(req, chunkLimits.jsonBodyBytesMax)));
+    const result = await commitFile(ports, settings, userId, body);
+    if (result.ok) {
+      deps.onCommitted(result.shardIndex);
+      return sendJson(res, 200, { version: result.version });
+    }
+    if (result.reason === "conflict") {
+      return sendError(res, new SyncbenchError("VERSION_CONFLICT", `${body.path} is at version ${result.currentVersion}, ` +
+        `the commit named base ${body.baseVersion}; nothing was committed`), { currentVersion: result.currentVersion });
+    }
+    return sendError(res, new SyncbenchError("COMMIT_BLOCKS_MISSING", `${result.missing.length} block(s) of ${body.path} ` +
+      "were never uploaded; nothing was committed"), { missing: result.missing });
+  }
+  const match = blockRoute.exec(url.pathname);
+  if (req.method === "PUT" && match) return putBlock(req, res, deps, userId, match, url);
+  throw new SyncbenchError("NOT_FOUND", `no route ${req.method} ${url.pathname}`);
+}
+
+async function putBlock(req: IncomingMessage, res: ServerResponse, deps: ChunkServiceDeps, userId: string,
+  match: RegExpExecArray, url: URL): Promise<void> {
+  const hash = parse(hexSha256, match[1]);
+  if (!match[2]) {
+    const bytes = await readBody(req, blockSizeBytes);
+    const stored = await uploadBlock(deps.ports, deps.settings, userId, hash, bytes);
+    return sendJson(res, stored.created ? 201 : 200, stored);
+  }
+  const bases = (url.searchParams.get("base") ?? "").split(",").filter((b) => b !== "");
+  if (bases.length === 0 || bases.length > chunkLimits.deltaBasesMax) {
+    throw new SyncbenchError("REQUEST_INVALID", `base must name 1..${chunkLimits.deltaBasesMax} hashes, got ${bases.length}`);
+  }
+  bases.forEach((b) => parse(hexSha256, b));
+  const delta = await readBody(req, blockSizeBytes + deltaRawOverheadBytesMax);
+  const stored = await uploadDelta(deps.ports, deps.settings, userId, hash, bases, delta);
+  return sendJson(res, stored.created ? 201 : 200, { ...stored, deltaBytes: delta.byteLength });
+}
+
+/** Driver errors that mean a store did not answer: the request may be retried. */
+function unavailable(error: unknown): SyncbenchError | undefined {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  const name = (error as Error).name ?? "";
+  const message = (error as Error).message ?? "";
+  const transient = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P03", "08006", "08001"].includes(code) ||
+    ["TimeoutError", "AbortError"].includes(name) || /Connection terminated|connect ECONNREFUSED|socket hang up/.test(message);
+  return transient ? new SyncbenchError("STORE_UNAVAILABLE", `a store did not answer (${code || name}: ${message.slice(0, 160)}); ` +
+    "nothing was committed", { hint: "retry with backoff", cause: error }) : undefined;
+}
+
+export function createChunkServer(deps: ChunkServiceDeps): Server {
+  return createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+    route(req, res, deps).catch((error: unknown) => {
+      const known = error instanceof SyncbenchError ? error : unavailable(error);
+      if (known) return sendError(res, known);
+      deps.log(`unexpected error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+      return sendError(res, new SyncbenchError("INTERNAL", "unexpected server error; nothing was committed"));
+    });
+  });
+}

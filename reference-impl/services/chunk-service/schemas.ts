@@ -1,0 +1,33 @@
+// Request schemas of the ChunkService API (strict: unknown keys are errors), mirrored in
+// openapi.yaml. Every limit named here comes from chunkLimits.
+import { z } from "zod";
+import { chunkLimits } from "./ports.ts";
+
+export const hexSha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters (SHA-256)");
+const path = z.string().min(1).max(4096).refine((p) => p.startsWith("/") && !p.includes("\u0000"),
+  "must start with / and hold no NUL");
+const hashes = z.array(hexSha256).max(chunkLimits.uploadInitHashesMax);
+const size = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+export const uploadInitSchema = z.strictObject({
+  path,
+  size,
+  blockHashes: hashes,
+  baseVersion: z.number().int().min(0).optional(),
+});
+
+export const commitSchema = z.strictObject({
+  uploadId: z.string().uuid(),
+  path,
+  size,
+  blockHashes: hashes,
+  baseVersion: z.number().int().min(0),
+  delete: z.boolean().optional(),
+  proofs: z.array(z.strictObject({ hash: hexSha256, token: z.string().max(2048),
+    proof: z.string().regex(/^[0-9a-f]{64}$/) })).max(chunkLimits.proofsMax).optional(),
+});
+
+/** Every problem of a request body at once: "blockHashes.3: must be 64 lowercase hex…; size: …". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
+}

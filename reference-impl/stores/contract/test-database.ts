@@ -1,0 +1,28 @@
+// A Postgres database of its own for one integration test file: created and migrated before the
+// tests, dropped (with its connections) after them, so files never see each other's rows.
+import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { PgMetadataDb } from "../metadata-db/metadata-db.pg.ts";
+import { uniqueName } from "./contract-helpers.ts";
+
+export function useTestDatabase(adminUrl: string, label: string): { url: () => string } {
+  const name = uniqueName(`syncbench_${label}`).replace(/-/g, "_");
+  const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  beforeAll(async () => {
+    await admin(`CREATE DATABASE ${name}`);
+    const db = new PgMetadataDb({ url });
+    await db.migrate();
+    await db.close();
+  });
+  afterAll(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  return { url: () => url };
+}
