@@ -4,9 +4,15 @@ import type { Endpoints } from "./endpoints.ts";
 
 export const serviceNames = ["postgres", "kafka", "s3", "redis", "nginx"] as const;
 export type ServiceName = (typeof serviceNames)[number];
+/** A server of the stack, or one of the reference implementation's processes ("chunk-service-1"). */
+export type ProcessName = ServiceName | `chunk-service-${number}`;
+
+export function isProcessName(name: string): name is ProcessName {
+  return (serviceNames as readonly string[]).includes(name) || /^chunk-service-[1-9][0-9]?$/.test(name);
+}
 
 export interface ServiceStatus {
-  readonly name: ServiceName;
+  readonly name: ProcessName;
   readonly healthy: boolean;
   /** What the service answers on, e.g. 127.0.0.1:54329 or http://127.0.0.1:7070 */
   readonly endpoint: string;
@@ -40,5 +46,5 @@ export interface StackProvider {
   down(options?: UpOptions): Promise<{ stopped: string[] }>;
   status(): Promise<StackStatus>;
   /** The log file of one service, for `syncbench logs <service>`. */
-  logFile(service: ServiceName): string | undefined;
+  logFile(service: ProcessName): string | undefined;
 }

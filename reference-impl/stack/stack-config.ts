@@ -45,6 +45,6 @@ export function loadStackConfig(env: Readonly<Record<string, string | undefined>
   return {
     provider,
     native: { ...base, rootDir, cacheDir: env.SYNCBENCH_CACHE_DIR ?? `${rootDir}/cache`,
-      s3Server: s3Value as S3ServerKind, chunkServiceCount },
+      s3Server: s3Value as S3ServerKind, chunkServiceCount, chunkServiceCountGiven: chunkValue !== undefined },
   };
 }

@@ -20,6 +20,8 @@ export interface NativePorts {
 export type S3ServerKind = "versitygw" | "s3rver";
 
 export interface NativeConfig {
+  /** The repository root: services run from its sources. */
+  readonly repoRoot: string;
   readonly rootDir: string;
   readonly cacheDir: string;
   readonly ports: NativePorts;
@@ -28,6 +30,8 @@ export interface NativeConfig {
   readonly kafkaVersion: string;
   readonly versitygwVersion: string;
   readonly chunkServiceCount: number;
+  /** False when chunkServiceCount is the default: `up` then keeps the count the stack runs with. */
+  readonly chunkServiceCountGiven: boolean;
   readonly downloadServiceCount: number;
   readonly notificationServiceCount: number;
 }
@@ -48,6 +52,7 @@ export const defaultPorts: NativePorts = {
 export function defaultNativeConfig(repoRoot: string): NativeConfig {
   const rootDir = join(repoRoot, ".syncbench");
   return {
+    repoRoot,
     rootDir,
     cacheDir: join(rootDir, "cache"),
     ports: defaultPorts,
@@ -55,6 +60,7 @@ export function defaultNativeConfig(repoRoot: string): NativeConfig {
     kafkaVersion: "4.1.2",
     versitygwVersion: "v1.8.0",
     chunkServiceCount: 2,
+    chunkServiceCountGiven: false,
     downloadServiceCount: 2,
     notificationServiceCount: 2,
   };

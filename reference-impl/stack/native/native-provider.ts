@@ -2,11 +2,12 @@
 // as local processes on loopback ports, each with its own data folder, log file and pid file.
 // `up` is idempotent and all-or-nothing: a server that does not become healthy in time stops
 // everything this call started and fails with the server's name, log file and last log lines.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SyncbenchError } from "../../core/errors.ts";
 import type { Endpoints } from "../endpoints.ts";
-import type { ServiceName, ServiceStatus, StackProvider, StackStatus, UpOptions } from "../provider.ts";
+import type { ProcessName, ServiceStatus, StackProvider, StackStatus, UpOptions } from "../provider.ts";
+import { chunkServices } from "./app-services.ts";
 import { fileEventsPartitionCount, fileEventsTopic, kafkaService } from "./kafka.ts";
 import { servicePaths, type NativeConfig, type S3ServerKind } from "./native-config.ts";
 import type { NativeService } from "./native-service.ts";
@@ -18,6 +19,7 @@ import { s3Endpoint, s3Service } from "./s3.ts";
 
 interface StackState {
   readonly s3Server: S3ServerKind;
+  readonly chunkServiceCount?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,13 +30,22 @@ export class NativeProvider implements StackProvider {
   private readonly services: readonly NativeService[];
   private readonly stateFile: string;
 
-  /** `services` replaces the five servers in tests of the start/stop logic itself. */
-  constructor(private readonly config: NativeConfig, services?: readonly NativeService[]) {
-    this.stateFile = join(config.rootDir, "run", "stack.json");
-    this.s3Kind = { current: this.readState()?.s3Server ?? config.s3Server };
-    // Start order; `down` stops in reverse (the gateway first, the databases last).
+  private readonly apps: readonly NativeService[];
+
+  /** `services` and `apps` replace the servers and processes in tests of the start/stop logic. */
+  private readonly config: NativeConfig;
+
+  constructor(given: NativeConfig, services?: readonly NativeService[], apps?: readonly NativeService[]) {
+    this.stateFile = join(given.rootDir, "run", "stack.json");
+    const state = this.readState();
+    this.s3Kind = { current: state?.s3Server ?? given.s3Server };
+    const chunkServiceCount = given.chunkServiceCountGiven ? given.chunkServiceCount : state?.chunkServiceCount ?? given.chunkServiceCount;
+    const config = { ...given, chunkServiceCount };
+    this.config = config;
+    // Start order; `down` stops in reverse (the services first, the gateway, the databases last).
     this.services = services ?? [postgresService(config), redisService(config), s3Service(config, this.s3Kind),
       kafkaService(config), nginxService(config)];
+    this.apps = apps ?? (services ? [] : chunkServices(config, config.repoRoot, this.endpoints()));
   }
 
   endpoints(): Endpoints {
@@ -51,7 +62,7 @@ export class NativeProvider implements StackProvider {
     };
   }
 
-  logFile(service: ServiceName): string {
+  logFile(service: ProcessName): string {
     return servicePaths(this.config, service).logFile;
   }
 
@@ -63,26 +74,52 @@ export class NativeProvider implements StackProvider {
     const progress = options.onProgress ?? (() => undefined);
     for (const dir of ["cache", "data", "logs", "run"]) mkdirSync(join(this.config.rootDir, dir), { recursive: true });
     for (const service of this.services) await service.install(progress);
-    writeFileSync(this.stateFile, JSON.stringify({ s3Server: this.s3Kind.current } satisfies StackState));
+    writeFileSync(this.stateFile, JSON.stringify({ s3Server: this.s3Kind.current,
+      chunkServiceCount: this.config.chunkServiceCount } satisfies StackState));
     const started: NativeService[] = [];
     try {
-      for (const service of this.services) {
-        if (await this.startIfNeeded(service, progress)) started.push(service);
-      }
-      await Promise.all(this.services.map((s) => this.waitHealthy(s, options.healthTimeoutMs)));
-      for (const service of this.services) await service.afterHealthy?.(progress);
+      await this.bringUp(this.services, started, progress, options.healthTimeoutMs);
+      await this.bringUp(this.apps, started, progress, options.healthTimeoutMs);
     } catch (error) {
       for (const service of [...started].reverse()) await this.stop(service);
       throw error;
     }
+    await this.stopSurplusApps(progress);
     return this.status();
+  }
+
+  /** Starts what is down, refreshes what runs, waits for all to be healthy, then sets them up. */
+  private async bringUp(services: readonly NativeService[], started: NativeService[], progress: (line: string) => void,
+    healthTimeoutMs: number | undefined): Promise<void> {
+    for (const service of services) {
+      if (await this.startIfNeeded(service, progress)) started.push(service);
+    }
+    await Promise.all(services.map((s) => this.waitHealthy(s, healthTimeoutMs)));
+    for (const service of services) await service.afterHealthy?.(progress);
+  }
+
+  /** ChunkService processes beyond the configured count (a smaller --chunk-services). */
+  private recordedApps(): string[] {
+    const runDir = join(this.config.rootDir, "run");
+    if (!existsSync(runDir)) return [];
+    return readdirSync(runDir).filter((f) => /^chunk-service-\d+\.pid$/.test(f)).map((f) => f.slice(0, -4));
+  }
+
+  private async stopSurplusApps(progress: (line: string) => void): Promise<void> {
+    const wanted = new Set(this.apps.map((a) => a.name as string));
+    for (const name of this.recordedApps().filter((n) => !wanted.has(n))) {
+      await stopRecorded(servicePaths(this.config, name).pidFile, "SIGTERM", 10_000);
+      progress(`${name}: stopped (beyond --chunk-services ${this.apps.length})`);
+    }
   }
 
   /** Starts a service unless the process recorded in its pid file is still running. */
   private async startIfNeeded(service: NativeService, progress: (line: string) => void): Promise<boolean> {
     const paths = servicePaths(this.config, service.name);
-    if (isRecordAlive(readPidRecord(paths.pidFile))) {
+    const running = readPidRecord(paths.pidFile);
+    if (isRecordAlive(running)) {
       progress(`${service.name}: already running`);
+      await service.refresh?.(running.pid, progress);
       return false;
     }
     mkdirSync(paths.dataDir, { recursive: true });
@@ -117,6 +154,11 @@ export class NativeProvider implements StackProvider {
 
   async down(options: UpOptions = {}): Promise<{ stopped: string[] }> {
     const stopped: string[] = [];
+    for (const name of this.recordedApps()) {
+      const outcome = await stopRecorded(servicePaths(this.config, name).pidFile, "SIGTERM", 10_000);
+      if (outcome === "stopped") stopped.push(name);
+      options.onProgress?.(`${name}: ${outcome}`);
+    }
     for (const service of [...this.services].reverse()) {
       const outcome = await this.stop(service);
       if (outcome === "stopped") stopped.push(service.name);
@@ -126,7 +168,7 @@ export class NativeProvider implements StackProvider {
   }
 
   async status(): Promise<StackStatus> {
-    const services = await Promise.all(this.services.map((s) => this.serviceStatus(s)));
+    const services = await Promise.all([...this.services, ...this.apps].map((s) => this.serviceStatus(s)));
     return { provider: this.name, services, endpoints: this.endpoints() };
   }
 

@@ -1,6 +1,6 @@
 // What the native provider needs from each server: how to install it, how to prepare its data
 // folder and command line, how to probe its health, and what to create once it is healthy.
-import type { ServiceName } from "../provider.ts";
+import type { ProcessName } from "../provider.ts";
 import type { Progress } from "./install.ts";
 import type { SpawnSpec } from "./process-control.ts";
 
@@ -14,7 +14,7 @@ export interface HealthResult {
 export type LaunchSpec = Omit<SpawnSpec, "logFile" | "pidFile">;
 
 export interface NativeService {
-  readonly name: ServiceName;
+  readonly name: ProcessName;
   readonly endpoint: string;
   readonly stopSignal: NodeJS.Signals;
   readonly stopGraceMs: number;
@@ -25,6 +25,8 @@ export interface NativeService {
   prepare(progress: Progress): Promise<LaunchSpec>;
   /** One quick probe; never throws for an unreachable server, answers healthy: false instead. */
   check(): Promise<HealthResult>;
+  /** For a server found running: bring its configuration up to date (nginx reloads its pools). */
+  refresh?(pid: number, progress: Progress): Promise<void>;
   /** Idempotent setup that needs the running server (database, topic, bucket). */
   afterHealthy?(progress: Progress): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // nginx from Debian's apt as the ApiGateway (UploadLB and DownloadLB pools, WebSocket upgrade) and
 // the CDN edge (proxy_cache in front of the S3 server), rendered from reference-impl/edge/. It runs
 // in the foreground (`daemon off`) so the PID we record is the master's.
-import { chownSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,6 +52,18 @@ export function nginxService(config: NativeConfig): NativeService {
   const paths = servicePaths(config, "nginx");
   const confFile = join(paths.dataDir, "nginx.conf");
   let binary = "nginx";
+  // As root the workers run as www-data, which must own the cache and temp folders.
+  const workerUser = process.getuid?.() === 0 ? "www-data" : undefined;
+  const render = () => renderTemplate(readFileSync(templateFile, "utf8"), nginxValues(config, join(config.rootDir, "logs"), workerUser));
+  const writeCheckedConf = async () => {
+    const previous = existsSync(confFile) ? readFileSync(confFile, "utf8") : undefined;
+    writeFileSync(confFile, render());
+    const test = await runCommand(binary, ["-t", "-p", paths.dataDir, "-c", confFile], { timeoutMs: 10_000 });
+    if (test.exitCode !== 0) {
+      if (previous !== undefined) writeFileSync(confFile, previous); // keep the configuration that worked
+      throw new SyncbenchError("ENV_MISSING", `nginx rejected ${confFile}: ${test.output.slice(-600)}; the previous configuration was kept`);
+    }
+  };
   return {
     name: "nginx",
     endpoint: `http://127.0.0.1:${config.ports.gateway} (gateway), http://127.0.0.1:${config.ports.cdn} (cdn)`,
@@ -62,17 +74,16 @@ export function nginxService(config: NativeConfig): NativeService {
       binary = await ensureAptBinary("nginx", ["/usr/sbin/nginx"], "nginx-light", progress);
     },
     async prepare(): Promise<LaunchSpec> {
-      // As root the workers run as www-data, which must own the cache and temp folders.
-      const user = process.getuid?.() === 0 ? "www-data" : undefined;
       for (const dir of ["cache", "tmp"]) mkdirSync(join(paths.dataDir, dir), { recursive: true });
-      if (user) chownTree(paths.dataDir, user);
-      const conf = renderTemplate(readFileSync(templateFile, "utf8"), nginxValues(config, join(config.rootDir, "logs"), user));
-      writeFileSync(confFile, conf);
-      const test = await runCommand(binary, ["-t", "-p", paths.dataDir, "-c", confFile], { timeoutMs: 10_000 });
-      if (test.exitCode !== 0) {
-        throw new SyncbenchError("ENV_MISSING", `nginx rejected ${confFile}: ${test.output.slice(-600)}`);
-      }
+      if (workerUser) chownTree(paths.dataDir, workerUser);
+      await writeCheckedConf();
       return { command: binary, args: ["-p", paths.dataDir, "-c", confFile, "-g", "daemon off;"] };
+    },
+    async refresh(pid, progress) {
+      if (existsSync(confFile) && readFileSync(confFile, "utf8") === render()) return;
+      await writeCheckedConf();
+      process.kill(pid, "SIGHUP"); // nginx re-reads its configuration without dropping connections
+      progress("nginx: configuration changed (service pools), reloaded");
     },
     check: () => checkNginx(config),
   };
