@@ -62,12 +62,18 @@ const websocketResult = z.strictObject({
   holderProcessCount: z.number().int().min(0),
   connectErrorsByCode: z.record(z.string(), z.number().int().min(1)),
   connectMs: percentiles,
+  /** From forking the holders to every device connected (or failed): the connect rate. */
+  connectPhaseMs: z.number().min(0),
   notificationsSentCount: z.number().int().min(0),
   deliveriesExpectedCount: z.number().int().min(0),
   deliveriesReceivedCount: z.number().int().min(0),
   /** From the event's publish time (monotonic clock) to the device's receipt. */
   freshnessMs: percentiles,
   freshnessHistogramUs: z.string(),
+  /** Holder processes' RSS once connected, and its growth per device (no forced GC). */
+  holderMemory: z
+    .strictObject({ rssBytesTotal: z.number().min(0), bytesPerDevice: z.number() })
+    .nullable(),
 });
 
 export const resultsSchema = z.strictObject({

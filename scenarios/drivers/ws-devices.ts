@@ -92,11 +92,25 @@ function awaitMessage<T extends HolderMessage["type"]>(
   });
 }
 
+/** RSS growth while connecting, per held device: the generator's memory per device. */
+function holderMemory(reports: readonly HolderReport[]): WebsocketResult["holderMemory"] {
+  let rssBytesTotal = 0;
+  let grownBytes = 0;
+  let held = 0;
+  for (const r of reports) {
+    if (r.rssBytesConnected === null || r.rssBytesBefore === null) return null;
+    rssBytesTotal += r.rssBytesConnected;
+    grownBytes += r.rssBytesConnected - r.rssBytesBefore;
+    held += r.connectedCount;
+  }
+  return { rssBytesTotal, bytesPerDevice: held === 0 ? 0 : Math.round(grownBytes / held) };
+}
+
 function merge(
   reports: readonly HolderReport[],
   devicesCount: number,
   tally: PublishTally,
-): WebsocketResult {
+): Omit<WebsocketResult, "connectPhaseMs"> {
   const connect = newHistogram();
   const freshness = newHistogram();
   const errors: Record<string, number> = {};
@@ -116,6 +130,7 @@ function merge(
     deliveriesReceivedCount: reports.reduce((s, r) => s + r.receivedCount, 0),
     freshnessMs: percentilesMs(freshness),
     freshnessHistogramUs: encodeHistogram(freshness),
+    holderMemory: holderMemory(reports),
   };
 }
 
@@ -160,6 +175,7 @@ const idle = (ms: number) =>
 /** Forks the holders and waits until every device has connected (or failed to). */
 export async function connectDevices(o: DevicesRunOptions): Promise<ConnectedFleet> {
   const devices = placeDevices(o.websocket, o.seed);
+  const connectStartedAt = performance.now();
   const holders = forkHolders(o, devices);
   const close = () => {
     for (const h of holders) if (h.exitCode === null && h.signalCode === null) h.kill();
@@ -172,6 +188,7 @@ export async function connectDevices(o: DevicesRunOptions): Promise<ConnectedFle
     close();
     throw error;
   }
+  const connectPhaseMs = Math.round(performance.now() - connectStartedAt);
   const publish = async (): Promise<PublishTally> => {
     const w = o.websocket;
     return o.publish
@@ -188,7 +205,7 @@ export async function connectDevices(o: DevicesRunOptions): Promise<ConnectedFle
           return reply.then((m) => m.report);
         }),
       );
-      return merge(reports, devices.length, tally);
+      return { ...merge(reports, devices.length, tally), connectPhaseMs };
     } finally {
       close();
     }

@@ -21,6 +21,9 @@ export interface HolderReport {
   readonly connectHistogramUs: string;
   readonly freshnessHistogramUs: string;
   readonly receivedCount: number;
+  /** Resident memory before connecting and once all devices held (null if unreadable). */
+  readonly rssBytesBefore: number | null;
+  readonly rssBytesConnected: number | null;
 }
 
 export type HolderMessage =
@@ -31,6 +34,18 @@ const connectHistogram = newHistogram();
 const freshnessHistogram = newHistogram();
 const connectErrors = new Map<string, number>();
 let receivedCount = 0;
+let rssBytesBefore: number | null = null;
+let rssBytesConnected: number | null = null;
+
+/** RSS reads /proc/self/stat: near the file limit that open fails with EMFILE (the notes). */
+function rssBytes(): number | null {
+  try {
+    return process.memoryUsage.rss();
+  } catch (error) {
+    if ((error as { code?: string }).code === "EMFILE") return null;
+    throw error;
+  }
+}
 
 function onMessage(data: WebSocket.RawData): void {
   const receivedNs = process.hrtime.bigint();
@@ -83,14 +98,18 @@ function report(): HolderReport {
     connectHistogramUs: encodeHistogram(connectHistogram),
     freshnessHistogramUs: encodeHistogram(freshnessHistogram),
     receivedCount,
+    rssBytesBefore,
+    rssBytesConnected,
   };
 }
 
 process.on("message", (message: { type: string; config?: HolderConfig }) => {
   if (message.type === "start" && message.config) {
-    void connectAll(message.config).then(() =>
-      process.send!({ type: "connected", connectedCount: sockets.length } satisfies HolderMessage),
-    );
+    rssBytesBefore = rssBytes();
+    void connectAll(message.config).then(() => {
+      rssBytesConnected = rssBytes();
+      process.send!({ type: "connected", connectedCount: sockets.length } satisfies HolderMessage);
+    });
   } else if (message.type === "stop") {
     const final = report();
     for (const ws of sockets) ws.terminate();

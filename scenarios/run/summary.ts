@@ -47,9 +47,14 @@ function websocketLines(r: Results): string[] {
   const f = w.freshnessMs;
   return [
     `  websocket: ${w.connectedCount}/${w.devicesCount} devices connected over ` +
-      `${w.holderProcessCount} holder process(es); connect p99 ${w.connectMs.p99} ms`,
+      `${w.holderProcessCount} holder process(es) in ${(w.connectPhaseMs / 1000).toFixed(1)} s; ` +
+      `connect p99 ${w.connectMs.p99} ms`,
     `  notifications: ${w.deliveriesReceivedCount}/${w.deliveriesExpectedCount} deliveries of ` +
       `${w.notificationsSentCount} events; freshness p50 ${f.p50} ms, p99 ${f.p99} ms`,
+    w.holderMemory
+      ? `  holders: ${(w.holderMemory.rssBytesTotal / 2 ** 20).toFixed(0)} MiB RSS, ` +
+        `${(w.holderMemory.bytesPerDevice / 1024).toFixed(1)} KiB per device`
+      : "  holders: memory not readable",
   ];
 }
 
