@@ -2,12 +2,14 @@
 // finds it already up), provides its endpoints to the test files, prints which servers the tests
 // run against, and stops at the end only what it started, also when tests fail.
 import type { TestProject } from "vitest/node";
+import { stackSecrets } from "./native/app-services.ts";
 import { createProvider } from "./select-provider.ts";
 import { loadStackConfig } from "./stack-config.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const env = process.env;
-  const provider = await createProvider(loadStackConfig(env), env);
+  const config = loadStackConfig(env);
+  const provider = await createProvider(config, env);
   const log = (line: string) => process.stdout.write(`[stack] ${line}\n`);
   const before = provider.name === "native" ? await provider.status() : undefined;
   const alreadyUp = before?.services.every((s) => s.healthy) ?? false;
@@ -17,6 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ` (provider ${status.provider}); integration tests run against these real servers:`);
   for (const s of status.services) log(`  ${s.name.padEnd(8)} ${s.implementation} at ${s.endpoint}${s.pid ? ` (pid ${s.pid})` : ""}`);
   project.provide("stackEndpoints", status.endpoints);
+  project.provide("stackJwtSecret", provider.name === "native" ? stackSecrets(config.native).jwtSecret : undefined);
   return async () => {
     if (alreadyUp) {
       log("leaving the stack running (it was up before the tests)");

@@ -6,7 +6,13 @@ import type { Endpoints } from "./endpoints.ts";
 declare module "vitest" {
   export interface ProvidedContext {
     stackEndpoints: Endpoints;
+    /** Set by the native provider, whose ChunkService processes run behind the gateway. */
+    stackJwtSecret: string | undefined;
   }
+}
+
+export function stackJwtSecret(): string | undefined {
+  return inject("stackJwtSecret");
 }
 
 export function stackEndpoints(): Endpoints {

@@ -3,7 +3,7 @@
 // an outbox per shard, paths ordered by their UTF-8 bytes (Postgres COLLATE "C").
 import {
   findMissingHashesMax, listPageRowsMax, type BlockRecord, type CommitInput, type CommitResult,
-  type FileRecord, type ListPage, type MetadataDb, type OutboxRow,
+  type FileRecord, type ListPage, type MetadataDb, type OutboxRow, type RefCountMismatch,
 } from "./metadata-db.port.ts";
 import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
 import { shardIndexOf } from "./shard-router.ts";
@@ -23,6 +23,8 @@ export class MemoryMetadataDb implements MetadataDb {
   private nextOutboxId = 1;
   private readonly owners = new Map<string, Set<string>>();
   private readonly claimed = new Set<number>();
+  /** Every committed version's distinct block hashes (the file_versions table). */
+  private readonly versions: string[][] = [];
   private migrated = false;
 
   async migrate(): Promise<{ applied: number[] }> {
@@ -64,6 +66,7 @@ export class MemoryMetadataDb implements MetadataDb {
     }
     const version = current + 1;
     const shardIndex = shardIndexOf(input.userId);
+    this.versions.push(distinct);
     this.files.set(key, { userId: input.userId, path: input.path, version, sizeBytes: input.sizeBytes,
       blockHashes: [...input.blockHashes], deleted: input.changeType === "delete", updatedAtMs: input.nowMs });
     const rows = this.outbox.get(shardIndex) ?? [];
@@ -117,6 +120,24 @@ export class MemoryMetadataDb implements MetadataDb {
     } finally {
       rows.forEach((r) => this.claimed.delete(r.outboxId));
     }
+  }
+
+  async refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
+    const refs = new Map<string, number>();
+    for (const hashes of this.versions) for (const h of hashes) refs.set(h, (refs.get(h) ?? 0) + 1);
+    const hashes = [...new Set([...this.blocks.keys(), ...refs.keys()])].sort();
+    const mismatches = hashes.map((hash) => ({ hash, refCount: this.blocks.get(hash)?.refCount,
+      referencingVersions: refs.get(hash) ?? 0 }))
+      .filter((m) => m.refCount !== m.referencingVersions).slice(0, limit);
+    return { blocksChecked: this.blocks.size, mismatches };
+  }
+
+  async referencedBlocks(afterHash: string, limit: number): Promise<string[]> {
+    return [...new Set(this.versions.flat())].filter((h) => h > afterHash).sort().slice(0, limit);
+  }
+
+  async staleOutbox(shardIndex: number, createdBeforeMs: number, limit: number): Promise<OutboxRow[]> {
+    return (await this.readOutbox(shardIndex, Number.MAX_SAFE_INTEGER)).filter((r) => r.createdAtMs < createdBeforeMs).slice(0, limit);
   }
 
   async shardsWithUnsentEvents(): Promise<number[]> {

@@ -8,7 +8,7 @@ import pg from "pg";
 import { migrations } from "./migrations/index.ts";
 import {
   findMissingHashesMax, listPageRowsMax, shardCount, type BlockRecord, type CommitInput, type CommitResult,
-  type FileChangedEvent, type FileRecord, type ListPage, type MetadataDb, type OutboxRow,
+  type FileChangedEvent, type FileRecord, type ListPage, type MetadataDb, type OutboxRow, type RefCountMismatch,
 } from "./metadata-db.port.ts";
 import { shardIndexOf, shardSchema } from "./shard-router.ts";
 import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
@@ -159,6 +159,35 @@ export class PgMetadataDb implements MetadataDb {
     } finally {
       client.release();
     }
+  }
+
+  async refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
+    const perShard = Array.from({ length: shardCount }, (_, i) =>
+      `SELECT h FROM (SELECT DISTINCT v.version_id, h FROM ${shardSchema(i)}.file_versions v, unnest(v.block_hashes) h) s${i}`);
+    const { rows } = await this.pool.query<{ hash: Buffer; ref_count: string | null; n: string }>(
+      `WITH refs AS (SELECT h, count(*) AS n FROM (${perShard.join(" UNION ALL ")}) x GROUP BY h)
+       SELECT coalesce(b.block_hash, r.h) AS hash, b.ref_count, coalesce(r.n, 0) AS n
+       FROM public.blocks b FULL OUTER JOIN refs r ON r.h = b.block_hash
+       WHERE b.block_hash IS NULL OR b.ref_count <> coalesce(r.n, 0) ORDER BY 1 LIMIT $1`, [limit]);
+    const count = await this.pool.query<{ n: string }>("SELECT count(*) AS n FROM public.blocks");
+    return { blocksChecked: Number(count.rows[0]?.n ?? 0), mismatches: rows.map((r) => ({ hash: toHex(r.hash),
+      refCount: r.ref_count === null ? undefined : Number(r.ref_count), referencingVersions: Number(r.n) })) };
+  }
+
+  async referencedBlocks(afterHash: string, limit: number): Promise<string[]> {
+    const perShard = Array.from({ length: shardCount }, (_, i) =>
+      `SELECT unnest(block_hashes) AS h FROM ${shardSchema(i)}.file_versions`);
+    const { rows } = await this.pool.query<{ h: Buffer }>(
+      `SELECT DISTINCT h FROM (${perShard.join(" UNION ALL ")}) x WHERE h > $1 ORDER BY h LIMIT $2`,
+      [Buffer.from(afterHash, "hex"), limit]);
+    return rows.map((r) => toHex(r.h));
+  }
+
+  async staleOutbox(shardIndex: number, createdBeforeMs: number, limit: number): Promise<OutboxRow[]> {
+    const { rows } = await this.pool.query<{ outbox_id: string; payload: FileChangedEvent; created_at: Date }>(
+      `SELECT outbox_id, payload, created_at FROM ${shardSchema(shardIndex)}.outbox
+       WHERE sent_at IS NULL AND created_at < $1 ORDER BY outbox_id LIMIT $2`, [msToDate(createdBeforeMs), limit]);
+    return rows.map((r) => ({ outboxId: Number(r.outbox_id), shardIndex, event: r.payload, createdAtMs: r.created_at.getTime() }));
   }
 
   async shardsWithUnsentEvents(): Promise<number[]> {

@@ -59,6 +59,13 @@ export interface OutboxRow {
   readonly createdAtMs: number;
 }
 
+export interface RefCountMismatch {
+  readonly hash: string;
+  /** undefined: a committed version names a block the blocks table does not hold. */
+  readonly refCount: number | undefined;
+  readonly referencingVersions: number;
+}
+
 export interface ListPage {
   readonly files: readonly FileRecord[];
   /** Pass as afterPath for the next page; undefined on the last page. */
@@ -88,6 +95,12 @@ export interface MetadataDb {
    */
   drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
     nowMs: number): Promise<number>;
+  /** fsck: blocks whose ref_count differs from the number of committed versions naming them. */
+  refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }>;
+  /** fsck: distinct block hashes named by committed versions, in hash order, after `afterHash`. */
+  referencedBlocks(afterHash: string, limit: number): Promise<string[]>;
+  /** fsck: unsent outbox rows of one shard created before `createdBeforeMs`. */
+  staleOutbox(shardIndex: number, createdBeforeMs: number, limit: number): Promise<OutboxRow[]>;
   /** The shards whose outbox holds unsent rows (one round trip over all 64). */
   shardsWithUnsentEvents(): Promise<number[]>;
   /** Unsent outbox rows of one shard, oldest first. */

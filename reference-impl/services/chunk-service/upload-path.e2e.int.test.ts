@@ -1,0 +1,97 @@
+// End to end through the ApiGateway (nginx, UploadLB) to the ChunkService processes that `up`
+// started, on the real stores; then the faults the issue names: the S3 server stopped during an
+// upload (a clean 503, nothing committed, fsck clean) and Postgres restarted mid-run (a clean 503,
+// then the retry succeeds). Native provider only: it starts the services and owns the processes.
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { encodeDelta } from "../../core/delta.ts";
+import { signJwt } from "../../runtime/jwt.ts";
+import { servicePaths } from "../../stack/native/native-config.ts";
+import { NativeProvider } from "../../stack/native/native-provider.ts";
+import { stopRecorded } from "../../stack/native/process-control.ts";
+import { loadStackConfig } from "../../stack/stack-config.ts";
+import { stackEndpoints, stackJwtSecret } from "../../stack/stack.test-env.ts";
+import { S3BlockStore } from "../../stores/block-store/block-store.s3.ts";
+import { PgMetadataDb } from "../../stores/metadata-db/metadata-db.pg.ts";
+import { fsck } from "../fsck/fsck.ts";
+
+const secret = stackJwtSecret();
+const endpoints = stackEndpoints();
+const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+async function call(user: string, method: string, path: string, body?: unknown, raw?: Uint8Array) {
+  const token = signJwt({ sub: user, exp: Date.now() / 1000 + 600 }, secret ?? "");
+  const response = await fetch(`${endpoints.gatewayUrl}${path}`, { method,
+    headers: { authorization: `Bearer ${token}`, "content-type": raw ? "application/octet-stream" : "application/json" },
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  const text = await response.text();
+  return { status: response.status, json: (text.startsWith("{") ? JSON.parse(text) : { text }) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+const commit = (user: string, path: string, blocks: Uint8Array[], baseVersion: number) => call(user, "POST", "/v1/files/commit",
+  { uploadId: randomUUID(), path, size: blocks.reduce((n, b) => n + b.length, 0), blockHashes: blocks.map(sha), baseVersion });
+
+async function fsckClean(): Promise<void> {
+  const db = new PgMetadataDb({ url: endpoints.postgresUrl, poolMax: 2 });
+  const store = new S3BlockStore(endpoints.s3);
+  const report = await fsck(db, store, { nowMs: Date.now(), outboxStaleMs: 60_000, blocksMax: 100_000 });
+  await Promise.all([db.close(), store.close()]);
+  expect(report.violations).toEqual([]);
+}
+
+if (!secret) process.stdout.write("[upload-path] end-to-end tests skipped: the stack's provider starts no ChunkService\n");
+
+describe.skipIf(!secret)("upload path through the gateway", () => {
+  const config = loadStackConfig(process.env).native;
+
+  it("uploads a 4 MiB file, edits it with a ~100 B delta, and fsck finds everything consistent", async () => {
+    const user = `e2e-${randomUUID().slice(0, 8)}`;
+    const block = randomBytes(4 * 1024 * 1024);
+    expect((await call(user, "POST", "/v1/files/upload-init", { path: "/big.bin", size: block.length, blockHashes: [sha(block)] })).json.missing)
+      .toEqual([sha(block)]);
+    expect((await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
+    expect(await commit(user, "/big.bin", [block], 0)).toEqual({ status: 200, json: { version: 1 } });
+    const edited = Buffer.from(block);
+    randomBytes(100).copy(edited, 2_000_000);
+    const delta = encodeDelta(block, edited);
+    const sent = await call(user, "PUT", `/v1/blocks/${sha(edited)}/delta?base=${sha(block)}`, undefined, delta);
+    expect(sent).toMatchObject({ status: 201, json: { hash: sha(edited), deltaBytes: delta.length } });
+    expect(await commit(user, "/big.bin", [edited], 1)).toEqual({ status: 200, json: { version: 2 } });
+    await fsckClean();
+  });
+
+  it("with the S3 server stopped, an upload fails cleanly (503) and nothing is committed", async () => {
+    const user = `e2e-s3-${randomUUID().slice(0, 8)}`;
+    const block = randomBytes(64 * 1024);
+    await stopRecorded(servicePaths(config, "s3").pidFile, "SIGTERM", 10_000);
+    try {
+      const put = await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block);
+      expect(put).toMatchObject({ status: 503, json: { error: { code: "STORE_UNAVAILABLE" } } });
+      expect(await commit(user, "/f", [block], 0)).toMatchObject({ status: 409, json: { error: { code: "COMMIT_BLOCKS_MISSING" } } });
+    } finally {
+      await new NativeProvider(config).up();
+    }
+    expect((await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
+    expect(await commit(user, "/f", [block], 0)).toEqual({ status: 200, json: { version: 1 } });
+    await fsckClean();
+  });
+
+  it("with Postgres restarted mid-run, requests fail cleanly and the retry succeeds", async () => {
+    const user = `e2e-pg-${randomUUID().slice(0, 8)}`;
+    const block = randomBytes(4096);
+    expect((await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
+    await stopRecorded(servicePaths(config, "postgres").pidFile, "SIGINT", 20_000);
+    try {
+      const during = await commit(user, "/p", [block], 0);
+      expect(during).toMatchObject({ status: 503, json: { error: { code: "STORE_UNAVAILABLE" } } });
+    } finally {
+      await new NativeProvider(config).up();
+    }
+    let after = await commit(user, "/p", [block], 0);
+    for (let attempt = 0; attempt < 5 && after.status === 503; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt)); // a client's retry with backoff
+      after = await commit(user, "/p", [block], 0);
+    }
+    expect(after).toEqual({ status: 200, json: { version: 1 } });
+    await fsckClean();
+  });
+});
