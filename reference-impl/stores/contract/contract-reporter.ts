@@ -15,7 +15,7 @@ export default class ContractReporter implements Reporter {
     const counts = new Map<string, Count>();
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
-        const suite = test.fullName.match(/^(\w+) contract \((\w+)\)/);
+        const suite = test.fullName.match(/^(\w+) contract \(([^)]+)\)/);
         if (!suite) continue;
         const key = `${suite[1]} (${suite[2]})`;
         const count = counts.get(key) ?? { passed: 0, failed: 0, skipped: 0 };
@@ -29,9 +29,9 @@ export default class ContractReporter implements Reporter {
     if (counts.size === 0) return;
     process.stdout.write("\ncontract suites (memory adapters and real servers):\n");
     for (const [key, c] of [...counts].sort()) {
-      const adapter = /\((\w+)\)/.exec(key)?.[1] ?? "";
+      const adapter = /\((\w+)/.exec(key)?.[1] ?? "";
       const where = realAdapters.has(adapter) ? "real server" : "in memory";
-      process.stdout.write(`  ${key.padEnd(30)} ${where.padEnd(12)} ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped\n`);
+      process.stdout.write(`  ${key.padEnd(36)} ${where.padEnd(12)} ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped\n`);
     }
   }
 }

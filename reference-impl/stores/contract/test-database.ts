@@ -5,7 +5,8 @@ import { afterAll, beforeAll } from "vitest";
 import { PgMetadataDb } from "../metadata-db/metadata-db.pg.ts";
 import { uniqueName } from "./contract-helpers.ts";
 
-export function useTestDatabase(adminUrl: string, label: string): { url: () => string } {
+/** `migrate: false` leaves the schema to the test (a multi-cluster layout migrates its own way). */
+export function useTestDatabase(adminUrl: string, label: string, options: { migrate?: boolean } = {}): { url: () => string } {
   const name = uniqueName(`syncbench_${label}`).replace(/-/g, "_");
   const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
   const admin = async (sql: string) => {
@@ -19,6 +20,7 @@ export function useTestDatabase(adminUrl: string, label: string): { url: () => s
   };
   beforeAll(async () => {
     await admin(`CREATE DATABASE ${name}`);
+    if (options.migrate === false) return;
     const db = new PgMetadataDb({ url });
     await db.migrate();
     await db.close();

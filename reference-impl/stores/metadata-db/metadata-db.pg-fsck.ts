@@ -1,0 +1,53 @@
+// The Postgres MetadataDb's fsck queries over one or more clusters: committed versions' block
+// references counted per cluster (each over its own shards) and compared with the global blocks
+// table on cluster 0.
+import type pg from "pg";
+import type { RefCountMismatch } from "./metadata-db.port.ts";
+import { toBytes, toHex } from "./metadata-db.pg-sql.ts";
+import { shardSchema } from "./shard-router.ts";
+
+export interface ClusterPool {
+  readonly pool: pg.Pool;
+  readonly shardIndexes: readonly number[];
+}
+
+/** Per shard: each committed version's distinct hashes, as one row each. */
+const versionRefs = (shards: readonly number[]) => shards.map((i) =>
+  `SELECT h FROM (SELECT DISTINCT v.version_id, h FROM ${shardSchema(i)}.file_versions v, unnest(v.block_hashes) h) s${i}`)
+  .join(" UNION ALL ");
+
+export async function refCountMismatches(clusters: readonly ClusterPool[], limit: number):
+  Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
+  const refs = new Map<string, number>();
+  for (const { pool, shardIndexes } of clusters) {
+    const { rows } = await pool.query<{ h: Buffer; n: string }>(`SELECT h, count(*) AS n FROM (${versionRefs(shardIndexes)}) x GROUP BY h`);
+    for (const r of rows) refs.set(toHex(r.h), (refs.get(toHex(r.h)) ?? 0) + Number(r.n));
+  }
+  const global = (clusters[0] as ClusterPool).pool;
+  const { rows: blocks } = await global.query<{ block_hash: Buffer; ref_count: string }>(
+    "SELECT block_hash, ref_count FROM public.blocks WHERE ref_count > 0 OR block_hash = ANY($1::bytea[])",
+    [[...refs.keys()].map(toBytes)]);
+  const mismatches: RefCountMismatch[] = [];
+  const seen = new Set<string>();
+  for (const b of blocks) {
+    const hash = toHex(b.block_hash);
+    seen.add(hash);
+    const n = refs.get(hash) ?? 0;
+    if (Number(b.ref_count) !== n) mismatches.push({ hash, refCount: Number(b.ref_count), referencingVersions: n });
+  }
+  for (const [hash, n] of refs) if (!seen.has(hash)) mismatches.push({ hash, refCount: undefined, referencingVersions: n });
+  const count = await global.query<{ n: string }>("SELECT count(*) AS n FROM public.blocks");
+  mismatches.sort((a, b) => (a.hash < b.hash ? -1 : 1));
+  return { blocksChecked: Number(count.rows[0]?.n ?? 0), mismatches: mismatches.slice(0, limit) };
+}
+
+export async function referencedBlocks(clusters: readonly ClusterPool[], afterHash: string, limit: number): Promise<string[]> {
+  const merged = new Set<string>();
+  for (const { pool, shardIndexes } of clusters) {
+    const union = shardIndexes.map((i) => `SELECT unnest(block_hashes) AS h FROM ${shardSchema(i)}.file_versions`).join(" UNION ALL ");
+    const { rows } = await pool.query<{ h: Buffer }>(`SELECT DISTINCT h FROM (${union}) x WHERE h > $1 ORDER BY h LIMIT $2`,
+      [toBytes(afterHash), limit]);
+    rows.forEach((r) => merged.add(toHex(r.h)));
+  }
+  return [...merged].sort().slice(0, limit);
+}
