@@ -78,6 +78,7 @@ const websocketResult = z.strictObject({
 
 export const resultsSchema = z.strictObject({
   schemaVersion: z.literal(resultsSchemaVersion),
+  kind: z.literal("syncbench.results"),
   tool: z.strictObject({ name: z.literal("syncbench"), version: z.string(), node: z.string() }),
   startedAt: z.string(),
   finishedAt: z.string(),

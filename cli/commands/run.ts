@@ -2,10 +2,12 @@
 // test target) with the open-model driver, prints a progress line each second and a summary,
 // and writes the versioned results.json. Exit 0 targets held, 4 a target missed, 1 the run was
 // generator-bound (invalid as a measurement), 2 bad usage or scenario, 3 no target configured.
+import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { defaultDriverLimits } from "../../scenarios/drivers/http-open-model.ts";
 import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts";
+import { toMeasuredOps } from "../../scenarios/measure/measured-ops.ts";
 import { writeResults } from "../../scenarios/measure/results-file.ts";
 import { applyOverrides, type RunOverrides } from "../../scenarios/run/effective.ts";
 import { runScenario } from "../../scenarios/run/run-scenario.ts";
@@ -26,6 +28,7 @@ latency from that time (no coordinated omission), service time from the actual s
   --scale F             multiply every rate (and the WebSocket population) by F
   --duration S          run length in seconds, warm-up included
   --out FILE            results file (default .syncbench/results/<scenario>.json)
+  --measured-ops FILE   also write the simulator's calibration input (syncbench.measured-ops)
   --find-knee           double the rate from --knee-start (default 100/s) up to the
                         scenario's peak, bisect, and report the highest rate whose HTTP
                         targets hold and what saturated first; --duration is per step (10 s)
@@ -53,6 +56,7 @@ const flags = {
   out: { type: "string" },
   "no-websocket": { type: "boolean" },
   "find-knee": { type: "boolean" },
+  "measured-ops": { type: "string" },
   "knee-start": { type: "string" },
 } as const;
 
@@ -124,6 +128,12 @@ export const command: Command = {
       });
       const out = values.out ?? `.syncbench/results/${scenario.name}.json`;
       writeResults(out, results);
+      if (values["measured-ops"]) {
+        writeFileSync(
+          values["measured-ops"],
+          `${JSON.stringify(toMeasuredOps(results), null, 2)}\n`,
+        );
+      }
       if (values.json) ctx.out(JSON.stringify(results));
       else [...summaryLines(results), `  results: ${out}`].forEach((l) => ctx.out(l));
       if (results.saturation.by === "generator") return exitCodes.failure;

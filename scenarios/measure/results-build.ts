@@ -126,6 +126,7 @@ export function buildResults(rec: RunRecord, version: string): Results {
   const base = { operations, websocket: rec.websocket, droppedCount };
   return {
     schemaVersion: 1,
+    kind: "syncbench.results",
     tool: { name: "syncbench", version, node: process.version },
     startedAt: rec.startedAt.toISOString(),
     finishedAt: new Date().toISOString(),

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultDriverLimits } from "../drivers/http-open-model.ts";
 import { loadScenario } from "../library/index.ts";
 import { decodeHistogram } from "../measure/histograms.ts";
+import { toMeasuredOps } from "../measure/measured-ops.ts";
 import { readResults, writeResults } from "../measure/results-file.ts";
+import { validateMeasuredRun } from "../../simulator/calibration/measured.schema.ts";
 import {
   builtinTargetDefaults,
   startBuiltinTarget,
@@ -57,6 +59,7 @@ describe("run against the built-in target", () => {
     expect(results.targets.find((t) => t.metric === "deltaUpload.latencyMsP99")?.verdict).not.toBe(
       "not-measured",
     );
+    expect(validateMeasuredRun(toMeasuredOps(results))).toEqual([]);
     const file = join(mkdtempSync(join(tmpdir(), "syncbench-")), "results.json");
     writeResults(file, results);
     expect(readResults(file).schemaVersion).toBe(1);
