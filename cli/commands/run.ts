@@ -7,6 +7,9 @@ import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { defaultDriverLimits } from "../../scenarios/drivers/http-open-model.ts";
 import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts";
+import { stackSecrets } from "../../reference-impl/stack/native/app-services.ts";
+import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
+import { tokenSigner } from "../../scenarios/drivers/tokens.ts";
 import { toMeasuredOps } from "../../scenarios/measure/measured-ops.ts";
 import { writeResults } from "../../scenarios/measure/results-file.ts";
 import { applyOverrides, type RunOverrides } from "../../scenarios/run/effective.ts";
@@ -77,6 +80,11 @@ function overridesOf(values: Record<string, string | boolean | undefined>): RunO
   };
 }
 
+/** The stack's JWT secret: SYNCBENCH_JWT_SECRET, else the one `syncbench token` signs with. */
+function jwtSecret(env: Readonly<Record<string, string | undefined>>): string {
+  return env.SYNCBENCH_JWT_SECRET ?? stackSecrets(loadStackConfig(env).native).jwtSecret;
+}
+
 export const command: Command = {
   summary: "replay a scenario with the open-model driver and write results.json",
   help,
@@ -125,6 +133,9 @@ export const command: Command = {
         log: (line) => ctx.err(line),
         onProgress: (p) => ctx.err(progressLine(p)),
         ...(target.connectDevices ? { connectDevices: target.connectDevices } : {}),
+        ...(targetSpec === "builtin"
+          ? {}
+          : { tokenFor: tokenSigner(jwtSecret(ctx.env), Date.now()) }),
       });
       const out = values.out ?? `.syncbench/results/${scenario.name}.json`;
       writeResults(out, results);

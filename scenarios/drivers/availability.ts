@@ -20,11 +20,16 @@ const unreachableCodes = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+/**
+ * A service's own error (JSON with a code) means the route exists, except NOT_FOUND, which is
+ * the service saying it has no such route (the ChunkService answers that for GET /v1/blocks).
+ */
 async function isServiceError(body: { text(): Promise<string> }): Promise<boolean> {
   const text = await body.text();
   try {
-    const parsed = JSON.parse(text) as { code?: unknown };
-    return typeof parsed.code === "string";
+    const parsed = JSON.parse(text) as { code?: unknown; error?: { code?: unknown } };
+    const code = parsed.code ?? parsed.error?.code;
+    return typeof code === "string" && code !== "NOT_FOUND";
   } catch {
     return false; // not JSON: a gateway's or a bare server's page, not the service's error
   }

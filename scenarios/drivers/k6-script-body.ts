@@ -58,9 +58,22 @@ function run(operation: string, steps: Array<() => { status: number }>): void {
   if (ok) operationMs.add(Date.now() - startedAt, tags);
 }
 
+/** Bearer tokens come from outside (k6 has no HMAC here): SYNCBENCH_TOKEN, one for all users. */
+function auth(userId: number): Record<string, string> {
+  const headers: Record<string, string> = { "x-user-id": String(userId) };
+  if (__ENV.SYNCBENCH_TOKEN) headers.authorization = "Bearer " + __ENV.SYNCBENCH_TOKEN;
+  return headers;
+}
+
 function post(path: string, body: string, userId: number, operation: string) {
-  const headers = { "x-user-id": String(userId), "content-type": "application/json" };
+  const headers = { ...auth(userId), "content-type": "application/json" };
   return http.post(BASE + path, body, { headers, tags: { operation } });
+}
+
+function uuid(r: () => number): string {
+  const h = hex64(r);
+  const parts = [h.slice(0, 8), h.slice(8, 12), "4" + h.slice(13, 16), "8" + h.slice(17, 20)];
+  return parts.join("-") + "-" + h.slice(20, 32);
 }`;
 
 const operations = `export function deltaUpload(): void {
@@ -71,14 +84,13 @@ const operations = `export function deltaUpload(): void {
   const span = C.DELTA.editBytesMax - C.DELTA.editBytesMin + 1;
   const edit = C.DELTA.editBytesMin + Math.floor(r() * span);
   const delta = "d".repeat(Math.ceil(edit * C.DELTA.deltaBytesPerEditByte));
-  const deltas = [{ blockIndex: 0, baseHash: hex64(r) }];
-  const init = JSON.stringify({ userId, path, blockHashes: [hash], deltas });
-  const finalize = JSON.stringify({ userId, path, blockHashes: [hash] });
+  const file = { path, size: 4 * 1024 * 1024, blockHashes: [hash] };
+  const commit = JSON.stringify({ uploadId: uuid(r), ...file, baseVersion: 0 });
   run("deltaUpload", [
-    () => post("/v1/upload/init", init, userId, "deltaUpload"),
-    () => http.post(BASE + "/v1/blocks/" + hash + "/delta", delta,
-      { headers: { "x-user-id": String(userId) }, tags: { operation: "deltaUpload" } }),
-    () => post("/v1/upload/finalize", finalize, userId, "deltaUpload"),
+    () => post("/v1/files/upload-init", JSON.stringify(file), userId, "deltaUpload"),
+    () => http.put(BASE + "/v1/blocks/" + hash + "/delta?base=" + hex64(r), delta,
+      { headers: auth(userId), tags: { operation: "deltaUpload" } }),
+    () => post("/v1/files/commit", commit, userId, "deltaUpload"),
   ]);
 }
 
@@ -89,13 +101,13 @@ export function newFileUpload(): void {
   const size = f.size.kind === "fixed" ? f.size.bytes : f.size.medianBytes;
   const bytes = Math.min(f.sizeBytesMax, size, 4 * 1024 * 1024);
   const hash = hex64(r);
-  const path = "/docs/new-" + hash.slice(0, 8) + ".bin";
-  const hashes = JSON.stringify({ userId, path, blockHashes: [hash] });
+  const file = { path: "/docs/new-" + hash.slice(0, 8) + ".bin", size: bytes, blockHashes: [hash] };
+  const commit = JSON.stringify({ uploadId: uuid(r), ...file, baseVersion: 0 });
   run("newFileUpload", [
-    () => post("/v1/upload/init", hashes, userId, "newFileUpload"),
+    () => post("/v1/files/upload-init", JSON.stringify(file), userId, "newFileUpload"),
     () => http.put(BASE + "/v1/blocks/" + hash, "n".repeat(bytes),
-      { headers: { "x-user-id": String(userId) }, tags: { operation: "newFileUpload" } }),
-    () => post("/v1/upload/finalize", hashes, userId, "newFileUpload"),
+      { headers: auth(userId), tags: { operation: "newFileUpload" } }),
+    () => post("/v1/files/commit", commit, userId, "newFileUpload"),
   ]);
 }
 
@@ -104,7 +116,7 @@ export function download(): void {
   const userId = zipf(r, C.USERS.count, C.USERS.zipfSkew);
   const hash = hex64(r);
   run("download", [() => http.get(BASE + "/v1/blocks/" + hash,
-    { headers: { "x-user-id": String(userId) }, tags: { operation: "download" } })]);
+    { headers: auth(userId), tags: { operation: "download" } })]);
 }
 
 export function listFolder(): void {
@@ -112,7 +124,7 @@ export function listFolder(): void {
   const userId = zipf(r, C.USERS.count, C.USERS.zipfSkew);
   const limit = C.LIST ? C.LIST.pageSize : 100;
   run("listFolder", [() => http.get(BASE + "/v1/files?path=%2Fdocs&limit=" + limit,
-    { headers: { "x-user-id": String(userId) }, tags: { operation: "listFolder" } })]);
+    { headers: auth(userId), tags: { operation: "listFolder" } })]);
 }
 
 /** Each VU holds DEVICES_PER_VU sockets; every user has devicesPerUserMax devices here. */

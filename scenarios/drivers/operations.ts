@@ -24,19 +24,23 @@ function sharedBlockHash(rank: number): string {
   return hashHex(new Random(rank, "shared-block"));
 }
 
+/** Bearer tokens by user: the stack's services authenticate every request (runtime/jwt.ts). */
+export type TokenFor = (userId: number) => string;
+
 function step(
   route: RouteName,
-  userId: number,
+  auth: { userId: number; tokenFor: TokenFor | undefined },
   pathArgs: { hash?: string; query?: string },
   body?: Uint8Array,
 ): Step {
   const r = routes[route];
   const path = r.pathTemplate.replace(":hash", pathArgs.hash ?? "") + (pathArgs.query ?? "");
-  const headers: Record<string, string> = { "x-user-id": String(userId) };
-  if (body)
-    headers["content-type"] = route.startsWith("block")
-      ? "application/octet-stream"
-      : "application/json";
+  const headers: Record<string, string> = { "x-user-id": String(auth.userId) };
+  if (auth.tokenFor) headers.authorization = `Bearer ${auth.tokenFor(auth.userId)}`;
+  if (body) {
+    const binary = route === "blockPut" || route === "blockDelta";
+    headers["content-type"] = binary ? "application/octet-stream" : "application/json";
+  }
   return body
     ? { route, method: r.method, path, headers, body }
     : { route, method: r.method, path, headers };
@@ -46,6 +50,13 @@ function json(value: unknown): Uint8Array {
   return Buffer.from(JSON.stringify(value));
 }
 
+/** A version-4-shaped UUID from the seeded stream (commit's uploadId). */
+function uuidFrom(random: Random): string {
+  const h = hashHex(random);
+  const parts = [h.slice(0, 8), h.slice(8, 12), `4${h.slice(13, 16)}`, `8${h.slice(17, 20)}`];
+  return `${parts.join("-")}-${h.slice(20, 32)}`;
+}
+
 export class OperationPlanner {
   private readonly operations: HttpOperationName[];
   private readonly cumulative: number[];
@@ -53,7 +64,10 @@ export class OperationPlanner {
   private readonly users: ZipfRanks;
   private readonly blocks: ZipfRanks | undefined;
 
-  constructor(private readonly scenario: Scenario) {
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly tokenFor?: TokenFor,
+  ) {
     this.operations = activeOperations(scenario);
     let sum = 0;
     this.cumulative = this.operations.map((op) => (sum += scenario.mix[op]));
@@ -72,59 +86,55 @@ export class OperationPlanner {
 
   private stepsFor(operation: HttpOperationName, userId: number): Step[] {
     const r = this.random;
-    const s = this.scenario;
-    const filePath = `/docs/file-${r.int(1000)}.txt`;
+    const auth = { userId, tokenFor: this.tokenFor };
     if (operation === "download") {
-      const shared = r.next() < (s.download?.sharedFraction ?? 0);
+      const shared = r.next() < (this.scenario.download?.sharedFraction ?? 0);
       const hash = shared && this.blocks ? sharedBlockHash(this.blocks.draw(r)) : hashHex(r);
-      return [step("blockGet", userId, { hash })];
+      return [step("blockGet", auth, { hash })];
     }
     if (operation === "listFolder") {
-      const limit = s.listFolder?.pageSize ?? 100;
-      return [step("filesList", userId, { query: `?path=%2Fdocs&limit=${limit}` })];
+      const limit = this.scenario.listFolder?.pageSize ?? 100;
+      return [step("filesList", auth, { query: `?path=%2Fdocs&limit=${limit}` })];
     }
-    const hash = hashHex(r);
-    const finalize = step(
-      "uploadFinalize",
-      userId,
-      {},
-      json({ userId, path: filePath, blockHashes: [hash] }),
-    );
-    if (operation === "deltaUpload") {
-      const d = s.deltaUpload!;
-      const editBytes = d.editBytesMin + r.int(d.editBytesMax - d.editBytesMin + 1);
-      const deltaBytes = Math.min(payload.length, Math.ceil(editBytes * d.deltaBytesPerEditByte));
-      const baseHash = hashHex(r);
-      const init = json({
-        userId,
-        path: filePath,
-        blockHashes: [hash],
-        deltas: [{ blockIndex: 0, baseHash }],
-      });
-      const delta = step("blockDelta", userId, { hash }, payload.subarray(0, deltaBytes));
-      return [step("uploadInit", userId, {}, init), delta, finalize];
-    }
-    return this.newFileSteps(userId, filePath, finalize);
+    const path = `/docs/file-${r.int(1000)}.txt`;
+    if (operation === "deltaUpload") return this.deltaSteps(auth, path);
+    return this.newFileSteps(auth, path);
   }
 
-  private newFileSteps(userId: number, filePath: string, finalize: Step): Step[] {
+  /** upload-init, the delta against a base block, commit (the design's upload path). */
+  private deltaSteps(auth: Parameters<typeof step>[1], path: string): Step[] {
+    const d = this.scenario.deltaUpload!;
+    const r = this.random;
+    const editBytes = d.editBytesMin + r.int(d.editBytesMax - d.editBytesMin + 1);
+    const deltaBytes = Math.min(payload.length, Math.ceil(editBytes * d.deltaBytesPerEditByte));
+    const hash = hashHex(r);
+    const query = `?base=${hashHex(r)}`;
+    const file = { path, size: payload.length, blockHashes: [hash] };
+    return [
+      step("uploadInit", auth, {}, json(file)),
+      step("blockDelta", auth, { hash, query }, payload.subarray(0, deltaBytes)),
+      step("uploadFinalize", auth, {}, json({ uploadId: uuidFrom(r), ...file, baseVersion: 0 })),
+    ];
+  }
+
+  private newFileSteps(auth: Parameters<typeof step>[1], path: string): Step[] {
     const f = this.scenario.newFileUpload!;
     const r = this.random;
     const drawn =
       f.size.kind === "fixed" ? f.size.bytes : r.lognormal(f.size.medianBytes, f.size.sigma);
     const sizeBytes = Math.max(1, Math.min(f.sizeBytesMax, Math.round(drawn)));
     const blockCount = Math.ceil(sizeBytes / payload.length);
-    const hashes = Array.from({ length: blockCount }, () => hashHex(r));
-    const init = step(
-      "uploadInit",
-      userId,
-      {},
-      json({ userId, path: filePath, blockHashes: hashes }),
-    );
-    const puts = hashes.map((hash, i) => {
+    const blockHashes = Array.from({ length: blockCount }, () => hashHex(r));
+    const file = { path, size: sizeBytes, blockHashes };
+    const puts = blockHashes.map((hash, i) => {
       const bytes = i === blockCount - 1 ? sizeBytes - i * payload.length : payload.length;
-      return step("blockPut", userId, { hash }, payload.subarray(0, bytes));
+      return step("blockPut", auth, { hash }, payload.subarray(0, bytes));
     });
-    return [init, ...puts, finalize];
+    const commit = json({ uploadId: uuidFrom(r), ...file, baseVersion: 0 });
+    return [
+      step("uploadInit", auth, {}, json(file)),
+      ...puts,
+      step("uploadFinalize", auth, {}, commit),
+    ];
   }
 }

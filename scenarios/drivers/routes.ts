@@ -16,10 +16,12 @@ export interface Route {
 }
 
 export const routes: Readonly<Record<RouteName, Route>> = {
-  uploadInit: { method: "POST", pathTemplate: "/v1/upload/init", service: "ChunkService" },
-  blockDelta: { method: "POST", pathTemplate: "/v1/blocks/:hash/delta", service: "ChunkService" },
+  // The ChunkService's API (reference-impl/services/chunk-service/openapi.yaml).
+  uploadInit: { method: "POST", pathTemplate: "/v1/files/upload-init", service: "ChunkService" },
+  blockDelta: { method: "PUT", pathTemplate: "/v1/blocks/:hash/delta", service: "ChunkService" },
   blockPut: { method: "PUT", pathTemplate: "/v1/blocks/:hash", service: "ChunkService" },
-  uploadFinalize: { method: "POST", pathTemplate: "/v1/upload/finalize", service: "ChunkService" },
+  uploadFinalize: { method: "POST", pathTemplate: "/v1/files/commit", service: "ChunkService" },
+  // Not built yet: the names are this driver's proposal to the DownloadService and CDN.
   blockGet: { method: "GET", pathTemplate: "/v1/blocks/:hash", service: "CDN" },
   filesList: { method: "GET", pathTemplate: "/v1/files", service: "DownloadService" },
 };

@@ -8,7 +8,7 @@ import {
   type OpenModelOutcome,
   type ProgressPoint,
 } from "../drivers/http-open-model.ts";
-import { OperationPlanner } from "../drivers/operations.ts";
+import { OperationPlanner, type TokenFor } from "../drivers/operations.ts";
 import type { ConnectedFleet } from "../drivers/ws-devices.ts";
 import { buildResults } from "../measure/results-build.ts";
 import type { Results, WebsocketResult } from "../results.schema.ts";
@@ -25,12 +25,14 @@ export interface RunRequest {
   /** Connects the WebSocket devices before the HTTP load starts; absent: no devices run. */
   readonly connectDevices?: (scenario: Scenario) => Promise<ConnectedFleet>;
   readonly onProgress?: (point: ProgressPoint) => void;
+  /** Signs each user's bearer token; absent for targets without authentication (builtin). */
+  readonly tokenFor?: TokenFor;
   readonly log: (line: string) => void;
 }
 
 async function driveHttp(req: RunRequest, scenario: Scenario, ops: readonly HttpOperationName[]) {
   if (ops.length === 0) return undefined;
-  const planner = new OperationPlanner(scenario);
+  const planner = new OperationPlanner(scenario, req.tokenFor);
   return runOpenModel({
     baseUrl: req.baseUrl,
     arrival: scenario.arrival,

@@ -36,9 +36,9 @@ export interface BuiltinTarget {
 /** Which route a request is, by method and path shape (the inverse of routes.ts). */
 export function routeOf(method: string | undefined, path: string): RouteName | undefined {
   const bare = path.split("?")[0] ?? "";
-  if (method === "POST" && bare === "/v1/upload/init") return "uploadInit";
-  if (method === "POST" && bare === "/v1/upload/finalize") return "uploadFinalize";
-  if (method === "POST" && /^\/v1\/blocks\/[0-9a-f]{64}\/delta$/.test(bare)) return "blockDelta";
+  if (method === "POST" && bare === "/v1/files/upload-init") return "uploadInit";
+  if (method === "POST" && bare === "/v1/files/commit") return "uploadFinalize";
+  if (method === "PUT" && /^\/v1\/blocks\/[0-9a-f]{64}\/delta$/.test(bare)) return "blockDelta";
   if (method === "PUT" && /^\/v1\/blocks\/[0-9a-f]{64}$/.test(bare)) return "blockPut";
   if (method === "GET" && /^\/v1\/blocks\/[0-9a-f]{64}$/.test(bare)) return "blockGet";
   if (method === "GET" && bare === "/v1/files") return "filesList";
