@@ -115,6 +115,8 @@ export const resultsSchema = z.strictObject({
   }),
   operations: z.array(z.discriminatedUnion("status", [measuredOperation, unavailableOperation])),
   websocket: websocketResult.nullable(),
+  /** Why no devices ran: "not available in this stack" with the probe's answer; else null. */
+  websocketUnavailable: z.string().nullable(),
   targets: z.array(targetResult),
   timeline: z.array(
     z.strictObject({

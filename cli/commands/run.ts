@@ -1,7 +1,8 @@
 // `syncbench run <scenario>`: replays a scenario against the configured stack (or the built-in
 // test target) with the open-model driver, prints a progress line each second and a summary,
 // and writes the versioned results.json. Exit 0 targets held, 4 a target missed, 1 the run was
-// generator-bound (invalid as a measurement), 2 bad usage or scenario, 3 no target configured.
+// generator-bound (invalid as a measurement) or an operation had no success at all, 2 bad usage
+// or scenario, 3 no target configured.
 import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
@@ -10,6 +11,7 @@ import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts"
 import { stackSecrets } from "../../reference-impl/stack/native/app-services.ts";
 import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
 import { tokenSigner } from "../../scenarios/drivers/tokens.ts";
+import type { Results } from "../../scenarios/results.schema.ts";
 import { toMeasuredOps } from "../../scenarios/measure/measured-ops.ts";
 import { writeResults } from "../../scenarios/measure/results-file.ts";
 import { applyOverrides, type RunOverrides } from "../../scenarios/run/effective.ts";
@@ -85,6 +87,21 @@ function jwtSecret(env: Readonly<Record<string, string | undefined>>): string {
   return env.SYNCBENCH_JWT_SECRET ?? stackSecrets(loadStackConfig(env).native).jwtSecret;
 }
 
+/** Generator-bound or an operation without a single success: 1; a missed target: 4. */
+function exitCodeOf(results: Results, err: (line: string) => void): number {
+  if (results.saturation.by === "generator") return exitCodes.failure;
+  const failed = results.operations.filter(
+    (o) => o.status === "measured" && o.counts.ok === 0 && o.counts.error > 0,
+  );
+  if (failed.length > 0) {
+    err(`every request of ${failed.map((o) => o.name).join(", ")} failed (exit 1)`);
+    return exitCodes.failure;
+  }
+  return results.targets.some((t) => t.verdict === "missed")
+    ? exitCodes.targetMissed
+    : exitCodes.ok;
+}
+
 export const command: Command = {
   summary: "replay a scenario with the open-model driver and write results.json",
   help,
@@ -147,10 +164,7 @@ export const command: Command = {
       }
       if (values.json) ctx.out(JSON.stringify(results));
       else [...summaryLines(results), `  results: ${out}`].forEach((l) => ctx.out(l));
-      if (results.saturation.by === "generator") return exitCodes.failure;
-      return results.targets.some((t) => t.verdict === "missed")
-        ? exitCodes.targetMissed
-        : exitCodes.ok;
+      return exitCodeOf(results, (line) => ctx.err(line));
     } finally {
       await target.close();
     }

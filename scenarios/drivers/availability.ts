@@ -6,6 +6,7 @@ import { request } from "undici";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import type { HttpOperationName } from "../scenario.ts";
 import { errorCode } from "./http-exchange.ts";
+import type { TokenFor } from "./operations.ts";
 import { operationRoutes, routes, type RouteName } from "./routes.ts";
 
 export type Availability =
@@ -13,6 +14,8 @@ export type Availability =
 
 const probeTimeoutMs = 3_000;
 const probeHash = "0".repeat(64);
+/** No route, or a gateway with nothing behind the route (502-504 from nginx, not JSON). */
+const unavailableStatuses = new Set([404, 405, 501, 502, 503, 504]);
 const unreachableCodes = new Set([
   "ECONNREFUSED",
   "ENOTFOUND",
@@ -35,20 +38,29 @@ async function isServiceError(body: { text(): Promise<string> }): Promise<boolea
   }
 }
 
-export async function probeRoute(baseUrl: string, route: RouteName): Promise<Availability> {
+export async function probeRoute(
+  baseUrl: string,
+  route: RouteName,
+  tokenFor?: TokenFor,
+): Promise<Availability> {
   const r = routes[route];
   const path = r.pathTemplate.replace(":hash", probeHash);
   const label = `${r.method} ${r.pathTemplate}`;
   try {
     const response = await request(new URL(path, baseUrl), {
       method: r.method,
-      headers: { "x-user-id": "0", "content-type": "application/json", "x-syncbench-probe": "1" },
+      headers: {
+        "x-user-id": "0",
+        "content-type": "application/json",
+        "x-syncbench-probe": "1",
+        ...(tokenFor ? { authorization: `Bearer ${tokenFor(0)}` } : {}),
+      },
       body: r.method === "GET" ? undefined : "{}",
       headersTimeout: probeTimeoutMs,
       bodyTimeout: probeTimeoutMs,
     });
     const status = response.statusCode;
-    if ([404, 405, 501].includes(status) && !(await isServiceError(response.body))) {
+    if (unavailableStatuses.has(status) && !(await isServiceError(response.body))) {
       return {
         available: false,
         reason: `${label} answered ${status} (${r.service} not in this stack)`,
@@ -75,13 +87,14 @@ export async function probeRoute(baseUrl: string, route: RouteName): Promise<Ava
 export async function probeOperations(
   baseUrl: string,
   operations: readonly HttpOperationName[],
+  tokenFor?: TokenFor,
 ): Promise<Map<HttpOperationName, Availability>> {
   const byRoute = new Map<RouteName, Availability>();
   const result = new Map<HttpOperationName, Availability>();
   for (const op of operations) {
     let availability: Availability = { available: true };
     for (const route of operationRoutes[op]) {
-      if (!byRoute.has(route)) byRoute.set(route, await probeRoute(baseUrl, route));
+      if (!byRoute.has(route)) byRoute.set(route, await probeRoute(baseUrl, route, tokenFor));
       const a = byRoute.get(route)!;
       if (!a.available) {
         availability = a;

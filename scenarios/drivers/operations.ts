@@ -1,6 +1,9 @@
 // Turns a scenario into concrete requests: which operation comes next (the mix), for which user
 // (Zipf), which block (Zipf popularity over shared content, uniform over private), how large
 // the delta or the new file is. Seeded: the same scenario and seed give the same requests.
+// New files are real content (a window into a seeded random buffer) named by its SHA-256, so
+// the ChunkService accepts them; paths carry a per-run prefix so reruns do not conflict.
+import { createHash } from "node:crypto";
 import {
   activeOperations,
   scenarioLimits,
@@ -12,6 +15,19 @@ import { routes, type OperationPlan, type RouteName, type Step } from "./routes.
 
 const payload = new Uint8Array(scenarioLimits.blockSizeBytes);
 for (let i = 0; i < payload.length; i++) payload[i] = (i * 2654435761) >>> 24;
+
+/** Two blocks of seeded random bytes: a block-sized window at any offset is distinct content. */
+const contentBytes = (() => {
+  const bytes = new Uint8Array(2 * scenarioLimits.blockSizeBytes);
+  const view = new DataView(bytes.buffer);
+  const random = new Random(20_240_611, "content");
+  for (let i = 0; i < bytes.length; i += 4) view.setUint32(i, random.nextUint32());
+  return bytes;
+})();
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
 
 function hashHex(random: Random): string {
   let hex = "";
@@ -67,6 +83,8 @@ export class OperationPlanner {
   constructor(
     private readonly scenario: Scenario,
     private readonly tokenFor?: TokenFor,
+    /** Prefix of every file path, e.g. "/syncbench/<run>": reruns never hit a version conflict. */
+    private readonly pathPrefix = "",
   ) {
     this.operations = activeOperations(scenario);
     let sum = 0;
@@ -96,7 +114,7 @@ export class OperationPlanner {
       const limit = this.scenario.listFolder?.pageSize ?? 100;
       return [step("filesList", auth, { query: `?path=%2Fdocs&limit=${limit}` })];
     }
-    const path = `/docs/file-${r.int(1000)}.txt`;
+    const path = `${this.pathPrefix}/docs/file-${r.int(1000)}.txt`;
     if (operation === "deltaUpload") return this.deltaSteps(auth, path);
     return this.newFileSteps(auth, path);
   }
@@ -124,13 +142,20 @@ export class OperationPlanner {
       f.size.kind === "fixed" ? f.size.bytes : r.lognormal(f.size.medianBytes, f.size.sigma);
     const sizeBytes = Math.max(1, Math.min(f.sizeBytesMax, Math.round(drawn)));
     const blockCount = Math.ceil(sizeBytes / payload.length);
-    const blockHashes = Array.from({ length: blockCount }, () => hashHex(r));
-    const file = { path, size: sizeBytes, blockHashes };
-    const puts = blockHashes.map((hash, i) => {
+    const blocks = Array.from({ length: blockCount }, (_, i) => {
       const bytes = i === blockCount - 1 ? sizeBytes - i * payload.length : payload.length;
-      return step("blockPut", auth, { hash }, payload.subarray(0, bytes));
+      const offset = r.int(contentBytes.length - bytes + 1);
+      return contentBytes.subarray(offset, offset + bytes);
     });
-    const commit = json({ uploadId: uuidFrom(r), ...file, baseVersion: 0 });
+    const blockHashes = blocks.map(sha256Hex);
+    const uploadId = uuidFrom(r);
+    const file = {
+      path: path.replace("/file-", `/new-${uploadId.slice(0, 8)}-`),
+      size: sizeBytes,
+      blockHashes,
+    };
+    const puts = blocks.map((bytes, i) => step("blockPut", auth, { hash: blockHashes[i]! }, bytes));
+    const commit = json({ uploadId, ...file, baseVersion: 0 });
     return [
       step("uploadInit", auth, {}, json(file)),
       ...puts,

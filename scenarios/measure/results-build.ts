@@ -108,6 +108,7 @@ export interface RunRecord {
   readonly unavailable: ReadonlyMap<HttpOperationName, string>;
   readonly measuredOperations: readonly HttpOperationName[];
   readonly websocket: WebsocketResult | null;
+  readonly websocketUnavailable: string | null;
   readonly driverLimits: Readonly<Record<string, number>>;
   readonly overrides: Readonly<Record<string, string | number>>;
 }
@@ -151,6 +152,7 @@ export function buildResults(rec: RunRecord, version: string): Results {
       lateThresholdMs: rec.driverLimits.lateThresholdMs ?? 0,
     },
     ...base,
+    websocketUnavailable: rec.websocketUnavailable,
     unfinishedCount: o?.unfinishedCount ?? 0,
     inFlightPeak: o?.stats.inFlightPeak ?? 0,
     generatorCpuCores: o?.generatorCpuCores ?? 0,

@@ -23,7 +23,9 @@ export interface RunRequest {
   readonly overrides: Readonly<Record<string, string | number>>;
   readonly version: string;
   /** Connects the WebSocket devices before the HTTP load starts; absent: no devices run. */
-  readonly connectDevices?: (scenario: Scenario) => Promise<ConnectedFleet>;
+  readonly connectDevices?: (
+    scenario: Scenario,
+  ) => Promise<ConnectedFleet | { unavailable: string }>;
   readonly onProgress?: (point: ProgressPoint) => void;
   /** Signs each user's bearer token; absent for targets without authentication (builtin). */
   readonly tokenFor?: TokenFor;
@@ -32,7 +34,8 @@ export interface RunRequest {
 
 async function driveHttp(req: RunRequest, scenario: Scenario, ops: readonly HttpOperationName[]) {
   if (ops.length === 0) return undefined;
-  const planner = new OperationPlanner(scenario, req.tokenFor);
+  const runPrefix = `/syncbench/${scenario.name}-${Date.now().toString(36)}`;
+  const planner = new OperationPlanner(scenario, req.tokenFor, runPrefix);
   return runOpenModel({
     baseUrl: req.baseUrl,
     arrival: scenario.arrival,
@@ -49,7 +52,7 @@ async function driveHttp(req: RunRequest, scenario: Scenario, ops: readonly Http
 export async function runScenario(req: RunRequest): Promise<Results> {
   const startedAt = new Date();
   const wanted = activeOperations(req.scenario);
-  const availability = await probeOperations(req.baseUrl, wanted);
+  const availability = await probeOperations(req.baseUrl, wanted, req.tokenFor);
   const unavailable = new Map<HttpOperationName, string>();
   for (const [op, a] of availability) {
     if (!a.available) {
@@ -59,10 +62,14 @@ export async function runScenario(req: RunRequest): Promise<Results> {
   }
   const measured = wanted.filter((op) => !unavailable.has(op));
   const narrowed = narrowToAvailable(req.scenario, measured);
-  const fleet =
+  const devices =
     req.scenario.websocket && req.connectDevices
       ? await req.connectDevices(req.scenario)
       : undefined;
+  const websocketUnavailable = devices && "unavailable" in devices ? devices.unavailable : null;
+  if (websocketUnavailable)
+    req.log(`websocket devices: not available in this stack (${websocketUnavailable})`);
+  const fleet = devices && !("unavailable" in devices) ? devices : undefined;
   if (fleet) req.log("websocket devices connected; starting the load");
   let outcome: OpenModelOutcome | undefined;
   let websocket: WebsocketResult | null = null;
@@ -86,6 +93,7 @@ export async function runScenario(req: RunRequest): Promise<Results> {
       unavailable,
       measuredOperations: measured,
       websocket,
+      websocketUnavailable,
       driverLimits: { ...req.limits },
       overrides: req.overrides,
     },

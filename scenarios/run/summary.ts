@@ -43,6 +43,8 @@ function operationLines(r: Results): string[] {
 
 function websocketLines(r: Results): string[] {
   const w = r.websocket;
+  if (r.websocketUnavailable)
+    return [`  websocket: not available in this stack (${r.websocketUnavailable})`];
   if (!w) return [];
   const f = w.freshnessMs;
   return [

@@ -3,6 +3,7 @@
 // (every load of syncbench stays on loopback). Returns what the run needs and how to close it.
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { connectDevices, type ConnectedFleet } from "../drivers/ws-devices.ts";
+import { probeWebsocket } from "../drivers/ws-probe.ts";
 import { arrivalDurationS, type Scenario } from "../scenario.ts";
 import { startBuiltinProcess, type BuiltinProcess } from "./builtin-process.ts";
 import { hubConnectionsMax } from "./ws-hub.ts";
@@ -10,7 +11,9 @@ import { hubConnectionsMax } from "./ws-hub.ts";
 export interface OpenedTarget {
   readonly baseUrl: string;
   readonly label: string;
-  readonly connectDevices?: (scenario: Scenario) => Promise<ConnectedFleet>;
+  readonly connectDevices?: (
+    scenario: Scenario,
+  ) => Promise<ConnectedFleet | { unavailable: string }>;
   close(): Promise<void>;
 }
 
@@ -45,7 +48,7 @@ function publishOnAll(hubs: readonly BuiltinProcess[]): Publish {
 
 function devicesRunner(httpUrls: readonly string[], publish?: Publish) {
   const urls = httpUrls.map((u) => `${u.replace(/^http/, "ws")}/v1/notifications`);
-  return (scenario: Scenario) => {
+  return async (scenario: Scenario): Promise<ConnectedFleet | { unavailable: string }> => {
     const ws = scenario.websocket!;
     const devicesMax = ws.connectedUsersCount * ws.devicesPerUserMax;
     if (publish && devicesMax > hubConnectionsMax * urls.length) {
@@ -57,6 +60,10 @@ function devicesRunner(httpUrls: readonly string[], publish?: Publish) {
     }
     // Pushes flow for the whole run, as uploads do; freshness includes the warm-up.
     const publishDurationMs = Math.max(1_000, arrivalDurationS(scenario.arrival) * 1000);
+    if (!publish) {
+      const availability = await probeWebsocket(urls[0]!);
+      if (!availability.available) return { unavailable: availability.reason };
+    }
     return connectDevices({
       urls,
       websocket: ws,
