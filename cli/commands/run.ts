@@ -129,6 +129,8 @@ export const command: Command = {
         `effective ${JSON.stringify({ arrival: scenario.arrival, warmupS: scenario.warmupS })}, ` +
         `mix ${JSON.stringify(scenario.mix)}`,
     );
+    const tokenFor =
+      targetSpec === "builtin" ? undefined : tokenSigner(jwtSecret(ctx.env), Date.now());
     try {
       if (values["find-knee"]) {
         return await kneeCommand(ctx, {
@@ -138,6 +140,7 @@ export const command: Command = {
           json: values.json,
           durationS: overrides.durationS,
           startRatePerS: numberFlag(values["knee-start"], "knee-start"),
+          tokenFor,
         });
       }
       const results = await runScenario({
@@ -150,9 +153,7 @@ export const command: Command = {
         log: (line) => ctx.err(line),
         onProgress: (p) => ctx.err(progressLine(p)),
         ...(target.connectDevices ? { connectDevices: target.connectDevices } : {}),
-        ...(targetSpec === "builtin"
-          ? {}
-          : { tokenFor: tokenSigner(jwtSecret(ctx.env), Date.now()) }),
+        ...(tokenFor ? { tokenFor } : {}),
       });
       const out = values.out ?? `.syncbench/results/${scenario.name}.json`;
       writeResults(out, results);

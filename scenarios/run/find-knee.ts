@@ -4,6 +4,7 @@
 // generator, not the stack, is the limit, and names what saturated first in the failing step:
 // missed targets, unmet rate or drops, the busiest processes' CPU, a full connection pool.
 import type { DriverLimits } from "../drivers/http-open-model.ts";
+import type { TokenFor } from "../drivers/operations.ts";
 import { busiest, cpuSnapshot, type ProcessCpu } from "../measure/process-cpu.ts";
 import type { Results } from "../results.schema.ts";
 import { arrivalPeakRatePerS, type Scenario } from "../scenario.ts";
@@ -19,6 +20,8 @@ export interface KneeOptions {
   readonly startRatePerS: number;
   readonly bisectStepsMax: number;
   readonly log: (line: string) => void;
+  /** Bearer tokens for the stack's services; absent for the built-in target. */
+  readonly tokenFor?: TokenFor;
 }
 
 export interface KneeStep {
@@ -70,6 +73,7 @@ async function runStep(
     baseUrl: o.baseUrl,
     targetLabel: o.targetLabel,
     limits: o.limits,
+    ...(o.tokenFor ? { tokenFor: o.tokenFor } : {}),
     overrides: { ratePerS },
     version: "0.1.0",
     log: o.log,

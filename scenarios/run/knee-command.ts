@@ -4,6 +4,7 @@
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { defaultDriverLimits } from "../drivers/http-open-model.ts";
 import { checkKnee, type KneeFile } from "../knee.schema.ts";
+import type { TokenFor } from "../drivers/operations.ts";
 import { findKnee } from "./find-knee.ts";
 import type { Scenario } from "../scenario.ts";
 import type { OpenedTarget } from "../targets/open-target.ts";
@@ -23,6 +24,7 @@ export interface KneeArgs {
   readonly json: boolean | undefined;
   readonly durationS: number | undefined;
   readonly startRatePerS: number | undefined;
+  readonly tokenFor: TokenFor | undefined;
 }
 
 function print(ctx: KneeOutput, k: KneeFile): void {
@@ -53,6 +55,7 @@ export async function kneeCommand(ctx: KneeOutput, a: KneeArgs): Promise<number>
     startRatePerS: a.startRatePerS ?? 100,
     bisectStepsMax: 3,
     log: (line) => ctx.err(line),
+    ...(a.tokenFor ? { tokenFor: a.tokenFor } : {}),
   });
   const file = checkKnee(
     {
