@@ -1,6 +1,6 @@
 // `syncbench k6 export <scenario> -o script.ts`: the scenario as a k6 TypeScript script
 // (arrival-rate executors, thresholds from the targets). `k6 run` needs a k6 binary: this
-// machine has none and cannot build one (Go 1.19 from apt; k6 needs Go >= 1.24), so it says
+// machine has none and syncbench does not build one yet (k6 needs Go >= 1.24), so it says
 // so and exits 3 rather than pretending.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -57,7 +57,7 @@ export const command: Command = {
         "ENV_K6_MISSING",
         version
           ? `k6 run is not built yet (found ${version}); use k6 export and run it yourself`
-          : "no k6 binary on PATH; none can be built here (k6 needs Go >= 1.24, apt has 1.19)",
+          : "no k6 binary on PATH, and k6 run does not build one yet (k6 needs Go >= 1.24)",
         {
           hint: `syncbench k6 export ${name} -o script.ts, then k6 run script.ts where k6 exists`,
         },
