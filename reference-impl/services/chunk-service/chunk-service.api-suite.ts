@@ -108,7 +108,7 @@ export function chunkServiceApiSuite(name: string, openPorts: () => Promise<Chun
       expect(await commit(bob, "/copy.pdf", [block], 0)).toMatchObject({ status: 403, json: { error: { code: "POSSESSION_REQUIRED" } } });
       const wrong = { hash: sha(block), token: challenge?.token, proof: sha(randomBytes(4)) };
       expect(await commit(bob, "/copy.pdf", [block], 0, [wrong])).toMatchObject({ status: 403, json: { error: { code: "POSSESSION_PROOF_INVALID" } } });
-      const right = { hash: sha(block), token: challenge?.token, proof: answerChallenge(block, challenge?.nonce ?? "", challenge?.ranges ?? []) };
+      const right = { hash: sha(block), token: challenge?.token, proof: answerChallenge(block, challenge?.nonce ?? "") };
       expect(await commit(bob, "/copy.pdf", [block], 0, [right])).toEqual({ status: 200, json: { version: 1 } });
       expect((await ports.metadataDb.getBlock(sha(block)))?.refCount).toBe(2);
     });
@@ -118,7 +118,7 @@ export function chunkServiceApiSuite(name: string, openPorts: () => Promise<Chun
       const block = randomBytes(4096);
       await put(alice, block);
       const [challenge] = (await init(bob, "/x", [block])).json.challenges as Challenge[];
-      const proof = { hash: sha(block), token: challenge?.token, proof: answerChallenge(block, challenge?.nonce ?? "", challenge?.ranges ?? []) };
+      const proof = { hash: sha(block), token: challenge?.token, proof: answerChallenge(block, challenge?.nonce ?? "") };
       expect(await commit(eve, "/x", [block], 0, [proof])).toMatchObject({ status: 403, json: { error: { code: "POSSESSION_PROOF_INVALID" } } });
     });
 

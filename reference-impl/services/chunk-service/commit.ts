@@ -1,7 +1,6 @@
 // commit (the design's "finalize"): possession proofs first, then the version commit, which the
 // MetadataDb does in one transaction with the ref counts and the file_changed outbox row. A stale
 // baseVersion is a conflict with the current version, never an overwrite.
-import { randomUUID } from "node:crypto";
 import { SyncbenchError } from "../../core/errors.ts";
 import type { CommitResult } from "../../stores/metadata-db/metadata-db.port.ts";
 import type { ChunkServicePorts, ChunkServiceSettings } from "./ports.ts";
@@ -41,18 +40,22 @@ async function checkProofs(ports: ChunkServicePorts, settings: ChunkServiceSetti
 export async function commitFile(ports: ChunkServicePorts, settings: ChunkServiceSettings, userId: string,
   request: CommitRequest): Promise<CommitResult> {
   await checkProofs(ports, settings, userId, request.proofs ?? []);
+  // Every block must be the user's own (uploaded, proved or committed before) when the version is
+  // committed: a block that is merely missing now could be uploaded by someone else before the
+  // commit's transaction runs, and the commit would then hand it to this user.
   const distinct = [...new Set(request.blockHashes)];
   const owned = new Set(await ports.metadataDb.ownedBlocks(userId, distinct));
-  const missing = new Set(await ports.metadataDb.findMissingBlocks(distinct.filter((h) => !owned.has(h))));
-  const unproven = distinct.filter((h) => !owned.has(h) && !missing.has(h));
-  if (unproven.length > 0) {
-    throw new SyncbenchError("POSSESSION_REQUIRED", `${unproven.length} block(s) belong to other users' files and ` +
-      `this user has not proved possession (first: ${unproven[0]?.slice(0, 12)}…); nothing was committed`,
+  const notOwned = distinct.filter((h) => !owned.has(h));
+  if (notOwned.length > 0) {
+    const missing = await ports.metadataDb.findMissingBlocks(notOwned);
+    if (missing.length > 0) return { ok: false, reason: "missing-blocks", missing };
+    throw new SyncbenchError("POSSESSION_REQUIRED", `${notOwned.length} block(s) belong to other users' files and ` +
+      `this user has not proved possession (first: ${notOwned[0]?.slice(0, 12)}…); nothing was committed`,
     { hint: "answer the challenges from upload-init in the commit's proofs" });
   }
   const deleting = request.delete === true;
   return ports.metadataDb.commitVersion({ userId, path: request.path, blockHashes: deleting ? [] : request.blockHashes,
     sizeBytes: deleting ? 0 : request.size, baseVersion: request.baseVersion,
     changeType: deleting ? "delete" : request.baseVersion === 0 ? "create" : "update",
-    eventId: randomUUID(), nowMs: ports.clock.nowMs() });
+    eventId: request.uploadId, nowMs: ports.clock.nowMs() });
 }

@@ -26,6 +26,6 @@ export const chunkLimits = {
   deltaBasesMax: 3,
   /** JSON bodies: 10,000 hashes of 66 characters plus proofs fit well within. */
   jsonBodyBytesMax: 2 * 1024 * 1024,
-  /** Possession proofs in one commit. */
-  proofsMax: 1000,
+  /** Possession proofs in one commit: each costs the server a 4 MiB read from the BlockStore. */
+  proofsMax: 64,
 } as const;

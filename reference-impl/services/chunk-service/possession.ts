@@ -1,52 +1,45 @@
 // Proof of possession for cross-user dedup (design/decisions/0003-possession-proof.md). A user who
-// asks to reference a block they never uploaded gets a challenge: a fresh nonce and `rangeCount`
-// byte ranges at server-chosen random offsets. The proof is SHA-256(nonce || the bytes of the
-// ranges), which needs the block's content, not just its hash. The challenge travels as a token
-// signed with the server's HMAC key (stateless: any ChunkService process can check it), bound to
-// the user, the block and an expiry.
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+// asks to reference a block they never uploaded gets a challenge: a fresh 16-byte nonce. The proof
+// is SHA-256(nonce || the whole block), which needs every byte of the block, not just its hash or
+// most of it (sampled ranges would let a user who knows all but a secret part of a document wait
+// for a challenge that misses the secret). The challenge travels as a token signed with the
+// services' HMAC key (stateless: any ChunkService process can check it), bound to the user, the
+// block and an expiry.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { SyncbenchError } from "../../core/errors.ts";
 
 export interface Challenge {
   readonly hash: string;
   /** Opaque, signed: send it back with the proof. */
   readonly token: string;
+  /** 16 random bytes, hex: prepend them to the block and hash. */
   readonly nonce: string;
-  /** [offset, length] pairs within the block. */
-  readonly ranges: ReadonlyArray<readonly [number, number]>;
 }
 
 interface ChallengeBody {
   readonly u: string;
   readonly h: string;
   readonly n: string;
-  readonly r: ReadonlyArray<readonly [number, number]>;
-  readonly s: number;
   readonly x: number;
 }
 
-export const possession = { rangeCount: 4, rangeBytes: 64, ttlMs: 15 * 60_000, tokenBytesMax: 2048 } as const;
+export const possession = { ttlMs: 15 * 60_000, tokenBytesMax: 1024 } as const;
 
-export function makeChallenge(key: string, userId: string, hash: string, sizeBytes: number, nowMs: number): Challenge {
+export function makeChallenge(key: string, userId: string, hash: string, nowMs: number): Challenge {
   const nonce = randomBytes(16).toString("hex");
-  const length = Math.min(possession.rangeBytes, sizeBytes);
-  const ranges = Array.from({ length: sizeBytes === 0 ? 0 : possession.rangeCount },
-    () => [randomInt(0, sizeBytes - length + 1), length] as const);
-  const body: ChallengeBody = { u: userId, h: hash, n: nonce, r: ranges, s: sizeBytes, x: nowMs + possession.ttlMs };
+  const body: ChallengeBody = { u: userId, h: hash, n: nonce, x: nowMs + possession.ttlMs };
   const payload = Buffer.from(JSON.stringify(body)).toString("base64url");
   const mac = createHmac("sha256", key).update(payload).digest("base64url");
-  return { hash, token: `${payload}.${mac}`, nonce, ranges };
+  return { hash, token: `${payload}.${mac}`, nonce };
 }
 
 /** The answer a client computes from the block's bytes. */
-export function answerChallenge(block: Uint8Array, nonce: string, ranges: Challenge["ranges"]): string {
-  const h = createHash("sha256").update(Buffer.from(nonce, "hex"));
-  for (const [offset, length] of ranges) h.update(block.subarray(offset, offset + length));
-  return h.digest("hex");
+export function answerChallenge(block: Uint8Array, nonce: string): string {
+  return createHash("sha256").update(Buffer.from(nonce, "hex")).update(block).digest("hex");
 }
 
 function invalid(message: string): never {
-  throw new SyncbenchError("POSSESSION_PROOF_INVALID", `${message}; the block was not granted`);
+  throw new SyncbenchError("POSSESSION_PROOF_INVALID", `${message}; nothing was committed`);
 }
 
 /** Checks the token's signature, user, block and expiry; returns what the proof must answer. */
@@ -63,7 +56,7 @@ export function openChallenge(key: string, token: string, userId: string, hash: 
 }
 
 export function proofMatches(block: Uint8Array, body: ChallengeBody, proof: string): boolean {
-  const expected = Buffer.from(answerChallenge(block, body.n, body.r), "hex");
+  const expected = Buffer.from(answerChallenge(block, body.n), "hex");
   const given = Buffer.from(proof, "hex");
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

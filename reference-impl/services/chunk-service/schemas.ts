@@ -23,7 +23,7 @@ export const commitSchema = z.strictObject({
   blockHashes: hashes,
   baseVersion: z.number().int().min(0),
   delete: z.boolean().optional(),
-  proofs: z.array(z.strictObject({ hash: hexSha256, token: z.string().max(2048),
+  proofs: z.array(z.strictObject({ hash: hexSha256, token: z.string().max(1024),
     proof: z.string().regex(/^[0-9a-f]{64}$/) })).max(chunkLimits.proofsMax).optional(),
 });
 

@@ -35,10 +35,7 @@ export async function uploadInit(ports: ChunkServicePorts, settings: ChunkServic
   const owned = new Set(await ports.metadataDb.ownedBlocks(userId, present));
   const nowMs = ports.clock.nowMs();
   const challenges: Challenge[] = [];
-  for (const hash of present.filter((h) => !owned.has(h))) {
-    const block = await ports.metadataDb.getBlock(hash);
-    challenges.push(makeChallenge(settings.possessionKey, userId, hash, block?.sizeBytes ?? 0, nowMs));
-  }
+  for (const hash of present.filter((h) => !owned.has(h))) challenges.push(makeChallenge(settings.possessionKey, userId, hash, nowMs));
   const previous = current && !current.deleted ? current.blockHashes : [];
   const deltaBases: Record<string, string[]> = {};
   request.blockHashes.forEach((hash, index) => {

@@ -22,9 +22,10 @@ export class MemoryMetadataDb implements MetadataDb {
   private readonly outbox = new Map<number, Array<OutboxRow & { sent: boolean }>>();
   private nextOutboxId = 1;
   private readonly owners = new Map<string, Set<string>>();
-  private readonly claimed = new Set<number>();
+  private readonly drains = new Map<number, Promise<unknown>>();
   /** Every committed version's distinct block hashes (the file_versions table). */
   private readonly versions: string[][] = [];
+  private readonly commitsByEvent = new Map<string, { userId: string; version: number; shardIndex: number }>();
   private migrated = false;
 
   async migrate(): Promise<{ applied: number[] }> {
@@ -53,6 +54,11 @@ export class MemoryMetadataDb implements MetadataDb {
 
   async commitVersion(input: CommitInput): Promise<CommitResult> {
     checkCommitInput(input);
+    const earlier = this.commitsByEvent.get(input.eventId);
+    if (earlier) {
+      return earlier.userId === input.userId ? { ok: true, version: earlier.version, shardIndex: earlier.shardIndex, replayed: true }
+        : { ok: false, reason: "conflict", currentVersion: 0 };
+    }
     const key = `${input.userId}\u0000${input.path}`;
     const current = this.files.get(key)?.version ?? 0;
     if (current !== input.baseVersion) return { ok: false, reason: "conflict", currentVersion: current };
@@ -67,6 +73,7 @@ export class MemoryMetadataDb implements MetadataDb {
     const version = current + 1;
     const shardIndex = shardIndexOf(input.userId);
     this.versions.push(distinct);
+    this.commitsByEvent.set(input.eventId, { userId: input.userId, version, shardIndex });
     this.files.set(key, { userId: input.userId, path: input.path, version, sizeBytes: input.sizeBytes,
       blockHashes: [...input.blockHashes], deleted: input.changeType === "delete", updatedAtMs: input.nowMs });
     const rows = this.outbox.get(shardIndex) ?? [];
@@ -107,21 +114,20 @@ export class MemoryMetadataDb implements MetadataDb {
 
   async drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
     nowMs: number): Promise<number> {
-    // Claimed rows are skipped by concurrent drains, as FOR UPDATE SKIP LOCKED does in Postgres.
-    const rows = (await this.readOutbox(shardIndex, limit + this.claimed.size))
-      .filter((r) => !this.claimed.has(r.outboxId)).slice(0, limit);
-    rows.forEach((r) => this.claimed.add(r.outboxId));
-    try {
+    // One drainer per shard at a time (as the advisory lock in Postgres), so order is kept.
+    const previous = this.drains.get(shardIndex) ?? Promise.resolve();
+    // A failed earlier drain was reported to its own caller; this one starts after it either way.
+    const run = previous.catch(() => undefined).then(async () => {
+      const rows = await this.readOutbox(shardIndex, limit);
       if (rows.length > 0) {
         await publish(rows);
         await this.markOutboxSent(shardIndex, rows.map((r) => r.outboxId), nowMs);
       }
       return rows.length;
-    } finally {
-      rows.forEach((r) => this.claimed.delete(r.outboxId));
-    }
+    });
+    this.drains.set(shardIndex, run);
+    return run;
   }
-
   async refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
     const refs = new Map<string, number>();
     for (const hashes of this.versions) for (const h of hashes) refs.set(h, (refs.get(h) ?? 0) + 1);

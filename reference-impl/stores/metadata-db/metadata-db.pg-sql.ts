@@ -53,6 +53,12 @@ export async function decrementRefs(client: pg.ClientBase, distinct: readonly st
  */
 export async function commitOnShard(client: pg.ClientBase, schema: string, shardIndex: number,
   input: CommitInput): Promise<CommitResult> {
+  const earlier = await client.query<{ version: string; user_id: string }>(
+    `SELECT payload->>'version' AS version, user_id FROM ${schema}.outbox WHERE event_id = $1`, [input.eventId]);
+  if (earlier.rows[0]) {
+    if (earlier.rows[0].user_id !== input.userId) return { ok: false, reason: "conflict", currentVersion: 0 };
+    return { ok: true, version: Number(earlier.rows[0].version), shardIndex, replayed: true };
+  }
   const version = input.baseVersion + 1;
   const hashes = input.blockHashes.map(toBytes);
   const now = msToDate(input.nowMs);

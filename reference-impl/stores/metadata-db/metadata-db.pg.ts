@@ -27,6 +27,8 @@ export interface PgMetadataDbConfig {
   readonly poolMax?: number;
   /** Grace given back to a block whose reference a failed cross-cluster commit takes back. */
   readonly graceMs?: number;
+  /** Operational messages (pool errors, unsettled commits); default: standard error. */
+  readonly log?: (line: string) => void;
 }
 
 type OutboxRowDb = { outbox_id: string; payload: FileChangedEvent; created_at: Date };
@@ -37,8 +39,10 @@ export class PgMetadataDb implements MetadataDb {
   private readonly clusters: ClusterPool[];
   private readonly poolByShard: pg.Pool[] = [];
   private readonly graceMs: number;
+  private readonly log: (line: string) => void;
 
   constructor(config: PgMetadataDbConfig) {
+    this.log = config.log ?? ((line) => process.stderr.write(`metadata-db: ${line}\n`));
     const map = config.clusters ?? singleCluster(config.url ?? "");
     const errors = validateClusterMap(map);
     if (errors.length > 0 || map.some((c) => !c.url)) {
@@ -46,7 +50,8 @@ export class PgMetadataDb implements MetadataDb {
     }
     this.clusters = map.map((c) => {
       const pool = new pg.Pool({ connectionString: c.url, max: config.poolMax ?? 8, connectionTimeoutMillis: 5000 });
-      pool.on("error", () => undefined); // an idle client lost its server; the next query reports it
+      // An idle client lost its server: the pool drops it and the next query reconnects or fails.
+      pool.on("error", (error) => this.log(`idle connection to ${new URL(c.url).host} lost: ${error.message}`));
       return { pool, shardIndexes: c.shardIndexes };
     });
     for (const cluster of this.clusters) for (const shard of cluster.shardIndexes) this.poolByShard[shard] = cluster.pool;
@@ -101,7 +106,7 @@ export class PgMetadataDb implements MetadataDb {
     if (pool === this.global) {
       return inTransaction<CommitResult>(pool, async (client) => {
         const result = await commitOnShard(client, schema, shardIndex, input);
-        if (!result.ok) return { result, commit: false };
+        if (!result.ok || result.replayed) return { result, commit: false };
         const missing = await incrementRefs(client, distinct);
         return missing.length > 0 ? { result: { ok: false, reason: "missing-blocks", missing }, commit: false }
           : { result, commit: true };
@@ -115,15 +120,35 @@ export class PgMetadataDb implements MetadataDb {
     try {
       const result = await inTransaction(pool, async (client) => {
         const r = await commitOnShard(client, schema, shardIndex, input);
-        return { result: r, commit: r.ok };
+        return { result: r, commit: r.ok && r.replayed !== true };
       });
-      if (!result.ok) await inTransaction(this.global, async (c) => ({ result: await decrementRefs(c, distinct, input.nowMs, this.graceMs), commit: true }));
+      if (!result.ok || result.replayed) await this.takeBackRefs(distinct, input.nowMs);
       return result;
     } catch (error) {
-      await inTransaction(this.global, async (c) => ({ result: await decrementRefs(c, distinct, input.nowMs, this.graceMs), commit: true }))
-        .catch(() => undefined); // if this fails too, the count stays high: a leak fsck reports, never a loss
+      await this.settleFailedShardStep(pool, schema, shardIndex, input, distinct, error);
       throw error;
     }
+  }
+
+  /**
+   * The shard step failed, perhaps after its COMMIT reached the server (a lost reply). Take the
+   * references back only when the shard provably holds no such commit; when that cannot be
+   * learnt, keep them: an over-count is a leak fsck reports, an under-count could let GC delete
+   * a referenced block.
+   */
+  private async settleFailedShardStep(pool: pg.Pool, schema: string, shardIndex: number, input: CommitInput,
+    distinct: readonly string[], cause: unknown): Promise<void> {
+    try {
+      const { rows } = await pool.query(`SELECT 1 FROM ${schema}.outbox WHERE event_id = $1`, [input.eventId]);
+      if (rows.length === 0) await this.takeBackRefs(distinct, input.nowMs);
+    } catch (error) {
+      this.log(`commit ${input.eventId} on shard ${shardIndex} failed (${(cause as Error).message}) and its outcome ` +
+        `could not be read (${(error as Error).message}): ${distinct.length} ref count(s) stay raised; fsck reports them`);
+    }
+  }
+
+  private async takeBackRefs(distinct: readonly string[], nowMs: number): Promise<void> {
+    await inTransaction(this.global, async (c) => ({ result: await decrementRefs(c, distinct, nowMs, this.graceMs), commit: true }));
   }
 
   async getFile(userId: string, path: string): Promise<FileRecord | undefined> {
@@ -163,6 +188,10 @@ export class PgMetadataDb implements MetadataDb {
     nowMs: number): Promise<number> {
     const schema = shardSchema(shardIndex);
     return inTransaction(this.poolByShard[shardIndex] as pg.Pool, async (client) => {
+      // One drainer per shard at a time, so one user's events go out in commit order even with a
+      // relay in every ChunkService process (SKIP LOCKED alone would let B send row 11 while A
+      // still holds row 10).
+      await client.query("SELECT pg_advisory_xact_lock(727002, $1)", [shardIndex]);
       const { rows } = await client.query<OutboxRowDb>(`SELECT outbox_id, payload, created_at FROM ${schema}.outbox
         WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
       const claimed = rows.map(toOutboxRow(shardIndex));

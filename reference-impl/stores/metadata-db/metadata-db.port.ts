@@ -31,13 +31,20 @@ export interface CommitInput {
   /** The version the client edited; 0 for a new file. The commit fails unless it is still current. */
   readonly baseVersion: number;
   readonly changeType: ChangeType;
-  /** Identity of the file_changed event, so a redelivery carries the same id. */
+  /**
+   * Identity of the commit and of its file_changed event (the client's uploadId): a retry after a
+   * lost reply finds the earlier commit and gets its result, and a redelivery carries the same id.
+   */
   readonly eventId: string;
   readonly nowMs: number;
 }
 
 export type CommitResult =
-  | { readonly ok: true; readonly version: number; readonly shardIndex: number }
+  | {
+    readonly ok: true; readonly version: number; readonly shardIndex: number;
+    /** True when this eventId was committed before: the earlier result, nothing written again. */
+    readonly replayed?: boolean;
+  }
   | { readonly ok: false; readonly reason: "conflict"; readonly currentVersion: number }
   | { readonly ok: false; readonly reason: "missing-blocks"; readonly missing: readonly string[] };
 
