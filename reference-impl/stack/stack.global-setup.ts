@@ -19,6 +19,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ` (provider ${status.provider}); integration tests run against these real servers:`);
   for (const s of status.services) log(`  ${s.name.padEnd(8)} ${s.implementation} at ${s.endpoint}${s.pid ? ` (pid ${s.pid})` : ""}`);
   project.provide("stackEndpoints", status.endpoints);
+  project.provide("stackImplementations", Object.fromEntries(status.services.map((s) => [s.name, s.implementation])));
   project.provide("stackJwtSecret", provider.name === "native" ? stackSecrets(config.native).jwtSecret : undefined);
   return async () => {
     if (alreadyUp) {

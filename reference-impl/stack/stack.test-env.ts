@@ -8,7 +8,13 @@ declare module "vitest" {
     stackEndpoints: Endpoints;
     /** Set by the native provider, whose ChunkService processes run behind the gateway. */
     stackJwtSecret: string | undefined;
+    /** Which server runs each service, e.g. { s3: "versitygw" }: some behaviours differ. */
+    stackImplementations: Record<string, string>;
   }
+}
+
+export function stackImplementation(service: string): string {
+  return inject("stackImplementations")[service] ?? "unknown";
 }
 
 export function stackJwtSecret(): string | undefined {

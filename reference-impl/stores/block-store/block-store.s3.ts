@@ -5,6 +5,7 @@
 import {
   DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client,
 } from "@aws-sdk/client-s3";
+import { SyncbenchError } from "../../core/errors.ts";
 import type { BlockStore } from "./block-store.port.ts";
 import { checkBlock, checkKey } from "./block-store.validate.ts";
 
@@ -46,11 +47,32 @@ export class S3BlockStore implements BlockStore {
 
   async put(hash: string, bytes: Uint8Array): Promise<{ created: boolean }> {
     checkBlock(hash, bytes);
-    if (await this.exists(hash)) return { created: false };
-    // Two writers racing on one key write identical bytes (the key is the content's hash).
+    const storedBytes = await this.storedLength(hash);
+    if (storedBytes !== undefined) {
+      if (storedBytes !== bytes.byteLength) {
+        throw new SyncbenchError("BLOCK_STORED_CORRUPT", `block ${hash.slice(0, 12)}… is stored with ${storedBytes} bytes, ` +
+          `its content has ${bytes.byteLength}; nothing was changed`, { hint: "run syncbench fsck" });
+      }
+      return { created: false };
+    }
+    // The key is the content's SHA-256, so it is also the checksum the server verifies on receipt
+    // (x-amz-checksum-sha256): a body damaged on the way is refused, not stored. Two writers racing
+    // on one key write identical bytes.
     await this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash),
-      Body: bytes, ContentLength: bytes.byteLength, ContentType: "application/octet-stream" }));
+      Body: bytes, ContentLength: bytes.byteLength, ContentType: "application/octet-stream",
+      ChecksumSHA256: Buffer.from(hash, "hex").toString("base64") }));
     return { created: true };
+  }
+
+  /** The stored object's length, or undefined when the key does not exist. */
+  private async storedLength(hash: string): Promise<number | undefined> {
+    try {
+      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }));
+      return head.ContentLength ?? 0;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
   }
 
   async get(hash: string): Promise<Uint8Array | undefined> {
@@ -66,13 +88,7 @@ export class S3BlockStore implements BlockStore {
 
   async exists(hash: string): Promise<boolean> {
     checkKey(hash);
-    try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }));
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
+    return (await this.storedLength(hash)) !== undefined;
   }
 
   async delete(hash: string): Promise<void> {
