@@ -27,6 +27,8 @@ export interface ServiceStatus {
 
 export interface StackStatus {
   readonly provider: ProviderName;
+  /** From `up`: the processes this call started (the rest were found running). */
+  readonly started?: readonly string[];
   readonly services: readonly ServiceStatus[];
   readonly endpoints: Endpoints;
 }
@@ -43,7 +45,8 @@ export interface UpOptions {
 export interface StackProvider {
   readonly name: ProviderName;
   up(options?: UpOptions): Promise<StackStatus>;
-  down(options?: UpOptions): Promise<{ stopped: string[] }>;
+  /** Stops what `up` started; `only` limits it to those names. */
+  down(options?: UpOptions & { only?: readonly string[] }): Promise<{ stopped: string[] }>;
   status(): Promise<StackStatus>;
   /** The log file of one service, for `syncbench logs <service>`. */
   logFile(service: ProcessName): string | undefined;

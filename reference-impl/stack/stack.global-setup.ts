@@ -21,12 +21,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("stackEndpoints", status.endpoints);
   project.provide("stackImplementations", Object.fromEntries(status.services.map((s) => [s.name, s.implementation])));
   project.provide("stackJwtSecret", provider.name === "native" ? stackSecrets(config.native).jwtSecret : undefined);
+  const startedHere = status.started ?? [];
   return async () => {
-    if (alreadyUp) {
+    if (startedHere.length === 0) {
       log("leaving the stack running (it was up before the tests)");
       return;
     }
-    const { stopped } = await provider.down();
-    log(`stopped ${stopped.join(", ")}`);
+    const { stopped } = await provider.down({ only: startedHere });
+    log(`stopped what this run started: ${stopped.join(", ")}`);
   };
 }

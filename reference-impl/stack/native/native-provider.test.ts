@@ -60,6 +60,14 @@ describe("NativeProvider", () => {
     expect(isRecordAlive(readPidRecord(servicePaths(config, "postgres").pidFile))).toBe(false);
   });
 
+  it("refuses to start a server whose endpoint already answers for someone else", async () => {
+    const config = tempConfig();
+    const squatted: NativeService = { ...fakeService(config, "postgres", "exec sleep 30"),
+      check: async () => ({ healthy: true, implementation: "someone else's" }) };
+    await expect(new NativeProvider(config, [squatted]).up()).rejects.toMatchObject({ code: "ENV_PORT_TAKEN" });
+    expect(readPidRecord(servicePaths(config, "postgres").pidFile)).toBeUndefined();
+  });
+
   it("keeps a server it found running when another one fails", async () => {
     const config = tempConfig();
     const good = fakeService(config, "postgres", "exec sleep 30");

@@ -85,7 +85,7 @@ export class NativeProvider implements StackProvider {
       throw error;
     }
     await this.stopSurplusApps(progress);
-    return this.status();
+    return { ...(await this.status()), started: started.map((s) => s.name) };
   }
 
   /** Starts what is down, refreshes what runs, waits for all to be healthy, then sets them up. */
@@ -94,7 +94,11 @@ export class NativeProvider implements StackProvider {
     for (const service of services) {
       if (await this.startIfNeeded(service, progress)) started.push(service);
     }
-    await Promise.all(services.map((s) => this.waitHealthy(s, healthTimeoutMs)));
+    const cancel = { cancelled: false };
+    await Promise.all(services.map((s) => this.waitHealthy(s, healthTimeoutMs, cancel).catch((error: unknown) => {
+      cancel.cancelled = true; // the other waits stop polling, so a failed `up` ends at once
+      throw error;
+    })));
     for (const service of services) await service.afterHealthy?.(progress);
   }
 
@@ -122,6 +126,12 @@ export class NativeProvider implements StackProvider {
       await service.refresh?.(running.pid, progress);
       return false;
     }
+    const answering = await service.check();
+    if (answering.healthy) {
+      throw new SyncbenchError("ENV_PORT_TAKEN", `${service.name}: ${service.endpoint} already answers, but not from a ` +
+        "process this checkout's syncbench started (another checkout's stack, or a system service); nothing was started " +
+        "in its place", { hint: `stop that server, or run this stack on other ports; see: ss -ltnp` });
+    }
     mkdirSync(paths.dataDir, { recursive: true });
     const launch = await service.prepare(progress);
     const record = spawnServer({ ...launch, logFile: paths.logFile, pidFile: paths.pidFile });
@@ -129,19 +139,21 @@ export class NativeProvider implements StackProvider {
     return true;
   }
 
-  private async waitHealthy(service: NativeService, timeoutMs?: number): Promise<void> {
+  /** Healthy means: the process we recorded is alive and the probe answers (not someone else). */
+  private async waitHealthy(service: NativeService, timeoutMs: number | undefined, cancel: { cancelled: boolean }): Promise<void> {
     const paths = servicePaths(this.config, service.name);
     const limitMs = timeoutMs ?? service.startTimeoutMs;
     const deadline = Date.now() + limitMs;
+    const alive = () => isRecordAlive(readPidRecord(paths.pidFile));
     let last = await service.check();
-    while (!last.healthy && Date.now() < deadline) {
-      if (!isRecordAlive(readPidRecord(paths.pidFile))) break; // it exited: no point in waiting
+    while (!(last.healthy && alive()) && Date.now() < deadline && !cancel.cancelled) {
+      if (!alive()) break; // it exited: no point in waiting
       await sleep(250);
       last = await service.check();
     }
-    if (last.healthy) return;
-    const alive = isRecordAlive(readPidRecord(paths.pidFile));
-    const why = alive ? `did not become healthy within ${limitMs} ms` : "exited during start";
+    if (last.healthy && alive()) return;
+    if (cancel.cancelled) return; // another server failed first; its error is the one reported
+    const why = alive() ? `did not become healthy within ${limitMs} ms` : "exited during start";
     throw new SyncbenchError("STACK_UNHEALTHY",
       `${service.name} ${why} (last check: ${last.detail ?? "unhealthy"}); log ${paths.logFile}:\n    ` +
         tailLines(paths.logFile, 12).join("\n    ") + "\n  everything this `up` started was stopped",
@@ -152,14 +164,15 @@ export class NativeProvider implements StackProvider {
     return stopRecorded(servicePaths(this.config, service.name).pidFile, service.stopSignal, service.stopGraceMs);
   }
 
-  async down(options: UpOptions = {}): Promise<{ stopped: string[] }> {
+  async down(options: UpOptions & { only?: readonly string[] } = {}): Promise<{ stopped: string[] }> {
     const stopped: string[] = [];
-    for (const name of this.recordedApps()) {
+    const wanted = (name: string) => options.only === undefined || options.only.includes(name);
+    for (const name of this.recordedApps().filter(wanted)) {
       const outcome = await stopRecorded(servicePaths(this.config, name).pidFile, "SIGTERM", 10_000);
       if (outcome === "stopped") stopped.push(name);
       options.onProgress?.(`${name}: ${outcome}`);
     }
-    for (const service of [...this.services].reverse()) {
+    for (const service of [...this.services].reverse().filter((s) => wanted(s.name))) {
       const outcome = await this.stop(service);
       if (outcome === "stopped") stopped.push(service.name);
       options.onProgress?.(`${service.name}: ${outcome}`);

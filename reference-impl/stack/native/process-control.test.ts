@@ -1,6 +1,6 @@
 // Checks stopping by recorded PID: a pid file whose PID now belongs to another process instance
 // (different start time) is never signalled.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +29,24 @@ describe("process control", () => {
     expect(await stopRecorded(pidFile, "SIGKILL", 100)).toBe("not-running");
     expect(startTicksOf(pid)).toBeDefined();
     other.kill("SIGKILL");
+  });
+
+  it("escalates to the whole process group when the server ignores the signal", async () => {
+    const pidFile = join(dir, "group.pid");
+    const logFile = join(dir, "group.log");
+    const record = spawnServer({ command: "/bin/sh", args: ["-c", "trap '' TERM; sleep 30 & echo child=$!; wait"], logFile, pidFile });
+    let child: number | undefined;
+    for (let i = 0; i < 100 && child === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      child = Number(/child=(\d+)/.exec(tailLines(logFile, 5).join("\n"))?.[1]) || undefined;
+    }
+    expect(child).toBeDefined();
+    expect(await stopRecorded(pidFile, "SIGTERM", 200)).toBe("stopped");
+    expect(isRecordAlive(record)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Gone, or a zombie waiting for its new parent to reap it: either way it holds no port.
+    const state = existsSync(`/proc/${child}/stat`) ? readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]?.[0] : "gone";
+    expect(["gone", "Z"]).toContain(state);
   });
 
   it("reports the last lines of a log, and says when there is none", () => {

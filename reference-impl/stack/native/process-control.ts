@@ -2,7 +2,7 @@
 // its PID and its start time from /proc/<pid>/stat, so `down` signals only the very process `up`
 // started, never a later process that happens to reuse the PID, and never anything by name.
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 export interface PidRecord {
   readonly pid: number;
@@ -73,7 +73,9 @@ export function spawnServer(spec: SpawnSpec): PidRecord {
       stdio: ["ignore", logFd, logFd],
     });
     if (child.pid === undefined) throw new Error(`could not spawn ${spec.command}`);
-    child.on("error", () => undefined); // reported by the health check and the log, not here
+    // A spawn failure (binary missing, permission) goes into the service's log, where the health
+    // wait's error message shows it.
+    child.on("error", (error) => appendFileSync(spec.logFile, `syncbench: could not start ${spec.command}: ${error.message}\n`));
     child.unref();
     const startTicks = startTicksOf(child.pid) ?? 0;
     const record: PidRecord = {
@@ -91,7 +93,17 @@ export function spawnServer(spec: SpawnSpec): PidRecord {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Signals the recorded process, waits up to graceMs for it to exit, then kills it. */
+/** Signals `target` (a PID, or -PID for its group) if the record still names a live process. */
+function signalIfSame(record: PidRecord, target: number, signal: NodeJS.Signals): void {
+  if (!isRecordAlive(record)) return;
+  try {
+    process.kill(target, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error; // it exited in between
+  }
+}
+
+/** Signals the recorded process, waits up to graceMs for it to exit, then kills its group. */
 export async function stopRecorded(
   pidFile: string,
   signal: NodeJS.Signals,
@@ -102,11 +114,15 @@ export async function stopRecorded(
     rmSync(pidFile, { force: true });
     return "not-running";
   }
-  process.kill(record.pid, signal);
+  signalIfSame(record, record.pid, signal);
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline && isRecordAlive(record)) await sleep(50);
-  if (isRecordAlive(record)) process.kill(record.pid, "SIGKILL");
-  while (isRecordAlive(record)) await sleep(20);
+  // Escalate to the whole process group (the server leads its own: it was spawned detached), so
+  // that workers of a killed master (nginx, postgres) do not keep holding the ports.
+  if (isRecordAlive(record)) signalIfSame(record, -record.pid, "SIGKILL");
+  const killDeadline = Date.now() + 10_000;
+  while (isRecordAlive(record) && Date.now() < killDeadline) await sleep(20);
+  if (isRecordAlive(record)) throw new Error(`pid ${record.pid} (${record.command}) survived SIGKILL for 10 s`);
   rmSync(pidFile, { force: true });
   return "stopped";
 }

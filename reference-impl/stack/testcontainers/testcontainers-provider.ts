@@ -4,6 +4,10 @@
 // that `syncbench down` in a later process removes exactly those containers.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { StartedTestContainer } from "testcontainers";
+import type { StartedLocalStackContainer } from "@testcontainers/localstack";
+import type { StartedPostgreSqlContainer } from "@testcontainers/postgresql";
+import type { StartedRedpandaContainer } from "@testcontainers/redpanda";
 import { SyncbenchError } from "../../core/errors.ts";
 import type { Endpoints } from "../endpoints.ts";
 import type { ServiceName, StackProvider, StackStatus, UpOptions } from "../provider.ts";
@@ -22,6 +26,7 @@ interface ContainerRecord {
 interface TcState {
   readonly containers: readonly ContainerRecord[];
   readonly endpoints: Endpoints;
+  readonly networkId?: string;
 }
 
 export class TestcontainersProvider implements StackProvider {
@@ -50,42 +55,56 @@ export class TestcontainersProvider implements StackProvider {
     const { RedpandaContainer } = await import("@testcontainers/redpanda");
     const labels = { [stackLabel]: "1" };
     const network = await new Network().start();
-    progress("starting postgres, localstack, redpanda, redis containers");
-    const [pgC, s3C, kafkaC, redisC] = await Promise.all([
-      new PostgreSqlContainer(containerImages.postgres).withDatabase("syncbench").withLabels(labels).start(),
-      new LocalstackContainer(containerImages.localstack).withNetwork(network).withNetworkAliases(localstackAlias)
-        .withEnvironment(localstackEnvironment(process.env.LOCALSTACK_AUTH_TOKEN)).withLabels(labels).start(),
-      new RedpandaContainer(containerImages.redpanda).withLabels(labels).start(),
-      new GenericContainer(containerImages.redis).withExposedPorts(6379).withLabels(labels).start(),
-    ]);
-    progress("starting nginx (gateway + CDN edge) container");
-    const nginxC = await new GenericContainer(containerImages.nginx).withNetwork(network).withLabels(labels)
-      .withExposedPorts(containerGatewayPort, containerCdnPort)
-      .withExtraHosts([{ host: "host.docker.internal", ipAddress: "host-gateway" }])
-      .withCopyContentToContainer([{ content: renderContainerNginxConf(), target: "/etc/nginx/nginx.conf" }])
-      .withCommand(["nginx", "-g", "daemon off;"]).start();
-    const endpoints: Endpoints = {
-      postgresUrl: pgC.getConnectionUri(),
-      s3: { url: s3C.getConnectionUri(), region: "us-east-1", accessKeyId: "test", secretAccessKey: "test", bucket: "blocks" },
-      kafkaBrokers: [kafkaC.getBootstrapServers()],
-      kafkaTopic: "file-events",
-      kafkaPartitionCount: 64,
-      redisUrl: `redis://${redisC.getHost()}:${redisC.getMappedPort(6379)}`,
-      gatewayUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerGatewayPort)}`,
-      cdnUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerCdnPort)}`,
-    };
-    await ensureBucket(endpoints.s3);
-    await ensureTopic(endpoints.kafkaBrokers, endpoints.kafkaTopic, endpoints.kafkaPartitionCount);
-    const containers: ContainerRecord[] = [
-      { service: "postgres", id: pgC.getId() }, { service: "s3", id: s3C.getId() },
-      { service: "kafka", id: kafkaC.getId() }, { service: "redis", id: redisC.getId() },
-      { service: "nginx", id: nginxC.getId() },
-    ];
-    mkdirSync(join(this.stateFile, ".."), { recursive: true });
-    writeFileSync(this.stateFile, JSON.stringify({ containers, endpoints } satisfies TcState));
+    const started: StartedTestContainer[] = [];
+    const track = <T extends StartedTestContainer>(promise: Promise<T>) => promise.then((c) => (started.push(c), c));
+    try {
+      progress("starting postgres, localstack, redpanda, redis containers");
+      const settled = await Promise.allSettled([
+        track(new PostgreSqlContainer(containerImages.postgres).withDatabase("syncbench").withLabels(labels).start()),
+        track(new LocalstackContainer(containerImages.localstack).withNetwork(network).withNetworkAliases(localstackAlias)
+          .withEnvironment(localstackEnvironment(process.env.LOCALSTACK_AUTH_TOKEN)).withLabels(labels).start()),
+        // @testcontainers/redpanda 10.28 brings testcontainers 10's types; at run time it is a container like the rest.
+        track(new RedpandaContainer(containerImages.redpanda).withLabels(labels).start() as unknown as Promise<StartedTestContainer>),
+        track(new GenericContainer(containerImages.redis).withExposedPorts(6379).withLabels(labels).start()),
+      ]);
+      const failed = settled.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+      const [pgC, s3C, kafkaC, redisC] = settled.map((r) => (r as PromiseFulfilledResult<StartedTestContainer>).value) as [
+        StartedPostgreSqlContainer, StartedLocalStackContainer, StartedTestContainer, StartedTestContainer];
+      progress("starting nginx (gateway + CDN edge) container");
+      const nginxC = await track(new GenericContainer(containerImages.nginx).withNetwork(network).withLabels(labels)
+        .withExposedPorts(containerGatewayPort, containerCdnPort)
+        .withExtraHosts([{ host: "host.docker.internal", ipAddress: "host-gateway" }])
+        .withCopyContentToContainer([{ content: renderContainerNginxConf(), target: "/etc/nginx/nginx.conf" }])
+        .withCommand(["nginx", "-g", "daemon off;"]).start());
+      const endpoints: Endpoints = {
+        postgresUrl: pgC.getConnectionUri(),
+        s3: { url: s3C.getConnectionUri(), region: "us-east-1", accessKeyId: "test", secretAccessKey: "test", bucket: "blocks" },
+        kafkaBrokers: [(kafkaC as unknown as StartedRedpandaContainer).getBootstrapServers()],
+        kafkaTopic: "file-events",
+        kafkaPartitionCount: 64,
+        redisUrl: `redis://${redisC.getHost()}:${redisC.getMappedPort(6379)}`,
+        gatewayUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerGatewayPort)}`,
+        cdnUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerCdnPort)}`,
+      };
+      await ensureBucket(endpoints.s3);
+      await ensureTopic(endpoints.kafkaBrokers, endpoints.kafkaTopic, endpoints.kafkaPartitionCount);
+      const containers: ContainerRecord[] = [
+        { service: "postgres", id: pgC.getId() }, { service: "s3", id: s3C.getId() },
+        { service: "kafka", id: kafkaC.getId() }, { service: "redis", id: redisC.getId() },
+        { service: "nginx", id: nginxC.getId() },
+      ];
+      mkdirSync(join(this.stateFile, ".."), { recursive: true });
+      writeFileSync(this.stateFile, JSON.stringify({ containers, endpoints, networkId: network.getId() } satisfies TcState));
+    } catch (error) {
+      // All or nothing, as the native provider: no half stack left behind without a state file.
+      for (const container of started) await container.stop({ remove: true, removeVolumes: true });
+      await network.stop();
+      throw new SyncbenchError("STACK_UNHEALTHY", `the testcontainers stack did not come up (${(error as Error).message}); ` +
+        `the ${started.length} container(s) it had started were removed`, { cause: error });
+    }
     return this.status();
   }
-
   async down(): Promise<{ stopped: string[] }> {
     const state = this.readState();
     if (!state) return { stopped: [] };
@@ -94,9 +113,11 @@ export class TestcontainersProvider implements StackProvider {
     const stopped: string[] = [];
     for (const record of state.containers) {
       const container = client.container.getById(record.id);
+      await client.container.stop(container, { timeout: 10 }); // remove refuses a running container
       await client.container.remove(container, { removeVolumes: true });
       stopped.push(record.service);
     }
+    if (state.networkId) await client.network.remove(client.network.getById(state.networkId));
     rmSync(this.stateFile, { force: true });
     return { stopped };
   }
