@@ -1,6 +1,8 @@
 // `syncbench fsck`: checks the upload path's invariants across Postgres, the S3 server and Kafka
 // on the running stack, lists every violation with its ids, and exits 1 when there is one.
 import { Kafka, logLevel } from "kafkajs";
+import pg from "pg";
+import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { fsck, type Violation } from "../../reference-impl/services/fsck/fsck.ts";
 import type { Endpoints } from "../../reference-impl/stack/endpoints.ts";
@@ -19,6 +21,24 @@ async function checkTopic(endpoints: Endpoints): Promise<Violation[]> {
       detail: `topic has ${count} partitions, expected ${endpoints.kafkaPartitionCount}` }];
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Read-only: the applied migrations (fsck never writes, so it does not migrate). */
+async function migratedVersions(url: string): Promise<number[]> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new SyncbenchError("ENV_STACK_UNREACHABLE", `Postgres at ${new URL(url).host} does not answer ` +
+      `(${(error as Error).message}); nothing was checked`, { hint: "npx syncbench up", cause: error });
+  }
+  try {
+    const exists = await client.query("SELECT to_regclass('public.schema_migrations') AS t");
+    if (exists.rows[0]?.t === null) return [];
+    return (await client.query<{ version: number }>("SELECT version FROM public.schema_migrations")).rows.map((r) => r.version);
+  } finally {
+    await client.end();
   }
 }
 
@@ -45,10 +65,16 @@ Exit codes: 0 no violation; 1 at least one; 3 the stack is not reachable.`,
     const staleS = bounded(values["outbox-stale-s"], "outbox-stale-s", 60, 30 * 24 * 3600);
     const blocksMax = bounded(values["blocks-max"], "blocks-max", 100_000, 100_000_000);
     const { endpoints } = await (await providerFor(ctx)).status();
+    const migrated = await migratedVersions(endpoints.postgresUrl);
+    if (migrated.length === 0) {
+      const empty = { violations: [], checked: { blocks: 0, referencedBlocks: 0, shards: 0, outboxRowsStale: 0 },
+        truncated: false, note: "the metadata database has no schema yet (no ChunkService has run): nothing to check" };
+      ctx.out(values.json ? JSON.stringify(empty, null, 2) : empty.note);
+      return exitCodes.ok;
+    }
     const db = new PgMetadataDb({ url: endpoints.postgresUrl, poolMax: 4 });
     const store = new S3BlockStore(endpoints.s3);
     try {
-      await db.migrate();
       const report = await fsck(db, store, { nowMs: Date.now(), outboxStaleMs: staleS * 1000, blocksMax,
         checkStream: () => checkTopic(endpoints) });
       if (values.json) ctx.out(JSON.stringify(report, null, 2));

@@ -142,8 +142,8 @@ export function chunkServiceApiSuite(name: string, openPorts: () => Promise<Chun
 
     it("refuses a body over 4 MiB with 413 and stores nothing", async () => {
       const big = randomBytes(4 * 1024 * 1024 + 1);
-      const result = await put(newUser(), big).catch(() => ({ status: 413, json: {} }));
-      expect(result.status).toBe(413);
+      const result = await put(newUser(), big);
+      expect(result).toMatchObject({ status: 413, json: { error: { code: "BODY_TOO_LARGE" } } });
       expect(await ports.blockStore.exists(sha(big))).toBe(false);
     });
 

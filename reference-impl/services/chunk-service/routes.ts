@@ -82,24 +82,37 @@ async function putBlock(req: IncomingMessage, res: ServerResponse, deps: ChunkSe
   return sendJson(res, stored.created ? 201 : 200, { ...stored, deltaBytes: delta.byteLength });
 }
 
-/** Driver errors that mean a store did not answer: the request may be retried. */
+const retryableCodes = new Set([
+  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", // the store's socket
+  "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", // Postgres shutting down or unreachable
+  "40001", "40P01", "53300", // serialization failure, deadlock, too many connections
+]);
+
+/** Driver errors that mean a store did not answer or asked for a retry: a 503, retry with backoff. */
 function unavailable(error: unknown): SyncbenchError | undefined {
   const code = (error as NodeJS.ErrnoException).code ?? "";
   const name = (error as Error).name ?? "";
   const message = (error as Error).message ?? "";
-  const transient = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P03", "08006", "08001"].includes(code) ||
-    ["TimeoutError", "AbortError"].includes(name) || /Connection terminated|connect ECONNREFUSED|socket hang up/.test(message);
-  return transient ? new SyncbenchError("STORE_UNAVAILABLE", `a store did not answer (${code || name}: ${message.slice(0, 160)}); ` +
-    "nothing was committed", { hint: "retry with backoff", cause: error }) : undefined;
+  const transient = retryableCodes.has(code) || ["TimeoutError", "AbortError"].includes(name) ||
+    /Connection terminated|timeout exceeded when trying to connect|socket hang up/.test(message);
+  return transient ? new SyncbenchError("STORE_UNAVAILABLE", `a store did not answer or asked for a retry ` +
+    `(${code || name}: ${message.slice(0, 160)}); if the reply to a commit was lost, retrying with the same uploadId ` +
+    "returns its result", { hint: "retry with backoff", cause: error }) : undefined;
 }
 
 export function createChunkServer(deps: ChunkServiceDeps): Server {
-  return createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     route(req, res, deps).catch((error: unknown) => {
+      if (res.destroyed) return; // the client went away: there is no one to answer
       const known = error instanceof SyncbenchError ? error : unavailable(error);
       if (known) return sendError(res, known);
       deps.log(`unexpected error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
-      return sendError(res, new SyncbenchError("INTERNAL", "unexpected server error; nothing was committed"));
+      return sendError(res, new SyncbenchError("INTERNAL", "unexpected server error"));
     });
   });
+  server.maxConnections = connectionsMax; // beyond it the kernel backlog waits, memory stays bounded
+  return server;
 }
+
+/** Open client connections per process: at most this many bodies (each at most 4 MiB) in flight. */
+export const connectionsMax = 256;

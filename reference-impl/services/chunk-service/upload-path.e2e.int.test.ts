@@ -30,12 +30,15 @@ async function call(user: string, method: string, path: string, body?: unknown, 
 const commit = (user: string, path: string, blocks: Uint8Array[], baseVersion: number) => call(user, "POST", "/v1/files/commit",
   { uploadId: randomUUID(), path, size: blocks.reduce((n, b) => n + b.length, 0), blockHashes: blocks.map(sha), baseVersion });
 
-async function fsckClean(): Promise<void> {
+/** fsck over the shared database, judged on what this test wrote (its blocks and its user's events). */
+async function fsckClean(user: string, blocks: readonly Uint8Array[]): Promise<void> {
   const db = new PgMetadataDb({ url: endpoints.postgresUrl, poolMax: 2 });
   const store = new S3BlockStore(endpoints.s3);
   const report = await fsck(db, store, { nowMs: Date.now(), outboxStaleMs: 60_000, blocksMax: 100_000 });
   await Promise.all([db.close(), store.close()]);
-  expect(report.violations).toEqual([]);
+  const mine = new Set(blocks.map(sha));
+  expect(report.checked.referencedBlocks).toBeGreaterThan(0);
+  expect(report.violations.filter((v) => mine.has(v.id) || v.detail.includes(user))).toEqual([]);
 }
 
 if (!secret) process.stdout.write("[upload-path] end-to-end tests skipped: the stack's provider starts no ChunkService\n");
@@ -56,12 +59,14 @@ describe.skipIf(!secret)("upload path through the gateway", () => {
     const sent = await call(user, "PUT", `/v1/blocks/${sha(edited)}/delta?base=${sha(block)}`, undefined, delta);
     expect(sent).toMatchObject({ status: 201, json: { hash: sha(edited), deltaBytes: delta.length } });
     expect(await commit(user, "/big.bin", [edited], 1)).toEqual({ status: 200, json: { version: 2 } });
-    await fsckClean();
+    await fsckClean(user, [block, edited]);
   });
 
-  it("with the S3 server stopped, an upload fails cleanly (503) and nothing is committed", async () => {
+  it("with the S3 server stopped between upload-init and the block upload: a clean 503, nothing committed", async () => {
     const user = `e2e-s3-${randomUUID().slice(0, 8)}`;
     const block = randomBytes(64 * 1024);
+    const plan = await call(user, "POST", "/v1/files/upload-init", { path: "/f", size: block.length, blockHashes: [sha(block)] });
+    expect(plan.json.missing).toEqual([sha(block)]);
     await stopRecorded(servicePaths(config, "s3").pidFile, "SIGTERM", 10_000);
     try {
       const put = await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block);
@@ -72,26 +77,30 @@ describe.skipIf(!secret)("upload path through the gateway", () => {
     }
     expect((await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
     expect(await commit(user, "/f", [block], 0)).toEqual({ status: 200, json: { version: 1 } });
-    await fsckClean();
+    await fsckClean(user, [block]);
   });
 
   it("with Postgres restarted mid-run, requests fail cleanly and the retry succeeds", async () => {
     const user = `e2e-pg-${randomUUID().slice(0, 8)}`;
     const block = randomBytes(4096);
     expect((await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
+    const uploadId = randomUUID();
+    const commitOnce = () => call(user, "POST", "/v1/files/commit", { uploadId, path: "/p", size: block.length,
+      blockHashes: [sha(block)], baseVersion: 0 });
     await stopRecorded(servicePaths(config, "postgres").pidFile, "SIGINT", 20_000);
     try {
-      const during = await commit(user, "/p", [block], 0);
+      const during = await commitOnce();
       expect(during).toMatchObject({ status: 503, json: { error: { code: "STORE_UNAVAILABLE" } } });
     } finally {
       await new NativeProvider(config).up();
     }
-    let after = await commit(user, "/p", [block], 0);
+    let after = await commitOnce();
     for (let attempt = 0; attempt < 5 && after.status === 503; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt)); // a client's retry with backoff
-      after = await commit(user, "/p", [block], 0);
+      after = await commitOnce();
     }
     expect(after).toEqual({ status: 200, json: { version: 1 } });
-    await fsckClean();
+    expect(await commitOnce()).toEqual({ status: 200, json: { version: 1 } }); // the same uploadId again: same result
+    await fsckClean(user, [block]);
   });
 });

@@ -31,6 +31,8 @@ export interface FsckOptions {
 }
 
 const pageSize = 500;
+/** Stale outbox rows listed per shard; more is reported as truncated. */
+const staleRowsPerShardMax = 100;
 
 export async function fsck(db: MetadataDb, blocks: BlockStore, options: FsckOptions): Promise<FsckReport> {
   const violations: Violation[] = [];
@@ -42,15 +44,18 @@ export async function fsck(db: MetadataDb, blocks: BlockStore, options: FsckOpti
   }
   const referenced = await checkBlockContents(db, blocks, options.blocksMax, violations);
   let stale = 0;
+  let outboxTruncated = false;
   for (let shard = 0; shard < shardCount; shard++) {
-    for (const row of await db.staleOutbox(shard, options.nowMs - options.outboxStaleMs, 100)) {
+    const rows = await db.staleOutbox(shard, options.nowMs - options.outboxStaleMs, staleRowsPerShardMax);
+    outboxTruncated ||= rows.length === staleRowsPerShardMax;
+    for (const row of rows) {
       stale++;
       violations.push({ kind: "outbox-stale", id: `shard ${shard} outbox ${row.outboxId}`, detail: `event ${row.event.eventId} ` +
         `(${row.event.userId} ${row.event.filePath} v${row.event.version}) unsent for ${options.nowMs - row.createdAtMs} ms` });
     }
   }
   violations.push(...((await options.checkStream?.()) ?? []));
-  return { violations, truncated: referenced.truncated || mismatches.length >= options.blocksMax,
+  return { violations, truncated: referenced.truncated || outboxTruncated || mismatches.length >= options.blocksMax,
     checked: { blocks: blocksChecked, referencedBlocks: referenced.count, shards: shardCount, outboxRowsStale: stale } };
 }
 

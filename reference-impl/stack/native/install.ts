@@ -28,7 +28,9 @@ async function aptInstall(packages: readonly string[], progress: Progress): Prom
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   if (!aptUpdated) {
     progress("  apt-get update");
-    await runCommand("apt-get", ["update", "-qq"], { env, timeoutMs: aptTimeoutMs });
+    const update = await runCommand("apt-get", ["update", "-qq"], { env, timeoutMs: aptTimeoutMs });
+    // A failed update is not fatal (the lists may be recent enough); the install below says if it was.
+    if (update.exitCode !== 0) progress(`  apt-get update failed (exit ${update.exitCode}): ${update.output.slice(-300)}`);
     aptUpdated = true;
   }
   progress(`  ${command}`);

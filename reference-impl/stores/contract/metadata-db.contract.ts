@@ -38,11 +38,14 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect((await db.findMissingBlocks([a, b, c, b])).sort()).toEqual([b, c].sort());
     }));
 
-    it("a recorded block is unreferenced and due for GC after the grace period", () => withDb(async (db) => {
+    it("a recorded block is unreferenced and due for GC after the grace period, which a re-upload extends", () => withDb(async (db) => {
       const hash = fakeHash("grace");
       await db.recordBlock({ hash, sizeBytes: 4, nowMs: 5000, graceMs });
-      await db.recordBlock({ hash, sizeBytes: 4, nowMs: 9000, graceMs }); // second record changes nothing
       expect(await db.getBlock(hash)).toEqual({ hash, sizeBytes: 4, refCount: 0, deleteAfterMs: 5000 + graceMs });
+      await db.recordBlock({ hash, sizeBytes: 4, nowMs: 9000, graceMs }); // a re-upload extends the grace
+      expect((await db.getBlock(hash))?.deleteAfterMs).toBe(9000 + graceMs);
+      await db.recordBlock({ hash, sizeBytes: 4, nowMs: 1000, graceMs }); // never shortens it
+      expect((await db.getBlock(hash))?.deleteAfterMs).toBe(9000 + graceMs);
     }));
 
     it("ref_count equals the number of committed versions that reference the block", () => withDb(async (db) => {

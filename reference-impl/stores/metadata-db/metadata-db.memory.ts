@@ -41,9 +41,10 @@ export class MemoryMetadataDb implements MetadataDb {
 
   async recordBlock(input: { hash: string; sizeBytes: number; nowMs: number; graceMs: number }): Promise<void> {
     checkHashes([input.hash], 1);
-    if (!this.blocks.has(input.hash)) {
-      this.blocks.set(input.hash, { sizeBytes: input.sizeBytes, refCount: 0, deleteAfterMs: input.nowMs + input.graceMs });
-    }
+    const block = this.blocks.get(input.hash);
+    const deleteAfterMs = input.nowMs + input.graceMs;
+    if (!block) this.blocks.set(input.hash, { sizeBytes: input.sizeBytes, refCount: 0, deleteAfterMs });
+    else if (block.refCount === 0) block.deleteAfterMs = Math.max(block.deleteAfterMs ?? 0, deleteAfterMs);
   }
 
   async getBlock(hash: string): Promise<BlockRecord | undefined> {

@@ -87,7 +87,9 @@ export class PgMetadataDb implements MetadataDb {
     checkHashes([input.hash], 1);
     await this.global.query(
       `INSERT INTO public.blocks (block_hash, size_bytes, ref_count, created_at, delete_after)
-       VALUES ($1, $2, 0, $3, $4) ON CONFLICT (block_hash) DO NOTHING`,
+       VALUES ($1, $2, 0, $3, $4) ON CONFLICT (block_hash) DO UPDATE
+       SET delete_after = GREATEST(public.blocks.delete_after, EXCLUDED.delete_after)
+       WHERE public.blocks.ref_count = 0`,
       [toBytes(input.hash), input.sizeBytes, msToDate(input.nowMs), msToDate(input.nowMs + input.graceMs)]);
   }
 

@@ -84,7 +84,10 @@ export interface MetadataDb {
   migrate(): Promise<{ applied: number[] }>;
   /** The dedup check: which of these hashes the global blocks table does not hold (one query). */
   findMissingBlocks(hashes: readonly string[]): Promise<string[]>;
-  /** Records a stored block; unreferenced until a commit, so GC may take it after graceMs. */
+  /**
+   * Records a stored block; unreferenced until a commit, so GC may take it after graceMs. Recording
+   * an unreferenced block again (a re-upload) extends its grace; a referenced block is unchanged.
+   */
   recordBlock(input: { hash: string; sizeBytes: number; nowMs: number; graceMs: number }): Promise<void>;
   getBlock(hash: string): Promise<BlockRecord | undefined>;
   /** Commits a version, increments ref counts and writes the outbox row, in one transaction. */

@@ -31,7 +31,9 @@ export class RedisRegistry implements Registry {
   }
 
   async register(userId: string, deviceId: string, podId: string): Promise<void> {
-    await this.redis.multi().hset(this.key(userId), deviceId, podId).pexpire(this.key(userId), this.ttlMs).exec();
+    const replies = await this.redis.multi().hset(this.key(userId), deviceId, podId).pexpire(this.key(userId), this.ttlMs).exec();
+    const failed = replies?.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed; // a command of the transaction failed: the entry may be incomplete
   }
 
   async unregister(userId: string, deviceId: string, podId: string): Promise<boolean> {
