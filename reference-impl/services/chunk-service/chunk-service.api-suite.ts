@@ -113,6 +113,15 @@ export function chunkServiceApiSuite(name: string, openPorts: () => Promise<Chun
       expect((await ports.metadataDb.getBlock(sha(block)))?.refCount).toBe(2);
     });
 
+    it("naming a hash before its owner uploads it gains nothing: the commit still needs a proof", async () => {
+      const [alice, mallory] = [newUser(), newUser()];
+      const secret = randomBytes(4096);
+      expect((await init(mallory, "/loot", [secret])).json.missing).toEqual([sha(secret)]);
+      await put(alice, secret); // the owner uploads between mallory's upload-init and commit
+      expect(await commit(mallory, "/loot", [secret], 0)).toMatchObject({ status: 403, json: { error: { code: "POSSESSION_REQUIRED" } } });
+      expect(await ports.metadataDb.ownedBlocks(mallory, [sha(secret)])).toEqual([]);
+    });
+
     it("a challenge issued to one user is worthless to another", async () => {
       const [alice, bob, eve] = [newUser(), newUser(), newUser()];
       const block = randomBytes(4096);

@@ -47,6 +47,15 @@ describe("fsck", () => {
       detail: "ref_count 2, but 3 committed version(s) name it" })]);
   });
 
+  it("reports a block whose stored content no longer hashes to its key", async () => {
+    const { db, store, hash } = await storeWithOneFile();
+    const damaged = { ...store, get: async (h: string) => {
+      const bytes = await store.get(h);
+      return bytes && Uint8Array.from(bytes, (b, i) => (i === 0 ? b ^ 1 : b));
+    } } as typeof store;
+    expect((await fsck(db, damaged, options)).violations).toEqual([expect.objectContaining({ kind: "block-corrupt", id: hash })]);
+  });
+
   it("reports an outbox row unsent for longer than the bound", async () => {
     const { db, store } = await storeWithOneFile();
     const report = await fsck(db, store, { ...options, nowMs: 1000 + 60_001 });
