@@ -24,7 +24,7 @@ module.exports = {
       name: "services-use-ports",
       comment: "services depend on core/, runtime/ and stores/*/*.port.ts; real adapters arrive through main.ts.",
       severity: "error",
-      from: { path: "^reference-impl/services/", pathNot: "(/main\\.ts|\\.test\\.ts)$" },
+      from: { path: "^reference-impl/services/", pathNot: ["(/main\\.ts|\\.test\\.ts|\\.bench\\.ts)$", "/bench/"] },
       to: { path: "^reference-impl/stores/", pathNot: "\\.port\\.ts$" },
     },
     {
