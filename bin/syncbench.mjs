@@ -20,3 +20,6 @@ for (const stream of [process.stdout, process.stderr]) {
 register();
 const { main } = await import("../cli/main.ts");
 process.exitCode = await main(process.argv.slice(2), process.env);
+// A client library may keep a socket or timer alive after the command is done (kafkajs, pg pools
+// after an error): give output two seconds to flush, then end with the command's exit code.
+setTimeout(() => process.exit(process.exitCode), 2000).unref();
