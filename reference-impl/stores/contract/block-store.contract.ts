@@ -5,18 +5,11 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { blockSizeBytes } from "../../core/limits.ts";
 import type { BlockStore } from "../block-store/block-store.port.ts";
-import { sha256Hex } from "./contract-helpers.ts";
+import { sha256Hex, withAdapter } from "./contract-helpers.ts";
 
 export function blockStoreContract(adapterName: string, open: () => Promise<BlockStore>): void {
   describe(`BlockStore contract (${adapterName})`, () => {
-    const withStore = async (body: (store: BlockStore) => Promise<void>) => {
-      const store = await open();
-      try {
-        await body(store);
-      } finally {
-        await store.close();
-      }
-    };
+    const withStore = withAdapter(open);
 
     it("a 4 MiB block round-trips byte-exact (SHA-256)", () => withStore(async (store) => {
       const block = randomBytes(blockSizeBytes);

@@ -9,3 +9,15 @@ export const fakeHash = (label: string): string => sha256Hex(Buffer.from(`${labe
 export const runId = randomUUID().slice(0, 8);
 
 export const uniqueName = (prefix: string): string => `${prefix}-${runId}-${randomUUID().slice(0, 6)}`;
+
+/** Opens an adapter for one test and closes it afterwards, also when the test fails. */
+export function withAdapter<T extends { close(): Promise<void> }>(open: () => Promise<T>) {
+  return async (body: (adapter: T) => Promise<void>): Promise<void> => {
+    const adapter = await open();
+    try {
+      await body(adapter);
+    } finally {
+      await adapter.close();
+    }
+  };
+}

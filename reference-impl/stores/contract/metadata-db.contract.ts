@@ -6,21 +6,14 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { CommitInput, MetadataDb } from "../metadata-db/metadata-db.port.ts";
 import { shardIndexOf } from "../metadata-db/shard-router.ts";
-import { fakeHash, uniqueName } from "./contract-helpers.ts";
+import { fakeHash, uniqueName, withAdapter } from "./contract-helpers.ts";
 
 const hourMs = 3_600_000;
 const graceMs = 72 * hourMs;
 
 export function metadataDbContract(adapterName: string, open: () => Promise<MetadataDb>): void {
   describe(`MetadataDb contract (${adapterName})`, () => {
-    const withDb = async (body: (db: MetadataDb) => Promise<void>) => {
-      const db = await open();
-      try {
-        await body(db);
-      } finally {
-        await db.close();
-      }
-    };
+    const withDb = withAdapter(open);
     const commit = (over: Partial<CommitInput> & Pick<CommitInput, "userId" | "path">): CommitInput => ({
       blockHashes: [], sizeBytes: 0, baseVersion: 0, changeType: "create", eventId: randomUUID(),
       nowMs: 1_000_000, ...over,

@@ -1,18 +1,11 @@
 // The Registry contract, run against the memory adapter (unit) and Redis (integration).
 import { describe, expect, it } from "vitest";
 import type { Registry } from "../registry/registry.port.ts";
-import { uniqueName } from "./contract-helpers.ts";
+import { uniqueName, withAdapter } from "./contract-helpers.ts";
 
 export function registryContract(adapterName: string, open: () => Promise<Registry>): void {
   describe(`Registry contract (${adapterName})`, () => {
-    const withRegistry = async (body: (registry: Registry) => Promise<void>) => {
-      const registry = await open();
-      try {
-        await body(registry);
-      } finally {
-        await registry.close();
-      }
-    };
+    const withRegistry = withAdapter(open);
 
     it("lists each registered device of a user with its pod, and no other user's", () => withRegistry(async (r) => {
       const [user, other] = [uniqueName("u"), uniqueName("v")];
