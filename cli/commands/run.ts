@@ -11,6 +11,10 @@ import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts"
 import { stackSecrets } from "../../reference-impl/stack/native/app-services.ts";
 import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
 import { tokenSigner } from "../../scenarios/drivers/tokens.ts";
+import {
+  defaultPrepareBounds,
+  type PrepareBounds,
+} from "../../scenarios/drivers/delta-prepare.ts";
 import type { Results } from "../../scenarios/results.schema.ts";
 import { toMeasuredOps } from "../../scenarios/measure/measured-ops.ts";
 import { writeResults } from "../../scenarios/measure/results-file.ts";
@@ -33,6 +37,10 @@ latency from that time (no coordinated omission), service time from the actual s
   --scale F             multiply every rate (and the WebSocket population) by F
   --duration S          run length in seconds, warm-up included
   --out FILE            results file (default .syncbench/results/<scenario>.json)
+  --prepare-users N     real stack: users given a committed 4 MiB file before the load
+                        (default: one upload per user per 2 s at the peak, at most 64)
+  --prepare-edits N     most delta edits encoded before the load (default 20000, ~13 ms each)
+  --prepare-s S         time bound of that prepare phase (default 180)
   --measured-ops FILE   also write the simulator's calibration input (syncbench.measured-ops)
   --find-knee           double the rate from --knee-start (default 100/s) up to the
                         scenario's peak, bisect, and report the highest rate whose HTTP
@@ -63,7 +71,20 @@ const flags = {
   "find-knee": { type: "boolean" },
   "measured-ops": { type: "string" },
   "knee-start": { type: "string" },
+  "prepare-users": { type: "string" },
+  "prepare-edits": { type: "string" },
+  "prepare-s": { type: "string" },
 } as const;
+
+function prepareBounds(values: Record<string, string | boolean | undefined>): PrepareBounds {
+  const flag = (k: string) => numberFlag(values[k] as string | undefined, k);
+  const d = defaultPrepareBounds;
+  return {
+    usersMax: Math.floor(flag("prepare-users") ?? d.usersMax),
+    editsMax: Math.floor(flag("prepare-edits") ?? d.editsMax),
+    timeS: flag("prepare-s") ?? d.timeS,
+  };
+}
 
 function overridesOf(values: Record<string, string | boolean | undefined>): RunOverrides {
   const str = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : undefined);
@@ -153,7 +174,7 @@ export const command: Command = {
         log: (line) => ctx.err(line),
         onProgress: (p) => ctx.err(progressLine(p)),
         ...(target.connectDevices ? { connectDevices: target.connectDevices } : {}),
-        ...(tokenFor ? { tokenFor } : {}),
+        ...(tokenFor ? { tokenFor, prepareDeltas: prepareBounds(values) } : {}),
       });
       const out = values.out ?? `.syncbench/results/${scenario.name}.json`;
       writeResults(out, results);

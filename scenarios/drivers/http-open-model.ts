@@ -104,6 +104,7 @@ function fire(r: Runner, intendedMs: number): void {
   if (r.stats.inFlight >= r.o.limits.inFlightMax) {
     if (measured) s.droppedCount++;
     r.stats.noteDropped();
+    plan.settle?.("unsent");
     return;
   }
   const sentAt = performance.now();
@@ -116,9 +117,13 @@ function fire(r: Runner, intendedMs: number): void {
   r.stats.noteSent();
   r.stats.inFlight++;
   r.stats.inFlightPeak = Math.max(r.stats.inFlightPeak, r.stats.inFlight);
-  void runSteps(r.pool, plan.steps).then((outcome) =>
-    complete(r, plan.operation, intendedMs, sentAt, outcome),
-  );
+  const exchange: Promise<ExchangeOutcome> = plan.failWith
+    ? Promise.resolve({ ok: false, code: plan.failWith })
+    : runSteps(r.pool, plan.steps);
+  void exchange.then((outcome) => {
+    plan.settle?.(outcome.ok ? "ok" : "failed");
+    complete(r, plan.operation, intendedMs, sentAt, outcome);
+  });
 }
 
 function sendAll(r: Runner, schedule: ArrivalSchedule): Promise<void> {

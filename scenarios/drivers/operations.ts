@@ -10,6 +10,7 @@ import {
   type HttpOperationName,
   type Scenario,
 } from "../scenario.ts";
+import type { DeltaChains, StepFor } from "./delta-chains.ts";
 import { Random, ZipfRanks } from "./random.ts";
 import { routes, type OperationPlan, type RouteName, type Step } from "./routes.ts";
 
@@ -62,6 +63,11 @@ function step(
     : { route, method: r.method, path, headers };
 }
 
+/** The step builder for one run's tokens, as delta-chains.ts takes it. */
+export function stepsWith(tokenFor: TokenFor | undefined): StepFor {
+  return (route, userId, pathArgs, body) => step(route, { userId, tokenFor }, pathArgs, body);
+}
+
 function json(value: unknown): Uint8Array {
   return Buffer.from(JSON.stringify(value));
 }
@@ -85,6 +91,8 @@ export class OperationPlanner {
     private readonly tokenFor?: TokenFor,
     /** Prefix of every file path, e.g. "/syncbench/<run>": reruns never hit a version conflict. */
     private readonly pathPrefix = "",
+    /** Prepared delta chains (real stack); absent: deltas against made-up bases (builtin). */
+    private readonly deltas?: DeltaChains,
   ) {
     this.operations = activeOperations(scenario);
     let sum = 0;
@@ -99,6 +107,7 @@ export class OperationPlanner {
     const u = this.random.next() * (this.cumulative.at(-1) ?? 1);
     const index = this.cumulative.findIndex((c) => u < c);
     const operation = this.operations[index === -1 ? this.operations.length - 1 : index]!;
+    if (operation === "deltaUpload" && this.deltas) return this.deltas.nextPlan();
     return { operation, steps: this.stepsFor(operation, this.users.draw(this.random)) };
   }
 

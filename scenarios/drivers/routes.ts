@@ -46,4 +46,8 @@ export interface OperationPlan {
   /** An HttpOperationName for scenarios; the self-test uses its own names. */
   readonly operation: string;
   readonly steps: readonly Step[];
+  /** Fail at once with this code, sending nothing (e.g. no prepared user is free). */
+  readonly failWith?: string;
+  /** Told how the operation ended: stateful plans (delta chains) advance or retire on it. */
+  readonly settle?: (result: "ok" | "failed" | "unsent") => void;
 }

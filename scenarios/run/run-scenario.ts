@@ -8,7 +8,9 @@ import {
   type OpenModelOutcome,
   type ProgressPoint,
 } from "../drivers/http-open-model.ts";
-import { OperationPlanner, type TokenFor } from "../drivers/operations.ts";
+import type { DeltaChains } from "../drivers/delta-chains.ts";
+import { prepareDeltaChains, type PrepareBounds } from "../drivers/delta-prepare.ts";
+import { OperationPlanner, stepsWith, type TokenFor } from "../drivers/operations.ts";
 import type { ConnectedFleet } from "../drivers/ws-devices.ts";
 import { buildResults } from "../measure/results-build.ts";
 import type { Results, WebsocketResult } from "../results.schema.ts";
@@ -29,14 +31,43 @@ export interface RunRequest {
   readonly onProgress?: (point: ProgressPoint) => void;
   /** Signs each user's bearer token; absent for targets without authentication (builtin). */
   readonly tokenFor?: TokenFor;
+  /**
+   * Real stack: before the load, give prepared users a committed version 1 and encode their
+   * edits, so delta uploads name bases they own. Absent: deltas against made-up bases (builtin).
+   */
+  readonly prepareDeltas?: PrepareBounds;
   readonly log: (line: string) => void;
 }
 
-async function driveHttp(req: RunRequest, scenario: Scenario, ops: readonly HttpOperationName[]) {
+/** The prepare phase (real stack with delta uploads only); before devices connect. */
+async function prepare(
+  req: RunRequest,
+  scenario: Scenario,
+  ops: readonly HttpOperationName[],
+  runPrefix: string,
+): Promise<DeltaChains | undefined> {
+  if (!req.prepareDeltas || !req.tokenFor || !ops.includes("deltaUpload")) return undefined;
+  return prepareDeltaChains({
+    baseUrl: req.baseUrl,
+    scenario,
+    tokenFor: req.tokenFor,
+    runPrefix,
+    stepFor: stepsWith(req.tokenFor),
+    bounds: req.prepareDeltas,
+    log: req.log,
+  });
+}
+
+async function driveHttp(
+  req: RunRequest,
+  scenario: Scenario,
+  ops: readonly HttpOperationName[],
+  run: { runPrefix: string; deltas: DeltaChains | undefined },
+) {
   if (ops.length === 0) return undefined;
-  const runPrefix = `/syncbench/${scenario.name}-${Date.now().toString(36)}`;
-  const planner = new OperationPlanner(scenario, req.tokenFor, runPrefix);
-  return runOpenModel({
+  const { runPrefix, deltas } = run;
+  const planner = new OperationPlanner(scenario, req.tokenFor, runPrefix, deltas);
+  const outcome = await runOpenModel({
     baseUrl: req.baseUrl,
     arrival: scenario.arrival,
     poisson: scenario.arrival.spacing === "poisson",
@@ -47,6 +78,13 @@ async function driveHttp(req: RunRequest, scenario: Scenario, ops: readonly Http
     limits: req.limits,
     ...(req.onProgress ? { onProgress: req.onProgress } : {}),
   });
+  if (deltas) {
+    req.log(
+      `delta uploads: ${deltas.retiredCount} prepared users retired after a failed upload, ` +
+        `${deltas.editsLeft} prepared edits unused`,
+    );
+  }
+  return outcome;
 }
 
 export async function runScenario(req: RunRequest): Promise<Results> {
@@ -62,6 +100,8 @@ export async function runScenario(req: RunRequest): Promise<Results> {
   }
   const measured = wanted.filter((op) => !unavailable.has(op));
   const narrowed = narrowToAvailable(req.scenario, measured);
+  const runPrefix = `/syncbench/${req.scenario.name}-${Date.now().toString(36)}`;
+  const deltas = await prepare(req, narrowed, measured, runPrefix);
   const devices =
     req.scenario.websocket && req.connectDevices
       ? await req.connectDevices(req.scenario)
@@ -76,7 +116,7 @@ export async function runScenario(req: RunRequest): Promise<Results> {
   try {
     // Sockets close only after the HTTP load has ended, so 50K closes never land in its window.
     const [httpOutcome, tally] = await Promise.all([
-      driveHttp(req, narrowed, measured),
+      driveHttp(req, narrowed, measured, { runPrefix, deltas }),
       fleet ? fleet.publish() : null,
     ]);
     outcome = httpOutcome;
