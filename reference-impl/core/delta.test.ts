@@ -57,6 +57,13 @@ describe("encodeDelta / applyDelta round trip", () => {
     expect(size("identical")).toBeLessThanOrEqual(10);
   });
 
+  it("finds the shared part of a mostly new block (the unrelated check samples the target)", () => {
+    const pair = syntheticPair(13, "random", "unrelated", mib4);
+    const target = pair.target.slice();
+    target.set(pair.source.subarray(0, 256 * 1024), mib4 - 256 * 1024);
+    expect(roundTrip(pair.source, target).length).toBeLessThan(mib4 - 250 * 1024);
+  });
+
   it("round-trips exactly 4 MiB and 4 MiB + 1", () => {
     const pair = syntheticPair(5, "random", "overwrite100", mib4);
     roundTrip(pair.source, pair.target);
@@ -129,6 +136,23 @@ describe("applyDelta rejects bad deltas with a code", () => {
     // dictionary length 65 536 > 32 KiB.
     expect(codeOf(apply(Uint8Array.of(0xd5, 0x12, 10, 0x00, 0x80, 0x80, 0x04, 0x00))))
       .toBe("DELTA_OUT_OF_RANGE");
+  });
+
+  it("decodes a whole-block copy as a view and still rejects a bad one", () => {
+    const src = pair.source;
+    const at = (d: number[]) => applyDelta(src, Uint8Array.of(0xd5, 0x11, 0x80, 0x04, ...d),
+      { targetBytesMax: 1024 });
+    // target 512 B: copy to end at the cursor (0), then explicit at +100 (zigzag 200 = c8 01).
+    expect(Buffer.compare(at([0x40]), src.subarray(0, 512))).toBe(0);
+    expect(Buffer.compare(at([0xc0, 0xc8, 0x01]), src.subarray(100, 612))).toBe(0);
+    expect(codeOf(() => at([0x40, 0]))).toBe("DELTA_TRAILING_BYTES");
+    expect(codeOf(() => at([0xc0, 0xc8, 0x01, 0]))).toBe("DELTA_TRAILING_BYTES");
+    expect(codeOf(() => at([0xc0, 0xc8]))).toBe("DELTA_TRUNCATED");
+    expect(codeOf(() => at([0xc0, 0xff, 0xff, 0xff, 0xff, 0x7f]))).toBe("DELTA_MALFORMED");
+    // offset 65 536 - 100: the copy would end past the 64 KiB source.
+    expect(codeOf(() => at([0xc0, 0xb8, 0xfe, 0x07]))).toBe("DELTA_OUT_OF_RANGE");
+    expect(codeOf(() => applyDelta(src, Uint8Array.of(0xd5, 0x11, 0x80, 0x04, 0x40),
+      { targetBytesMax: 1024, expectedSha256: "00".repeat(32) }))).toBe("CHUNK_HASH_MISMATCH");
   });
 
   it("rejects a wrong expected SHA-256", () => {

@@ -3,11 +3,11 @@
 // in DELTA-FORMAT.md; wire.ts holds its byte-level pieces, delta-match.ts the match finder.
 // The decoder trusts nothing: every length and offset is checked before a byte is copied, the
 // output is allocated once at the declared (bounded) target length, and errors carry DELTA_* codes.
-import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, deflateRawSync,
-  inflateRawSync } from "node:zlib";
 import { sha256Hex } from "./hash.ts";
 import { findMatches, type MatchSink } from "./delta-match.ts";
-import { blockSizeBytes, compressBodyBytesMin, deltaBodyBytesMax } from "./limits.ts";
+import { compressBody, decompress, deflateWithSource, looksIncompressible,
+  outOfRange } from "./delta-pack.ts";
+import { blockSizeBytes } from "./limits.ts";
 import {
   blockFormatVersion, blockMagic, ByteReader, ByteWriter, deltaError, deltaMode, type DeltaMode,
   opKind, unzigzag, zigzag,
@@ -24,9 +24,6 @@ export interface ApplyOptions {
   /** When given, the output's SHA-256 (hex) must equal it, else CHUNK_HASH_MISMATCH. */
   readonly expectedSha256?: string;
 }
-
-/** The deflate window: a longer preset dictionary would not be referenced. */
-const dictionaryBytesMax = 32 * 1024;
 
 // Local copies: a transpiled ESM import is a getter call on every read (hot decoder loop).
 const opAdd = opKind.add;
@@ -117,50 +114,6 @@ function withHeader(mode: DeltaMode, targetLength: number, body: Uint8Array): Ui
   return w.finish();
 }
 
-/** True when a sample of the body does not shrink by 5 %: literals already compressed. */
-function looksIncompressible(body: Uint8Array): boolean {
-  const sampleBytes = 16 * 1024;
-  if (body.length < 4 * sampleBytes) return false;
-  const middle = body.length >> 1;
-  const sample = Buffer.concat([body.subarray(0, sampleBytes),
-    body.subarray(middle, middle + sampleBytes), body.subarray(body.length - sampleBytes)]);
-  return deflateRawSync(sample, { level: 1 }).length > sample.length * 0.95;
-}
-
-/** Brotli of the split body, or undefined when it is too short or looks incompressible. */
-function compressBody(body: Uint8Array): Uint8Array | undefined {
-  if (body.length < compressBodyBytesMin || looksIncompressible(body)) return undefined;
-  const quality = body.length <= 256 * 1024 ? 9 : body.length <= 1024 * 1024 ? 6 : 4;
-  return brotliCompressSync(body, { params: {
-    [zlibConstants.BROTLI_PARAM_QUALITY]: quality,
-    [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
-    [zlibConstants.BROTLI_PARAM_LGWIN]: 24,
-  } });
-}
-
-/**
- * Small bodies (source-code edits): raw deflate with a preset dictionary cut from the source
- * around the median literal position, so new code that reuses nearby identifiers compresses as
- * references into the old text (the 32 KiB deflate window bounds the dictionary).
- */
-function deflateWithSource(split: Uint8Array, source: Uint8Array,
-  cursors: readonly number[]): Uint8Array | undefined {
-  if (split.length < compressBodyBytesMin || split.length > 64 * 1024 || cursors.length === 0) {
-    return undefined;
-  }
-  const centre = [...cursors].sort((a, b) => a - b)[cursors.length >> 1] as number;
-  const dictLength = Math.min(dictionaryBytesMax, source.length);
-  const dictStart = Math.max(0, Math.min(centre - (dictLength >> 1), source.length - dictLength));
-  if (dictLength === 0) return undefined;
-  const dictionary = source.subarray(dictStart, dictStart + dictLength);
-  const packed = deflateRawSync(split, { level: 9, dictionary });
-  const w = new ByteWriter(packed.length + 10);
-  w.varint(dictStart);
-  w.varint(dictLength);
-  w.bytes(packed);
-  return w.finish();
-}
-
 /**
  * Encodes `target` as copies from `source` plus literals. Never larger than the target plus
  * the raw header (at most 7 bytes): when the instructions do not pay, the target goes as is.
@@ -196,11 +149,6 @@ interface ApplyState {
   produced: number;
   lastCopyEnd: number;
   addedBytes: number;
-}
-
-function outOfRange(what: string): Error {
-  return deltaError("DELTA_OUT_OF_RANGE", `block delta ${what}; nothing was written`,
-    "the delta was made against a different source, or it is corrupt");
 }
 
 /** Where instructions come from: one interleaved reader (plain) or the three sections. */
@@ -242,33 +190,6 @@ function step(r: Streams, st: ApplyState): void {
   st.addedBytes = 0;
 }
 
-function decompress(mode: DeltaMode, body: Uint8Array, targetLength: number,
-  source: Uint8Array): Uint8Array {
-  const maxOutputLength = deltaBodyBytesMax(targetLength);
-  let input = body;
-  let dictionary: Uint8Array | undefined;
-  if (mode === deltaMode.deflate) {
-    const r = new ByteReader(body, 0, "deflate body");
-    const dictStart = r.varint("the dictionary offset");
-    const dictLength = r.varint("the dictionary length");
-    if (dictLength > dictionaryBytesMax || dictStart + dictLength > source.length) {
-      throw outOfRange(`names dictionary bytes ${dictStart}..${dictStart + dictLength} of a ` +
-        `${source.length} B source (at most ${dictionaryBytesMax} B)`);
-    }
-    dictionary = source.subarray(dictStart, dictStart + dictLength);
-    input = body.subarray(r.pos);
-  }
-  try {
-    return mode === deltaMode.deflate
-      ? inflateRawSync(input, dictionary && dictionary.length > 0
-        ? { maxOutputLength, dictionary } : { maxOutputLength })
-      : brotliDecompressSync(input, { maxOutputLength });
-  } catch (error) {
-    throw deltaError("DELTA_CORRUPT", `block delta body does not decompress within ` +
-      `${maxOutputLength} B: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 function readHeader(delta: Uint8Array, targetBytesMax: number) {
   const r = new ByteReader(delta, 0, "block delta");
   const magic = r.byte("the magic");
@@ -291,7 +212,36 @@ function readHeader(delta: Uint8Array, targetBytesMax: number) {
   return { r, mode: mode as DeltaMode, targetLength };
 }
 
-/** Rebuilds the target from `source` and a block delta; validates every field (DELTA_* codes). */
+/**
+ * The source range an identical (or moved) block names: a plain body of exactly one COPY to the
+ * end of the target, the delta of a block that did not change. Returns undefined for anything
+ * else, and for a copy outside the source, which the general path then rejects with its code.
+ */
+function wholeCopy(source: Uint8Array, body: Uint8Array,
+  targetLength: number): Uint8Array | undefined {
+  const b = body[0];
+  if (targetLength === 0 || b === undefined || b >>> 6 === opAdd || (b & 0x3f) !== 0) {
+    return undefined;
+  }
+  let start = 0;
+  if (b >>> 6 === opCopyExplicit) {
+    const r = new ByteReader(body, 1, "block delta body");
+    if (r.remaining === 0 || r.remaining > 5) return undefined;
+    start = unzigzagLocal(r.varint("a copy offset"));
+    if (r.remaining !== 0) return undefined;
+  } else if (body.length !== 1) {
+    return undefined;
+  }
+  if (start < 0 || start + targetLength > source.length) return undefined;
+  return source.subarray(start, start + targetLength);
+}
+
+/**
+ * Rebuilds the target from `source` and a block delta; validates every field (DELTA_* codes).
+ * The result may share memory with `source`: a delta that is one copy of a source range (an
+ * unchanged block) returns a view of that range, with no 4 MiB allocation; copy it before
+ * changing either buffer.
+ */
 export function applyDelta(source: Uint8Array, delta: Uint8Array,
   options: ApplyOptions = {}): Uint8Array {
   const { r, mode, targetLength } = readHeader(delta, options.targetBytesMax ?? blockSizeBytes);
@@ -304,6 +254,8 @@ export function applyDelta(source: Uint8Array, delta: Uint8Array,
     out = Uint8Array.prototype.slice.call(delta, r.pos);
   } else {
     const rest = delta.subarray(r.pos);
+    const whole = mode === deltaMode.plain ? wholeCopy(source, rest, targetLength) : undefined;
+    if (whole !== undefined) return checked(whole, options.expectedSha256);
     const streams = mode === deltaMode.plain ? interleaved(rest)
       : splitStreams(decompress(mode, rest, targetLength, source));
     const st: ApplyState = { source, out: Buffer.allocUnsafe(targetLength), produced: 0,
@@ -317,7 +269,11 @@ export function applyDelta(source: Uint8Array, delta: Uint8Array,
     }
     out = st.out;
   }
-  if (options.expectedSha256 !== undefined) checkSha256(out, options.expectedSha256);
+  return checked(out, options.expectedSha256);
+}
+
+function checked(out: Uint8Array, expectedSha256: string | undefined): Uint8Array {
+  if (expectedSha256 !== undefined) checkSha256(out, expectedSha256);
   return out;
 }
 

@@ -27,8 +27,12 @@ export const matchHashBytes = 8;
 export const indexStepBytes = 16;
 /** At most this many candidates are compared per probe: keeps unrelated input linear. */
 export const chainCandidatesMax = 4;
-/** Probing accelerates over unmatched bytes up to this stride (backward extension recovers). */
-export const probeStrideMax = 16;
+/**
+ * Probing accelerates over unmatched bytes up to this stride (backward extension recovers).
+ * Coprime with `indexStepBytes`: a stride equal to the step kept one phase and never met an
+ * indexed position of a match that starts after a long unmatched run.
+ */
+export const probeStrideMax = 15;
 /** Copies that need an explicit source offset must save at least this many bytes. */
 export const explicitCopyBytesMin = 16;
 /** Copies that resume at a cached offset cost one opcode byte; shorter ones go as literals. */
@@ -46,6 +50,8 @@ assertLimit(blockSizeBytesMax * sourceWindowBlockCount < 2 ** 31, "source window
 assertLimit(blockSizeBytesMin <= blockSizeBytes && blockSizeBytes <= blockSizeBytesMax,
   "blockSizeBytesMin <= blockSizeBytes <= blockSizeBytesMax");
 assertLimit(deltaHeaderBytesMax <= deltaRawOverheadBytesMax, "raw header within raw overhead");
+assertLimit(indexStepBytes % probeStrideMax !== 0 && probeStrideMax % 2 === 1,
+  "the top probe stride visits every phase of the index step");
 assertLimit(matchHashBytes <= explicitCopyBytesMin, "explicit copies are at least one hash");
 assertLimit(resumeCopyBytesMin >= 4, "copy lengths are coded as length - 3 (0 means to end)");
 

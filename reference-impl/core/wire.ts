@@ -37,8 +37,7 @@ export class ByteWriter {
   private reserve(extraBytes: number): void {
     const needed = this.length + extraBytes;
     if (needed <= this.buf.length) return;
-    let capacity = this.buf.length * 2;
-    while (capacity < needed) capacity *= 2;
+    const capacity = Math.max(this.buf.length * 2, needed);
     const next = new Uint8Array(capacity);
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
