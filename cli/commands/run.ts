@@ -162,6 +162,7 @@ export const command: Command = {
           durationS: overrides.durationS,
           startRatePerS: numberFlag(values["knee-start"], "knee-start"),
           tokenFor,
+          ...(tokenFor ? { prepareDeltas: prepareBounds(values) } : {}),
         });
       }
       const results = await runScenario({

@@ -10,6 +10,8 @@ import type { Results } from "../results.schema.ts";
 import { arrivalPeakRatePerS, type Scenario } from "../scenario.ts";
 import { applyOverrides } from "./effective.ts";
 import { runScenario } from "./run-scenario.ts";
+import { isSyncbenchError } from "../../reference-impl/core/errors.ts";
+import type { PrepareBounds } from "../drivers/delta-prepare.ts";
 
 export interface KneeOptions {
   readonly scenario: Scenario;
@@ -22,6 +24,8 @@ export interface KneeOptions {
   readonly log: (line: string) => void;
   /** Bearer tokens for the stack's services; absent for the built-in target. */
   readonly tokenFor?: TokenFor;
+  /** Real stack: each step prepares its delta uploads first (run-scenario.ts). */
+  readonly prepareDeltas?: PrepareBounds;
 }
 
 export interface KneeStep {
@@ -74,6 +78,7 @@ async function runStep(
     targetLabel: o.targetLabel,
     limits: o.limits,
     ...(o.tokenFor ? { tokenFor: o.tokenFor } : {}),
+    ...(o.prepareDeltas ? { prepareDeltas: o.prepareDeltas } : {}),
     overrides: { ratePerS },
     version: "0.1.0",
     log: o.log,
@@ -100,9 +105,19 @@ async function runStep(
   return { step, results };
 }
 
-/** A step the generator could not keep on time is run once more: a shared machine has bursts. */
+/**
+ * A step the generator could not keep on time is run once more: a shared machine has bursts.
+ * A step whose delta uploads exceed the prepare phase's bounds is not run: undefined.
+ */
 async function runStepRetrying(o: KneeOptions, ratePerS: number) {
-  const first = await runStep(o, ratePerS);
+  let first: Awaited<ReturnType<typeof runStep>>;
+  try {
+    first = await runStep(o, ratePerS);
+  } catch (error) {
+    if (!isSyncbenchError(error, "PREPARE_BOUND_EXCEEDED")) throw error;
+    o.log(`knee search stops before ${ratePerS.toFixed(0)} req/s: ${error.message}`);
+    return undefined;
+  }
   if (first.results.saturation.by !== "generator") return first;
   o.log(`knee step ${ratePerS.toFixed(0)} req/s was generator-bound; running it once more`);
   return runStep(o, ratePerS);
@@ -115,7 +130,9 @@ export async function findKnee(o: KneeOptions): Promise<KneeReport> {
   let fail: number | null = null;
   let limitedBy: KneeReport["limitedBy"] = "none";
   for (let rate = Math.min(o.startRatePerS, peak); fail === null; rate = Math.min(rate * 2, peak)) {
-    const { step, results } = await runStepRetrying(o, rate);
+    const ran = await runStepRetrying(o, rate);
+    if (!ran) break;
+    const { step, results } = ran;
     steps.push(step);
     if (results.saturation.by === "generator") {
       limitedBy = "generator";
@@ -134,7 +151,9 @@ export async function findKnee(o: KneeOptions): Promise<KneeReport> {
   ) {
     const rate = Math.round((pass + fail) / 2);
     if (fail - pass <= Math.max(1, pass * 0.05)) break;
-    const { step, results } = await runStepRetrying(o, rate);
+    const ran = await runStepRetrying(o, rate);
+    if (!ran) break;
+    const { step, results } = ran;
     steps.push(step);
     if (results.saturation.by === "generator") break;
     if (step.passed) pass = rate;

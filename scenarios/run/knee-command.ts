@@ -1,6 +1,7 @@
 // `syncbench run <scenario> --find-knee` (cli/commands/run.ts delegates here): prints and
 // writes the knee report. Exit 0 when a knee was found under the stack's own limit, 4 when
 // even the lowest rate missed a target, 1 when the generator was the limit (invalid search).
+import type { PrepareBounds } from "../drivers/delta-prepare.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { defaultDriverLimits } from "../drivers/http-open-model.ts";
 import { checkKnee, type KneeFile } from "../knee.schema.ts";
@@ -25,6 +26,7 @@ export interface KneeArgs {
   readonly durationS: number | undefined;
   readonly startRatePerS: number | undefined;
   readonly tokenFor: TokenFor | undefined;
+  readonly prepareDeltas?: PrepareBounds;
 }
 
 function print(ctx: KneeOutput, k: KneeFile): void {
@@ -56,6 +58,7 @@ export async function kneeCommand(ctx: KneeOutput, a: KneeArgs): Promise<number>
     bisectStepsMax: 3,
     log: (line) => ctx.err(line),
     ...(a.tokenFor ? { tokenFor: a.tokenFor } : {}),
+    ...(a.prepareDeltas ? { prepareDeltas: a.prepareDeltas } : {}),
   });
   const file = checkKnee(
     {
