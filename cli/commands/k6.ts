@@ -1,7 +1,8 @@
 // `syncbench k6 export <scenario> -o script.ts`: the scenario as a k6 TypeScript script
-// (arrival-rate executors, thresholds from the targets). `k6 run` needs a k6 binary: this
-// machine has none and syncbench does not build one yet (k6 needs Go >= 1.24), so it says
-// so and exits 3 rather than pretending.
+// (arrival-rate executors, thresholds from the targets). `k6 run` needs a k6 binary, and
+// syncbench does not build one: go.k6.io/k6 is under the AGPL, which the project's package
+// policy marks not-to-use, so no k6 module is fetched or built here. It says so and exits 3
+// rather than pretending; the exported script stays for a k6 someone runs outside the project.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
@@ -12,13 +13,14 @@ import { commonOptions, parseFlags, UsageError, type Command } from "../command.
 
 const help = `usage: syncbench k6 export <scenario|file.json> -o script.ts [--rate R | --scale F]
                        [--duration S]
-       syncbench k6 run <scenario>        (needs k6 >= 0.57 on PATH)
+       syncbench k6 run <scenario>        (not built: see below)
 
 export writes a k6 TypeScript script: one constant- or ramping-arrival-rate scenario per
 operation (its share of the rate), WebSocket devices on k6/websockets, thresholds from the
 scenario's targets on the measured phase, and dropped_iterations < 1. The gateway comes from
 SYNCBENCH_GATEWAY_URL when k6 runs (default http://127.0.0.1:8080).
-run: not built yet; exits 3 when no k6 binary is found.`;
+run: syncbench does not build k6 (go.k6.io/k6 is AGPL-licensed, not-to-use under the
+project's package policy) and exits 3; the built-in driver (syncbench run) is the measurement.`;
 
 function k6Version(): string | undefined {
   try {
@@ -56,8 +58,8 @@ export const command: Command = {
       throw new SyncbenchError(
         "ENV_K6_MISSING",
         version
-          ? `k6 run is not built yet (found ${version}); use k6 export and run it yourself`
-          : "no k6 binary on PATH, and k6 run does not build one yet (k6 needs Go >= 1.24)",
+          ? `k6 run is not part of syncbench (found ${version}); k6 export writes the script`
+          : "syncbench does not build k6: go.k6.io/k6 is AGPL-licensed (not-to-use here)",
         {
           hint: `syncbench k6 export ${name} -o script.ts, then k6 run script.ts where k6 exists`,
         },
