@@ -275,9 +275,14 @@ function reachBack(x: Scan, best: Best, pending: PendingCopies): void {
 /** Walks the target and reports literals and copies to `sink`, covering every target byte. */
 export function findMatches(source: Uint8Array, target: Uint8Array, sink: MatchSink): void {
   const x: Scan = { s: source, t: target, sb: asBuffer(source), tb: asBuffer(target) };
+  const m = target.length;
+  // An unchanged block at the start of its source needs no index: one copy to the end.
+  if (m >= resumeCopyBytesMin && extendForward(x, 0, 0, Math.min(source.length, m)) === m) {
+    sink.copy(0, m);
+    return;
+  }
   const index = indexSource(source);
   const best = new Best();
-  const m = target.length;
   if (looksUnrelated(x, index, best)) {
     sink.add(0, m);
     return;
