@@ -1,5 +1,5 @@
 // `syncbench calibrate results.json -o calibration.json`: fits a service-time distribution per
-// part from a measured run (format: simulator/calibration/measured.schema.ts) and writes
+// part from a measured run (results.json of `syncbench run`, or measured-ops) and writes
 // calibration.json; prints each part's method and how far the fit lands from the measurement.
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -11,7 +11,9 @@ export const command: Command = {
   summary: "fit the simulator's service times from a measured run (results.json -> calibration.json)",
   help: `usage: syncbench calibrate results.json -o calibration.json [--json]
 
-Reads a measured run ("syncbench.measured-ops", see simulator/calibration/measured.schema.ts),
+Reads a measured run: the results.json that \`syncbench run\` writes ("syncbench.results"; its
+operations become one pure-delay part each, "<op>.clientServiceTime", behind the shared
+"generator.sendLag"), or a "syncbench.measured-ops" file (simulator/calibration/measured.schema.ts);
 fits a lognormal per part (from its histogram, or from p50 and p99), falls back to the
 histogram itself when the lognormal misses p50 or p99 by more than 10 %, and writes
 calibration.json for \`syncbench simulate --calibration\`. Exit codes: 0 ok, 2 invalid input.`,
@@ -21,12 +23,13 @@ calibration.json for \`syncbench simulate --calibration\`. Exit codes: 0 ok, 2 i
     if (positionals.length !== 1 || input === undefined) throw new UsageError(`expected one results file, got ${positionals.length}`);
     if (!values.out) throw new UsageError("missing -o calibration.json (where to write the calibration)");
     ctx.out(`seed=none calibration=${values.out} (fitted from ${input})`);
-    const calibration = fitCalibration(loadMeasured(input, ctx.cwd), input);
+    const calibration = fitCalibration(loadMeasured(input, ctx.cwd, ctx.err), input);
     writeFileSync(resolve(ctx.cwd, values.out), `${JSON.stringify(calibration, null, 2)}\n`);
     if (values.json) ctx.out(JSON.stringify(calibration));
     else {
       for (const [name, part] of Object.entries(calibration.parts)) {
-        ctx.out(`  ${name.padEnd(28)} ${part.method.padEnd(22)} ${part.spec.kind} p50 error ${part.p50ErrorPct.toFixed(1)} % ` +
+        ctx.out(`  ${name.padEnd(34)} ${part.method.padEnd(22)} ${part.spec.kind} ` +
+          `p50 error ${part.p50ErrorPct.toFixed(1)} % ` +
           `p99 error ${part.p99ErrorPct.toFixed(1)} % samples=${part.samples ?? "n/a"}`);
       }
     }

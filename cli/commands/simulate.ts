@@ -9,8 +9,9 @@ import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { validateCalibration, type Calibration } from "../../simulator/calibration/calibration.schema.ts";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
+import { isResultsFile, measuredFromResults } from "../../simulator/calibration/from-results.ts";
 import { validateMeasuredRun, type MeasuredRun } from "../../simulator/calibration/measured.schema.ts";
-import { replayMeasured } from "../../simulator/calibration/replay.ts";
+import { replayMeasured, type ReplayRow } from "../../simulator/calibration/replay.ts";
 import { experiments, findExperiment } from "../../simulator/experiments/index.ts";
 import { runExperiment } from "../../simulator/experiments/experiment.ts";
 import { designDefaults, partNames, withService, type PartName } from "../../simulator/models/design.ts";
@@ -46,6 +47,9 @@ options:
   --calibration F    calibration.json from \`syncbench calibrate\`; default: the design's figures
   --out F            write the projection (schemaVersion 1) to F
   --validate F       replay measured run F at its measured rates; target: p50/p99 within 30 %
+                     F: the results.json of \`syncbench run\` (kind syncbench.results) or a
+                     syncbench.measured-ops file; with --calibration from another run (another
+                     rate) this is the honest test, without it the fit comes from F itself
 
 exit codes: 0 ok, 2 usage or invalid input, 4 a target failed (projection) or a replay missed 30 %`;
 
@@ -85,12 +89,16 @@ export function loadCalibration(path: string, cwd: string): Calibration {
   return value as Calibration;
 }
 
-export function loadMeasured(path: string, cwd: string): MeasuredRun {
+/** A measured run: `syncbench run`'s results.json (converted) or a syncbench.measured-ops file. */
+export function loadMeasured(
+  path: string, cwd: string, warn?: (line: string) => void,
+): MeasuredRun {
   const value = readJson(path, cwd, "measured run");
+  if (isResultsFile(value)) return measuredFromResults(value, path, warn);
   const errors = validateMeasuredRun(value);
   if (errors.length > 0) {
     throw new SyncbenchError("SIM_MEASURED_INVALID", `invalid measured run "${path}": ${errors.join("; ")}`,
-      { hint: "see simulator/calibration/measured.schema.ts for the format" });
+      { hint: "give `syncbench run`'s results.json, or see simulator/calibration/measured.schema.ts" });
   }
   return value as MeasuredRun;
 }
@@ -113,20 +121,31 @@ function colourVerdict(v: string, ctx: CliContext): string {
   return v === "holds" ? ctx.color.green(v) : v === "fails" ? ctx.color.red(v) : ctx.color.yellow(v);
 }
 
+const pct = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(1)} %`;
+
+function formatRow(r: ReplayRow): string {
+  const band = (e: number) => (Math.abs(e) <= 20 ? "≤20" : Math.abs(e) <= 30 ? "≤30" : ">30");
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  return `  ${r.operation.padEnd(16)} rate=${r.ratePerS.toFixed(1)}/s  ` +
+    `p50 measured ${ms(r.measuredP50Ms)} predicted ${ms(r.predictedP50Ms)} ` +
+    `(${pct(r.p50ErrorPct)}, ${band(r.p50ErrorPct)})  ` +
+    `p99 measured ${ms(r.measuredP99Ms)} predicted ${ms(r.predictedP99Ms)} ` +
+    `(${pct(r.p99ErrorPct)}, ${band(r.p99ErrorPct)})  ${r.within30Pct ? "within 30 %" : "MISSED 30 %"}`;
+}
+
 async function runValidate(path: string, calibrationPath: string | undefined, seed: number, json: boolean, ctx: CliContext) {
-  const measured = loadMeasured(path, ctx.cwd);
+  const measured = loadMeasured(path, ctx.cwd, (line) => ctx.err(ctx.color.yellow(line)));
   const calibration = calibrationPath ? loadCalibration(calibrationPath, ctx.cwd) : fitCalibration(measured, path);
   ctx.out(`seed=${seed} calibration=${calibrationPath ?? `fitted from ${path}`}`);
   const missing = measured.operations.flatMap((op) => op.parts.filter((p) => !calibration.parts[p.name]).map((p) => `${op.name}.${p.name}`));
   if (missing.length > 0) throw new SyncbenchError("SIM_CALIBRATION_INVALID", `calibration lacks parts: ${missing.join(", ")}`);
   const { rows } = replayMeasured({ ...calibration, operations: measured.operations }, { seed, durationS: 60 });
   if (json) ctx.out(JSON.stringify({ seed, measured: path, rows }));
-  else {
-    for (const r of rows) {
-      ctx.out(`  ${r.operation.padEnd(16)} rate=${r.ratePerS}/s p50 measured ${r.measuredP50Ms.toFixed(2)} ms predicted ` +
-        `${r.predictedP50Ms.toFixed(2)} ms (${r.p50ErrorPct.toFixed(1)} %)  p99 measured ${r.measuredP99Ms.toFixed(2)} ms ` +
-        `predicted ${r.predictedP99Ms.toFixed(2)} ms (${r.p99ErrorPct.toFixed(1)} %)  ${r.within30Pct ? "within 30 %" : "MISSED 30 %"}`);
-    }
+  else rows.forEach((r) => ctx.out(formatRow(r)));
+  if (measured.operations.every((op) => op.parts.every((p) => p.servers === null))) {
+    ctx.out(ctx.color.dim("note: every part is a pure delay (servers null): the model has no " +
+      "queue, so its prediction does not grow with the rate; a measured rise past the knee is " +
+      "CPU contention it cannot see"));
   }
   return rows.every((r) => r.within30Pct) ? exitCodes.ok : exitCodes.targetMissed;
 }

@@ -1,0 +1,92 @@
+// Calibration from real measured runs, end to end on loopback: the driver runs the smoke
+// scenario against the built-in target (real HTTP, fixed service times by timers) at two rates
+// for 4 s each; `syncbench calibrate` fits the results.json of the first run and
+// `syncbench simulate --validate` predicts the second run's p50/p99 from it (calibrate at rate
+// A, predict rate B). Tolerances, stated here and why:
+//   p50: within 30 % for every operation (the issue's target);
+//   p99: within a factor of 3 either way, a check that the tail travels through the path (send
+//        lag and service-time histograms), not an accuracy claim: 3 s measured give 150-700
+//        samples per operation, so p99 is one of the few slowest requests, and on a shared
+//        2-core machine other jobs move it by 60 % and more between two runs (measured while
+//        writing this test); the 30 % p99 figures come from 20 s runs in simulator/README.md.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { command as calibrate } from "../../cli/commands/calibrate.ts";
+import { command as simulate } from "../../cli/commands/simulate.ts";
+import type { CliContext } from "../../cli/context.ts";
+import { defaultDriverLimits } from "../../scenarios/drivers/http-open-model.ts";
+import { loadScenario } from "../../scenarios/library/index.ts";
+import { applyOverrides } from "../../scenarios/run/effective.ts";
+import { runScenario } from "../../scenarios/run/run-scenario.ts";
+import { startBuiltinTarget, type BuiltinTarget } from "../../scenarios/targets/builtin-target.ts";
+import { validateCalibration } from "./calibration.schema.ts";
+import { measuredFromResults, sendLagPart } from "./from-results.ts";
+import type { ReplayRow } from "./replay.ts";
+
+const rateA = 150, rateB = 450;
+const p50TolerancePct = 30, p99Factor = 3;
+
+async function measure(url: string, ratePerS: number): Promise<unknown> {
+  const scenario = applyOverrides(loadScenario("smoke"), { ratePerS, durationS: 4, warmupS: 1 });
+  const results = await runScenario({ scenario, baseUrl: url, targetLabel: url,
+    limits: defaultDriverLimits, overrides: {}, version: "test", log: () => {} });
+  return JSON.parse(JSON.stringify(results)) as unknown; // as written to results.json
+}
+
+function context(cwd: string): CliContext & { lines: string[] } {
+  const lines: string[] = [], id = (t: string) => t;
+  return { env: {}, cwd, lines, out: (l) => void lines.push(l), err: (l) => void lines.push(l),
+    color: { green: id, red: id, yellow: id, dim: id, bold: id } };
+}
+
+describe("calibration from syncbench run results (built-in target)", () => {
+  let target: BuiltinTarget;
+  let dir: string;
+  beforeAll(async () => {
+    target = await startBuiltinTarget();
+    dir = mkdtempSync(join(tmpdir(), "syncbench-cal-"));
+    writeFileSync(join(dir, "a.json"), JSON.stringify(await measure(target.url, rateA)));
+    writeFileSync(join(dir, "b.json"), JSON.stringify(await measure(target.url, rateB)));
+  }, 60_000);
+  afterAll(() => target?.close());
+
+  it("reads results.json: send lag plus one pure-delay part per measured operation", () => {
+    const value = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")) as unknown;
+    const run = measuredFromResults(value, "a.json");
+    expect(run.operations.map((o) => o.name).sort())
+      .toEqual(["deltaUpload", "download", "listFolder", "newFileUpload"]);
+    for (const op of run.operations) {
+      expect(op.parts.map((p) => p.name)).toEqual([sendLagPart, `${op.name}.clientServiceTime`]);
+      expect(op.parts.every((p) => p.servers === null)).toBe(true);
+      expect(op.rateAchievedPerS).toBeGreaterThan(0);
+    }
+  });
+
+  it("calibrate at rate A, validate at rate B, through the CLI commands", async () => {
+    const ctx = context(dir);
+    expect(await calibrate.run(["a.json", "-o", "cal.json"], ctx)).toBe(0);
+    const calibration = JSON.parse(readFileSync(join(dir, "cal.json"), "utf8")) as unknown;
+    expect(validateCalibration(calibration)).toEqual([]);
+    const args = ["--validate", "b.json", "--calibration", "cal.json", "--json"];
+    const code = await simulate.run(args, ctx);
+    const line = ctx.lines.find((l) => l.startsWith('{"seed"'))!;
+    const report = JSON.parse(line) as { rows: ReplayRow[] };
+    expect(report.rows).toHaveLength(4);
+    expect(code).toBe(report.rows.every((r) => r.within30Pct) ? 0 : 4);
+    for (const r of report.rows) {
+      expect(r.ratePerS).toBeGreaterThan(rateA / 10); // B's rates, not A's
+      expect(Math.abs(r.p50ErrorPct), `${r.operation} p50`).toBeLessThan(p50TolerancePct);
+      const ratio = r.predictedP99Ms / r.measuredP99Ms;
+      expect(ratio, `${r.operation} p99 predicted/measured`).toBeGreaterThan(1 / p99Factor);
+      expect(ratio, `${r.operation} p99 predicted/measured`).toBeLessThan(p99Factor);
+    }
+  });
+
+  it("a broken results file names the field", () => {
+    const good = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")) as object;
+    const broken = { ...good, rate: 5 };
+    expect(() => measuredFromResults(broken, "broken.json")).toThrow(/broken\.json.*rate/);
+  });
+});
