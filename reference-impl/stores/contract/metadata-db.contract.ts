@@ -76,6 +76,8 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect(await db.commitVersion(first)).toMatchObject({ ok: true, version: 1, replayed: true });
       expect((await db.getBlock(a))?.refCount).toBe(1);
       expect((await db.readOutbox(shardIndexOf(user), 1000)).filter((r) => r.event.userId === user)).toHaveLength(1);
+      await expect(db.commitVersion({ ...first, path: "/other" })).rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
+      await expect(db.commitVersion({ ...first, blockHashes: [] })).rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
     }));
 
     it("concurrent commits of different users sharing a block count one reference each", () => withDb(async (db) => {

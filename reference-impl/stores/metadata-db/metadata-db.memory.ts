@@ -3,8 +3,9 @@
 // an outbox per shard, paths ordered by their UTF-8 bytes (Postgres COLLATE "C").
 import {
   findMissingHashesMax, listPageRowsMax, type BlockRecord, type CommitInput, type CommitResult,
-  type FileRecord, type ListPage, type MetadataDb, type OutboxRow, type RefCountMismatch,
+  type FileChangedEvent, type FileRecord, type ListPage, type MetadataDb, type OutboxRow, type RefCountMismatch,
 } from "./metadata-db.port.ts";
+import { checkSameCommit } from "./metadata-db.pg-sql.ts";
 import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
 import { shardIndexOf } from "./shard-router.ts";
 
@@ -25,7 +26,7 @@ export class MemoryMetadataDb implements MetadataDb {
   private readonly drains = new Map<number, Promise<unknown>>();
   /** Every committed version's distinct block hashes (the file_versions table). */
   private readonly versions: string[][] = [];
-  private readonly commitsByEvent = new Map<string, { userId: string; version: number; shardIndex: number }>();
+  private readonly commitsByEvent = new Map<string, { userId: string; event: FileChangedEvent; shardIndex: number }>();
   private migrated = false;
 
   async migrate(): Promise<{ applied: number[] }> {
@@ -57,8 +58,8 @@ export class MemoryMetadataDb implements MetadataDb {
     checkCommitInput(input);
     const earlier = this.commitsByEvent.get(input.eventId);
     if (earlier) {
-      return earlier.userId === input.userId ? { ok: true, version: earlier.version, shardIndex: earlier.shardIndex, replayed: true }
-        : { ok: false, reason: "conflict", currentVersion: 0 };
+      checkSameCommit(earlier.userId, earlier.event, input);
+      return { ok: true, version: earlier.event.version, shardIndex: earlier.shardIndex, replayed: true };
     }
     const key = `${input.userId}\u0000${input.path}`;
     const current = this.files.get(key)?.version ?? 0;
@@ -74,14 +75,14 @@ export class MemoryMetadataDb implements MetadataDb {
     const version = current + 1;
     const shardIndex = shardIndexOf(input.userId);
     this.versions.push(distinct);
-    this.commitsByEvent.set(input.eventId, { userId: input.userId, version, shardIndex });
     this.files.set(key, { userId: input.userId, path: input.path, version, sizeBytes: input.sizeBytes,
       blockHashes: [...input.blockHashes], deleted: input.changeType === "delete", updatedAtMs: input.nowMs });
+    const event: FileChangedEvent = { eventId: input.eventId, userId: input.userId, filePath: input.path, version,
+      changeType: input.changeType, blockHashes: [...input.blockHashes], timestampMs: input.nowMs };
     const rows = this.outbox.get(shardIndex) ?? [];
-    rows.push({ outboxId: this.nextOutboxId++, shardIndex, createdAtMs: input.nowMs, sent: false,
-      event: { eventId: input.eventId, userId: input.userId, filePath: input.path, version,
-        changeType: input.changeType, blockHashes: [...input.blockHashes], timestampMs: input.nowMs } });
+    rows.push({ outboxId: this.nextOutboxId++, shardIndex, createdAtMs: input.nowMs, sent: false, event });
     this.outbox.set(shardIndex, rows);
+    this.commitsByEvent.set(input.eventId, { userId: input.userId, event, shardIndex });
     await this.grantBlocks(input.userId, distinct);
     return { ok: true, version, shardIndex };
   }

@@ -2,6 +2,7 @@
 // the shard-side step of a commit (file row, version row, outbox row, ownership) and the ref-count
 // updates on the global blocks table.
 import type pg from "pg";
+import { SyncbenchError } from "../../core/errors.ts";
 import type { CommitInput, CommitResult, FileChangedEvent, FileRecord } from "./metadata-db.port.ts";
 
 export const toBytes = (hex: string) => Buffer.from(hex, "hex");
@@ -46,6 +47,16 @@ export async function decrementRefs(client: pg.ClientBase, distinct: readonly st
      WHERE block_hash = ANY($1::bytea[]) AND ref_count > 0`, [distinct.map(toBytes), msToDate(nowMs + graceMs)]);
 }
 
+/** A commit id (uploadId) names one commit: a retry must repeat it, not commit something else. */
+export function checkSameCommit(userId: string, first: FileChangedEvent, input: CommitInput): void {
+  const same = userId === input.userId && first.filePath === input.path &&
+    JSON.stringify(first.blockHashes ?? []) === JSON.stringify(input.blockHashes);
+  if (!same) {
+    throw new SyncbenchError("COMMIT_ID_REUSED", `uploadId ${input.eventId} already committed ${first.filePath} ` +
+      `version ${first.version} with other content; nothing was committed`, { hint: "use a fresh uploadId for each commit" });
+  }
+}
+
 /**
  * The shard's part of a commit: optimistic file row update (a stale base is a conflict), the
  * version row, the file_changed outbox row, the user's ownership of the blocks, and a NOTIFY
@@ -53,11 +64,12 @@ export async function decrementRefs(client: pg.ClientBase, distinct: readonly st
  */
 export async function commitOnShard(client: pg.ClientBase, schema: string, shardIndex: number,
   input: CommitInput): Promise<CommitResult> {
-  const earlier = await client.query<{ version: string; user_id: string }>(
-    `SELECT payload->>'version' AS version, user_id FROM ${schema}.outbox WHERE event_id = $1`, [input.eventId]);
-  if (earlier.rows[0]) {
-    if (earlier.rows[0].user_id !== input.userId) return { ok: false, reason: "conflict", currentVersion: 0 };
-    return { ok: true, version: Number(earlier.rows[0].version), shardIndex, replayed: true };
+  const earlier = await client.query<{ payload: FileChangedEvent; user_id: string }>(
+    `SELECT payload, user_id FROM ${schema}.outbox WHERE event_id = $1`, [input.eventId]);
+  const first = earlier.rows[0];
+  if (first) {
+    checkSameCommit(first.user_id, first.payload, input);
+    return { ok: true, version: first.payload.version, shardIndex, replayed: true };
   }
   const version = input.baseVersion + 1;
   const hashes = input.blockHashes.map(toBytes);
