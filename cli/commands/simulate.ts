@@ -137,6 +137,9 @@ async function runValidate(path: string, calibrationPath: string | undefined, se
   const measured = loadMeasured(path, ctx.cwd, (line) => ctx.err(ctx.color.yellow(line)));
   const calibration = calibrationPath ? loadCalibration(calibrationPath, ctx.cwd) : fitCalibration(measured, path);
   ctx.out(`seed=${seed} calibration=${calibrationPath ?? `fitted from ${path}`}`);
+  const total = (ops: Calibration["operations"]) => ops.reduce((s, o) => s + o.rateAchievedPerS, 0);
+  ctx.out(`calibrated at ${total(calibration.operations).toFixed(1)}/s (${calibration.source.file}), ` +
+    `predicting ${total(measured.operations).toFixed(1)}/s (${path})`);
   const missing = measured.operations.flatMap((op) => op.parts.filter((p) => !calibration.parts[p.name]).map((p) => `${op.name}.${p.name}`));
   if (missing.length > 0) throw new SyncbenchError("SIM_CALIBRATION_INVALID", `calibration lacks parts: ${missing.join(", ")}`);
   const { rows } = replayMeasured({ ...calibration, operations: measured.operations }, { seed, durationS: 60 });
