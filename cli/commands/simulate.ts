@@ -9,7 +9,7 @@ import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { validateCalibration, type Calibration } from "../../simulator/calibration/calibration.schema.ts";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
-import { isResultsFile, measuredFromResults } from "../../simulator/calibration/from-results.ts";
+import { isResultsFile, measuredFromResults } from "../measured-from-results.ts";
 import { validateMeasuredRun, type MeasuredRun } from "../../simulator/calibration/measured.schema.ts";
 import { replayMeasured, type ReplayRow } from "../../simulator/calibration/replay.ts";
 import { experiments, findExperiment } from "../../simulator/experiments/index.ts";

@@ -6,16 +6,16 @@
 // the actual send. The measured latency runs from the intended time, so latency = send lag +
 // client service time, and replaying both parts reproduces what was measured, not less.
 // Pure: the caller reads the file; nothing here touches the disk or the clock.
-import { SyncbenchError } from "../../reference-impl/core/errors.ts";
-import { decodeHistogram } from "../../scenarios/measure/histograms.ts";
-import { bucketsFromHdr, toMeasuredOps } from "../../scenarios/measure/measured-ops.ts";
-import { checkResults, type Results } from "../../scenarios/results.schema.ts";
+import { SyncbenchError } from "../reference-impl/core/errors.ts";
+import { decodeHistogram } from "../scenarios/measure/histograms.ts";
+import { bucketsFromHdr, toMeasuredOps } from "../scenarios/measure/measured-ops.ts";
+import { checkResults, type Results } from "../scenarios/results.schema.ts";
 import {
   validateMeasuredRun,
   type MeasuredOperation,
   type MeasuredPart,
   type MeasuredRun,
-} from "./measured.schema.ts";
+} from "../simulator/calibration/measured.schema.ts";
 
 export const resultsKind = "syncbench.results";
 export const sendLagPart = "generator.sendLag";
