@@ -9,7 +9,7 @@ export default tseslint.config(
   { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } },
+    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly" } },
     rules: {
       "max-lines-per-function": ["warn", { max: 70, skipBlankLines: true, skipComments: true }],
       "max-lines": ["warn", { max: 400, skipBlankLines: true, skipComments: true }],
