@@ -5,19 +5,10 @@ import { describe, expect, it } from "vitest";
 import { applyDelta, encodeDelta } from "./delta.ts";
 import { editNames, syntheticPair, type Content } from "./bench/corpus.ts";
 import { sha256Hex } from "./hash.ts";
-import { isSyncbenchError } from "./errors.ts";
+import { codeOf } from "./error-code.test-helper.ts";
 
 const mib4 = 4 * 1024 * 1024;
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (isSyncbenchError(error)) return error.code;
-    throw error;
-  }
-  return "no error";
-}
 
 function roundTrip(source: Uint8Array, target: Uint8Array): Uint8Array {
   const delta = encodeDelta(source, target);

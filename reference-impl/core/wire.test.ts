@@ -4,19 +4,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ByteReader, ByteWriter, readFileHeader, unzigzag, varintSize, writeFileHeader,
   zigzag } from "./wire.ts";
-import { isSyncbenchError } from "./errors.ts";
+import { codeOf } from "./error-code.test-helper.ts";
 
 const limits = { blockSizeBytesMin: 4096, blockSizeBytesMax: 64 << 20 };
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (isSyncbenchError(error)) return error.code;
-    throw error;
-  }
-  return "no error";
-}
 
 describe("varints", () => {
   it("round-trip every safe integer and report their size", () => {
