@@ -9,6 +9,7 @@ import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { defaultDriverLimits } from "../../scenarios/drivers/http-open-model.ts";
 import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts";
 import { stackSecrets } from "../../reference-impl/stack/native/app-services.ts";
+import { NativeProvider } from "../../reference-impl/stack/native/native-provider.ts";
 import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
 import { tokenSigner } from "../../scenarios/drivers/tokens.ts";
 import {
@@ -23,6 +24,7 @@ import { runScenario } from "../../scenarios/run/run-scenario.ts";
 import { progressLine, summaryLines } from "../../scenarios/run/summary.ts";
 import { openTarget } from "../../scenarios/targets/open-target.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
+import type { CliContext } from "../context.ts";
 import { kneeCommand } from "../../scenarios/run/knee-command.ts";
 
 const help = `usage: syncbench run <scenario|file.json> [--target URL|builtin]
@@ -31,7 +33,8 @@ const help = `usage: syncbench run <scenario|file.json> [--target URL|builtin]
 
 Replays the scenario with the open-model HTTP driver: every request at its intended time,
 latency from that time (no coordinated omission), service time from the actual send.
-  --target URL|builtin  the gateway (loopback only); default $SYNCBENCH_GATEWAY_URL.
+  --target URL|builtin  the gateway (loopback only); default $SYNCBENCH_GATEWAY_URL, else the
+                        gateway of the stack \`syncbench up\` started.
                         "builtin" serves every route with fixed service times (driver check).
   --rate R              peak arrival rate in req/s (the mix keeps its shares)
   --scale F             multiply every rate (and the WebSocket population) by F
@@ -103,6 +106,13 @@ function overridesOf(values: Record<string, string | boolean | undefined>): RunO
   };
 }
 
+/** The gateway of the stack `syncbench up` started, when it is running; else undefined. */
+async function runningGateway(ctx: CliContext): Promise<string | undefined> {
+  const status = await new NativeProvider(loadStackConfig(ctx.env).native).status();
+  const gateway = status.services.find((s) => s.name === "nginx");
+  return gateway?.healthy ? status.endpoints.gatewayUrl : undefined;
+}
+
 /** The stack's JWT secret: SYNCBENCH_JWT_SECRET, else the one `syncbench token` signs with. */
 function jwtSecret(env: Readonly<Record<string, string | undefined>>): string {
   return env.SYNCBENCH_JWT_SECRET ?? stackSecrets(loadStackConfig(env).native).jwtSecret;
@@ -132,11 +142,12 @@ export const command: Command = {
       throw new UsageError("expected exactly one scenario name or .json path");
     const overrides = overridesOf(values);
     const scenario = applyOverrides(loadScenario(positionals[0]!), overrides);
-    const targetSpec = values.target ?? ctx.env.SYNCBENCH_GATEWAY_URL;
+    const targetSpec =
+      values.target ?? ctx.env.SYNCBENCH_GATEWAY_URL ?? (await runningGateway(ctx));
     if (!targetSpec) {
-      throw new SyncbenchError("ENV_TARGET_MISSING", "no target to run against", {
+      throw new SyncbenchError("ENV_TARGET_MISSING", "no target to run against: no stack is up", {
         hint:
-          "pass --target http://127.0.0.1:PORT (or --target builtin), " +
+          "npx syncbench up, or pass --target http://127.0.0.1:PORT (or --target builtin), " +
           "or set SYNCBENCH_GATEWAY_URL",
       });
     }
