@@ -26,8 +26,10 @@ describe("syncbench run", () => {
     expect(await main(["run", "smoke", "--target", "http://10.0.0.1:80"], quiet)).toBe(2);
   });
 
-  it("exits 3 without a target", async () => {
-    expect(await main(["run", "smoke"], quiet)).toBe(3);
+  it("exits 3 without a target and without a running stack", async () => {
+    // SYNCBENCH_HOME points at an empty folder, so no stack is found whatever runs on this machine.
+    const home = mkdtempSync(join(tmpdir(), "syncbench-nostack-"));
+    expect(await main(["run", "smoke"], { ...quiet, SYNCBENCH_HOME: home })).toBe(3);
   });
 
   it("runs smoke against the built-in target and writes valid results", async () => {
