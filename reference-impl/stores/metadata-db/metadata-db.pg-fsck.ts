@@ -16,17 +16,45 @@ const versionRefs = (shards: readonly number[]) => shards.map((i) =>
   `SELECT h FROM (SELECT DISTINCT v.version_id, h FROM ${shardSchema(i)}.file_versions v, unnest(v.block_hashes) h) s${i}`)
   .join(" UNION ALL ");
 
+/** Runs `body` on one read-only REPEATABLE READ snapshot of the pool's cluster. */
+async function inSnapshot<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const result = await body(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined); // the connection may be gone; report the cause
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function countRefs(client: pg.ClientBase, shards: readonly number[], refs: Map<string, number>): Promise<void> {
+  const { rows } = await client.query<{ h: Buffer; n: string }>(`SELECT h, count(*) AS n FROM (${versionRefs(shards)}) x GROUP BY h`);
+  for (const r of rows) refs.set(toHex(r.h), (refs.get(toHex(r.h)) ?? 0) + Number(r.n));
+}
+
+/**
+ * Compares each block's ref_count with the committed versions naming it. Cluster 0's versions and
+ * the blocks table are read in one snapshot, so commits running meanwhile cannot show up as
+ * mismatches there; shards on other clusters are read in snapshots of their own.
+ */
 export async function refCountMismatches(clusters: readonly ClusterPool[], limit: number):
   Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
   const refs = new Map<string, number>();
-  for (const { pool, shardIndexes } of clusters) {
-    const { rows } = await pool.query<{ h: Buffer; n: string }>(`SELECT h, count(*) AS n FROM (${versionRefs(shardIndexes)}) x GROUP BY h`);
-    for (const r of rows) refs.set(toHex(r.h), (refs.get(toHex(r.h)) ?? 0) + Number(r.n));
-  }
-  const global = (clusters[0] as ClusterPool).pool;
-  const { rows: blocks } = await global.query<{ block_hash: Buffer; ref_count: string }>(
-    "SELECT block_hash, ref_count FROM public.blocks WHERE ref_count > 0 OR block_hash = ANY($1::bytea[])",
-    [[...refs.keys()].map(toBytes)]);
+  for (const { pool, shardIndexes } of clusters.slice(1)) await inSnapshot(pool, (c) => countRefs(c, shardIndexes, refs));
+  const first = clusters[0] as ClusterPool;
+  const { blocks, blocksChecked } = await inSnapshot(first.pool, async (client) => {
+    await countRefs(client, first.shardIndexes, refs);
+    const rows = (await client.query<{ block_hash: Buffer; ref_count: string }>(
+      "SELECT block_hash, ref_count FROM public.blocks WHERE ref_count > 0 OR block_hash = ANY($1::bytea[])",
+      [[...refs.keys()].map(toBytes)])).rows;
+    const count = await client.query<{ n: string }>("SELECT count(*) AS n FROM public.blocks");
+    return { blocks: rows, blocksChecked: Number(count.rows[0]?.n ?? 0) };
+  });
   const mismatches: RefCountMismatch[] = [];
   const seen = new Set<string>();
   for (const b of blocks) {
@@ -36,9 +64,8 @@ export async function refCountMismatches(clusters: readonly ClusterPool[], limit
     if (Number(b.ref_count) !== n) mismatches.push({ hash, refCount: Number(b.ref_count), referencingVersions: n });
   }
   for (const [hash, n] of refs) if (!seen.has(hash)) mismatches.push({ hash, refCount: undefined, referencingVersions: n });
-  const count = await global.query<{ n: string }>("SELECT count(*) AS n FROM public.blocks");
   mismatches.sort((a, b) => (a.hash < b.hash ? -1 : 1));
-  return { blocksChecked: Number(count.rows[0]?.n ?? 0), mismatches: mismatches.slice(0, limit) };
+  return { blocksChecked, mismatches: mismatches.slice(0, limit) };
 }
 
 export async function referencedBlocks(clusters: readonly ClusterPool[], afterHash: string, limit: number): Promise<string[]> {
