@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import type { PublishTally } from "../drivers/ws-devices.ts";
+import type { NotificationHub } from "./ws-hub.ts";
 
 const mainPath = fileURLToPath(new URL("./builtin-process-main.ts", import.meta.url));
 const startTimeoutMs = 30_000;
@@ -14,16 +15,10 @@ export type BuiltinChildMessage =
   | { type: "listening"; url: string }
   | { type: "published"; requestId: number; tally: PublishTally };
 
-export interface BuiltinProcess {
+/** The built-in target's child process publishes notifications as a hub does. */
+export interface BuiltinProcess extends Pick<NotificationHub, "publishFor" | "close"> {
   readonly url: string;
   readonly pid: number;
-  publishFor(
-    usersCount: number,
-    ratePerS: number,
-    durationMs: number,
-    seed: number,
-  ): Promise<PublishTally>;
-  close(): Promise<void>;
 }
 
 function waitFor<T>(
