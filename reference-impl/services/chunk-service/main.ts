@@ -3,6 +3,7 @@
 import { SyncbenchError } from "../../core/errors.ts";
 import { SystemClock } from "../../runtime/clock.ts";
 import { loadChunkServiceConfig } from "../../runtime/config.ts";
+import { PartTimings, timedMethods } from "../../runtime/part-timings.ts";
 import { S3BlockStore } from "../../stores/block-store/block-store.s3.ts";
 import { PgMetadataDb } from "../../stores/metadata-db/metadata-db.pg.ts";
 import { KafkaSyncStream } from "../../stores/sync-stream/sync-stream.kafka.ts";
@@ -16,8 +17,15 @@ export async function main(env: Readonly<Record<string, string | undefined>>): P
   const clock = new SystemClock();
   const metadataDb = new PgMetadataDb({ url: endpoints.postgresUrl, poolMax: 16 });
   await metadataDb.migrate();
-  const ports = { metadataDb, clock, blockStore: new S3BlockStore(endpoints.s3),
-    syncStream: new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic: endpoints.kafkaTopic, clientId: config.podId }) };
+  // Every store call is timed under the simulator's part names (GET /internal/timings).
+  const timings = new PartTimings(config.podId);
+  const query = "metadataDb.query";
+  const ports = { clock, timings,
+    metadataDb: timedMethods(metadataDb, timings, { commitVersion: "metadataDb.commit", ownedBlocks: query,
+      findMissingBlocks: query, recordBlock: query, grantBlocks: query, getBlock: query, getFile: query }),
+    blockStore: timedMethods(new S3BlockStore(endpoints.s3), timings, { get: "s3.read", put: "s3.write", exists: "s3.head" }),
+    syncStream: timedMethods(new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic: endpoints.kafkaTopic,
+      clientId: config.podId }), timings, { publish: "kafka.publish" }) };
   const relay = new OutboxRelay(metadataDb, ports.syncStream, clock, { sweepIntervalMs: 1000, batchRowsMax: 500,
     onError: (error) => log(`outbox relay: ${(error as Error).message} (rows stay unsent, retried)`) });
   relay.start();

@@ -1,6 +1,7 @@
 // What the ChunkService needs from the outside, as ports: main.ts passes the Postgres, S3 and
 // Kafka adapters; tests pass the memory adapters and a ManualClock.
 import type { Clock } from "../../runtime/clock.ts";
+import type { PartTimings } from "../../runtime/part-timings.ts";
 import type { BlockStore } from "../../stores/block-store/block-store.port.ts";
 import type { MetadataDb } from "../../stores/metadata-db/metadata-db.port.ts";
 import type { SyncStream } from "../../stores/sync-stream/sync-stream.port.ts";
@@ -10,6 +11,8 @@ export interface ChunkServicePorts {
   readonly blockStore: BlockStore;
   readonly syncStream: SyncStream;
   readonly clock: Clock;
+  /** Server-side timings per part (main.ts passes them; GET /internal/timings serves them). */
+  readonly timings?: PartTimings;
 }
 
 export interface ChunkServiceSettings {

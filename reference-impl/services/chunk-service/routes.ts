@@ -40,6 +40,11 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ChunkServi
   const url = new URL(req.url ?? "/", "http://chunk-service");
   if (req.method === "GET" && url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
   const { ports, settings } = deps;
+  // Read-only timing histograms for calibration; the gateway routes only /v1/, so this is
+  // reachable on the process's own port, never from outside.
+  if (req.method === "GET" && url.pathname === "/internal/timings" && ports.timings) {
+    return sendJson(res, 200, ports.timings.snapshot());
+  }
   const userId = authenticate(req, settings.jwtSecret, ports.clock.nowMs());
   if (req.method === "POST" && url.pathname === "/v1/files/upload-init") {
     const body = parse(uploadInitSchema, parseJson(await readBody(req, chunkLimits.jsonBodyBytesMax)));

@@ -50,6 +50,7 @@ export async function uploadDelta(ports: ChunkServicePorts, settings: ChunkServi
   }
   const source = Buffer.concat(bases);
   // applyDelta validates the delta and checks the result's SHA-256 against the key (CHUNK_HASH_MISMATCH).
-  const target = applyDelta(source, delta, { targetBytesMax: blockSizeBytes, expectedSha256: hash });
+  const apply = () => applyDelta(source, delta, { targetBytesMax: blockSizeBytes, expectedSha256: hash });
+  const target = ports.timings ? ports.timings.timeSync("chunkService.deltaApply", apply) : apply();
   return { ...(await store(ports, settings, userId, hash, target)), baseBytes: source.byteLength };
 }
