@@ -58,6 +58,20 @@ describe("calibration", () => {
     expect(Math.abs(fitted.spec.sigma - apply.sigma) / apply.sigma).toBeLessThan(0.03);
   });
 
+  it("server-side parts are validated like operation parts and fitted under their own names", () => {
+    const run: MeasuredRun = { ...generatedRun(), serverParts: [
+      { name: "s3.write", servers: null, histogram: measuredHistogram(s3, 20_000, 4) },
+      { name: "metadataDb.commit", servers: null, serviceTimeMs: { p50: 3, p99: 12 } }] };
+    expect(validateMeasuredRun(run)).toEqual([]);
+    const parts = fitCalibration(run, "run.json").parts;
+    expect(Object.keys(parts).sort()).toEqual(["chunkService.deltaApply", "metadataDb.commit", "s3.read", "s3.write"]);
+    const commit = parts["metadataDb.commit"]!.spec;
+    if (commit.kind !== "lognormal") throw new Error("expected lognormal");
+    expect(Math.exp(commit.mu) * 1000).toBeCloseTo(3, 9);
+    expect(validateMeasuredRun({ ...run, serverParts: [{ name: "", servers: 0 }] }).join("\n"))
+      .toMatch(/serverParts\[0\]\.name.*\n.*serverParts\[0\]\.servers/);
+  });
+
   it("percentiles-only fit passes through p50 and p99", () => {
     const fitted = fitPart({ name: "x", servers: 1, serviceTimeMs: { p50: 10, p99: 40 } });
     if (fitted.spec.kind !== "lognormal") throw new Error("expected lognormal");

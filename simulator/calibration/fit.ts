@@ -14,6 +14,8 @@ const ms = 1e-3;
 export function fitCalibration(run: MeasuredRun, file: string): Calibration {
   const parts: Record<string, FittedPart> = {};
   for (const op of run.operations) for (const part of op.parts) parts[part.name] ??= fitPart(part);
+  // Server-side parts carry the simulator's own part names, so experiments can use them directly.
+  for (const part of run.serverParts ?? []) parts[part.name] ??= fitPart(part);
   return { schemaVersion: 1, kind: "syncbench.calibration", source: { file, scenario: run.scenario }, parts,
     operations: run.operations };
 }

@@ -45,6 +45,11 @@ export interface MeasuredRun {
   readonly scenario: string;
   readonly durationS: number;
   readonly operations: readonly MeasuredOperation[];
+  /**
+   * Server-side timings per part over the measured window ("s3.read", "chunkService.deltaApply",
+   * ...), named as the simulator's parts: what the services themselves measured, not per operation.
+   */
+  readonly serverParts?: readonly MeasuredPart[];
 }
 
 export const measuredLimits = { operationsMax: 64, partsMax: 32, bucketsMax: 100_000, serversMax: 100_000, rateMaxPerS: 1e7 } as const;
@@ -107,10 +112,15 @@ export function validateMeasuredRun(value: unknown): Errors {
   if (v.kind !== "syncbench.measured-ops") errors.push(`kind: expected "syncbench.measured-ops", got ${JSON.stringify(v.kind)}`);
   if (typeof v.scenario !== "string") errors.push(`scenario: expected a string, got ${JSON.stringify(v.scenario)}`);
   if (!isNum(v.durationS) || v.durationS <= 0) errors.push(`durationS: must be a number > 0, got ${JSON.stringify(v.durationS)}`);
-  const known = new Set(["schemaVersion", "kind", "scenario", "durationS", "operations"]);
+  const known = new Set(["schemaVersion", "kind", "scenario", "durationS", "operations", "serverParts"]);
   Object.keys(v).filter((k) => !known.has(k)).forEach((k) => errors.push(`${k}: unknown key`));
   if (!Array.isArray(v.operations) || v.operations.length === 0 || v.operations.length > measuredLimits.operationsMax) {
     errors.push(`operations: expected 1..${measuredLimits.operationsMax} operations`);
   } else v.operations.forEach((o, i) => checkOperation(o, `operations[${i}]`, errors));
+  if (v.serverParts !== undefined) {
+    if (!Array.isArray(v.serverParts) || v.serverParts.length > measuredLimits.partsMax) {
+      errors.push(`serverParts: expected an array of at most ${measuredLimits.partsMax} parts`);
+    } else v.serverParts.forEach((p, i) => checkPart(p, `serverParts[${i}]`, errors));
+  }
   return errors;
 }
