@@ -23,6 +23,7 @@ import { runScenario } from "../scenarios/run/run-scenario.ts";
 import { startBuiltinTarget, type BuiltinTarget } from "../scenarios/targets/builtin-target.ts";
 import { validateCalibration } from "../simulator/calibration/calibration.schema.ts";
 import { measuredFromResults, sendLagPart } from "./measured-from-results.ts";
+import { encodeHistogram, newHistogram, percentilesMs, recordMs } from "../scenarios/measure/histograms.ts";
 import type { ReplayRow } from "../simulator/calibration/replay.ts";
 
 const rateA = 150, rateB = 450;
@@ -83,6 +84,27 @@ describe("calibration from syncbench run results (built-in target)", () => {
       expect(ratio, `${r.operation} p99 predicted/measured`).toBeLessThan(p99Factor);
     }
   });
+
+  it("server-side parts in results.json calibrate the experiments' parts by name", async () => {
+    const good = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")) as Record<string, unknown>;
+    const read = newHistogram(), apply = newHistogram();
+    for (let i = 1; i <= 1000; i++) { recordMs(read, 8 + (i % 10)); recordMs(apply, 2 + (i % 3)); }
+    const part = (h: ReturnType<typeof newHistogram>) => ({ ms: percentilesMs(h), histogramUs: encodeHistogram(h) });
+    writeFileSync(join(dir, "with-parts.json"), JSON.stringify({ ...good, serverParts: { sources: [{ url: "u", source: "chunk-1" }],
+      excluded: [], parts: { "s3.read": part(read), "chunkService.deltaApply": part(apply), "s3.head": part(apply) } } }));
+    const run = measuredFromResults(JSON.parse(readFileSync(join(dir, "with-parts.json"), "utf8")), "with-parts.json");
+    expect(run.serverParts?.map((p) => p.name)).toEqual(["s3.read", "chunkService.deltaApply", "s3.head"]);
+    const ctx = context(dir);
+    expect(await calibrate.run(["with-parts.json", "-o", "cal-parts.json"], ctx)).toBe(0);
+    const cal = JSON.parse(readFileSync(join(dir, "cal-parts.json"), "utf8")) as { parts: Record<string, unknown> };
+    expect(Object.keys(cal.parts)).toEqual(expect.arrayContaining(["s3.read", "chunkService.deltaApply"]));
+    const projectionPath = join(dir, "projection.json");
+    await simulate.run(["design-peak", "--calibration", "cal-parts.json", "--duration-s", "2", "--replications", "1",
+      "--devices", "100000", "--out", projectionPath], ctx);
+    const projection = JSON.parse(readFileSync(projectionPath, "utf8")) as { calibration: { source: string; parts: string[] } };
+    // s3.head is no part of the design's model, so it is not claimed as calibrated.
+    expect(projection.calibration).toEqual({ source: "cal-parts.json", parts: ["s3.read", "chunkService.deltaApply"] });
+  }, 60_000);
 
   it("a broken results file names the field", () => {
     const good = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")) as object;

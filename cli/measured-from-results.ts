@@ -4,7 +4,9 @@
 // from the actual send to the end of the last step), and given one more part in front of every
 // operation, "generator.sendLag" (servers null): the driver's lag from the intended send time to
 // the actual send. The measured latency runs from the intended time, so latency = send lag +
-// client service time, and replaying both parts reproduces what was measured, not less.
+// client service time, and replaying both parts reproduces what was measured, not less. When the
+// run scraped the services' own timings (results.serverParts), each becomes a serverPart under
+// the simulator's part name ("s3.read", "chunkService.deltaApply", ...), for experiments to use.
 // Pure: the caller reads the file; nothing here touches the disk or the clock.
 import { SyncbenchError } from "../reference-impl/core/errors.ts";
 import { decodeHistogram } from "../scenarios/measure/histograms.ts";
@@ -38,6 +40,16 @@ function sendLagOf(results: Results): MeasuredPart | undefined {
   };
 }
 
+/** The services' own timings per part over the window (simulator part names), when the run had them. */
+function serverPartsOf(results: Results): MeasuredPart[] {
+  return Object.entries(results.serverParts?.parts ?? {}).flatMap(([name, part]) => {
+    if (part.ms.count === 0 || part.ms.p50 <= 0 || part.ms.p99 <= 0) return [];
+    const histogram = bucketsFromHdr(decodeHistogram(part.histogramUs));
+    return [{ name, servers: null, serviceTimeMs: { p50: part.ms.p50, p99: part.ms.p99, mean: part.ms.mean },
+      ...(histogram ? { histogram } : {}) }];
+  });
+}
+
 /** Why the run's own judgement says its figures are not a valid measurement, if it does. */
 export function saturationWarning(results: Results): string | undefined {
   const s = results.saturation;
@@ -61,7 +73,8 @@ export function measuredFromResults(
   const operations: MeasuredOperation[] = projected.operations.map((op) => ({
     ...op, parts: lag ? [lag, ...op.parts] : op.parts,
   }));
-  const run: MeasuredRun = { ...projected, operations };
+  const serverParts = serverPartsOf(results);
+  const run: MeasuredRun = { ...projected, operations, ...(serverParts.length > 0 ? { serverParts } : {}) };
   const errors = validateMeasuredRun(run);
   if (errors.length > 0) {
     const why = operations.length === 0 ? " (no operation was measured)" : "";

@@ -47,6 +47,19 @@ const unavailableOperation = z.strictObject({
   reason: z.string(),
 });
 
+/**
+ * What the services measured of themselves over the measured window (GET /internal/timings of
+ * each ChunkService, snapshot at the end of warm-up and at the end minus the first), per part
+ * named as the simulator's parts. Null: the target serves no timings (builtin, another stack).
+ */
+const serverParts = z.strictObject({
+  /** Processes whose two snapshots were subtracted. */
+  sources: z.array(z.strictObject({ url: z.string(), source: z.string() })),
+  /** Processes left out, each with why (unreachable, restarted within the window). */
+  excluded: z.array(z.string()),
+  parts: z.record(z.string(), z.strictObject({ ms: percentiles, histogramUs: z.string() })),
+});
+
 const targetResult = z.strictObject({
   metric: z.string(),
   max: z.number(),
@@ -118,6 +131,8 @@ export const resultsSchema = z.strictObject({
   /** Why no devices ran: "not available in this stack" with the probe's answer; else null. */
   websocketUnavailable: z.string().nullable(),
   targets: z.array(targetResult),
+  /** Absent in files written before it existed. */
+  serverParts: serverParts.nullable().optional(),
   timeline: z.array(
     z.strictObject({
       tS: z.number().int(),
@@ -134,6 +149,7 @@ export type Results = z.infer<typeof resultsSchema>;
 export type OperationResult = Results["operations"][number];
 export type WebsocketResult = z.infer<typeof websocketResult>;
 export type TargetResult = z.infer<typeof targetResult>;
+export type ServerPartsResult = z.infer<typeof serverParts>;
 
 function fail(source: string, error: z.ZodError): never {
   const list = error.issues
