@@ -98,6 +98,8 @@ describe("calibration from syncbench run results (built-in target)", () => {
     expect(await calibrate.run(["with-parts.json", "-o", "cal-parts.json"], ctx)).toBe(0);
     const cal = JSON.parse(readFileSync(join(dir, "cal-parts.json"), "utf8")) as { parts: Record<string, unknown> };
     expect(Object.keys(cal.parts)).toEqual(expect.arrayContaining(["s3.read", "chunkService.deltaApply"]));
+    expect(ctx.lines.filter((l) => l.includes("experiments use measured")).map((l) => l.split(":")[0]!.trim()))
+      .toEqual(["experiments use measured s3.read", "experiments use measured chunkService.deltaApply"]);
     const projectionPath = join(dir, "projection.json");
     await simulate.run(["design-peak", "--calibration", "cal-parts.json", "--duration-s", "2", "--replications", "1",
       "--devices", "100000", "--out", projectionPath], ctx);

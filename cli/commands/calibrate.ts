@@ -4,6 +4,8 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
+import { moments } from "../../simulator/core/variates.ts";
+import { designDefaults, partNames, type PartName } from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import { loadMeasured } from "./simulate.ts";
 
@@ -16,7 +18,11 @@ operations become one pure-delay part each, "<op>.clientServiceTime", behind the
 "generator.sendLag"), or a "syncbench.measured-ops" file (simulator/calibration/measured.schema.ts);
 fits a lognormal per part (from its histogram, or from p50 and p99), falls back to the
 histogram itself when the lognormal misses p50 or p99 by more than 10 %, and writes
-calibration.json for \`syncbench simulate --calibration\`. Exit codes: 0 ok, 2 invalid input.`,
+calibration.json for \`syncbench simulate --calibration\`. A run against the real stack also
+carries the ChunkServices' own timings per part (results.json "serverParts": s3.read, s3.write,
+chunkService.deltaApply, metadataDb.query, metadataDb.commit, kafka.publish); those are fitted
+under the same names and replace the design's figures in \`simulate <experiment> --calibration\`.
+Exit codes: 0 ok, 2 invalid input.`,
   async run(args, ctx) {
     const { values, positionals } = parseFlags(args, { ...commonOptions, out: { type: "string", short: "o" } });
     const input = positionals[0];
@@ -31,6 +37,17 @@ calibration.json for \`syncbench simulate --calibration\`. Exit codes: 0 ok, 2 i
         ctx.out(`  ${name.padEnd(34)} ${part.method.padEnd(22)} ${part.spec.kind} ` +
           `p50 error ${part.p50ErrorPct.toFixed(1)} % ` +
           `p99 error ${part.p99ErrorPct.toFixed(1)} % samples=${part.samples ?? "n/a"}`);
+      }
+      // Which of the experiments' parts this calibration replaces, beside the design's figure.
+      const replaced = Object.keys(calibration.parts).filter((n): n is PartName => (partNames as readonly string[]).includes(n));
+      for (const name of replaced) {
+        const measuredMs = moments(calibration.parts[name]!.spec).mean * 1000;
+        const designMs = moments(designDefaults.service[name]).mean * 1000;
+        ctx.out(`  experiments use measured ${name}: mean ${measuredMs.toFixed(2)} ms (design figure ${designMs.toFixed(2)} ms)`);
+      }
+      if (replaced.length === 0) {
+        ctx.out("  no part of the experiments' model is in this run (no server-side timings): " +
+          "simulate <experiment> --calibration would use the design's figures; --validate uses the operations' parts");
       }
     }
     return 0;
