@@ -40,8 +40,10 @@ latency from that time (no coordinated omission), service time from the actual s
   --scale F             multiply every rate (and the WebSocket population) by F
   --duration S          run length in seconds, warm-up included
   --out FILE            results file (default .syncbench/results/<scenario>.json)
-  --prepare-users N     real stack: users given a committed 4 MiB file before the load
-                        (default: one upload per user per 2 s at the peak, at most 64)
+  --prepare-users N     real stack: the Zipf population of delta uploads, the scenario's
+                        first N users (default 64); drawn users get a committed 4 MiB file
+  --prepare-files N     most files per user (default 8; enough that the hottest user's
+                        files are each edited every 2 s at the peak)
   --prepare-edits N     most delta edits encoded before the load (default 20000, ~13 ms each)
   --prepare-s S         time bound of that prepare phase (default 180)
   --measured-ops FILE   also write the simulator's calibration input (syncbench.measured-ops)
@@ -77,6 +79,7 @@ const flags = {
   "prepare-users": { type: "string" },
   "prepare-edits": { type: "string" },
   "prepare-s": { type: "string" },
+  "prepare-files": { type: "string" },
 } as const;
 
 function prepareBounds(values: Record<string, string | boolean | undefined>): PrepareBounds {
@@ -85,6 +88,7 @@ function prepareBounds(values: Record<string, string | boolean | undefined>): Pr
   return {
     usersMax: Math.floor(flag("prepare-users") ?? d.usersMax),
     editsMax: Math.floor(flag("prepare-edits") ?? d.editsMax),
+    filesPerUserMax: Math.floor(flag("prepare-files") ?? d.filesPerUserMax),
     timeS: flag("prepare-s") ?? d.timeS,
   };
 }

@@ -1,15 +1,21 @@
-// Delta uploads the real ChunkService accepts: each prepared user owns one file whose version 1
-// is a whole 4 MiB block (uploaded by delta-prepare.ts); every delta-upload operation applies the
-// next seeded edit to that user's current block and sends the delta encoded before the measured
-// window (encodeDelta costs ~13 ms per 4 MiB block here, too slow for the generator's loop).
-// A user's versions are serial (commit names baseVersion), so an operation takes a user whose
-// previous upload has ended; a failed upload retires that user, since the server's version is
-// then unknown. The chains hold only deltas and hashes, never the blocks. Each commit gets a
-// fresh random uploadId: the service replays a known uploadId's answer (idempotent commits), so
-// a seeded one would make a rerun's commits no-ops.
+// Delta uploads the real ChunkService accepts: each prepared user owns a few files whose version
+// 1 is the user's whole 4 MiB block (uploaded once by delta-prepare.ts, committed per file);
+// every delta-upload operation applies the next seeded edit to one file's current block and
+// sends the delta encoded before the measured window (encodeDelta costs ~13 ms per 4 MiB block
+// here, too slow for the generator's loop). The file is drawn by the scenario's Zipf skew
+// (delta-targets.ts: user, then file). A file's versions are a chain (commit names
+// baseVersion), so one file never has two uploads in flight: when the drawn file is busy the
+// user edits another of its files that is free (a client saving two files at once); only when
+// all of them are busy does the operation fail, as DELTA_USER_FILES_BUSY, sending nothing.
+// The driver sends a plan at its intended time or not at all, so queueing the second save
+// behind the first is not possible without a driver change. A failed upload retires that file,
+// since the server's version is then unknown. The chains hold only deltas and hashes, never the
+// blocks. Each commit gets a fresh random uploadId: the service replays a known uploadId's
+// answer (idempotent commits), so a seeded one would make a rerun's commits no-ops.
 import { createCipheriv, createHash, randomUUID } from "node:crypto";
 import { encodeDelta } from "../../reference-impl/core/delta.ts";
 import { scenarioLimits, type Scenario } from "../scenario.ts";
+import type { DeltaTargets } from "./delta-targets.ts";
 import { Random } from "./random.ts";
 import type { OperationPlan, Step } from "./routes.ts";
 
@@ -23,6 +29,8 @@ export interface DeltaEdit {
 
 export interface DeltaChain {
   readonly userId: number;
+  /** The file's rank among its user's files (0 is the user's most edited). */
+  readonly fileIndex: number;
   readonly path: string;
   readonly edits: DeltaEdit[];
 }
@@ -51,6 +59,7 @@ export function editBlock(block: Uint8Array, edit: Scenario["deltaUpload"], r: R
 export interface ChainRequest {
   readonly scenario: Scenario;
   readonly userId: number;
+  readonly fileIndex: number;
   readonly path: string;
   readonly block: Uint8Array;
   readonly length: number;
@@ -60,7 +69,7 @@ export interface ChainRequest {
 
 /** Encodes `length` successive edits of the user's block (version 1 onwards). */
 export function buildChain(req: ChainRequest): DeltaChain {
-  const random = new Random(req.scenario.seed, `edits-${req.userId}`);
+  const random = new Random(req.scenario.seed, `edits-${req.userId}-${req.fileIndex}`);
   const edits: DeltaEdit[] = [];
   let current = req.block;
   let currentHash = sha256Hex(current);
@@ -76,7 +85,7 @@ export function buildChain(req: ChainRequest): DeltaChain {
     current = next;
     currentHash = hash;
   }
-  return { userId: req.userId, path: req.path, edits };
+  return { userId: req.userId, fileIndex: req.fileIndex, path: req.path, edits };
 }
 
 export type StepFor = (
@@ -89,27 +98,83 @@ export type StepFor = (
 interface Slot {
   readonly chain: DeltaChain;
   next: number;
+  busy: boolean;
+  retired: boolean;
 }
 
-/** Hands out delta-upload plans over the prepared users, one upload in flight per user. */
+const usable = (s: Slot) => !s.busy && !s.retired && s.next < s.chain.edits.length;
+
+/**
+ * Hands out delta-upload plans: the file the targets draw, else the user's next free file with
+ * edits left (in file order, wrapping); never a file that has an upload in flight.
+ */
 export class DeltaChains {
-  private readonly free: Slot[];
+  /** Slots by user rank (userId - 1), each user's in file order. */
+  private readonly byUser = new Map<number, Slot[]>();
   retiredCount = 0;
+  /** Edits that went to another of the user's files because the drawn one was busy. */
+  redirectedCount = 0;
+  /** Edits refused because every prepared file of the drawn user was busy. */
+  busyCount = 0;
+  /** Edits refused because the drawn user had no prepared edit left (run beyond the bound). */
+  exhaustedCount = 0;
 
   constructor(
     chains: readonly DeltaChain[],
     private readonly stepFor: StepFor,
+    private readonly targets: DeltaTargets,
   ) {
-    this.free = chains.filter((c) => c.edits.length > 0).map((chain) => ({ chain, next: 0 }));
+    for (const chain of chains) {
+      if (chain.edits.length === 0) continue;
+      const slots = this.byUser.get(chain.userId - 1) ?? [];
+      slots.push({ chain, next: 0, busy: false, retired: false });
+      this.byUser.set(chain.userId - 1, slots);
+    }
+    for (const slots of this.byUser.values()) {
+      slots.sort((a, b) => a.chain.fileIndex - b.chain.fileIndex);
+    }
   }
 
   get editsLeft(): number {
-    return this.free.reduce((sum, s) => sum + s.chain.edits.length - s.next, 0);
+    let sum = 0;
+    for (const slots of this.byUser.values()) {
+      for (const s of slots) if (!s.retired) sum += s.chain.edits.length - s.next;
+    }
+    return sum;
+  }
+
+  /** The drawn file if usable, else the user's next usable file after it (wrapping). */
+  private pick(slots: readonly Slot[], fileIndex: number): Slot | undefined {
+    const from = slots.findIndex((s) => s.chain.fileIndex >= fileIndex);
+    const start = from === -1 ? 0 : from;
+    for (let k = 0; k < slots.length; k++) {
+      const slot = slots[(start + k) % slots.length]!;
+      if (usable(slot)) return slot;
+    }
+    return undefined;
   }
 
   nextPlan(): OperationPlan {
-    const slot = this.free.shift();
-    if (!slot) return { operation: "deltaUpload", steps: [], failWith: "NO_FREE_PREPARED_USER" };
+    const target = this.targets.next();
+    const slots = this.byUser.get(target.userIndex) ?? [];
+    const slot = this.pick(slots, target.fileIndex);
+    if (!slot) {
+      const busy = slots.some((s) => s.busy);
+      if (busy) this.busyCount++;
+      else this.exhaustedCount++;
+      const failWith = busy ? "DELTA_USER_FILES_BUSY" : "DELTA_EDITS_EXHAUSTED";
+      return { operation: "deltaUpload", steps: [], failWith };
+    }
+    if (slot.chain.fileIndex !== target.fileIndex) this.redirectedCount++;
+    slot.busy = true;
+    return {
+      operation: "deltaUpload",
+      steps: this.stepsOf(slot),
+      settle: (result) => this.settle(slot, result),
+    };
+  }
+
+  private stepsOf(slot: Slot) {
     const { chain } = slot;
     const edit = chain.edits[slot.next]!;
     const file = {
@@ -119,7 +184,7 @@ export class DeltaChains {
     };
     const commit = { uploadId: randomUUID(), ...file, baseVersion: edit.baseVersion };
     const json = (v: unknown) => Buffer.from(JSON.stringify(v));
-    const steps = [
+    return [
       this.stepFor(
         "uploadInit",
         chain.userId,
@@ -134,15 +199,13 @@ export class DeltaChains {
       ),
       this.stepFor("uploadFinalize", chain.userId, {}, json(commit)),
     ];
-    return { operation: "deltaUpload", steps, settle: (result) => this.settle(slot, result) };
   }
 
   private settle(slot: Slot, result: "ok" | "failed" | "unsent"): void {
+    slot.busy = false;
     if (result === "failed") {
+      slot.retired = true;
       this.retiredCount++;
-      return;
-    }
-    if (result === "ok") slot.next++;
-    if (slot.next < slot.chain.edits.length) this.free.push(slot);
+    } else if (result === "ok") slot.next++;
   }
 }

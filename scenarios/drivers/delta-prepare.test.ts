@@ -60,7 +60,7 @@ function request(ratePerS: number, editsMax: number): PrepareRequest {
     tokenFor,
     runPrefix: "/syncbench/test",
     stepFor: stepsWith(tokenFor),
-    bounds: { usersMax: 2, editsMax, timeS: 60 },
+    bounds: { usersMax: 2, filesPerUserMax: 1, editsMax, timeS: 60 },
     log: () => {},
   };
 }
@@ -81,13 +81,14 @@ describe("prepareDeltaChains", () => {
     expect(put!.auth).toBe("Bearer token-1");
     const committed = JSON.parse(commit!.body.toString()) as Record<string, unknown>;
     expect(committed).toMatchObject({
-      path: "/syncbench/test/docs/user-1.bin",
+      path: "/syncbench/test/docs/user-1/file-0.bin",
       blockHashes: [put!.sha256],
       baseVersion: 0,
     });
     expect(chains.editsLeft).toBeGreaterThanOrEqual(8);
     const plan = chains.nextPlan();
-    expect(plan.steps[1]!.path).toMatch(new RegExp(`\\?base=${put!.sha256}$`));
+    const bases = [received[0]!.sha256, received[2]!.sha256];
+    expect(bases).toContain(plan.steps[1]!.path.split("?base=")[1]);
   });
 
   it("stops before any upload when the run needs more edits than the bound", async () => {

@@ -80,8 +80,10 @@ async function driveHttp(
   });
   if (deltas) {
     req.log(
-      `delta uploads: ${deltas.retiredCount} prepared users retired after a failed upload, ` +
-        `${deltas.editsLeft} prepared edits unused`,
+      `delta uploads: ${deltas.redirectedCount} went to another of the user's files (drawn ` +
+        `one busy), ${deltas.busyCount} refused (all the user's files busy), ` +
+        `${deltas.exhaustedCount} found no prepared edit left, ${deltas.retiredCount} files ` +
+        `retired after a failed upload, ${deltas.editsLeft} prepared edits unused`,
     );
   }
   return outcome;
