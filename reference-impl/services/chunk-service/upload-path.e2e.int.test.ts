@@ -46,6 +46,24 @@ if (!secret) process.stdout.write("[upload-path] end-to-end tests skipped: the s
 describe.skipIf(!secret)("upload path through the gateway", () => {
   const config = loadStackConfig(process.env).native;
 
+  /** chunkService.deltaApply samples over every ChunkService process `up` started. */
+  async function deltaApplyCount(): Promise<number> {
+    const services = (await new NativeProvider(config).status()).services.filter((s) => s.name.startsWith("chunk-service"));
+    expect(services.length).toBeGreaterThan(0);
+    let count = 0;
+    for (const service of services) {
+      const snapshot = (await (await fetch(`${service.endpoint}/internal/timings`)).json()) as
+        { parts: Record<string, { count: number }> };
+      count += snapshot.parts["chunkService.deltaApply"]?.count ?? 0;
+    }
+    return count;
+  }
+
+  it("serves part timings on each ChunkService's own port, never through the gateway", async () => {
+    expect((await fetch(`${endpoints.gatewayUrl}/internal/timings`)).status).toBe(404);
+    expect(await deltaApplyCount()).toBeGreaterThanOrEqual(0);
+  });
+
   it("uploads a 4 MiB file, edits it with a ~100 B delta, and fsck finds everything consistent", async () => {
     const user = `e2e-${randomUUID().slice(0, 8)}`;
     const block = randomBytes(4 * 1024 * 1024);
@@ -56,8 +74,12 @@ describe.skipIf(!secret)("upload path through the gateway", () => {
     const edited = Buffer.from(block);
     randomBytes(100).copy(edited, 2_000_000);
     const delta = encodeDelta(block, edited);
+    const appliedBefore = await deltaApplyCount();
     const sent = await call(user, "PUT", `/v1/blocks/${sha(edited)}/delta?base=${sha(block)}`, undefined, delta);
     expect(sent).toMatchObject({ status: 201, json: { hash: sha(edited), deltaBytes: delta.length } });
+    // The ChunkService timed that delta apply (GET /internal/timings on its own port; other
+    // test files may upload deltas meanwhile, so at least one more).
+    expect(await deltaApplyCount()).toBeGreaterThan(appliedBefore);
     expect(await commit(user, "/big.bin", [edited], 1)).toEqual({ status: 200, json: { version: 2 } });
     await fsckClean(user, [block, edited]);
   });
