@@ -11,7 +11,8 @@ import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts"
 import { stackSecrets } from "../../reference-impl/stack/native/app-services.ts";
 import { NativeProvider } from "../../reference-impl/stack/native/native-provider.ts";
 import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
-import { tokenSigner } from "../../scenarios/drivers/tokens.ts";
+import { deviceAuth, tokenSigner } from "../../scenarios/drivers/tokens.ts";
+import { stackDevicesRunner } from "../../scenarios/run/stack-devices.ts";
 import {
   defaultPrepareBounds,
   type PrepareBounds,
@@ -117,6 +118,17 @@ async function runningGateway(ctx: CliContext): Promise<string | undefined> {
   return gateway?.healthy ? status.endpoints.gatewayUrl : undefined;
 }
 
+/** --target, else SYNCBENCH_GATEWAY_URL, else the running stack's gateway; none: an error. */
+async function targetSpecOf(flag: string | undefined, ctx: CliContext): Promise<string> {
+  const spec = flag ?? ctx.env.SYNCBENCH_GATEWAY_URL ?? (await runningGateway(ctx));
+  if (spec) return spec;
+  throw new SyncbenchError("ENV_TARGET_MISSING", "no target to run against: no stack is up", {
+    hint:
+      "npx syncbench up, or pass --target http://127.0.0.1:PORT (or --target builtin), " +
+      "or set SYNCBENCH_GATEWAY_URL",
+  });
+}
+
 /** The stack's JWT secret: SYNCBENCH_JWT_SECRET, else the one `syncbench token` signs with. */
 function jwtSecret(env: Readonly<Record<string, string | undefined>>): string {
   return env.SYNCBENCH_JWT_SECRET ?? stackSecrets(loadStackConfig(env).native).jwtSecret;
@@ -146,15 +158,7 @@ export const command: Command = {
       throw new UsageError("expected exactly one scenario name or .json path");
     const overrides = overridesOf(values);
     const scenario = applyOverrides(loadScenario(positionals[0]!), overrides);
-    const targetSpec =
-      values.target ?? ctx.env.SYNCBENCH_GATEWAY_URL ?? (await runningGateway(ctx));
-    if (!targetSpec) {
-      throw new SyncbenchError("ENV_TARGET_MISSING", "no target to run against: no stack is up", {
-        hint:
-          "npx syncbench up, or pass --target http://127.0.0.1:PORT (or --target builtin), " +
-          "or set SYNCBENCH_GATEWAY_URL",
-      });
-    }
+    const targetSpec = await targetSpecOf(values.target, ctx);
     const ws = scenario.websocket;
     const target = await openTarget(targetSpec, {
       websocket: !values["no-websocket"] && !values["find-knee"],
@@ -165,8 +169,13 @@ export const command: Command = {
         `effective ${JSON.stringify({ arrival: scenario.arrival, warmupS: scenario.warmupS })}, ` +
         `mix ${JSON.stringify(scenario.mix)}`,
     );
-    const tokenFor =
-      targetSpec === "builtin" ? undefined : tokenSigner(jwtSecret(ctx.env), Date.now());
+    const secret = targetSpec === "builtin" ? undefined : jwtSecret(ctx.env);
+    const tokenFor = secret ? tokenSigner(secret, Date.now()) : undefined;
+    // The stack's devices present their users' tokens; the built-in hub takes none.
+    const connectDevices =
+      secret && target.connectDevices
+        ? stackDevicesRunner(target.baseUrl, deviceAuth(secret, Date.now()))
+        : target.connectDevices;
     try {
       if (values["find-knee"]) {
         return await kneeCommand(ctx, {
@@ -189,7 +198,7 @@ export const command: Command = {
         version: "0.1.0",
         log: (line) => ctx.err(line),
         onProgress: (p) => ctx.err(progressLine(p)),
-        ...(target.connectDevices ? { connectDevices: target.connectDevices } : {}),
+        ...(connectDevices ? { connectDevices } : {}),
         ...(tokenFor ? { tokenFor, prepareDeltas: prepareBounds(values) } : {}),
       });
       const out = values.out ?? `.syncbench/results/${scenario.name}.json`;

@@ -1,7 +1,8 @@
 // The WebSocket device driver: places the scenario's devices (2-3 per user, seeded) into
 // holder processes of at most ~19K sockets each (the per-process file limit, read from
 // `ulimit -n`), waits until all have connected, lets notifications flow for the run, then
-// collects and merges the holders' histograms. Every holder is ended by its own handle.
+// collects and merges the holders' histograms. Every holder is ended by its own handle. Given
+// the stack's secret, holders sign each user's token themselves (ws-holder.ts).
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
@@ -14,6 +15,7 @@ import {
 import type { WebsocketResult } from "../results.schema.ts";
 import type { Scenario } from "../scenario.ts";
 import { Random } from "./random.ts";
+import type { DeviceAuth } from "./tokens.ts";
 import type { HolderConfig, HolderMessage, HolderReport } from "./ws-holder.ts";
 
 export interface PublishTally {
@@ -36,6 +38,8 @@ export interface DevicesRunOptions {
   ) => Promise<PublishTally>;
   readonly socketsPerHolderMax?: number;
   readonly connectPhaseTimeoutMs?: number;
+  /** The stack's token secret: each device presents its user's token on the upgrade. */
+  readonly auth?: DeviceAuth;
 }
 
 const holderPath = fileURLToPath(new URL("./ws-holder.ts", import.meta.url));
@@ -161,6 +165,7 @@ function forkHolders(
       localAddresses,
       connectConcurrency: 256,
       connectTimeoutMs: 10_000,
+      ...(o.auth ? { auth: o.auth } : {}),
     };
     child.send({ type: "start", config });
   }

@@ -2,9 +2,15 @@
 // spreading their source addresses over 127.0.0.x so no (source, destination) pair runs out of
 // ephemeral ports, and records connect time and notification freshness (receipt minus the
 // event's monotonic publish stamp) in HDR histograms. Talks to its parent over IPC only.
+// Given the stack's secret, each device presents its user's token in the upgrade request's
+// Authorization header (signed per user on connect, kept by no socket: ws keeps the URL of
+// every socket, so a ?token= query would cost its bytes per device and land in access logs).
+// A refused upgrade counts as a connect error under HTTP_<status>.
 import WebSocket from "ws";
 import { encodeHistogram, newHistogram, recordMs } from "../measure/histograms.ts";
 import { errorCode } from "./http-exchange.ts";
+import { deviceTokenSigner, type DeviceAuth } from "./tokens.ts";
+import type { TokenFor } from "./operations.ts";
 
 export interface HolderConfig {
   /** Hub URLs; a user's devices all go to urls[userId % urls.length], as a registry routes. */
@@ -13,6 +19,8 @@ export interface HolderConfig {
   readonly localAddresses: readonly string[];
   readonly connectConcurrency: number;
   readonly connectTimeoutMs: number;
+  /** Sign each device's user token with this; absent: devices send no credential. */
+  readonly auth?: DeviceAuth;
 }
 
 export interface HolderReport {
@@ -36,6 +44,11 @@ const connectErrors = new Map<string, number>();
 let receivedCount = 0;
 let rssBytesBefore: number | null = null;
 let rssBytesConnected: number | null = null;
+let tokenFor: TokenFor | undefined;
+
+function countError(code: string): void {
+  connectErrors.set(code, (connectErrors.get(code) ?? 0) + 1);
+}
 
 /** RSS reads /proc/self/stat: near the file limit that open fails with EMFILE (the notes). */
 function rssBytes(): number | null {
@@ -61,21 +74,36 @@ function connectOne(config: HolderConfig, index: number): Promise<void> {
   const url = `${hubUrl}?user=${device.userId}&device=${device.deviceId}`;
   const localAddress = config.localAddresses[index % config.localAddresses.length]!;
   const startedAt = performance.now();
+  const headers = tokenFor ? { authorization: `Bearer ${tokenFor(device.userId)}` } : undefined;
   return new Promise((resolve) => {
+    let opened = false;
+    let refused = false;
     const ws = new WebSocket(url, {
       localAddress,
       perMessageDeflate: false,
       handshakeTimeout: config.connectTimeoutMs,
+      ...(headers ? { headers } : {}),
     });
     ws.once("open", () => {
+      opened = true;
       recordMs(connectHistogram, performance.now() - startedAt);
       sockets.push(ws);
       ws.on("message", onMessage);
       resolve();
     });
-    ws.once("error", (error) => {
-      const code = errorCode(error);
-      connectErrors.set(code, (connectErrors.get(code) ?? 0) + 1);
+    // A refused upgrade (401 without a valid token): counted by its status, not as "Error";
+    // terminate() then emits an abort error, which must not count a second time.
+    ws.once("unexpected-response", (_request, response) => {
+      refused = true;
+      countError(`HTTP_${response.statusCode ?? 0}`);
+      response.resume();
+      ws.terminate();
+      resolve();
+    });
+    ws.on("error", (error) => {
+      if (refused) return;
+      // After the open, an error closes a held socket: visible under its own prefix.
+      countError(opened ? `OPEN_${errorCode(error)}` : errorCode(error));
       resolve();
     });
   });
@@ -105,6 +133,7 @@ function report(): HolderReport {
 
 process.on("message", (message: { type: string; config?: HolderConfig }) => {
   if (message.type === "start" && message.config) {
+    if (message.config.auth) tokenFor = deviceTokenSigner(message.config.auth);
     rssBytesBefore = rssBytes();
     void connectAll(message.config).then(() => {
       rssBytesConnected = rssBytes();

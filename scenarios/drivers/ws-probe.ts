@@ -10,11 +10,13 @@ const unreachableCodes = new Set(["ECONNREFUSED", "EHOSTUNREACH"]);
 
 export type WsAvailability = { available: true } | { available: false; reason: string };
 
-export function probeWebsocket(url: string): Promise<WsAvailability> {
+/** `token`: user 0's bearer token, so a hub that authenticates answers the upgrade with 101. */
+export function probeWebsocket(url: string, token?: string): Promise<WsAvailability> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`${url}?user=0&device=0`, {
       perMessageDeflate: false,
       handshakeTimeout: probeTimeoutMs,
+      ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
     });
     ws.once("open", () => {
       ws.close();

@@ -2,15 +2,32 @@
 // server on the built-in target's HTTP server (path /v1/notifications?user=U&device=D) with a
 // user -> sockets registry, and a publisher that sends file_changed events stamped with the
 // monotonic clock (process.hrtime.bigint(), comparable across processes on one host).
-import type { Server } from "node:http";
+// Given a secret, the hub authenticates devices as the design's NotificationService does: the
+// upgrade must carry `Authorization: Bearer <HS256 JWT>` (reference-impl/runtime/jwt.ts) whose
+// sub is the device's user ("user-U"); otherwise it answers 401 (403 for another user's
+// token) with the reason in the body and never upgrades.
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import { isSyncbenchError } from "../../reference-impl/core/errors.ts";
+import { verifyJwt } from "../../reference-impl/runtime/jwt.ts";
 import { Random } from "../drivers/random.ts";
+import { subjectOf } from "../drivers/tokens.ts";
 
 /** One process cannot hold more sockets than its file limit (20,000 here); stay below it. */
 export const hubConnectionsMax = 18_000;
 
+export interface HubOptions {
+  /** Verify each upgrade's bearer token with this HS256 secret; absent: no authentication. */
+  readonly jwtSecret?: string;
+  /** Clock for token expiry (tests pass a fixed one). */
+  readonly nowMs?: () => number;
+}
+
 export interface NotificationHub {
   readonly connectedCount: () => number;
+  /** Upgrades refused for a missing, invalid, expired or foreign token, by code. */
+  readonly refusedByCode: () => Record<string, number>;
   /** Publishes events at `ratePerS` to users 0..usersCount-1 for `durationMs`; bounded. */
   publishFor(
     usersCount: number,
@@ -26,13 +43,57 @@ export interface PublishTally {
   deliveriesExpectedCount: number;
 }
 
-export function attachNotificationHub(server: Server): NotificationHub {
+type Refusal = { status: 401 | 403; code: string; reason: string };
+
+/** Why the upgrade's token does not admit `user`, or undefined when it does. */
+export function refusalOf(
+  request: IncomingMessage,
+  user: number,
+  options: Required<HubOptions>,
+): Refusal | undefined {
+  const header = request.headers.authorization ?? "";
+  const match = /^Bearer (\S+)$/i.exec(header);
+  if (!match) {
+    const reason = header ? "Authorization is not \"Bearer <token>\"" : "no Authorization header";
+    return { status: 401, code: "AUTH_MISSING", reason: `${reason}; send the user's HS256 JWT` };
+  }
+  try {
+    const claims = verifyJwt(match[1]!, options.jwtSecret, options.nowMs());
+    if (claims.sub === subjectOf(user)) return undefined;
+    const reason = `token is for ${claims.sub}, the device asked for user ${user}`;
+    return { status: 403, code: "AUTH_WRONG_USER", reason };
+  } catch (error) {
+    if (isSyncbenchError(error, "AUTH_INVALID") || isSyncbenchError(error, "AUTH_EXPIRED")) {
+      return { status: 401, code: error.code, reason: error.message };
+    }
+    throw error;
+  }
+}
+
+function refuse(socket: Duplex, r: Refusal): void {
+  const body = `${r.reason} (${r.code}); not upgraded\n`;
+  const text = r.status === 401 ? "Unauthorized" : "Forbidden";
+  socket.end(
+    `HTTP/1.1 ${r.status} ${text}\r\ncontent-type: text/plain\r\n` +
+      `www-authenticate: Bearer\r\nconnection: close\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function hubAuth(options: HubOptions): Required<HubOptions> | undefined {
+  if (!options.jwtSecret) return undefined;
+  return { jwtSecret: options.jwtSecret, nowMs: options.nowMs ?? Date.now };
+}
+
+export function attachNotificationHub(server: Server, options: HubOptions = {}): NotificationHub {
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
     maxPayload: 64 * 1024,
   });
   const byUser = new Map<number, Set<WebSocket>>();
+  const refused = new Map<string, number>();
+  const auth = hubAuth(options);
   let connected = 0;
   server.on("upgrade", (request, socket, head) => {
     const url = new URL(request.url ?? "/", "http://hub");
@@ -43,6 +104,12 @@ export function attachNotificationHub(server: Server): NotificationHub {
       connected >= hubConnectionsMax
     ) {
       socket.end("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n");
+      return;
+    }
+    const refusal = auth ? refusalOf(request, user, auth) : undefined;
+    if (refusal) {
+      refused.set(refusal.code, (refused.get(refusal.code) ?? 0) + 1);
+      refuse(socket, refusal);
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -73,6 +140,7 @@ export function attachNotificationHub(server: Server): NotificationHub {
   };
   return {
     connectedCount: () => connected,
+    refusedByCode: () => Object.fromEntries(refused),
     publishFor: (usersCount, ratePerS, durationMs, seed) =>
       publishLoop({
         publish,
