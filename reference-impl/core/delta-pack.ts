@@ -14,32 +14,64 @@ export function outOfRange(what: string): Error {
     "the delta was made against a different source, or it is corrupt");
 }
 
-/** True when a sample of the body does not shrink by 5 %: literals already compressed. */
-export function looksIncompressible(body: Uint8Array): boolean {
-  const sampleBytes = 16 * 1024;
-  if (body.length < 4 * sampleBytes) return false;
+/** Bytes in each of the three slices (start, middle, end) of the compressibility sample. */
+const sampleSliceBytes = 16 * 1024;
+
+/**
+ * Deflate level 1 of three 16 KiB slices (start, middle, end) over their length: a cheap
+ * (about 0.5 ms) estimate of how well the body compresses. Undefined below 64 KiB.
+ */
+export function sampleRatio(body: Uint8Array): number | undefined {
+  if (body.length < 4 * sampleSliceBytes) return undefined;
   const middle = body.length >> 1;
-  const sample = Buffer.concat([body.subarray(0, sampleBytes),
-    body.subarray(middle, middle + sampleBytes), body.subarray(body.length - sampleBytes)]);
-  return deflateRawSync(sample, { level: 1 }).length > sample.length * 0.95;
+  const sample = Buffer.concat([body.subarray(0, sampleSliceBytes),
+    body.subarray(middle, middle + sampleSliceBytes), body.subarray(body.length - sampleSliceBytes)]);
+  return deflateRawSync(sample, { level: 1 }).length / sample.length;
+}
+
+/** True when a sample of the body does not shrink by 5 %: literals already compressed. */
+export function looksIncompressible(body: Uint8Array, ratio = sampleRatio(body)): boolean {
+  return ratio !== undefined && ratio > 0.95;
+}
+
+/** Bodies up to this size are compressed at brotli's quality 9. */
+const brotliQ9BodyBytesMax = 256 * 1024;
+
+export interface BrotliSettings { readonly quality: number; readonly lgwin: number;
+  readonly lgblock?: number }
+
+/**
+ * Brotli settings by predicted cost (design/decisions/0005): brotli's time grows with the bytes
+ * it writes, so the estimate `bodyBytes x sampleRatio` (deflate-1 size of the whole body) picks
+ * the best quality whose cost stays near 33 ms. Measured on this machine per MB of estimate:
+ * q5 61-81 ms, q4 34-46 ms, q3 25-29 ms, q1 13 ms. Bodies up to 256 KiB take quality 9 (at most
+ * about 30 ms). Deterministic: the choice depends on the bytes only, never on a clock.
+ */
+export function brotliSettingsFor(bodyBytes: number, ratio: number | undefined): BrotliSettings {
+  if (bodyBytes <= brotliQ9BodyBytesMax || ratio === undefined) return { quality: 9, lgwin: 24 };
+  const estimateBytes = bodyBytes * ratio;
+  if (estimateBytes <= 384 * 1024) return { quality: 5, lgwin: 22 };
+  if (estimateBytes <= 704 * 1024) return { quality: 4, lgwin: 18, lgblock: 16 };
+  if (estimateBytes <= 1152 * 1024) return { quality: 3, lgwin: 22 };
+  return { quality: 1, lgwin: 22 };
 }
 
 /**
- * Brotli of the split body, or undefined when it is too short or looks incompressible. Quality
- * falls as the body grows so the worst case (an unrelated 4 MiB text block) stays near 50 ms:
- * measured on it, quality 4 with a 256 KiB window and 64 KiB blocks takes 65-70 ms CPU for
- * 1 371 805 B (under zstd -3's 1 406 717 B); a 16 MiB window adds ~25 ms for 0.1 %; quality
- * 3 and below (40 ms and less) and deflate levels 1-4 (35-63 ms) end above zstd -3.
+ * Brotli of the split body, or undefined when it is too short or looks incompressible; the
+ * quality comes from `brotliSettingsFor`. The worst case is an unrelated 4 MiB text block: the
+ * bench's synthetic one goes at quality 1 (about 21 ms, 1.51 MB, 7.5 % above zstd -3); every
+ * built-in setting at or below zstd -3's size costs 60 ms or more (decision 0005).
  */
 export function compressBody(body: Uint8Array): Uint8Array | undefined {
-  if (body.length < compressBodyBytesMin || looksIncompressible(body)) return undefined;
-  const large = body.length > 1024 * 1024;
-  const quality = body.length <= 256 * 1024 ? 9 : large ? 4 : 6;
+  if (body.length < compressBodyBytesMin) return undefined;
+  const ratio = sampleRatio(body);
+  if (looksIncompressible(body, ratio)) return undefined;
+  const { quality, lgwin, lgblock } = brotliSettingsFor(body.length, ratio);
   return brotliCompressSync(body, { params: {
     [zlibConstants.BROTLI_PARAM_QUALITY]: quality,
     [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
-    [zlibConstants.BROTLI_PARAM_LGWIN]: large ? 18 : 24,
-    ...(large ? { [zlibConstants.BROTLI_PARAM_LGBLOCK]: 16 } : {}),
+    [zlibConstants.BROTLI_PARAM_LGWIN]: lgwin,
+    ...(lgblock === undefined ? {} : { [zlibConstants.BROTLI_PARAM_LGBLOCK]: lgblock }),
   } });
 }
 

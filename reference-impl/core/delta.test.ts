@@ -1,11 +1,12 @@
 // Unit tests of the block delta: round trips of the named edit cases, the exact sizes the format
 // promises for them, and the decoder's typed rejection of malformed, truncated and hostile input.
-import { deflateRawSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { applyDelta, encodeDelta } from "./delta.ts";
 import { editNames, syntheticPair, type Content } from "./bench/corpus.ts";
 import { sha256Hex } from "./hash.ts";
 import { codeOf } from "./error-code.test-helper.ts";
+import { brotliSettingsFor, sampleRatio } from "./delta-pack.ts";
 
 const mib4 = 4 * 1024 * 1024;
 
@@ -68,6 +69,50 @@ describe("encodeDelta / applyDelta round trip", () => {
     const pair = syntheticPair(9, "text", "unrelated", 512 * 1024);
     const gz = deflateRawSync(pair.target);
     expect(roundTrip(pair.source, gz).length).toBeLessThanOrEqual(gz.length + 16);
+  });
+});
+
+describe("large literal sections (design/decisions/0005)", () => {
+  it("compresses an all-new 4 MiB text block at the cheap quality, the same bytes every time", () => {
+    const pair = syntheticPair(20240916, "text", "unrelated", mib4);
+    const delta = roundTrip(pair.source, pair.target);
+    expect(delta[1]! & 15).toBe(3);
+    expect(delta.length).toBeLessThan(mib4 * 0.4);
+    expect(Buffer.compare(encodeDelta(pair.source, pair.target), delta)).toBe(0);
+    const ratio = sampleRatio(pair.target);
+    expect(brotliSettingsFor(pair.target.length, ratio).quality).toBe(1);
+  });
+
+  it("picks a slower quality only where the estimated output is small enough", () => {
+    expect(brotliSettingsFor(256 * 1024, 0.4).quality).toBe(9);
+    expect(brotliSettingsFor(mib4, undefined).quality).toBe(9);
+    const qualities = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.6]
+      .map((ratio) => brotliSettingsFor(mib4, ratio).quality);
+    expect(qualities).toEqual([5, 4, 4, 3, 3, 1, 1, 1, 1]);
+  });
+});
+
+describe("a compressed body that is one ADD of the whole target", () => {
+  const target = new Uint8Array(100).map((_, i) => i);
+  // Split body: varint(ops length) ops varint(offsets length = 0) literals; ADD 100 = 0x23 0x03.
+  const delta = (ops: number[], literalCount: number) => {
+    const split = Uint8Array.of(ops.length, ...ops, 0, ...target.subarray(0, literalCount),
+      ...new Uint8Array(Math.max(0, literalCount - target.length)));
+    return Uint8Array.of(0xd5, 0x13, 100, ...brotliCompressSync(split));
+  };
+  const apply = (d: Uint8Array) => () => applyDelta(new Uint8Array(0), d, { targetBytesMax: 1024 });
+
+  it("decodes to its literal section", () => {
+    expect(Buffer.compare(apply(delta([0x23, 0x03], 100))() as Uint8Array, target)).toBe(0);
+  });
+
+  it("rejects a literal section too short or too long, extra ops, an over-long length", () => {
+    expect(codeOf(apply(delta([0x23, 0x03], 99)))).toBe("DELTA_TRUNCATED");
+    expect(codeOf(apply(delta([0x23, 0x03], 101)))).toBe("DELTA_TRAILING_BYTES");
+    expect(codeOf(apply(delta([0x23, 0x03, 0x00], 100)))).toBe("DELTA_TRAILING_BYTES");
+    expect(codeOf(apply(delta([0x23, 0x02], 100)))).toBe("DELTA_TRUNCATED");
+    expect(codeOf(apply(delta([0x23, 0xff, 0xff, 0xff, 0xff, 0x7f], 100))))
+      .toBe("DELTA_MALFORMED");
   });
 });
 

@@ -118,6 +118,14 @@ function withHeader(mode: DeltaMode, targetLength: number, body: Uint8Array): Ui
  * Encodes `target` as copies from `source` plus literals. Never larger than the target plus
  * the raw header (at most 7 bytes): when the instructions do not pay, the target goes as is.
  */
+/** The instructions before compression: plain body, split body, literal byte count (bench use). */
+export function instructionBodies(source: Uint8Array, target: Uint8Array) {
+  const writer = new InstructionWriter(target);
+  findMatches(source, target, writer);
+  return { plain: writer.out.finish(), split: writer.splitBody(),
+    literalBytes: writer.literals.length };
+}
+
 export function encodeDelta(source: Uint8Array, target: Uint8Array,
   options: EncodeOptions = {}): Uint8Array {
   const m = target.length;
@@ -237,10 +245,30 @@ function wholeCopy(source: Uint8Array, body: Uint8Array,
 }
 
 /**
+ * The literal section of a split body that is exactly one ADD of the whole target (a block with
+ * nothing in common with its source), as a view of the decompressed body: no second 4 MiB
+ * allocation and copy. Anything else returns undefined and takes the general path; an opcode the
+ * general path would reject throws the same code here.
+ */
+function wholeAdd(s: Streams, targetLength: number): Uint8Array | undefined {
+  if (targetLength === 0 || s.offsets.remaining !== 0 || s.literals.remaining !== targetLength) {
+    return undefined;
+  }
+  const ops = new ByteReader(s.ops.buf, s.ops.pos, s.ops.what);
+  const b = ops.byte("an opcode");
+  if (b >>> 6 !== opAdd) return undefined;
+  let value = b & 31;
+  if ((b & 0x20) !== 0) value += ops.varint("an instruction length") * 32;
+  if (value !== targetLength - 1 || ops.remaining !== 0) return undefined;
+  return s.literals.take(targetLength, "literal bytes");
+}
+
+/**
  * Rebuilds the target from `source` and a block delta; validates every field (DELTA_* codes).
  * The result may share memory with `source`: a delta that is one copy of a source range (an
  * unchanged block) returns a view of that range, with no 4 MiB allocation; copy it before
- * changing either buffer.
+ * changing either buffer. A compressed delta that is one ADD of the whole target returns a view
+ * of its own decompressed literal section (a fresh buffer, shared with nothing else).
  */
 export function applyDelta(source: Uint8Array, delta: Uint8Array,
   options: ApplyOptions = {}): Uint8Array {
@@ -258,6 +286,8 @@ export function applyDelta(source: Uint8Array, delta: Uint8Array,
     if (whole !== undefined) return checked(whole, options.expectedSha256);
     const streams = mode === deltaMode.plain ? interleaved(rest)
       : splitStreams(decompress(mode, rest, targetLength, source));
+    const literal = mode === deltaMode.plain ? undefined : wholeAdd(streams, targetLength);
+    if (literal !== undefined) return checked(literal, options.expectedSha256);
     const st: ApplyState = { source, out: Buffer.allocUnsafe(targetLength), produced: 0,
       lastCopyEnd: 0, addedBytes: 0 };
     while (st.produced < targetLength) step(streams, st);

@@ -4,7 +4,7 @@
 // CHUNK_* code; anything else (a TypeError, a RangeError, an allocation above the limit) is a bug.
 import { applyDelta, encodeDelta } from "../delta.ts";
 import { isSyncbenchError } from "../errors.ts";
-import { Prng, applyEdit, editNames, type Content } from "../bench/corpus.ts";
+import { Prng, applyEdit, editNames, textBytes, type Content } from "../bench/corpus.ts";
 
 export interface FuzzReport {
   readonly iterations: number;
@@ -25,6 +25,12 @@ export function seedCases(seed: number): { source: Uint8Array; delta: Uint8Array
       // Uncompressed too, so mutations reach the instruction parser, not only brotli's.
       cases.push({ source, delta: encodeDelta(source, target, { compress: false }) });
     }
+  }
+  // An all-new compressible block: one ADD of the whole target in a brotli body, the shape the
+  // decoder returns as a view of its literal section (DELTA-FORMAT.md, "Decoder").
+  for (let k = 0; k < 2; k++) {
+    const source = rng.bytes(1024);
+    cases.push({ source, delta: encodeDelta(source, textBytes(rng, 2048 + rng.below(2048))) });
   }
   return cases;
 }
