@@ -1,58 +1,58 @@
-// One operation's HTTP exchange on an undici Pool: its steps in order, each body read to the
-// end and discarded, the outcome a value (ok, or an error code) rather than an exception, so
-// that the driver counts errors by code and never loses one (STYLE.md section 5). Steps go
-// through Pool.dispatch() with a minimal handler: no response object or body stream per
-// request, which load-generation.md 2.1 measured at +31% requests per generator core.
-import type { Dispatcher, Pool } from "undici";
-import type { Step } from "./routes.ts";
-
-export type ExchangeOutcome = { readonly ok: true } | { readonly ok: false; readonly code: string };
+// One operation's HTTP exchange on the driver's HTTP/1.1 pool (http1-pool.ts): its steps in
+// order, each body read to the end and discarded, the outcome an error code or none rather than
+// an exception, so that the driver counts errors by code and never loses one (STYLE.md section
+// 5). One object per operation, with no Promise or closure per step: profiling the driver at
+// 20K req/s put per-request allocation (and the garbage collector behind it) near the top.
+import type { Http1Pool, ResponseHandler } from "./http1-pool.ts";
+import type { OperationPlan } from "./routes.ts";
 
 /** Error code of a failed request: an HTTP status, undici's or the OS's code. */
 export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string") return code;
-  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause
+    ?.code;
   if (typeof causeCode === "string") return causeCode;
   return error instanceof Error ? error.name : "UNKNOWN";
 }
 
-/**
- * Resolves with the step's status once its body has been read to the end and discarded.
- * undici 7's Pool.dispatch() still asserts the callback-style handler (onConnect, onHeaders,
- * onData, onComplete, onError); the controller-style one is for interceptors only.
- */
-function dispatchStep(pool: Pool, step: Step): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let status = 0;
-    const handler = {
-      onConnect: () => {},
-      onHeaders: (statusCode: number) => {
-        status = statusCode;
-        return true;
-      },
-      onData: () => true,
-      onComplete: () => resolve(status),
-      onError: (error: Error) => reject(error),
-    };
-    const options = {
-      method: step.method,
-      path: step.path,
-      headers: step.headers,
-      body: step.body ?? null,
-    };
-    pool.dispatch(options, handler as unknown as Dispatcher.DispatchHandler);
-  });
-}
+/** Told once when an exchange ends: `code` is undefined when every step succeeded. */
+export type ExchangeDone = (
+  exchange: Exchange,
+  code: string | undefined,
+) => void;
 
-export async function runSteps(pool: Pool, steps: readonly Step[]): Promise<ExchangeOutcome> {
-  for (const step of steps) {
-    try {
-      const status = await dispatchStep(pool, step);
-      if (status >= 400) return { ok: false, code: `HTTP_${status}` };
-    } catch (error) {
-      return { ok: false, code: errorCode(error) };
-    }
+export class Exchange implements ResponseHandler {
+  private stepIndex = 0;
+
+  constructor(
+    private readonly pool: Http1Pool,
+    readonly plan: OperationPlan,
+    /** Offset of the intended send from the run's start, ms. */
+    readonly intendedMs: number,
+    /** performance.now() when the first step was handed to the pool. */
+    readonly sentAt: number,
+    private readonly done: ExchangeDone,
+  ) {}
+
+  /** Sends the first step; a plan that fails at once ends without sending, never synchronously. */
+  start(): void {
+    const failWith = this.plan.failWith;
+    if (failWith !== undefined) queueMicrotask(() => this.done(this, failWith));
+    else if (this.plan.steps.length === 0)
+      queueMicrotask(() => this.done(this, undefined));
+    else this.pool.request(this.plan.steps[0]!, this);
   }
-  return { ok: true };
+
+  onResponse(status: number): void {
+    if (status >= 400) return this.done(this, `HTTP_${status}`);
+    const steps = this.plan.steps;
+    if (++this.stepIndex < steps.length)
+      this.pool.request(steps[this.stepIndex]!, this);
+    else this.done(this, undefined);
+  }
+
+  onError(code: string): void {
+    this.done(this, code);
+  }
 }

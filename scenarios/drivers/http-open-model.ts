@@ -4,18 +4,18 @@
 // coordinated omission), service time from the actual send, and the gap between the two is
 // the send lag. Bounded: in-flight cap (drops are counted, as k6's dropped_iterations), request
 // timeouts, a drain deadline; the run ends by itself when the schedule does.
-import { Pool } from "undici";
 import { RunStats, type TimelinePoint } from "../measure/op-stats.ts";
 import { recordMs } from "../measure/histograms.ts";
 import type { Arrival } from "../scenario.ts";
 import { arrivalDurationS } from "../scenario.ts";
-import { runSteps, type ExchangeOutcome } from "./http-exchange.ts";
+import { Exchange, type ExchangeDone } from "./http-exchange.ts";
+import { Http1Pool } from "./http1-pool.ts";
 import { Random } from "./random.ts";
 import type { OperationPlan } from "./routes.ts";
 import { ArrivalSchedule, expectedArrivals } from "./schedule.ts";
 
 export interface DriverLimits {
-  /** undici Pool connections to the target origin. */
+  /** Keep-alive connections to the target origin (http1-pool.ts). */
   readonly connectionsMax: number;
   /** Requests in flight (sent, not finished) beyond which a due request is dropped. */
   readonly inFlightMax: number;
@@ -23,7 +23,7 @@ export interface DriverLimits {
   readonly lateThresholdMs: number;
   /** After the schedule ends, how long in-flight requests may still finish. */
   readonly drainTimeoutMs: number;
-  /** undici connect, headers and body timeouts for each request. */
+  /** Connect, headers and body timeouts of each request. */
   readonly requestTimeoutMs: number;
 }
 
@@ -65,35 +65,41 @@ export interface OpenModelOutcome {
 
 interface Runner {
   readonly t0: number;
-  readonly pool: Pool;
+  readonly pool: Http1Pool;
   readonly stats: RunStats;
   readonly o: OpenModelOptions;
+  readonly schedule: ArrivalSchedule;
+  /** The next intended send offset, ms from t0; undefined once the schedule has ended. */
+  nextMs: number | undefined;
+  /** True while due sends are being fired, so that a completion does not re-enter. */
+  draining: boolean;
+  readonly done: ExchangeDone;
   /** Set once the run has ended: requests still finishing are counted as unfinished only. */
   closed: boolean;
   onIdle?: () => void;
 }
 
-function complete(
-  r: Runner,
-  op: string,
-  intendedMs: number,
-  sentAt: number,
-  outcome: ExchangeOutcome,
-): void {
+function complete(r: Runner, ex: Exchange, code: string | undefined): void {
+  ex.plan.settle?.(code === undefined ? "ok" : "failed");
   if (r.closed) return;
   const endAt = performance.now();
-  const s = r.stats.op(op);
-  const latencyMs = endAt - (r.t0 + intendedMs);
+  const s = r.stats.op(ex.plan.operation);
+  const latencyMs = endAt - (r.t0 + ex.intendedMs);
+  const ok = code === undefined;
   r.stats.inFlight--;
-  r.stats.noteOutcome(outcome.ok, latencyMs);
-  if (intendedMs >= r.o.warmupMs) {
-    if (outcome.ok) {
+  r.stats.noteOutcome(ok, latencyMs);
+  if (ex.intendedMs >= r.o.warmupMs) {
+    if (ok) {
       s.okCount++;
       recordMs(s.latency, latencyMs);
-      recordMs(s.serviceTime, endAt - sentAt);
-    } else s.recordError(outcome.code);
+      recordMs(s.serviceTime, endAt - ex.sentAt);
+    } else s.recordError(code);
   }
   if (r.stats.inFlight === 0) r.onIdle?.();
+  // Sends that fell due while responses were being read go now, not at the next timer tick:
+  // the timer's 1 ms granularity would otherwise be the send lag (load-generation.md 2.1).
+  if (!r.draining && r.nextMs !== undefined && endAt - r.t0 >= r.nextMs)
+    fireDue(r);
 }
 
 function fire(r: Runner, intendedMs: number): void {
@@ -116,26 +122,30 @@ function fire(r: Runner, intendedMs: number): void {
   } else s.warmupCount++;
   r.stats.noteSent();
   r.stats.inFlight++;
-  r.stats.inFlightPeak = Math.max(r.stats.inFlightPeak, r.stats.inFlight);
-  const exchange: Promise<ExchangeOutcome> = plan.failWith
-    ? Promise.resolve({ ok: false, code: plan.failWith })
-    : runSteps(r.pool, plan.steps);
-  void exchange.then((outcome) => {
-    plan.settle?.(outcome.ok ? "ok" : "failed");
-    complete(r, plan.operation, intendedMs, sentAt, outcome);
-  });
+  if (r.stats.inFlight > r.stats.inFlightPeak)
+    r.stats.inFlightPeak = r.stats.inFlight;
+  new Exchange(r.pool, plan, intendedMs, sentAt, r.done).start();
 }
 
-function sendAll(r: Runner, schedule: ArrivalSchedule): Promise<void> {
-  let next = schedule.next();
+/** Fires every send whose intended time has come, each stamped with its own intended time. */
+function fireDue(r: Runner): void {
+  r.draining = true;
+  let next = r.nextMs;
+  while (next !== undefined && next <= performance.now() - r.t0) {
+    fire(r, next);
+    next = r.schedule.next();
+  }
+  r.nextMs = next;
+  r.draining = false;
+}
+
+function sendAll(r: Runner): Promise<void> {
+  r.nextMs = r.schedule.next();
   return new Promise((resolve) => {
     const tick = () => {
-      while (next !== undefined && next <= performance.now() - r.t0) {
-        fire(r, next);
-        next = schedule.next();
-      }
-      if (next === undefined) return resolve();
-      const waitMs = next - (performance.now() - r.t0);
+      fireDue(r);
+      if (r.nextMs === undefined) return resolve();
+      const waitMs = r.nextMs - (performance.now() - r.t0);
       setTimeout(tick, Math.max(0, Math.floor(waitMs)));
     };
     tick();
@@ -158,35 +168,50 @@ function startProgress(r: Runner): NodeJS.Timeout {
   return setInterval(() => {
     second++;
     const point = r.stats.closeInterval(second);
-    const askedPerS = expectedArrivals(r.o.arrival, (second - 1) * 1000, second * 1000);
+    const askedPerS = expectedArrivals(
+      r.o.arrival,
+      (second - 1) * 1000,
+      second * 1000,
+    );
     r.o.onProgress?.({ ...point, askedPerS, inFlight: r.stats.inFlight });
   }, 1000);
 }
 
-export async function runOpenModel(o: OpenModelOptions): Promise<OpenModelOutcome> {
+export async function runOpenModel(
+  o: OpenModelOptions,
+): Promise<OpenModelOutcome> {
   const timeoutMs = o.limits.requestTimeoutMs;
-  const pool = new Pool(o.baseUrl, {
-    connections: o.limits.connectionsMax,
-    connectTimeout: timeoutMs,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
+  const pool = new Http1Pool(o.baseUrl, {
+    connectionsMax: o.limits.connectionsMax,
+    queueMax: o.limits.inFlightMax,
+    connectTimeoutMs: timeoutMs,
+    headersTimeoutMs: timeoutMs,
+    bodyTimeoutMs: timeoutMs,
   });
   const runner: Runner = {
     t0: performance.now(),
     pool,
     stats: new RunStats(o.operations),
     o,
+    schedule: new ArrivalSchedule(
+      o.arrival,
+      new Random(o.seed, "arrivals"),
+      o.poisson,
+    ),
+    nextMs: undefined,
+    draining: false,
+    done: (ex, code) => complete(runner, ex, code),
     closed: false,
   };
   const cpuStart = process.cpuUsage();
   const progress = startProgress(runner);
-  await sendAll(runner, new ArrivalSchedule(o.arrival, new Random(o.seed, "arrivals"), o.poisson));
+  await sendAll(runner);
   await drain(runner);
   clearInterval(progress);
   const wallMs = performance.now() - runner.t0;
   const unfinishedCount = runner.stats.inFlight;
   runner.closed = true;
-  await pool.destroy();
+  pool.destroy();
   const cpu = process.cpuUsage(cpuStart);
   const endMs = arrivalDurationS(o.arrival) * 1000;
   const measuredWindowMs = Math.max(1, endMs - o.warmupMs);
@@ -194,7 +219,9 @@ export async function runOpenModel(o: OpenModelOptions): Promise<OpenModelOutcom
   return {
     stats: runner.stats,
     measuredWindowMs,
-    askedRatePerS: (expectedArrivals(o.arrival, o.warmupMs, endMs) / measuredWindowMs) * 1000,
+    askedRatePerS:
+      (expectedArrivals(o.arrival, o.warmupMs, endMs) / measuredWindowMs) *
+      1000,
     sentRatePerS: (totals.sentCount / measuredWindowMs) * 1000,
     achievedRatePerS: (totals.okCount / measuredWindowMs) * 1000,
     unfinishedCount,

@@ -1,0 +1,447 @@
+// The response side of the driver's HTTP/1.1 client (http1-pool.ts): an incremental parser fed
+// whatever bytes a socket read returned, split anywhere, that finds each response's status, its
+// framing (Content-Length, chunked, or until the server closes) and whether the connection may
+// be reused, and reads the body to its end without keeping it (the driver discards bodies).
+// Pure: no I/O, no timers, so a test can split a response at every byte boundary. Profiling
+// showed undici's per-request work, not the sockets, capped the generator (scenarios/README.md).
+
+/** Bounds of what a response may hold before the parser calls it invalid. */
+export const parserLimits = {
+  /** Status line plus headers, as Node's and undici's default maxHeaderSize. */
+  headerBytesMax: 16 * 1024,
+  /** A chunk-size line with its extensions, and each trailer line. */
+  chunkLineBytesMax: 1024,
+} as const;
+
+export interface ResponseHead {
+  readonly status: number;
+  /** False when the server said Connection: close, spoke HTTP/1.0, or framed by closing. */
+  readonly keepAlive: boolean;
+  /** The server's Keep-Alive: timeout=N hint in ms, or undefined. */
+  readonly keepAliveTimeoutMs: number | undefined;
+}
+
+export interface ParserEvents {
+  /** The head of the final (non-1xx) response is complete. */
+  onHead(head: ResponseHead): void;
+  /** The body has been read to its end; `keepAlive` as in the head. */
+  onComplete(): void;
+}
+
+/** Why a response could not be parsed; the pool reports the code as the request's error. */
+export class ResponseInvalid extends Error {
+  readonly code = "HPE_INVALID_RESPONSE";
+}
+
+const enum State {
+  Idle,
+  Head,
+  Body,
+  ChunkSize,
+  ChunkData,
+  ChunkDataEnd,
+  Trailers,
+  UntilClose,
+  Done,
+}
+
+const cr = 13;
+const lf = 10;
+
+/** Lower-case ASCII compare of `bytes[from, from + name.length)` with `name`. */
+function nameIs(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  name: string,
+): boolean {
+  if (to - from !== name.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    if ((bytes[from + i]! | 0x20) !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+function latin1(bytes: Uint8Array, from: number, to: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString(
+    "latin1",
+  );
+}
+
+/** A decimal in `bytes[from, to)`, or -1 if empty, not all digits, or above 2^53. */
+function decimal(bytes: Uint8Array, from: number, to: number): number {
+  if (to === from) return -1;
+  let value = 0;
+  for (let i = from; i < to; i++) {
+    const d = bytes[i]! - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return Number.isSafeInteger(value) ? value : -1;
+}
+
+/** The value of a hex digit byte, or -1. */
+function hexDigit(b: number): number {
+  if (b >= 48 && b <= 57) return b - 48;
+  const lower = b | 0x20;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
+}
+
+/** What the head's headers say about framing and reuse. */
+interface Framing {
+  contentLength: number;
+  chunked: boolean;
+  keepAlive: boolean;
+  keepAliveTimeoutMs: number | undefined;
+}
+
+/** Applies one header line `h[line, end)` (name, colon at `colon`, value) to `f`. */
+function applyHeader(
+  h: Uint8Array,
+  line: number,
+  colon: number,
+  end: number,
+  f: Framing,
+): void {
+  let v = colon + 1;
+  while (v < end && (h[v] === 32 || h[v] === 9)) v++;
+  let ve = end;
+  while (ve > v && (h[ve - 1] === 32 || h[ve - 1] === 9)) ve--;
+  const first = h[line]! | 0x20;
+  if (first === 99 /* c */ && nameIs(h, line, colon, "content-length")) {
+    const length = decimal(h, v, ve);
+    if (length < 0)
+      throw new ResponseInvalid(`invalid Content-Length "${latin1(h, v, ve)}"`);
+    if (f.contentLength !== -1 && f.contentLength !== length) {
+      throw new ResponseInvalid(
+        `two Content-Lengths, ${f.contentLength} and ${length}`,
+      );
+    }
+    f.contentLength = length;
+  } else if (first === 99 && nameIs(h, line, colon, "connection")) {
+    if (nameIs(h, v, ve, "keep-alive")) f.keepAlive = true;
+    else if (nameIs(h, v, ve, "close")) f.keepAlive = false;
+    else {
+      const tokens = latin1(h, v, ve)
+        .toLowerCase()
+        .split(",")
+        .map((t) => t.trim());
+      if (tokens.includes("close")) f.keepAlive = false;
+      else if (tokens.includes("keep-alive")) f.keepAlive = true;
+    }
+  } else if (
+    first === 116 /* t */ &&
+    nameIs(h, line, colon, "transfer-encoding")
+  ) {
+    const codings = latin1(h, v, ve).toLowerCase().split(",");
+    if (codings.at(-1)!.trim() !== "chunked") {
+      throw new ResponseInvalid(
+        `Transfer-Encoding "${latin1(h, v, ve)}" does not end in chunked`,
+      );
+    }
+    f.chunked = true;
+  } else if (first === 107 /* k */ && nameIs(h, line, colon, "keep-alive")) {
+    // "timeout=5" or "timeout=5, max=1000"
+    for (let i = v; i + 8 <= ve; i++) {
+      if (!nameIs(h, i, i + 8, "timeout=")) continue;
+      let e = i + 8;
+      while (e < ve && h[e]! >= 48 && h[e]! <= 57) e++;
+      const s = decimal(h, i + 8, e);
+      if (s >= 0) f.keepAliveTimeoutMs = s * 1000;
+      break;
+    }
+  }
+}
+
+/** The status code of an "HTTP/1.x SSS reason" line, and whether it is HTTP/1.1. */
+function statusOf(
+  h: Uint8Array,
+  n: number,
+): { status: number; http11: boolean } {
+  const line = () =>
+    `"${latin1(h, 0, Math.min(n, 40)).replace(/\r\n.*/s, "")}"`;
+  if (n < 16 || !nameIs(h, 0, 7, "http/1.") || h[8] !== 32) {
+    throw new ResponseInvalid(`not an HTTP/1.x status line: ${line()}`);
+  }
+  const status = decimal(h, 9, 12);
+  if (status < 100 || (h[12] !== 32 && h[12] !== cr)) {
+    throw new ResponseInvalid(`invalid status code in ${line()}`);
+  }
+  return { status, http11: h[7] === 49 };
+}
+
+export class ResponseParser {
+  private state = State.Idle;
+  /** The head collected so far (status line and headers), copied out of the socket's buffer. */
+  private readonly head = new Uint8Array(parserLimits.headerBytesMax);
+  private headLength = 0;
+  private bodyLeft = 0;
+  /** Bytes of the current chunk-size or trailer line so far. */
+  private lineLength = 0;
+  private lineHex = 0;
+  private lineDigits = 0;
+  private lineInExtension = false;
+  private lineCr = false;
+
+  constructor(private readonly events: ParserEvents) {}
+
+  /** Arms the parser for the response to a request just written (HEAD is never sent). */
+  expect(): void {
+    this.state = State.Head;
+    this.headLength = 0;
+  }
+
+  /** True while a response is expected or partly read. */
+  get busy(): boolean {
+    return this.state !== State.Idle && this.state !== State.Done;
+  }
+
+  /**
+   * Feeds bytes `[from, to)` of `bytes`. Bytes past the end of a response are invalid: nothing
+   * is pipelined, so a server that sends them broke the framing.
+   */
+  feed(bytes: Uint8Array, from: number, to: number): void {
+    let i = from;
+    while (i < to) {
+      switch (this.state) {
+        case State.Head:
+          i = this.readHead(bytes, i, to);
+          break;
+        case State.Body:
+        case State.ChunkData: {
+          const n = Math.min(this.bodyLeft, to - i);
+          this.bodyLeft -= n;
+          i += n;
+          if (this.bodyLeft > 0) break;
+          if (this.state === State.Body) this.finish();
+          else this.startLine(State.ChunkDataEnd);
+          break;
+        }
+        case State.ChunkSize:
+          i = this.readChunkSize(bytes, i, to);
+          break;
+        case State.ChunkDataEnd:
+          i = this.readChunkDataEnd(bytes, i, to);
+          break;
+        case State.Trailers:
+          i = this.readTrailers(bytes, i, to);
+          break;
+        case State.UntilClose:
+          i = to;
+          break;
+        default:
+          throw new ResponseInvalid(
+            `${to - i} bytes arrived with no request outstanding (nothing is pipelined)`,
+          );
+      }
+    }
+  }
+
+  /**
+   * The server closed the connection. Returns true if that ended a close-delimited body (the
+   * response is complete), false if nothing was outstanding; throws if a response was cut.
+   */
+  end(): boolean {
+    if (this.state === State.UntilClose) {
+      this.finish();
+      return true;
+    }
+    if (!this.busy) return false;
+    const where =
+      this.state === State.Head
+        ? `${this.headLength} bytes into the head`
+        : "in the body";
+    throw new ResponseInvalid(
+      `the server closed the connection ${where} of a response`,
+    );
+  }
+
+  private readHead(bytes: Uint8Array, from: number, to: number): number {
+    const h = this.head;
+    let i = from;
+    let n = this.headLength;
+    while (i < to) {
+      if (n === h.length) {
+        throw new ResponseInvalid(
+          `response head over ${parserLimits.headerBytesMax} bytes`,
+        );
+      }
+      const b = bytes[i++]!;
+      h[n++] = b;
+      if (
+        b === lf &&
+        n >= 4 &&
+        h[n - 2] === cr &&
+        h[n - 3] === lf &&
+        h[n - 4] === cr
+      ) {
+        this.headLength = n;
+        this.parseHead();
+        return i;
+      }
+    }
+    this.headLength = n;
+    return i;
+  }
+
+  private parseHead(): void {
+    const h = this.head;
+    const n = this.headLength;
+    const { status, http11 } = statusOf(h, n);
+    const f: Framing = {
+      contentLength: -1,
+      chunked: false,
+      keepAlive: http11,
+      keepAliveTimeoutMs: undefined,
+    };
+    let line = 0;
+    while (h[line] !== cr || h[line + 1] !== lf) line++;
+    line += 2;
+    while (line < n - 2) {
+      let end = line;
+      while (h[end] !== cr) end++;
+      if (h[end + 1] !== lf)
+        throw new ResponseInvalid("bare CR in the response head");
+      let colon = line;
+      while (colon < end && h[colon] !== 58) colon++;
+      if (colon === end || colon === line) {
+        throw new ResponseInvalid(
+          `header line without a name: "${latin1(h, line, end)}"`,
+        );
+      }
+      applyHeader(h, line, colon, end, f);
+      line = end + 2;
+    }
+    this.headLength = 0;
+    if (status < 200) {
+      if (status === 101)
+        throw new ResponseInvalid("101 Switching Protocols was not asked for");
+      return; // an interim response (100 Continue, 103 Early Hints): the final one follows
+    }
+    this.startBody(status, f);
+  }
+
+  private startBody(status: number, f: Framing): void {
+    if (f.chunked && f.contentLength !== -1) {
+      throw new ResponseInvalid(
+        "both Transfer-Encoding: chunked and Content-Length",
+      );
+    }
+    const noBody = status === 204 || status === 304;
+    const closeDelimited = !noBody && !f.chunked && f.contentLength === -1;
+    const keepAlive = f.keepAlive && !closeDelimited;
+    this.events.onHead({
+      status,
+      keepAlive,
+      keepAliveTimeoutMs: f.keepAliveTimeoutMs,
+    });
+    if (noBody || f.contentLength === 0) this.finish();
+    else if (f.chunked) this.startLine(State.ChunkSize);
+    else if (closeDelimited) this.state = State.UntilClose;
+    else {
+      this.bodyLeft = f.contentLength;
+      this.state = State.Body;
+    }
+  }
+
+  private startLine(state: State): void {
+    this.state = state;
+    this.lineLength = 0;
+    this.lineHex = 0;
+    this.lineDigits = 0;
+    this.lineInExtension = false;
+    this.lineCr = false;
+  }
+
+  /** "1a2b[;ext]\r\n": hex digits, optionally an extension, then CRLF. */
+  private readChunkSize(bytes: Uint8Array, from: number, to: number): number {
+    let i = from;
+    while (i < to) {
+      const b = bytes[i++]!;
+      if (++this.lineLength > parserLimits.chunkLineBytesMax) {
+        throw new ResponseInvalid(
+          `chunk-size line over ${parserLimits.chunkLineBytesMax} bytes`,
+        );
+      }
+      if (this.lineCr) {
+        if (b !== lf)
+          throw new ResponseInvalid("CR without LF in a chunk-size line");
+        if (this.lineHex === 0) this.startLine(State.Trailers);
+        else {
+          this.bodyLeft = this.lineHex;
+          this.state = State.ChunkData;
+        }
+        return i;
+      }
+      const digit = this.lineInExtension ? -1 : hexDigit(b);
+      if (digit >= 0) {
+        if (++this.lineDigits > 12)
+          throw new ResponseInvalid("chunk size over 12 hex digits");
+        this.lineHex = this.lineHex * 16 + digit;
+      } else if (this.lineDigits === 0) {
+        throw new ResponseInvalid(
+          `chunk-size line starts with byte ${b}, not a hex digit`,
+        );
+      } else if (b === cr) this.lineCr = true;
+      else if (b === lf)
+        throw new ResponseInvalid("LF without CR in a chunk-size line");
+      else if (this.lineInExtension || b === 59 || b === 32 || b === 9) {
+        this.lineInExtension = true;
+      } else
+        throw new ResponseInvalid(
+          `byte ${b} after the hex digits of a chunk size`,
+        );
+    }
+    return i;
+  }
+
+  /** The CRLF after a chunk's data. */
+  private readChunkDataEnd(
+    bytes: Uint8Array,
+    from: number,
+    to: number,
+  ): number {
+    let i = from;
+    while (i < to) {
+      const b = bytes[i++]!;
+      if (b !== (this.lineLength === 0 ? cr : lf)) {
+        throw new ResponseInvalid("chunk data not followed by CRLF");
+      }
+      if (++this.lineLength === 2) {
+        this.startLine(State.ChunkSize);
+        return i;
+      }
+    }
+    return i;
+  }
+
+  /** Trailer lines after the last chunk, ended by an empty line (CRLF alone). */
+  private readTrailers(bytes: Uint8Array, from: number, to: number): number {
+    let i = from;
+    while (i < to) {
+      const b = bytes[i++]!;
+      if (b === lf) {
+        if (!this.lineCr)
+          throw new ResponseInvalid("LF without CR in the trailers");
+        if (this.lineLength === 1) {
+          this.finish();
+          return i;
+        }
+        this.startLine(State.Trailers);
+        continue;
+      }
+      if (++this.lineLength > parserLimits.chunkLineBytesMax) {
+        throw new ResponseInvalid(
+          `trailer line over ${parserLimits.chunkLineBytesMax} bytes`,
+        );
+      }
+      this.lineCr = b === cr;
+    }
+    return i;
+  }
+
+  private finish(): void {
+    this.state = State.Done;
+    this.events.onComplete();
+  }
+}

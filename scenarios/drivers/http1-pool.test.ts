@@ -1,0 +1,195 @@
+// The driver's HTTP/1.1 pool against node:http servers on loopback port 0: keep-alive reuse
+// within connectionsMax, 4 MiB bodies both ways, chunked answers, 4xx/5xx as statuses,
+// Connection: close honoured, and failures as codes: a premature close, a server that never
+// answers (headers timeout), a refused connection, a full queue and a destroyed pool.
+import { createHash, randomBytes } from "node:crypto";
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  Http1Pool,
+  type Http1PoolOptions,
+  type Http1Request,
+} from "./http1-pool.ts";
+
+type Outcome = { status: number } | { code: string };
+type Handler = (
+  req: IncomingMessage,
+  body: Buffer,
+  res: ServerResponse,
+) => void;
+
+const servers: Server[] = [];
+const pools: Http1Pool[] = [];
+afterEach(async () => {
+  for (const p of pools.splice(0)) p.destroy();
+  await Promise.all(
+    servers.splice(0).map((s) => new Promise((r) => s.close(r))),
+  );
+});
+
+async function serve(
+  handler: Handler,
+): Promise<{ url: string; connections: () => number }> {
+  let connections = 0;
+  const server = createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on("data", (b: Buffer) => parts.push(b));
+    req.on("end", () => handler(req, Buffer.concat(parts), res));
+  });
+  server.on("connection", () => connections++);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  return { url: `http://127.0.0.1:${port}`, connections: () => connections };
+}
+
+function newPool(url: string, o: Partial<Http1PoolOptions> = {}): Http1Pool {
+  const pool = new Http1Pool(url, {
+    connectionsMax: 4,
+    queueMax: 100,
+    connectTimeoutMs: 5_000,
+    headersTimeoutMs: 5_000,
+    bodyTimeoutMs: 5_000,
+    ...o,
+  });
+  pools.push(pool);
+  return pool;
+}
+
+function call(
+  pool: Http1Pool,
+  request: Partial<Http1Request> = {},
+): Promise<Outcome> {
+  return new Promise((resolve) =>
+    pool.request(
+      { method: "GET", path: "/", headers: {}, ...request },
+      {
+        onResponse: (status) => resolve({ status }),
+        onError: (code) => resolve({ code }),
+      },
+    ),
+  );
+}
+
+const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+describe("Http1Pool", () => {
+  it("reuses keep-alive connections and stays within connectionsMax", async () => {
+    const server = await serve((_req, _body, res) => res.end("ok"));
+    const pool = newPool(server.url, { connectionsMax: 2 });
+    for (let i = 0; i < 20; i++)
+      expect(await call(pool)).toEqual({ status: 200 });
+    expect(server.connections()).toBe(1);
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, () => call(pool)),
+    );
+    expect(burst).toEqual(Array(30).fill({ status: 200 }));
+    expect(server.connections()).toBe(2);
+  });
+
+  it("sends and receives 4 MiB bodies whole, with headers and a query", async () => {
+    const big = randomBytes(4 * 1024 * 1024);
+    const server = await serve((req, body, res) => {
+      if (req.method === "PUT") {
+        const fine =
+          sha(body) === req.url!.split("=")[1] &&
+          req.headers["x-user-id"] === "7";
+        res.writeHead(fine ? 201 : 400).end();
+      } else res.writeHead(200, { "content-length": big.length }).end(big);
+    });
+    const pool = newPool(server.url);
+    const put = {
+      method: "PUT",
+      path: `/b?sha=${sha(big)}`,
+      headers: { "x-user-id": "7" },
+    };
+    expect(await call(pool, { ...put, body: big })).toEqual({ status: 201 });
+    expect(await call(pool, { path: "/big" })).toEqual({ status: 200 });
+    expect(await call(pool, { ...put, body: big.subarray(1) })).toEqual({
+      status: 400,
+    });
+  });
+
+  it("reads chunked answers and reports 4xx/5xx as statuses", async () => {
+    const server = await serve((req, _body, res) => {
+      if (req.url === "/chunked") {
+        res.write("a".repeat(70_000));
+        setTimeout(() => res.end("tail"), 5);
+      } else
+        res
+          .writeHead(Number(req.url!.slice(1)), {
+            "content-type": "application/json",
+          })
+          .end(JSON.stringify({ code: "X" }));
+    });
+    const pool = newPool(server.url);
+    expect(await call(pool, { path: "/chunked" })).toEqual({ status: 200 });
+    expect(await call(pool, { path: "/404" })).toEqual({ status: 404 });
+    expect(await call(pool, { path: "/503", method: "POST" })).toEqual({
+      status: 503,
+    });
+    expect(server.connections()).toBe(1);
+  });
+
+  it("opens a new connection after Connection: close", async () => {
+    const server = await serve((_req, _body, res) =>
+      res.writeHead(200, { connection: "close" }).end("x"),
+    );
+    const pool = newPool(server.url);
+    for (let i = 0; i < 3; i++)
+      expect(await call(pool)).toEqual({ status: 200 });
+    expect(server.connections()).toBe(3);
+  });
+
+  it("reports a close in the middle of a body as UND_ERR_SOCKET", async () => {
+    const server = await serve((_req, _body, res) => {
+      res.writeHead(200, { "content-length": 1000 });
+      res.write("only part");
+      setTimeout(() => res.socket!.destroy(), 10);
+    });
+    expect(await call(newPool(server.url))).toEqual({ code: "UND_ERR_SOCKET" });
+  });
+
+  it("times out a server that never answers, and a refused connection is ECONNREFUSED", async () => {
+    const server = await serve(() => {});
+    const pool = newPool(server.url, { headersTimeoutMs: 100 });
+    expect(await call(pool)).toEqual({ code: "UND_ERR_HEADERS_TIMEOUT" });
+    const closed = await serve(() => {});
+    const url = closed.url;
+    await new Promise((r) => servers.pop()!.close(r));
+    expect(await call(newPool(url))).toEqual({ code: "ECONNREFUSED" });
+  });
+
+  it("fails beyond queueMax, and fails everything outstanding when destroyed", async () => {
+    const server = await serve(() => {});
+    const pool = newPool(server.url, { connectionsMax: 1, queueMax: 1 });
+    const outcomes = [call(pool), call(pool), call(pool)];
+    expect(await outcomes[2]).toEqual({ code: "POOL_QUEUE_FULL" });
+    pool.destroy();
+    expect(await Promise.all(outcomes.slice(0, 2))).toEqual([
+      { code: "UND_ERR_DESTROYED" },
+      { code: "UND_ERR_DESTROYED" },
+    ]);
+    expect(await call(pool)).toEqual({ code: "UND_ERR_DESTROYED" });
+  });
+
+  it("refuses header injection and reserved headers before sending anything", async () => {
+    const pool = newPool("http://127.0.0.1:9");
+    const never = {
+      onResponse: () => expect.fail("sent"),
+      onError: () => expect.fail("sent"),
+    };
+    const send = (r: Partial<Http1Request>) => () =>
+      pool.request({ method: "GET", path: "/", headers: {}, ...r }, never);
+    expect(send({ headers: { "x-a": "1\r\nx-b: 2" } })).toThrow(/CR or LF/);
+    expect(send({ headers: { Host: "elsewhere" } })).toThrow(/reserved/);
+    expect(send({ path: "/ HTTP/1.1\r\n" })).toThrow(/CR or LF/);
+    expect(pool.size.connections).toBe(0);
+  });
+});

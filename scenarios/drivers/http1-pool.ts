@@ -1,0 +1,348 @@
+// The open-model driver's HTTP/1.1 client: a pool of keep-alive connections to one origin on
+// node:net, one request at a time per connection (no pipelining, so a response's latency is its
+// own), the request head built as one latin1 string and written with its body in one writev,
+// responses read into one shared buffer (net's `onread`: no Buffer, stream or event per read)
+// and framed by ResponseParser. It exists because profiling showed undici's own per-request work
+// (Request objects, its dispatcher chain, llhttp callbacks) capping the generator at ~0.5 x wrk
+// per core while the sockets alone allowed ~0.8 x (scenarios/README.md, "Driver client").
+// Bounds: connectionsMax, a FIFO queue of queueMax requests, connect/headers/body timeouts
+// checked by one sweep timer on a coarse clock (undici's "fast timers" idea), idle connections
+// closed after the keep-alive time. Errors reach the handler as codes, never as exceptions;
+// the timeout and socket codes are undici's, so results stay comparable with earlier runs.
+import net from "node:net";
+import {
+  ResponseInvalid,
+  ResponseParser,
+  type ParserEvents,
+  type ResponseHead,
+} from "./http1-parser.ts";
+
+export interface Http1Request {
+  readonly method: string;
+  /** Path and query, already encoded. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array;
+}
+
+/** Told once how a request ended: a status after the whole body was read, or an error code. */
+export interface ResponseHandler {
+  onResponse(status: number): void;
+  onError(code: string): void;
+}
+
+export interface Http1PoolOptions {
+  readonly connectionsMax: number;
+  /** Requests waiting for a free connection beyond which a request fails with POOL_QUEUE_FULL. */
+  readonly queueMax: number;
+  readonly connectTimeoutMs: number;
+  /** From the request's write (or the connection's connect) to the end of the response head. */
+  readonly headersTimeoutMs: number;
+  /** Longest silence while a body is being read. */
+  readonly bodyTimeoutMs: number;
+  /** An idle connection is closed after this (undici's keepAliveTimeout default, 4 s), or
+   * after the server's Keep-Alive: timeout hint less one second, whichever is shorter. */
+  readonly idleTimeoutMs?: number;
+}
+
+const reservedHeaders = new Set([
+  "host",
+  "content-length",
+  "transfer-encoding",
+  "connection",
+]);
+const unsafeText = /[\r\n]/;
+/** Every socket reads into this: reads are handled one at a time and parsed at once. */
+const readBuffer = Buffer.allocUnsafe(256 * 1024);
+
+const enum Phase {
+  Idle,
+  Headers,
+  Body,
+  Closed,
+}
+
+class Connection implements ParserEvents {
+  readonly socket: net.Socket;
+  readonly parser = new ResponseParser(this);
+  handler: ResponseHandler | undefined;
+  /** A new connection's first request is written at once; the socket buffers it. */
+  phase = Phase.Headers;
+  connected = false;
+  /** Coarse-clock ms at which connecting or the current phase times out. */
+  deadlineMs: number;
+  idleSinceMs = 0;
+  idleLimitMs: number;
+  private status = 0;
+  private keepAlive = true;
+  private completed = false;
+
+  constructor(readonly pool: Http1Pool) {
+    this.deadlineMs = pool.nowMs + pool.o.connectTimeoutMs;
+    this.idleLimitMs = pool.idleTimeoutMs;
+    this.socket = net.connect({
+      host: pool.host,
+      port: pool.port,
+      noDelay: true,
+      onread: { buffer: readBuffer, callback: (n: number) => this.onRead(n) },
+    });
+    this.socket.on("connect", () => {
+      this.connected = true;
+      // The headers clock of the request written before the connect starts now.
+      if (this.phase === Phase.Headers)
+        this.deadlineMs = pool.nowMs + pool.o.headersTimeoutMs;
+    });
+    this.socket.on("end", () => this.onEnd());
+    this.socket.on("error", (error: Error & { code?: string }) =>
+      this.fail(error.code ?? "UND_ERR_SOCKET"),
+    );
+    this.socket.on("close", () => this.fail("UND_ERR_SOCKET"));
+  }
+
+  send(
+    head: string,
+    body: Uint8Array | undefined,
+    handler: ResponseHandler,
+  ): void {
+    this.handler = handler;
+    this.completed = false;
+    if (this.connected)
+      this.deadlineMs = this.pool.nowMs + this.pool.o.headersTimeoutMs;
+    this.phase = Phase.Headers;
+    this.parser.expect();
+    if (body && body.length > 0) {
+      this.socket.cork();
+      this.socket.write(head, "latin1");
+      this.socket.write(body);
+      this.socket.uncork();
+    } else this.socket.write(head, "latin1");
+  }
+
+  onHead(head: ResponseHead): void {
+    this.status = head.status;
+    this.keepAlive = head.keepAlive;
+    if (head.keepAliveTimeoutMs !== undefined) {
+      this.idleLimitMs = Math.min(
+        this.pool.idleTimeoutMs,
+        head.keepAliveTimeoutMs - 1000,
+      );
+    }
+    this.phase = Phase.Body;
+    this.deadlineMs = this.pool.nowMs + this.pool.o.bodyTimeoutMs;
+  }
+
+  onComplete(): void {
+    this.completed = true;
+  }
+
+  private onRead(n: number): boolean {
+    if (this.phase === Phase.Body)
+      this.deadlineMs = this.pool.nowMs + this.pool.o.bodyTimeoutMs;
+    try {
+      this.parser.feed(readBuffer, 0, n);
+    } catch (error) {
+      if (!(error instanceof ResponseInvalid)) throw error;
+      this.fail(error.code);
+      return false;
+    }
+    if (this.completed) this.finish();
+    return true;
+  }
+
+  private onEnd(): void {
+    try {
+      if (this.parser.end()) this.finish();
+    } catch (error) {
+      if (!(error instanceof ResponseInvalid)) throw error;
+      this.fail("UND_ERR_SOCKET"); // "other side closed", as undici names it
+    }
+  }
+
+  /** The response was read to its end: the connection goes back, then the handler hears. */
+  private finish(): void {
+    const handler = this.handler!;
+    this.handler = undefined;
+    this.completed = false;
+    if (this.keepAlive && this.idleLimitMs > 0) this.pool.release(this);
+    else this.close();
+    handler.onResponse(this.status);
+  }
+
+  /** Ends the connection; a request still on it fails with `code`. */
+  fail(code: string): void {
+    const handler = this.handler;
+    this.handler = undefined;
+    this.close();
+    handler?.onError(code);
+  }
+
+  close(): void {
+    if (this.phase === Phase.Closed) return;
+    this.phase = Phase.Closed;
+    this.socket.destroy();
+    this.pool.forget(this);
+  }
+}
+
+export class Http1Pool {
+  readonly host: string;
+  readonly port: number;
+  readonly idleTimeoutMs: number;
+  /** Coarse clock (ms since the pool started), advanced by the sweep: deadlines are ±sweepMs. */
+  nowMs = 0;
+  private readonly authority: string;
+  private readonly connections = new Set<Connection>();
+  private readonly idle: Connection[] = [];
+  private queue: { request: Http1Request; handler: ResponseHandler }[] = [];
+  private queueHead = 0;
+  private readonly sweepMs: number;
+  private readonly sweepTimer: NodeJS.Timeout;
+  private readonly startedAt = performance.now();
+  private destroyed = false;
+
+  constructor(
+    origin: string,
+    readonly o: Http1PoolOptions,
+  ) {
+    const url = new URL(origin);
+    if (url.protocol !== "http:") {
+      throw new Error(
+        `the driver's client speaks plain HTTP/1.1 only, got "${origin}"`,
+      );
+    }
+    this.host = url.hostname.replace(/^\[|\]$/g, "");
+    this.port = Number(url.port || 80);
+    this.authority = url.host;
+    this.idleTimeoutMs = o.idleTimeoutMs ?? 4_000;
+    const shortest = Math.min(
+      o.connectTimeoutMs,
+      o.headersTimeoutMs,
+      o.bodyTimeoutMs,
+    );
+    this.sweepMs = Math.min(250, Math.max(5, Math.floor(shortest / 10)));
+    this.sweepTimer = setInterval(() => this.sweep(), this.sweepMs);
+    this.sweepTimer.unref();
+  }
+
+  /** Sends `request` on a free connection, or queues it; `handler` is told once, never now. */
+  request(request: Http1Request, handler: ResponseHandler): void {
+    if (this.destroyed) {
+      queueMicrotask(() => handler.onError("UND_ERR_DESTROYED"));
+      return;
+    }
+    const head = this.headOf(request);
+    const connection = this.acquire();
+    if (connection) connection.send(head, request.body, handler);
+    else if (this.queue.length - this.queueHead >= this.o.queueMax) {
+      queueMicrotask(() => handler.onError("POOL_QUEUE_FULL"));
+    } else this.queue.push({ request, handler });
+  }
+
+  /** Connections open or opening, and requests waiting for one. */
+  get size(): { connections: number; idle: number; queued: number } {
+    const queued = this.queue.length - this.queueHead;
+    return {
+      connections: this.connections.size,
+      idle: this.idle.length,
+      queued,
+    };
+  }
+
+  /** Closes every connection; requests on them or queued fail with UND_ERR_DESTROYED. */
+  destroy(): void {
+    this.destroyed = true;
+    clearInterval(this.sweepTimer);
+    const queued = this.queue.slice(this.queueHead);
+    this.queue = [];
+    this.queueHead = 0;
+    for (const c of [...this.connections]) c.fail("UND_ERR_DESTROYED");
+    for (const q of queued) q.handler.onError("UND_ERR_DESTROYED");
+  }
+
+  private headOf(r: Http1Request): string {
+    if (unsafeText.test(r.path) || unsafeText.test(r.method)) {
+      throw new Error(
+        `request line holds CR or LF: ${JSON.stringify(`${r.method} ${r.path}`)}`,
+      );
+    }
+    let head = `${r.method} ${r.path} HTTP/1.1\r\nhost: ${this.authority}\r\n`;
+    for (const name in r.headers) {
+      const value = r.headers[name]!;
+      if (
+        unsafeText.test(value) ||
+        unsafeText.test(name) ||
+        reservedHeaders.has(name.toLowerCase())
+      ) {
+        throw new Error(
+          `header ${JSON.stringify(name)} is reserved or holds CR or LF`,
+        );
+      }
+      head += `${name}: ${value}\r\n`;
+    }
+    const length = r.body?.length ?? 0;
+    if (length > 0 || (r.method !== "GET" && r.method !== "HEAD")) {
+      head += `content-length: ${length}\r\n`;
+    }
+    return head + "\r\n";
+  }
+
+  /** A free connection: the most recently used idle one, else a new one if under the cap. */
+  private acquire(): Connection | undefined {
+    for (;;) {
+      const c = this.idle.pop();
+      if (!c) break;
+      if (this.nowMs - c.idleSinceMs < c.idleLimitMs) return c;
+      c.close(); // past its keep-alive time: the server may be closing it right now
+    }
+    if (this.connections.size >= this.o.connectionsMax) return undefined;
+    const c = new Connection(this);
+    this.connections.add(c);
+    return c;
+  }
+
+  /** A connection finished a response and may be reused: the oldest queued request takes it. */
+  release(c: Connection): void {
+    if (this.queueHead < this.queue.length) {
+      const next = this.queue[this.queueHead]!;
+      this.queue[this.queueHead++] = undefined as never;
+      if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.queueHead);
+        this.queueHead = 0;
+      }
+      c.send(this.headOf(next.request), next.request.body, next.handler);
+      return;
+    }
+    c.phase = Phase.Idle;
+    c.idleSinceMs = this.nowMs;
+    this.idle.push(c);
+  }
+
+  /** A connection closed: it leaves the pool, and a queued request may open a new one. */
+  forget(c: Connection): void {
+    this.connections.delete(c);
+    const at = this.idle.indexOf(c);
+    if (at >= 0) this.idle.splice(at, 1);
+    if (this.destroyed || this.queueHead >= this.queue.length) return;
+    const fresh = this.acquire();
+    if (!fresh) return;
+    const next = this.queue[this.queueHead]!;
+    this.queue[this.queueHead++] = undefined as never;
+    fresh.send(this.headOf(next.request), next.request.body, next.handler);
+  }
+
+  private sweep(): void {
+    this.nowMs = performance.now() - this.startedAt;
+    for (const c of this.connections) {
+      if (c.phase === Phase.Idle) {
+        if (this.nowMs - c.idleSinceMs >= c.idleLimitMs) c.close();
+      } else if (c.phase !== Phase.Closed && this.nowMs >= c.deadlineMs) {
+        const code = !c.connected
+          ? "UND_ERR_CONNECT_TIMEOUT"
+          : c.phase === Phase.Headers
+            ? "UND_ERR_HEADERS_TIMEOUT"
+            : "UND_ERR_BODY_TIMEOUT";
+        c.fail(code);
+      }
+    }
+  }
+}
