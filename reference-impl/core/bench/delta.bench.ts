@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sha256Hex } from "../hash.ts";
 import { ensureAnchors, toolVersions } from "./anchors.ts";
-import { configure, median, realRows, syntheticRows, type Cell, type FileTotal,
-  type Row } from "./measure.ts";
+import { configure, median, realRows, syntheticRows, type Cell, type DecodeFloor,
+  type FileTotal, type Row } from "./measure.ts";
 
 const { values: flags } = parseArgs({ options: { quick: { type: "boolean" },
   json: { type: "boolean" }, runs: { type: "string" }, "no-real": { type: "boolean" } } });
@@ -21,7 +21,8 @@ const runs = Math.max(5, Number(flags.runs ?? 5));
 const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 configure({ quick, runs, anchorRuns: quick ? 1 : runs, log });
 
-interface Target { name: string; measured: number; limit: number; unit: string; met: boolean }
+interface Target { name: string; measured: number; limit: number; unit: string; met: boolean;
+  note?: string }
 
 const columns = ["syncbench", "xdelta3-9", "xdelta3-1", "xdelta3-9-Snone", "rdiff-b512", "bsdiff",
   "zstd-3-patchfrom", "zstd-19-patchfrom", "zstd-3-nodelta"];
@@ -29,8 +30,9 @@ const columns = ["syncbench", "xdelta3-9", "xdelta3-1", "xdelta3-9-Snone", "rdif
 function fmtCell(c: Cell | undefined, ours: boolean): string {
   if (!c) return "–";
   const cpu = ours && c.encodeCpuMs !== undefined ? ` (cpu ${c.encodeCpuMs.toFixed(1)})` : "";
+  const decodeCpu = ours && c.decodeCpuMs !== undefined ? ` (cpu ${c.decodeCpuMs.toFixed(1)})` : "";
   const ok = c.roundTripOk ? "" : " ROUND TRIP FAILED";
-  return `${c.bytes} · ${c.encodeMs.toFixed(1)}${cpu}/${c.decodeMs.toFixed(1)}${ok}`;
+  return `${c.bytes} · ${c.encodeMs.toFixed(1)}${cpu}/${c.decodeMs.toFixed(1)}${decodeCpu}${ok}`;
 }
 
 function table(rows: Row[]): string[] {
@@ -46,17 +48,25 @@ function table(rows: Row[]): string[] {
   return lines;
 }
 
-function sizeLimit(name: string, newBytes: number, cells: Record<string, Cell>): number | undefined {
+function sizeLimit(name: string, newBytes: number): number | undefined {
   const fixed: Record<string, number> = { "random-overwrite100": 128, "random-insert100": 128,
     "text-overwrite100": 132, "text-insert100": 132, delete100: 28, scattered10x50: 610,
     prepend1k: 1036, identical: 10 };
   const edit = name.split("-")[1] as string;
   if (fixed[name] !== undefined) return fixed[name];
   if (fixed[edit] !== undefined) return fixed[edit];
-  if (edit === "unrelated") {
-    return Math.min(newBytes + 16, cells["zstd-3-nodelta"]?.bytes ?? Number.POSITIVE_INFINITY);
-  }
+  // Issue 4's own size target for unrelated input.
+  if (edit === "unrelated") return newBytes + 16;
   return undefined;
+}
+
+/** ms figures of a decode floor, for a target's note and the floor line under the table. */
+function floorText(f: DecodeFloor): string {
+  const ms = (v: number | undefined) => (v === undefined ? "–" : `${v.toFixed(2)} ms`);
+  return `brotliDecompressSync of the same body ${ms(f.brotliBodyMs)}, inflateRawSync of ` +
+    `deflate-6 of NEW (${f.deflate6Bytes} B) ${ms(f.inflateMs)}, zstd -d CLI ${ms(f.zstdCliMs)} ` +
+    `(process + file I/O), zstd -3 in memory (zstd -b3) ${ms(f.zstdInMemoryMs)}, 4 MiB copy ` +
+    `${ms(f.copyMs)}`;
 }
 
 function syntheticTargets(rows: Row[]): Target[] {
@@ -64,19 +74,28 @@ function syntheticTargets(rows: Row[]): Target[] {
   for (const r of rows) {
     const ours = r.cells.syncbench as Cell;
     const edit = r.name.split("-")[1] as string;
-    const size = sizeLimit(r.name, r.newBytes, r.cells);
+    const size = sizeLimit(r.name, r.newBytes);
     if (size !== undefined) out.push(target(`${r.name} size`, ours.bytes, size, "B"));
+    // shared/notes/delta.md section 7, row g: "never above zstd -3 of NEW". A goal of the notes,
+    // not of the issue; decision 0005 trades it for the issue's 50 ms encode. Still reported.
+    const zstd3 = r.cells["zstd-3-nodelta"]?.bytes;
+    if (edit === "unrelated" && zstd3 !== undefined) {
+      out.push(target(`${r.name} size vs zstd -3 of NEW (notes goal g)`, ours.bytes, zstd3, "B"));
+    }
     // Issue 4: encode <= 15 ms on edits, <= 50 ms worst case, decode <= 3 ms. The identical
     // case's 5 ms / 1 ms come from the binding goals table of shared/notes/delta.md section 7.
     const encodeLimit = edit === "identical" ? 5 : edit === "unrelated" ? 50 : 15;
     out.push(target(`${r.name} encode`, ours.encodeMs, encodeLimit, "ms"));
-    out.push(target(`${r.name} decode`, ours.decodeMs, edit === "identical" ? 1 : 3, "ms"));
+    const decode = target(`${r.name} decode`, ours.decodeMs, edit === "identical" ? 1 : 3, "ms");
+    if (r.decodeFloor) decode.note = `floor in this run: ${floorText(r.decodeFloor)}`;
+    out.push(decode);
     out.push(target(`${r.name} round trip`, ours.roundTripOk ? 1 : 0, 1, "ok", true));
   }
   return out;
 }
 
-function target(name: string, measured: number, limit: number, unit: string, atLeast = false) {
+function target(name: string, measured: number, limit: number, unit: string,
+  atLeast = false): Target {
   return { name, measured, limit, unit, met: atLeast ? measured >= limit : measured <= limit };
 }
 
@@ -116,7 +135,7 @@ function printTargets(targets: Target[]): void {
   log(`\ntargets: ${targets.length - missed.length} of ${targets.length} met`);
   for (const t of missed) {
     log(`MISSED ${t.name}: ${Number(t.measured.toFixed(3))} ${t.unit}, target <= ` +
-      `${Number(t.limit.toFixed(3))} ${t.unit}`);
+      `${Number(t.limit.toFixed(3))} ${t.unit}${t.note ? ` (${t.note})` : ""}`);
   }
 }
 
@@ -137,8 +156,15 @@ function main(): number {
         synthetic, real: real.rows, files: real.files, targets }, null, 1)}\n`);
     } else {
       log("\ncells: delta bytes · encode ms/decode ms (syncbench in process, median of " +
-        `${runs}; anchors are processes incl. start-up and file I/O)`);
+        `${runs}, CPU time of the same runs in brackets; anchors are processes incl. start-up ` +
+        "and file I/O)");
       for (const line of [...table(synthetic), "", ...table(real.rows)]) log(line);
+      for (const r of synthetic) {
+        if (!r.decodeFloor) continue;
+        const ours = r.cells.syncbench as Cell;
+        log(`decode floor, ${r.name}: syncbench ${ours.decodeMs.toFixed(2)} ms (cpu ` +
+          `${ours.decodeCpuMs?.toFixed(2) ?? "–"} ms); ${floorText(r.decodeFloor)}`);
+      }
       for (const f of real.files) {
         log(`${f.name}: syncbench blocks total ${f.blocksTotalBytes} B, whole-file xdelta3 -9 ` +
           `${f.wholeFileXdelta9 ?? "–"} B`);

@@ -5,7 +5,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { brotliDecompressSync, deflateRawSync, inflateRawSync } from "node:zlib";
 import { applyDelta, encodeDelta } from "../delta.ts";
+import { deltaMode, varintSize } from "../wire.ts";
 import { concatBlocks, windowRange } from "../delta-file.ts";
 import { sha256Hex } from "../hash.ts";
 import { editNames, syntheticPair, type Content } from "./corpus.ts";
@@ -32,14 +34,37 @@ const cpuMs = () => {
 };
 
 export interface Cell { bytes: number; encodeMs: number; decodeMs: number; encodeCpuMs?: number;
-  roundTripOk: boolean; runs: number }
+  decodeCpuMs?: number; roundTripOk: boolean; runs: number }
 export interface Row { corpus: string; name: string; kind: string; newBytes: number;
-  cells: Record<string, Cell> }
+  cells: Record<string, Cell>; decodeFloor?: DecodeFloor }
+
+/**
+ * What decoding an all-new block cannot beat, measured in the same run on the same bytes: the
+ * decompressor alone on syncbench's own body, inflate of deflate-6 of NEW, zstd's decoder (CLI,
+ * and in memory as `zstd -b` reports it) and a plain 4 MiB copy. Anchors the decode target.
+ */
+export interface DecodeFloor {
+  /** brotliDecompressSync of the body syncbench's delta carries (undefined: not brotli). */
+  readonly brotliBodyMs: number | undefined;
+  readonly inflateMs: number;
+  readonly deflate6Bytes: number;
+  /** `zstd -d` of `zstd -3` of NEW as a process: start-up and file I/O included. */
+  readonly zstdCliMs: number | undefined;
+  /** zstd -3's decompression speed in memory (`zstd -b3`), as ms for these bytes. */
+  readonly zstdInMemoryMs: number | undefined;
+  readonly copyMs: number;
+}
 
 function measureOurs(source: Uint8Array, target: Uint8Array): Cell {
+  return measureOursWithDelta(source, target).cell;
+}
+
+function measureOursWithDelta(source: Uint8Array,
+  target: Uint8Array): { cell: Cell; delta: Uint8Array } {
   const enc: number[] = [];
   const encCpu: number[] = [];
   const dec: number[] = [];
+  const decCpu: number[] = [];
   let delta = encodeDelta(source, target); // warm-up
   let ok = true;
   const expected = sha256Hex(target);
@@ -49,13 +74,54 @@ function measureOurs(source: Uint8Array, target: Uint8Array): Cell {
     delta = encodeDelta(source, target);
     enc.push(performance.now() - t0);
     encCpu.push(cpuMs() - c0);
+    const c1 = cpuMs();
     const t1 = performance.now();
     const out = applyDelta(source, delta, { targetBytesMax: target.length });
     dec.push(performance.now() - t1);
+    decCpu.push(cpuMs() - c1);
     ok &&= sha256Hex(out) === expected;
   }
-  return { bytes: delta.length, encodeMs: median(enc), encodeCpuMs: median(encCpu),
-    decodeMs: median(dec), roundTripOk: ok, runs: opts.runs };
+  return { cell: { bytes: delta.length, encodeMs: median(enc), encodeCpuMs: median(encCpu),
+    decodeMs: median(dec), decodeCpuMs: median(decCpu), roundTripOk: ok, runs: opts.runs }, delta };
+}
+
+function timeMedian(fn: () => unknown): number {
+  fn();
+  const ms: number[] = [];
+  for (let i = 0; i < opts.runs; i++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+/** zstd -b<level> of `file`: its in-memory decompression speed, as ms for `bytes`. */
+function zstdInMemoryDecodeMs(file: string, level: number, bytes: number): number | undefined {
+  const out = execFileSync("zstd", [`-b${level}`, "-i1", file], { encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"] });
+  const speeds = [...out.matchAll(/([\d.]+) MB\/s,\s+([\d.]+) MB\/s/g)].pop();
+  const mbPerS = speeds ? Number(speeds[2]) : Number.NaN;
+  return Number.isFinite(mbPerS) && mbPerS > 0 ? bytes / (mbPerS * 1e3) : undefined;
+}
+
+function decodeFloor(dir: string, target: Uint8Array, delta: Uint8Array,
+  zstdCell: Cell | undefined, tools: Set<string>): DecodeFloor {
+  const bodyStart = 2 + varintSize(target.length);
+  const mode = (delta[1] as number) & 15;
+  const body = delta.subarray(bodyStart);
+  const deflated = deflateRawSync(target, { level: 6 });
+  writeFileSync(join(dir, "new"), target);
+  return {
+    brotliBodyMs: mode === deltaMode.brotli ? timeMedian(() => brotliDecompressSync(body))
+      : undefined,
+    inflateMs: timeMedian(() => inflateRawSync(deflated)),
+    deflate6Bytes: deflated.length,
+    zstdCliMs: zstdCell?.decodeMs,
+    zstdInMemoryMs: tools.has("zstd") ? zstdInMemoryDecodeMs(join(dir, "new"), 3, target.length)
+      : undefined,
+    copyMs: timeMedian(() => Buffer.from(target)),
+  };
 }
 
 const noDelta: Anchor = { name: "zstd-3-nodelta", tool: "zstd",
@@ -87,9 +153,13 @@ export function syntheticRows(dir: string, tools: Set<string>): Row[] {
       const pair = syntheticPair(seed++, content, edit, mib4);
       log(`synthetic ${pair.name} ...`);
       const extra = edit === "unrelated" ? [noDelta] : [];
+      const ours = measureOursWithDelta(pair.source, pair.target);
+      const cells: Record<string, Cell> = { syncbench: ours.cell,
+        ...measureAnchors(dir, pair.source, pair.target, [...list, ...extra], tools) };
+      const floor = edit === "unrelated" ? decodeFloor(dir, pair.target, ours.delta,
+        cells[noDelta.name], tools) : undefined;
       rows.push({ corpus: "synthetic", name: pair.name, kind: content, newBytes: pair.target.length,
-        cells: { syncbench: measureOurs(pair.source, pair.target),
-          ...measureAnchors(dir, pair.source, pair.target, [...list, ...extra], tools) } });
+        cells, ...(floor ? { decodeFloor: floor } : {}) });
     }
   }
   return rows;
