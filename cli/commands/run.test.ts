@@ -1,8 +1,10 @@
 // The `run` command end to end through the CLI: an invalid scenario file exits 2 with its
 // code; `--target builtin` (its own process) writes a valid results file; a non-loopback
-// target is refused. Exit 0 or 1 both pass for the builtin run: 1 means the machine was too
-// busy for the generator (a generator-bound run), which a shared 2-core box may be.
-import { mkdtempSync } from "node:fs";
+// target is refused; a --config file's options reach the results with their sources, and
+// --rerun of that results file runs the same effective scenario and seed. Exit 0 or 1 both
+// pass for the builtin run: 1 means the machine was too busy for the generator (a
+// generator-bound run), which a shared 2-core box may be.
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,4 +43,50 @@ describe("syncbench run", () => {
     expect(results.operations).toHaveLength(4);
     expect(results.websocket?.connectedCount).toBe(results.websocket?.devicesCount);
   }, 60_000);
+
+  it("exits 2 naming the path when the --config file is missing", async () => {
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => lines.push(String(chunk)) > 0) as typeof write;
+    try {
+      expect(await main(["run", "smoke", "--config", "/nonexistent/run.json"], quiet)).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(lines.join("")).toContain("--config /nonexistent/run.json: cannot read it (ENOENT)");
+  });
+
+  it("records --config options with their sources, and --rerun repeats the run", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncbench-rerun-"));
+    const config = join(dir, "run.json");
+    const first = join(dir, "first.json");
+    const again = join(dir, "again.json");
+    const options = { scenario: "smoke", target: "builtin", durationS: 3, seed: 9, out: first };
+    writeFileSync(config, JSON.stringify({ ...options, websocket: false }));
+    expect([0, 1]).toContain(await main(["run", "--config", config, "--rate", "20"], quiet));
+    const a = readResults(first);
+    expect(a.config.seed).toBe(9);
+    expect(a.config.overrides).toMatchObject({
+      configFile: config,
+      durationS: 3,
+      "from.durationS": "file",
+      ratePerS: 20,
+      "from.ratePerS": "flag",
+      websocket: "false",
+      "from.websocket": "file",
+      "from.prepare.usersMax": "default",
+    });
+    expect([0, 1]).toContain(await main(["run", "--rerun", first, "--out", again], quiet));
+    const b = readResults(again);
+    expect(b.scenario).toEqual(a.scenario);
+    expect(b.config.seed).toBe(9);
+    expect(b.config.overrides).toMatchObject({
+      configFile: first,
+      target: "builtin",
+      "from.target": "file",
+      websocket: "false",
+      "from.scenario": "file",
+    });
+    expect(b.websocket).toBeNull();
+  }, 90_000);
 });

@@ -1,8 +1,9 @@
 // `syncbench run <scenario>`: replays a scenario against the configured stack (or the built-in
 // test target) with the open-model driver, prints a progress line each second and a summary,
 // and writes the versioned results.json. Exit 0 targets held, 4 a target missed, 1 the run was
-// generator-bound (invalid as a measurement) or an operation had no success at all, 2 bad usage
-// or scenario, 3 no target configured.
+// generator-bound (invalid as a measurement) or an operation had no success at all, 2 bad usage,
+// configuration or scenario, 3 no target configured. Its options are read once, from four
+// layers (scenarios/run/run-config.ts), logged first with their sources and recorded in results.
 import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
@@ -13,24 +14,24 @@ import { NativeProvider } from "../../reference-impl/stack/native/native-provide
 import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
 import { deviceAuth, tokenSigner } from "../../scenarios/drivers/tokens.ts";
 import { stackDevicesRunner } from "../../scenarios/run/stack-devices.ts";
-import {
-  defaultPrepareBounds,
-  type PrepareBounds,
-} from "../../scenarios/drivers/delta-prepare.ts";
 import type { Results } from "../../scenarios/results.schema.ts";
 import { toMeasuredOps } from "../../scenarios/measure/measured-ops.ts";
 import { writeResults } from "../../scenarios/measure/results-file.ts";
 import { applyOverrides, type RunOverrides } from "../../scenarios/run/effective.ts";
+import { loadRunConfig, recordOf, type RunConfig } from "../../scenarios/run/run-config.ts";
+import { validateScenario } from "../../scenarios/scenario-validate.ts";
+import type { Scenario } from "../../scenarios/scenario.ts";
 import { runScenario } from "../../scenarios/run/run-scenario.ts";
 import { progressLine, summaryLines } from "../../scenarios/run/summary.ts";
 import { openTarget } from "../../scenarios/targets/open-target.ts";
-import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
+import type { Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { kneeCommand } from "../../scenarios/run/knee-command.ts";
 
 const help = `usage: syncbench run <scenario|file.json> [--target URL|builtin]
                      [--rate R | --scale F]
                      [--duration S] [--warmup S] [--seed N] [--no-websocket] [--out FILE] [--json]
+                     [--config run.json | --rerun results.json]
 
 Replays the scenario with the open-model HTTP driver: every request at its intended time,
 latency from that time (no coordinated omission), service time from the actual send.
@@ -39,7 +40,7 @@ latency from that time (no coordinated omission), service time from the actual s
                         "builtin" serves every route with fixed service times (driver check).
   --rate R              peak arrival rate in req/s (the mix keeps its shares)
   --scale F             multiply every rate (and the WebSocket population) by F
-  --duration S          run length in seconds, warm-up included
+  --duration S          run length in seconds ("20", "20s", "2m"), warm-up included
   --out FILE            results file (default .syncbench/results/<scenario>.json)
   --prepare-users N     real stack: the Zipf population of delta uploads, the scenario's
                         first N users (default 64); drawn users get a committed 4 MiB file
@@ -51,64 +52,51 @@ latency from that time (no coordinated omission), service time from the actual s
   --find-knee           double the rate from --knee-start (default 100/s) up to the
                         scenario's peak, bisect, and report the highest rate whose HTTP
                         targets hold and what saturated first; --duration is per step (10 s)
+  --config FILE         a JSON object of the same options by name: scenario, target, ratePerS,
+                        scale, durationS, warmupS, seed, out, websocket, findKnee,
+                        kneeStartRatePerS, measuredOps, prepare: { usersMax, filesPerUserMax,
+                        editsMax, timeS }
+  --rerun FILE          rerun a results.json: its recorded effective scenario (rate, duration,
+                        warm-up and seed included) and its recorded non-default options
+Layers, lowest first: defaults, the --config (or --rerun) file, the environment
+(SYNCBENCH_RUN_RATE_PER_S, _SCALE, _DURATION_S, _WARMUP_S, _SEED, _OUT, _WEBSOCKET, _FIND_KNEE,
+_KNEE_START_RATE_PER_S, _MEASURED_OPS, _PREPARE_USERS_MAX, _PREPARE_FILES_PER_USER_MAX,
+_PREPARE_EDITS_MAX, _PREPARE_TIME_S, _SCENARIO, all prefixed SYNCBENCH_RUN_; and
+SYNCBENCH_GATEWAY_URL), then flags. results.json records each value and where it came from.
 Operations whose service is not in the stack are reported "not available in this stack".
 Library: ${[...scenarioLibrary.keys()].join(", ")}
 Exit codes: 0 targets held; 4 a target missed; 1 generator-bound run or failure;
-2 usage or invalid scenario; 3 no target configured or the stack is unhealthy.`;
+2 usage, invalid configuration or scenario; 3 no target configured or the stack is unhealthy.`;
 
-function numberFlag(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UsageError(`--${name} must be a positive number, got "${value}"`);
-  return n;
-}
-
-const flags = {
-  ...commonOptions,
-  target: { type: "string" },
-  rate: { type: "string" },
-  scale: { type: "string" },
-  duration: { type: "string" },
-  warmup: { type: "string" },
-  seed: { type: "string" },
-  out: { type: "string" },
-  "no-websocket": { type: "boolean" },
-  "find-knee": { type: "boolean" },
-  "measured-ops": { type: "string" },
-  "knee-start": { type: "string" },
-  "prepare-users": { type: "string" },
-  "prepare-edits": { type: "string" },
-  "prepare-s": { type: "string" },
-  "prepare-files": { type: "string" },
-} as const;
-
-function prepareBounds(values: Record<string, string | boolean | undefined>): PrepareBounds {
-  const flag = (k: string) => numberFlag(values[k] as string | undefined, k);
-  const d = defaultPrepareBounds;
+function overridesOf(c: RunConfig): RunOverrides {
   return {
-    usersMax: Math.floor(flag("prepare-users") ?? d.usersMax),
-    editsMax: Math.floor(flag("prepare-edits") ?? d.editsMax),
-    filesPerUserMax: Math.floor(flag("prepare-files") ?? d.filesPerUserMax),
-    timeS: flag("prepare-s") ?? d.timeS,
+    ...(c.ratePerS !== undefined ? { ratePerS: c.ratePerS } : {}),
+    ...(c.scale !== undefined ? { scale: c.scale } : {}),
+    ...(c.durationS !== undefined ? { durationS: c.durationS } : {}),
+    ...(c.warmupS !== undefined ? { warmupS: c.warmupS } : {}),
+    ...(c.seed !== undefined ? { seed: c.seed } : {}),
   };
 }
 
-function overridesOf(values: Record<string, string | boolean | undefined>): RunOverrides {
-  const str = (k: string) => (typeof values[k] === "string" ? (values[k] as string) : undefined);
-  const warmup = str("warmup");
-  const seed = str("seed");
-  if (seed !== undefined && !/^\d+$/.test(seed))
-    throw new UsageError(`--seed must be an integer, got "${seed}"`);
-  return {
-    ...(str("rate") !== undefined ? { ratePerS: numberFlag(str("rate"), "rate") } : {}),
-    ...(str("scale") !== undefined ? { scale: numberFlag(str("scale"), "scale") } : {}),
-    ...(str("duration") !== undefined
-      ? { durationS: numberFlag(str("duration"), "duration") }
-      : {}),
-    ...(warmup !== undefined ? { warmupS: Number(warmup) } : {}),
-    ...(seed !== undefined ? { seed: Number(seed) } : {}),
-  };
+/** The library scenario or .json file; for --rerun, the recorded effective scenario. */
+function scenarioOf(c: RunConfig): Scenario {
+  if (c.rerunScenario) return validateScenario(c.rerunScenario, `${c.configFile} (recorded)`);
+  return loadScenario(c.scenario);
+}
+
+/** Each value with a source, defaults last: the configuration a run logs before anything else. */
+function configLine(c: RunConfig): string {
+  const record = recordOf(c);
+  const order = ["flag", "env", "file", "default"];
+  const parts = Object.keys(record)
+    .filter((k) => !k.startsWith("from.") && k !== "configFile")
+    .sort(
+      (x, y) =>
+        order.indexOf(String(record[`from.${x}`])) - order.indexOf(String(record[`from.${y}`])),
+    )
+    .map((k) => `${k}=${JSON.stringify(record[k])} (${record[`from.${k}`]})`);
+  const file = c.configFile !== undefined ? ` from ${c.configFile}` : "";
+  return `config${file}: ${parts.join(", ")}`;
 }
 
 /** The gateway of the stack `syncbench up` started, when it is running; else undefined. */
@@ -118,9 +106,9 @@ async function runningGateway(ctx: CliContext): Promise<string | undefined> {
   return gateway?.healthy ? status.endpoints.gatewayUrl : undefined;
 }
 
-/** --target, else SYNCBENCH_GATEWAY_URL, else the running stack's gateway; none: an error. */
-async function targetSpecOf(flag: string | undefined, ctx: CliContext): Promise<string> {
-  const spec = flag ?? ctx.env.SYNCBENCH_GATEWAY_URL ?? (await runningGateway(ctx));
+/** The configured target (flag, SYNCBENCH_GATEWAY_URL, file), else the running stack's gateway. */
+async function targetSpecOf(configured: string | undefined, ctx: CliContext): Promise<string> {
+  const spec = configured ?? (await runningGateway(ctx));
   if (spec) return spec;
   throw new SyncbenchError("ENV_TARGET_MISSING", "no target to run against: no stack is up", {
     hint:
@@ -153,17 +141,16 @@ export const command: Command = {
   summary: "replay a scenario with the open-model driver and write results.json",
   help,
   async run(args, ctx) {
-    const { values, positionals } = parseFlags(args, flags);
-    if (positionals.length !== 1)
-      throw new UsageError("expected exactly one scenario name or .json path");
-    const overrides = overridesOf(values);
-    const scenario = applyOverrides(loadScenario(positionals[0]!), overrides);
-    const targetSpec = await targetSpecOf(values.target, ctx);
+    const config = loadRunConfig({ argv: args, env: ctx.env });
+    const overrides = overridesOf(config);
+    const scenario = applyOverrides(scenarioOf(config), overrides);
+    const targetSpec = await targetSpecOf(config.target, ctx);
     const ws = scenario.websocket;
     const target = await openTarget(targetSpec, {
-      websocket: !values["no-websocket"] && !values["find-knee"],
+      websocket: config.websocket && !config.findKnee,
       devicesMax: ws ? ws.connectedUsersCount * ws.devicesPerUserMax : 0,
     });
+    ctx.err(configLine(config));
     ctx.err(
       `syncbench run ${scenario.name}: target ${target.label}, seed ${scenario.seed}, ` +
         `effective ${JSON.stringify({ arrival: scenario.arrival, warmupS: scenario.warmupS })}, ` +
@@ -177,16 +164,16 @@ export const command: Command = {
         ? stackDevicesRunner(target.baseUrl, deviceAuth(secret, Date.now()))
         : target.connectDevices;
     try {
-      if (values["find-knee"]) {
+      if (config.findKnee) {
         return await kneeCommand(ctx, {
           scenario,
           target,
-          out: values.out,
-          json: values.json,
+          out: config.out,
+          json: config.json,
           durationS: overrides.durationS,
-          startRatePerS: numberFlag(values["knee-start"], "knee-start"),
+          startRatePerS: config.kneeStartRatePerS,
           tokenFor,
-          ...(tokenFor ? { prepareDeltas: prepareBounds(values) } : {}),
+          ...(tokenFor ? { prepareDeltas: config.prepare } : {}),
         });
       }
       const results = await runScenario({
@@ -194,22 +181,19 @@ export const command: Command = {
         baseUrl: target.baseUrl,
         targetLabel: target.label,
         limits: defaultDriverLimits,
-        overrides: { ...overrides },
+        overrides: recordOf(config),
         version: "0.1.0",
         log: (line) => ctx.err(line),
         onProgress: (p) => ctx.err(progressLine(p)),
         ...(connectDevices ? { connectDevices } : {}),
-        ...(tokenFor ? { tokenFor, prepareDeltas: prepareBounds(values) } : {}),
+        ...(tokenFor ? { tokenFor, prepareDeltas: config.prepare } : {}),
       });
-      const out = values.out ?? `.syncbench/results/${scenario.name}.json`;
+      const out = config.out ?? `.syncbench/results/${scenario.name}.json`;
       writeResults(out, results);
-      if (values["measured-ops"]) {
-        writeFileSync(
-          values["measured-ops"],
-          `${JSON.stringify(toMeasuredOps(results), null, 2)}\n`,
-        );
+      if (config.measuredOps) {
+        writeFileSync(config.measuredOps, `${JSON.stringify(toMeasuredOps(results), null, 2)}\n`);
       }
-      if (values.json) ctx.out(JSON.stringify(results));
+      if (config.json) ctx.out(JSON.stringify(results));
       else [...summaryLines(results), `  results: ${out}`].forEach((l) => ctx.out(l));
       return exitCodeOf(results, (line) => ctx.err(line));
     } finally {
