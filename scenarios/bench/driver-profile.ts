@@ -6,10 +6,7 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import {
-  defaultDriverLimits,
-  runOpenModel,
-} from "../drivers/http-open-model.ts";
+import { defaultDriverLimits, runOpenModel } from "../drivers/http-open-model.ts";
 import { percentilesMs } from "../measure/histograms.ts";
 
 const { values } = parseArgs({
@@ -49,9 +46,7 @@ try {
       achievedPerS: Math.round(o.achievedRatePerS),
       generatorCores: Number(o.generatorCpuCores.toFixed(3)),
       perCorePerS: Math.round(o.achievedRatePerS / o.generatorCpuCores),
-      cpuUserSystemMs: Object.values(process.cpuUsage(cpu0)).map((us) =>
-        Math.round(us / 1000),
-      ),
+      cpuUserSystemMs: Object.values(process.cpuUsage(cpu0)).map((us) => Math.round(us / 1000)),
       wallMs: Math.round(o.wallMs),
       sendLag: percentilesMs(o.stats.sendLag),
       latency: percentilesMs(o.stats.op("get").latency),

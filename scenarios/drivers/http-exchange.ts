@@ -10,17 +10,13 @@ import type { OperationPlan } from "./routes.ts";
 export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === "string") return code;
-  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause
-    ?.code;
+  const causeCode = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
   if (typeof causeCode === "string") return causeCode;
   return error instanceof Error ? error.name : "UNKNOWN";
 }
 
 /** Told once when an exchange ends: `code` is undefined when every step succeeded. */
-export type ExchangeDone = (
-  exchange: Exchange,
-  code: string | undefined,
-) => void;
+export type ExchangeDone = (exchange: Exchange, code: string | undefined) => void;
 
 export class Exchange implements ResponseHandler {
   private stepIndex = 0;
@@ -39,16 +35,14 @@ export class Exchange implements ResponseHandler {
   start(): void {
     const failWith = this.plan.failWith;
     if (failWith !== undefined) queueMicrotask(() => this.done(this, failWith));
-    else if (this.plan.steps.length === 0)
-      queueMicrotask(() => this.done(this, undefined));
+    else if (this.plan.steps.length === 0) queueMicrotask(() => this.done(this, undefined));
     else this.pool.request(this.plan.steps[0]!, this);
   }
 
   onResponse(status: number): void {
     if (status >= 400) return this.done(this, `HTTP_${status}`);
     const steps = this.plan.steps;
-    if (++this.stepIndex < steps.length)
-      this.pool.request(steps[this.stepIndex]!, this);
+    if (++this.stepIndex < steps.length) this.pool.request(steps[this.stepIndex]!, this);
     else this.done(this, undefined);
   }
 

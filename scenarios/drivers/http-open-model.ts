@@ -10,6 +10,7 @@ import type { Arrival } from "../scenario.ts";
 import { arrivalDurationS } from "../scenario.ts";
 import { Exchange, type ExchangeDone } from "./http-exchange.ts";
 import { Http1Pool } from "./http1-pool.ts";
+import { SendWaker } from "./send-waker.ts";
 import { Random } from "./random.ts";
 import type { OperationPlan } from "./routes.ts";
 import { ArrivalSchedule, expectedArrivals } from "./schedule.ts";
@@ -74,6 +75,7 @@ interface Runner {
   /** True while due sends are being fired, so that a completion does not re-enter. */
   draining: boolean;
   readonly done: ExchangeDone;
+  waker?: SendWaker;
   /** Set once the run has ended: requests still finishing are counted as unfinished only. */
   closed: boolean;
   onIdle?: () => void;
@@ -98,8 +100,7 @@ function complete(r: Runner, ex: Exchange, code: string | undefined): void {
   if (r.stats.inFlight === 0) r.onIdle?.();
   // Sends that fell due while responses were being read go now, not at the next timer tick:
   // the timer's 1 ms granularity would otherwise be the send lag (load-generation.md 2.1).
-  if (!r.draining && r.nextMs !== undefined && endAt - r.t0 >= r.nextMs)
-    fireDue(r);
+  if (!r.draining && r.nextMs !== undefined && endAt - r.t0 >= r.nextMs) fireDue(r);
 }
 
 function fire(r: Runner, intendedMs: number): void {
@@ -122,8 +123,7 @@ function fire(r: Runner, intendedMs: number): void {
   } else s.warmupCount++;
   r.stats.noteSent();
   r.stats.inFlight++;
-  if (r.stats.inFlight > r.stats.inFlightPeak)
-    r.stats.inFlightPeak = r.stats.inFlight;
+  if (r.stats.inFlight > r.stats.inFlightPeak) r.stats.inFlightPeak = r.stats.inFlight;
   new Exchange(r.pool, plan, intendedMs, sentAt, r.done).start();
 }
 
@@ -137,7 +137,14 @@ function fireDue(r: Runner): void {
   }
   r.nextMs = next;
   r.draining = false;
+  r.waker?.set(next === undefined ? undefined : r.t0 + next);
 }
+
+/**
+ * How late a send may fall behind its intended time before the waker thread wakes the loop:
+ * the timer alone would let it slip by up to 1-2 ms. Sends due while responses arrive go sooner.
+ */
+export const wakeSlackMs = 0.2;
 
 function sendAll(r: Runner): Promise<void> {
   r.nextMs = r.schedule.next();
@@ -168,18 +175,12 @@ function startProgress(r: Runner): NodeJS.Timeout {
   return setInterval(() => {
     second++;
     const point = r.stats.closeInterval(second);
-    const askedPerS = expectedArrivals(
-      r.o.arrival,
-      (second - 1) * 1000,
-      second * 1000,
-    );
+    const askedPerS = expectedArrivals(r.o.arrival, (second - 1) * 1000, second * 1000);
     r.o.onProgress?.({ ...point, askedPerS, inFlight: r.stats.inFlight });
   }, 1000);
 }
 
-export async function runOpenModel(
-  o: OpenModelOptions,
-): Promise<OpenModelOutcome> {
+export async function runOpenModel(o: OpenModelOptions): Promise<OpenModelOutcome> {
   const timeoutMs = o.limits.requestTimeoutMs;
   const pool = new Http1Pool(o.baseUrl, {
     connectionsMax: o.limits.connectionsMax,
@@ -193,11 +194,7 @@ export async function runOpenModel(
     pool,
     stats: new RunStats(o.operations),
     o,
-    schedule: new ArrivalSchedule(
-      o.arrival,
-      new Random(o.seed, "arrivals"),
-      o.poisson,
-    ),
+    schedule: new ArrivalSchedule(o.arrival, new Random(o.seed, "arrivals"), o.poisson),
     nextMs: undefined,
     draining: false,
     done: (ex, code) => complete(runner, ex, code),
@@ -205,7 +202,14 @@ export async function runOpenModel(
   };
   const cpuStart = process.cpuUsage();
   const progress = startProgress(runner);
-  await sendAll(runner);
+  runner.waker = new SendWaker(() => {
+    if (!runner.draining) fireDue(runner);
+  }, wakeSlackMs);
+  try {
+    await sendAll(runner);
+  } finally {
+    await runner.waker.close();
+  }
   await drain(runner);
   clearInterval(progress);
   const wallMs = performance.now() - runner.t0;
@@ -219,9 +223,7 @@ export async function runOpenModel(
   return {
     stats: runner.stats,
     measuredWindowMs,
-    askedRatePerS:
-      (expectedArrivals(o.arrival, o.warmupMs, endMs) / measuredWindowMs) *
-      1000,
+    askedRatePerS: (expectedArrivals(o.arrival, o.warmupMs, endMs) / measuredWindowMs) * 1000,
     sentRatePerS: (totals.sentCount / measuredWindowMs) * 1000,
     achievedRatePerS: (totals.okCount / measuredWindowMs) * 1000,
     unfinishedCount,

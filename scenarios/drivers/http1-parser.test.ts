@@ -44,9 +44,7 @@ function everySplit(bytes: Uint8Array, close = false): Log {
       `cut at ${cut}`,
     ).toEqual(whole);
   }
-  const single = Array.from({ length: bytes.length }, (_, i) =>
-    bytes.subarray(i, i + 1),
-  );
+  const single = Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1));
   expect(feedPieces(single, close), "byte by byte").toEqual(whole);
   return whole;
 }
@@ -70,8 +68,7 @@ describe("ResponseParser", () => {
       heads: [{ status: 201, keepAlive: true, keepAliveTimeoutMs: undefined }],
       completions: 1,
     });
-    const bare =
-      "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n";
+    const bare = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n";
     expect(everySplit(bytesOf(bare)).completions).toBe(1);
   });
 
@@ -96,8 +93,7 @@ describe("ResponseParser", () => {
   });
 
   it("ends a body without length or chunking when the server closes, at every boundary", () => {
-    const text =
-      "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\n\r\n<html>bye</html>";
+    const text = "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\n\r\n<html>bye</html>";
     const log = everySplit(bytesOf(text), true);
     expect(log).toEqual({
       heads: [{ status: 200, keepAlive: false, keepAliveTimeoutMs: undefined }],
@@ -108,15 +104,9 @@ describe("ResponseParser", () => {
 
   it("completes 204, 304 and empty responses at the end of the head", () => {
     for (const status of ["204 No Content", "304 Not Modified"]) {
-      expect(
-        everySplit(bytesOf(`HTTP/1.1 ${status}\r\nDate: x\r\n\r\n`))
-          .completions,
-      ).toBe(1);
+      expect(everySplit(bytesOf(`HTTP/1.1 ${status}\r\nDate: x\r\n\r\n`)).completions).toBe(1);
     }
-    expect(
-      everySplit(bytesOf("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
-        .completions,
-    ).toBe(1);
+    expect(everySplit(bytesOf("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")).completions).toBe(1);
   });
 
   it("reads a 4 MiB body in 64 KiB reads and then a second response on the same connection", () => {
@@ -132,9 +122,7 @@ describe("ResponseParser", () => {
     expect(log.completions).toBe(1);
     expect(parser.busy).toBe(false);
     parser.expect();
-    const next = bytesOf(
-      "HTTP/1.1 500 Internal Server Error\r\ncontent-length: 1\r\n\r\n!",
-    );
+    const next = bytesOf("HTTP/1.1 500 Internal Server Error\r\ncontent-length: 1\r\n\r\n!");
     parser.feed(next, 0, next.length);
     expect(log.heads.map((h) => h.status)).toEqual([200, 500]);
     expect(log.completions).toBe(2);
@@ -155,11 +143,7 @@ describe("ResponseParser", () => {
       expect(log.completions).toBe(0);
     }
     const idle = newParser();
-    idle.parser.feed(
-      bytesOf("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"),
-      0,
-      38,
-    );
+    idle.parser.feed(bytesOf("HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n"), 0, 38);
     expect(idle.parser.end()).toBe(false); // a close between responses is no error
   });
 
@@ -196,8 +180,6 @@ describe("ResponseParser", () => {
     const long = bytesOf(
       `HTTP/1.1 200 OK\r\nx: ${"a".repeat(parserLimits.headerBytesMax)}\r\n\r\n`,
     );
-    expect(() => parser.feed(long, 0, long.length)).toThrow(
-      /head over 16384 bytes/,
-    );
+    expect(() => parser.feed(long, 0, long.length)).toThrow(/head over 16384 bytes/);
   });
 });

@@ -46,15 +46,11 @@ const enum State {
 }
 
 const cr = 13;
+const headEnd = Buffer.from("\r\n\r\n", "latin1");
 const lf = 10;
 
 /** Lower-case ASCII compare of `bytes[from, from + name.length)` with `name`. */
-function nameIs(
-  bytes: Uint8Array,
-  from: number,
-  to: number,
-  name: string,
-): boolean {
+function nameIs(bytes: Uint8Array, from: number, to: number, name: string): boolean {
   if (to - from !== name.length) return false;
   for (let i = 0; i < name.length; i++) {
     if ((bytes[from + i]! | 0x20) !== name.charCodeAt(i)) return false;
@@ -63,9 +59,7 @@ function nameIs(
 }
 
 function latin1(bytes: Uint8Array, from: number, to: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString(
-    "latin1",
-  );
+  return Buffer.from(bytes.buffer, bytes.byteOffset + from, to - from).toString("latin1");
 }
 
 /** A decimal in `bytes[from, to)`, or -1 if empty, not all digits, or above 2^53. */
@@ -96,13 +90,7 @@ interface Framing {
 }
 
 /** Applies one header line `h[line, end)` (name, colon at `colon`, value) to `f`. */
-function applyHeader(
-  h: Uint8Array,
-  line: number,
-  colon: number,
-  end: number,
-  f: Framing,
-): void {
+function applyHeader(h: Uint8Array, line: number, colon: number, end: number, f: Framing): void {
   let v = colon + 1;
   while (v < end && (h[v] === 32 || h[v] === 9)) v++;
   let ve = end;
@@ -110,12 +98,9 @@ function applyHeader(
   const first = h[line]! | 0x20;
   if (first === 99 /* c */ && nameIs(h, line, colon, "content-length")) {
     const length = decimal(h, v, ve);
-    if (length < 0)
-      throw new ResponseInvalid(`invalid Content-Length "${latin1(h, v, ve)}"`);
+    if (length < 0) throw new ResponseInvalid(`invalid Content-Length "${latin1(h, v, ve)}"`);
     if (f.contentLength !== -1 && f.contentLength !== length) {
-      throw new ResponseInvalid(
-        `two Content-Lengths, ${f.contentLength} and ${length}`,
-      );
+      throw new ResponseInvalid(`two Content-Lengths, ${f.contentLength} and ${length}`);
     }
     f.contentLength = length;
   } else if (first === 99 && nameIs(h, line, colon, "connection")) {
@@ -129,15 +114,10 @@ function applyHeader(
       if (tokens.includes("close")) f.keepAlive = false;
       else if (tokens.includes("keep-alive")) f.keepAlive = true;
     }
-  } else if (
-    first === 116 /* t */ &&
-    nameIs(h, line, colon, "transfer-encoding")
-  ) {
+  } else if (first === 116 /* t */ && nameIs(h, line, colon, "transfer-encoding")) {
     const codings = latin1(h, v, ve).toLowerCase().split(",");
     if (codings.at(-1)!.trim() !== "chunked") {
-      throw new ResponseInvalid(
-        `Transfer-Encoding "${latin1(h, v, ve)}" does not end in chunked`,
-      );
+      throw new ResponseInvalid(`Transfer-Encoding "${latin1(h, v, ve)}" does not end in chunked`);
     }
     f.chunked = true;
   } else if (first === 107 /* k */ && nameIs(h, line, colon, "keep-alive")) {
@@ -154,18 +134,17 @@ function applyHeader(
 }
 
 /** The status code of an "HTTP/1.x SSS reason" line, and whether it is HTTP/1.1. */
-function statusOf(
-  h: Uint8Array,
-  n: number,
-): { status: number; http11: boolean } {
-  const line = () =>
-    `"${latin1(h, 0, Math.min(n, 40)).replace(/\r\n.*/s, "")}"`;
+function firstLine(h: Uint8Array, n: number): string {
+  return `"${latin1(h, 0, Math.min(n, 40)).replace(/\r\n.*/s, "")}"`;
+}
+
+function statusOf(h: Uint8Array, n: number): { status: number; http11: boolean } {
   if (n < 16 || !nameIs(h, 0, 7, "http/1.") || h[8] !== 32) {
-    throw new ResponseInvalid(`not an HTTP/1.x status line: ${line()}`);
+    throw new ResponseInvalid(`not an HTTP/1.x status line: ${firstLine(h, n)}`);
   }
   const status = decimal(h, 9, 12);
   if (status < 100 || (h[12] !== 32 && h[12] !== cr)) {
-    throw new ResponseInvalid(`invalid status code in ${line()}`);
+    throw new ResponseInvalid(`invalid status code in ${firstLine(h, n)}`);
   }
   return { status, http11: h[7] === 49 };
 }
@@ -248,33 +227,33 @@ export class ResponseParser {
     }
     if (!this.busy) return false;
     const where =
-      this.state === State.Head
-        ? `${this.headLength} bytes into the head`
-        : "in the body";
-    throw new ResponseInvalid(
-      `the server closed the connection ${where} of a response`,
-    );
+      this.state === State.Head ? `${this.headLength} bytes into the head` : "in the body";
+    throw new ResponseInvalid(`the server closed the connection ${where} of a response`);
   }
 
   private readHead(bytes: Uint8Array, from: number, to: number): number {
     const h = this.head;
-    let i = from;
     let n = this.headLength;
+    // The head usually arrives whole: find its end with one native search of this read.
+    const view = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const found = n === 0 ? view.subarray(from, to).indexOf(headEnd) : -1;
+    if (found >= 0) {
+      const end = from + found + 4;
+      if (end - from > h.length) throw this.headTooLong();
+      h.set(view.subarray(from, end));
+      this.headLength = end - from;
+      this.parseHead();
+      return end;
+    }
+    // Split across reads: byte by byte, so that a CRLFCRLF across the split is found.
+    let i = from;
     while (i < to) {
-      if (n === h.length) {
-        throw new ResponseInvalid(
-          `response head over ${parserLimits.headerBytesMax} bytes`,
-        );
-      }
+      if (n === h.length) throw this.headTooLong();
       const b = bytes[i++]!;
       h[n++] = b;
-      if (
-        b === lf &&
-        n >= 4 &&
-        h[n - 2] === cr &&
-        h[n - 3] === lf &&
-        h[n - 4] === cr
-      ) {
+      if (b === lf && n >= 4 && h[n - 2] === cr && h[n - 3] === lf && h[n - 4] === cr) {
         this.headLength = n;
         this.parseHead();
         return i;
@@ -282,6 +261,10 @@ export class ResponseParser {
     }
     this.headLength = n;
     return i;
+  }
+
+  private headTooLong(): ResponseInvalid {
+    return new ResponseInvalid(`response head over ${parserLimits.headerBytesMax} bytes`);
   }
 
   private parseHead(): void {
@@ -300,22 +283,18 @@ export class ResponseParser {
     while (line < n - 2) {
       let end = line;
       while (h[end] !== cr) end++;
-      if (h[end + 1] !== lf)
-        throw new ResponseInvalid("bare CR in the response head");
+      if (h[end + 1] !== lf) throw new ResponseInvalid("bare CR in the response head");
       let colon = line;
       while (colon < end && h[colon] !== 58) colon++;
       if (colon === end || colon === line) {
-        throw new ResponseInvalid(
-          `header line without a name: "${latin1(h, line, end)}"`,
-        );
+        throw new ResponseInvalid(`header line without a name: "${latin1(h, line, end)}"`);
       }
       applyHeader(h, line, colon, end, f);
       line = end + 2;
     }
     this.headLength = 0;
     if (status < 200) {
-      if (status === 101)
-        throw new ResponseInvalid("101 Switching Protocols was not asked for");
+      if (status === 101) throw new ResponseInvalid("101 Switching Protocols was not asked for");
       return; // an interim response (100 Continue, 103 Early Hints): the final one follows
     }
     this.startBody(status, f);
@@ -323,9 +302,7 @@ export class ResponseParser {
 
   private startBody(status: number, f: Framing): void {
     if (f.chunked && f.contentLength !== -1) {
-      throw new ResponseInvalid(
-        "both Transfer-Encoding: chunked and Content-Length",
-      );
+      throw new ResponseInvalid("both Transfer-Encoding: chunked and Content-Length");
     }
     const noBody = status === 204 || status === 304;
     const closeDelimited = !noBody && !f.chunked && f.contentLength === -1;
@@ -359,13 +336,10 @@ export class ResponseParser {
     while (i < to) {
       const b = bytes[i++]!;
       if (++this.lineLength > parserLimits.chunkLineBytesMax) {
-        throw new ResponseInvalid(
-          `chunk-size line over ${parserLimits.chunkLineBytesMax} bytes`,
-        );
+        throw new ResponseInvalid(`chunk-size line over ${parserLimits.chunkLineBytesMax} bytes`);
       }
       if (this.lineCr) {
-        if (b !== lf)
-          throw new ResponseInvalid("CR without LF in a chunk-size line");
+        if (b !== lf) throw new ResponseInvalid("CR without LF in a chunk-size line");
         if (this.lineHex === 0) this.startLine(State.Trailers);
         else {
           this.bodyLeft = this.lineHex;
@@ -375,32 +349,21 @@ export class ResponseParser {
       }
       const digit = this.lineInExtension ? -1 : hexDigit(b);
       if (digit >= 0) {
-        if (++this.lineDigits > 12)
-          throw new ResponseInvalid("chunk size over 12 hex digits");
+        if (++this.lineDigits > 12) throw new ResponseInvalid("chunk size over 12 hex digits");
         this.lineHex = this.lineHex * 16 + digit;
       } else if (this.lineDigits === 0) {
-        throw new ResponseInvalid(
-          `chunk-size line starts with byte ${b}, not a hex digit`,
-        );
+        throw new ResponseInvalid(`chunk-size line starts with byte ${b}, not a hex digit`);
       } else if (b === cr) this.lineCr = true;
-      else if (b === lf)
-        throw new ResponseInvalid("LF without CR in a chunk-size line");
+      else if (b === lf) throw new ResponseInvalid("LF without CR in a chunk-size line");
       else if (this.lineInExtension || b === 59 || b === 32 || b === 9) {
         this.lineInExtension = true;
-      } else
-        throw new ResponseInvalid(
-          `byte ${b} after the hex digits of a chunk size`,
-        );
+      } else throw new ResponseInvalid(`byte ${b} after the hex digits of a chunk size`);
     }
     return i;
   }
 
   /** The CRLF after a chunk's data. */
-  private readChunkDataEnd(
-    bytes: Uint8Array,
-    from: number,
-    to: number,
-  ): number {
+  private readChunkDataEnd(bytes: Uint8Array, from: number, to: number): number {
     let i = from;
     while (i < to) {
       const b = bytes[i++]!;
@@ -421,8 +384,7 @@ export class ResponseParser {
     while (i < to) {
       const b = bytes[i++]!;
       if (b === lf) {
-        if (!this.lineCr)
-          throw new ResponseInvalid("LF without CR in the trailers");
+        if (!this.lineCr) throw new ResponseInvalid("LF without CR in the trailers");
         if (this.lineLength === 1) {
           this.finish();
           return i;
@@ -431,9 +393,7 @@ export class ResponseParser {
         continue;
       }
       if (++this.lineLength > parserLimits.chunkLineBytesMax) {
-        throw new ResponseInvalid(
-          `trailer line over ${parserLimits.chunkLineBytesMax} bytes`,
-        );
+        throw new ResponseInvalid(`trailer line over ${parserLimits.chunkLineBytesMax} bytes`);
       }
       this.lineCr = b === cr;
     }

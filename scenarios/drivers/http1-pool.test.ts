@@ -3,39 +3,22 @@
 // Connection: close honoured, and failures as codes: a premature close, a server that never
 // answers (headers timeout), a refused connection, a full queue and a destroyed pool.
 import { createHash, randomBytes } from "node:crypto";
-import {
-  createServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  Http1Pool,
-  type Http1PoolOptions,
-  type Http1Request,
-} from "./http1-pool.ts";
+import { Http1Pool, type Http1PoolOptions, type Http1Request } from "./http1-pool.ts";
 
 type Outcome = { status: number } | { code: string };
-type Handler = (
-  req: IncomingMessage,
-  body: Buffer,
-  res: ServerResponse,
-) => void;
+type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
 
 const servers: Server[] = [];
 const pools: Http1Pool[] = [];
 afterEach(async () => {
   for (const p of pools.splice(0)) p.destroy();
-  await Promise.all(
-    servers.splice(0).map((s) => new Promise((r) => s.close(r))),
-  );
+  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
 
-async function serve(
-  handler: Handler,
-): Promise<{ url: string; connections: () => number }> {
+async function serve(handler: Handler): Promise<{ url: string; connections: () => number }> {
   let connections = 0;
   const server = createServer((req, res) => {
     const parts: Buffer[] = [];
@@ -62,10 +45,7 @@ function newPool(url: string, o: Partial<Http1PoolOptions> = {}): Http1Pool {
   return pool;
 }
 
-function call(
-  pool: Http1Pool,
-  request: Partial<Http1Request> = {},
-): Promise<Outcome> {
+function call(pool: Http1Pool, request: Partial<Http1Request> = {}): Promise<Outcome> {
   return new Promise((resolve) =>
     pool.request(
       { method: "GET", path: "/", headers: {}, ...request },
@@ -83,12 +63,9 @@ describe("Http1Pool", () => {
   it("reuses keep-alive connections and stays within connectionsMax", async () => {
     const server = await serve((_req, _body, res) => res.end("ok"));
     const pool = newPool(server.url, { connectionsMax: 2 });
-    for (let i = 0; i < 20; i++)
-      expect(await call(pool)).toEqual({ status: 200 });
+    for (let i = 0; i < 20; i++) expect(await call(pool)).toEqual({ status: 200 });
     expect(server.connections()).toBe(1);
-    const burst = await Promise.all(
-      Array.from({ length: 30 }, () => call(pool)),
-    );
+    const burst = await Promise.all(Array.from({ length: 30 }, () => call(pool)));
     expect(burst).toEqual(Array(30).fill({ status: 200 }));
     expect(server.connections()).toBe(2);
   });
@@ -97,9 +74,7 @@ describe("Http1Pool", () => {
     const big = randomBytes(4 * 1024 * 1024);
     const server = await serve((req, body, res) => {
       if (req.method === "PUT") {
-        const fine =
-          sha(body) === req.url!.split("=")[1] &&
-          req.headers["x-user-id"] === "7";
+        const fine = sha(body) === req.url!.split("=")[1] && req.headers["x-user-id"] === "7";
         res.writeHead(fine ? 201 : 400).end();
       } else res.writeHead(200, { "content-length": big.length }).end(big);
     });
@@ -142,8 +117,7 @@ describe("Http1Pool", () => {
       res.writeHead(200, { connection: "close" }).end("x"),
     );
     const pool = newPool(server.url);
-    for (let i = 0; i < 3; i++)
-      expect(await call(pool)).toEqual({ status: 200 });
+    for (let i = 0; i < 3; i++) expect(await call(pool)).toEqual({ status: 200 });
     expect(server.connections()).toBe(3);
   });
 

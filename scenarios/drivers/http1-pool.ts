@@ -45,12 +45,7 @@ export interface Http1PoolOptions {
   readonly idleTimeoutMs?: number;
 }
 
-const reservedHeaders = new Set([
-  "host",
-  "content-length",
-  "transfer-encoding",
-  "connection",
-]);
+const reservedHeaders = new Set(["host", "content-length", "transfer-encoding", "connection"]);
 const unsafeText = /[\r\n]/;
 /** Every socket reads into this: reads are handled one at a time and parsed at once. */
 const readBuffer = Buffer.allocUnsafe(256 * 1024);
@@ -89,8 +84,7 @@ class Connection implements ParserEvents {
     this.socket.on("connect", () => {
       this.connected = true;
       // The headers clock of the request written before the connect starts now.
-      if (this.phase === Phase.Headers)
-        this.deadlineMs = pool.nowMs + pool.o.headersTimeoutMs;
+      if (this.phase === Phase.Headers) this.deadlineMs = pool.nowMs + pool.o.headersTimeoutMs;
     });
     this.socket.on("end", () => this.onEnd());
     this.socket.on("error", (error: Error & { code?: string }) =>
@@ -99,15 +93,10 @@ class Connection implements ParserEvents {
     this.socket.on("close", () => this.fail("UND_ERR_SOCKET"));
   }
 
-  send(
-    head: string,
-    body: Uint8Array | undefined,
-    handler: ResponseHandler,
-  ): void {
+  send(head: string, body: Uint8Array | undefined, handler: ResponseHandler): void {
     this.handler = handler;
     this.completed = false;
-    if (this.connected)
-      this.deadlineMs = this.pool.nowMs + this.pool.o.headersTimeoutMs;
+    if (this.connected) this.deadlineMs = this.pool.nowMs + this.pool.o.headersTimeoutMs;
     this.phase = Phase.Headers;
     this.parser.expect();
     if (body && body.length > 0) {
@@ -122,10 +111,7 @@ class Connection implements ParserEvents {
     this.status = head.status;
     this.keepAlive = head.keepAlive;
     if (head.keepAliveTimeoutMs !== undefined) {
-      this.idleLimitMs = Math.min(
-        this.pool.idleTimeoutMs,
-        head.keepAliveTimeoutMs - 1000,
-      );
+      this.idleLimitMs = Math.min(this.pool.idleTimeoutMs, head.keepAliveTimeoutMs - 1000);
     }
     this.phase = Phase.Body;
     this.deadlineMs = this.pool.nowMs + this.pool.o.bodyTimeoutMs;
@@ -136,8 +122,7 @@ class Connection implements ParserEvents {
   }
 
   private onRead(n: number): boolean {
-    if (this.phase === Phase.Body)
-      this.deadlineMs = this.pool.nowMs + this.pool.o.bodyTimeoutMs;
+    if (this.phase === Phase.Body) this.deadlineMs = this.pool.nowMs + this.pool.o.bodyTimeoutMs;
     try {
       this.parser.feed(readBuffer, 0, n);
     } catch (error) {
@@ -206,19 +191,13 @@ export class Http1Pool {
   ) {
     const url = new URL(origin);
     if (url.protocol !== "http:") {
-      throw new Error(
-        `the driver's client speaks plain HTTP/1.1 only, got "${origin}"`,
-      );
+      throw new Error(`the driver's client speaks plain HTTP/1.1 only, got "${origin}"`);
     }
     this.host = url.hostname.replace(/^\[|\]$/g, "");
     this.port = Number(url.port || 80);
     this.authority = url.host;
     this.idleTimeoutMs = o.idleTimeoutMs ?? 4_000;
-    const shortest = Math.min(
-      o.connectTimeoutMs,
-      o.headersTimeoutMs,
-      o.bodyTimeoutMs,
-    );
+    const shortest = Math.min(o.connectTimeoutMs, o.headersTimeoutMs, o.bodyTimeoutMs);
     this.sweepMs = Math.min(250, Math.max(5, Math.floor(shortest / 10)));
     this.sweepTimer = setInterval(() => this.sweep(), this.sweepMs);
     this.sweepTimer.unref();
@@ -261,9 +240,7 @@ export class Http1Pool {
 
   private headOf(r: Http1Request): string {
     if (unsafeText.test(r.path) || unsafeText.test(r.method)) {
-      throw new Error(
-        `request line holds CR or LF: ${JSON.stringify(`${r.method} ${r.path}`)}`,
-      );
+      throw new Error(`request line holds CR or LF: ${JSON.stringify(`${r.method} ${r.path}`)}`);
     }
     let head = `${r.method} ${r.path} HTTP/1.1\r\nhost: ${this.authority}\r\n`;
     for (const name in r.headers) {
@@ -273,9 +250,7 @@ export class Http1Pool {
         unsafeText.test(name) ||
         reservedHeaders.has(name.toLowerCase())
       ) {
-        throw new Error(
-          `header ${JSON.stringify(name)} is reserved or holds CR or LF`,
-        );
+        throw new Error(`header ${JSON.stringify(name)} is reserved or holds CR or LF`);
       }
       head += `${name}: ${value}\r\n`;
     }
