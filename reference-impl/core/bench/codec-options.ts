@@ -2,7 +2,7 @@
 // design/decisions/0005 (codec of large literal sections). Every built-in codec setting in the
 // running Node (deflate levels 1-9 with and without a 32 KiB source dictionary, brotli qualities
 // 0-6 over window and mode), applied to the split bodies the encoder really produces: the bench's
-// text-unrelated block and the blocks of the real corpus (typescript 5.4.4 -> 5.4.5); for
+// text-unrelated block and the blocks of the real corpus (typescript, esbuild-wasm, esbuild); for
 // reference, `zstd -3`/`-1` (CLI) of the same bytes and zstd's own in-memory speed (`zstd -b`).
 // Prints one line per setting: bytes, compress wall/CPU ms, decompress ms (median of runs).
 import { execFileSync } from "node:child_process";
@@ -71,26 +71,33 @@ function subjects(): Subject[] {
   list.push({ name: `text-unrelated split body (${unrelated.literalBytes} B literals)`,
     body: unrelated.split, dict: pair.source.subarray(0, 32 * 1024) });
   const dir = join(".syncbench", "cache", "delta-corpus");
-  const oldPath = join(dir, "typescript-5.4.4", "package", "lib", "typescript.js");
-  const newPath = join(dir, "typescript-5.4.5", "package", "lib", "typescript.js");
-  if (!existsSync(oldPath) || !existsSync(newPath)) {
-    process.stdout.write("real corpus not cached: run `npm run bench:delta` once first\n");
-    return list;
-  }
-  const oldFile = readFileSync(oldPath);
-  const newFile = readFileSync(newPath);
-  const oldBlocks: Uint8Array[] = [];
-  for (let at = 0; at < oldFile.length; at += mib4) oldBlocks.push(oldFile.subarray(at, at + mib4));
-  for (let i = 0; i * mib4 < newFile.length; i++) {
-    const { first, end } = windowRange(i, oldBlocks.length);
-    const window = concatBlocks(oldBlocks.slice(first, end));
-    const block = newFile.subarray(i * mib4, (i + 1) * mib4);
-    const b = instructionBodies(window, block);
-    list.push({ name: `typescript.js block ${i} split body (${b.literalBytes} B literals)`,
-      body: b.split, dict: window.subarray(0, 32 * 1024) });
-    // The same block as if it were all new: a large text literal section from the real world.
-    list.push({ name: `typescript.js block ${i} as all-new text`, body: block,
-      dict: window.subarray(0, 32 * 1024) });
+  // The real corpus of measure.ts (same releases and files); text blocks also as if all new.
+  const files = [["typescript-5.4.4", "typescript-5.4.5", "lib/typescript.js", "text"],
+    ["esbuild-wasm-0.20.1", "esbuild-wasm-0.20.2", "esbuild.wasm", "binary"],
+    ["esbuild-linux-x64-0.20.1", "esbuild-linux-x64-0.20.2", "bin/esbuild", "binary"]] as const;
+  for (const [from, to, file, kind] of files) {
+    const oldPath = join(dir, from, "package", file);
+    const newPath = join(dir, to, "package", file);
+    if (!existsSync(oldPath) || !existsSync(newPath)) {
+      process.stdout.write(`${file} not cached: run \`npm run bench:delta\` once first\n`);
+      continue;
+    }
+    const oldFile = readFileSync(oldPath);
+    const newFile = readFileSync(newPath);
+    const oldBlocks: Uint8Array[] = [];
+    for (let at = 0; at < oldFile.length; at += mib4) oldBlocks.push(oldFile.subarray(at, at + mib4));
+    for (let i = 0; i * mib4 < newFile.length; i++) {
+      const { first, end } = windowRange(i, oldBlocks.length);
+      const window = concatBlocks(oldBlocks.slice(first, end));
+      const block = newFile.subarray(i * mib4, (i + 1) * mib4);
+      const b = instructionBodies(window, block);
+      list.push({ name: `${file} block ${i} split body (${b.literalBytes} B literals)`,
+        body: b.split, dict: window.subarray(0, 32 * 1024) });
+      if (kind === "text") {
+        list.push({ name: `${file} block ${i} as all-new text`, body: block,
+          dict: window.subarray(0, 32 * 1024) });
+      }
+    }
   }
   return list;
 }
