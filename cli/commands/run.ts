@@ -117,6 +117,17 @@ async function targetSpecOf(configured: string | undefined, ctx: CliContext): Pr
   });
 }
 
+/**
+ * The running stack's ChunkServices, whose GET /internal/timings the run snapshots, when the target
+ * is that stack's gateway; else none (another target's processes are not ours to read).
+ */
+async function timingSourcesOf(targetSpec: string, ctx: CliContext): Promise<string[]> {
+  if (targetSpec === "builtin") return [];
+  const status = await new NativeProvider(loadStackConfig(ctx.env).native).status();
+  if (status.endpoints.gatewayUrl !== targetSpec) return [];
+  return status.services.filter((s) => s.name.startsWith("chunk-service") && s.healthy).map((s) => s.endpoint);
+}
+
 /** The stack's JWT secret: SYNCBENCH_JWT_SECRET, else the one `syncbench token` signs with. */
 function jwtSecret(env: Readonly<Record<string, string | undefined>>): string {
   return env.SYNCBENCH_JWT_SECRET ?? stackSecrets(loadStackConfig(env).native).jwtSecret;
@@ -187,6 +198,7 @@ export const command: Command = {
         onProgress: (p) => ctx.err(progressLine(p)),
         ...(connectDevices ? { connectDevices } : {}),
         ...(tokenFor ? { tokenFor, prepareDeltas: config.prepare } : {}),
+        timingSources: await timingSourcesOf(targetSpec, ctx),
       });
       const out = config.out ?? `.syncbench/results/${scenario.name}.json`;
       writeResults(out, results);

@@ -1,6 +1,7 @@
 // One scenario run: probe which operations the stack serves, drive the available part of the
 // mix with the open-model HTTP driver and, at the same time, the WebSocket devices, then build
 // the results object. Operations the stack lacks are reported, never measured.
+import { setTimeout as sleep } from "node:timers/promises";
 import { probeOperations } from "../drivers/availability.ts";
 import {
   runOpenModel,
@@ -13,7 +14,8 @@ import { prepareDeltaChains, type PrepareBounds } from "../drivers/delta-prepare
 import { OperationPlanner, stepsWith, type TokenFor } from "../drivers/operations.ts";
 import type { ConnectedFleet } from "../drivers/ws-devices.ts";
 import { buildResults } from "../measure/results-build.ts";
-import type { Results, WebsocketResult } from "../results.schema.ts";
+import { serverPartsBetween, snapshotServerParts } from "../measure/server-parts.ts";
+import type { Results, ServerPartsResult, WebsocketResult } from "../results.schema.ts";
 import { activeOperations, type HttpOperationName, type Scenario } from "../scenario.ts";
 import { narrowToAvailable } from "./effective.ts";
 
@@ -37,6 +39,11 @@ export interface RunRequest {
    */
   readonly prepareDeltas?: PrepareBounds;
   readonly log: (line: string) => void;
+  /**
+   * Base URLs of processes serving GET /internal/timings (the stack's ChunkServices): snapshot at
+   * the end of warm-up and at the end, written as results.serverParts. Absent or empty: null.
+   */
+  readonly timingSources?: readonly string[];
 }
 
 /** The prepare phase (real stack with delta uploads only); before devices connect. */
@@ -115,18 +122,27 @@ export async function runScenario(req: RunRequest): Promise<Results> {
   if (fleet) req.log("websocket devices connected; starting the load");
   let outcome: OpenModelOutcome | undefined;
   let websocket: WebsocketResult | null = null;
+  let serverParts: ServerPartsResult | null = null;
+  const sources = req.timingSources ?? [];
   try {
+    // The services' own timings over the measured window: a snapshot when warm-up ends, one at the end.
+    const atWindowStart = sources.length === 0 ? undefined
+      : sleep(req.scenario.warmupS * 1000).then(() => snapshotServerParts(sources));
     // Sockets close only after the HTTP load has ended, so 50K closes never land in its window.
     const [httpOutcome, tally] = await Promise.all([
       driveHttp(req, narrowed, measured, { runPrefix, deltas }),
       fleet ? fleet.publish() : null,
     ]);
     outcome = httpOutcome;
+    if (atWindowStart) {
+      serverParts = serverPartsBetween(await atWindowStart, await snapshotServerParts(sources));
+      serverParts.excluded.forEach((why) => req.log(`server timings: left out ${why}`));
+    }
     if (fleet && tally) websocket = await fleet.collect(tally);
   } finally {
     fleet?.close();
   }
-  return buildResults(
+  const results = buildResults(
     {
       scenario: req.scenario,
       targetLabel: req.targetLabel,
@@ -141,4 +157,5 @@ export async function runScenario(req: RunRequest): Promise<Results> {
     },
     req.version,
   );
+  return { ...results, serverParts };
 }

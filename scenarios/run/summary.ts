@@ -60,6 +60,18 @@ function websocketLines(r: Results): string[] {
   ];
 }
 
+/** What the services measured of themselves over the window, per part (real stack only). */
+function serverPartLines(r: Results): string[] {
+  const sp = r.serverParts;
+  if (!sp) return [];
+  const lines = [`  server parts (${sp.sources.map((s) => s.source).join(", ") || "no process answered"}):`];
+  for (const [name, part] of Object.entries(sp.parts)) {
+    lines.push(`    ${name.padEnd(26)} ${cells([part.ms.count, 8])} samples  p50 ${part.ms.p50.toFixed(2)} ms  p99 ${part.ms.p99.toFixed(2)} ms`);
+  }
+  sp.excluded.forEach((why) => lines.push(`    left out: ${why}`));
+  return lines;
+}
+
 function rateLines(r: Results): string[] {
   const windowS = (r.config.measuredWindowMs / 1000).toFixed(1);
   const warmupS = (r.config.warmupMs / 1000).toFixed(1);
@@ -79,6 +91,7 @@ export function summaryLines(r: Results): string[] {
     ...rateLines(r),
     ...operationLines(r),
     ...websocketLines(r),
+    ...serverPartLines(r),
     r.saturation.saturated
       ? `  saturated (${r.saturation.by}): ${r.saturation.reasons.join("; ")}`
       : "  not saturated",
