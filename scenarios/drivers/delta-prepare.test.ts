@@ -1,6 +1,7 @@
-// Checks the prepare phase against a loopback server that records what it is sent: each user
-// uploads one whole block named by its SHA-256 and commits it as version 1 (baseVersion 0), the
-// chains cover the run, and a run needing more edits than the bound stops before any upload.
+// Checks the prepare phase against a loopback server that records what it is sent: each drawn
+// user uploads one whole block named by its SHA-256 and commits it as version 1 (baseVersion 0)
+// of each of its drawn files, the chains cover the run, and a run needing more edits than the
+// bound stops before any upload.
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -47,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function request(ratePerS: number, editsMax: number): PrepareRequest {
+function request(ratePerS: number, editsMax: number, filesPerUserMax = 1): PrepareRequest {
   const scenario = validateScenario({
     ...deltaEditStorm,
     warmupS: 1,
@@ -60,7 +61,7 @@ function request(ratePerS: number, editsMax: number): PrepareRequest {
     tokenFor,
     runPrefix: "/syncbench/test",
     stepFor: stepsWith(tokenFor),
-    bounds: { usersMax: 2, filesPerUserMax: 1, editsMax, timeS: 60 },
+    bounds: { usersMax: 2, filesPerUserMax, editsMax, timeS: 60 },
     log: () => {},
   };
 }
@@ -89,6 +90,27 @@ describe("prepareDeltaChains", () => {
     const plan = chains.nextPlan();
     const bases = [received[0]!.sha256, received[2]!.sha256];
     expect(bases).toContain(plan.steps[1]!.path.split("?base=")[1]);
+  });
+
+  it("uploads a user's block once and commits it as version 1 of each of its drawn files", async () => {
+    received.length = 0;
+    const chains = await prepareDeltaChains(request(4, 1_000, 4));
+    const puts = received.filter((r) => r.method === "PUT");
+    const commits = received
+      .filter((r) => r.method === "POST")
+      .map((r) => ({
+        auth: r.auth,
+        ...(JSON.parse(r.body.toString()) as Record<string, unknown>),
+      }));
+    expect(puts.length).toBeLessThanOrEqual(2);
+    expect(commits.length).toBeGreaterThan(puts.length);
+    expect(new Set(commits.map((c) => c.path)).size).toBe(commits.length);
+    for (const c of commits) {
+      const put = puts.find((p) => p.auth === c.auth)!;
+      expect(c).toMatchObject({ blockHashes: [put.sha256], baseVersion: 0 });
+      expect(c.path).toMatch(/^\/syncbench\/test\/docs\/user-\d\/file-\d\.bin$/);
+    }
+    expect(chains.editsLeft).toBeGreaterThan(commits.length);
   });
 
   it("stops before any upload when the run needs more edits than the bound", async () => {
