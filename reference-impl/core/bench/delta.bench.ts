@@ -63,7 +63,8 @@ function sizeLimit(name: string, newBytes: number): number | undefined {
 /** ms figures of a decode floor, for a target's note and the floor line under the table. */
 function floorText(f: DecodeFloor): string {
   const ms = (v: number | undefined) => (v === undefined ? "–" : `${v.toFixed(2)} ms`);
-  return `brotliDecompressSync of the same body ${ms(f.brotliBodyMs)}, inflateRawSync of ` +
+  return `paired rounds: syncbench ${ms(f.oursPairedMs)}, brotliDecompressSync of the same ` +
+    `body ${ms(f.brotliBodyMs)}, inflateRawSync of ` +
     `deflate-6 of NEW (${f.deflate6Bytes} B) ${ms(f.inflateMs)}, zstd -d CLI ${ms(f.zstdCliMs)} ` +
     `(process + file I/O), zstd -3 in memory (zstd -b3) ${ms(f.zstdInMemoryMs)}, 4 MiB copy ` +
     `${ms(f.copyMs)}`;

@@ -40,10 +40,13 @@ export interface Row { corpus: string; name: string; kind: string; newBytes: num
 
 /**
  * What decoding an all-new block cannot beat, measured in the same run on the same bytes: the
- * decompressor alone on syncbench's own body, inflate of deflate-6 of NEW, zstd's decoder (CLI,
- * and in memory as `zstd -b` reports it) and a plain 4 MiB copy. Anchors the decode target.
+ * decompressor alone on syncbench's own body, inflate of deflate-6 of NEW and a plain 4 MiB copy
+ * (each timed in the same rounds as syncbench's decode), zstd's decoder (CLI, and in memory as
+ * `zstd -b` reports it). Anchors the decode target.
  */
 export interface DecodeFloor {
+  /** syncbench's applyDelta, timed in the same rounds as the floors beside it. */
+  readonly oursPairedMs: number;
   /** brotliDecompressSync of the body syncbench's delta carries (undefined: not brotli). */
   readonly brotliBodyMs: number | undefined;
   readonly inflateMs: number;
@@ -85,15 +88,21 @@ function measureOursWithDelta(source: Uint8Array,
     decodeMs: median(dec), decodeCpuMs: median(decCpu), roundTripOk: ok, runs: opts.runs }, delta };
 }
 
-function timeMedian(fn: () => unknown): number {
-  fn();
-  const ms: number[] = [];
+/**
+ * Times each function in turn, `opts.runs` rounds (after one warm-up round), and returns each
+ * one's median: paired rounds, so load on the shared machine hits all of them alike.
+ */
+function pairedMedians(fns: readonly (() => unknown)[]): number[] {
+  for (const fn of fns) fn();
+  const ms = fns.map(() => [] as number[]);
   for (let i = 0; i < opts.runs; i++) {
-    const t0 = performance.now();
-    fn();
-    ms.push(performance.now() - t0);
+    fns.forEach((fn, k) => {
+      const t0 = performance.now();
+      fn();
+      (ms[k] as number[]).push(performance.now() - t0);
+    });
   }
-  return median(ms);
+  return ms.map(median);
 }
 
 /** zstd -b<level> of `file`: its in-memory decompression speed, as ms for `bytes`. */
@@ -105,22 +114,28 @@ function zstdInMemoryDecodeMs(file: string, level: number, bytes: number): numbe
   return Number.isFinite(mbPerS) && mbPerS > 0 ? bytes / (mbPerS * 1e3) : undefined;
 }
 
-function decodeFloor(dir: string, target: Uint8Array, delta: Uint8Array,
+function decodeFloor(dir: string, source: Uint8Array, target: Uint8Array, delta: Uint8Array,
   zstdCell: Cell | undefined, tools: Set<string>): DecodeFloor {
   const bodyStart = 2 + varintSize(target.length);
-  const mode = (delta[1] as number) & 15;
+  const isBrotli = ((delta[1] as number) & 15) === deltaMode.brotli;
   const body = delta.subarray(bodyStart);
   const deflated = deflateRawSync(target, { level: 6 });
   writeFileSync(join(dir, "new"), target);
+  const [oursMs, brotliMs, inflateMs, copyMs] = pairedMedians([
+    () => applyDelta(source, delta, { targetBytesMax: target.length }),
+    () => (isBrotli ? brotliDecompressSync(body) : undefined),
+    () => inflateRawSync(deflated),
+    () => Buffer.from(target),
+  ]) as [number, number, number, number];
   return {
-    brotliBodyMs: mode === deltaMode.brotli ? timeMedian(() => brotliDecompressSync(body))
-      : undefined,
-    inflateMs: timeMedian(() => inflateRawSync(deflated)),
+    oursPairedMs: oursMs,
+    brotliBodyMs: isBrotli ? brotliMs : undefined,
+    inflateMs,
     deflate6Bytes: deflated.length,
     zstdCliMs: zstdCell?.decodeMs,
     zstdInMemoryMs: tools.has("zstd") ? zstdInMemoryDecodeMs(join(dir, "new"), 3, target.length)
       : undefined,
-    copyMs: timeMedian(() => Buffer.from(target)),
+    copyMs,
   };
 }
 
@@ -156,7 +171,7 @@ export function syntheticRows(dir: string, tools: Set<string>): Row[] {
       const ours = measureOursWithDelta(pair.source, pair.target);
       const cells: Record<string, Cell> = { syncbench: ours.cell,
         ...measureAnchors(dir, pair.source, pair.target, [...list, ...extra], tools) };
-      const floor = edit === "unrelated" ? decodeFloor(dir, pair.target, ours.delta,
+      const floor = edit === "unrelated" ? decodeFloor(dir, pair.source, pair.target, ours.delta,
         cells[noDelta.name], tools) : undefined;
       rows.push({ corpus: "synthetic", name: pair.name, kind: content, newBytes: pair.target.length,
         cells, ...(floor ? { decodeFloor: floor } : {}) });
