@@ -18,7 +18,7 @@ interface Log {
 function newParser(): { parser: ResponseParser; log: Log } {
   const log: Log = { heads: [], completions: 0 };
   const parser = new ResponseParser({
-    onHead: (head) => log.heads.push(head),
+    onHead: (head) => log.heads.push({ ...head }),
     onComplete: () => log.completions++,
   });
   parser.expect();

@@ -22,7 +22,7 @@ export interface ResponseHead {
 }
 
 export interface ParserEvents {
-  /** The head of the final (non-1xx) response is complete. */
+  /** The head of the final (non-1xx) response is complete; `head` is reused, read it now. */
   onHead(head: ResponseHead): void;
   /** The body has been read to its end; `keepAlive` as in the head. */
   onComplete(): void;
@@ -46,7 +46,6 @@ const enum State {
 }
 
 const cr = 13;
-const headEnd = Buffer.from("\r\n\r\n", "latin1");
 const lf = 10;
 
 /** Lower-case ASCII compare of `bytes[from, from + name.length)` with `name`. */
@@ -134,19 +133,20 @@ function applyHeader(h: Uint8Array, line: number, colon: number, end: number, f:
 }
 
 /** The status code of an "HTTP/1.x SSS reason" line, and whether it is HTTP/1.1. */
-function firstLine(h: Uint8Array, n: number): string {
-  return `"${latin1(h, 0, Math.min(n, 40)).replace(/\r\n.*/s, "")}"`;
+function firstLine(h: Uint8Array, start: number, end: number): string {
+  return `"${latin1(h, start, Math.min(end, start + 40)).replace(/\r\n.*/s, "")}"`;
 }
 
-function statusOf(h: Uint8Array, n: number): { status: number; http11: boolean } {
-  if (n < 16 || !nameIs(h, 0, 7, "http/1.") || h[8] !== 32) {
-    throw new ResponseInvalid(`not an HTTP/1.x status line: ${firstLine(h, n)}`);
+/** The status code of an "HTTP/1.x SSS reason" line starting at `start`. */
+function statusOf(h: Uint8Array, start: number, end: number): number {
+  if (end - start < 16 || !nameIs(h, start, start + 7, "http/1.") || h[start + 8] !== 32) {
+    throw new ResponseInvalid(`not an HTTP/1.x status line: ${firstLine(h, start, end)}`);
   }
-  const status = decimal(h, 9, 12);
-  if (status < 100 || (h[12] !== 32 && h[12] !== cr)) {
-    throw new ResponseInvalid(`invalid status code in ${firstLine(h, n)}`);
+  const status = decimal(h, start + 9, start + 12);
+  if (status < 100 || (h[start + 12] !== 32 && h[start + 12] !== cr)) {
+    throw new ResponseInvalid(`invalid status code in ${firstLine(h, start, end)}`);
   }
-  return { status, http11: h[7] === 49 };
+  return status;
 }
 
 export class ResponseParser {
@@ -154,6 +154,18 @@ export class ResponseParser {
   /** The head collected so far (status line and headers), copied out of the socket's buffer. */
   private readonly head = new Uint8Array(parserLimits.headerBytesMax);
   private headLength = 0;
+  /** Reused for every response: nothing is allocated per response. */
+  private readonly framing: Framing = {
+    contentLength: -1,
+    chunked: false,
+    keepAlive: true,
+    keepAliveTimeoutMs: undefined,
+  };
+  private readonly responseHead: { -readonly [K in keyof ResponseHead]: ResponseHead[K] } = {
+    status: 0,
+    keepAlive: true,
+    keepAliveTimeoutMs: undefined,
+  };
   private bodyLeft = 0;
   /** Bytes of the current chunk-size or trailer line so far. */
   private lineLength = 0;
@@ -234,28 +246,26 @@ export class ResponseParser {
   private readHead(bytes: Uint8Array, from: number, to: number): number {
     const h = this.head;
     let n = this.headLength;
-    // The head usually arrives whole: find its end with one native search of this read.
-    const view = Buffer.isBuffer(bytes)
-      ? bytes
-      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const found = n === 0 ? view.subarray(from, to).indexOf(headEnd) : -1;
-    if (found >= 0) {
-      const end = from + found + 4;
-      if (end - from > h.length) throw this.headTooLong();
-      h.set(view.subarray(from, end));
-      this.headLength = end - from;
-      this.parseHead();
-      return end;
+    if (n === 0) {
+      // The head usually arrives whole in one read: parse it where it lies, without a copy.
+      for (let e = from + 3; e < to; e++) {
+        if (bytes[e] !== lf || bytes[e - 1] !== cr || bytes[e - 2] !== lf || bytes[e - 3] !== cr) {
+          continue;
+        }
+        if (e + 1 - from > h.length) throw this.headTooLong();
+        this.parseHead(bytes, from, e + 1);
+        return e + 1;
+      }
     }
-    // Split across reads: byte by byte, so that a CRLFCRLF across the split is found.
+    // Split across reads: collect it byte by byte, so that a CRLFCRLF across the split is found.
     let i = from;
     while (i < to) {
       if (n === h.length) throw this.headTooLong();
       const b = bytes[i++]!;
       h[n++] = b;
       if (b === lf && n >= 4 && h[n - 2] === cr && h[n - 3] === lf && h[n - 4] === cr) {
-        this.headLength = n;
-        this.parseHead();
+        this.headLength = 0;
+        this.parseHead(h, 0, n);
         return i;
       }
     }
@@ -267,32 +277,29 @@ export class ResponseParser {
     return new ResponseInvalid(`response head over ${parserLimits.headerBytesMax} bytes`);
   }
 
-  private parseHead(): void {
-    const h = this.head;
-    const n = this.headLength;
-    const { status, http11 } = statusOf(h, n);
-    const f: Framing = {
-      contentLength: -1,
-      chunked: false,
-      keepAlive: http11,
-      keepAliveTimeoutMs: undefined,
-    };
-    let line = 0;
+  /** Parses the head in `h[start, end)`, which ends with CRLFCRLF. */
+  private parseHead(h: Uint8Array, start: number, end: number): void {
+    const status = statusOf(h, start, end);
+    const f = this.framing;
+    f.contentLength = -1;
+    f.chunked = false;
+    f.keepAlive = h[start + 7] === 49; // HTTP/1.1 defaults to keep-alive, 1.0 to close
+    f.keepAliveTimeoutMs = undefined;
+    let line = start;
     while (h[line] !== cr || h[line + 1] !== lf) line++;
     line += 2;
-    while (line < n - 2) {
-      let end = line;
-      while (h[end] !== cr) end++;
-      if (h[end + 1] !== lf) throw new ResponseInvalid("bare CR in the response head");
+    while (line < end - 2) {
+      let lineEnd = line;
+      while (h[lineEnd] !== cr) lineEnd++;
+      if (h[lineEnd + 1] !== lf) throw new ResponseInvalid("bare CR in the response head");
       let colon = line;
-      while (colon < end && h[colon] !== 58) colon++;
-      if (colon === end || colon === line) {
-        throw new ResponseInvalid(`header line without a name: "${latin1(h, line, end)}"`);
+      while (colon < lineEnd && h[colon] !== 58) colon++;
+      if (colon === lineEnd || colon === line) {
+        throw new ResponseInvalid(`header line without a name: "${latin1(h, line, lineEnd)}"`);
       }
-      applyHeader(h, line, colon, end, f);
-      line = end + 2;
+      applyHeader(h, line, colon, lineEnd, f);
+      line = lineEnd + 2;
     }
-    this.headLength = 0;
     if (status < 200) {
       if (status === 101) throw new ResponseInvalid("101 Switching Protocols was not asked for");
       return; // an interim response (100 Continue, 103 Early Hints): the final one follows
@@ -306,12 +313,11 @@ export class ResponseParser {
     }
     const noBody = status === 204 || status === 304;
     const closeDelimited = !noBody && !f.chunked && f.contentLength === -1;
-    const keepAlive = f.keepAlive && !closeDelimited;
-    this.events.onHead({
-      status,
-      keepAlive,
-      keepAliveTimeoutMs: f.keepAliveTimeoutMs,
-    });
+    const head = this.responseHead;
+    head.status = status;
+    head.keepAlive = f.keepAlive && !closeDelimited;
+    head.keepAliveTimeoutMs = f.keepAliveTimeoutMs;
+    this.events.onHead(head);
     if (noBody || f.contentLength === 0) this.finish();
     else if (f.chunked) this.startLine(State.ChunkSize);
     else if (closeDelimited) this.state = State.UntilClose;

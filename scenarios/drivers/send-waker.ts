@@ -11,13 +11,17 @@ import { Worker } from "node:worker_threads";
 const workerSource = `
 const { parentPort, workerData } = require("node:worker_threads");
 const due = new Float64Array(workerData.buffer, 0, 1);
-const flags = new Int32Array(workerData.buffer, 8, 2); // [0] stop, [1] wake outstanding
+// [0] stop, [1] wake outstanding, [2] the worker's wake-ups, [3] messages posted
+const flags = new Int32Array(workerData.buffer, 8, 4);
 const slackMs = workerData.slackMs;
 const idleWaitMs = 50;
-const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+// The main thread's performance.now() clock, read from this thread's (their origins differ).
+const originShiftMs = performance.timeOrigin - workerData.mainTimeOriginMs;
+const nowMs = () => performance.now() + originShiftMs;
 while (Atomics.load(flags, 0) === 0) {
+  flags[2]++;
   const dueMs = due[0];
-  if (!(dueMs > 0)) {
+  if (Number.isNaN(dueMs)) {
     Atomics.wait(flags, 0, 0, idleWaitMs);
     continue;
   }
@@ -26,29 +30,30 @@ while (Atomics.load(flags, 0) === 0) {
     Atomics.wait(flags, 0, 0, Math.min(waitMs, idleWaitMs));
     continue;
   }
-  if (Atomics.compareExchange(flags, 1, 0, 1) === 0) parentPort.postMessage(0);
+  if (Atomics.compareExchange(flags, 1, 0, 1) === 0) {
+    flags[3]++;
+    parentPort.postMessage(0);
+  }
   Atomics.wait(flags, 0, 0, slackMs);
 }
 `;
 
 export class SendWaker {
-  private readonly buffer = new SharedArrayBuffer(16);
-  /** The next intended send on process.hrtime's clock, ms; 0 when none. A torn read of this
-   * aligned float cannot happen on x86-64 or arm64, and would only cost one early wake. */
-  private readonly due = new Float64Array(this.buffer, 0, 1);
-  private readonly flags = new Int32Array(this.buffer, 8, 2);
+  private readonly buffer = new SharedArrayBuffer(24);
+  /** The next intended send on this thread's performance.now() clock, ms; NaN when none. A torn
+   * read of this aligned float cannot happen on x86-64 or arm64, and would cost one early wake. */
+  private readonly due = new Float64Array(this.buffer, 0, 1).fill(Number.NaN);
+  private readonly flags = new Int32Array(this.buffer, 8, 4);
   private readonly worker: Worker;
-  /** process.hrtime ms minus performance.now() ms, fixed at the start. */
-  private readonly hrOffsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
 
   constructor(onWake: () => void, slackMs: number) {
     this.worker = new Worker(workerSource, {
       eval: true,
-      workerData: { buffer: this.buffer, slackMs },
+      workerData: { buffer: this.buffer, slackMs, mainTimeOriginMs: performance.timeOrigin },
     });
     this.worker.on("message", () => {
-      Atomics.store(this.flags, 1, 0);
-      onWake();
+      onWake(); // fires the due sends and sets the next due time
+      Atomics.store(this.flags, 1, 0); // only now may the worker wake the loop again
     });
     this.worker.on("error", (error) => {
       throw new Error(`the send waker's worker thread failed: ${error.message}`, { cause: error });
@@ -58,7 +63,12 @@ export class SendWaker {
 
   /** The next send is intended at `performanceNowMs` (performance.now() clock); undefined: none. */
   set(performanceNowMs: number | undefined): void {
-    this.due[0] = performanceNowMs === undefined ? 0 : performanceNowMs + this.hrOffsetMs;
+    this.due[0] = performanceNowMs ?? Number.NaN;
+  }
+
+  /** How often the worker woke (its own timeouts) and how often it woke the main thread. */
+  get counts(): { workerWakeCount: number; postCount: number } {
+    return { workerWakeCount: Atomics.load(this.flags, 2), postCount: Atomics.load(this.flags, 3) };
   }
 
   async close(): Promise<void> {
