@@ -9,6 +9,7 @@
 // Run: npx tsx scenarios/bench/driver.bench.ts [--seconds 5] [--reps 3] [--ws 100000]
 import { execFile, fork } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { defaultDriverLimits, runOpenModel } from "../drivers/http-open-model.ts";
@@ -65,8 +66,10 @@ async function driverAt(url: string, ratePerS: number, rep: number) {
     cpuSystemMs: Math.round(cpu.system / 1000),
     wallMs: Math.round(o.wallMs),
     sendLagMsP50: lag.p50,
+    sendLagMsP90: lag.p90,
     sendLagMsP99: lag.p99,
     latencyMsP99: percentilesMs(o.stats.op("get").latency).p99,
+    loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
   };
 }
 
@@ -91,6 +94,7 @@ async function wrkMax(url: string, rep: number) {
     cpuUserMs: Math.round((seconds2[0] ?? 0) * 1000),
     cpuSystemMs: Math.round((seconds2[1] ?? 0) * 1000),
     wallMs: Math.round(wallS * 1000),
+    loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
   };
 }
 
