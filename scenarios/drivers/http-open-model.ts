@@ -1,9 +1,11 @@
 // The open-model HTTP driver (wrk2's model, load-generation.md section 5): every request has an
-// intended send time from the arrival schedule; a timer tick sends everything that is due;
+// intended send time from the arrival schedule; everything due is sent from the timer tick or,
+// sooner, from the completion of a response, each request stamped with its own intended time;
 // latency runs from the intended time (so a stalled server cannot hide its stall, no
 // coordinated omission), service time from the actual send, and the gap between the two is
-// the send lag. Bounded: in-flight cap (drops are counted, as k6's dropped_iterations), request
-// timeouts, a drain deadline; the run ends by itself when the schedule does.
+// the send lag. Requests go over the driver's own HTTP/1.1 pool (http1-pool.ts). Bounded:
+// in-flight cap (drops are counted, as k6's dropped_iterations), request timeouts, a drain
+// deadline; the run ends by itself when the schedule does.
 import { RunStats, type TimelinePoint } from "../measure/op-stats.ts";
 import { recordMs } from "../measure/histograms.ts";
 import type { Arrival } from "../scenario.ts";
