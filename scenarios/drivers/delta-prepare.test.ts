@@ -100,7 +100,7 @@ describe("prepareDeltaChains", () => {
       .filter((r) => r.method === "POST")
       .map((r) => ({
         auth: r.auth,
-        ...(JSON.parse(r.body.toString()) as Record<string, unknown>),
+        ...(JSON.parse(r.body.toString()) as { path: string; blockHashes: string[]; baseVersion: number }),
       }));
     expect(puts.length).toBeLessThanOrEqual(2);
     expect(commits.length).toBeGreaterThan(puts.length);
