@@ -4,7 +4,7 @@
 // answers (headers timeout), a refused connection, a full queue and a destroyed pool.
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Http1Pool, type Http1PoolOptions, type Http1Request } from "./http1-pool.ts";
 
@@ -119,6 +119,23 @@ describe("Http1Pool", () => {
     const pool = newPool(server.url);
     for (let i = 0; i < 3; i++) expect(await call(pool)).toEqual({ status: 200 });
     expect(server.connections()).toBe(3);
+  });
+
+  it("ends a body that has neither length nor chunking when the server closes", async () => {
+    const server = net.createServer((socket) =>
+      socket.once("data", () =>
+        socket.end("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nbye"),
+      ),
+    );
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const pool = newPool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      expect(await call(pool)).toEqual({ status: 200 });
+      expect(await call(pool)).toEqual({ status: 200 }); // on a new connection
+      expect(pool.size.connections).toBe(0);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it("reports a close in the middle of a body as UND_ERR_SOCKET", async () => {
