@@ -137,9 +137,9 @@ function firstLine(h: Uint8Array, start: number, end: number): string {
   return `"${latin1(h, start, Math.min(end, start + 40)).replace(/\r\n.*/s, "")}"`;
 }
 
-/** The status code of an "HTTP/1.x SSS reason" line starting at `start`. */
+/** The status code of an "HTTP/1.x SSS reason" line `h[start, end)`, its CRLF at `end`. */
 function statusOf(h: Uint8Array, start: number, end: number): number {
-  if (end - start < 16 || !nameIs(h, start, start + 7, "http/1.") || h[start + 8] !== 32) {
+  if (end - start < 12 || !nameIs(h, start, start + 7, "http/1.") || h[start + 8] !== 32) {
     throw new ResponseInvalid(`not an HTTP/1.x status line: ${firstLine(h, start, end)}`);
   }
   const status = decimal(h, start + 9, start + 12);
@@ -247,15 +247,9 @@ export class ResponseParser {
     const h = this.head;
     let n = this.headLength;
     if (n === 0) {
-      // The head usually arrives whole in one read: parse it where it lies, without a copy.
-      for (let e = from + 3; e < to; e++) {
-        if (bytes[e] !== lf || bytes[e - 1] !== cr || bytes[e - 2] !== lf || bytes[e - 3] !== cr) {
-          continue;
-        }
-        if (e + 1 - from > h.length) throw this.headTooLong();
-        this.parseHead(bytes, from, e + 1);
-        return e + 1;
-      }
+      // The head usually arrives whole in one read: parse it where it lies, in one pass.
+      const end = this.parseHead(bytes, from, to);
+      if (end >= 0) return end;
     }
     // Split across reads: collect it byte by byte, so that a CRLFCRLF across the split is found.
     let i = from;
@@ -277,34 +271,45 @@ export class ResponseParser {
     return new ResponseInvalid(`response head over ${parserLimits.headerBytesMax} bytes`);
   }
 
-  /** Parses the head in `h[start, end)`, which ends with CRLFCRLF. */
-  private parseHead(h: Uint8Array, start: number, end: number): void {
-    const status = statusOf(h, start, end);
+  /**
+   * Parses the head that starts at `h[start]`, a line at a time, and reports it; returns the
+   * index after its CRLFCRLF, or -1 if it does not end before `limit` (then nothing is reported:
+   * the lines seen so far are parsed again once the head is whole).
+   */
+  private parseHead(h: Uint8Array, start: number, limit: number): number {
     const f = this.framing;
-    f.contentLength = -1;
-    f.chunked = false;
-    f.keepAlive = h[start + 7] === 49; // HTTP/1.1 defaults to keep-alive, 1.0 to close
-    f.keepAliveTimeoutMs = undefined;
+    let status = 0;
     let line = start;
-    while (h[line] !== cr || h[line + 1] !== lf) line++;
-    line += 2;
-    while (line < end - 2) {
+    for (;;) {
       let lineEnd = line;
-      while (h[lineEnd] !== cr) lineEnd++;
+      while (lineEnd < limit && h[lineEnd] !== cr) lineEnd++;
+      if (lineEnd + 1 >= limit) return -1;
       if (h[lineEnd + 1] !== lf) throw new ResponseInvalid("bare CR in the response head");
-      let colon = line;
-      while (colon < lineEnd && h[colon] !== 58) colon++;
-      if (colon === lineEnd || colon === line) {
-        throw new ResponseInvalid(`header line without a name: "${latin1(h, line, lineEnd)}"`);
+      if (lineEnd + 2 - start > parserLimits.headerBytesMax) throw this.headTooLong();
+      if (line === start) {
+        status = statusOf(h, start, lineEnd);
+        f.contentLength = -1;
+        f.chunked = false;
+        f.keepAlive = h[start + 7] === 49; // HTTP/1.1 defaults to keep-alive, 1.0 to close
+        f.keepAliveTimeoutMs = undefined;
+      } else if (lineEnd === line) {
+        break; // the empty line that ends the head
+      } else {
+        let colon = line;
+        while (colon < lineEnd && h[colon] !== 58) colon++;
+        if (colon === lineEnd || colon === line) {
+          throw new ResponseInvalid(`header line without a name: "${latin1(h, line, lineEnd)}"`);
+        }
+        applyHeader(h, line, colon, lineEnd, f);
       }
-      applyHeader(h, line, colon, lineEnd, f);
       line = lineEnd + 2;
     }
     if (status < 200) {
       if (status === 101) throw new ResponseInvalid("101 Switching Protocols was not asked for");
-      return; // an interim response (100 Continue, 103 Early Hints): the final one follows
+      return line + 2; // an interim response (100 Continue, 103 Early Hints): the final follows
     }
     this.startBody(status, f);
+    return line + 2;
   }
 
   private startBody(status: number, f: Framing): void {
