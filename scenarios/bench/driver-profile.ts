@@ -30,6 +30,7 @@ const slackMs = Number(values["slack-ms"] ?? 0.3);
 
 async function once(port: number, variant: string) {
   const cpu0 = process.cpuUsage();
+  const switches0 = process.resourceUsage().voluntaryContextSwitches;
   const o = await runOpenModel({
     baseUrl: `http://127.0.0.1:${port}`,
     poisson: false,
@@ -50,6 +51,7 @@ async function once(port: number, variant: string) {
     wakeSlackMs: variant === "timer" ? false : slackMs,
   });
   const cpu = process.cpuUsage(cpu0);
+  const sleepCount = process.resourceUsage().voluntaryContextSwitches - switches0;
   const lag = percentilesMs(o.stats.sendLag);
   return {
     variant,
@@ -61,6 +63,8 @@ async function once(port: number, variant: string) {
     cpuSystemMs: Math.round(cpu.system / 1000),
     wallMs: Math.round(o.wallMs),
     waker: o.waker,
+    /** Voluntary context switches of the process (all threads): how often it went to sleep. */
+    sleepsPerS: Math.round((sleepCount / o.wallMs) * 1000),
     sendLagMs: { p50: lag.p50, p90: lag.p90, p99: lag.p99, p999: lag.p999 },
     latencyMsP99: percentilesMs(o.stats.op("get").latency).p99,
     loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
