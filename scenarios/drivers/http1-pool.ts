@@ -47,7 +47,10 @@ export interface Http1PoolOptions {
 }
 
 const reservedHeaders = new Set(["host", "content-length", "transfer-encoding", "connection"]);
-const unsafeText = /[\r\n]/;
+/** Request-line parts and header names: visible ASCII only (no space, control or 8-bit byte). */
+const notToken = /[^\x21-\x7e]/;
+/** Header values: visible ASCII, space and tab; a CR or LF would smuggle a header or request. */
+const notFieldValue = /[^\t\x20-\x7e]/;
 /** Every socket reads into this: reads are handled one at a time and parsed at once. */
 const readBuffer = Buffer.allocUnsafe(256 * 1024);
 
@@ -240,18 +243,25 @@ export class Http1Pool {
   }
 
   private headOf(r: Http1Request): string {
-    if (unsafeText.test(r.path) || unsafeText.test(r.method)) {
-      throw new Error(`request line holds CR or LF: ${JSON.stringify(`${r.method} ${r.path}`)}`);
+    if (notToken.test(r.path) || notToken.test(r.method)) {
+      throw new Error(
+        `request line ${JSON.stringify(`${r.method} ${r.path}`)} holds a space, control or ` +
+          "non-ASCII character; nothing was sent",
+      );
     }
     let head = `${r.method} ${r.path} HTTP/1.1\r\nhost: ${this.authority}\r\n`;
     for (const name in r.headers) {
       const value = r.headers[name]!;
-      if (
-        unsafeText.test(value) ||
-        unsafeText.test(name) ||
-        reservedHeaders.has(name.toLowerCase())
-      ) {
-        throw new Error(`header ${JSON.stringify(name)} is reserved or holds CR or LF`);
+      if (notFieldValue.test(value) || notToken.test(name)) {
+        throw new Error(
+          `header ${JSON.stringify(name)}: ${JSON.stringify(value)} holds a control or ` +
+            "non-ASCII character; nothing was sent",
+        );
+      }
+      if (reservedHeaders.has(name.toLowerCase())) {
+        throw new Error(
+          `header ${JSON.stringify(name)} is set by the pool itself; nothing was sent`,
+        );
       }
       head += `${name}: ${value}\r\n`;
     }
