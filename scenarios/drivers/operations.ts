@@ -72,9 +72,13 @@ function json(value: unknown): Uint8Array {
   return Buffer.from(JSON.stringify(value));
 }
 
-/** A version-4-shaped UUID from the seeded stream (commit's uploadId). */
-function uuidFrom(random: Random): string {
-  const h = hashHex(random);
+/**
+ * A version-4-shaped UUID from the seeded stream and the run's path prefix (commit's uploadId).
+ * The service replays a known uploadId's answer and refuses it for other content (409
+ * COMMIT_ID_REUSED), so ids from the seed alone would collide when a run is repeated with its seed.
+ */
+function uuidFrom(random: Random, salt: string): string {
+  const h = createHash("sha256").update(hashHex(random)).update(salt).digest("hex");
   const parts = [h.slice(0, 8), h.slice(8, 12), `4${h.slice(13, 16)}`, `8${h.slice(17, 20)}`];
   return `${parts.join("-")}-${h.slice(20, 32)}`;
 }
@@ -140,7 +144,7 @@ export class OperationPlanner {
     return [
       step("uploadInit", auth, {}, json(file)),
       step("blockDelta", auth, { hash, query }, payload.subarray(0, deltaBytes)),
-      step("uploadFinalize", auth, {}, json({ uploadId: uuidFrom(r), ...file, baseVersion: 0 })),
+      step("uploadFinalize", auth, {}, json({ uploadId: uuidFrom(r, this.pathPrefix), ...file, baseVersion: 0 })),
     ];
   }
 
@@ -157,7 +161,7 @@ export class OperationPlanner {
       return contentBytes.subarray(offset, offset + bytes);
     });
     const blockHashes = blocks.map(sha256Hex);
-    const uploadId = uuidFrom(r);
+    const uploadId = uuidFrom(r, this.pathPrefix);
     const file = {
       path: path.replace("/file-", `/new-${uploadId.slice(0, 8)}-`),
       size: sizeBytes,
