@@ -1,15 +1,17 @@
 // Checks that a prepared chain's deltas rebuild each next version from the previous one (what
 // the ChunkService verifies), that delta uploads pick users (and files) by the scenario's Zipf
-// skew, seeded, and that plans never hold two uploads of one file in flight: a success advances
-// the file's version, an unsent one repeats it, a failure retires the file.
+// skew, seeded, and that plans never hold two uploads of one file in flight: a second edit of a
+// busy file waits behind it (a deferred plan), a success advances the file's version, a failure
+// retires the file and fails the edits waiting on it, a full queue refuses the edit unsent.
 import { describe, expect, it } from "vitest";
 import { applyDelta } from "../../reference-impl/core/delta.ts";
 import { validateScenario } from "../scenario-validate.ts";
-import { baseBlock, buildChain, DeltaChains, editBlock, sha256Hex } from "./delta-chains.ts";
+import { baseBlock, buildChain, DeltaChains, editBlock, queuedEditsMax, sha256Hex } from "./delta-chains.ts";
 import { defaultPrepareBounds, deltaEditsNeeded, planPrepare } from "./delta-prepare.ts";
 import { DeltaTargets, drawnCounts } from "./delta-targets.ts";
 import { stepsWith } from "./operations.ts";
 import { Random } from "./random.ts";
+import type { OperationPlan } from "./routes.ts";
 import { deltaEditStorm } from "../library/delta-edit-storm.ts";
 
 const scenario = validateScenario({
@@ -50,38 +52,54 @@ describe("delta chains", () => {
     expect(changed).toBeGreaterThan(90);
   });
 
-  it("keeps one upload in flight per file, redirects to a free file, retires a failed one", () => {
-    const edits = [0, 1].map((k) => ({
+  it("keeps one upload in flight per file: a second edit waits behind it, fails if the file is retired", async () => {
+    const edits = [0, 1, 2].map((k) => ({
       hash: `h${k + 1}`,
       baseHash: `h${k}`,
       delta: new Uint8Array(1),
       baseVersion: k + 1,
     }));
-    const population = { usersCount: 1, filesPerUserCount: 2, zipfSkew: 0.99, seed: 1 };
+    // Draws in a fixed order: file 0, file 0 again, file 1, file 0.
+    const draws = [0, 0, 1, 0, ...new Array<number>(queuedEditsMax + 1).fill(1)];
+    const targets = { next: () => ({ userIndex: 0, fileIndex: draws.shift()! }) } as unknown as DeltaTargets;
     const chains = new DeltaChains(
       [
         { userId: 1, fileIndex: 0, path: "/a", edits },
         { userId: 1, fileIndex: 1, path: "/b", edits },
       ],
       stepsWith(() => "token"),
-      new DeltaTargets(population),
+      targets,
     );
+    const flush = () => new Promise((resolve) => setImmediate(resolve));
     const first = chains.nextPlan();
-    const second = chains.nextPlan();
-    expect(chains.nextPlan().failWith).toBe("DELTA_USER_FILES_BUSY");
-    expect(chains.busyCount).toBe(1);
-    const paths = [first, second].map((p) => JSON.parse(Buffer.from(p.steps[0]!.body!).toString()));
-    expect(paths.map((p: { path: string }) => p.path).sort()).toEqual(["/a", "/b"]);
-    expect(first.steps.map((s) => s.route)).toEqual(["uploadInit", "blockDelta", "uploadFinalize"]);
     expect(first.steps[1]!.path).toBe("/v1/blocks/h1/delta?base=h0");
+    const second = chains.nextPlan();
+    expect(second.steps).toEqual([]);
+    let secondStarted = false;
+    second.deferUntil!(() => (secondStarted = true));
+    const third = chains.nextPlan(); // /b is free: goes at once
+    expect(JSON.parse(Buffer.from(third.steps[0]!.body!).toString()).path).toBe("/b");
+    await flush();
+    expect(secondStarted).toBe(false); // /a's first upload is still in flight
     first.settle!("ok");
-    second.settle!("failed");
-    const third = chains.nextPlan();
-    expect(third.steps[1]!.path).toBe("/v1/blocks/h2/delta?base=h1");
-    expect(JSON.parse(Buffer.from(third.steps[2]!.body!).toString()).baseVersion).toBe(2);
-    third.settle!("unsent");
-    expect(chains.nextPlan().steps[1]!.path).toBe("/v1/blocks/h2/delta?base=h1");
+    await flush();
+    expect(secondStarted).toBe(true);
+    expect(second.steps[1]!.path).toBe("/v1/blocks/h2/delta?base=h1");
+    expect(JSON.parse(Buffer.from(second.steps[2]!.body!).toString()).baseVersion).toBe(2);
+    const fourth = chains.nextPlan();
+    let fourthStarted = false;
+    fourth.deferUntil!(() => (fourthStarted = true));
+    second.settle!("failed"); // /a's version is now unknown: retired, its waiter fails unsent
+    await flush();
+    expect(fourthStarted).toBe(true);
+    expect(fourth.failWith).toBe("DELTA_FILE_RETIRED");
+    expect(fourth.steps).toEqual([]);
     expect(chains.retiredCount).toBe(1);
+    expect(chains.queuedCount).toBe(2);
+    // /b is busy with `third`: queuedEditsMax edits wait, the next is refused unsent.
+    for (let k = 0; k < queuedEditsMax; k++) expect(chains.nextPlan().deferUntil).toBeDefined();
+    expect(chains.nextPlan().failWith).toBe("DELTA_FILE_QUEUE_FULL");
+    expect(chains.queueFullCount).toBe(1);
   });
 
   it("draws users by the Zipf skew: head most edited, ranks in range, seed-stable", () => {
@@ -105,7 +123,7 @@ describe("delta chains", () => {
     expect(other).not.toEqual(counts);
   });
 
-  it("never holds two uploads of one file in flight, whatever order uploads end in", () => {
+  it("never holds two uploads of one file in flight, whatever order uploads end in", async () => {
     const population = { usersCount: 4, filesPerUserCount: 3, zipfSkew: 1.2, seed: 9 };
     const chainsOf = drawnCounts(population, 400).flatMap((row, u) =>
       row.map((n, f) => ({
@@ -125,20 +143,22 @@ describe("delta chains", () => {
     const random = new Random(3, "settle-order");
     const versions = new Map<string, number>();
     let sent = 0;
+    const send = (plan: OperationPlan) => {
+      const commit = JSON.parse(Buffer.from(plan.steps[2]!.body!).toString());
+      const path = commit.path as string;
+      expect(inFlight.has(path)).toBe(false);
+      expect(commit.baseVersion).toBe((versions.get(path) ?? 0) + 1);
+      inFlight.set(path, () => {
+        versions.set(path, commit.baseVersion);
+        plan.settle!("ok");
+      });
+      sent++;
+    };
     for (let k = 0; k < 400; k++) {
       const plan = chains.nextPlan();
-      if (plan.failWith) expect(plan.failWith).toBe("DELTA_USER_FILES_BUSY");
-      else {
-        const commit = JSON.parse(Buffer.from(plan.steps[2]!.body!).toString());
-        const path = commit.path as string;
-        expect(inFlight.has(path)).toBe(false);
-        expect(commit.baseVersion).toBe((versions.get(path) ?? 0) + 1);
-        inFlight.set(path, () => {
-          versions.set(path, commit.baseVersion);
-          plan.settle!("ok");
-        });
-        sent++;
-      }
+      expect(plan.failWith).toBeUndefined();
+      if (plan.deferUntil) plan.deferUntil(() => send(plan));
+      else send(plan);
       // End a random number of the uploads in flight, in a seeded random order.
       for (const [path, end] of [...inFlight]) {
         if (random.next() < 0.4) {
@@ -146,9 +166,10 @@ describe("delta chains", () => {
           end();
         }
       }
+      await new Promise((resolve) => setImmediate(resolve)); // waiting edits start
     }
     expect(sent).toBeGreaterThan(300);
-    expect(chains.redirectedCount).toBeGreaterThan(0);
+    expect(chains.queuedCount).toBeGreaterThan(0);
   });
 
   it("sizes the prepare phase from the schedule and the skew", () => {

@@ -5,11 +5,12 @@
 // here, too slow for the generator's loop). The file is drawn by the scenario's Zipf skew
 // (delta-targets.ts: user, then file). A file's versions are a chain (commit names
 // baseVersion), so one file never has two uploads in flight: when the drawn file is busy the
-// user edits another of its files that is free (a client saving two files at once); only when
-// all of them are busy does the operation fail, as DELTA_USER_FILES_BUSY, sending nothing.
-// The driver sends a plan at its intended time or not at all, so queueing the second save
-// behind the first is not possible without a driver change. A failed upload retires that file,
-// since the server's version is then unknown. The chains hold only deltas and hashes, never the
+// edit waits behind the upload in flight, as a client's second save of a file does (a deferred
+// plan: its latency still runs from its intended time), up to queuedEditsMax per file, beyond
+// which it fails at once as DELTA_FILE_QUEUE_FULL, sending nothing. Only when the drawn file
+// has no edit left or was retired does the edit go to another of the user's files. A failed
+// upload retires that file, since the server's version is then unknown; edits waiting on it
+// fail as DELTA_FILE_RETIRED. The chains hold only deltas and hashes, never the
 // blocks. Each commit gets a fresh random uploadId: the service replays a known uploadId's
 // answer (idempotent commits), so a seeded one would make a rerun's commits no-ops.
 import { createCipheriv, createHash, randomUUID } from "node:crypto";
@@ -100,22 +101,36 @@ interface Slot {
   next: number;
   busy: boolean;
   retired: boolean;
+  /** Edits waiting for the upload in flight to settle, oldest first. */
+  readonly waiting: Array<() => void>;
+  /** Deferred plans handed out for this file and not yet started (at most queuedEditsMax). */
+  queued: number;
 }
 
-const usable = (s: Slot) => !s.busy && !s.retired && s.next < s.chain.edits.length;
+/** A plan whose steps are filled in when it may start (deferred plans). */
+type MutablePlan = { -readonly [K in keyof OperationPlan]: OperationPlan[K] };
+
+const hasEdits = (s: Slot) => !s.retired && s.next < s.chain.edits.length;
+const usable = (s: Slot) => !s.busy && hasEdits(s);
+
+/** Edits one file holds waiting behind its upload in flight; beyond it an edit fails unsent. */
+export const queuedEditsMax = 256;
 
 /**
- * Hands out delta-upload plans: the file the targets draw, else the user's next free file with
- * edits left (in file order, wrapping); never a file that has an upload in flight.
+ * Hands out delta-upload plans: the file the targets draw (waiting behind its upload in flight
+ * if there is one), else, when that file has no edit left, the user's next free file with edits
+ * left (in file order, wrapping); never two uploads of one file in flight.
  */
 export class DeltaChains {
   /** Slots by user rank (userId - 1), each user's in file order. */
   private readonly byUser = new Map<number, Slot[]>();
   retiredCount = 0;
-  /** Edits that went to another of the user's files because the drawn one was busy. */
+  /** Edits that went to another of the user's files because the drawn one had no edit left. */
   redirectedCount = 0;
-  /** Edits refused because every prepared file of the drawn user was busy. */
-  busyCount = 0;
+  /** Edits that waited behind an upload of the same file. */
+  queuedCount = 0;
+  /** Edits refused because their file already had queuedEditsMax edits waiting. */
+  queueFullCount = 0;
   /** Edits refused because the drawn user had no prepared edit left (run beyond the bound). */
   exhaustedCount = 0;
 
@@ -127,7 +142,7 @@ export class DeltaChains {
     for (const chain of chains) {
       if (chain.edits.length === 0) continue;
       const slots = this.byUser.get(chain.userId - 1) ?? [];
-      slots.push({ chain, next: 0, busy: false, retired: false });
+      slots.push({ chain, next: 0, busy: false, retired: false, waiting: [], queued: 0 });
       this.byUser.set(chain.userId - 1, slots);
     }
     for (const slots of this.byUser.values()) {
@@ -157,21 +172,56 @@ export class DeltaChains {
   nextPlan(): OperationPlan {
     const target = this.targets.next();
     const slots = this.byUser.get(target.userIndex) ?? [];
-    const slot = this.pick(slots, target.fileIndex);
+    const drawn = slots.find((s) => s.chain.fileIndex === target.fileIndex);
+    if (drawn && drawn.busy && hasEdits(drawn)) return this.queueBehind(drawn);
+    const slot = drawn && usable(drawn) ? drawn : this.pick(slots, target.fileIndex);
     if (!slot) {
-      const busy = slots.some((s) => s.busy);
-      if (busy) this.busyCount++;
-      else this.exhaustedCount++;
-      const failWith = busy ? "DELTA_USER_FILES_BUSY" : "DELTA_EDITS_EXHAUSTED";
-      return { operation: "deltaUpload", steps: [], failWith };
+      // Every file with edits left is busy: wait behind the first of them; else nothing is left.
+      const busy = slots.find((s) => s.busy && hasEdits(s));
+      if (busy) return this.queueBehind(busy);
+      this.exhaustedCount++;
+      return { operation: "deltaUpload", steps: [], failWith: "DELTA_EDITS_EXHAUSTED" };
     }
-    if (slot.chain.fileIndex !== target.fileIndex) this.redirectedCount++;
+    if (slot !== drawn) this.redirectedCount++;
+    return this.take(slot, { operation: "deltaUpload", steps: [] });
+  }
+
+  /** The slot's next edit goes now: fills the plan's steps and marks the file busy. */
+  private take(slot: Slot, plan: MutablePlan): OperationPlan {
     slot.busy = true;
-    return {
-      operation: "deltaUpload",
-      steps: this.stepsOf(slot),
-      settle: (result) => this.settle(slot, result),
+    plan.steps = this.stepsOf(slot);
+    plan.settle = (result) => this.settle(slot, result);
+    return plan;
+  }
+
+  /** A deferred plan that starts when the file's upload in flight (and those queued before) settle. */
+  private queueBehind(slot: Slot): OperationPlan {
+    if (slot.queued >= queuedEditsMax) {
+      this.queueFullCount++;
+      return { operation: "deltaUpload", steps: [], failWith: "DELTA_FILE_QUEUE_FULL" };
+    }
+    this.queuedCount++;
+    slot.queued++;
+    let pending = true;
+    const leave = () => {
+      if (pending) slot.queued--;
+      pending = false;
     };
+    const plan: MutablePlan = { operation: "deltaUpload", steps: [] };
+    // Dropped by the driver before it was deferred (the in-flight cap): it leaves the queue.
+    plan.settle = (result) => {
+      if (result === "unsent") leave();
+    };
+    plan.deferUntil = (start) => {
+      slot.waiting.push(() => {
+        leave();
+        plan.settle = undefined;
+        if (usable(slot)) this.take(slot, plan);
+        else plan.failWith = slot.retired ? "DELTA_FILE_RETIRED" : "DELTA_EDITS_EXHAUSTED";
+        start();
+      });
+    };
+    return plan;
   }
 
   private stepsOf(slot: Slot) {
@@ -207,5 +257,13 @@ export class DeltaChains {
       slot.retired = true;
       this.retiredCount++;
     } else if (result === "ok") slot.next++;
+    // The next waiting edit goes (or fails, if the file was retired or ran out) on a later
+    // microtask: settle runs inside the pool's response callback, which must not re-enter it.
+    if (slot.waiting.length > 0) queueMicrotask(() => this.release(slot));
+  }
+
+  /** Starts waiting edits in order until one holds the file (or none waits). */
+  private release(slot: Slot): void {
+    while (!slot.busy && slot.waiting.length > 0) slot.waiting.shift()!();
   }
 }

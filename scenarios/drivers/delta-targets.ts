@@ -50,9 +50,10 @@ export function drawnCounts(population: DeltaPopulation, count: number): number[
 }
 
 /**
- * Edits encoded for a file drawn `drawn` times: the draws plus a quarter (at least one), since
- * an edit whose file is busy goes to another of the user's files (delta-chains.ts), which then
- * needs more than its own draws. Files never drawn are not prepared.
+ * Edits encoded for a file drawn `drawn` times: the draws plus a quarter (at least one). A busy
+ * file's edit waits for it (delta-chains.ts), so the draws are what each file needs; the spare
+ * covers edits redirected from a file whose chain the prepare phase's time bound cut short.
+ * Files never drawn are not prepared.
  */
 export function chainLengthFor(drawn: number): number {
   return drawn + Math.ceil(drawn / 4);

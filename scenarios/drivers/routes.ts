@@ -50,4 +50,11 @@ export interface OperationPlan {
   readonly failWith?: string;
   /** Told how the operation ended: stateful plans (delta chains) advance or retire on it. */
   readonly settle?: (result: "ok" | "failed" | "unsent") => void;
+  /**
+   * A deferred start: the driver counts the operation as sent at its intended time and hands over
+   * `start` instead of sending; the plan calls it once, when it may go (a client's second save of
+   * a file waits for the first), after setting its steps (or failWith). Latency still runs from
+   * the intended time, service time from the call. Never called: the run ends it as unfinished.
+   */
+  readonly deferUntil?: (start: () => void) => void;
 }

@@ -87,10 +87,11 @@ async function driveHttp(
   });
   if (deltas) {
     req.log(
-      `delta uploads: ${deltas.redirectedCount} went to another of the user's files (drawn ` +
-        `one busy), ${deltas.busyCount} refused (all the user's files busy), ` +
-        `${deltas.exhaustedCount} found no prepared edit left, ${deltas.retiredCount} files ` +
-        `retired after a failed upload, ${deltas.editsLeft} prepared edits unused`,
+      `delta uploads: ${deltas.queuedCount} waited behind an upload of the same file, ` +
+        `${deltas.queueFullCount} refused (the file's queue was full), ${deltas.redirectedCount} ` +
+        `went to another of the user's files (drawn one out of edits), ${deltas.exhaustedCount} ` +
+        `found no prepared edit left, ${deltas.retiredCount} files retired after a failed upload, ` +
+        `${deltas.editsLeft} prepared edits unused`,
     );
   }
   return outcome;

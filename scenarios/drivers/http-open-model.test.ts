@@ -1,0 +1,48 @@
+// The open-model driver's deferred plans (a client's second save of a file waiting for the first):
+// the operation counts as sent when it fell due (the generator's send lag ends there), its latency runs
+// from its intended time through the wait, and its service time only from when it started.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { percentilesMs } from "../measure/histograms.ts";
+import { defaultDriverLimits, runOpenModel } from "./http-open-model.ts";
+import type { OperationPlan, Step } from "./routes.ts";
+
+const waitMs = 60;
+let server: Server;
+let baseUrl = "";
+beforeAll(async () => {
+  server = createServer((_req, res) => res.end("ok"));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe("runOpenModel with deferred plans", () => {
+  it("times a deferred operation from its intended send, through the wait, and its service from the start", async () => {
+    const step: Step = { route: "blockGet", method: "GET", path: "/", headers: {} };
+    let started = 0;
+    const nextPlan = (): OperationPlan => {
+      const plan: { -readonly [K in keyof OperationPlan]: OperationPlan[K] } = { operation: "deferred", steps: [] };
+      plan.deferUntil = (start) => setTimeout(() => {
+        plan.steps = [step];
+        started++;
+        start();
+      }, waitMs);
+      return plan;
+    };
+    const outcome = await runOpenModel({
+      baseUrl, poisson: false, seed: 1, warmupMs: 0, operations: ["deferred"], nextPlan,
+      arrival: { kind: "constant-arrival-rate", ratePerS: 50, durationS: 2, spacing: "uniform" },
+      limits: defaultDriverLimits,
+    });
+    const op = outcome.stats.op("deferred");
+    expect(started).toBeGreaterThanOrEqual(95);
+    expect(op.okCount).toBe(started);
+    expect(op.errorCount).toBe(0);
+    const latency = percentilesMs(op.latency), service = percentilesMs(op.serviceTime);
+    expect(latency.p50).toBeGreaterThanOrEqual(waitMs);
+    expect(service.p50).toBeLessThan(waitMs); // a loopback GET, from the deferred start
+    expect(latency.p50 - service.p50).toBeGreaterThanOrEqual(waitMs - 1);
+  });
+});
