@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import net, { type AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Http1Pool, type Http1PoolOptions, type Http1Request } from "./http1-pool.ts";
 
 type Outcome = { status: number } | { code: string };
@@ -14,6 +14,7 @@ type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void
 const servers: Server[] = [];
 const pools: Http1Pool[] = [];
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const p of pools.splice(0)) p.destroy();
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
 });
@@ -184,5 +185,37 @@ describe("Http1Pool", () => {
     expect(send({ path: "/ HTTP/1.1\r\n" })).toThrow(/space, control or non-ASCII/);
     expect(send({ path: "/a b" })).toThrow(/space, control or non-ASCII/);
     expect(pool.size.connections).toBe(0);
+  });
+  it("takes an idle connection the server ended out of the pool at once", async () => {
+    // The server ends each connection right after its one keep-alive response, as a server
+    // closing an idle connection does. Between the client's 'end' and its 'close' (at least one
+    // turn of the event loop) the connection must already be out of the pool: a request written
+    // there would fail for the client's own reason, not the server's.
+    const server = net.createServer((socket) => {
+      let seen = "";
+      socket.on("data", (b: Buffer) => {
+        seen += b.toString("latin1");
+        if (seen.includes("\r\n\r\n") && !socket.writableEnded) {
+          socket.end("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const pool = newPool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const connect = net.connect.bind(net) as (o: net.NetConnectOpts) => net.Socket;
+      let onEnd: (outcome: Promise<Outcome>) => void = () => {};
+      const sentAtEnd = new Promise<Promise<Outcome>>((r) => (onEnd = r));
+      vi.spyOn(net, "connect").mockImplementation(((o: net.NetConnectOpts) => {
+        const socket = connect(o);
+        // Listens after the pool's own listeners, which the pool adds when connect returns.
+        queueMicrotask(() => socket.once("end", () => onEnd(call(pool))));
+        return socket;
+      }) as typeof net.connect);
+      expect(await call(pool)).toEqual({ status: 200 });
+      expect(await (await sentAtEnd)).toEqual({ status: 200 });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

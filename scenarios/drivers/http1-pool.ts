@@ -141,6 +141,9 @@ class Connection implements ParserEvents {
   private onEnd(): void {
     try {
       if (this.parser.end()) this.finish();
+      // An idle connection the server ended leaves the pool now, not at 'close' a turn later:
+      // a request written in between would fail for the client's own reason.
+      else this.close();
     } catch (error) {
       if (!(error instanceof ResponseInvalid)) throw error;
       this.fail("UND_ERR_SOCKET"); // "other side closed", as undici names it
