@@ -175,6 +175,17 @@ describe("ResponseParser", () => {
     }
   });
 
+  it("does not reuse a connection whose response said close in any Connection header", () => {
+    for (const headers of [
+      "Connection: close\r\nConnection: keep-alive",
+      "Connection: keep-alive\r\nConnection: close",
+      "Connection: keep-alive, close",
+    ]) {
+      const text = `HTTP/1.1 200 OK\r\n${headers}\r\nContent-Length: 0\r\n\r\n`;
+      expect(everySplit(bytesOf(text)).heads[0]!.keepAlive, headers).toBe(false);
+    }
+  });
+
   it("bounds the head at headerBytesMax", () => {
     const { parser } = newParser();
     const long = bytesOf(

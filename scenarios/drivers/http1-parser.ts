@@ -85,6 +85,8 @@ interface Framing {
   contentLength: number;
   chunked: boolean;
   keepAlive: boolean;
+  /** A Connection header said close: no later "keep-alive" undoes it (RFC 9112 9.6). */
+  close: boolean;
   keepAliveTimeoutMs: number | undefined;
 }
 
@@ -104,13 +106,13 @@ function applyHeader(h: Uint8Array, line: number, colon: number, end: number, f:
     f.contentLength = length;
   } else if (first === 99 && nameIs(h, line, colon, "connection")) {
     if (nameIs(h, v, ve, "keep-alive")) f.keepAlive = true;
-    else if (nameIs(h, v, ve, "close")) f.keepAlive = false;
+    else if (nameIs(h, v, ve, "close")) f.close = true;
     else {
       const tokens = latin1(h, v, ve)
         .toLowerCase()
         .split(",")
         .map((t) => t.trim());
-      if (tokens.includes("close")) f.keepAlive = false;
+      if (tokens.includes("close")) f.close = true;
       else if (tokens.includes("keep-alive")) f.keepAlive = true;
     }
   } else if (first === 116 /* t */ && nameIs(h, line, colon, "transfer-encoding")) {
@@ -159,6 +161,7 @@ export class ResponseParser {
     contentLength: -1,
     chunked: false,
     keepAlive: true,
+    close: false,
     keepAliveTimeoutMs: undefined,
   };
   private readonly responseHead: { -readonly [K in keyof ResponseHead]: ResponseHead[K] } = {
@@ -291,6 +294,7 @@ export class ResponseParser {
         f.contentLength = -1;
         f.chunked = false;
         f.keepAlive = h[start + 7] === 49; // HTTP/1.1 defaults to keep-alive, 1.0 to close
+        f.close = false;
         f.keepAliveTimeoutMs = undefined;
       } else if (lineEnd === line) {
         break; // the empty line that ends the head
@@ -320,7 +324,7 @@ export class ResponseParser {
     const closeDelimited = !noBody && !f.chunked && f.contentLength === -1;
     const head = this.responseHead;
     head.status = status;
-    head.keepAlive = f.keepAlive && !closeDelimited;
+    head.keepAlive = f.keepAlive && !f.close && !closeDelimited;
     head.keepAliveTimeoutMs = f.keepAliveTimeoutMs;
     this.events.onHead(head);
     if (noBody || f.contentLength === 0) this.finish();
