@@ -186,6 +186,30 @@ describe("ResponseParser", () => {
     }
   });
 
+  it("rejects heads whose framing headers it would otherwise not see, at every split", () => {
+    // Each holds a Content-Length that a reader skipping unknown names would not see (or, for
+    // the folded ones, that RFC 9112 reads as part of the header before): read on as
+    // close-delimited, the body would end only when the server closes its idle connection, and
+    // count as a success with the server's idle time as its latency. Refused, it is an error.
+    const hidden = [
+      "HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok", // space before the colon
+      "HTTP/1.1 200 OK\r\n Content-Length: 2\r\n\r\nok", // obsolete line folding
+      "HTTP/1.1 200 OK\r\nX: y\r\n\tContent-Length: 2\r\n\r\nok",
+    ];
+    for (const text of hidden) {
+      const bytes = bytesOf(text);
+      for (let cut = 0; cut < bytes.length; cut++) {
+        const { parser, log } = newParser();
+        const feedAll = () => {
+          parser.feed(bytes, 0, cut);
+          parser.feed(bytes, cut, bytes.length);
+        };
+        expect(feedAll, `${JSON.stringify(text)} cut at ${cut}`).toThrow(ResponseInvalid);
+        expect(log.heads, JSON.stringify(text)).toEqual([]);
+      }
+    }
+  });
+
   it("bounds the head at headerBytesMax", () => {
     const { parser } = newParser();
     const long = bytesOf(

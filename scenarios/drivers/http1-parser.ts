@@ -299,8 +299,18 @@ export class ResponseParser {
       } else if (lineEnd === line) {
         break; // the empty line that ends the head
       } else {
+        if (h[line] === 32 || h[line] === 9) {
+          throw new ResponseInvalid(
+            `header line starts with whitespace (obsolete line folding): "${latin1(h, line, lineEnd)}"`,
+          );
+        }
         let colon = line;
         while (colon < lineEnd && h[colon] !== 58) colon++;
+        if (colon < lineEnd && (h[colon - 1] === 32 || h[colon - 1] === 9)) {
+          throw new ResponseInvalid(
+            `whitespace between a header name and its colon: "${latin1(h, line, lineEnd)}"`,
+          );
+        }
         if (colon === lineEnd || colon === line) {
           throw new ResponseInvalid(`header line without a name: "${latin1(h, line, lineEnd)}"`);
         }
