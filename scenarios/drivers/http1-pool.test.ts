@@ -218,4 +218,18 @@ describe("Http1Pool", () => {
       await new Promise((r) => server.close(r));
     }
   });
+  it("keeps its queue bounded when every answer closes the connection", async () => {
+    // Each Connection: close answer hands the next queued request to a fresh connection; the
+    // slots those requests leave must be reclaimed there too, or a long run's queue array grows
+    // by one slot per request sent.
+    const server = await serve((_req, _body, res) =>
+      res.writeHead(200, { connection: "close" }).end("x"),
+    );
+    const count = 1500;
+    const pool = newPool(server.url, { connectionsMax: 1, queueMax: count });
+    const outcomes = await Promise.all(Array.from({ length: count }, () => call(pool)));
+    expect(outcomes).toEqual(Array(count).fill({ status: 200 }));
+    const slots = (pool as unknown as { queue: unknown[] }).queue.length;
+    expect(slots, "queue array length after the run").toBeLessThanOrEqual(1024);
+  });
 });

@@ -291,13 +291,8 @@ export class Http1Pool {
 
   /** A connection finished a response and may be reused: the oldest queued request takes it. */
   release(c: Connection): void {
-    if (this.queueHead < this.queue.length) {
-      const next = this.queue[this.queueHead]!;
-      this.queue[this.queueHead++] = undefined as never;
-      if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-        this.queue = this.queue.slice(this.queueHead);
-        this.queueHead = 0;
-      }
+    const next = this.dequeue();
+    if (next) {
       c.send(this.headOf(next.request), next.request.body, next.handler);
       return;
     }
@@ -314,9 +309,20 @@ export class Http1Pool {
     if (this.destroyed || this.queueHead >= this.queue.length) return;
     const fresh = this.acquire();
     if (!fresh) return;
+    const next = this.dequeue()!;
+    fresh.send(this.headOf(next.request), next.request.body, next.handler);
+  }
+
+  /** The oldest queued request, its slot reclaimed once the taken slots are most of the array. */
+  private dequeue(): { request: Http1Request; handler: ResponseHandler } | undefined {
+    if (this.queueHead >= this.queue.length) return undefined;
     const next = this.queue[this.queueHead]!;
     this.queue[this.queueHead++] = undefined as never;
-    fresh.send(this.headOf(next.request), next.request.body, next.handler);
+    if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
+    return next;
   }
 
   private sweep(): void {
