@@ -184,6 +184,7 @@ describe("Http1Pool", () => {
     expect(send({ headers: { Host: "elsewhere" } })).toThrow(/set by the pool itself/);
     expect(send({ path: "/ HTTP/1.1\r\n" })).toThrow(/space, control or non-ASCII/);
     expect(send({ path: "/a b" })).toThrow(/space, control or non-ASCII/);
+    expect(send({ method: "HEAD" })).toThrow(/HEAD/);
     expect(pool.size.connections).toBe(0);
   });
   it("takes an idle connection the server ended out of the pool at once", async () => {

@@ -252,6 +252,11 @@ export class Http1Pool {
           "non-ASCII character; nothing was sent",
       );
     }
+    if (r.method === "HEAD" || r.method === "CONNECT") {
+      // A HEAD answer's Content-Length describes a body that never comes: the parser, which
+      // frames every response by its headers, would wait for it until the body timeout.
+      throw new Error(`method ${r.method} is not supported by the driver's pool; nothing was sent`);
+    }
     let head = `${r.method} ${r.path} HTTP/1.1\r\nhost: ${this.authority}\r\n`;
     for (const name in r.headers) {
       const value = r.headers[name]!;
@@ -269,7 +274,7 @@ export class Http1Pool {
       head += `${name}: ${value}\r\n`;
     }
     const length = r.body?.length ?? 0;
-    if (length > 0 || (r.method !== "GET" && r.method !== "HEAD")) {
+    if (length > 0 || r.method !== "GET") {
       head += `content-length: ${length}\r\n`;
     }
     return head + "\r\n";
