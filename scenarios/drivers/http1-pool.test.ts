@@ -233,4 +233,45 @@ describe("Http1Pool", () => {
     const slots = (pool as unknown as { queue: unknown[] }).queue.length;
     expect(slots, "queue array length after the run").toBeLessThanOrEqual(1024);
   });
+  it("parses heads split across reads while other sockets read into the shared buffer", async () => {
+    // Every socket reads into one buffer. Four heads arrive in two halves, each half its own
+    // read, the second halves in reverse order: a half kept as a view of the shared buffer
+    // instead of a copy would be overwritten by the other sockets' reads in between.
+    const sockets = new Map<number, net.Socket>();
+    let release: () => void = () => {};
+    const allIn = new Promise<void>((r) => (release = r));
+    const server = net.createServer((socket) => {
+      let seen = "";
+      socket.on("data", (b: Buffer) => {
+        seen += b.toString("latin1");
+        const index = /^GET \/(\d)/.exec(seen);
+        if (index && seen.includes("\r\n\r\n")) sockets.set(Number(index[1]), socket);
+        if (sockets.size === 4) release();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const pool = newPool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const outcomes = Promise.all([0, 1, 2, 3].map((i) => call(pool, { path: `/${i}` })));
+      await allIn;
+      const response = (i: number) =>
+        `HTTP/1.1 ${200 + i} OK\r\nx-pad-${i}: ${"p".repeat(100 * i)}\r\n` +
+        `content-length: ${i + 1}\r\n\r\n${"b".repeat(i + 1)}`;
+      const halves = [0, 1, 2, 3].map((i) => {
+        const text = response(i);
+        const cut = 20 + 40 * i; // inside the head, at a different place for each
+        return [text.slice(0, cut), text.slice(cut)] as const;
+      });
+      for (const i of [0, 1, 2, 3]) sockets.get(i)!.write(halves[i]![0]);
+      await new Promise((r) => setTimeout(r, 20));
+      for (const i of [3, 2, 1, 0]) {
+        sockets.get(i)!.write(halves[i]![1]);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(await outcomes).toEqual([200, 201, 202, 203].map((status) => ({ status })));
+      pool.destroy(); // its idle connections would hold server.close() for the idle time
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 });
