@@ -274,4 +274,25 @@ describe("Http1Pool", () => {
       await new Promise((r) => server.close(r));
     }
   });
+  it("does not reuse a connection whose answer came before its request body was written", async () => {
+    // The server answers a PUT at once without reading the body (as nginx's 413 or an early
+    // 401). The rest of the body is still being written when the answer completes: the next
+    // request sent behind it would wait for that upload and have it counted in its latency, and
+    // its fate would hang on what the server does with the unread body. undici closes such a
+    // connection ("response completed before request"); so does the pool.
+    let connections = 0;
+    const server = createServer((req, res) => {
+      if (req.method === "PUT") res.writeHead(401).end("no");
+      else res.end("ok");
+    });
+    server.on("connection", () => connections++);
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const pool = newPool(url, { connectionsMax: 1 });
+    const body = Buffer.alloc(24 * 1024 * 1024, 1); // beyond what loopback's socket buffers hold
+    expect(await call(pool, { method: "PUT", path: "/put", body })).toEqual({ status: 401 });
+    expect(await call(pool, { path: "/get" })).toEqual({ status: 200 });
+    expect(connections).toBe(2);
+  });
 });

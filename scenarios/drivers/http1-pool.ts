@@ -155,7 +155,11 @@ class Connection implements ParserEvents {
     const handler = this.handler!;
     this.handler = undefined;
     this.completed = false;
-    if (this.keepAlive && this.idleLimitMs > 0) this.pool.release(this);
+    // An answer that completes while the request body is still being written (an early 413 or
+    // 401) leaves the connection busy with that upload, and the server's handling of the unread
+    // rest unknown: closed, as undici does ("response completed before request").
+    const writing = this.socket.writableLength > 0;
+    if (this.keepAlive && this.idleLimitMs > 0 && !writing) this.pool.release(this);
     else this.close();
     handler.onResponse(this.status);
   }
