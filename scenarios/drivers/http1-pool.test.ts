@@ -295,4 +295,43 @@ describe("Http1Pool", () => {
     expect(await call(pool, { path: "/get" })).toEqual({ status: 200 });
     expect(connections).toBe(2);
   });
+  it("fails a request whose connection closes unanswered once, and never sends it again", async () => {
+    // The keep-alive race: the server closes a connection as a request is written to it. undici
+    // fails that request too (the head of its pipeline); an open-model driver must not resend a
+    // POST behind the results' back, so the error is counted and the server sees one request.
+    let requests = 0;
+    const server = net.createServer((socket) => {
+      let seen = "";
+      socket.on("data", (b: Buffer) => {
+        seen += b.toString("latin1");
+        if (seen.includes("\r\n\r\n")) {
+          requests++;
+          seen = "";
+          socket.end();
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const pool = newPool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const outcomes: Outcome[] = [];
+      await new Promise<void>((resolve) =>
+        pool.request(
+          { method: "POST", path: "/commit", headers: {}, body: Buffer.from("{}") },
+          {
+            onResponse: (status) => outcomes.push({ status }),
+            onError: (code) => {
+              outcomes.push({ code });
+              setTimeout(resolve, 50); // time for a second completion or a resend to show
+            },
+          },
+        ),
+      );
+      expect(outcomes).toEqual([{ code: "UND_ERR_SOCKET" }]);
+      expect(requests).toBe(1);
+      expect(pool.size).toEqual({ connections: 0, idle: 0, queued: 0 });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 });
