@@ -1,19 +1,28 @@
-// The versioned file `run --find-knee` writes (schemaVersion 1, kind "knee"): each step's rate
-// asked and achieved, whether the scenario's HTTP targets held, the reasons it failed and the
-// busiest processes; the knee (highest passing rate) and what saturated first. Checked on write.
+// The versioned file `run --find-knee` writes (schemaVersion 2, kind "knee"): each step's rate
+// asked of the mix, the part of it on operations the stack serves, and achieved; whether the
+// scenario's HTTP targets held and why not; samples per operation; CPU per process tree and of
+// the machine; the services' own part p99s; the knee (highest passing rate) and what saturated
+// first. Checked on write. Version 2 replaced busiestProcesses (pid, comm) with named trees.
 import { z } from "zod";
 import { SyncbenchError } from "../reference-impl/core/errors.ts";
 
-const processCpu = z.strictObject({ pid: z.number().int(), comm: z.string(), cores: z.number() });
+const processCpu = z.strictObject({
+  name: z.string(),
+  pidsCount: z.number().int().min(1),
+  cores: z.number().min(0),
+});
 
 export const kneeSchema = z.strictObject({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(2),
   kind: z.literal("knee"),
   target: z.string(),
   seed: z.number().int(),
   stepDurationS: z.number().positive(),
   scenario: z.string(),
   askedPeakRatePerS: z.number().min(0),
+  servedOperations: z.array(z.string()),
+  servedShare: z.number().min(0).max(1),
+  machineCores: z.number().int().min(1),
   kneeRatePerS: z.number().nullable(),
   firstFailingRatePerS: z.number().nullable(),
   limitedBy: z.enum(["target", "generator", "none"]),
@@ -21,11 +30,15 @@ export const kneeSchema = z.strictObject({
   steps: z.array(
     z.strictObject({
       ratePerS: z.number(),
+      servedRatePerS: z.number().min(0),
       achievedPerS: z.number(),
       passed: z.boolean(),
       reasons: z.array(z.string()),
       latencyMsP99ByOperation: z.record(z.string(), z.number()),
-      busiestProcesses: z.array(processCpu),
+      samplesByOperation: z.record(z.string(), z.number().int().min(0)),
+      processes: z.array(processCpu),
+      machineBusyCores: z.number().min(0),
+      serverPartsMsP99: z.record(z.string(), z.number()).nullable(),
     }),
   ),
 });

@@ -4,12 +4,13 @@
 // in that window, and calibrate turns them into the simulator's parts (s3.read, deltaApply, ...).
 // Native provider only (it runs the ChunkService processes). Exit 0 or 4 both pass for the run:
 // whether the 100 ms p99 holds on a busy 2-core machine is the run's finding, not this test's.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stackJwtSecret } from "../../reference-impl/stack/stack.test-env.ts";
 import type { Calibration } from "../../simulator/calibration/calibration.schema.ts";
+import { checkKnee } from "../../scenarios/knee.schema.ts";
 import { readResults } from "../../scenarios/measure/results-file.ts";
 import { main } from "../main.ts";
 
@@ -43,5 +44,40 @@ describe.skipIf(!secret)("syncbench run against the real stack", () => {
     expect(await main(["calibrate", out, "-o", join(dir, "calibration.json")], { NO_COLOR: "1" })).toBe(0);
     const calibration = JSON.parse(readFileSync(join(dir, "calibration.json"), "utf8")) as Calibration;
     expect(Object.keys(calibration.parts)).toEqual(expect.arrayContaining(["chunkService.deltaApply", "s3.read", "s3.write"]));
+  }, 240_000);
+});
+
+describe.skipIf(!secret)("syncbench run --find-knee against the real stack", () => {
+  it("states the served share of the mix, CPU per named server and the parts of each step", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncbench-knee-int-"));
+    // Half the mix is downloads, which this stack does not serve yet: the knee must say so.
+    const scenario = join(dir, "knee-mix.json");
+    writeFileSync(scenario, JSON.stringify({
+      name: "knee-mix", description: "delta uploads and downloads, a low peak",
+      arrival: { kind: "constant-arrival-rate", ratePerS: 8, durationS: 4, spacing: "poisson" },
+      warmupS: 1, mix: { deltaUpload: 0.5, download: 0.5 }, users: { count: 100, zipfSkew: 0.99 },
+      deltaUpload: { editBytesMin: 100, editBytesMax: 100, deltaBytesPerEditByte: 2 },
+      download: { blocksCount: 100, zipfSkew: 0.99, sharedFraction: 0.5 }, seed: 7,
+      targets: { "deltaUpload.latencyMsP99": { max: 60_000, claims: ["C09"], figure: "lenient" } },
+    }));
+    const out = join(dir, "knee.json");
+    const code = await main(["run", scenario, "--find-knee", "--knee-start", "4", "--duration", "4",
+      "--prepare-users", "6", "--out", out], { NO_COLOR: "1" });
+    expect(code).toBe(0);
+    const knee = checkKnee(JSON.parse(readFileSync(out, "utf8")), out);
+    expect(knee.servedOperations).toEqual(["deltaUpload"]);
+    expect(knee.servedShare).toBe(0.5);
+    expect(knee.steps.map((s) => s.ratePerS)).toEqual([4, 8]);
+    expect(knee.kneeRatePerS).toBe(8);
+    for (const step of knee.steps) {
+      expect(step.servedRatePerS).toBe(step.ratePerS / 2);
+      expect(step.samplesByOperation.deltaUpload).toBeGreaterThan(0);
+      // The stack's servers are named by their recorded pids; the ChunkServices did the work.
+      expect(step.processes.some((p) => p.name.startsWith("chunk-service-"))).toBe(true);
+      expect(step.machineBusyCores).toBeGreaterThan(0);
+      expect(Object.keys(step.serverPartsMsP99 ?? {})).toEqual(
+        expect.arrayContaining(["chunkService.deltaApply", "s3.read", "s3.write"]),
+      );
+    }
   }, 240_000);
 });

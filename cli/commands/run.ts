@@ -122,10 +122,27 @@ async function targetSpecOf(configured: string | undefined, ctx: CliContext): Pr
  * is that stack's gateway; else none (another target's processes are not ours to read).
  */
 async function timingSourcesOf(targetSpec: string, ctx: CliContext): Promise<string[]> {
-  if (targetSpec === "builtin") return [];
-  const status = await new NativeProvider(loadStackConfig(ctx.env).native).status();
-  if (status.endpoints.gatewayUrl !== targetSpec) return [];
+  const status = await stackStatusFor(targetSpec, ctx);
+  if (!status) return [];
   return status.services.filter((s) => s.name.startsWith("chunk-service") && s.healthy).map((s) => s.endpoint);
+}
+
+/** The running stack's status when the target is its gateway; else undefined. */
+async function stackStatusFor(targetSpec: string, ctx: CliContext) {
+  if (targetSpec === "builtin") return undefined;
+  const status = await new NativeProvider(loadStackConfig(ctx.env).native).status();
+  return status.endpoints.gatewayUrl === targetSpec ? status : undefined;
+}
+
+/**
+ * Names for the knee's CPU figures: this process is the generator (its WebSocket holders are
+ * its children), and, against the stack's gateway, each server's recorded pid names its tree.
+ */
+async function processNamesOf(targetSpec: string, ctx: CliContext): Promise<Map<number, string>> {
+  const names = new Map<number, string>([[process.pid, "generator"]]);
+  const status = await stackStatusFor(targetSpec, ctx);
+  for (const s of status?.services ?? []) if (s.pid !== undefined) names.set(s.pid, s.name);
+  return names;
 }
 
 /** The stack's JWT secret: SYNCBENCH_JWT_SECRET, else the one `syncbench token` signs with. */
@@ -185,6 +202,8 @@ export const command: Command = {
           startRatePerS: config.kneeStartRatePerS,
           tokenFor,
           ...(tokenFor ? { prepareDeltas: config.prepare } : {}),
+          processNames: await processNamesOf(targetSpec, ctx),
+          timingSources: await timingSourcesOf(targetSpec, ctx),
         });
       }
       const results = await runScenario({

@@ -1,68 +1,133 @@
 // Which processes used the CPU during a step: /proc/<pid>/stat user+system ticks of every
-// process, sampled before and after, so that --find-knee can name what saturated first
-// (a Node service, the S3 server, Postgres, the generator itself). Linux only; elsewhere empty.
+// process, sampled before and after, so that --find-knee can name what saturated first (a
+// ChunkService, the S3 server, Postgres, the generator itself). Processes are attributed to the
+// nearest ancestor the caller names (Postgres' backends to "postgres", the WebSocket holders to
+// the generator), and /proc/stat gives how busy the whole machine was. Linux only; elsewhere
+// the snapshots are empty and every figure is 0.
 import { readdirSync, readFileSync } from "node:fs";
 
 /** USER_HZ; 100 on every Linux architecture Node supports. */
 const ticksPerS = 100;
 
-export type CpuSnapshot = Map<number, { comm: string; ticks: number }>;
+export interface ProcessStat {
+  readonly comm: string;
+  readonly ppid: number;
+  readonly ticks: number;
+}
+
+export interface CpuSnapshot {
+  readonly processes: Map<number, ProcessStat>;
+  /** Busy ticks of the whole machine (every state but idle and iowait), summed over cores. */
+  readonly machineBusyTicks: number;
+}
 
 export interface ProcessCpu {
-  readonly pid: number;
-  readonly comm: string;
+  /** The caller's name for the process tree ("chunk-service-1"), else "<comm> (pid N)". */
+  readonly name: string;
+  /** Processes counted under the name during the step. */
+  readonly pidsCount: number;
   readonly cores: number;
 }
 
-function readStat(pid: number): { comm: string; ticks: number } | undefined {
+function isGone(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === "ENOENT" || code === "ESRCH";
+}
+
+function readStat(pid: number): ProcessStat | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, "utf8");
   } catch (error) {
-    if (
-      (error as { code?: string }).code === "ENOENT" ||
-      (error as { code?: string }).code === "ESRCH"
-    ) {
-      return undefined; // the process ended between listing and reading
-    }
+    if (isGone(error)) return undefined; // the process ended between listing and reading
     throw error;
   }
+  return parseStat(text);
+}
+
+/** One /proc/<pid>/stat line: the comm may hold spaces and parentheses, so split after the last ")". */
+export function parseStat(text: string): ProcessStat {
   const open = text.indexOf("(");
   const close = text.lastIndexOf(")");
   const fields = text.slice(close + 2).split(" ");
-  // After the comm: state is field 3, so utime (14) and stime (15) are at 11 and 12.
-  return { comm: text.slice(open + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
+  // After the comm: state is field 3, ppid 4, utime 14 and stime 15 (0-based here: 0, 1, 11, 12).
+  return {
+    comm: text.slice(open + 1, close),
+    ppid: Number(fields[1]),
+    ticks: Number(fields[11]) + Number(fields[12]),
+  };
+}
+
+/** The first line of /proc/stat: busy = all states except idle (4th) and iowait (5th). */
+export function parseMachineBusyTicks(procStat: string): number {
+  const first = procStat.slice(0, procStat.indexOf("\n"));
+  const values = first.trim().split(/\s+/).slice(1).map(Number);
+  const total = values.slice(0, 8).reduce((sum, v) => sum + v, 0);
+  return total - (values[3] ?? 0) - (values[4] ?? 0);
 }
 
 export function cpuSnapshot(): CpuSnapshot {
-  const snapshot: CpuSnapshot = new Map();
+  const processes = new Map<number, ProcessStat>();
   let entries: string[];
   try {
     entries = readdirSync("/proc");
   } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return snapshot;
+    if ((error as { code?: string }).code === "ENOENT") return { processes, machineBusyTicks: 0 };
     throw error;
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(Number(entry));
-    if (stat) snapshot.set(Number(entry), stat);
+    if (stat) processes.set(Number(entry), stat);
   }
-  return snapshot;
+  return { processes, machineBusyTicks: parseMachineBusyTicks(readFileSync("/proc/stat", "utf8")) };
 }
 
-/** The `count` busiest processes between two snapshots, in cores (1.0 = one core). */
-export function busiest(
+/** The name of the nearest named ancestor of pid (itself included), or undefined. */
+function ownerOf(
+  pid: number,
+  processes: ReadonlyMap<number, ProcessStat>,
+  names: ReadonlyMap<number, string>,
+): string | undefined {
+  for (let p = pid, depth = 0; p > 1 && depth < 64; depth++) {
+    const name = names.get(p);
+    if (name !== undefined) return name;
+    const parent = processes.get(p)?.ppid;
+    if (parent === undefined) return undefined;
+    p = parent;
+  }
+  return undefined;
+}
+
+/**
+ * CPU per process tree between two snapshots, in cores (1.0 = one core), busiest first.
+ * Named trees are summed; an unnamed process stands alone under "<comm> (pid N)".
+ */
+export function cpuByName(
   before: CpuSnapshot,
   after: CpuSnapshot,
   wallMs: number,
-  count = 5,
+  names: ReadonlyMap<number, string> = new Map(),
+  count = 8,
 ): ProcessCpu[] {
-  const rows: ProcessCpu[] = [];
-  for (const [pid, end] of after) {
-    const start = before.get(pid)?.ticks ?? 0;
-    const cores = (end.ticks - start) / ticksPerS / (wallMs / 1000);
-    if (cores > 0.01) rows.push({ pid, comm: end.comm, cores: Math.round(cores * 100) / 100 });
+  const sums = new Map<string, { ticks: number; pids: number }>();
+  for (const [pid, end] of after.processes) {
+    const ticks = end.ticks - (before.processes.get(pid)?.ticks ?? 0);
+    if (ticks <= 0) continue;
+    const name = ownerOf(pid, after.processes, names) ?? `${end.comm} (pid ${pid})`;
+    const sum = sums.get(name) ?? { ticks: 0, pids: 0 };
+    sums.set(name, { ticks: sum.ticks + ticks, pids: sum.pids + 1 });
   }
-  return rows.sort((a, b) => b.cores - a.cores).slice(0, count);
+  const rows: ProcessCpu[] = [];
+  for (const [name, sum] of sums) {
+    const cores = sum.ticks / ticksPerS / (wallMs / 1000);
+    if (cores > 0.01) rows.push({ name, pidsCount: sum.pids, cores: Math.round(cores * 100) / 100 });
+  }
+  return rows.sort((a, b) => b.cores - a.cores || a.name.localeCompare(b.name)).slice(0, count);
+}
+
+/** How many cores the whole machine kept busy between two snapshots. */
+export function machineBusyCores(before: CpuSnapshot, after: CpuSnapshot, wallMs: number): number {
+  const cores = (after.machineBusyTicks - before.machineBusyTicks) / ticksPerS / (wallMs / 1000);
+  return Math.round(Math.max(0, cores) * 100) / 100;
 }

@@ -26,10 +26,22 @@ describe("findKnee", () => {
       startRatePerS: 20,
       bisectStepsMax: 1,
       log: () => {},
+      processNames: new Map([[process.pid, "generator"]]),
     });
     expect(report.askedPeakRatePerS).toBe(80);
     expect(report.steps.length).toBeGreaterThanOrEqual(1);
-    expect(report.steps[0]!.ratePerS).toBe(20);
+    const first = report.steps[0]!;
+    expect(first.ratePerS).toBe(20);
+    // The built-in target serves the whole mix: every asked request is a served one.
+    expect(report.servedShare).toBe(1);
+    expect(first.servedRatePerS).toBe(20);
+    expect(Object.keys(first.samplesByOperation).sort()).toEqual(
+      Object.keys(first.latencyMsP99ByOperation).sort(),
+    );
+    expect(Object.values(first.samplesByOperation).every((n) => n > 0)).toBe(true);
+    // This process drove the load, so its tree shows under the name it was given.
+    expect(first.processes.some((p) => p.name === "generator" && p.cores > 0)).toBe(true);
+    expect(first.serverPartsMsP99).toBeNull();
     if (report.limitedBy === "none") {
       expect(report.kneeRatePerS).toBe(80);
       expect(report.steps.map((s) => s.ratePerS)).toEqual([20, 40, 80]);

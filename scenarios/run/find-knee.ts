@@ -2,16 +2,26 @@
 // targets. Doubles the rate from a low start until a step fails, then bisects between the last
 // pass and the first failure; each step is a short open-model run. It stops early when the
 // generator, not the stack, is the limit, and names what saturated first in the failing step:
-// missed targets, unmet rate or drops, the busiest processes' CPU, a full connection pool.
+// missed targets, unmet rate or drops, a full connection pool, CPU per process tree and of the
+// machine, and the services' own parts that grew (knee-diagnosis.ts). Rates are asked of the
+// whole mix; operations the stack lacks are not sent, so each step also states the rate of the
+// operations it serves.
+import { availableParallelism } from "node:os";
 import type { DriverLimits } from "../drivers/http-open-model.ts";
 import type { TokenFor } from "../drivers/operations.ts";
-import { busiest, cpuSnapshot, type ProcessCpu } from "../measure/process-cpu.ts";
+import {
+  cpuByName,
+  cpuSnapshot,
+  machineBusyCores,
+  type ProcessCpu,
+} from "../measure/process-cpu.ts";
 import type { Results } from "../results.schema.ts";
 import { arrivalPeakRatePerS, type Scenario } from "../scenario.ts";
 import { applyOverrides } from "./effective.ts";
 import { runScenario } from "./run-scenario.ts";
 import { isSyncbenchError } from "../../reference-impl/core/errors.ts";
 import type { PrepareBounds } from "../drivers/delta-prepare.ts";
+import { diagnoseKnee } from "./knee-diagnosis.ts";
 
 export interface KneeOptions {
   readonly scenario: Scenario;
@@ -26,25 +36,52 @@ export interface KneeOptions {
   readonly tokenFor?: TokenFor;
   /** Real stack: each step prepares its delta uploads first (run-scenario.ts). */
   readonly prepareDeltas?: PrepareBounds;
+  /** Process names by pid (the stack's servers, "generator"): their trees' CPU is summed. */
+  readonly processNames?: ReadonlyMap<number, string>;
+  /** The stack's ChunkServices: each step scrapes their part timings (run-scenario.ts). */
+  readonly timingSources?: readonly string[];
 }
 
 export interface KneeStep {
+  /** Asked of the whole mix. */
   readonly ratePerS: number;
+  /** The part of it that falls on operations the stack serves (the rest is not sent). */
+  readonly servedRatePerS: number;
   readonly achievedPerS: number;
   readonly passed: boolean;
   readonly reasons: string[];
   readonly latencyMsP99ByOperation: Record<string, number>;
-  readonly busiestProcesses: ProcessCpu[];
+  readonly samplesByOperation: Record<string, number>;
+  readonly processes: ProcessCpu[];
+  readonly machineBusyCores: number;
+  /** p99 of each of the services' own parts in the step's window; null without timings. */
+  readonly serverPartsMsP99: Record<string, number> | null;
 }
 
 export interface KneeReport {
   readonly scenario: string;
   readonly askedPeakRatePerS: number;
+  /** Operations the stack served and their share of the mix (1 when it serves them all). */
+  readonly servedOperations: string[];
+  readonly servedShare: number;
+  readonly machineCores: number;
   readonly kneeRatePerS: number | null;
   readonly firstFailingRatePerS: number | null;
   readonly limitedBy: "target" | "generator" | "none";
   readonly saturatedFirst: string[];
   readonly steps: KneeStep[];
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** The share of the mix that falls on the given operations (1 when none is named). */
+function servedShareOf(scenario: Scenario, served: readonly string[]): number {
+  const mix = scenario.mix as Readonly<Record<string, number>>;
+  const total = Object.values(mix).reduce((sum, v) => sum + v, 0);
+  const part = served.reduce((sum, op) => sum + (mix[op] ?? 0), 0);
+  return total > 0 && part > 0 ? part / total : 1;
 }
 
 /** Targets on HTTP operations only: the knee search runs without WebSocket devices. */
@@ -70,33 +107,43 @@ async function runStep(
     durationS: o.stepDurationS,
     warmupS: Math.min(2, o.stepDurationS / 5),
   });
-  const before = cpuSnapshot();
-  const startedAt = performance.now();
+  // CPU is counted over the load alone: the prepare phase's encoding is the generator's, not the stack's.
+  let before = cpuSnapshot();
+  let startedAt = performance.now();
   const results = await runScenario({
+    onLoadStart: () => {
+      before = cpuSnapshot();
+      startedAt = performance.now();
+    },
     scenario: { ...scenario, websocket: undefined },
     baseUrl: o.baseUrl,
     targetLabel: o.targetLabel,
     limits: o.limits,
     ...(o.tokenFor ? { tokenFor: o.tokenFor } : {}),
     ...(o.prepareDeltas ? { prepareDeltas: o.prepareDeltas } : {}),
+    ...(o.timingSources ? { timingSources: o.timingSources } : {}),
     overrides: { ratePerS },
     version: "0.1.0",
     log: o.log,
   });
-  const busiestProcesses = busiest(before, cpuSnapshot(), performance.now() - startedAt);
+  const after = cpuSnapshot();
+  const wallMs = performance.now() - startedAt;
   const reasons = stepReasons(results, o.limits);
-  const latencyMsP99ByOperation = Object.fromEntries(
-    results.operations.flatMap((op) =>
-      op.status === "measured" ? [[op.name, op.latencyMs.p99]] : [],
-    ),
-  );
+  const measured = results.operations.flatMap((op) => (op.status === "measured" ? [op] : []));
+  const parts = results.serverParts?.parts;
   const step: KneeStep = {
     ratePerS,
+    servedRatePerS: round2(ratePerS * servedShareOf(o.scenario, measured.map((op) => op.name))),
     achievedPerS: Math.round(results.rate.achievedPerS),
     passed: reasons.length === 0,
     reasons,
-    latencyMsP99ByOperation,
-    busiestProcesses,
+    latencyMsP99ByOperation: Object.fromEntries(measured.map((op) => [op.name, op.latencyMs.p99])),
+    samplesByOperation: Object.fromEntries(measured.map((op) => [op.name, op.latencyMs.count])),
+    processes: cpuByName(before, after, wallMs, o.processNames),
+    machineBusyCores: machineBusyCores(before, after, wallMs),
+    serverPartsMsP99: parts
+      ? Object.fromEntries(Object.entries(parts).map(([name, p]) => [name, p.ms.p99]))
+      : null,
   };
   o.log(
     `knee step ${ratePerS.toFixed(0)} req/s: achieved ${step.achievedPerS}, ` +
@@ -160,21 +207,19 @@ export async function findKnee(o: KneeOptions): Promise<KneeReport> {
     else fail = rate;
   }
   const failing = steps.find((s) => s.ratePerS === fail);
-  const saturatedFirst = failing
-    ? [
-        ...failing.reasons,
-        ...failing.busiestProcesses
-          .slice(0, 3)
-          .map((p) => `${p.comm} (pid ${p.pid}) ${p.cores} cores`),
-      ]
-    : [];
+  const held = steps.find((s) => s.ratePerS === pass);
+  const machineCores = availableParallelism();
+  const served = steps[0] ? Object.keys(steps[0].samplesByOperation) : [];
   return {
     scenario: o.scenario.name,
     askedPeakRatePerS: peak,
+    servedOperations: served,
+    servedShare: round2(servedShareOf(o.scenario, served)),
+    machineCores,
     kneeRatePerS: pass,
     firstFailingRatePerS: fail,
     limitedBy,
-    saturatedFirst,
+    saturatedFirst: diagnoseKnee(failing, held, machineCores),
     steps,
   };
 }

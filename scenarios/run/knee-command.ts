@@ -27,21 +27,33 @@ export interface KneeArgs {
   readonly startRatePerS: number | undefined;
   readonly tokenFor: TokenFor | undefined;
   readonly prepareDeltas?: PrepareBounds;
+  readonly processNames?: ReadonlyMap<number, string>;
+  readonly timingSources?: readonly string[];
+}
+
+function stepLine(k: KneeFile, s: KneeFile["steps"][number]): string {
+  const p99 = Object.entries(s.latencyMsP99ByOperation)
+    .map(([op, v]) => `${op} ${v} (n=${s.samplesByOperation[op] ?? 0})`)
+    .join(", ");
+  const asked = s.ratePerS.toFixed(0).padStart(7);
+  const served = k.servedShare < 1 ? ` (${s.servedRatePerS.toFixed(1)}/s served ops)` : "";
+  const rates = `${asked}/s asked${served} achieved ${String(s.achievedPerS).padStart(5)}/s`;
+  const cpu = `machine ${s.machineBusyCores}/${k.machineCores} cores`;
+  return `  ${rates} ${s.passed ? "held  " : "failed"} ${cpu}; p99 ms: ${p99}`;
 }
 
 function print(ctx: KneeOutput, k: KneeFile): void {
   ctx.out(`knee of ${k.scenario} against ${k.target} (steps of ${k.stepDurationS} s):`);
-  for (const s of k.steps) {
-    const p99 = Object.entries(s.latencyMsP99ByOperation)
-      .map(([op, v]) => `${op} ${v}`)
-      .join(", ");
-    const asked = s.ratePerS.toFixed(0).padStart(7);
-    const rates = `${asked}/s achieved ${String(s.achievedPerS).padStart(7)}/s`;
-    ctx.out(`  ${rates} ${s.passed ? "held  " : "failed"} p99 ms: ${p99}`);
-  }
+  for (const s of k.steps) ctx.out(stepLine(k, s));
+  const kneeStep = k.steps.find((s) => s.ratePerS === k.kneeRatePerS);
+  const servedText =
+    kneeStep && k.servedShare < 1
+      ? `, that is ${kneeStep.servedRatePerS} req/s of ${k.servedOperations.join(" + ")} ` +
+        `(${(k.servedShare * 100).toFixed(0)} % of the mix; the rest is not in this stack)`
+      : "";
   const knee =
     k.kneeRatePerS === null ? "none (even the first step failed)" : `${k.kneeRatePerS} req/s`;
-  ctx.out(`  knee: ${knee} of the ${k.askedPeakRatePerS} req/s the scenario asks`);
+  ctx.out(`  knee: ${knee}${servedText}; the scenario asks ${k.askedPeakRatePerS} req/s`);
   ctx.out(`  limited by: ${k.limitedBy}`);
   for (const line of k.saturatedFirst) ctx.out(`  saturated first: ${line}`);
 }
@@ -59,10 +71,12 @@ export async function kneeCommand(ctx: KneeOutput, a: KneeArgs): Promise<number>
     log: (line) => ctx.err(line),
     ...(a.tokenFor ? { tokenFor: a.tokenFor } : {}),
     ...(a.prepareDeltas ? { prepareDeltas: a.prepareDeltas } : {}),
+    ...(a.processNames ? { processNames: a.processNames } : {}),
+    ...(a.timingSources ? { timingSources: a.timingSources } : {}),
   });
   const file = checkKnee(
     {
-      schemaVersion: 1,
+      schemaVersion: 2,
       kind: "knee",
       target: a.target.label,
       seed: a.scenario.seed,

@@ -44,6 +44,8 @@ export interface RunRequest {
    * the end of warm-up and at the end, written as results.serverParts. Absent or empty: null.
    */
   readonly timingSources?: readonly string[];
+  /** Called once the prepare phase and the devices are done, just before the HTTP load starts. */
+  readonly onLoadStart?: () => void;
 }
 
 /** The prepare phase (real stack with delta uploads only); before devices connect. */
@@ -125,6 +127,7 @@ export async function runScenario(req: RunRequest): Promise<Results> {
   let websocket: WebsocketResult | null = null;
   let serverParts: ServerPartsResult | null = null;
   const sources = req.timingSources ?? [];
+  req.onLoadStart?.();
   try {
     // The services' own timings over the measured window: a snapshot when warm-up ends, one at the end.
     const atWindowStart = sources.length === 0 ? undefined
