@@ -38,6 +38,7 @@ export const kneeSchema = z.strictObject({
       samplesByOperation: z.record(z.string(), z.number().int().min(0)),
       processes: z.array(processCpu),
       machineBusyCores: z.number().min(0),
+      disk: z.strictObject({ device: z.string(), busyShare: z.number().min(0).max(1) }).nullable(),
       serverPartsMsP99: z.record(z.string(), z.number()).nullable(),
     }),
   ),

@@ -3,17 +3,19 @@
 // time leaves out idle and iowait. Synthetic snapshots, so the figures are exact.
 import { describe, expect, it } from "vitest";
 import {
+  busiestDisk,
   cpuByName,
   cpuSnapshot,
   machineBusyCores,
+  parseDiskIoMs,
   parseMachineBusyTicks,
   parseStat,
   type CpuSnapshot,
   type ProcessStat,
 } from "./process-cpu.ts";
 
-function snap(rows: [number, ProcessStat][], machineBusyTicks = 0): CpuSnapshot {
-  return { processes: new Map(rows), machineBusyTicks };
+function snap(rows: [number, ProcessStat][], machineBusyTicks = 0, disks: [string, number][] = []): CpuSnapshot {
+  return { processes: new Map(rows), machineBusyTicks, diskIoMs: new Map(disks) };
 }
 
 describe("process CPU", () => {
@@ -25,6 +27,20 @@ describe("process CPU", () => {
   it("counts busy ticks of the machine without idle and iowait", () => {
     const text = "cpu  100 5 50 1000 40 3 2 7 0 0\ncpu0 50 2 25 500 20 1 1 3 0 0\n";
     expect(parseMachineBusyTicks(text)).toBe(100 + 5 + 50 + 3 + 2 + 7);
+  });
+
+  it("reads io_ticks of whole disks only, and the busiest disk's share of the wall time", () => {
+    const text = [
+      "   7       0 loop0 5 0 0 0 0 0 0 0 0 900 0",
+      " 254       0 vda 103816 10619 5355050 27754 74295 94189 8872344 48085 0 15912 78217",
+      " 254       1 vda1 100 0 0 0 0 0 0 0 0 15000 0",
+      " 259       0 nvme0n1 1 0 0 0 0 0 0 0 0 40 0",
+    ].join("\n");
+    expect([...parseDiskIoMs(text)]).toEqual([["vda", 15912], ["nvme0n1", 40]]);
+    const before = snap([], 0, [["vda", 1_000], ["sdb", 0]]);
+    const after = snap([], 0, [["vda", 1_500], ["sdb", 1_800]]);
+    expect(busiestDisk(before, after, 2_000)).toEqual({ device: "sdb", busyShare: 0.9 });
+    expect(busiestDisk(snap([]), snap([]), 1_000)).toBeNull();
   });
 
   it("sums a named server's children under its name and leaves strangers alone", () => {

@@ -2,8 +2,9 @@
 // process, sampled before and after, so that --find-knee can name what saturated first (a
 // ChunkService, the S3 server, Postgres, the generator itself). Processes are attributed to the
 // nearest ancestor the caller names (Postgres' backends to "postgres", the WebSocket holders to
-// the generator), and /proc/stat gives how busy the whole machine was. Linux only; elsewhere
-// the snapshots are empty and every figure is 0.
+// the generator), /proc/stat gives how busy the whole machine was, and /proc/diskstats how much
+// of the time each disk had I/O in flight (iostat's %util), so a stack bound by its disk (S3
+// objects, Postgres fsyncs) says so. Linux only; elsewhere the snapshots are empty, figures 0.
 import { readdirSync, readFileSync } from "node:fs";
 
 /** USER_HZ; 100 on every Linux architecture Node supports. */
@@ -19,6 +20,14 @@ export interface CpuSnapshot {
   readonly processes: Map<number, ProcessStat>;
   /** Busy ticks of the whole machine (every state but idle and iowait), summed over cores. */
   readonly machineBusyTicks: number;
+  /** Milliseconds each whole disk spent with I/O in flight (the io_ticks of /proc/diskstats). */
+  readonly diskIoMs: ReadonlyMap<string, number>;
+}
+
+export interface DiskBusy {
+  readonly device: string;
+  /** Share of the wall time with I/O in flight, 0..1 (iostat %util / 100). */
+  readonly busyShare: number;
 }
 
 export interface ProcessCpu {
@@ -66,13 +75,36 @@ export function parseMachineBusyTicks(procStat: string): number {
   return total - (values[3] ?? 0) - (values[4] ?? 0);
 }
 
+/** Whole disks (not partitions, loop or RAM devices) and their io_ticks from /proc/diskstats. */
+export function parseDiskIoMs(diskstats: string): Map<string, number> {
+  const disks = new Map<string, number>();
+  for (const line of diskstats.split("\n")) {
+    const f = line.trim().split(/\s+/);
+    const name = f[2] ?? "";
+    if (!/^(sd[a-z]+|vd[a-z]+|xvd[a-z]+|hd[a-z]+|nvme\d+n\d+|mmcblk\d+)$/.test(name)) continue;
+    disks.set(name, Number(f[12]));
+  }
+  return disks;
+}
+
+function readOptional(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    if (isGone(error)) return "";
+    throw error;
+  }
+}
+
 export function cpuSnapshot(): CpuSnapshot {
   const processes = new Map<number, ProcessStat>();
   let entries: string[];
   try {
     entries = readdirSync("/proc");
   } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return { processes, machineBusyTicks: 0 };
+    if ((error as { code?: string }).code === "ENOENT") {
+      return { processes, machineBusyTicks: 0, diskIoMs: new Map() };
+    }
     throw error;
   }
   for (const entry of entries) {
@@ -80,7 +112,11 @@ export function cpuSnapshot(): CpuSnapshot {
     const stat = readStat(Number(entry));
     if (stat) processes.set(Number(entry), stat);
   }
-  return { processes, machineBusyTicks: parseMachineBusyTicks(readFileSync("/proc/stat", "utf8")) };
+  return {
+    processes,
+    machineBusyTicks: parseMachineBusyTicks(readFileSync("/proc/stat", "utf8")),
+    diskIoMs: parseDiskIoMs(readOptional("/proc/diskstats")),
+  };
 }
 
 /** The name of the nearest named ancestor of pid (itself included), or undefined. */
@@ -130,4 +166,14 @@ export function cpuByName(
 export function machineBusyCores(before: CpuSnapshot, after: CpuSnapshot, wallMs: number): number {
   const cores = (after.machineBusyTicks - before.machineBusyTicks) / ticksPerS / (wallMs / 1000);
   return Math.round(Math.max(0, cores) * 100) / 100;
+}
+
+/** The disk that had I/O in flight for the largest share of the time, or null without disks. */
+export function busiestDisk(before: CpuSnapshot, after: CpuSnapshot, wallMs: number): DiskBusy | null {
+  let best: DiskBusy | null = null;
+  for (const [device, end] of after.diskIoMs) {
+    const share = Math.min(1, Math.max(0, (end - (before.diskIoMs.get(device) ?? end)) / wallMs));
+    if (!best || share > best.busyShare) best = { device, busyShare: Math.round(share * 100) / 100 };
+  }
+  return best;
 }

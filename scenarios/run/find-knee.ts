@@ -10,6 +10,7 @@ import { availableParallelism } from "node:os";
 import type { DriverLimits } from "../drivers/http-open-model.ts";
 import type { TokenFor } from "../drivers/operations.ts";
 import {
+  busiestDisk,
   cpuByName,
   cpuSnapshot,
   machineBusyCores,
@@ -54,6 +55,8 @@ export interface KneeStep {
   readonly samplesByOperation: Record<string, number>;
   readonly processes: ProcessCpu[];
   readonly machineBusyCores: number;
+  /** The disk busiest with I/O during the load (iostat %util / 100); null without disks. */
+  readonly disk: { device: string; busyShare: number } | null;
   /** p99 of each of the services' own parts in the step's window; null without timings. */
   readonly serverPartsMsP99: Record<string, number> | null;
 }
@@ -141,6 +144,7 @@ async function runStep(
     samplesByOperation: Object.fromEntries(measured.map((op) => [op.name, op.latencyMs.count])),
     processes: cpuByName(before, after, wallMs, o.processNames),
     machineBusyCores: machineBusyCores(before, after, wallMs),
+    disk: busiestDisk(before, after, wallMs),
     serverPartsMsP99: parts
       ? Object.fromEntries(Object.entries(parts).map(([name, p]) => [name, p.ms.p99]))
       : null,

@@ -38,7 +38,8 @@ function stepLine(k: KneeFile, s: KneeFile["steps"][number]): string {
   const asked = s.ratePerS.toFixed(0).padStart(7);
   const served = k.servedShare < 1 ? ` (${s.servedRatePerS.toFixed(1)}/s served ops)` : "";
   const rates = `${asked}/s asked${served} achieved ${String(s.achievedPerS).padStart(5)}/s`;
-  const cpu = `machine ${s.machineBusyCores}/${k.machineCores} cores`;
+  const disk = s.disk ? `, disk ${s.disk.device} ${(s.disk.busyShare * 100).toFixed(0)} %` : "";
+  const cpu = `machine ${s.machineBusyCores}/${k.machineCores} cores${disk}`;
   return `  ${rates} ${s.passed ? "held  " : "failed"} ${cpu}; p99 ms: ${p99}`;
 }
 

@@ -11,6 +11,7 @@ const held: DiagnosedStep = {
   latencyMsP99ByOperation: { deltaUpload: 90 },
   processes: [{ name: "chunk-service-1", pidsCount: 1, cores: 0.3 }],
   machineBusyCores: 0.8,
+  disk: { device: "vda", busyShare: 0.3 },
   serverPartsMsP99: { "s3.write": 50, "s3.read": 20, "metadataDb.commit": 10 },
 };
 
@@ -31,7 +32,10 @@ describe("diagnoseKnee", () => {
   it("without a CPU limit names the parts that grew most, largest growth first", () => {
     const lines = diagnoseKnee(failing, held, 2);
     expect(lines[0]).toBe("deltaUpload.latencyMsP99 180 > 100 (C09)");
-    expect(lines[1]).toMatch(/^no CPU ran out: the machine kept 1.1 of 2 cores busy, busiest s3 0.5/);
+    expect(lines[1]).toBe(
+      "no CPU or disk ran out: the machine kept 1.1 of 2 cores busy, busiest s3 0.5, " +
+        "chunk-service-1 0.4 cores; disk vda busy 30 % of the time",
+    );
     expect(lines[2]).toBe(
       "server parts whose p99 grew most from 20/s to 40/s: " +
         "s3.write 50.0 -> 140.0 ms, metadataDb.commit 10.0 -> 30.0 ms, s3.read 20.0 -> 25.0 ms",
@@ -51,8 +55,14 @@ describe("diagnoseKnee", () => {
     const lines = diagnoseKnee(hot, held, 2);
     expect(lines).toContain("CPU: chunk-service-2 used 0.93 cores (its JavaScript runs on one thread)");
     expect(lines.some((l) => l.startsWith("CPU: the machine's 2 cores were 95 % busy"))).toBe(true);
-    expect(lines.some((l) => l.startsWith("no CPU ran out"))).toBe(false);
+    expect(lines.some((l) => l.startsWith("no CPU"))).toBe(false);
     expect(lines.some((l) => l.includes("postgres used"))).toBe(false);
+  });
+
+  it("names a disk with I/O in flight nearly all the time", () => {
+    const lines = diagnoseKnee({ ...failing, disk: { device: "vda", busyShare: 0.97 } }, held, 2);
+    expect(lines[1]).toBe("disk: vda had I/O in flight 97 % of the time");
+    expect(lines.some((l) => l.startsWith("no CPU"))).toBe(false);
   });
 
   it("with no step that held lists the slowest parts, and warns about a thin p99", () => {

@@ -1,6 +1,7 @@
 // What saturated first, said from the figures of the failing knee step and the last step that
 // held: the missed targets and the driver's own limits first; then CPU (a Node process near one
-// core, or the whole machine near its cores), or, when nothing ran out of CPU, which of the
+// core, or the whole machine near its cores) and the disk (I/O in flight nearly all the time),
+// or, when nothing ran out, which of the
 // services' own parts grew most between the two steps (the S3 write, a Postgres commit...);
 // and whether the deciding p99 rests on too few samples to trust. Pure: figures in, lines out.
 import type { ProcessCpu } from "../measure/process-cpu.ts";
@@ -10,6 +11,8 @@ export const kneeDiagnosisLimits = {
   processCoresMin: 0.85,
   /** The machine is saturated when its busy cores reach this share of its cores. */
   machineBusyShareMin: 0.9,
+  /** A disk with I/O in flight for at least this share of the time is saturated. */
+  diskBusyShareMin: 0.9,
   /** Below this many samples a p99 is one of the slowest few requests: said so. */
   p99SamplesMin: 100,
   /** Parts named in the growth line. */
@@ -23,6 +26,7 @@ export interface DiagnosedStep {
   readonly latencyMsP99ByOperation: Readonly<Record<string, number>>;
   readonly processes: readonly ProcessCpu[];
   readonly machineBusyCores: number;
+  readonly disk: { readonly device: string; readonly busyShare: number } | null;
   readonly serverPartsMsP99: Readonly<Record<string, number>> | null;
 }
 
@@ -47,11 +51,20 @@ function cpuLines(step: DiagnosedStep, machineCores: number): string[] {
   return lines;
 }
 
-function idleCpuLine(step: DiagnosedStep, machineCores: number): string {
+function diskLines(step: DiagnosedStep): string[] {
+  const d = step.disk;
+  if (!d || d.busyShare < kneeDiagnosisLimits.diskBusyShareMin) return [];
+  return [`disk: ${d.device} had I/O in flight ${(d.busyShare * 100).toFixed(0)} % of the time`];
+}
+
+function idleLine(step: DiagnosedStep, machineCores: number): string {
   const top = step.processes.slice(0, 3).map((p) => `${p.name} ${p.cores}`).join(", ");
+  const disk = step.disk
+    ? `; disk ${step.disk.device} busy ${(step.disk.busyShare * 100).toFixed(0)} % of the time`
+    : "";
   return (
-    `no CPU ran out: the machine kept ${step.machineBusyCores} of ${machineCores} cores busy, ` +
-    `busiest ${top || "none measured"} cores`
+    `no CPU or disk ran out: the machine kept ${step.machineBusyCores} of ${machineCores} cores ` +
+    `busy, busiest ${top || "none measured"} cores${disk}`
   );
 }
 
@@ -93,10 +106,10 @@ export function diagnoseKnee(
   machineCores: number,
 ): string[] {
   if (!failing) return [];
-  const cpu = cpuLines(failing, machineCores);
+  const limits = [...cpuLines(failing, machineCores), ...diskLines(failing)];
   return [
     ...failing.reasons,
-    ...(cpu.length > 0 ? cpu : [idleCpuLine(failing, machineCores)]),
+    ...(limits.length > 0 ? limits : [idleLine(failing, machineCores)]),
     ...partLines(failing, held),
     ...sampleLines(failing),
   ];
