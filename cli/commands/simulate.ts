@@ -11,6 +11,7 @@ import { validateCalibration, type Calibration } from "../../simulator/calibrati
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
 import { isResultsFile, measuredFromResults } from "../measured-from-results.ts";
 import { validateMeasuredRun, type MeasuredRun } from "../../simulator/calibration/measured.schema.ts";
+import { partDrift, type PartDriftRow } from "../../simulator/calibration/part-drift.ts";
 import { replayMeasured, type ReplayRow } from "../../simulator/calibration/replay.ts";
 import { experiments, findExperiment } from "../../simulator/experiments/index.ts";
 import { runExperiment } from "../../simulator/experiments/experiment.ts";
@@ -133,6 +134,16 @@ function formatRow(r: ReplayRow): string {
     `(${pct(r.p99ErrorPct)}, ${band(r.p99ErrorPct)})  ${r.within30Pct ? "within 30 %" : "MISSED 30 %"}`;
 }
 
+function printDrift(drift: readonly PartDriftRow[], from: string, to: string, ctx: CliContext): void {
+  if (drift.length === 0) return;
+  ctx.out(`server parts, calibration (${from}) -> predicted run (${to}):`);
+  const ms = (x: number) => `${x.toFixed(2)} ms`;
+  for (const d of drift) {
+    ctx.out(`  ${d.part.padEnd(26)} p50 ${ms(d.calibratedP50Ms)} -> ${ms(d.measuredP50Ms)}  ` +
+      `p99 ${ms(d.calibratedP99Ms)} -> ${ms(d.measuredP99Ms)} (${pct(d.p99ChangePct)})`);
+  }
+}
+
 async function runValidate(path: string, calibrationPath: string | undefined, seed: number, json: boolean, ctx: CliContext) {
   const measured = loadMeasured(path, ctx.cwd, (line) => ctx.err(ctx.color.yellow(line)));
   const calibration = calibrationPath ? loadCalibration(calibrationPath, ctx.cwd) : fitCalibration(measured, path);
@@ -143,12 +154,18 @@ async function runValidate(path: string, calibrationPath: string | undefined, se
   const missing = measured.operations.flatMap((op) => op.parts.filter((p) => !calibration.parts[p.name]).map((p) => `${op.name}.${p.name}`));
   if (missing.length > 0) throw new SyncbenchError("SIM_CALIBRATION_INVALID", `calibration lacks parts: ${missing.join(", ")}`);
   const { rows } = replayMeasured({ ...calibration, operations: measured.operations }, { seed, durationS: 60 });
-  if (json) ctx.out(JSON.stringify({ seed, measured: path, rows }));
-  else rows.forEach((r) => ctx.out(formatRow(r)));
+  const drift = partDrift(calibration, measured);
+  if (json) ctx.out(JSON.stringify({ seed, measured: path, rows, partDrift: drift }));
+  else {
+    rows.forEach((r) => ctx.out(formatRow(r)));
+    printDrift(drift, calibration.source.file, path, ctx);
+  }
   if (measured.operations.every((op) => op.parts.every((p) => p.servers === null))) {
+    const where = drift.length > 0 ? "the server parts above show which part moved between the runs"
+      : "on a shared machine CPU contention is one, a server's own queue another";
     ctx.out(ctx.color.dim("note: every part is a pure delay (servers null): the model has no " +
-      "queue, so its prediction does not grow with the rate; a measured rise past the knee is " +
-      "CPU contention it cannot see"));
+      "queue, so its prediction does not grow with the rate; a measured rise with the rate comes " +
+      `from a queue it does not have (${where})`));
   }
   return rows.every((r) => r.within30Pct) ? exitCodes.ok : exitCodes.targetMissed;
 }
