@@ -25,6 +25,7 @@ import { validateCalibration } from "../simulator/calibration/calibration.schema
 import { measuredFromResults, sendLagPart } from "./measured-from-results.ts";
 import { encodeHistogram, newHistogram, percentilesMs, recordMs } from "../scenarios/measure/histograms.ts";
 import type { ReplayRow } from "../simulator/calibration/replay.ts";
+import type { Results } from "../scenarios/results.schema.ts";
 
 const rateA = 150, rateB = 450;
 const p50TolerancePct = 30, p99Factor = 3;
@@ -99,14 +100,34 @@ describe("calibration from syncbench run results (built-in target)", () => {
     const cal = JSON.parse(readFileSync(join(dir, "cal-parts.json"), "utf8")) as { parts: Record<string, unknown> };
     expect(Object.keys(cal.parts)).toEqual(expect.arrayContaining(["s3.read", "chunkService.deltaApply"]));
     expect(ctx.lines.filter((l) => l.includes("experiments use measured")).map((l) => l.split(":")[0]!.trim()))
-      .toEqual(["experiments use measured s3.read", "experiments use measured chunkService.deltaApply"]);
+      .toEqual(["experiments use measured s3.read"]);
+    // The delta apply is inside the ChunkService's CPU per upload in the model: named, not claimed.
+    expect(ctx.lines).toContain("  measured but no part of the experiments' model: chunkService.deltaApply, s3.head");
     const projectionPath = join(dir, "projection.json");
     await simulate.run(["design-peak", "--calibration", "cal-parts.json", "--duration-s", "2", "--replications", "1",
       "--devices", "100000", "--out", projectionPath], ctx);
     const projection = JSON.parse(readFileSync(projectionPath, "utf8")) as { calibration: { source: string; parts: string[] } };
     // s3.head is no part of the design's model, so it is not claimed as calibrated.
-    expect(projection.calibration).toEqual({ source: "cal-parts.json", parts: ["s3.read", "chunkService.deltaApply"] });
+    expect(projection.calibration).toEqual({ source: "cal-parts.json", parts: ["s3.read"] });
   }, 60_000);
+
+  it("the ChunkServices' CPU over the window per delta upload becomes chunkService.cpu, for delta uploads alone", () => {
+    const good = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")) as Results;
+    const delta = good.operations.find((o) => o.name === "deltaUpload");
+    if (delta?.status !== "measured") throw new Error("the smoke run measured no delta upload");
+    const serverParts = { sources: [{ url: "u", source: "chunk-1" }], excluded: [], parts: {}, cpuSeconds: 2.5 };
+    const alone = { ...good, operations: [delta], serverParts };
+    const notes: string[] = [];
+    const run = measuredFromResults(alone, "alone.json", (l) => notes.push(l));
+    const done = delta.counts.ok + delta.counts.error;
+    const cpu = run.serverParts?.find((p) => p.name === "chunkService.cpu");
+    expect(cpu?.serviceTimeMs?.mean).toBeCloseTo(2500 / done, 9);
+    expect(notes).toEqual([]);
+    // A mix shares the CPU among operations the law cannot tell apart: no part, and a note saying why.
+    const mixed = measuredFromResults({ ...good, serverParts }, "mixed.json", (l) => notes.push(l));
+    expect(mixed.serverParts?.some((p) => p.name === "chunkService.cpu") ?? false).toBe(false);
+    expect(notes.join("\n")).toMatch(/chunkService\.cpu is not derived: the window held deltaUpload, /);
+  });
 
   it("a broken results file names the field", () => {
     const good = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")) as object;

@@ -6,7 +6,10 @@
 // the actual send. The measured latency runs from the intended time, so latency = send lag +
 // client service time, and replaying both parts reproduces what was measured, not less. When the
 // run scraped the services' own timings (results.serverParts), each becomes a serverPart under
-// the simulator's part name ("s3.read", "chunkService.deltaApply", ...), for experiments to use.
+// the simulator's part name ("s3.read", "chunkService.deltaApply", ...), for experiments to use,
+// and when the window held delta uploads alone, the ChunkServices' CPU seconds over it divided by
+// the uploads become "chunkService.cpu", the CPU one delta upload costs a ChunkService (the
+// utilisation law, D = U / X: a mean, so the part is that constant).
 // Pure: the caller reads the file; nothing here touches the disk or the clock.
 import { SyncbenchError } from "../reference-impl/core/errors.ts";
 import { decodeHistogram } from "../scenarios/measure/histograms.ts";
@@ -20,6 +23,7 @@ import {
 } from "../simulator/calibration/measured.schema.ts";
 
 export const resultsKind = "syncbench.results";
+export const cpuPerDeltaPart = "chunkService.cpu";
 export const sendLagPart = "generator.sendLag";
 
 /** True when a parsed JSON value claims to be a `syncbench run` results file. */
@@ -50,6 +54,26 @@ function serverPartsOf(results: Results): MeasuredPart[] {
   });
 }
 
+/**
+ * The ChunkServices' CPU per delta upload over the window, when the run measured delta uploads
+ * alone and the services reported their CPU; otherwise undefined, with the reason told to `warn`.
+ */
+function cpuPerDeltaOf(results: Results, warn: (line: string) => void): MeasuredPart | undefined {
+  const cpuSeconds = results.serverParts?.cpuSeconds;
+  if (cpuSeconds === undefined || cpuSeconds === null) return undefined;
+  const done = (op: Extract<Results["operations"][number], { status: "measured" }>) => op.counts.ok + op.counts.error;
+  const measured = results.operations.flatMap((op) => (op.status === "measured" && done(op) > 0 ? [op] : []));
+  const only = measured.length === 1 ? measured[0] : undefined;
+  if (!only || only.name !== "deltaUpload") {
+    warn(`note: ${cpuPerDeltaPart} is not derived: the window held ${measured.map((o) => o.name).join(", ") || "no operation"}, ` +
+      "and the ChunkServices' CPU per delta upload needs delta uploads alone (run delta-edit-storm)");
+    return undefined;
+  }
+  // Completions in the window, failed ones included: they cost CPU too.
+  const perUploadMs = (cpuSeconds * 1000) / done(only);
+  return { name: cpuPerDeltaPart, servers: null, serviceTimeMs: { p50: perUploadMs, p99: perUploadMs, mean: perUploadMs } };
+}
+
 /** Why the run's own judgement says its figures are not a valid measurement, if it does. */
 export function saturationWarning(results: Results): string | undefined {
   const s = results.saturation;
@@ -73,7 +97,8 @@ export function measuredFromResults(
   const operations: MeasuredOperation[] = projected.operations.map((op) => ({
     ...op, parts: lag ? [lag, ...op.parts] : op.parts,
   }));
-  const serverParts = serverPartsOf(results);
+  const cpuPerDelta = cpuPerDeltaOf(results, warn);
+  const serverParts = [...serverPartsOf(results), ...(cpuPerDelta ? [cpuPerDelta] : [])];
   const run: MeasuredRun = { ...projected, operations, ...(serverParts.length > 0 ? { serverParts } : {}) };
   const errors = validateMeasuredRun(run);
   if (errors.length > 0) {

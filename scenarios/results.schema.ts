@@ -58,6 +58,11 @@ const serverParts = z.strictObject({
   /** Processes left out, each with why (unreachable, restarted within the window). */
   excluded: z.array(z.string()),
   parts: z.record(z.string(), z.strictObject({ ms: percentiles, histogramUs: z.string() })),
+  /**
+   * CPU seconds the included processes spent in the window, summed; null when one of them did not
+   * report its CPU. Absent in files written before it existed.
+   */
+  cpuSeconds: z.number().min(0).nullable().optional(),
 });
 
 const targetResult = z.strictObject({

@@ -22,6 +22,9 @@ calibration.json for \`syncbench simulate --calibration\`. A run against the rea
 carries the ChunkServices' own timings per part (results.json "serverParts": s3.read, s3.write,
 chunkService.deltaApply, metadataDb.query, metadataDb.commit, kafka.publish); those are fitted
 under the same names and replace the design's figures in \`simulate <experiment> --calibration\`.
+When the run held delta uploads alone, the ChunkServices' CPU seconds over the window divided by
+the uploads become chunkService.cpu (the utilisation law), the experiments' ChunkService service
+time in place of the design's ~30 ms; the delta apply alone is only part of it.
 Exit codes: 0 ok, 2 invalid input.`,
   async run(args, ctx) {
     const { values, positionals } = parseFlags(args, { ...commonOptions, out: { type: "string", short: "o" } });
@@ -45,6 +48,11 @@ Exit codes: 0 ok, 2 invalid input.`,
         const designMs = moments(designDefaults.service[name]).mean * 1000;
         ctx.out(`  experiments use measured ${name}: mean ${measuredMs.toFixed(2)} ms (design figure ${designMs.toFixed(2)} ms)`);
       }
+      // Server-side parts the experiments' model has no place for (the delta apply is inside
+      // chunkService.cpu there), so nobody reads them as calibrating a projection.
+      const operationParts = new Set(calibration.operations.flatMap((op) => op.parts.map((p) => p.name)));
+      const unused = Object.keys(calibration.parts).filter((n) => !replaced.includes(n as PartName) && !operationParts.has(n));
+      if (unused.length > 0) ctx.out(`  measured but no part of the experiments' model: ${unused.join(", ")}`);
       if (replaced.length === 0) {
         ctx.out("  no part of the experiments' model is in this run (no server-side timings): " +
           "simulate <experiment> --calibration would use the design's figures; --validate uses the operations' parts");

@@ -44,6 +44,14 @@ describe.skipIf(!secret)("syncbench run against the real stack", () => {
     expect(await main(["calibrate", out, "-o", join(dir, "calibration.json")], { NO_COLOR: "1" })).toBe(0);
     const calibration = JSON.parse(readFileSync(join(dir, "calibration.json"), "utf8")) as Calibration;
     expect(Object.keys(calibration.parts)).toEqual(expect.arrayContaining(["chunkService.deltaApply", "s3.read", "s3.write"]));
+    // The ChunkServices reported their CPU, and the window held delta uploads alone: the CPU per
+    // upload is a part, and it includes the delta apply, so it is larger than the apply's mean.
+    expect(parts.cpuSeconds).toBeGreaterThan(0);
+    const cpu = calibration.parts["chunkService.cpu"];
+    const applyMs = parts.parts["chunkService.deltaApply"]!.ms.mean;
+    expect(cpu?.spec.kind).toBe("lognormal");
+    const cpuMs = cpu?.spec.kind === "lognormal" ? Math.exp(cpu.spec.mu) * 1000 : 0;
+    expect(cpuMs).toBeGreaterThan(applyMs);
   }, 240_000);
 });
 

@@ -2,7 +2,10 @@
 // "metadataDb.commit", ...), named as the simulator's parts (simulator/models/design.ts), so that a
 // measured run can calibrate the simulator part by part instead of end to end. Each part is an HDR
 // histogram of microseconds (1 µs .. 10 min, 3 significant digits: the drivers' format), cumulative
-// since the process started; a reader takes two snapshots and subtracts them for its window.
+// since the process started; a reader takes two snapshots and subtracts them for its window. The
+// snapshot also carries the process's own CPU time (user + system), so a reader gets the CPU the
+// process spent per request over its window (the utilisation law, D = U / X), which no part shows:
+// a ChunkService spends far more CPU per delta upload (SDK, JSON, hashing) than its delta apply.
 import { performance } from "node:perf_hooks";
 import * as hdr from "hdr-histogram-js";
 
@@ -19,6 +22,8 @@ export interface PartTimingsSnapshot {
   readonly source: string;
   /** Per part: samples recorded since the process started, and the HDR histogram (µs, compressed base64). */
   readonly parts: Readonly<Record<string, { readonly count: number; readonly histogramUs: string }>>;
+  /** The process's CPU time since it started, user + system, in µs (absent from older processes). */
+  readonly cpuUs?: number;
 }
 
 function newHistogram(): hdr.Histogram {
@@ -76,7 +81,8 @@ export class PartTimings {
     for (const [name, h] of [...this.parts].sort(([a], [b]) => a.localeCompare(b))) {
       parts[name] = { count: h.totalCount, histogramUs: hdr.encodeIntoCompressedBase64(h) };
     }
-    return { kind: partTimingsKind, schemaVersion: 1, source: this.source, parts };
+    const cpu = process.cpuUsage();
+    return { kind: partTimingsKind, schemaVersion: 1, source: this.source, parts, cpuUs: cpu.user + cpu.system };
   }
 }
 

@@ -4,8 +4,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { PartTimings } from "../../reference-impl/runtime/part-timings.ts";
-import { serverPartsBetween, snapshotServerParts } from "./server-parts.ts";
+import { PartTimings, partTimingsKind } from "../../reference-impl/runtime/part-timings.ts";
+import { serverPartsBetween, snapshotServerParts, type SnapshotOrError } from "./server-parts.ts";
 
 const servers: Server[] = [];
 afterAll(() => servers.forEach((s) => s.close()));
@@ -55,5 +55,16 @@ describe("serverPartsBetween", () => {
     expect(result.excluded).toHaveLength(2);
     expect(result.excluded[0]).toMatch(/counts went down \(s3\.read\).*restarted/);
     expect(result.excluded[1]).toMatch(/127\.0\.0\.1:9\/internal\/timings/);
+  });
+
+  it("sums the processes' CPU over the window, and says null when one did not report it", () => {
+    const snap = (url: string, source: string, cpuUs?: number): SnapshotOrError => ({ url, ok: true,
+      snapshot: { kind: partTimingsKind, schemaVersion: 1, source, parts: {}, ...(cpuUs === undefined ? {} : { cpuUs }) } });
+    const before = [snap("a", "chunk-a", 1_000_000), snap("b", "chunk-b", 0)];
+    const after = [snap("a", "chunk-a", 1_500_000), snap("b", "chunk-b", 250_000)];
+    expect(serverPartsBetween(before, after).cpuSeconds).toBeCloseTo(0.75, 9);
+    const older = [snap("a", "chunk-a", 1_500_000), snap("b", "chunk-b")]; // b predates cpuUs
+    expect(serverPartsBetween(before, older).cpuSeconds).toBeNull();
+    expect(serverPartsBetween([], []).cpuSeconds).toBeNull();
   });
 });

@@ -2,7 +2,8 @@
 // histograms per part at GET /internal/timings (reference-impl/runtime/part-timings.ts); the run
 // snapshots every process at the end of warm-up and at the end, and the difference, summed over
 // processes, is what the services spent per part while the window was measured. A process that
-// did not answer, or restarted in between (a count went down), is left out and named.
+// did not answer, or restarted in between (a count went down), is left out and named. The
+// processes' own CPU time over the window is summed too (cpuSeconds).
 import { request } from "undici";
 import { partTimingsKind, type PartTimingsSnapshot } from "../../reference-impl/runtime/part-timings.ts";
 import type { ServerPartsResult } from "../results.schema.ts";
@@ -53,6 +54,7 @@ export function serverPartsBetween(before: readonly SnapshotOrError[], after: re
   const sums = new Map<string, Histogram>();
   const sources: { url: string; source: string }[] = [];
   const excluded: string[] = [];
+  let cpuUs: number | null = 0;
   for (const end of after) {
     const start = before.find((b) => b.url === end.url);
     if (!start || !start.ok) { excluded.push(start && !start.ok ? start.reason : `${end.url}: no snapshot at the window's start`); continue; }
@@ -72,10 +74,12 @@ export function serverPartsBetween(before: readonly SnapshotOrError[], after: re
       sum.add(window);
     }
     sources.push({ url: end.url, source: end.snapshot.source });
+    const [cpuStart, cpuEnd] = [start.snapshot.cpuUs, end.snapshot.cpuUs];
+    cpuUs = cpuUs === null || cpuStart === undefined || cpuEnd === undefined ? null : cpuUs + cpuEnd - cpuStart;
   }
   const parts: ServerPartsResult["parts"] = {};
   for (const [name, h] of [...sums].sort(([a], [b]) => a.localeCompare(b))) {
     parts[name] = { ms: percentilesMs(h), histogramUs: encodeHistogram(h) };
   }
-  return { sources, excluded, parts };
+  return { sources, excluded, parts, cpuSeconds: cpuUs === null || sources.length === 0 ? null : cpuUs / 1e6 };
 }

@@ -39,12 +39,29 @@ export const designPeak: Experiment = {
       recordNetwork(simulateNetwork(net), out);
     }
     out.notes.push("latencies are server-side plus S3/CDN/network delays; client delta compute (C04) is excluded");
+    out.notes.push(...overloadNotes(o.params, o.params.peakRps));
   },
 };
 
+/**
+ * Pools whose offered load reaches their servers (ρ = λ·E[S] / servers ≥ 1): no steady state, so
+ * their paths' latencies grow with the simulated duration and are not figures to read as such.
+ */
+export function overloadNotes(p: ArchitectureParameters, rate: number): string[] {
+  return sizedPools.flatMap((s) => {
+    const servers = p.pods[s.pool] * p.workersPerPod[s.pool];
+    const rho = s.offered(p, rate) / servers;
+    if (rho < 1) return [];
+    const needed = Math.ceil(s.offered(p, rate) / (0.7 * p.workersPerPod[s.pool]));
+    return [`OVERLOADED: ${s.pool} offered ρ = ${rho.toFixed(2)} on ${p.pods[s.pool]} pods × ` +
+      `${p.workersPerPod[s.pool]} workers: its queue grows for the whole run, so latencies through it ` +
+      `depend on --duration-s and are no steady-state figure; ${needed} pods hold ρ ≤ 0.7`];
+  });
+}
+
 const sizedPools: ReadonlyArray<{ pool: PoolName; station: string; offered: (p: ArchitectureParameters, rate: number) => number }> = [
   { pool: "chunkService", station: "chunkService",
-    offered: (p, rate) => rate * p.mix.deltaUpload * moments(p.service["chunkService.deltaApply"]).mean },
+    offered: (p, rate) => rate * p.mix.deltaUpload * moments(p.service["chunkService.cpu"]).mean },
   { pool: "downloadService", station: "downloadService",
     offered: (p, rate) => rate * (p.mix.download + p.mix.listFolder) * moments(p.service["downloadService.resolve"]).mean },
   { pool: "apiGateway", station: "apiGateway", offered: (p, rate) => rate * moments(p.service.apiGateway).mean },

@@ -27,6 +27,16 @@ describe("PartTimings", () => {
     expect(timings.droppedCount).toBe(4);
   });
 
+  it("carries the process's CPU time, which only grows", () => {
+    const timings = new PartTimings("t");
+    const first = timings.snapshot().cpuUs!;
+    let spin = 0;
+    for (let i = 0; i < 2e6; i++) spin += i % 7; // some CPU between the two snapshots
+    expect(spin).toBeGreaterThan(0);
+    expect(first).toBeGreaterThan(0);
+    expect(timings.snapshot().cpuUs!).toBeGreaterThan(first);
+  });
+
   it("wraps only the named methods and keeps the others' results and `this`", async () => {
     const timings = new PartTimings("t");
     const store = new MemoryBlockStore();
