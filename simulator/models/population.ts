@@ -2,8 +2,9 @@
 // device. Connected devices are counts per pod; devices in transit are counts per backoff level
 // in a timing wheel of `bucketS` slots, kept as a difference array because each attempt's delay
 // is uniform on a window (so a cohort of n failures adds a constant n/B per slot over B slots).
-// This is the N→∞ fluid limit of the per-connection model (population-exact.ts), whose gap
-// shrinks like 1/√N (notes/simulation.md §2.7); the test compares the two at 2e5 devices.
+// This is the N→∞ fluid limit of the per-device model (oracles/rolling-deploy-per-device.ts),
+// whose gap shrinks with N (notes/simulation.md §2.7); oracles/rolling-deploy.test.ts compares
+// the two at 1e6 devices.
 // Handshakes: each live pod accepts `handshakesPerPodPerS` per slot; excess attempts fail and
 // back off to the next level (rejection, not queueing).
 import { backoffWindow, type BackoffPolicy } from "./backoff.ts";
@@ -23,6 +24,11 @@ export interface RollingDeployOptions {
   /** Pause after a wave has recovered (99.9 %) before the next one starts. */
   readonly settleS: number;
   readonly horizonS: number;
+  /**
+   * Width of the sliding window the peak attempt and connect rates are counted over, a multiple
+   * of bucketS (default: bucketS, one slot).
+   */
+  readonly peakWindowS?: number;
 }
 
 export interface WaveReport {
@@ -40,6 +46,9 @@ export interface RollingDeployResult {
   /** Registry (Redis) writes: one HSET per connect; the HDELs of a drop come as one burst. */
   readonly registryWritesPeakPerS: number;
   readonly attemptsPerReconnect: number;
+  readonly attempts: number;
+  /** Registry HSETs over the run: one per successful reconnect. */
+  readonly registryWrites: number;
   readonly disconnectedDeviceS: number;
   readonly notificationsDelayed: number;
   readonly connectionsPerPodMax: number;
@@ -61,6 +70,7 @@ class CohortDeploy {
   private readonly podUpAtS: Float64Array;
   private pending = 0;
   private readonly stats = { attemptPeak: 0, connectPeak: 0, attempts: 0, reconnects: 0, disconnected: 0, perPodMax: 0 };
+  private readonly window = { slots: 1, attempts: 0, connects: 0, ringA: new Float64Array(1), ringC: new Float64Array(1) };
 
   constructor(private readonly o: RollingDeployOptions) {
     const windowMax = Math.max(...Array.from({ length: levelCount }, (_, j) => backoffWindow(o.policy, j)[1]));
@@ -68,6 +78,10 @@ class CohortDeploy {
     this.diff = new Float64Array(this.slots * levelCount);
     this.connected = new Float64Array(o.pods).fill(o.devices / o.pods);
     this.podUpAtS = new Float64Array(o.pods);
+    const w = this.window;
+    w.slots = Math.max(1, Math.round((o.peakWindowS ?? o.bucketS) / o.bucketS));
+    w.ringA = new Float64Array(w.slots);
+    w.ringC = new Float64Array(w.slots);
   }
 
   run(): RollingDeployResult {
@@ -82,7 +96,8 @@ class CohortDeploy {
       const done: number[] = [];
       while (done.length < 2 && slot * o.bucketS <= o.horizonS) {
         this.step(slot++);
-        while (done.length < 2 && this.pending <= marks[done.length]!) done.push(slot * o.bucketS - startS);
+        // step(k) holds the attempts of [(k-1)·bucketS, k·bucketS): the wave is back by k·bucketS.
+        while (done.length < 2 && this.pending <= marks[done.length]!) done.push((slot - 1) * o.bucketS - startS);
       }
       waves.push({ wave: w, startS, dropped, recovery99S: done[0] ?? NaN, recovery999S: done[1] ?? NaN });
       while (slot * o.bucketS < startS + (done[1] ?? 0) + o.settleS) this.step(slot++);
@@ -136,7 +151,7 @@ class CohortDeploy {
     }
     this.spreadConnects(connects, nowS, livePods);
     this.pending -= connects;
-    this.account(attempts, connects);
+    this.account(slot, attempts, connects);
   }
 
   private spreadConnects(connects: number, nowS: number, livePods: number): void {
@@ -148,13 +163,18 @@ class CohortDeploy {
     }
   }
 
-  private account(attempts: number, connects: number): void {
-    const s = this.stats, dt = this.o.bucketS;
+  private account(slot: number, attempts: number, connects: number): void {
+    const s = this.stats, dt = this.o.bucketS, w = this.window;
     s.attempts += attempts;
     s.reconnects += connects;
-    s.attemptPeak = Math.max(s.attemptPeak, attempts / dt);
-    s.connectPeak = Math.max(s.connectPeak, connects / dt);
     s.disconnected += this.pending * dt;
+    const i = slot % w.slots; // sliding sums over the last w.slots slots
+    w.attempts += attempts - w.ringA[i]!;
+    w.connects += connects - w.ringC[i]!;
+    w.ringA[i] = attempts;
+    w.ringC[i] = connects;
+    s.attemptPeak = Math.max(s.attemptPeak, w.attempts / (w.slots * dt));
+    s.connectPeak = Math.max(s.connectPeak, w.connects / (w.slots * dt));
   }
 
   private report(waves: WaveReport[], endS: number): RollingDeployResult {
@@ -165,6 +185,8 @@ class CohortDeploy {
       connectRatePeakPerS: s.connectPeak,
       registryWritesPeakPerS: s.connectPeak,
       attemptsPerReconnect: s.reconnects > 0 ? s.attempts / s.reconnects : NaN,
+      attempts: s.attempts,
+      registryWrites: s.reconnects,
       disconnectedDeviceS: s.disconnected,
       notificationsDelayed: s.disconnected * this.o.notificationsPerDevicePerS,
       connectionsPerPodMax: s.perPodMax,
