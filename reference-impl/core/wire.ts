@@ -25,6 +25,9 @@ export function deltaError(code: string, message: string, hint?: string): Syncbe
   return new SyncbenchError(code, message, hint === undefined ? {} : { hint });
 }
 
+/** Runs up to this length are copied byte by byte (ByteWriter.bytes, the decoder's copies). */
+export const shortCopyBytes = 64;
+
 /** Appends bytes into a buffer that doubles when full; `finish` returns the written view. */
 export class ByteWriter {
   private buf: Uint8Array;
@@ -61,7 +64,15 @@ export class ByteWriter {
 
   bytes(source: Uint8Array, start = 0, end = source.length): void {
     this.reserve(end - start);
-    this.buf.set(source.subarray(start, end), this.length);
+    if (end - start <= shortCopyBytes) {
+      // Short runs (most literals of a binary delta) byte by byte: a subarray of a Buffer
+      // allocates an object and costs more than copying a few dozen bytes.
+      const buf = this.buf;
+      let at = this.length;
+      for (let i = start; i < end; i++) buf[at++] = source[i] as number;
+    } else {
+      this.buf.set(source.subarray(start, end), this.length);
+    }
     this.length += end - start;
   }
 
