@@ -5,6 +5,7 @@
 // output is allocated once at the declared (bounded) target length, and errors carry DELTA_* codes.
 import { sha256Hex } from "./hash.ts";
 import { findMatches, type MatchSink } from "./delta-match.ts";
+import { copyBytes, runSplit, type ApplyState, type Streams } from "./delta-run.ts";
 import { compressBody, decompress, deflateWithSource, looksIncompressible,
   outOfRange } from "./delta-pack.ts";
 import { blockSizeBytes } from "./limits.ts";
@@ -151,21 +152,6 @@ export function encodeDelta(source: Uint8Array, target: Uint8Array,
   return withHeader(packed.mode, m, packed.bytes);
 }
 
-interface ApplyState {
-  readonly source: Uint8Array;
-  readonly out: Uint8Array;
-  produced: number;
-  lastCopyEnd: number;
-  addedBytes: number;
-}
-
-/** Where instructions come from: one interleaved reader (plain) or the three sections. */
-interface Streams {
-  readonly ops: ByteReader;
-  readonly offsets: ByteReader;
-  readonly literals: ByteReader;
-}
-
 /** Executes one instruction; the caller loops until the output is full. */
 function step(r: Streams, st: ApplyState): void {
   const b = r.ops.byte("an opcode");
@@ -176,7 +162,10 @@ function step(r: Streams, st: ApplyState): void {
   if (kind === opAdd) {
     const length = value + 1;
     if (length > room) throw outOfRange(`adds ${length} B with ${room} B of target left`);
-    st.out.set(r.literals.take(length, "literal bytes"), st.produced);
+    const lit = r.literals;
+    if (length > lit.remaining) throw lit.truncated("literal bytes");
+    copyBytes(st.out, st.produced, lit.buf, lit.pos, length);
+    lit.pos += length;
     st.produced += length;
     st.addedBytes += length;
     return;
@@ -192,7 +181,7 @@ function step(r: Streams, st: ApplyState): void {
     throw outOfRange(`copies source bytes ${start}..${start + length} of a ` +
       `${st.source.length} B source`);
   }
-  st.out.set(st.source.subarray(start, start + length), st.produced);
+  copyBytes(st.out, st.produced, st.source, start, length);
   st.produced += length;
   st.lastCopyEnd = start + length;
   st.addedBytes = 0;
@@ -290,6 +279,7 @@ export function applyDelta(source: Uint8Array, delta: Uint8Array,
     if (literal !== undefined) return checked(literal, options.expectedSha256);
     const st: ApplyState = { source, out: Buffer.allocUnsafe(targetLength), produced: 0,
       lastCopyEnd: 0, addedBytes: 0 };
+    if (mode !== deltaMode.plain) runSplit(streams, st);
     while (st.produced < targetLength) step(streams, st);
     const left = streams.ops.remaining + (mode === deltaMode.plain ? 0
       : streams.offsets.remaining + streams.literals.remaining);
