@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliDecompressSync, deflateRawSync, inflateRawSync } from "node:zlib";
 import { applyDelta, encodeDelta } from "../delta.ts";
-import { deltaMode, varintSize } from "../wire.ts";
+import { ByteReader, deltaMode, varintSize } from "../wire.ts";
 import { concatBlocks, windowRange } from "../delta-file.ts";
 import { sha256Hex } from "../hash.ts";
 import { editNames, syntheticPair, type Content } from "./corpus.ts";
@@ -36,7 +36,19 @@ const cpuMs = () => {
 export interface Cell { bytes: number; encodeMs: number; decodeMs: number; encodeCpuMs?: number;
   decodeCpuMs?: number; roundTripOk: boolean; runs: number }
 export interface Row { corpus: string; name: string; kind: string; newBytes: number;
-  cells: Record<string, Cell>; decodeFloor?: DecodeFloor }
+  cells: Record<string, Cell>; decodeFloor?: DecodeFloor; bodyFloor?: BodyFloor }
+
+/**
+ * For a real block: syncbench's decode and the decompressor alone on the very body its delta
+ * carries, timed in the same paired rounds, so a decode miss shows how much of it is the
+ * decompressor and how much the instruction loop.
+ */
+export interface BodyFloor {
+  readonly oursPairedMs: number;
+  /** brotliDecompressSync / inflateRawSync of the body (undefined: raw or plain delta). */
+  readonly decompressMs: number | undefined;
+  readonly mode: string;
+}
 
 /**
  * What decoding an all-new block cannot beat, measured in the same run on the same bytes: the
@@ -58,8 +70,35 @@ export interface DecodeFloor {
   readonly copyMs: number;
 }
 
-function measureOurs(source: Uint8Array, target: Uint8Array): Cell {
-  return measureOursWithDelta(source, target).cell;
+/** Paired rounds of applyDelta and of the decompressor alone on the delta's body. */
+function bodyFloor(source: Uint8Array, target: Uint8Array, delta: Uint8Array): BodyFloor {
+  const mode = (delta[1] as number) & 15;
+  const body = delta.subarray(2 + varintSize(target.length));
+  const dictLength = mode === deltaMode.deflate ? deflateDictionaryLength(body) : 0;
+  const decompress = mode === deltaMode.brotli ? () => brotliDecompressSync(body)
+    : mode === deltaMode.deflate ? () => inflateBody(source, body, dictLength) : () => undefined;
+  const [oursMs, decompressMs] = pairedMedians([
+    () => applyDelta(source, delta, { targetBytesMax: target.length }), decompress,
+  ]) as [number, number];
+  const names = ["raw", "plain", "deflate", "brotli"];
+  return { oursPairedMs: oursMs, mode: names[mode] ?? String(mode),
+    decompressMs: mode === deltaMode.brotli || mode === deltaMode.deflate ? decompressMs
+      : undefined };
+}
+
+/** The dictionary header of a deflate body: varint(dictStart) varint(dictLength). */
+function deflateDictionaryLength(body: Uint8Array): number {
+  const r = new ByteReader(body, 0, "deflate body");
+  r.varint("the dictionary offset");
+  return r.varint("the dictionary length");
+}
+
+function inflateBody(source: Uint8Array, body: Uint8Array, dictLength: number): Uint8Array {
+  const r = new ByteReader(body, 0, "deflate body");
+  const dictStart = r.varint("the dictionary offset");
+  r.varint("the dictionary length");
+  const dictionary = source.subarray(dictStart, dictStart + dictLength);
+  return inflateRawSync(body.subarray(r.pos), dictLength > 0 ? { dictionary } : {});
 }
 
 function measureOursWithDelta(source: Uint8Array,
@@ -219,10 +258,11 @@ export function realRows(dir: string, tools: Set<string>): { rows: Row[]; files:
       const block = newFile.subarray(i * mib4, (i + 1) * mib4);
       const name = `${rel.pkg}@${rel.from}->${rel.to} ${rel.file} block ${i}`;
       log(`real ${name} ...`);
-      const cells = { syncbench: measureOurs(window, block),
-        ...measureAnchors(dir, window, block, list, tools) };
+      const measured = measureOursWithDelta(window, block);
+      const cells = { syncbench: measured.cell, ...measureAnchors(dir, window, block, list, tools) };
       ours += cells.syncbench.bytes;
-      rows.push({ corpus: "npm", name, kind: rel.kind, newBytes: block.length, cells });
+      rows.push({ corpus: "npm", name, kind: rel.kind, newBytes: block.length, cells,
+        bodyFloor: bodyFloor(window, block, measured.delta) });
     }
     const whole = tools.has("xdelta3") ? measureAnchors(dir, oldFile, newFile, [anchors[0] as Anchor],
       tools)["xdelta3-9"]?.bytes : undefined;
