@@ -13,6 +13,8 @@ import * as wire from "./wire.ts";
 const chainCandidatesMax = limits.chainCandidatesMax;
 const explicitCopyBytesMin = limits.explicitCopyBytesMin;
 const indexStepBytes = limits.indexStepBytes;
+const indexStepBytesWide = limits.indexStepBytesWide;
+const indexWideSourceBytesMin = limits.blockSizeBytes + 1;
 const matchHashBytes = limits.matchHashBytes;
 const probeStrideMax = limits.probeStrideMax;
 const resumeCopyBytesMin = limits.resumeCopyBytesMin;
@@ -33,6 +35,8 @@ export interface SourceIndex {
   readonly table: Int32Array;
   readonly chain: Int32Array;
   readonly shift: number;
+  /** Source bytes between indexed positions. */
+  readonly step: number;
 }
 
 function hash8(b: Uint8Array, p: number, shift: number): number {
@@ -46,35 +50,42 @@ function hash8(b: Uint8Array, p: number, shift: number): number {
 /** True where a Uint32Array reads bytes b0..b3 as b0 | b1 << 8 | ... (hash8's order). */
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** Fingerprints source positions 0, step, 2*step, ...; table and chain hold (slot + 1). */
+/**
+ * Fingerprints source positions 0, step, 2*step, ...; table and chain hold (slot + 1). A source
+ * of one block is indexed every `indexStepBytes`; a wider window (old blocks i-1..i+1, up to
+ * 12 MiB) every `indexStepBytesWide`, so the index of a 4 MiB target costs about the same
+ * whatever its window (decision 0007: filling the table was a third of the search on binaries).
+ */
 export function indexSource(source: Uint8Array): SourceIndex {
-  const slotCount = Math.ceil(source.length / indexStepBytes);
+  const step = source.length >= indexWideSourceBytesMin ? indexStepBytesWide : indexStepBytes;
+  const slotCount = Math.ceil(source.length / step);
   let bits = 8;
   while (bits < 22 && 1 << bits < slotCount) bits++;
   const shift = 32 - bits;
   const table = new Int32Array(1 << bits);
   const chain = new Int32Array(slotCount + 1);
+  const index = { table, chain, shift, step };
   if (littleEndian && source.byteOffset % 4 === 0) {
-    indexWords(source, table, chain, shift);
-    return { table, chain, shift };
+    indexWords(source, index);
+    return index;
   }
   const last = source.length - matchHashBytes;
-  for (let p = 0, slot = 1; p <= last; p += indexStepBytes, slot++) {
+  for (let p = 0, slot = 1; p <= last; p += step, slot++) {
     const h = hash8(source, p, shift);
     chain[slot] = table[h] as number;
     table[h] = slot;
   }
-  return { table, chain, shift };
+  return index;
 }
 
 /**
  * indexSource's loop for a 4-byte-aligned source: indexed positions are multiples of 16, so each
  * fingerprint reads two aligned 32-bit words instead of eight bytes (same values as hash8).
  */
-function indexWords(source: Uint8Array, table: Int32Array, chain: Int32Array,
-  shift: number): void {
+function indexWords(source: Uint8Array, index: SourceIndex): void {
+  const { table, chain, shift } = index;
   const words = new Int32Array(source.buffer, source.byteOffset, source.length >> 2);
-  const stepWords = indexStepBytes >> 2;
+  const stepWords = index.step >> 2;
   const lastWord = ((source.length - matchHashBytes) >> 2) + 1;
   for (let q = 0, slot = 1; q < lastWord; q += stepWords, slot++) {
     const lo = words[q] as number;
@@ -179,19 +190,29 @@ function consider(x: Scan, best: Best, c: number, pos: number, litStart: number,
 /** A candidate this long ends the chain walk: longer searches rarely pay for their time. */
 const goodEnoughBytes = 256;
 
+/**
+ * Probes this close after a copy try the two resume points only, not the chain. In a compiled
+ * binary most copies end at a changed address or offset of a few bytes, after which the copy
+ * resumes at the cursor; walking the chain at each of those bytes cost more than the rest of the
+ * search and seldom found a better copy (a far copy must be 16 B or longer, and one that starts
+ * in these bytes is still found from a later probe and extended backward).
+ */
+const resumeOnlyBytes = 8;
+
 function probe(x: Scan, index: SourceIndex, best: Best, pos: number, litStart: number,
-  lastEnd: number): void {
+  lastEnd: number, walkChain: boolean): void {
   best.reset();
   const n = x.s.length;
   const atCursor = lastEnd + (pos - litStart);
   if (atCursor < n) consider(x, best, atCursor, pos, litStart, lastEnd);
   if (lastEnd !== atCursor && lastEnd < n) consider(x, best, lastEnd, pos, litStart, lastEnd);
-  if (pos + matchHashBytes > x.t.length) return;
+  if (!walkChain || pos + matchHashBytes > x.t.length) return;
   const h = Math.imul(x.tv.getInt32(pos, true) ^ Math.imul(x.tv.getInt32(pos + 4, true),
     0x85ebca77), 0x9e3779b1) >>> index.shift; // hash8 of the target at pos
   let slot = index.table[h] as number;
+  const step = index.step;
   for (let i = 0; slot !== 0 && i < chainCandidatesMax; i++) {
-    const c = (slot - 1) * indexStepBytes;
+    const c = (slot - 1) * step;
     // Quick reject: a candidate whose forward run cannot reach an explicit copy's minimum
     // length is not worth extending (backward bytes were probed before this position).
     const last = explicitCopyBytesMin - 1;
@@ -223,8 +244,8 @@ function looksUnrelated(x: Scan, index: SourceIndex, best: Best): boolean {
   const span = Math.floor(m / sampleWindowCount);
   for (let w = 0; w < sampleWindowCount; w++) {
     const start = w * span;
-    for (let pos = start; pos < start + indexStepBytes; pos++) {
-      probe(x, index, best, pos, pos, 0);
+    for (let pos = start; pos < start + index.step; pos++) {
+      probe(x, index, best, pos, pos, 0, true);
       if (best.length >= sampleMatchBytesMin) return false;
     }
   }
@@ -345,7 +366,8 @@ export function findMatches(source: Uint8Array, target: Uint8Array, sink: MatchS
   let litStart = 0;
   let misses = 0;
   while (pos + resumeCopyBytesMin <= m) {
-    probe(x, index, best, pos, litStart, pending.lastEnd);
+    probe(x, index, best, pos, litStart, pending.lastEnd,
+      litStart === 0 || pos - litStart >= resumeOnlyBytes);
     if (best.length === 0) {
       misses++;
       const stride = 1 + (misses >> 6);

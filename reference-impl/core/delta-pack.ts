@@ -34,23 +34,24 @@ export function looksIncompressible(body: Uint8Array, ratio = sampleRatio(body))
   return ratio !== undefined && ratio > 0.95;
 }
 
-/** Bodies up to this size are compressed at brotli's quality 9. */
-const brotliQ9BodyBytesMax = 256 * 1024;
-
 export interface BrotliSettings { readonly quality: number; readonly lgwin: number;
   readonly lgblock?: number }
 
 /**
- * Brotli settings by predicted cost (design/decisions/0005): brotli's time grows with the bytes
- * it writes, so the estimate `bodyBytes x sampleRatio` (deflate-1 size of the whole body) picks
- * the best quality whose cost stays near 33 ms. Measured on this machine per MB of estimate:
- * q5 61-81 ms, q4 34-46 ms, q3 25-29 ms, q1 13 ms. Bodies up to 256 KiB take quality 9 (at most
- * about 30 ms). Deterministic: the choice depends on the bytes only, never on a clock.
+ * Brotli settings by predicted cost (design/decisions/0005, 0007): brotli's time grows with the
+ * bytes it writes, so the estimate `bodyBytes x sampleRatio` (deflate-1 size of the whole body)
+ * picks the best quality whose cost stays near 10 ms, so that the match search and brotli
+ * together stay within the 50 ms encode bound. Measured on this machine (CPU ms) on the binary
+ * bodies of the bench: q9 16-41 ms for estimates of 50-240 KiB, q6 3-11, q5 3-19, q4 1-9
+ * (decision 0007 has the table). Bodies below 64 KiB have no sample and keep quality 9 (a few
+ * ms at most). Deterministic: the choice depends on the bytes only, never on a clock.
  */
 export function brotliSettingsFor(bodyBytes: number, ratio: number | undefined): BrotliSettings {
-  if (bodyBytes <= brotliQ9BodyBytesMax || ratio === undefined) return { quality: 9, lgwin: 24 };
+  if (ratio === undefined) return { quality: 9, lgwin: 24 };
   const estimateBytes = bodyBytes * ratio;
-  if (estimateBytes <= 384 * 1024) return { quality: 5, lgwin: 22 };
+  if (estimateBytes <= 32 * 1024) return { quality: 9, lgwin: 24 };
+  if (estimateBytes <= 128 * 1024) return { quality: 6, lgwin: 22 };
+  if (estimateBytes <= 256 * 1024) return { quality: 5, lgwin: 22 };
   if (estimateBytes <= 704 * 1024) return { quality: 4, lgwin: 18, lgblock: 16 };
   if (estimateBytes <= 1152 * 1024) return { quality: 3, lgwin: 22 };
   return { quality: 1, lgwin: 22 };

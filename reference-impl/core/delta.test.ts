@@ -84,7 +84,10 @@ describe("large literal sections (design/decisions/0005)", () => {
   });
 
   it("picks a slower quality only where the estimated output is small enough", () => {
-    expect(brotliSettingsFor(256 * 1024, 0.4).quality).toBe(9);
+    // Decision 0007: quality 9 up to an estimate of 32 KiB, 6 up to 128 KiB, 5 up to 256 KiB.
+    expect(brotliSettingsFor(80 * 1024, 0.4).quality).toBe(9);
+    expect(brotliSettingsFor(256 * 1024, 0.4).quality).toBe(6);
+    expect(brotliSettingsFor(512 * 1024, 0.4).quality).toBe(5);
     expect(brotliSettingsFor(mib4, undefined).quality).toBe(9);
     const qualities = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.6]
       .map((ratio) => brotliSettingsFor(mib4, ratio).quality);

@@ -25,6 +25,11 @@ export const varint53BytesMax = 8;
 export const matchHashBytes = 8;
 /** OLD is indexed every this many bytes; any match of step + hash - 1 bytes is found. */
 export const indexStepBytes = 16;
+/**
+ * A source wider than one block (old blocks i-1..i+1) is indexed this sparsely: any match of
+ * step + hash - 1 = 39 bytes is still found, and its index costs what one block's does.
+ */
+export const indexStepBytesWide = 32;
 /** At most this many candidates are compared per probe: keeps unrelated input linear. */
 export const chainCandidatesMax = 4;
 /**
@@ -52,6 +57,8 @@ assertLimit(blockSizeBytesMin <= blockSizeBytes && blockSizeBytes <= blockSizeBy
 assertLimit(deltaHeaderBytesMax <= deltaRawOverheadBytesMax, "raw header within raw overhead");
 assertLimit(indexStepBytes % probeStrideMax !== 0 && probeStrideMax % 2 === 1,
   "the top probe stride visits every phase of the index step");
+assertLimit(indexStepBytesWide % 16 === 0 && indexStepBytesWide % probeStrideMax !== 0,
+  "the wide index step keeps word-aligned fingerprints and every probe phase");
 assertLimit(matchHashBytes <= explicitCopyBytesMin, "explicit copies are at least one hash");
 assertLimit(resumeCopyBytesMin >= 4, "copy lengths are coded as length - 3 (0 means to end)");
 
