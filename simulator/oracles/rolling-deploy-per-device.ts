@@ -30,7 +30,7 @@ export interface PerDeviceDeployOptions {
   readonly policy: BackoffPolicy;
   /** "pooled": one bucket of rate livePods·H (the cohort's rule); "per-pod": a bucket per pod. */
   readonly admission: "pooled" | "per-pod";
-  /** Admission slot (the cohort's bucketS); a fractional H·slotS is rounded at random, unbiased. */
+  /** Admission slot (the cohort's bucketS); a fractional H·slotS is rounded at random. */
   readonly slotS: number;
   /** Peak attempt and connect rates: the most counted in a sliding window of peakWindowS, */
   readonly peakWindowS: number;
@@ -67,7 +67,9 @@ const noPod = 255;
 
 export function simulateRollingDeployPerDevice(o: PerDeviceDeployOptions): PerDeviceDeployResult {
   if (o.devices > entityMax || o.pods >= noPod) {
-    throw new RangeError(`per-device model holds at most ${entityMax} devices and ${noPod - 1} pods`);
+    throw new RangeError(
+      `per-device model holds at most ${entityMax} devices and ${noPod - 1} pods`,
+    );
   }
   return new PerDeviceDeploy(o).run();
 }
@@ -91,7 +93,13 @@ class PerDeviceDeploy {
   private readonly balancer: Rng;
   private readonly rounding: Rng;
   private readonly kinds: { attempt: number; wave: number; podUp: number; end: number };
-  private readonly waves: { startS: number; dropped: number; back: number; r99: number; r999: number }[] = [];
+  private readonly waves: {
+    startS: number;
+    dropped: number;
+    back: number;
+    r99: number;
+    r999: number;
+  }[] = [];
   private readonly totals = { attempts: 0, connects: 0, perPodMax: 0 };
   private endS = NaN;
 
@@ -126,7 +134,8 @@ class PerDeviceDeploy {
   }
 
   run(): PerDeviceDeployResult {
-    const o = this.o, env = this.env;
+    const o = this.o,
+      env = this.env;
     env.scheduleAt(0, this.kinds.wave, 0, priorityUrgent);
     while (Number.isNaN(this.endS) && env.queue.size > 0 && env.now < o.horizonS) {
       env.run(Math.min(o.horizonS, env.now + 1));
@@ -141,8 +150,10 @@ class PerDeviceDeploy {
 
   /** Stop the wave's pods and schedule each of their devices' first attempt. */
   private onWave(w: number): void {
-    const o = this.o, now = this.env.now;
-    const first = w * o.podsPerWave, last = Math.min(o.pods, first + o.podsPerWave);
+    const o = this.o,
+      now = this.env.now;
+    const first = w * o.podsPerWave,
+      last = Math.min(o.pods, first + o.podsPerWave);
     for (let p = first; p < last; p++) {
       this.removeLive(p);
       this.env.schedule(o.restartS, this.kinds.podUp, p, priorityUrgent);
@@ -198,7 +209,8 @@ class PerDeviceDeploy {
   private nextWave(): void {
     const next = this.waves.length;
     const at = this.env.now + this.o.settleS;
-    if (next < this.waveCount() && at <= this.o.horizonS) this.env.scheduleAt(at, this.kinds.wave, next, priorityUrgent);
+    if (next < this.waveCount() && at <= this.o.horizonS)
+      this.env.scheduleAt(at, this.kinds.wave, next, priorityUrgent);
     else this.env.scheduleAt(Math.min(at, this.o.horizonS), this.kinds.end, 0, priorityUrgent);
   }
 
@@ -211,7 +223,8 @@ class PerDeviceDeploy {
 
   /** Counter b admits while its slot's allowance lasts; a new slot gets a fresh allowance. */
   private admit(b: number): boolean {
-    const o = this.o, slot = Math.floor(this.env.now / o.slotS);
+    const o = this.o,
+      slot = Math.floor(this.env.now / o.slotS);
     if (this.slotOf[b] !== slot) {
       const pods = o.admission === "pooled" ? this.liveCount : 1;
       const capacity = pods * o.handshakesPerPodPerS * o.slotS;
@@ -234,10 +247,16 @@ class PerDeviceDeploy {
   }
 
   private report(): PerDeviceDeployResult {
-    const t = this.totals, w = this.o.peakWindowS;
+    const t = this.totals,
+      w = this.o.peakWindowS;
     return {
-      waves: this.waves.map((x, wave) => ({ wave, startS: x.startS, dropped: x.dropped,
-        recovery99S: x.r99, recovery999S: x.r999 })),
+      waves: this.waves.map((x, wave) => ({
+        wave,
+        startS: x.startS,
+        dropped: x.dropped,
+        recovery99S: x.r99,
+        recovery999S: x.r999,
+      })),
       attemptRatePeakPerS: this.attemptPeak.peak / w,
       connectRatePeakPerS: this.connectPeak.peak / w,
       attempts: t.attempts,
@@ -257,12 +276,16 @@ class SlidingPeak {
   private sum = 0;
   peak = 0;
 
-  constructor(bins: number, private readonly binS: number) {
+  constructor(
+    bins: number,
+    private readonly binS: number,
+  ) {
     this.ring = new Uint32Array(bins);
   }
 
   add(t: number): void {
-    const b = Math.floor(t / this.binS), k = this.ring.length;
+    const b = Math.floor(t / this.binS),
+      k = this.ring.length;
     for (let i = this.bin + 1; i <= Math.min(b, this.bin + k); i++) {
       this.sum -= this.ring[i % k]!;
       this.ring[i % k] = 0;

@@ -8,7 +8,10 @@ import { describe, expect, it } from "vitest";
 import { replicationInterval } from "../core/confidence.ts";
 import { backoffPolicies, type BackoffPolicy } from "../models/backoff.ts";
 import { simulateRollingDeploy, type RollingDeployResult } from "../models/population.ts";
-import { simulateRollingDeployPerDevice, type PerDeviceDeployResult } from "./rolling-deploy-per-device.ts";
+import {
+  simulateRollingDeployPerDevice,
+  type PerDeviceDeployResult,
+} from "./rolling-deploy-per-device.ts";
 
 const devices = Number(process.env.XC_DEVICES ?? 1e6);
 const waves = process.env.XC_WAVES === "all" ? undefined : Number(process.env.XC_WAVES ?? 2);
@@ -17,7 +20,13 @@ const bucketS = 0.01;
 
 function inputs(n: number) {
   return {
-    devices: n, waves, pods: 20, podsPerWave: 3, restartS: 20, settleS: 10, horizonS: 3600,
+    devices: n,
+    waves,
+    pods: 20,
+    podsPerWave: 3,
+    restartS: 20,
+    settleS: 10,
+    horizonS: 3600,
     // The experiment's 20K handshakes/s per pod at 100M, scaled with the devices: D/K is kept,
     // so the cohort's recovery times and attempts are those of the 100M run at any N.
     handshakesPerPodPerS: (20_000 * n) / 1e8,
@@ -26,8 +35,16 @@ function inputs(n: number) {
 }
 
 function perDevice(n: number, policy: BackoffPolicy): PerDeviceDeployResult[] {
-  return seeds.map((seed) => simulateRollingDeployPerDevice({ ...inputs(n), policy, seed,
-    admission: "pooled", slotS: bucketS, rateBinS: bucketS }));
+  return seeds.map((seed) =>
+    simulateRollingDeployPerDevice({
+      ...inputs(n),
+      policy,
+      seed,
+      admission: "pooled",
+      slotS: bucketS,
+      rateBinS: bucketS,
+    }),
+  );
 }
 
 interface Row {
@@ -44,31 +61,61 @@ interface Row {
 
 type Pick = (r: PerDeviceDeployResult) => number;
 
-function rows(c: RollingDeployResult, quarter: PerDeviceDeployResult[], full: PerDeviceDeployResult[]): Row[] {
-  const make = (name: string, cohort: number, pick: Pick, kind: Row["kind"], below = 0, above = 0): Row => {
+function rows(
+  c: RollingDeployResult,
+  quarter: PerDeviceDeployResult[],
+  full: PerDeviceDeployResult[],
+): Row[] {
+  const make = (
+    name: string,
+    cohort: number,
+    pick: Pick,
+    kind: Row["kind"],
+    below = 0,
+    above = 0,
+  ): Row => {
     // Rates and counts grow with N: the N/4 runs' are shown ×4, on the N runs' scale.
     const scale = kind === "both-sides" ? 4 : 1;
     const ci = (runs: PerDeviceDeployResult[], k: number) => {
-      const x = replicationInterval(runs.map((r) => k * pick(r)), 0.99);
+      const x = replicationInterval(
+        runs.map((r) => k * pick(r)),
+        0.99,
+      );
       return { mean: x.mean, halfWidth: x.halfWidth };
     };
-    return { name, cohort, quarter: ci(quarter, scale), full: ci(full, 1), kind, slackBelow: below, slackAbove: above };
+    return {
+      name,
+      cohort,
+      quarter: ci(quarter, scale),
+      full: ci(full, 1),
+      kind,
+      slackBelow: below,
+      slackAbove: above,
+    };
   };
   // A peak is the largest of many windows' counts, so the per-device figure is E[max], above
   // the cohort's max E by up to σ·√(2 ln m) for m windows of Poisson count c (σ = √c): the
   // Gaussian extreme-value bound, m = the run's disjoint windows (an upper bound on those near
   // the peak). dropbox-90s, whose rate is flat for 90 s, sits +6 % above; the bound is +7 %.
-  const w = inputs(devices).peakWindowS, m = c.endS / w;
+  const w = inputs(devices).peakWindowS,
+    m = c.endS / w;
   const peakNoise = (Math.sqrt(c.attemptRatePeakPerS * w) * Math.sqrt(2 * Math.log(m))) / w;
   // The cohort counts an attempt at the end of its bucketS slot and starts the retry's delay
   // there, so its clock runs late by < one slot per attempt.
   const late = bucketS * (1 + c.attemptsPerReconnect);
   return [
-    make("attemptRatePeakPerS", c.attemptRatePeakPerS, (r) => r.attemptRatePeakPerS, "both-sides", peakNoise),
+    make(
+      "attemptRatePeakPerS",
+      c.attemptRatePeakPerS,
+      (r) => r.attemptRatePeakPerS,
+      "both-sides",
+      peakNoise,
+    ),
     make("registryWrites", c.registryWrites, (r) => r.registryWrites, "both-sides"),
     make("attemptsPerReconnect", c.attemptsPerReconnect, (r) => r.attemptsPerReconnect, "fluid"),
-    ...c.waves.map((x, i) => make(`wave${i}.recovery99S`, x.recovery99S, (r) => r.waves[i]!.recovery99S,
-      "fluid", 0, late)),
+    ...c.waves.map((x, i) =>
+      make(`wave${i}.recovery99S`, x.recovery99S, (r) => r.waves[i]!.recovery99S, "fluid", 0, late),
+    ),
   ];
 }
 
@@ -84,22 +131,35 @@ function check(r: Row): void {
   // above). The per-slot shortfall of a Poisson count A at capacity c grows like √c, so
   // relative to c it halves when N, and c with it, grows fourfold: the gap at N must be at
   // most half the gap at N/4, within the two intervals.
-  const gapFull = full.mean - cohort, gapQuarter = quarter.mean - cohort;
+  const gapFull = full.mean - cohort,
+    gapQuarter = quarter.mean - cohort;
   expect(gapFull - full.halfWidth, `${r.name} converges`).toBeLessThanOrEqual(
-    (gapQuarter + quarter.halfWidth) / 2 + r.slackAbove);
+    (gapQuarter + quarter.halfWidth) / 2 + r.slackAbove,
+  );
 }
 
 function printable(rs: Row[]) {
   const p = (x: number) => Number(x.toPrecision(6));
-  return rs.map((r) => ({ name: r.name, cohort: p(r.cohort), [`N=${devices / 4}`]: p(r.quarter.mean),
-    ci99q: p(r.quarter.halfWidth), [`N=${devices}`]: p(r.full.mean), ci99: p(r.full.halfWidth),
-    diffPct: p((100 * (r.full.mean - r.cohort)) / r.cohort) }));
+  return rs.map((r) => ({
+    name: r.name,
+    cohort: p(r.cohort),
+    [`N=${devices / 4}`]: p(r.quarter.mean),
+    ci99q: p(r.quarter.halfWidth),
+    [`N=${devices}`]: p(r.full.mean),
+    ci99: p(r.full.halfWidth),
+    diffPct: p((100 * (r.full.mean - r.cohort)) / r.cohort),
+  }));
 }
 
 describe("rolling deploy: cohorts against the per-device reference", () => {
   for (const policy of backoffPolicies) {
-    it(`${policy.name}: peak attempts, registry writes, attempts per reconnect, p99 per wave`, () => {
-      const cohort = simulateRollingDeploy({ ...inputs(devices), policy, bucketS, notificationsPerDevicePerS: 0 });
+    it(`${policy.name}: peak attempts, registry writes, attempts/reconnect, p99 per wave`, () => {
+      const cohort = simulateRollingDeploy({
+        ...inputs(devices),
+        policy,
+        bucketS,
+        notificationsPerDevicePerS: 0,
+      });
       const rs = rows(cohort, perDevice(devices / 4, policy), perDevice(devices, policy));
       console.log(`${policy.name}: ${cohort.waves.length} waves, ${seeds.length} seeds per N`);
       console.table(printable(rs));
