@@ -119,6 +119,40 @@ describe("a compressed body that is one ADD of the whole target", () => {
   });
 });
 
+describe("the split-body fast loop (delta-run.ts) decodes as step() does", () => {
+  // A binary-like edit: a 4-byte change every 100 bytes gives hundreds of short copies and adds.
+  const source = syntheticPair(33, "random", "identical", 64 * 1024).source;
+  const target = source.slice();
+  for (let at = 17; at + 4 <= target.length; at += 100) target.fill(at & 0xff, at, at + 4);
+
+  it("rebuilds a many-instruction block from its split body and from its plain body", () => {
+    const packed = roundTrip(source, target);
+    expect([2, 3]).toContain(packed[1]! & 15);
+    const plain = encodeDelta(source, target, { compress: false });
+    expect(plain[1]! & 15).toBe(1);
+    expect(Buffer.compare(applyDelta(source, plain, { targetBytesMax: mib4 }), target)).toBe(0);
+  });
+
+  it("leaves a rejection to step(): same code and message as the plain body", () => {
+    const small = new Uint8Array(64);
+    // ADD 10, then COPY explicit 90 B at cursor + 500: outside the 64 B source.
+    const literals = new Uint8Array(10).fill(7);
+    const plain = Uint8Array.of(0xd5, 0x11, 100, 0x09, ...literals, 0xf7, 0x02, 0xe8, 0x07);
+    const split = Uint8Array.of(3, 0x09, 0xf7, 0x02, 2, 0xe8, 0x07, ...literals);
+    const packed = Uint8Array.of(0xd5, 0x13, 100, ...brotliCompressSync(split));
+    const message = (d: Uint8Array) => {
+      try {
+        applyDelta(small, d, { targetBytesMax: 1024 });
+        return "no error";
+      } catch (error) {
+        return `${codeOf(() => { throw error; })} ${(error as Error).message}`;
+      }
+    };
+    expect(message(packed)).toMatch(/^DELTA_OUT_OF_RANGE /);
+    expect(message(packed)).toBe(message(plain));
+  });
+});
+
 describe("applyDelta rejects bad deltas with a code", () => {
   const pair = syntheticPair(21, "random", "overwrite100", 64 * 1024);
   const delta = encodeDelta(pair.source, pair.target, { compress: false });
