@@ -1,9 +1,10 @@
-// The match finder of the block delta encoder: indexes the source every `indexStepBytes` bytes by
-// an 8-byte fingerprint (Int32Array hash table + capped collision chains), then walks the target.
-// A sample of target windows decides first whether the block is unrelated (then it is all
-// literal). At each probe it tries the two cached resume offsets first (cheap to encode), then
-// the chain; every candidate is extended forward (memcmp in large strides) and backward into the
-// pending literal, and a match that reaches the previous copy may replace the copies before it.
+// The match finder of the block delta encoder: indexes the source every 16 bytes (32 for a window
+// wider than one block) by an 8-byte fingerprint (Int32Array hash table + capped collision
+// chains), then walks the target. A sample of target windows decides first whether the block is
+// unrelated (then it is all literal). At each probe it tries the two cached resume offsets first
+// (cheap to encode), then the chain (not in the first bytes after a copy); every candidate is
+// extended forward (4 bytes at a time, then memcmp strides) and backward into the pending
+// literal, and a match that reaches the previous copy may replace the copies before it.
 // Unmatched stretches are probed at a growing stride, since backward extension recovers the
 // skipped bytes of the next match. The chain cap keeps the work linear in the target length.
 import * as limits from "./limits.ts";
@@ -226,7 +227,7 @@ function probe(x: Scan, index: SourceIndex, best: Best, pos: number, litStart: n
 
 /** Targets at least this long are sampled before the scan (a smaller one is scanned at once). */
 const sampleTargetBytesMin = 64 * 1024;
-/** Windows spread evenly over the target, each probed at `indexStepBytes` positions in a row. */
+/** Windows spread evenly over the target, each probed at one index step of positions in a row. */
 const sampleWindowCount = 128;
 /** A sampled match this long shows the target shares content with the source. */
 const sampleMatchBytesMin = 48;
@@ -234,7 +235,7 @@ const sampleMatchBytesMin = 48;
 /**
  * True when no sampled window of the target matches the source: the block is unrelated, and
  * the full scan (up to ~20 ms of probing random data, ~90 ms on text that shares words but no
- * long runs) would find nothing worth a copy. Consecutive probes at `indexStepBytes` positions
+ * long runs) would find nothing worth a copy. Consecutive probes over one index step
  * find every match that covers a window, so a target with even 5 % of its bytes in long copies
  * passes with probability > 99.8 % (1 - 0.95^128); below that the literals decide the size.
  */
