@@ -17,17 +17,13 @@
 import { Environment, entityMax } from "../core/environment.ts";
 import { priorityUrgent } from "../core/event-queue.ts";
 import { Rng } from "../core/random.ts";
-import { backoffWindow, type BackoffPolicy } from "../models/backoff.ts";
+import { backoffWindow } from "../models/backoff.ts";
+import type { RollingDeployOptions } from "../models/population.ts";
 
-export interface PerDeviceDeployOptions {
-  readonly devices: number;
-  readonly pods: number;
-  readonly podsPerWave: number;
-  /** Waves to run (default: every pod once). */
-  readonly waves?: number;
-  readonly restartS: number;
-  readonly handshakesPerPodPerS: number;
-  readonly policy: BackoffPolicy;
+/** The cohort experiment's deploy (devices, pods, waves, restart, handshakes, policy), plus: */
+export interface PerDeviceDeployOptions
+  extends Pick<RollingDeployOptions, "devices" | "pods" | "podsPerWave" | "waves" | "restartS"
+    | "handshakesPerPodPerS" | "policy"> {
   /** "pooled": one bucket of rate livePods·H (the cohort's rule); "per-pod": a bucket per pod. */
   readonly admission: "pooled" | "per-pod";
   /** Admission slot (the cohort's bucketS); a fractional H·slotS is rounded at random. */
