@@ -23,13 +23,7 @@ import type { RollingDeployOptions } from "../models/population.ts";
 /** The cohort experiment's deploy (devices, pods, waves, restart, handshakes, policy), plus: */
 export interface PerDeviceDeployOptions extends Pick<
   RollingDeployOptions,
-  | "devices"
-  | "pods"
-  | "podsPerWave"
-  | "waves"
-  | "restartS"
-  | "handshakesPerPodPerS"
-  | "policy"
+  "devices" | "pods" | "podsPerWave" | "waves" | "restartS" | "handshakesPerPodPerS" | "policy"
 > {
   /** "pooled": one bucket of rate livePods·H (the cohort's rule); "per-pod": a bucket per pod. */
   readonly admission: "pooled" | "per-pod";
@@ -68,9 +62,7 @@ export interface PerDeviceDeployResult {
 
 const noPod = 255;
 
-export function simulateRollingDeployPerDevice(
-  o: PerDeviceDeployOptions,
-): PerDeviceDeployResult {
+export function simulateRollingDeployPerDevice(o: PerDeviceDeployOptions): PerDeviceDeployResult {
   if (o.devices > entityMax || o.pods >= noPod) {
     throw new RangeError(
       `per-device model holds at most ${entityMax} devices and ${noPod - 1} pods`,
@@ -147,11 +139,7 @@ class PerDeviceDeploy {
     const o = this.o,
       env = this.env;
     env.scheduleAt(0, this.kinds.wave, 0, priorityUrgent);
-    while (
-      Number.isNaN(this.endS) &&
-      env.queue.size > 0 &&
-      env.now < o.horizonS
-    ) {
+    while (Number.isNaN(this.endS) && env.queue.size > 0 && env.now < o.horizonS) {
       env.run(Math.min(o.horizonS, env.now + 1));
     }
     if (Number.isNaN(this.endS)) this.endS = Math.min(env.now, o.horizonS);
@@ -195,12 +183,8 @@ class PerDeviceDeploy {
     const now = this.env.now;
     this.totals.attempts++;
     this.attemptPeak.add(now);
-    const p =
-      this.liveCount > 0
-        ? this.live[this.balancer.below(this.liveCount)]!
-        : noPod;
-    if (p !== noPod && this.admit(this.o.admission === "pooled" ? 0 : p))
-      this.connect(d, p);
+    const p = this.liveCount > 0 ? this.live[this.balancer.below(this.liveCount)]! : noPod;
+    if (p !== noPod && this.admit(this.o.admission === "pooled" ? 0 : p)) this.connect(d, p);
     else {
       this.attempt[d] = Math.min(255, this.attempt[d]! + 1);
       this.scheduleAttempt(d, now);
@@ -217,8 +201,7 @@ class PerDeviceDeploy {
     this.connectPeak.add(now);
     const w = this.waves[this.waveOf[d]!]!;
     w.back++;
-    if (Number.isNaN(w.r99) && w.back >= 0.99 * w.dropped)
-      w.r99 = now - w.startS;
+    if (Number.isNaN(w.r99) && w.back >= 0.99 * w.dropped) w.r99 = now - w.startS;
     if (Number.isNaN(w.r999) && w.back >= 0.999 * w.dropped) {
       w.r999 = now - w.startS;
       if (this.waveOf[d] === this.waves.length - 1) this.nextWave();
@@ -230,13 +213,7 @@ class PerDeviceDeploy {
     const at = this.env.now + this.o.settleS;
     if (next < this.waveCount() && at <= this.o.horizonS)
       this.env.scheduleAt(at, this.kinds.wave, next, priorityUrgent);
-    else
-      this.env.scheduleAt(
-        Math.min(at, this.o.horizonS),
-        this.kinds.end,
-        0,
-        priorityUrgent,
-      );
+    else this.env.scheduleAt(Math.min(at, this.o.horizonS), this.kinds.end, 0, priorityUrgent);
   }
 
   private scheduleAttempt(d: number, now: number): void {
@@ -256,8 +233,7 @@ class PerDeviceDeploy {
       const whole = Math.floor(capacity);
       this.slotOf[b] = slot;
       this.used[b] = 0;
-      this.allowance[b] =
-        whole + (this.rounding.uniform() < capacity - whole ? 1 : 0);
+      this.allowance[b] = whole + (this.rounding.uniform() < capacity - whole ? 1 : 0);
     }
     if (this.used[b]! >= this.allowance[b]!) return false;
     this.used[b]!++;
