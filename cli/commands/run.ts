@@ -117,16 +117,6 @@ async function targetSpecOf(configured: string | undefined, ctx: CliContext): Pr
   });
 }
 
-/**
- * The running stack's ChunkServices, whose GET /internal/timings the run snapshots, when the target
- * is that stack's gateway; else none (another target's processes are not ours to read).
- */
-async function timingSourcesOf(targetSpec: string, ctx: CliContext): Promise<string[]> {
-  const status = await stackStatusFor(targetSpec, ctx);
-  if (!status) return [];
-  return status.services.filter((s) => s.name.startsWith("chunk-service") && s.healthy).map((s) => s.endpoint);
-}
-
 /** The running stack's status when the target is its gateway; else undefined. */
 async function stackStatusFor(targetSpec: string, ctx: CliContext) {
   if (targetSpec === "builtin") return undefined;
@@ -134,13 +124,21 @@ async function stackStatusFor(targetSpec: string, ctx: CliContext) {
   return status.endpoints.gatewayUrl === targetSpec ? status : undefined;
 }
 
+type StackStatusOrNone = Awaited<ReturnType<typeof stackStatusFor>>;
+
+/** The stack's healthy ChunkServices, whose GET /internal/timings the run snapshots; else none. */
+function timingSourcesOf(status: StackStatusOrNone): string[] {
+  return (status?.services ?? [])
+    .filter((s) => s.name.startsWith("chunk-service") && s.healthy)
+    .map((s) => s.endpoint);
+}
+
 /**
  * Names for the knee's CPU figures: this process is the generator (its WebSocket holders are
  * its children), and, against the stack's gateway, each server's recorded pid names its tree.
  */
-async function processNamesOf(targetSpec: string, ctx: CliContext): Promise<Map<number, string>> {
+function processNamesOf(status: StackStatusOrNone): Map<number, string> {
   const names = new Map<number, string>([[process.pid, "generator"]]);
-  const status = await stackStatusFor(targetSpec, ctx);
   for (const s of status?.services ?? []) if (s.pid !== undefined) names.set(s.pid, s.name);
   return names;
 }
@@ -192,6 +190,8 @@ export const command: Command = {
         ? stackDevicesRunner(target.baseUrl, deviceAuth(secret, Date.now()))
         : target.connectDevices;
     try {
+      // One status read serves the timing sources and the process names.
+      const stack = await stackStatusFor(targetSpec, ctx);
       if (config.findKnee) {
         return await kneeCommand(ctx, {
           scenario,
@@ -202,8 +202,8 @@ export const command: Command = {
           startRatePerS: config.kneeStartRatePerS,
           tokenFor,
           ...(tokenFor ? { prepareDeltas: config.prepare } : {}),
-          processNames: await processNamesOf(targetSpec, ctx),
-          timingSources: await timingSourcesOf(targetSpec, ctx),
+          processNames: processNamesOf(stack),
+          timingSources: timingSourcesOf(stack),
         });
       }
       const results = await runScenario({
@@ -217,7 +217,7 @@ export const command: Command = {
         onProgress: (p) => ctx.err(progressLine(p)),
         ...(connectDevices ? { connectDevices } : {}),
         ...(tokenFor ? { tokenFor, prepareDeltas: config.prepare } : {}),
-        timingSources: await timingSourcesOf(targetSpec, ctx),
+        timingSources: timingSourcesOf(stack),
       });
       const out = config.out ?? `.syncbench/results/${scenario.name}.json`;
       writeResults(out, results);
