@@ -11,6 +11,14 @@ describe("loadStackConfig", () => {
     expect(loadStackConfig({}).provider).toBeUndefined();
   });
 
+  it("moves every port by SYNCBENCH_PORT_OFFSET and refuses an offset past its limit", () => {
+    const base = loadStackConfig({}).native.ports;
+    const moved = loadStackConfig({ SYNCBENCH_PORT_OFFSET: "100" }).native.ports;
+    for (const [name, port] of Object.entries(base)) expect(moved[name as keyof typeof moved]).toBe(port + 100);
+    expect(() => loadStackConfig({ SYNCBENCH_PORT_OFFSET: "1001" })).toThrow(/SYNCBENCH_PORT_OFFSET must be an integer from 0 to 1000, got "1001"/);
+    expect(() => loadStackConfig({ SYNCBENCH_PORT_OFFSET: "-5" })).toThrow(/got "-5"/);
+  });
+
   it("reports every invalid value in one error, with the values seen", () => {
     let message = "";
     try {

@@ -2,7 +2,7 @@
 // (STYLE.md section 4). Validated once; every problem is reported at once with value and limit.
 import { fileURLToPath } from "node:url";
 import { SyncbenchError } from "../core/errors.ts";
-import { defaultNativeConfig, type NativeConfig, type S3ServerKind } from "./native/native-config.ts";
+import { defaultNativeConfig, type NativeConfig, type NativePorts, type S3ServerKind } from "./native/native-config.ts";
 import type { ProviderName } from "./provider.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
@@ -19,6 +19,13 @@ export interface StackConfig {
 }
 
 const chunkServicesMax = 16;
+/** Keeps the highest default port (63790) plus the offset below 65536. */
+const portOffsetMax = 1000;
+
+/** Every loopback port moved by one offset, so two stacks (two checkouts) can run side by side. */
+function offsetPorts(ports: NativePorts, offset: number): NativePorts {
+  return Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, v + offset])) as unknown as NativePorts;
+}
 
 export function loadStackConfig(env: Readonly<Record<string, string | undefined>>, flags: StackFlags = {}): StackConfig {
   const base = defaultNativeConfig(repoRoot);
@@ -38,13 +45,18 @@ export function loadStackConfig(env: Readonly<Record<string, string | undefined>
   if (!Number.isInteger(chunkServiceCount) || chunkServiceCount < 1 || chunkServiceCount > chunkServicesMax) {
     errors.push(`--chunk-services must be an integer from 1 to ${chunkServicesMax}, got "${chunkValue}"`);
   }
+  const offsetValue = env.SYNCBENCH_PORT_OFFSET;
+  const portOffset = offsetValue === undefined ? 0 : Number(offsetValue);
+  if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > portOffsetMax) {
+    errors.push(`SYNCBENCH_PORT_OFFSET must be an integer from 0 to ${portOffsetMax}, got "${offsetValue}"`);
+  }
   if (errors.length > 0) {
     throw new SyncbenchError("STACK_CONFIG_INVALID", `invalid stack configuration: ${errors.join("; ")}; nothing was started`);
   }
   const rootDir = env.SYNCBENCH_HOME ?? base.rootDir;
   return {
     provider,
-    native: { ...base, rootDir, cacheDir: env.SYNCBENCH_CACHE_DIR ?? `${rootDir}/cache`,
+    native: { ...base, rootDir, ports: offsetPorts(base.ports, portOffset), cacheDir: env.SYNCBENCH_CACHE_DIR ?? `${rootDir}/cache`,
       s3Server: s3Value as S3ServerKind, chunkServiceCount, chunkServiceCountGiven: chunkValue !== undefined },
   };
 }

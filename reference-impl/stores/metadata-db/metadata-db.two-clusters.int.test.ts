@@ -7,11 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultNativeConfig, defaultPorts } from "../../stack/native/native-config.ts";
 import { NativeProvider } from "../../stack/native/native-provider.ts";
 import { postgresService, postgresUrl } from "../../stack/native/postgres.ts";
 import { stackEndpoints } from "../../stack/stack.test-env.ts";
-import { repoRoot } from "../../stack/stack-config.ts";
+import { loadStackConfig } from "../../stack/stack-config.ts";
 import { metadataDbContract } from "../contract/metadata-db.contract.ts";
 import { uniqueName } from "../contract/contract-helpers.ts";
 import { useTestDatabase } from "../contract/test-database.ts";
@@ -20,8 +19,9 @@ import { shardIndexOf, shardSchema, type ClusterAssignment } from "./shard-route
 
 const rootDir = mkdtempSync(join(tmpdir(), "syncbench-cluster2-"));
 chmodSync(rootDir, 0o755); // as root, the cluster runs as the postgres user, which must enter the folder
-const config2 = { ...defaultNativeConfig(repoRoot), rootDir, cacheDir: join(rootDir, "cache"),
-  ports: { ...defaultPorts, postgres: defaultPorts.postgres + 1 } };
+const stackConfig = loadStackConfig(process.env).native;
+const config2 = { ...stackConfig, rootDir, cacheDir: join(rootDir, "cache"),
+  ports: { ...stackConfig.ports, postgres: stackConfig.ports.postgres + 1 } };
 const second = new NativeProvider(config2, [postgresService(config2)]);
 const first = useTestDatabase(stackEndpoints().postgresUrl, "cluster1", { migrate: false });
 let clusters: ClusterAssignment[] = [];
