@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { command as calibrate } from "./commands/calibrate.ts";
 import { command as simulate } from "./commands/simulate.ts";
 import type { CliContext } from "./context.ts";
-import { defaultDriverLimits } from "../scenarios/drivers/http-open-model.ts";
+import { defaultDriverLimits } from "../scenarios/open-model/http-open-model.ts";
 import { loadScenario } from "../scenarios/library/index.ts";
 import { applyOverrides } from "../scenarios/run/effective.ts";
 import { runScenario } from "../scenarios/run/run-scenario.ts";

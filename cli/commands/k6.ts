@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
-import { exportK6Script } from "../../scenarios/drivers/k6-export.ts";
+import { exportK6Script } from "../../scenarios/k6/k6-export.ts";
 import { loadScenario } from "../../scenarios/library/index.ts";
 import { applyOverrides } from "../../scenarios/run/effective.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";

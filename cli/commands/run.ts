@@ -7,12 +7,12 @@
 import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
-import { defaultDriverLimits } from "../../scenarios/drivers/http-open-model.ts";
+import { defaultDriverLimits } from "../../scenarios/open-model/http-open-model.ts";
 import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts";
 import { stackSecrets } from "../../reference-impl/stack/native/app-services.ts";
 import { NativeProvider } from "../../reference-impl/stack/native/native-provider.ts";
 import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
-import { deviceAuth, tokenSigner } from "../../scenarios/drivers/tokens.ts";
+import { deviceAuth, tokenSigner } from "../../scenarios/operations/tokens.ts";
 import { stackDevicesRunner } from "../../scenarios/run/stack-devices.ts";
 import type { Results } from "../../scenarios/results.schema.ts";
 import { toMeasuredOps } from "../../scenarios/measure/measured-ops.ts";

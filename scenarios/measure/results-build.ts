@@ -1,7 +1,7 @@
 // Turns a finished run into the results.json object (results.schema.ts): per-operation
 // figures or "not available in this stack", targets judged against measured values, and the
 // saturation verdict (was the generator or the target the limit?). Pure: no I/O here.
-import type { OpenModelOutcome } from "../drivers/http-open-model.ts";
+import type { OpenModelOutcome } from "../open-model/http-open-model.ts";
 import type { OperationResult, Results, TargetResult, WebsocketResult } from "../results.schema.ts";
 import type { HttpOperationName, Scenario } from "../scenario.ts";
 import { encodeHistogram, percentilesMs } from "./histograms.ts";

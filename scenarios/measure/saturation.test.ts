@@ -1,7 +1,7 @@
 // The run's saturation verdict: the target is blamed when fewer requests succeeded than the
 // schedule drew in the window, not when a Poisson schedule happened to draw fewer than the mean.
 import { describe, expect, it } from "vitest";
-import type { OpenModelOutcome } from "../drivers/http-open-model.ts";
+import type { OpenModelOutcome } from "../open-model/http-open-model.ts";
 import { RunStats } from "./op-stats.ts";
 import { judgeSaturation } from "./results-build.ts";
 

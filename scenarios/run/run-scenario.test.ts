@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultDriverLimits } from "../drivers/http-open-model.ts";
+import { defaultDriverLimits } from "../open-model/http-open-model.ts";
 import { loadScenario } from "../library/index.ts";
 import { decodeHistogram } from "../measure/histograms.ts";
 import { toMeasuredOps } from "../measure/measured-ops.ts";

@@ -2,17 +2,17 @@
 // mix with the open-model HTTP driver and, at the same time, the WebSocket devices, then build
 // the results object. Operations the stack lacks are reported, never measured.
 import { setTimeout as sleep } from "node:timers/promises";
-import { probeOperations } from "../drivers/availability.ts";
+import { probeOperations } from "../operations/availability.ts";
 import {
   runOpenModel,
   type DriverLimits,
   type OpenModelOutcome,
   type ProgressPoint,
-} from "../drivers/http-open-model.ts";
-import type { DeltaChains } from "../drivers/delta-chains.ts";
-import { prepareDeltaChains, type PrepareBounds } from "../drivers/delta-prepare.ts";
-import { OperationPlanner, stepsWith, type TokenFor } from "../drivers/operations.ts";
-import type { ConnectedFleet } from "../drivers/ws-devices.ts";
+} from "../open-model/http-open-model.ts";
+import type { DeltaChains } from "../delta-upload/delta-chains.ts";
+import { prepareDeltaChains, type PrepareBounds } from "../delta-upload/delta-prepare.ts";
+import { OperationPlanner, stepsWith, type TokenFor } from "../operations/operations.ts";
+import type { ConnectedFleet } from "../websocket/ws-devices.ts";
 import { buildResults } from "../measure/results-build.ts";
 import { serverPartsBetween, snapshotServerParts } from "../measure/server-parts.ts";
 import type { Results, ServerPartsResult, WebsocketResult } from "../results.schema.ts";

@@ -1,7 +1,7 @@
 // Human-readable lines for a run: the progress line printed each second, and the summary of a
 // finished run (per operation figures or "not available in this stack", rate asked vs
 // achieved, saturation, targets). Plain strings; the CLI decides where they go.
-import type { ProgressPoint } from "../drivers/http-open-model.ts";
+import type { ProgressPoint } from "../open-model/http-open-model.ts";
 import type { Results } from "../results.schema.ts";
 
 /** Right-aligned table cells, each [value, width]. */

@@ -3,7 +3,7 @@
 // closed-model contrast must under-report p99. A run on a machine too busy to keep the
 // generator on time is "inconclusive" and retried (at most 3 attempts), never a flaky failure.
 import { describe, expect, it } from "vitest";
-import { runClosedModel } from "../drivers/http-closed-model.ts";
+import { runClosedModel } from "../open-model/http-closed-model.ts";
 import { percentilesMs } from "../measure/histograms.ts";
 import { runCoSelftest, type CoSelftestReport } from "./co-selftest.ts";
 import { startStallServer, trueQuantileMs } from "./stall-server.ts";

@@ -3,8 +3,8 @@
 // the same server to show what coordinated omission hides. The stall (hundreds of ms) is long
 // against timer jitter (~1 ms), so the 5% tolerance tests the driver's logic, not the machine.
 import { percentilesMs, type PercentilesMs } from "../measure/histograms.ts";
-import { runClosedModel } from "../drivers/http-closed-model.ts";
-import { defaultDriverLimits, runOpenModel } from "../drivers/http-open-model.ts";
+import { runClosedModel } from "../open-model/http-closed-model.ts";
+import { defaultDriverLimits, runOpenModel } from "../open-model/http-open-model.ts";
 import { startStallServer, trueQuantileMs, type StallPlan } from "./stall-server.ts";
 
 export interface CoSelftestParams extends StallPlan {

@@ -10,11 +10,11 @@ import { RunStats, type TimelinePoint } from "../measure/op-stats.ts";
 import { recordMs } from "../measure/histograms.ts";
 import type { Arrival } from "../scenario.ts";
 import { arrivalDurationS } from "../scenario.ts";
-import { Exchange, type ExchangeDone } from "./http-exchange.ts";
-import { Http1Pool } from "./http1-pool.ts";
+import { Exchange, type ExchangeDone } from "../http1/http-exchange.ts";
+import { Http1Pool } from "../http1/http1-pool.ts";
 import { SendWaker } from "./send-waker.ts";
-import { Random } from "./random.ts";
-import type { OperationPlan } from "./routes.ts";
+import { Random } from "../operations/random.ts";
+import type { OperationPlan } from "../operations/routes.ts";
 import { ArrivalSchedule, expectedArrivals } from "./schedule.ts";
 
 export interface DriverLimits {

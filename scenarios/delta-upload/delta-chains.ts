@@ -17,8 +17,8 @@ import { createCipheriv, createHash, randomUUID } from "node:crypto";
 import { encodeDelta } from "../../reference-impl/core/delta.ts";
 import { scenarioLimits, type Scenario } from "../scenario.ts";
 import type { DeltaTargets } from "./delta-targets.ts";
-import { Random } from "./random.ts";
-import type { OperationPlan, Step } from "./routes.ts";
+import { Random } from "../operations/random.ts";
+import type { OperationPlan, Step } from "../operations/routes.ts";
 
 export interface DeltaEdit {
   readonly hash: string;

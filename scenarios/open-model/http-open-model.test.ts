@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { percentilesMs } from "../measure/histograms.ts";
 import { defaultDriverLimits, runOpenModel } from "./http-open-model.ts";
-import type { OperationPlan, Step } from "./routes.ts";
+import type { OperationPlan, Step } from "../operations/routes.ts";
 
 const waitMs = 60;
 let server: Server;
