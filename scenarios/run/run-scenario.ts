@@ -87,9 +87,11 @@ async function driveHttp(
     limits: req.limits,
     ...(req.onProgress ? { onProgress: req.onProgress } : {}),
   });
+  deltas?.close(); // backoffs still running end with the run
   if (deltas) {
     req.log(
       `delta uploads: ${deltas.queuedCount} waited behind an upload of the same file, ` +
+        `${deltas.transientFailureCount} failed on a transient error and went again after a backoff, ` +
         `${deltas.queueFullCount} refused (the file's queue was full), ${deltas.redirectedCount} ` +
         `went to another of the user's files (drawn one out of edits), ${deltas.exhaustedCount} ` +
         `found no prepared edit left, ${deltas.retiredCount} files retired after a failed upload, ` +
