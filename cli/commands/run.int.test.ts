@@ -24,6 +24,10 @@ const tempDir = (prefix: string) => {
 afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const secret = stackJwtSecret();
+/** The variables that say where this checkout's stack is (its port offset, its folders). */
+const stackEnv = Object.fromEntries(["SYNCBENCH_PORT_OFFSET", "SYNCBENCH_HOME", "SYNCBENCH_CACHE_DIR"]
+  .flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
+const env = { ...stackEnv, NO_COLOR: "1" };
 if (!secret) process.stdout.write("[run] real-stack run skipped: the stack's provider starts no ChunkService\n");
 
 describe.skipIf(!secret)("syncbench run against the real stack", () => {
@@ -33,7 +37,7 @@ describe.skipIf(!secret)("syncbench run against the real stack", () => {
     // No warm-up: the first timings snapshot is then taken before the load, so every upload of
     // the run falls in the window and the counts below are exact, whatever the machine's load.
     const code = await main(["run", "delta-edit-storm", "--rate", "3", "--duration", "8", "--warmup", "0",
-      "--prepare-users", "6", "--no-websocket", "--out", out], { NO_COLOR: "1" });
+      "--prepare-users", "6", "--no-websocket", "--out", out], env);
     expect([0, 4]).toContain(code);
     const results = readResults(out);
     const upload = results.operations.find((o) => o.name === "deltaUpload");
@@ -54,7 +58,7 @@ describe.skipIf(!secret)("syncbench run against the real stack", () => {
     }
     expect(count("metadataDb.query")).toBeGreaterThan(ok);
 
-    expect(await main(["calibrate", out, "-o", join(dir, "calibration.json")], { NO_COLOR: "1" })).toBe(0);
+    expect(await main(["calibrate", out, "-o", join(dir, "calibration.json")], env)).toBe(0);
     const calibration = JSON.parse(readFileSync(join(dir, "calibration.json"), "utf8")) as Calibration;
     expect(Object.keys(calibration.parts)).toEqual(expect.arrayContaining(["chunkService.deltaApply", "s3.read", "s3.write"]));
     // The ChunkServices reported their CPU, and the window held delta uploads alone: the CPU per
@@ -83,7 +87,7 @@ describe.skipIf(!secret)("syncbench run --find-knee against the real stack", () 
     }));
     const out = join(dir, "knee.json");
     const code = await main(["run", scenario, "--find-knee", "--knee-start", "4", "--duration", "4",
-      "--prepare-users", "6", "--out", out], { NO_COLOR: "1" });
+      "--prepare-users", "6", "--out", out], env);
     expect(code).toBe(0);
     const knee = checkKnee(JSON.parse(readFileSync(out, "utf8")), out);
     expect(knee.servedOperations).toEqual(["deltaUpload"]);
