@@ -30,20 +30,49 @@ interface Case {
 /** Minimal inputs per command; more than one where a command has more than one document. */
 const cases: Readonly<Record<string, readonly Case[]>> = {
   calibrate: [{ args: [results200, "-o", join(dir, "cal.json")], exitCodes: [0] }],
-  delta: [{ args: ["encode", join(dir, "old"), join(dir, "new"), "-o", join(dir, "d")], exitCodes: [0] }],
+  delta: [
+    { args: ["encode", join(dir, "old"), join(dir, "new"), "-o", join(dir, "d")], exitCodes: [0] },
+  ],
   doctor: [{ args: [], exitCodes: [0, 1, 3] }],
   down: [{ args: [], exitCodes: [0] }],
   fsck: [{ args: [], exitCodes: [3] }],
   k6: [{ args: ["export", "smoke", "-o", join(dir, "script.ts")], exitCodes: [0] }],
   logs: [{ args: ["postgres", "--lines", "3"], exitCodes: [0] }],
-  probe: [{ args: ["http://127.0.0.1:9/", "--duration", "1", "--connections", "1"], exitCodes: [0] }],
+  probe: [
+    { args: ["http://127.0.0.1:9/", "--duration", "1", "--connections", "1"], exitCodes: [0] },
+  ],
   run: [
     { args: ["smoke"], exitCodes: [3] },
-    { args: ["smoke", "--target", "builtin", "--duration", "1", "--no-websocket", "--out",
-      join(dir, "results.json")], exitCodes: [0, 1] },
+    {
+      args: [
+        "smoke",
+        "--target",
+        "builtin",
+        "--duration",
+        "1",
+        "--no-websocket",
+        "--out",
+        join(dir, "results.json"),
+      ],
+      exitCodes: [0, 1],
+    },
   ],
-  selftest: [{ args: ["co", "--periods", "1", "--period-ms", "400", "--stall-ms", "40",
-    "--rate-per-s", "200"], exitCodes: [0, 1] }],
+  selftest: [
+    {
+      args: [
+        "co",
+        "--periods",
+        "1",
+        "--period-ms",
+        "400",
+        "--stall-ms",
+        "40",
+        "--rate-per-s",
+        "200",
+      ],
+      exitCodes: [0, 1],
+    },
+  ],
   simulate: [
     { args: ["design-peak", "--duration-s", "1", "--replications", "1"], exitCodes: [0, 4] },
     { args: ["--validate", results200], exitCodes: [0, 4] },
@@ -55,12 +84,15 @@ const cases: Readonly<Record<string, readonly Case[]>> = {
   version: [{ args: [], exitCodes: [0] }],
 };
 
-function syncbench(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function syncbench(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const home = mkdtempSync(join(tmpdir(), "syncbench-nostack-"));
   const env = { ...process.env, NO_COLOR: "1", SYNCBENCH_HOME: home, SYNCBENCH_PORT_OFFSET: "997" };
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ["bin/syncbench.mjs", ...args], { cwd: root, env });
-    let stdout = "", stderr = "";
+    let stdout = "",
+      stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill("SIGTERM"), 90_000);
@@ -88,7 +120,8 @@ describe.concurrent("--json: stdout is one JSON document", () => {
         expect(stdout.trim().length, why).toBeGreaterThan(0);
         if (c.exitCodes.length > 0) expect(c.exitCodes, why).toContain(code);
         const document = JSON.parse(stdout) as { ok?: boolean; exitCode?: number };
-        if (document.ok === false && document.exitCode !== undefined) expect(document.exitCode).toBe(code);
+        if (document.ok === false && document.exitCode !== undefined)
+          expect(document.exitCode).toBe(code);
       }, 120_000);
     }
   }

@@ -5,7 +5,10 @@
 // negative or out of its range, a missing field or an unknown key is an error naming the field.
 import { z } from "zod";
 import {
-  checkFormat, parseFormat, type DeepReadonly, type FormatDescription,
+  checkFormat,
+  parseFormat,
+  type DeepReadonly,
+  type FormatDescription,
 } from "./format-file.ts";
 import { measuredOperationSchema } from "./measured.schema.ts";
 import { unknownPartProblem } from "./part-names.ts";
@@ -13,7 +16,9 @@ import { unknownPartProblem } from "./part-names.ts";
 export const calibrationSchemaVersion = 1;
 
 export const calibrationFormat: FormatDescription = {
-  what: "calibration", kind: "syncbench.calibration", schemaVersion: calibrationSchemaVersion,
+  what: "calibration",
+  kind: "syncbench.calibration",
+  schemaVersion: calibrationSchemaVersion,
   code: "SIM_CALIBRATION_INVALID",
 };
 
@@ -29,27 +34,44 @@ export const variateSpecSchema = z.discriminatedUnion("kind", [
   /** ln of the time in seconds ~ N(mu, sigma²). */
   z.strictObject({ kind: z.literal("lognormal"), mu: z.number(), sigma: z.number().min(0) }),
   z.strictObject({
-    kind: z.literal("hyperexponential"), p: z.number().min(0).max(1), mean1S: seconds, mean2S: seconds,
+    kind: z.literal("hyperexponential"),
+    p: z.number().min(0).max(1),
+    mean1S: seconds,
+    mean2S: seconds,
   }),
-  z.strictObject({
-    kind: z.literal("empirical"),
-    boundsS: z.array(z.number().min(0)).min(2).max(empiricalBucketsMax + 1),
-    counts: z.array(z.number().min(0)).min(1).max(empiricalBucketsMax),
-  }).superRefine((h, ctx) => {
-    if (!Array.isArray(h.boundsS) || !Array.isArray(h.counts)) return;
-    if (h.boundsS.length !== h.counts.length + 1) {
-      ctx.addIssue({ code: "custom", path: ["boundsS"], input: h.boundsS.length,
-        message: `length must be counts.length + 1 = ${h.counts.length + 1}` });
-    }
-    h.boundsS.forEach((b, i) => {
-      if (i > 0 && b <= h.boundsS[i - 1]!) {
-        ctx.addIssue({ code: "custom", path: ["boundsS", i], message: "must be increasing", input: b });
+  z
+    .strictObject({
+      kind: z.literal("empirical"),
+      boundsS: z
+        .array(z.number().min(0))
+        .min(2)
+        .max(empiricalBucketsMax + 1),
+      counts: z.array(z.number().min(0)).min(1).max(empiricalBucketsMax),
+    })
+    .superRefine((h, ctx) => {
+      if (!Array.isArray(h.boundsS) || !Array.isArray(h.counts)) return;
+      if (h.boundsS.length !== h.counts.length + 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["boundsS"],
+          input: h.boundsS.length,
+          message: `length must be counts.length + 1 = ${h.counts.length + 1}`,
+        });
       }
-    });
-    if (h.counts.every((c) => c === 0)) {
-      ctx.addIssue({ code: "custom", path: ["counts"], message: "all buckets are empty" });
-    }
-  }),
+      h.boundsS.forEach((b, i) => {
+        if (i > 0 && b <= h.boundsS[i - 1]!) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["boundsS", i],
+            message: "must be increasing",
+            input: b,
+          });
+        }
+      });
+      if (h.counts.every((c) => c === 0)) {
+        ctx.addIssue({ code: "custom", path: ["counts"], message: "all buckets are empty" });
+      }
+    }),
 ]);
 
 export const fittedPartSchema = z.strictObject({
@@ -87,7 +109,7 @@ export function checkCalibration(value: unknown, source: string): Calibration {
   return checkFormat(calibrationSchema, value, calibrationFormat, source);
 }
 
-/** calibration.json as text or parsed JSON -> Calibration, or SIM_CALIBRATION_INVALID naming the field. */
+/** calibration.json (text or parsed) -> Calibration, or SIM_CALIBRATION_INVALID naming a field. */
 export function parseCalibrationFile(input: unknown, source = "(input)"): Calibration {
   return parseFormat(calibrationSchema, input, calibrationFormat, source);
 }

@@ -47,7 +47,8 @@ export function issueLines(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const input = (issue as { input?: unknown }).input;
     // A custom issue states its own value when it has one; unrecognized keys are named already.
-    const quiet = issue.code === "unrecognized_keys" || (issue.code === "custom" && !("input" in issue));
+    const quiet =
+      issue.code === "unrecognized_keys" || (issue.code === "custom" && !("input" in issue));
     const got = quiet ? "" : `, ${seen(input)}`;
     return `${pathText(issue.path)}: ${issue.message}${got}`;
   });
@@ -59,8 +60,11 @@ export function jsonValue(input: unknown, format: FormatDescription, source: str
   try {
     return JSON.parse(input) as unknown;
   } catch (error) {
-    throw new SyncbenchError(format.code, `${format.what} ${source} is not JSON: ${(error as Error).message}`,
-      { cause: error });
+    throw new SyncbenchError(
+      format.code,
+      `${format.what} ${source} is not JSON: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
@@ -68,39 +72,62 @@ export function jsonValue(input: unknown, format: FormatDescription, source: str
  * Refuses what is not this kind of file, or is of another schemaVersion, before the schema speaks:
  * "calibration "old.json" has schemaVersion 0; this syncbench reads schemaVersion 1".
  */
-export function checkKindAndVersion(value: unknown, format: FormatDescription, source: string): void {
+export function checkKindAndVersion(
+  value: unknown,
+  format: FormatDescription,
+  source: string,
+): void {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new SyncbenchError(format.code, `${format.what} ${source} is not a JSON object, ${seen(value)}`);
+    throw new SyncbenchError(
+      format.code,
+      `${format.what} ${source} is not a JSON object, ${seen(value)}`,
+    );
   }
   const { kind, schemaVersion } = value as { kind?: unknown; schemaVersion?: unknown };
   if (kind !== format.kind) {
-    throw new SyncbenchError(format.code,
-      `${format.what} ${source} has kind ${JSON.stringify(kind) ?? "(missing)"}, expected "${format.kind}"`);
+    throw new SyncbenchError(
+      format.code,
+      `${format.what} ${source} has kind ${JSON.stringify(kind) ?? "(missing)"}, ` +
+        `expected "${format.kind}"`,
+    );
   }
   if (schemaVersion !== format.schemaVersion) {
-    throw new SyncbenchError(format.code,
-      `${format.what} ${source} has schemaVersion ${JSON.stringify(schemaVersion) ?? "(missing)"}; ` +
+    throw new SyncbenchError(
+      format.code,
+      `${format.what} ${source} has schemaVersion ` +
+        `${JSON.stringify(schemaVersion) ?? "(missing)"}; ` +
         `this syncbench reads schemaVersion ${format.schemaVersion} and migrates no other`,
-      { hint: `regenerate the file with this syncbench, or read it with the version that wrote it` });
+      {
+        hint: `regenerate the file with this syncbench, or read it with the version that wrote it`,
+      },
+    );
   }
 }
 
 /** The value checked against the schema, or a throw listing every problem with its path. */
 export function checkFormat<T extends z.ZodType>(
-  schema: T, value: unknown, format: FormatDescription, source: string,
+  schema: T,
+  value: unknown,
+  format: FormatDescription,
+  source: string,
 ): z.output<T> {
   const parsed = schema.safeParse(value, { reportInput: true });
   if (parsed.success) return parsed.data;
   const lines = issueLines(parsed.error);
   const more = lines.length > issuesListedMax ? `; and ${lines.length - issuesListedMax} more` : "";
-  throw new SyncbenchError(format.code,
+  throw new SyncbenchError(
+    format.code,
     `${format.what} ${source} does not match schemaVersion ${format.schemaVersion}: ` +
-      `${lines.slice(0, issuesListedMax).join("; ")}${more}`);
+      `${lines.slice(0, issuesListedMax).join("; ")}${more}`,
+  );
 }
 
 /** The reader every format exports: text or value in, kind and version first, then the schema. */
 export function parseFormat<T extends z.ZodType>(
-  schema: T, input: unknown, format: FormatDescription, source: string,
+  schema: T,
+  input: unknown,
+  format: FormatDescription,
+  source: string,
 ): z.output<T> {
   const value = jsonValue(input, format, source);
   checkKindAndVersion(value, format, source);

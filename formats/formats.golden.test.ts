@@ -15,11 +15,15 @@ const measuredDir = "simulator/calibration/testdata/builtin-2026-11-25";
 const quiet = { NO_COLOR: "1" };
 
 let printed: string[] = [];
-const writers = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+const writers = {
+  out: process.stdout.write.bind(process.stdout),
+  err: process.stderr.write.bind(process.stderr),
+};
 
 beforeEach(() => {
   printed = [];
-  const capture = ((chunk: string | Uint8Array) => printed.push(String(chunk)) > 0) as typeof writers.out;
+  const capture = ((chunk: string | Uint8Array) =>
+    printed.push(String(chunk)) > 0) as typeof writers.out;
   process.stdout.write = capture;
   process.stderr.write = capture;
 });
@@ -37,7 +41,10 @@ describe("golden outputs through the CLI", () => {
     it(`calibrate smoke-${rate}.json gives the same calibration.json and lines`, async () => {
       const out = mkdtempSync(join(tmpdir(), "syncbench-golden-"));
       const file = `calibration-smoke-${rate}.json`;
-      const code = await main(["calibrate", `${measuredDir}/smoke-${rate}.json`, "-o", `${out}/${file}`], quiet);
+      const code = await main(
+        ["calibrate", `${measuredDir}/smoke-${rate}.json`, "-o", `${out}/${file}`],
+        quiet,
+      );
       expect(code).toBe(0);
       expect(readFileSync(join(out, file), "utf8")).toBe(expected(file, out));
       expect(printed.join("")).toBe(expected(`calibrate-smoke-${rate}.stdout`, out));
@@ -47,7 +54,10 @@ describe("golden outputs through the CLI", () => {
   it("simulate design-peak --seed 7 gives the same projection.json and lines", async () => {
     const out = mkdtempSync(join(tmpdir(), "syncbench-golden-"));
     const file = "projection-design-peak-seed7.json";
-    const code = await main(["simulate", "design-peak", "--seed", "7", "--out", `${out}/${file}`], quiet);
+    const code = await main(
+      ["simulate", "design-peak", "--seed", "7", "--out", `${out}/${file}`],
+      quiet,
+    );
     expect(code).toBe(4); // two of the design's targets fail in the projection, as before
     expect(readFileSync(join(out, file), "utf8")).toBe(expected(file, out));
     expect(printed.join("")).toBe(expected("simulate.stdout", out));

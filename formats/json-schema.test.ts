@@ -15,7 +15,9 @@ describe("JSON Schema files", () => {
   }
 
   it("every checked-in JSON Schema file belongs to a format", () => {
-    const checkedIn = readdirSync(dir).filter((f) => f.endsWith(".json")).sort();
+    const checkedIn = readdirSync(dir)
+      .filter((f) => f.endsWith(".json"))
+      .sort();
     expect(checkedIn).toEqual(schemaFiles.map((e) => e.file).sort());
   });
 });

@@ -19,24 +19,38 @@ interface SchemaFile {
 }
 
 export const schemaFiles: readonly SchemaFile[] = [
-  { file: "results.schema.json", format: resultsFormat, schema: resultsSchema,
-    beyond: "" },
+  { file: "results.schema.json", format: resultsFormat, schema: resultsSchema, beyond: "" },
   { file: "knee.schema.json", format: kneeFormat, schema: kneeSchema, beyond: "" },
-  { file: "measured.schema.json", format: measuredFormat, schema: measuredRunSchema,
-    beyond: "p99 ≥ p50; boundsMs increasing with counts.length + 1 edges, not all counts 0; " +
-      "a part has serviceTimeMs or histogram; part names from formats/part-names.ts." },
-  { file: "calibration.schema.json", format: calibrationFormat, schema: calibrationSchema,
-    beyond: "empirical boundsS increasing with counts.length + 1 edges, not all counts 0; " +
-      "part names from formats/part-names.ts; operations as in measured.schema.json." },
-  { file: "projection.schema.json", format: projectionFormat, schema: projectionSchema,
-    beyond: "" },
+  {
+    file: "measured.schema.json",
+    format: measuredFormat,
+    schema: measuredRunSchema,
+    beyond:
+      "p99 ≥ p50; boundsMs increasing with counts.length + 1 edges, not all counts 0; " +
+      "a part has serviceTimeMs or histogram; part names from formats/part-names.ts.",
+  },
+  {
+    file: "calibration.schema.json",
+    format: calibrationFormat,
+    schema: calibrationSchema,
+    beyond:
+      "empirical boundsS increasing with counts.length + 1 edges, not all counts 0; " +
+      "part names from formats/part-names.ts; operations as in measured.schema.json.",
+  },
+  {
+    file: "projection.schema.json",
+    format: projectionFormat,
+    schema: projectionSchema,
+    beyond: "",
+  },
 ];
 
 /** The JSON Schema text of one format, as checked in (2-space indent, trailing newline). */
 export function jsonSchemaText(entry: SchemaFile): string {
   const { format } = entry;
   const generated = z.toJSONSchema(entry.schema, { target: "draft-2020-12" });
-  const also = entry.beyond === "" ? "" : ` Also checked on read, beyond this schema: ${entry.beyond}`;
+  const also =
+    entry.beyond === "" ? "" : ` Also checked on read, beyond this schema: ${entry.beyond}`;
   const document = {
     $schema: generated.$schema,
     title: `syncbench ${format.what} ("${format.kind}", schemaVersion ${format.schemaVersion})`,

@@ -10,7 +10,10 @@ export const kneeSchemaVersion = 2;
 
 /** Version 1 (busiestProcesses by pid) is refused on read, naming both versions: no migration. */
 export const kneeFormat: FormatDescription = {
-  what: "knee file", kind: "knee", schemaVersion: kneeSchemaVersion, code: "KNEE_INVALID",
+  what: "knee file",
+  kind: "knee",
+  schemaVersion: kneeSchemaVersion,
+  code: "KNEE_INVALID",
 };
 
 const processCpu = z.strictObject({

@@ -18,8 +18,14 @@ import { SyncbenchError } from "../reference-impl/core/errors.ts";
 import { jsonValue } from "./format-file.ts";
 import { decodeHistogram, type Histogram } from "./hdr-histogram.ts";
 import {
-  measuredFormat, measuredSchemaVersion, parseMeasuredFile, validateMeasuredRun, type HistogramInput, type MeasuredOperation,
-  type MeasuredPart, type MeasuredRun,
+  measuredFormat,
+  measuredSchemaVersion,
+  parseMeasuredFile,
+  validateMeasuredRun,
+  type HistogramInput,
+  type MeasuredOperation,
+  type MeasuredPart,
+  type MeasuredRun,
 } from "./measured.schema.ts";
 import { clientServiceTimePart, cpuPerDeltaPart, sendLagPart } from "./part-names.ts";
 import { checkResults, resultsFormat, type Results } from "./results.schema.ts";
@@ -31,8 +37,11 @@ const quantileStepPct = 0.1;
 
 /** True when a parsed JSON value claims to be a `syncbench run` results file. */
 export function isResultsFile(value: unknown): boolean {
-  return typeof value === "object" && value !== null &&
-    (value as { kind?: unknown }).kind === resultsFormat.kind;
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === resultsFormat.kind
+  );
 }
 
 /** Buckets between successive quantiles of an HDR histogram (µs values), merged when equal. */
@@ -59,7 +68,12 @@ export function bucketsFromHdr(h: Histogram): HistogramInput | undefined {
 }
 
 interface TimedFigures {
-  readonly ms: { readonly count: number; readonly p50: number; readonly p99: number; readonly mean: number };
+  readonly ms: {
+    readonly count: number;
+    readonly p50: number;
+    readonly p99: number;
+    readonly mean: number;
+  };
   readonly histogramUs: string;
 }
 
@@ -68,16 +82,25 @@ function pureDelayPart(name: string, figures: TimedFigures): MeasuredPart | unde
   const { ms } = figures;
   if (ms.count === 0 || ms.p50 <= 0 || ms.p99 <= 0) return undefined;
   const histogram = bucketsFromHdr(decodeHistogram(figures.histogramUs));
-  return { name, servers: null, serviceTimeMs: { p50: ms.p50, p99: ms.p99, mean: ms.mean },
-    ...(histogram ? { histogram } : {}) };
+  return {
+    name,
+    servers: null,
+    serviceTimeMs: { p50: ms.p50, p99: ms.p99, mean: ms.mean },
+    ...(histogram ? { histogram } : {}),
+  };
 }
 
 /** One measured operation, behind the send lag when the run recorded one. */
-function operationOf(r: Results, op: MeasuredResult, lag: MeasuredPart | undefined): MeasuredOperation {
+function operationOf(
+  r: Results,
+  op: MeasuredResult,
+  lag: MeasuredPart | undefined,
+): MeasuredOperation {
   const histogram = bucketsFromHdr(decodeHistogram(op.histograms.serviceTimeUs));
   const s = op.serviceTimeMs;
   const clientPart: MeasuredPart = {
-    name: clientServiceTimePart(op.name), servers: null,
+    name: clientServiceTimePart(op.name),
+    servers: null,
     serviceTimeMs: { p50: s.p50, p99: s.p99, mean: s.mean },
     ...(histogram ? { histogram } : {}),
   };
@@ -90,7 +113,7 @@ function operationOf(r: Results, op: MeasuredResult, lag: MeasuredPart | undefin
   };
 }
 
-/** The services' own timings per part over the window (simulator part names), when the run had them. */
+/** The services' own timings per part over the window (simulator part names), if measured. */
 function serverPartsOf(results: Results): MeasuredPart[] {
   return Object.entries(results.serverParts?.parts ?? {}).flatMap(([name, part]) => {
     const measured = pureDelayPart(name, part);
@@ -106,18 +129,26 @@ function cpuPerDeltaOf(results: Results, warn: (line: string) => void): Measured
   const cpuSeconds = results.serverParts?.cpuSeconds;
   if (cpuSeconds === undefined || cpuSeconds === null) return undefined;
   const done = (op: MeasuredResult) => op.counts.ok + op.counts.error;
-  const measured = results.operations.flatMap((op) => (op.status === "measured" && done(op) > 0 ? [op] : []));
+  const measured = results.operations.flatMap((op) =>
+    op.status === "measured" && done(op) > 0 ? [op] : [],
+  );
   const only = measured.length === 1 ? measured[0] : undefined;
   if (!only || only.name !== "deltaUpload") {
-    warn(`note: ${cpuPerDeltaPart} is not derived: the window held ` +
-      `${measured.map((o) => o.name).join(", ") || "no operation"}, ` +
-      "and the ChunkServices' CPU per delta upload needs delta uploads alone (run delta-edit-storm)");
+    warn(
+      `note: ${cpuPerDeltaPart} is not derived: the window held ` +
+        `${measured.map((o) => o.name).join(", ") || "no operation"}, ` +
+        "and the ChunkServices' CPU per delta upload needs delta uploads alone " +
+        "(run delta-edit-storm)",
+    );
     return undefined;
   }
   // Completions in the window, failed ones included: they cost CPU too.
   const perUploadMs = (cpuSeconds * 1000) / done(only);
-  return { name: cpuPerDeltaPart, servers: null,
-    serviceTimeMs: { p50: perUploadMs, p99: perUploadMs, mean: perUploadMs } };
+  return {
+    name: cpuPerDeltaPart,
+    servers: null,
+    serviceTimeMs: { p50: perUploadMs, p99: perUploadMs, mean: perUploadMs },
+  };
 }
 
 /** Why the run's own judgement says its figures are not a valid measurement, if it does. */
@@ -133,26 +164,34 @@ export function saturationWarning(results: Results): string | undefined {
  * generator's or the target's overload, which a pure-delay calibration does not represent).
  */
 export function measuredFromResults(
-  value: unknown, source: string, warn: (line: string) => void = () => {},
+  value: unknown,
+  source: string,
+  warn: (line: string) => void = () => {},
 ): MeasuredRun {
   const results = checkResults(jsonValue(value, resultsFormat, source), `"${source}"`);
   const saturated = saturationWarning(results);
   if (saturated) warn(`warning: "${source}": ${saturated}`);
   const lag = pureDelayPart(sendLagPart, results.sendLag);
   const operations = results.operations.flatMap((op) =>
-    op.status === "measured" && op.latencyMs.count > 0 ? [operationOf(results, op, lag)] : []);
+    op.status === "measured" && op.latencyMs.count > 0 ? [operationOf(results, op, lag)] : [],
+  );
   const cpuPerDelta = cpuPerDeltaOf(results, warn);
   const serverParts = [...serverPartsOf(results), ...(cpuPerDelta ? [cpuPerDelta] : [])];
   const run: MeasuredRun = {
-    schemaVersion: measuredSchemaVersion, kind: "syncbench.measured-ops",
-    scenario: String(results.scenario.name), durationS: results.config.measuredWindowMs / 1000,
-    operations, ...(serverParts.length > 0 ? { serverParts } : {}),
+    schemaVersion: measuredSchemaVersion,
+    kind: "syncbench.measured-ops",
+    scenario: String(results.scenario.name),
+    durationS: results.config.measuredWindowMs / 1000,
+    operations,
+    ...(serverParts.length > 0 ? { serverParts } : {}),
   };
   const errors = validateMeasuredRun(run);
   if (errors.length > 0) {
     const why = operations.length === 0 ? " (no operation was measured)" : "";
-    throw new SyncbenchError("SIM_MEASURED_INVALID",
-      `results "${source}" give no usable calibration input${why}: ${errors.join("; ")}`);
+    throw new SyncbenchError(
+      "SIM_MEASURED_INVALID",
+      `results "${source}" give no usable calibration input${why}: ${errors.join("; ")}`,
+    );
   }
   return run;
 }
@@ -162,7 +201,9 @@ export function measuredFromResults(
  * or a "syncbench.measured-ops" file as it stands (text or parsed JSON).
  */
 export function measuredFromFile(
-  input: unknown, source: string, warn: (line: string) => void = () => {},
+  input: unknown,
+  source: string,
+  warn: (line: string) => void = () => {},
 ): MeasuredRun {
   const value = jsonValue(input, measuredFormat, `"${source}"`);
   if (isResultsFile(value)) return measuredFromResults(value, source, warn);

@@ -9,22 +9,33 @@
 //     "parts": [{ "name": "chunkService.deltaApply", "servers": 2,
 //                 "serviceTimeMs": { "p50": 28.1, "p99": 61.0 },
 //                 "histogram": { "boundsMs": [0, 10, 20, 40, 80], "counts": [3, 50, 40, 7] } },
-//               { "name": "s3.read", "servers": null, "serviceTimeMs": { "p50": 18, "p99": 40 } }] }] }
+//               { "name": "s3.read", "servers": null,
+//                 "serviceTimeMs": { "p50": 18, "p99": 40 } }] }] }
 // "servers": null marks a stage without a queue (a pure delay: S3, network).
 import { z } from "zod";
 import {
-  checkFormat, issueLines, parseFormat, type DeepReadonly, type FormatDescription,
+  checkFormat,
+  issueLines,
+  parseFormat,
+  type DeepReadonly,
+  type FormatDescription,
 } from "./format-file.ts";
 import { unknownPartProblem } from "./part-names.ts";
 
 export const measuredSchemaVersion = 1;
 
 export const measuredLimits = {
-  operationsMax: 64, partsMax: 32, bucketsMax: 100_000, serversMax: 100_000, rateMaxPerS: 1e7,
+  operationsMax: 64,
+  partsMax: 32,
+  bucketsMax: 100_000,
+  serversMax: 100_000,
+  rateMaxPerS: 1e7,
 } as const;
 
 export const measuredFormat: FormatDescription = {
-  what: "measured run", kind: "syncbench.measured-ops", schemaVersion: measuredSchemaVersion,
+  what: "measured run",
+  kind: "syncbench.measured-ops",
+  schemaVersion: measuredSchemaVersion,
   code: "SIM_MEASURED_INVALID",
 };
 
@@ -34,7 +45,12 @@ export const percentilesSchema = z
   .strictObject({ p50: positiveMs, p99: positiveMs, mean: z.number().min(0).optional() })
   .superRefine((p, ctx) => {
     if (typeof p.p50 === "number" && typeof p.p99 === "number" && p.p99 < p.p50) {
-      ctx.addIssue({ code: "custom", path: ["p99"], message: `must be ≥ p50 (${p.p50})`, input: p.p99 });
+      ctx.addIssue({
+        code: "custom",
+        path: ["p99"],
+        message: `must be ≥ p50 (${p.p50})`,
+        input: p.p99,
+      });
     }
   });
 
@@ -47,12 +63,21 @@ export const bucketHistogramSchema = z
   .superRefine((h, ctx) => {
     if (!Array.isArray(h.boundsMs) || !Array.isArray(h.counts)) return;
     if (h.boundsMs.length !== h.counts.length + 1) {
-      ctx.addIssue({ code: "custom", path: ["boundsMs"], input: h.boundsMs.length,
-        message: `length must be counts.length + 1 = ${h.counts.length + 1}` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["boundsMs"],
+        input: h.boundsMs.length,
+        message: `length must be counts.length + 1 = ${h.counts.length + 1}`,
+      });
     }
     h.boundsMs.forEach((b, i) => {
       if (i > 0 && b <= h.boundsMs[i - 1]!) {
-        ctx.addIssue({ code: "custom", path: ["boundsMs", i], message: "must be increasing", input: b });
+        ctx.addIssue({
+          code: "custom",
+          path: ["boundsMs", i],
+          message: "must be increasing",
+          input: b,
+        });
       }
     });
     if (h.counts.every((c) => c === 0)) {
@@ -85,8 +110,10 @@ export const measuredOperationSchema = z
   .superRefine((o, ctx) => {
     if (!Array.isArray(o.parts)) return;
     o.parts.forEach((part, i) => {
-      const problem = typeof part?.name === "string" && part.name !== ""
-        ? unknownPartProblem(part.name, [o.name]) : undefined;
+      const problem =
+        typeof part?.name === "string" && part.name !== ""
+          ? unknownPartProblem(part.name, [o.name])
+          : undefined;
       if (problem) ctx.addIssue({ code: "custom", path: ["parts", i, "name"], message: problem });
     });
   });
@@ -107,9 +134,12 @@ export const measuredRunSchema = z
   .superRefine((run, ctx) => {
     if (!Array.isArray(run.serverParts)) return;
     run.serverParts.forEach((part, i) => {
-      const problem = typeof part?.name === "string" && part.name !== ""
-        ? unknownPartProblem(part.name, []) : undefined;
-      if (problem) ctx.addIssue({ code: "custom", path: ["serverParts", i, "name"], message: problem });
+      const problem =
+        typeof part?.name === "string" && part.name !== ""
+          ? unknownPartProblem(part.name, [])
+          : undefined;
+      if (problem)
+        ctx.addIssue({ code: "custom", path: ["serverParts", i, "name"], message: problem });
     });
   });
 
@@ -130,7 +160,7 @@ export function checkMeasuredRun(value: unknown, source: string): MeasuredRun {
   return checkFormat(measuredRunSchema, value, measuredFormat, source);
 }
 
-/** A measured-ops file as text or parsed JSON -> MeasuredRun, or SIM_MEASURED_INVALID naming the field. */
+/** A measured-ops file (text or parsed) -> MeasuredRun, or SIM_MEASURED_INVALID naming a field. */
 export function parseMeasuredFile(input: unknown, source = "(input)"): MeasuredRun {
   return parseFormat(measuredRunSchema, input, measuredFormat, source);
 }

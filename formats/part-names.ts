@@ -9,10 +9,23 @@
 // A name outside them is a typo or a file from elsewhere, refused on read with the list.
 
 export const modelPartNames = [
-  "apiGateway", "loadBalancer", "chunkService.cpu", "chunkService.verify", "s3.read", "s3.write",
-  "metadataDb.query", "metadataDb.commit", "metadataDb.listPage", "downloadService.resolve",
-  "cdn.edge", "cdn.origin", "kafka.publish", "kafka.notifyConsume", "kafka.gcConsume",
-  "notificationService.push", "network.push",
+  "apiGateway",
+  "loadBalancer",
+  "chunkService.cpu",
+  "chunkService.verify",
+  "s3.read",
+  "s3.write",
+  "metadataDb.query",
+  "metadataDb.commit",
+  "metadataDb.listPage",
+  "downloadService.resolve",
+  "cdn.edge",
+  "cdn.origin",
+  "kafka.publish",
+  "kafka.notifyConsume",
+  "kafka.gcConsume",
+  "notificationService.push",
+  "network.push",
 ] as const;
 export type ModelPartName = (typeof modelPartNames)[number];
 
@@ -32,7 +45,11 @@ export function clientServiceTimePart(operation: string): string {
   return `${operation}${clientServiceTimeSuffix}`;
 }
 
-const fixedNames: ReadonlySet<string> = new Set([...modelPartNames, ...serverOnlyPartNames, sendLagPart]);
+const fixedNames: ReadonlySet<string> = new Set([
+  ...modelPartNames,
+  ...serverOnlyPartNames,
+  sendLagPart,
+]);
 
 export function isModelPartName(name: string): name is ModelPartName {
   return (modelPartNames as readonly string[]).includes(name);
@@ -42,14 +59,21 @@ export function isModelPartName(name: string): name is ModelPartName {
  * Why `name` is no known part name, or undefined when it is one. `operations` are the operation
  * names of the same file: "<operation>.clientServiceTime" is known for them alone.
  */
-export function unknownPartProblem(name: string, operations: readonly string[]): string | undefined {
+export function unknownPartProblem(
+  name: string,
+  operations: readonly string[],
+): string | undefined {
   if (fixedNames.has(name)) return undefined;
   if (name.endsWith(clientServiceTimeSuffix)) {
     const operation = name.slice(0, -clientServiceTimeSuffix.length);
     if (operations.includes(operation)) return undefined;
-    return `unknown part "${name}": "${operation}" is no operation of this file ` +
-      `(operations: ${operations.join(", ") || "none"})`;
+    return (
+      `unknown part "${name}": "${operation}" is no operation of this file ` +
+      `(operations: ${operations.join(", ") || "none"})`
+    );
   }
-  return `unknown part "${name}": expected a model part (${modelPartNames.join(", ")}), ` +
-    `${serverOnlyPartNames.join(", ")}, ${sendLagPart} or "<operation>${clientServiceTimeSuffix}"`;
+  return (
+    `unknown part "${name}": expected a model part (${modelPartNames.join(", ")}), ` +
+    `${serverOnlyPartNames.join(", ")}, ${sendLagPart} or "<operation>${clientServiceTimeSuffix}"`
+  );
 }

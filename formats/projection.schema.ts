@@ -4,13 +4,18 @@
 // confidence interval, and every target a verdict. Checked before it is written and on read.
 import { z } from "zod";
 import {
-  checkFormat, parseFormat, type DeepReadonly, type FormatDescription,
+  checkFormat,
+  parseFormat,
+  type DeepReadonly,
+  type FormatDescription,
 } from "./format-file.ts";
 
 export const projectionSchemaVersion = 1;
 
 export const projectionFormat: FormatDescription = {
-  what: "projection", kind: "syncbench.projection", schemaVersion: projectionSchemaVersion,
+  what: "projection",
+  kind: "syncbench.projection",
+  schemaVersion: projectionSchemaVersion,
   code: "PROJECTION_INVALID",
 };
 
@@ -20,7 +25,8 @@ export const projectionMetricSchema = z.strictObject({
   name: z.string().min(1),
   unit: z.string(),
   mean: z.number(),
-  /** Half-width of the 95 % replication interval; null with one replication or a deterministic model. */
+  /** Half-width of the 95 % replication interval; null with one replication or a deterministic
+   * model. */
   halfWidth: z.number().min(0).nullable(),
   replications: z.number().int().min(1),
   target: z

@@ -1,7 +1,8 @@
 // The versioned results file of `syncbench run` ("syncbench.results", schemaVersion 1): what
-// the simulator's calibration and the reports read. Validated on write and on read; a file alone
-// is enough to rerun (effective scenario, config and seed are inside). Times are ms, rates per second,
-// histograms are HdrHistogram compressed base64 of microsecond values (1 µs .. 600 s, 3 digits).
+// the simulator's calibration and the reports read. Validated on write and on read; a file
+// alone is enough to rerun (effective scenario, config and seed are inside). Times are ms, rates
+// per second, histograms are HdrHistogram compressed base64 of microsecond values
+// (formats/hdr-histogram.ts: 1 µs .. 600 s, 3 digits).
 import { z } from "zod";
 import { histogramUsSchema } from "./hdr-histogram.ts";
 import { checkFormat, parseFormat, type FormatDescription } from "./format-file.ts";
@@ -158,7 +159,10 @@ export type TargetResult = z.infer<typeof targetResult>;
 export type ServerPartsResult = z.infer<typeof serverParts>;
 
 export const resultsFormat: FormatDescription = {
-  what: "results", kind: "syncbench.results", schemaVersion: resultsSchemaVersion, code: "RESULTS_INVALID",
+  what: "results",
+  kind: "syncbench.results",
+  schemaVersion: resultsSchemaVersion,
+  code: "RESULTS_INVALID",
 };
 
 /** Validates before writing: a producer bug never reaches the calibration. */
@@ -166,7 +170,7 @@ export function checkResults(value: unknown, source: string): Results {
   return checkFormat(resultsSchema, value, resultsFormat, source);
 }
 
-/** results.json as text or parsed JSON -> Results, or a SyncbenchError RESULTS_INVALID naming the field. */
+/** results.json (text or parsed) -> Results, or RESULTS_INVALID naming the field. */
 export function parseResultsFile(input: unknown, source = "(input)"): Results {
   return parseFormat(resultsSchema, input, resultsFormat, source);
 }
