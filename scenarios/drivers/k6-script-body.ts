@@ -1,7 +1,9 @@
 // The fixed part of an exported k6 script (k6-export.ts adds the scenario's constants and
 // options): the operations over routes.ts's routes, a seeded sfc32 per iteration, a custom
 // Trend per whole operation (from the iteration's start, the closest k6 has to an intended
-// time), and WebSocket devices on k6/websockets, several sockets per VU.
+// time), and WebSocket devices on k6/websockets, several sockets per VU. The design's block
+// size is interpolated from design-figures.ts.
+import { blockSizeBytes } from "../../reference-impl/core/design-figures.ts";
 
 const imports = `import http from "k6/http";
 import exec from "k6/execution";
@@ -84,7 +86,7 @@ const operations = `export function deltaUpload(): void {
   const span = C.DELTA.editBytesMax - C.DELTA.editBytesMin + 1;
   const edit = C.DELTA.editBytesMin + Math.floor(r() * span);
   const delta = "d".repeat(Math.ceil(edit * C.DELTA.deltaBytesPerEditByte));
-  const file = { path, size: 4 * 1024 * 1024, blockHashes: [hash] };
+  const file = { path, size: ${blockSizeBytes}, blockHashes: [hash] };
   const commit = JSON.stringify({ uploadId: uuid(r), ...file, baseVersion: 0 });
   run("deltaUpload", [
     () => post("/v1/files/upload-init", JSON.stringify(file), userId, "deltaUpload"),
@@ -99,7 +101,7 @@ export function newFileUpload(): void {
   const userId = zipf(r, C.USERS.count, C.USERS.zipfSkew);
   const f = C.NEW_FILE;
   const size = f.size.kind === "fixed" ? f.size.bytes : f.size.medianBytes;
-  const bytes = Math.min(f.sizeBytesMax, size, 4 * 1024 * 1024);
+  const bytes = Math.min(f.sizeBytesMax, size, ${blockSizeBytes});
   const hash = hex64(r);
   const file = { path: "/docs/new-" + hash.slice(0, 8) + ".bin", size: bytes, blockHashes: [hash] };
   const commit = JSON.stringify({ uploadId: uuid(r), ...file, baseVersion: 0 });
