@@ -28,6 +28,13 @@ module.exports = {
       to: { path: "^reference-impl/stores/", pathNot: "\\.port\\.ts$" },
     },
     {
+      name: "client-uses-core-and-runtime",
+      comment: "reference-impl/client/ (the sync client's library) uses core/ and runtime/ only: it talks to the services over the wire, never through their code, the stores or the stack.",
+      severity: "error",
+      from: { path: "^reference-impl/client/" },
+      to: { path: ["^reference-impl/(services|stores|stack|edge)/", "^(cli|scenarios|simulator|reports)/"] },
+    },
+    {
       name: "simulator-has-no-io",
       comment: "simulator/ imports only simulator/* and reference-impl/core/limits.ts (its CLI glue lives in cli/).",
       severity: "error",
@@ -39,7 +46,7 @@ module.exports = {
     },
     {
       name: "scenarios-stay-outside-services",
-      comment: "scenarios/ may use the client, runtime/ and itself, never services or stores internals.",
+      comment: "scenarios/ may use reference-impl/client/, runtime/ and itself, never services or stores internals.",
       severity: "error",
       from: { path: "^scenarios/" },
       to: { path: "^reference-impl/(services|stores)/" },
