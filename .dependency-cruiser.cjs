@@ -22,10 +22,10 @@ module.exports = {
     },
     {
       name: "services-use-ports",
-      comment: "services depend on core/, runtime/ and stores/*/*.port.ts; real adapters arrive through main.ts.",
+      comment: "services (chunk-service, fsck, ...) depend on core/, runtime/ and stores/*/*.port.ts, never on an adapter or a server driver; real adapters arrive through main.ts.",
       severity: "error",
       from: { path: "^reference-impl/services/", pathNot: ["(/main\\.ts|\\.test\\.ts|\\.bench\\.ts)$", "/bench/"] },
-      to: { path: "^reference-impl/stores/", pathNot: "\\.port\\.ts$" },
+      to: { path: ["^reference-impl/stores/", "node_modules/(pg|kafkajs|@aws-sdk|ioredis)/"], pathNot: "\\.port\\.ts$" },
     },
     {
       name: "client-uses-core-and-runtime",

@@ -14,7 +14,7 @@ import {
 } from "./metadata-db.port.ts";
 import { commitOnShard, decrementRefs, fileColumns, grantSql, incrementRefs, msToDate, toBytes, toFileRecord, toHex,
   type FileRow } from "./metadata-db.pg-sql.ts";
-import { refCountMismatches, referencedBlocks, type ClusterPool } from "./metadata-db.pg-fsck.ts";
+import { appliedMigrations, refCountMismatches, referencedBlocks, type ClusterPool } from "./metadata-db.pg-fsck.ts";
 import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
 import { shardIndexOf, shardSchema, singleCluster, validateClusterMap, type ClusterAssignment } from "./shard-router.ts";
 import { SyncbenchError } from "../../core/errors.ts";
@@ -204,6 +204,10 @@ export class PgMetadataDb implements MetadataDb {
       }
       return { result: claimed.length, commit: true };
     });
+  }
+
+  appliedMigrations(): Promise<number[]> {
+    return appliedMigrations(this.clusters);
   }
 
   refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
