@@ -59,6 +59,15 @@ module.exports = {
       to: { path: "^(reference-impl/(services|stores|stack)|simulator/(core|models))/" },
     },
     {
+      name: "cli-stays-thin",
+      comment: "cli/ parses flags, calls one function and prints: it reaches the stack through the provider interface (stack/*.ts), never a provider's internals, an adapter or a server driver.",
+      severity: "error",
+      from: { path: "^cli/", pathNot: "\\.test\\.ts$" },
+      to: {
+        path: ["^reference-impl/stores/", "^reference-impl/stack/(native|testcontainers)/", "node_modules/(pg|kafkajs|@aws-sdk|ioredis|ws|undici|autocannon)/", "^(node:)?child_process$"],
+      },
+    },
+    {
       name: "no-circular",
       severity: "error",
       from: {},
