@@ -4,7 +4,7 @@
 // commits, ordered pagination and the outbox; and the read-only queries fsck relies on.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { CommitInput, MetadataDb, OutboxRow } from "../metadata-db/metadata-db.port.ts";
+import { shardCount, type CommitInput, type MetadataDb, type OutboxRow } from "../metadata-db/metadata-db.port.ts";
 import { migrations } from "../metadata-db/migrations/index.ts";
 import { shardIndexOf } from "../metadata-db/shard-router.ts";
 import { fakeHash, uniqueName, withAdapter } from "./contract-helpers.ts";
@@ -94,6 +94,21 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect((await db.readOutbox(shardIndexOf(user), 1000)).filter((r) => r.event.userId === user)).toHaveLength(1);
       await expect(db.commitVersion({ ...first, path: "/other" })).rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
       await expect(db.commitVersion({ ...first, blockHashes: [] })).rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
+    }));
+
+    it("a refused reuse of an eventId leaves the ref counts as they were, on low and high shards", () => withDb(async (db) => {
+      // One user on shards 0..31 and one on 32..63: a layout that splits the shards over two
+      // clusters then takes both commit paths (same cluster as the blocks table, and the other).
+      for (const low of [true, false]) {
+        let user = uniqueName("u");
+        while ((shardIndexOf(user) < shardCount / 2) !== low) user = uniqueName("u");
+        const a = fakeHash(`reuse-${user}`);
+        await record(db, a);
+        const first = commit({ userId: user, path: "/r", blockHashes: [a] });
+        expect((await db.commitVersion(first)).ok).toBe(true);
+        await expect(db.commitVersion({ ...first, path: "/other" })).rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
+        expect((await db.getBlock(a))?.refCount, `shard ${shardIndexOf(user)}`).toBe(1);
+      }
     }));
 
     it("concurrent commits of different users sharing a block count one reference each", () => withDb(async (db) => {
