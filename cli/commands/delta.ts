@@ -4,7 +4,9 @@
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import {
-  applyFileDelta, encodeFileDelta, type FileDeltaStats,
+  applyFileDelta,
+  encodeFileDelta,
+  type FileDeltaStats,
 } from "../../reference-impl/client/file-delta.ts";
 import * as limits from "../../reference-impl/core/limits.ts";
 
@@ -24,44 +26,73 @@ options:
 exit codes: 0 done, 1 bad or mismatched delta (nothing written), 2 usage error.
 format: reference-impl/core/DELTA-FORMAT.md`;
 
-function report(ctx: CliContext, verb: string, json: boolean, outPath: string,
-  result: FileDeltaStats, ms: number): void {
+function report(
+  ctx: CliContext,
+  verb: string,
+  json: boolean,
+  outPath: string,
+  result: FileDeltaStats,
+  ms: number,
+): void {
   const stats = { ...result, ms: Math.round(ms * 10) / 10 };
   if (json) {
     ctx.out(JSON.stringify(stats));
     return;
   }
-  ctx.out(`${verb} ${result.blockCount} block(s): ${result.bytesIn} B in, ${result.bytesOut} B ` +
-    `out, ${stats.ms} ms -> ${outPath}`);
+  ctx.out(
+    `${verb} ${result.blockCount} block(s): ${result.bytesIn} B in, ${result.bytesOut} B ` +
+      `out, ${stats.ms} ms -> ${outPath}`,
+  );
 }
 
 export const command: Command = {
   summary: "encode or apply a block delta between two files (xdelta-like)",
   help,
   async run(args, ctx) {
-    const { values, positionals } = parseFlags(args, { ...commonOptions,
-      output: { type: "string", short: "o" }, "block-size": { type: "string" } });
+    const { values, positionals } = parseFlags(args, {
+      ...commonOptions,
+      output: { type: "string", short: "o" },
+      "block-size": { type: "string" },
+    });
     const [sub, first, second, ...extra] = positionals;
     if ((sub !== "encode" && sub !== "apply") || !first || !second || extra.length > 0) {
-      throw new UsageError("expected `delta encode OLD NEW -o DELTA` or `delta apply OLD DELTA -o NEW`");
+      throw new UsageError(
+        "expected `delta encode OLD NEW -o DELTA` or `delta apply OLD DELTA -o NEW`",
+      );
     }
     if (!values.output) throw new UsageError(`delta ${sub} needs -o PATH`);
     const blockSize = Number(values["block-size"] ?? limits.blockSizeBytes);
     if (sub === "apply" && values["block-size"] !== undefined) {
       throw new UsageError("--block-size applies to encode only: apply reads it from the delta");
     }
-    if (!Number.isInteger(blockSize) || blockSize < limits.blockSizeBytesMin ||
-      blockSize > limits.blockSizeBytesMax) {
-      throw new UsageError(`--block-size must be an integer in ${limits.blockSizeBytesMin}..` +
-        `${limits.blockSizeBytesMax}, got ${values["block-size"]}`);
+    if (
+      !Number.isInteger(blockSize) ||
+      blockSize < limits.blockSizeBytesMin ||
+      blockSize > limits.blockSizeBytesMax
+    ) {
+      throw new UsageError(
+        `--block-size must be an integer in ${limits.blockSizeBytesMin}..` +
+          `${limits.blockSizeBytesMax}, got ${values["block-size"]}`,
+      );
     }
     const startMs = performance.now();
-    const result = sub === "encode"
-      ? encodeFileDelta({ oldPath: first, newPath: second, outPath: values.output,
-        blockSizeBytes: blockSize })
-      : applyFileDelta({ oldPath: first, deltaPath: second, outPath: values.output });
-    report(ctx, sub === "encode" ? "encoded" : "applied", values.json === true, values.output,
-      result, performance.now() - startMs);
+    const result =
+      sub === "encode"
+        ? encodeFileDelta({
+            oldPath: first,
+            newPath: second,
+            outPath: values.output,
+            blockSizeBytes: blockSize,
+          })
+        : applyFileDelta({ oldPath: first, deltaPath: second, outPath: values.output });
+    report(
+      ctx,
+      sub === "encode" ? "encoded" : "applied",
+      values.json === true,
+      values.output,
+      result,
+      performance.now() - startMs,
+    );
     return 0;
   },
 };

@@ -11,7 +11,8 @@ import { providerFor } from "../stack-cli.ts";
 function bounded(value: string | undefined, name: string, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be an integer 1..${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UsageError(`--${name} must be an integer 1..${max}, got "${value}"`);
   return n;
 }
 
@@ -20,14 +21,21 @@ function print(ctx: CliContext, report: FsckReport): void {
     ctx.out(report.note);
     return;
   }
-  for (const v of report.violations) ctx.out(`${ctx.color.red(v.kind.padEnd(18))} ${v.id}  ${v.detail}`);
+  for (const v of report.violations)
+    ctx.out(`${ctx.color.red(v.kind.padEnd(18))} ${v.id}  ${v.detail}`);
   const c = report.checked;
-  ctx.out(`${report.violations.length} violation(s); checked ${c.blocks} blocks, ${c.referencedBlocks} referenced ` +
-    `blocks read back from S3, ${c.shards} shards' outboxes${report.truncated ? " (TRUNCATED by --blocks-max)" : ""}`);
+  const truncated = report.truncated ? " (TRUNCATED by --blocks-max)" : "";
+  ctx.out(
+    `${report.violations.length} violation(s); checked ${c.blocks} blocks, ` +
+      `${c.referencedBlocks} referenced blocks read back from S3, ${c.shards} shards' ` +
+      `outboxes${truncated}`,
+  );
 }
 
 export const command: Command = {
-  summary: "check invariants across Postgres, S3 and Kafka (blocks present and intact, ref counts, outbox)",
+  summary:
+    "check invariants across Postgres, S3 and Kafka (blocks present and intact, ref counts, " +
+    "outbox)",
   help: `usage: syncbench fsck [--outbox-stale-s S] [--blocks-max N] [--json]
 
 Checks on the running stack: every block named by a committed version exists in S3 and hashes to
@@ -37,12 +45,19 @@ unsent for longer than --outbox-stale-s (default 60); the topic has its 64 parti
 --json prints {"violations": [...], "checked": {...}, "truncated": bool}.
 Exit codes: 0 no violation; 1 at least one; 3 the stack is not reachable.`,
   async run(args, ctx) {
-    const { values } = parseFlags(args, { ...commonOptions, "outbox-stale-s": { type: "string" },
-      "blocks-max": { type: "string" } }, false);
+    const { values } = parseFlags(
+      args,
+      { ...commonOptions, "outbox-stale-s": { type: "string" }, "blocks-max": { type: "string" } },
+      false,
+    );
     const staleS = bounded(values["outbox-stale-s"], "outbox-stale-s", 60, 30 * 24 * 3600);
     const blocksMax = bounded(values["blocks-max"], "blocks-max", 100_000, 100_000_000);
     const { endpoints } = await (await providerFor(ctx)).status();
-    const report = await fsckStack(endpoints, { nowMs: Date.now(), outboxStaleMs: staleS * 1000, blocksMax });
+    const report = await fsckStack(endpoints, {
+      nowMs: Date.now(),
+      outboxStaleMs: staleS * 1000,
+      blocksMax,
+    });
     if (values.json) ctx.out(JSON.stringify(report, null, 2));
     else print(ctx, report);
     return report.violations.length === 0 ? exitCodes.ok : exitCodes.failure;

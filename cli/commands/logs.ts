@@ -19,7 +19,9 @@ export const command: Command = {
       throw new UsageError(`--lines must be an integer from 1 to 100000, got "${values.lines}"`);
     }
     const tail = logTail(await providerFor(ctx), service, count);
-    if (!tail) throw new UsageError(`the ${service} log is kept by the container runtime: use docker logs`);
+    if (!tail) {
+      throw new UsageError(`the ${service} log is kept by the container runtime: use docker logs`);
+    }
     const { file, lines } = tail;
     if (values.json) ctx.out(JSON.stringify({ service, file, lines }));
     else {

@@ -4,8 +4,17 @@
 // temporary file in the same folder and is renamed into place only when everything checked out.
 // Errors are SyncbenchErrors whose codes are listed in DELTA-FORMAT.md (DELTA_*, CHUNK_*).
 import {
-  applyBlockFrame, blockCountOf, blockLengthOf, encodeBlockFrame, frameBytesMin,
-  frameHeaderBytesMax, readFrameHeader, readTrailer, sameBytes, trailerBytes, writeTrailer,
+  applyBlockFrame,
+  blockCountOf,
+  blockLengthOf,
+  encodeBlockFrame,
+  frameBytesMin,
+  frameHeaderBytesMax,
+  readFrameHeader,
+  readTrailer,
+  sameBytes,
+  trailerBytes,
+  writeTrailer,
 } from "../core/delta-file.ts";
 import { SyncbenchError } from "../core/errors.ts";
 import { Sha256Stream } from "../core/hash.ts";
@@ -37,11 +46,17 @@ export interface ApplyFileOptions {
 }
 
 function checkBlockSize(blockSize: number): void {
-  if (!Number.isInteger(blockSize) || blockSize < limits.blockSizeBytesMin ||
-    blockSize > limits.blockSizeBytesMax) {
-    throw new SyncbenchError("DELTA_OPTIONS_INVALID", `the block size must be an integer in ` +
-      `${limits.blockSizeBytesMin}..${limits.blockSizeBytesMax} B, got ${blockSize}; nothing ` +
-      `was written`);
+  if (
+    !Number.isInteger(blockSize) ||
+    blockSize < limits.blockSizeBytesMin ||
+    blockSize > limits.blockSizeBytesMax
+  ) {
+    throw new SyncbenchError(
+      "DELTA_OPTIONS_INVALID",
+      `the block size must be an integer in ` +
+        `${limits.blockSizeBytesMin}..${limits.blockSizeBytesMax} B, got ${blockSize}; nothing ` +
+        `was written`,
+    );
   }
 }
 
@@ -55,8 +70,13 @@ export function encodeFileDelta(options: EncodeFileOptions): FileDeltaStats {
     const windows = new OldWindows(oldFile, blockSize);
     const blockCount = blockCountOf(source.size, blockSize);
     const bytesOut = writeAtomically(options.outPath, (append) => {
-      append(writeFileHeader({ blockSizeBytes: blockSize, oldLength: oldFile.size,
-        newLength: source.size }));
+      append(
+        writeFileHeader({
+          blockSizeBytes: blockSize,
+          oldLength: oldFile.size,
+          newLength: source.size,
+        }),
+      );
       const newHash = new Sha256Stream();
       for (let i = 0; i < blockCount; i++) {
         const block = source.read(i * blockSize, blockSize);
@@ -92,12 +112,18 @@ export function applyFileDelta(options: ApplyFileOptions): FileDeltaStats {
 }
 
 function mismatch(what: string): SyncbenchError {
-  return deltaError("DELTA_SOURCE_MISMATCH", `${what}; nothing was written`,
-    "apply the delta to the OLD file it was encoded against");
+  return deltaError(
+    "DELTA_SOURCE_MISMATCH",
+    `${what}; nothing was written`,
+    "apply the delta to the OLD file it was encoded against",
+  );
 }
 
-function applyFrames(oldFile: PositionalFile, delta: PositionalFile,
-  append: (b: Uint8Array) => void): void {
+function applyFrames(
+  oldFile: PositionalFile,
+  delta: PositionalFile,
+  append: (b: Uint8Array) => void,
+): void {
   const head = readFileHeader(delta.read(0, 64), limits);
   const { blockSizeBytes: blockSize, oldLength, newLength } = head.header;
   if (oldLength !== oldFile.size) {
@@ -106,8 +132,11 @@ function applyFrames(oldFile: PositionalFile, delta: PositionalFile,
   const blockCount = blockCountOf(newLength, blockSize);
   const bytesNeeded = head.headerBytes + blockCount * frameBytesMin + trailerBytes;
   if (bytesNeeded > delta.size) {
-    throw deltaError("DELTA_TRUNCATED", `delta declares a ${newLength} B file in ${blockCount} ` +
-      `blocks, which needs at least ${bytesNeeded} B, but holds ${delta.size} B`);
+    throw deltaError(
+      "DELTA_TRUNCATED",
+      `delta declares a ${newLength} B file in ${blockCount} ` +
+        `blocks, which needs at least ${bytesNeeded} B, but holds ${delta.size} B`,
+    );
   }
   const windows = new OldWindows(oldFile, blockSize);
   const newHash = new Sha256Stream();
@@ -118,12 +147,17 @@ function applyFrames(oldFile: PositionalFile, delta: PositionalFile,
     pos += frame.headerBytes;
     const body = delta.read(pos, frame.deltaBytes);
     if (body.length !== frame.deltaBytes) {
-      throw deltaError("DELTA_TRUNCATED", `block ${i} delta ends after ${body.length} of ` +
-        `${frame.deltaBytes} B`);
+      throw deltaError(
+        "DELTA_TRUNCATED",
+        `block ${i} delta ends after ${body.length} of ` + `${frame.deltaBytes} B`,
+      );
     }
     pos += frame.deltaBytes;
-    const out = applyBlockFrame(windows.window(i), body, { blockIndex: i, lengthBytes,
-      sha256: frame.sha256 });
+    const out = applyBlockFrame(windows.window(i), body, {
+      blockIndex: i,
+      lengthBytes,
+      sha256: frame.sha256,
+    });
     newHash.update(out);
     append(out);
   }
@@ -132,15 +166,20 @@ function applyFrames(oldFile: PositionalFile, delta: PositionalFile,
 
 function checkTrailer(delta: PositionalFile, pos: number, oldSha: Uint8Array, newSha: Uint8Array) {
   if (delta.size - pos > trailerBytes) {
-    throw deltaError("DELTA_TRAILING_BYTES", `delta has ${delta.size - pos - trailerBytes} B ` +
-      `after its trailer`);
+    throw deltaError(
+      "DELTA_TRAILING_BYTES",
+      `delta has ${delta.size - pos - trailerBytes} B ` + `after its trailer`,
+    );
   }
   const trailer = readTrailer(delta.read(pos, trailerBytes));
   if (!sameBytes(trailer.oldSha256, oldSha)) {
     throw mismatch("OLD has the recorded length but not the recorded SHA-256");
   }
   if (!sameBytes(trailer.newSha256, newSha)) {
-    throw deltaError("CHUNK_HASH_MISMATCH", "the rebuilt file's SHA-256 differs from the one " +
-      "recorded in the delta; nothing was written");
+    throw deltaError(
+      "CHUNK_HASH_MISMATCH",
+      "the rebuilt file's SHA-256 differs from the one " +
+        "recorded in the delta; nothing was written",
+    );
   }
 }

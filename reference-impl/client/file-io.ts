@@ -38,8 +38,10 @@ function openInput(path: string): number {
     return openSync(path, "r");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "EIO";
-    throw new SyncbenchError("DELTA_INPUT_UNREADABLE", `cannot open ${path}: ${code}`,
-      { cause: error, hint: "check the path and its permissions" });
+    throw new SyncbenchError("DELTA_INPUT_UNREADABLE", `cannot open ${path}: ${code}`, {
+      cause: error,
+      hint: "check the path and its permissions",
+    });
   }
 }
 
@@ -50,7 +52,10 @@ export class OldWindows {
   private hashedCount = 0;
   readonly blockCount: number;
 
-  constructor(private readonly file: PositionalFile, private readonly blockSize: number) {
+  constructor(
+    private readonly file: PositionalFile,
+    private readonly blockSize: number,
+  ) {
     this.blockCount = blockCountOf(file.size, blockSize);
   }
 
@@ -84,8 +89,10 @@ export class OldWindows {
 }
 
 /** Runs `write` against a temporary file beside `path`; renames it into place on success. */
-export function writeAtomically(path: string,
-  write: (append: (b: Uint8Array) => void) => void): number {
+export function writeAtomically(
+  path: string,
+  write: (append: (b: Uint8Array) => void) => void,
+): number {
   const tmp = join(dirname(path), `.${basename(path)}.syncbench-${process.pid}.tmp`);
   const fd = openSync(tmp, "w", 0o644);
   let written = 0;

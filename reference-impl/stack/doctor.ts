@@ -96,15 +96,18 @@ export async function runDoctor(config: NativeConfig, env: Readonly<Record<strin
 export function portsOwnedBySyncbench(config: NativeConfig): Set<number> {
   const owned = new Set<number>();
   const { ports } = config;
-  const byService: Array<[string, number[]]> = [["postgres", [ports.postgres]], ["kafka", [ports.kafka, ports.kafkaController]],
-    ["s3", [ports.s3]], ["redis", [ports.redis]], ["nginx", [ports.gateway, ports.cdn]]];
+  const byService: Array<[string, number[]]> = [["postgres", [ports.postgres]],
+    ["kafka", [ports.kafka, ports.kafkaController]], ["s3", [ports.s3]], ["redis", [ports.redis]],
+    ["nginx", [ports.gateway, ports.cdn]]];
   for (const [service, servicePorts] of byService) {
-    if (isRecordAlive(readPidRecord(servicePaths(config, service).pidFile))) servicePorts.forEach((p) => owned.add(p));
+    const record = readPidRecord(servicePaths(config, service).pidFile);
+    if (isRecordAlive(record)) servicePorts.forEach((p) => owned.add(p));
   }
   return owned;
 }
 
 /** Every check of `syncbench doctor`; the ports this stack's own servers hold count as ok. */
-export function doctorStack(config: NativeConfig, env: Readonly<Record<string, string | undefined>>): Promise<DoctorCheck[]> {
+export function doctorStack(config: NativeConfig,
+  env: Readonly<Record<string, string | undefined>>): Promise<DoctorCheck[]> {
   return runDoctor(config, env, portsOwnedBySyncbench(config));
 }

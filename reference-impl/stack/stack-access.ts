@@ -13,11 +13,18 @@ export interface StackToken {
 }
 
 /** An HS256 bearer token for `user`, signed with the stack's secret, valid for ttlS seconds. */
-export function stackToken(provider: StackProvider, request: { user: string; ttlS: number; nowMs: number }): StackToken {
+export function stackToken(
+  provider: StackProvider,
+  request: { user: string; ttlS: number; nowMs: number },
+): StackToken {
   const secrets = provider.secrets();
   if (secrets === undefined) {
-    throw new SyncbenchError("ENV_TOKEN_UNAVAILABLE", `the ${provider.name} stack starts no ChunkService, so no ` +
-      "service would check a token; none was issued", { hint: "npx syncbench up --provider native" });
+    throw new SyncbenchError(
+      "ENV_TOKEN_UNAVAILABLE",
+      `the ${provider.name} stack starts no ChunkService, so no ` +
+        "service would check a token; none was issued",
+      { hint: "npx syncbench up --provider native" },
+    );
   }
   const expS = Math.floor(request.nowMs / 1000) + request.ttlS;
   const token = signJwt({ sub: request.user, exp: expS }, secrets.jwtSecret);
@@ -25,8 +32,11 @@ export function stackToken(provider: StackProvider, request: { user: string; ttl
 }
 
 /** The last `lineCount` lines of a server's log; undefined when the provider keeps no log file. */
-export function logTail(provider: StackProvider, service: ProcessName, lineCount: number):
-  { file: string; lines: string[] } | undefined {
+export function logTail(
+  provider: StackProvider,
+  service: ProcessName,
+  lineCount: number,
+): { file: string; lines: string[] } | undefined {
   const file = provider.logFile(service);
   return file === undefined ? undefined : { file, lines: tailLines(file, lineCount) };
 }

@@ -19,9 +19,11 @@ describe("k6 export file", () => {
   });
 
   it("refuses k6 run with ENV_K6_MISSING, and an unknown scenario first", () => {
-    expect(() => refuseK6Run({ scenario: "smoke", overrides: {} }))
-      .toThrow(expect.objectContaining({ code: "ENV_K6_MISSING" }));
-    expect(() => refuseK6Run({ scenario: "no-such-scenario", overrides: {} }))
-      .toThrow(expect.objectContaining({ code: expect.stringMatching(/^SCENARIO_/) }));
+    expect(() => refuseK6Run({ scenario: "smoke", overrides: {} })).toThrow(
+      expect.objectContaining({ code: "ENV_K6_MISSING" }),
+    );
+    expect(() => refuseK6Run({ scenario: "no-such-scenario", overrides: {} })).toThrow(
+      expect.objectContaining({ code: expect.stringMatching(/^SCENARIO_/) }),
+    );
   });
 });

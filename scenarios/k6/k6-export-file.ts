@@ -43,6 +43,10 @@ export function refuseK6Run(request: Omit<K6ExportRequest, "outputPath">): never
     version
       ? `k6 run is not part of syncbench (found ${version}); k6 export writes the script`
       : "syncbench does not build k6: go.k6.io/k6 is AGPL-licensed (not-to-use here)",
-    { hint: `syncbench k6 export ${request.scenario} -o script.ts, then k6 run script.ts where k6 exists` },
+    {
+      hint:
+        `syncbench k6 export ${request.scenario} -o script.ts, ` +
+        "then k6 run script.ts where k6 exists",
+    },
   );
 }

@@ -30,7 +30,8 @@ const commit = (user: string, path: string, blocks: Uint8Array[], baseVersion: n
 
 /** fsck over the shared database, judged on what this test wrote (its blocks and its user's events). */
 async function fsckClean(user: string, blocks: readonly Uint8Array[]): Promise<void> {
-  const report = await fsckStack(endpoints, { nowMs: Date.now(), outboxStaleMs: 60_000, blocksMax: 100_000 });
+  const report = await fsckStack(endpoints,
+    { nowMs: Date.now(), outboxStaleMs: 60_000, blocksMax: 100_000 });
   const mine = new Set(blocks.map(sha));
   expect(report.checked.referencedBlocks).toBeGreaterThan(0);
   expect(report.violations.filter((v) => mine.has(v.id) || v.detail.includes(user))).toEqual([]);

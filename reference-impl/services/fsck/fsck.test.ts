@@ -72,15 +72,18 @@ describe("fsck", () => {
     const { db, store } = await storeWithOneFile();
     const ports = { metadataDb: db, blockStore: store };
     expect((await fsck({ ...ports, syncStream: new MemorySyncStream(8) }, options)).violations)
-      .toEqual([{ kind: "stream", id: "file-events", detail: "topic has 8 partitions, expected 64" }]);
-    expect((await fsck({ ...ports, syncStream: new MemorySyncStream(0, "gone") }, options)).violations)
+      .toEqual([{ kind: "stream", id: "file-events",
+        detail: "topic has 8 partitions, expected 64" }]);
+    const gone = new MemorySyncStream(0, "gone");
+    expect((await fsck({ ...ports, syncStream: gone }, options)).violations)
       .toEqual([{ kind: "stream", id: "gone", detail: "topic is absent, expected 64 partitions" }]);
   });
 
   it("checks nothing on a database never migrated, and says why", async () => {
-    const report = await fsck({ metadataDb: new MemoryMetadataDb(), blockStore: new MemoryBlockStore(),
-      syncStream }, options);
-    expect(report).toMatchObject({ violations: [], truncated: false, checked: { blocks: 0, shards: 0 } });
+    const report = await fsck({ metadataDb: new MemoryMetadataDb(),
+      blockStore: new MemoryBlockStore(), syncStream }, options);
+    expect(report).toMatchObject({ violations: [], truncated: false,
+      checked: { blocks: 0, shards: 0 } });
     expect(report.note).toMatch(/no schema yet/);
   });
 });

@@ -1,7 +1,7 @@
 // fsck: the invariants that hold the upload path together, checked across the stores.
 // - every block named by a committed version is in the BlockStore, and its content hashes to its key;
 // - each block's ref_count equals the number of committed versions that name it;
-// - no outbox row stays unsent longer than outboxStaleMs (the relay is alive and the broker answers);
+// - no outbox row stays unsent longer than outboxStaleMs (the relay is alive, the broker answers);
 // - the SyncStream's topic has its partitions.
 // It reads only, through the stores' ports (main.ts picks the real adapters); each violation names
 // the ids to look at.

@@ -7,15 +7,22 @@ import { KafkaSyncStream } from "../../stores/sync-stream/sync-stream.kafka.ts";
 import { fsck, type FsckOptions, type FsckReport } from "./fsck.ts";
 
 /** fsck of the stack at `endpoints`; the topic must have endpoints.kafkaPartitionCount partitions. */
-export async function fsckStack(endpoints: Endpoints,
-  options: Omit<FsckOptions, "partitionCount">): Promise<FsckReport> {
+export async function fsckStack(
+  endpoints: Endpoints,
+  options: Omit<FsckOptions, "partitionCount">,
+): Promise<FsckReport> {
   const metadataDb = new PgMetadataDb({ url: endpoints.postgresUrl, poolMax: 4 });
   const blockStore = new S3BlockStore(endpoints.s3);
-  const syncStream = new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic: endpoints.kafkaTopic,
-    clientId: "syncbench-fsck" });
+  const syncStream = new KafkaSyncStream({
+    brokers: endpoints.kafkaBrokers,
+    topic: endpoints.kafkaTopic,
+    clientId: "syncbench-fsck",
+  });
   try {
-    return await fsck({ metadataDb, blockStore, syncStream },
-      { ...options, partitionCount: endpoints.kafkaPartitionCount });
+    return await fsck(
+      { metadataDb, blockStore, syncStream },
+      { ...options, partitionCount: endpoints.kafkaPartitionCount },
+    );
   } finally {
     await Promise.all([metadataDb.close(), blockStore.close(), syncStream.close()]);
   }

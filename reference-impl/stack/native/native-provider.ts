@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { SyncbenchError } from "../../core/errors.ts";
 import type { Endpoints } from "../endpoints.ts";
-import type { ProcessName, ServiceStatus, StackProvider, StackSecrets, StackStatus, UpOptions } from "../provider.ts";
+import type {
+  ProcessName, ServiceStatus, StackProvider, StackSecrets, StackStatus, UpOptions,
+} from "../provider.ts";
 import { chunkServices, stackSecrets } from "./app-services.ts";
 import { fileEventsPartitionCount, fileEventsTopic, kafkaService } from "./kafka.ts";
 import { servicePaths, type NativeConfig, type S3ServerKind } from "./native-config.ts";

@@ -4,7 +4,9 @@
 // commits, ordered pagination and the outbox; and the read-only queries fsck relies on.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { shardCount, type CommitInput, type MetadataDb, type OutboxRow } from "../metadata-db/metadata-db.port.ts";
+import {
+  shardCount, type CommitInput, type MetadataDb, type OutboxRow,
+} from "../metadata-db/metadata-db.port.ts";
 import { migrations } from "../metadata-db/migrations/index.ts";
 import { shardIndexOf } from "../metadata-db/shard-router.ts";
 import { fakeHash, uniqueName, withAdapter } from "./contract-helpers.ts";
@@ -32,7 +34,7 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect((await db.migrate()).applied).toEqual([]);
     }));
 
-    it("lists the applied migrations after migrate, and none on a store never migrated", async () => {
+    it("lists the applied migrations after migrate, none on a store never migrated", async () => {
       await withDb(async (db) => {
         expect(await db.appliedMigrations()).toEqual(migrations.map((m) => m.version));
       });
@@ -96,7 +98,8 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       await expect(db.commitVersion({ ...first, blockHashes: [] })).rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
     }));
 
-    it("a refused reuse of an eventId leaves the ref counts as they were, on low and high shards", () => withDb(async (db) => {
+    it("a refused reuse of an eventId leaves the ref counts, on low and high shards", () =>
+      withDb(async (db) => {
       // One user on shards 0..31 and one on 32..63: a layout that splits the shards over two
       // clusters then takes both commit paths (same cluster as the blocks table, and the other).
       for (const low of [true, false]) {
@@ -106,10 +109,11 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
         await record(db, a);
         const first = commit({ userId: user, path: "/r", blockHashes: [a] });
         expect((await db.commitVersion(first)).ok).toBe(true);
-        await expect(db.commitVersion({ ...first, path: "/other" })).rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
+        await expect(db.commitVersion({ ...first, path: "/other" }))
+          .rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
         expect((await db.getBlock(a))?.refCount, `shard ${shardIndexOf(user)}`).toBe(1);
       }
-    }));
+      }));
 
     it("concurrent commits of different users sharing a block count one reference each", () => withDb(async (db) => {
       const shared = fakeHash("shared-concurrent");
@@ -194,7 +198,8 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect((await db.readOutbox(shard, 1000)).filter((r) => r.event.userId === user)).toEqual([]);
     }));
 
-    it("fsck: a consistent store has no ref-count mismatch, and lists referenced blocks in order", () => withDb(async (db) => {
+    it("fsck: a consistent store has no ref-count mismatch, lists referenced blocks in order", () =>
+      withDb(async (db) => {
       const user = uniqueName("u");
       const [a, b, unused] = [fakeHash("fsck-a"), fakeHash("fsck-b"), fakeHash("fsck-unused")];
       await record(db, a, b, unused);
@@ -214,20 +219,22 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect(listed).toEqual([...new Set(listed)].sort());
       expect(listed).toEqual(expect.arrayContaining([a, b]));
       expect(listed).not.toContain(unused);
-    }));
+      }));
 
-    it("fsck: an unsent outbox row is stale once older than the bound, and not once sent", () => withDb(async (db) => {
+    it("fsck: an unsent outbox row is stale once older than the bound, not once sent", () =>
+      withDb(async (db) => {
       const user = uniqueName("u");
       const shard = shardIndexOf(user);
       await db.commitVersion(commit({ userId: user, path: "/s", nowMs: 42_000 }));
       const mine = (rows: readonly OutboxRow[]) => rows.filter((r) => r.event.userId === user);
       expect(mine(await db.staleOutbox(shard, 42_000, 1000))).toEqual([]);
       const stale = mine(await db.staleOutbox(shard, 42_001, 1000));
-      expect(stale.map((r) => [r.shardIndex, r.createdAtMs, r.event.filePath])).toEqual([[shard, 42_000, "/s"]]);
+      expect(stale.map((r) => [r.shardIndex, r.createdAtMs, r.event.filePath]))
+        .toEqual([[shard, 42_000, "/s"]]);
       expect(await db.shardsWithUnsentEvents()).toContain(shard);
       await db.markOutboxSent(shard, stale.map((r) => r.outboxId), 43_000);
       expect(mine(await db.staleOutbox(shard, 99_000, 1000))).toEqual([]);
-    }));
+      }));
 
     it("rejects malformed input with METADATA_INPUT_INVALID and writes nothing", () => withDb(async (db) => {
       const user = uniqueName("u");

@@ -1,6 +1,6 @@
 // House rule (STYLE.md section 11): every *.port.ts has one contract suite, run against its memory
 // adapter in a unit test and against its real adapter in an integration test, and the suite calls
-// every method of the port's interface (a method no contract exercises can differ between adapters).
+// every method of the port's interface (a method no contract calls may differ between adapters).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";

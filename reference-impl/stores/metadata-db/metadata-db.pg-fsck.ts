@@ -86,9 +86,11 @@ async function reach(pool: pg.Pool): Promise<pg.PoolClient> {
     return await pool.connect();
   } catch (error) {
     const { connectionString, host, port } = pool.options;
-    const where = connectionString ? new URL(connectionString).host : `${host ?? "localhost"}:${port ?? 5432}`;
+    const where = connectionString ? new URL(connectionString).host
+      : `${host ?? "localhost"}:${port ?? 5432}`;
     throw new SyncbenchError("ENV_STACK_UNREACHABLE", `Postgres at ${where} does not answer ` +
-      `(${(error as Error).message}); nothing was checked`, { hint: "npx syncbench up", cause: error });
+      `(${(error as Error).message}); nothing was checked`,
+    { hint: "npx syncbench up", cause: error });
   }
 }
 
@@ -98,7 +100,8 @@ export async function appliedMigrations(clusters: readonly ClusterPool[]): Promi
   for (const { pool } of clusters) {
     const client = await reach(pool);
     try {
-      const exists = await client.query<{ t: string | null }>("SELECT to_regclass('public.schema_migrations') AS t");
+      const exists = await client.query<{ t: string | null }>(
+        "SELECT to_regclass('public.schema_migrations') AS t");
       const versions = exists.rows[0]?.t === null ? [] : (await client.query<{ version: number }>(
         "SELECT version FROM public.schema_migrations")).rows.map((r) => r.version);
       common = new Set(versions.filter((v) => common === undefined || common.has(v)));

@@ -14,7 +14,9 @@ import {
 } from "./metadata-db.port.ts";
 import { commitOnShard, decrementRefs, fileColumns, grantSql, incrementRefs, msToDate, toBytes, toFileRecord, toHex,
   type FileRow } from "./metadata-db.pg-sql.ts";
-import { appliedMigrations, refCountMismatches, referencedBlocks, type ClusterPool } from "./metadata-db.pg-fsck.ts";
+import {
+  appliedMigrations, refCountMismatches, referencedBlocks, type ClusterPool,
+} from "./metadata-db.pg-fsck.ts";
 import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
 import { shardIndexOf, shardSchema, singleCluster, validateClusterMap, type ClusterAssignment } from "./shard-router.ts";
 import { isSyncbenchError, SyncbenchError } from "../../core/errors.ts";
@@ -129,8 +131,11 @@ export class PgMetadataDb implements MetadataDb {
     } catch (error) {
       // A refused reuse of an eventId wrote nothing here: the outbox row settle would find is the
       // earlier commit's, so it would keep this attempt's references (an over-count fsck reports).
-      if (isSyncbenchError(error, "COMMIT_ID_REUSED")) await this.takeBackRefs(distinct, input.nowMs);
-      else await this.settleFailedShardStep(pool, schema, shardIndex, input, distinct, error);
+      if (isSyncbenchError(error, "COMMIT_ID_REUSED")) {
+        await this.takeBackRefs(distinct, input.nowMs);
+      } else {
+        await this.settleFailedShardStep(pool, schema, shardIndex, input, distinct, error);
+      }
       throw error;
     }
   }

@@ -25,7 +25,8 @@ const config2 = { ...stackConfig, rootDir, cacheDir: join(rootDir, "cache"),
 const second = new NativeProvider(config2, [postgresService(config2)]);
 const first = useTestDatabase(stackEndpoints().postgresUrl, "cluster1", { migrate: false });
 /** Never migrated, beside the migrated second cluster: no version is applied on every cluster. */
-const unmigrated = useTestDatabase(stackEndpoints().postgresUrl, "cluster1_bare", { migrate: false });
+const unmigrated = useTestDatabase(stackEndpoints().postgresUrl, "cluster1_bare",
+  { migrate: false });
 let clusters: ClusterAssignment[] = [];
 
 beforeAll(async () => {
@@ -44,7 +45,8 @@ afterAll(async () => {
   rmSync(rootDir, { recursive: true, force: true });
 });
 
-metadataDbContract("postgres, two clusters", async () => new PgMetadataDb({ clusters, poolMax: 4 }), {
+metadataDbContract("postgres, two clusters", async () => new PgMetadataDb({ clusters, poolMax: 4 }),
+{
   openUnmigrated: async () => new PgMetadataDb({ poolMax: 2,
     clusters: clusters.map((c, i) => (i === 0 ? { ...c, url: unmigrated.url() } : c)) }),
 });

@@ -39,7 +39,8 @@ describe("KafkaSyncStream.describe on Kafka", () => {
   });
 
   it("gives the stack's topic its partitions", async () => {
-    const stream = new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic: endpoints.kafkaTopic });
+    const stream = new KafkaSyncStream({ brokers: endpoints.kafkaBrokers,
+      topic: endpoints.kafkaTopic });
     try {
       expect((await stream.describe()).partitions).toHaveLength(endpoints.kafkaPartitionCount);
     } finally {

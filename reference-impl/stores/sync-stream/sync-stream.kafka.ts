@@ -5,7 +5,8 @@
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from "kafkajs";
 import type { FileChangedEvent } from "../metadata-db/metadata-db.port.ts";
 import type {
-  DeliveredEvent, PartitionDescription, StreamDescription, SubscribeOptions, Subscription, SyncStream,
+  DeliveredEvent, PartitionDescription, StreamDescription, SubscribeOptions, Subscription,
+  SyncStream,
 } from "./sync-stream.port.ts";
 import { checkPublish } from "./sync-stream.validate.ts";
 import { SyncbenchError } from "../../core/errors.ts";
@@ -66,11 +67,13 @@ export class KafkaSyncStream implements SyncStream {
     await admin.connect();
     try {
       // listTopics first: asking an absent topic's offsets would wait through the retries.
-      if (!(await admin.listTopics()).includes(this.config.topic)) return { topic: this.config.topic, partitions: [] };
-      const offsets = await admin.fetchTopicOffsets(this.config.topic);
+      const { topic } = this.config;
+      if (!(await admin.listTopics()).includes(topic)) return { topic, partitions: [] };
+      const offsets = await admin.fetchTopicOffsets(topic);
       const partitions = offsets.map((o): PartitionDescription => ({ partition: o.partition,
-        lowOffset: offsetNumber(o.low, o.partition), highOffset: offsetNumber(o.high, o.partition) }));
-      return { topic: this.config.topic, partitions: partitions.sort((a, b) => a.partition - b.partition) };
+        lowOffset: offsetNumber(o.low, o.partition),
+        highOffset: offsetNumber(o.high, o.partition) }));
+      return { topic, partitions: partitions.sort((a, b) => a.partition - b.partition) };
     } finally {
       await admin.disconnect();
     }

@@ -68,7 +68,8 @@ export class MemorySyncStream implements SyncStream {
 
   async describe(): Promise<StreamDescription> {
     return { topic: this.topic,
-      partitions: this.logs.map((log, partition) => ({ partition, lowOffset: 0, highOffset: log.length })) };
+      partitions: this.logs.map((log, partition) =>
+        ({ partition, lowOffset: 0, highOffset: log.length })) };
   }
 
   async close(): Promise<void> {
