@@ -6,6 +6,7 @@ import type {
   DeliveredEvent, StreamDescription, SubscribeOptions, Subscription, SyncStream,
 } from "./sync-stream.port.ts";
 import { checkPublish } from "./sync-stream.validate.ts";
+import { partitionCount as designPartitionCount } from "../../core/design-figures.ts";
 
 interface Group {
   readonly handler: (delivered: DeliveredEvent) => Promise<void>;
@@ -18,7 +19,8 @@ export class MemorySyncStream implements SyncStream {
   private readonly logs: FileChangedEvent[][];
   private readonly groups = new Set<Group>();
 
-  constructor(private readonly partitionCount = 64, private readonly topic = "file-events") {
+  constructor(private readonly partitionCount = designPartitionCount,
+    private readonly topic = "file-events") {
     this.logs = Array.from({ length: partitionCount }, () => []);
   }
 
