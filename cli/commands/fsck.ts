@@ -1,13 +1,13 @@
 // `syncbench fsck`: checks the upload path's invariants across Postgres, the S3 server and Kafka
 // on the running stack, lists every violation with its ids, and exits 1 when there is one.
 import { Kafka, logLevel } from "kafkajs";
-import pg from "pg";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { fsck, type Violation } from "../../reference-impl/services/fsck/fsck.ts";
 import type { Endpoints } from "../../reference-impl/stack/endpoints.ts";
 import { S3BlockStore } from "../../reference-impl/stores/block-store/block-store.s3.ts";
 import { PgMetadataDb } from "../../reference-impl/stores/metadata-db/metadata-db.pg.ts";
+import { pgClient } from "../../reference-impl/stores/metadata-db/pg-client.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import { providerFor } from "../stack-cli.ts";
 
@@ -26,7 +26,7 @@ async function checkTopic(endpoints: Endpoints): Promise<Violation[]> {
 
 /** Read-only: the applied migrations (fsck never writes, so it does not migrate). */
 async function migratedVersions(url: string): Promise<number[]> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  const client = pgClient({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
   } catch (error) {

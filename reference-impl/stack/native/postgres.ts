@@ -3,8 +3,8 @@
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
 import { SyncbenchError } from "../../core/errors.ts";
+import { pgClient, withPgClient } from "../../stores/metadata-db/pg-client.ts";
 import { ensurePostgres, postgresBinDir, type Progress } from "./install.ts";
 import type { NativeConfig } from "./native-config.ts";
 import { servicePaths } from "./native-config.ts";
@@ -72,7 +72,7 @@ async function initdb(pgData: string, user: { uid: number; gid: number } | undef
 }
 
 export async function checkPostgres(url: string): Promise<HealthResult> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  const client = pgClient({ connectionString: url, connectionTimeoutMillis: 1500 });
   try {
     await client.connect();
     const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
@@ -85,12 +85,8 @@ export async function checkPostgres(url: string): Promise<HealthResult> {
 }
 
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  await withPgClient({ connectionString: adminUrl }, async (client) => {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -4,6 +4,7 @@
 import type pg from "pg";
 import type { RefCountMismatch } from "./metadata-db.port.ts";
 import { toBytes, toHex } from "./metadata-db.pg-sql.ts";
+import { checkedOut } from "./pg-client.ts";
 import { shardSchema } from "./shard-router.ts";
 
 export interface ClusterPool {
@@ -18,17 +19,19 @@ const versionRefs = (shards: readonly number[]) => shards.map((i) =>
 
 /** Runs `body` on one read-only REPEATABLE READ snapshot of the pool's cluster. */
 async function inSnapshot<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkedOut(pool);
+  let broken: unknown;
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const result = await body(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined); // the connection may be gone; report the cause
+    // The connection may be gone: report the cause, and destroy the client if ROLLBACK fails too.
+    await client.query("ROLLBACK").catch((rollbackError: unknown) => (broken = rollbackError));
     throw error;
   } finally {
-    client.release();
+    release(broken);
   }
 }
 
