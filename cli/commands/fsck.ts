@@ -64,7 +64,7 @@ Exit codes: 0 no violation; 1 at least one; 3 the stack is not reachable.`,
       "blocks-max": { type: "string" } }, false);
     const staleS = bounded(values["outbox-stale-s"], "outbox-stale-s", 60, 30 * 24 * 3600);
     const blocksMax = bounded(values["blocks-max"], "blocks-max", 100_000, 100_000_000);
-    const { endpoints } = await (await providerFor(ctx)).status();
+    const endpoints = await (await providerFor(ctx)).endpointsWithSecrets();
     const migrated = await migratedVersions(endpoints.postgresUrl);
     if (migrated.length === 0) {
       const empty = { violations: [], checked: { blocks: 0, referencedBlocks: 0, shards: 0, outboxRowsStale: 0 },
