@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stackJwtSecret } from "../../reference-impl/stack/stack.test-env.ts";
-import type { Calibration } from "../../simulator/calibration/calibration.schema.ts";
-import { checkKnee } from "../../scenarios/knee.schema.ts";
+import type { Calibration } from "../../formats/calibration.schema.ts";
+import { checkKnee } from "../../formats/knee.schema.ts";
 import { readResults } from "../../scenarios/measure/results-file.ts";
 import { main } from "../main.ts";
 
@@ -24,10 +24,8 @@ const tempDir = (prefix: string) => {
 afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const secret = stackJwtSecret();
-/** The variables that say where this checkout's stack is (its port offset, its folders). */
-const stackEnv = Object.fromEntries(["SYNCBENCH_PORT_OFFSET", "SYNCBENCH_HOME", "SYNCBENCH_CACHE_DIR"]
-  .flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])));
-const env = { ...stackEnv, NO_COLOR: "1" };
+/** The test's own environment (SYNCBENCH_PORT_OFFSET, SYNCBENCH_PROVIDER): the stack it runs on. */
+const env = { ...process.env, NO_COLOR: "1" };
 if (!secret) process.stdout.write("[run] real-stack run skipped: the stack's provider starts no ChunkService\n");
 
 describe.skipIf(!secret)("syncbench run against the real stack", () => {

@@ -4,7 +4,7 @@
 // it late (its CPU), and a busy machine (little generator CPU, a held-up event loop) when other
 // processes did: the run of the issue, 4 req/s at 0.01 cores, is not generator-bound.
 import { describe, expect, it } from "vitest";
-import { recordMs } from "./histograms.ts";
+import { recordMs } from "../../formats/hdr-histogram.ts";
 import type { OpenModelOutcome } from "../open-model/http-open-model.ts";
 import { RunStats } from "./op-stats.ts";
 import { judgeSaturation } from "./results-build.ts";

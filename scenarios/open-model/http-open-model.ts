@@ -8,7 +8,7 @@
 // deadline; the run ends by itself when the schedule does.
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { RunStats, type TimelinePoint } from "../measure/op-stats.ts";
-import { recordMs } from "../measure/histograms.ts";
+import { recordMs } from "../../formats/hdr-histogram.ts";
 import type { Arrival } from "../scenario.ts";
 import { arrivalDurationS } from "../scenario.ts";
 import { Exchange, type ExchangeDone } from "../http1/http-exchange.ts";

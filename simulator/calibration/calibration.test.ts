@@ -3,11 +3,11 @@
 // lognormal's parameters, and replaying the file must reproduce the measured p50/p99 within 30 %.
 import { describe, expect, it } from "vitest";
 import { Histogram } from "../core/histogram.ts";
-import { Rng } from "../core/random.ts";
+import { Rng } from "../../reference-impl/core/random.ts";
 import { lognormalFromMean, makeSampler, type VariateSpec } from "../core/variates.ts";
 import { simulateNetwork } from "../models/network.ts";
 import { fitCalibration, fitPart } from "./fit.ts";
-import { validateMeasuredRun, type MeasuredRun } from "./measured.schema.ts";
+import { validateMeasuredRun, type MeasuredRun } from "../../formats/measured.schema.ts";
 import { replayMeasured } from "./replay.ts";
 
 const apply: VariateSpec = lognormalFromMean(0.012, 0.6);
