@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { containerImages, containerPackageVersions, localstackEnvironment, renderContainerNginxConf } from "./testcontainers-config.ts";
 
 const packageJson = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-  devDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
 };
 
 describe("testcontainers configuration", () => {
@@ -15,9 +15,9 @@ describe("testcontainers configuration", () => {
     expect(containerImages.localstack).toBe("localstack/localstack:4.14.0");
   });
 
-  it("package.json pins the testcontainers versions that load on Node 20", () => {
+  it("package.json pins the testcontainers versions as runtime dependencies (up imports them)", () => {
     for (const [name, version] of Object.entries(containerPackageVersions)) {
-      expect(packageJson.devDependencies[name]).toBe(version);
+      expect(packageJson.dependencies[name]).toBe(version);
     }
   });
 
