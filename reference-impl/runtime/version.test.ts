@@ -29,8 +29,19 @@ describe("syncbenchVersion", () => {
     // exit status 1 means no line matched. This file and the reader are the two allowed to say it.
     const scan = spawnSync(
       "git",
-      ["grep", "-n", "-E", `(^|[^0-9.])${version}([^0-9.]|$)`, "--", "*.ts", "*.mjs", "*.cjs",
-        "*.js", ":!reference-impl/runtime/version.ts", ":!reference-impl/runtime/version.test.ts"],
+      [
+        "grep",
+        "-n",
+        "-E",
+        `(^|[^0-9.])${version}([^0-9.]|$)`,
+        "--",
+        "*.ts",
+        "*.mjs",
+        "*.cjs",
+        "*.js",
+        ":!reference-impl/runtime/version.ts",
+        ":!reference-impl/runtime/version.test.ts",
+      ],
       { cwd: repoRoot, encoding: "utf8" },
     );
     expect(scan.error).toBeUndefined();
