@@ -1,5 +1,5 @@
 // Unit tests of the testcontainers provider's configuration, which run without a Docker engine:
-// pinned images and package versions that work on Node 20, and the container nginx configuration.
+// pinned images and package versions, and the container nginx configuration.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { containerImages, containerPackageVersions, localstackEnvironment, renderContainerNginxConf } from "./testcontainers-config.ts";
