@@ -29,11 +29,11 @@ module.exports = {
     },
     {
       name: "simulator-has-no-io",
-      comment: "simulator/ imports only simulator/* and the pure core modules it shares with the rest: limits, errors, the one PRNG and Zipf sampler (random.ts) and the design's figures (design-figures.ts). Each of those is itself held pure by core-is-pure and core-has-no-drivers (its CLI glue lives in cli/).",
+      comment: "simulator/ imports only simulator/*, formats/ (the files it reads and writes: pure schemas, no I/O) and the pure core modules it shares with the rest: limits, errors, the one PRNG and Zipf sampler (random.ts) and the design's figures (design-figures.ts). Each of those is itself held pure by core-is-pure and core-has-no-drivers (its CLI glue, which reads and writes files, lives in cli/).",
       severity: "error",
-      from: { path: "^simulator/", pathNot: "\\.(test|bench)\\.ts$" },
+      from: { path: "^simulator/", pathNot: "\.(test|bench)\.ts$" },
       to: {
-        pathNot: "^(simulator/|reference-impl/core/(limits|errors|random|design-figures)\\.ts$|node_modules/simple-statistics/)",
+        pathNot: "^(simulator/|formats/|reference-impl/core/(limits|errors|random|design-figures)\.ts$|node_modules/simple-statistics/)",
         dependencyTypesNot: ["type-only"],
       },
     },
@@ -45,11 +45,30 @@ module.exports = {
       to: { path: "^reference-impl/(services|stores)/" },
     },
     {
-      name: "reports-read-schemas-only",
-      comment: "reports/ reads versioned files through their schemas, not producers' internals.",
+      name: "formats-import-only-zod-and-core",
+      comment: "formats/ (the files between the stages) imports only zod, hdr-histogram-js (the one histogram encoding of those files) and reference-impl/core/: every stage can read every file without pulling in another stage. Its tests and the JSON Schema writer (a tool: it writes files) are exempt.",
+      severity: "error",
+      from: { path: "^formats/", pathNot: ["\\.test\\.ts$", "^formats/json-schema/generate\\.ts$"] },
+      to: {
+        pathNot: "^(formats/|reference-impl/core/|node_modules/(zod|hdr-histogram-js)/)",
+        dependencyTypesNot: ["type-only"],
+      },
+    },
+    {
+      name: "formats-type-imports-stay-in-core",
+      comment: "formats/ names no producer's or consumer's type either: its types are its own.",
+      severity: "error",
+      from: { path: "^formats/", pathNot: "\\.test\\.ts$" },
+      to: { path: "^(cli|scenarios|simulator|reports|reference-impl/(runtime|client|services|stores|stack|edge))/" },
+    },
+    {
+      name: "reports-read-formats-only",
+      comment: "reports/ reads the versioned files through formats/ and imports nothing else of the project (npm packages are fine).",
       severity: "error",
       from: { path: "^reports/" },
-      to: { path: "^(reference-impl/(services|stores|stack)|simulator/(core|models))/" },
+      to: {
+        path: "^(bin|cli|docker|reference-impl|scenarios|simulator)/",
+      },
     },
     {
       name: "no-circular",

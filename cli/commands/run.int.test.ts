@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stackJwtSecret } from "../../reference-impl/stack/stack.test-env.ts";
-import type { Calibration } from "../../simulator/calibration/calibration.schema.ts";
-import { checkKnee } from "../../scenarios/knee.schema.ts";
+import type { Calibration } from "../../formats/calibration.schema.ts";
+import { checkKnee } from "../../formats/knee.schema.ts";
 import { readResults } from "../../scenarios/measure/results-file.ts";
 import { main } from "../main.ts";
 

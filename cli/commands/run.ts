@@ -14,8 +14,8 @@ import { NativeProvider } from "../../reference-impl/stack/native/native-provide
 import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
 import { deviceAuth, tokenSigner } from "../../scenarios/drivers/tokens.ts";
 import { stackDevicesRunner } from "../../scenarios/run/stack-devices.ts";
-import type { Results } from "../../scenarios/results.schema.ts";
-import { toMeasuredOps } from "../../scenarios/measure/measured-ops.ts";
+import type { Results } from "../../formats/results.schema.ts";
+import { measuredFromResults } from "../../formats/measured-from-results.ts";
 import { writeResults } from "../../scenarios/measure/results-file.ts";
 import { applyOverrides, type RunOverrides } from "../../scenarios/run/effective.ts";
 import { loadRunConfig, recordOf, type RunConfig } from "../../scenarios/run/run-config.ts";
@@ -48,7 +48,8 @@ latency from that time (no coordinated omission), service time from the actual s
                         files are each edited every 2 s at the peak)
   --prepare-edits N     most delta edits encoded before the load (default 20000, ~13 ms each)
   --prepare-s S         time bound of that prepare phase (default 180)
-  --measured-ops FILE   also write the simulator's calibration input (syncbench.measured-ops)
+  --measured-ops FILE   also write the simulator's calibration input (syncbench.measured-ops),
+                        exactly what \`calibrate\` reads from the results file
   --find-knee           double the rate from --knee-start (default 100/s) up to the
                         scenario's peak, bisect, and report the highest rate whose HTTP
                         targets hold and what saturated first; --duration is per step (10 s)
@@ -222,7 +223,9 @@ export const command: Command = {
       const out = config.out ?? `.syncbench/results/${scenario.name}.json`;
       writeResults(out, results);
       if (config.measuredOps) {
-        writeFileSync(config.measuredOps, `${JSON.stringify(toMeasuredOps(results), null, 2)}\n`);
+        // The same translation `calibrate results.json` makes (formats/measured-from-results.ts).
+        const measured = measuredFromResults(results, out, (line) => ctx.err(line));
+        writeFileSync(config.measuredOps, `${JSON.stringify(measured, null, 2)}\n`);
       }
       if (config.json) ctx.out(JSON.stringify(results));
       else [...summaryLines(results), `  results: ${out}`].forEach((l) => ctx.out(l));
