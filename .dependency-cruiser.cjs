@@ -31,9 +31,9 @@ module.exports = {
       name: "simulator-has-no-io",
       comment: "simulator/ imports only simulator/*, formats/ (the files it reads and writes: pure schemas, no I/O) and the pure core modules it shares with the rest: limits, errors, the one PRNG and Zipf sampler (random.ts) and the design's figures (design-figures.ts). Each of those is itself held pure by core-is-pure and core-has-no-drivers (its CLI glue, which reads and writes files, lives in cli/).",
       severity: "error",
-      from: { path: "^simulator/", pathNot: "\.(test|bench)\.ts$" },
+      from: { path: "^simulator/", pathNot: "\\.(test|bench)\\.ts$" },
       to: {
-        pathNot: "^(simulator/|formats/|reference-impl/core/(limits|errors|random|design-figures)\.ts$|node_modules/simple-statistics/)",
+        pathNot: "^(simulator/|formats/|reference-impl/core/(limits|errors|random|design-figures)\\.ts$|node_modules/simple-statistics/)",
         dependencyTypesNot: ["type-only"],
       },
     },
