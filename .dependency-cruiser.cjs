@@ -22,14 +22,21 @@ module.exports = {
     },
     {
       name: "services-use-ports",
-      comment: "services depend on core/, runtime/ and stores/*/*.port.ts; real adapters arrive through main.ts.",
+      comment: "services (chunk-service, fsck, ...) depend on core/, runtime/ and stores/*/*.port.ts, never on an adapter or a server driver; real adapters arrive through main.ts.",
       severity: "error",
       from: { path: "^reference-impl/services/", pathNot: ["(/main\\.ts|\\.test\\.ts|\\.bench\\.ts)$", "/bench/"] },
-      to: { path: "^reference-impl/stores/", pathNot: "\\.port\\.ts$" },
+      to: { path: ["^reference-impl/stores/", "node_modules/(pg|kafkajs|@aws-sdk|ioredis)/"], pathNot: "\\.port\\.ts$" },
+    },
+    {
+      name: "client-uses-core-and-runtime",
+      comment: "reference-impl/client/ (the sync client's library) uses core/ and runtime/ only: it talks to the services over the wire, never through their code, the stores or the stack.",
+      severity: "error",
+      from: { path: "^reference-impl/client/" },
+      to: { path: ["^reference-impl/(services|stores|stack|edge)/", "^(cli|scenarios|simulator|reports)/"] },
     },
     {
       name: "simulator-has-no-io",
-      comment: "simulator/ imports only simulator/*, formats/ (the files it reads and writes: pure schemas, no I/O) and the pure core modules it shares with the rest: limits, errors, the one PRNG and Zipf sampler (random.ts) and the design's figures (design-figures.ts). Each of those is itself held pure by core-is-pure and core-has-no-drivers (its CLI glue, which reads and writes files, lives in cli/).",
+      comment: "simulator/ imports only simulator/*, formats/ (the files it reads and writes: pure schemas, no I/O) and the pure core modules it shares with the rest: limits, errors, the one PRNG and Zipf sampler (random.ts) and the design's figures (design-figures.ts). Each of those is itself held pure by core-is-pure and core-has-no-drivers, and formats/ by its own rule (its CLI glue, which reads and writes the files, lives in cli/).",
       severity: "error",
       from: { path: "^simulator/", pathNot: "\\.(test|bench)\\.ts$" },
       to: {
@@ -39,7 +46,7 @@ module.exports = {
     },
     {
       name: "scenarios-stay-outside-services",
-      comment: "scenarios/ may use the client, runtime/ and itself, never services or stores internals.",
+      comment: "scenarios/ may use reference-impl/client/, runtime/ and itself, never services or stores internals.",
       severity: "error",
       from: { path: "^scenarios/" },
       to: { path: "^reference-impl/(services|stores)/" },
@@ -68,6 +75,15 @@ module.exports = {
       from: { path: "^reports/" },
       to: {
         path: "^(bin|cli|docker|reference-impl|scenarios|simulator)/",
+      },
+    },
+    {
+      name: "cli-stays-thin",
+      comment: "cli/ parses flags, calls one function and prints: it reaches the stack through the provider interface (stack/*.ts), never a provider's internals, an adapter or a server driver.",
+      severity: "error",
+      from: { path: "^cli/", pathNot: "\\.test\\.ts$" },
+      to: {
+        path: ["^reference-impl/stores/", "^reference-impl/stack/(native|testcontainers)/", "node_modules/(pg|kafkajs|@aws-sdk|ioredis|ws|undici|autocannon)/", "^(node:)?child_process$"],
       },
     },
     {

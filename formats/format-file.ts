@@ -36,10 +36,21 @@ export function pathText(path: readonly PropertyKey[]): string {
   return text === "" ? "(root)" : text;
 }
 
+/** A value as a message shows it: JSON, cut at 60 characters. */
+function shown(input: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(input) ?? String(input);
+  } catch (error) {
+    // A value handed in already parsed may hold what JSON cannot (a BigInt, a cycle).
+    if (!(error instanceof TypeError)) throw error;
+    text = `(${typeof input} that is not JSON)`;
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 function seen(input: unknown): string {
-  if (input === undefined) return "missing";
-  const text = JSON.stringify(input) ?? String(input);
-  return `got ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
+  return input === undefined ? "missing" : `got ${shown(input)}`;
 }
 
 /** One line per issue: "path: message, got value". */
@@ -87,7 +98,7 @@ export function checkKindAndVersion(
   if (kind !== format.kind) {
     throw new SyncbenchError(
       format.code,
-      `${format.what} ${source} has kind ${JSON.stringify(kind) ?? "(missing)"}, ` +
+      `${format.what} ${source} has kind ${kind === undefined ? "(missing)" : shown(kind)}, ` +
         `expected "${format.kind}"`,
     );
   }
@@ -95,7 +106,7 @@ export function checkKindAndVersion(
     throw new SyncbenchError(
       format.code,
       `${format.what} ${source} has schemaVersion ` +
-        `${JSON.stringify(schemaVersion) ?? "(missing)"}; ` +
+        `${schemaVersion === undefined ? "(missing)" : shown(schemaVersion)}; ` +
         `this syncbench reads schemaVersion ${format.schemaVersion} and migrates no other`,
       {
         hint: `regenerate the file with this syncbench, or read it with the version that wrote it`,

@@ -77,6 +77,15 @@ describe("readers of formats/", () => {
     );
   });
 
+  it("refuse values JSON cannot hold, with the file's code", () => {
+    const cycle: Record<string, unknown> = { kind: "syncbench.projection", schemaVersion: 1 };
+    cycle.notes = cycle;
+    expect(failure(() => parseProjectionFile(cycle))).toMatch(/^PROJECTION_INVALID: .*notes: /);
+    expect(failure(() => parseCalibrationFile({ kind: 1n }))).toMatch(
+      /has kind \(bigint that is not JSON\)/,
+    );
+  });
+
   it("refuse what is not JSON, with the file's code", () => {
     expect(failure(() => parseCalibrationFile("{", "c.json"))).toMatch(
       /^SIM_CALIBRATION_INVALID: calibration c\.json is not JSON/,

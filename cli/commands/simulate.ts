@@ -20,8 +20,8 @@ import { runExperiment } from "../../simulator/experiments/experiment.ts";
 import { designDefaults, withService } from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
-import { connectedDevicesCount } from "../../reference-impl/core/design-figures.ts";
 import { readInputFile } from "../read-file.ts";
+import { connectedDevicesCount } from "../../reference-impl/core/design-figures.ts";
 
 export const simulateLimits = {
   replicationsMax: 100, durationSMin: 1, durationSMax: 3600, devicesMin: 1_000, devicesMax: 1_000_000_000,

@@ -2,8 +2,8 @@
 // design-figures.ts, claims C05-C30) and, where the document is silent, stated assumptions
 // (marked ASSUMED).
 // calibration.json overrides the service-time entries by part name; nothing else reads files.
-import * as figures from "../../reference-impl/core/design-figures.ts";
 import { modelPartNames, type ModelPartName } from "../../formats/part-names.ts";
+import * as figures from "../../reference-impl/core/design-figures.ts";
 import { lognormalFromMean, type VariateSpec } from "../core/variates.ts";
 
 /** The model's parts: calibration.json's vocabulary, so their list lives in formats/. */
