@@ -10,9 +10,13 @@
 export const commandSummaries: Readonly<Record<string, string>> = {
   calibrate:
     "fit the simulator's service times from a measured run (results.json -> calibration.json)",
+  claims: "the claims ledger: a computed verdict with its figures for each of C01-C36",
+  cost: "monthly cost for N users of a variant, from a dated price table, assumptions listed",
   delta: "encode or apply a block delta between two files (xdelta-like)",
   doctor: "check prerequisites (node, java, mvn, go, servers, ports, disk) and say how to fix them",
   down: "stop the servers that `up` started (by recorded PID, never by name)",
+  "edit-workloads":
+    "edit workloads (documents, logs, DB pages, compressed re-saves): delta bytes per edit",
   fsck: "check invariants across Postgres, S3 and Kafka (blocks present and intact, ref counts, outbox)",
   k6: "export a scenario as a k6 TypeScript script (k6 export), k6 run",
   logs: "print the last lines of a server's log",
