@@ -1,12 +1,13 @@
 // `syncbench token --user U`: a bearer token for the running native stack's services (HS256, signed
 // with the stack's secret from .syncbench/data/secrets.json), for curl, scenarios and k6.
+import { apiLimits } from "../../reference-impl/core/limits.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { signJwt } from "../../reference-impl/runtime/jwt.ts";
 import { stackSecrets } from "../../reference-impl/stack/native/app-services.ts";
 import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 
-const ttlSMax = 30 * 24 * 3600;
+const ttlSMax = apiLimits.tokenLifetimeSMax; // the services refuse an exp further ahead
 
 export const command: Command = {
   summary: "print a bearer token (JWT) for a user of the running stack",
