@@ -51,6 +51,11 @@ export class UserAdmission {
     if (state && state.inFlight > 0) state.inFlight -= 1;
   }
 
+  /** Requests of `userId` in progress now. */
+  inFlightOf(userId: string): number {
+    return this.users.get(userId)?.inFlight ?? 0;
+  }
+
   /** Users tracked now (bounded by rateLimitedUsersMax). */
   get trackedCount(): number {
     return this.users.size;
