@@ -15,6 +15,7 @@ import type { FileChangedEvent } from "../../stores/metadata-db/metadata-db.port
 import { KafkaSyncStream } from "../../stores/sync-stream/sync-stream.kafka.ts";
 import { Kafka, logLevel } from "kafkajs";
 import { chunkServiceApiSuite } from "./chunk-service.api-suite.ts";
+import { shardIndexOf } from "../../stores/metadata-db/shard-router.ts";
 import { chunkServiceSecuritySuite } from "./chunk-service.security.api-suite.ts";
 import { commitFile } from "./commit.ts";
 import { OutboxRelay } from "./outbox-relay.ts";
@@ -47,7 +48,7 @@ afterAll(async () => {
 });
 
 chunkServiceApiSuite("postgres + s3 + kafka", openPorts);
-chunkServiceSecuritySuite("postgres + s3 + kafka", openPorts);
+chunkServiceSecuritySuite("postgres + s3 + kafka", openPorts, shardIndexOf);
 
 describe("ChunkService outbox on the real stack", () => {
   it("publishes each commit's file_changed event to Kafka through the outbox, same event id", async () => {

@@ -8,7 +8,6 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiLimits } from "../../core/limits.ts";
 import { signJwt } from "../../runtime/jwt.ts";
-import { shardIndexOf } from "../../stores/metadata-db/shard-router.ts";
 import type { ChunkServicePorts } from "./ports.ts";
 import { createChunkServer } from "./routes.ts";
 
@@ -16,15 +15,20 @@ const jwtSecret = "test-secret-0123456789";
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 type Answer = { status: number; text: string; json: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** A user name whose shard is (or is not) `shardIndex`. */
-function userOn(shardIndex: number, same: boolean): string {
-  for (;;) {
-    const user = `sec-${randomUUID().slice(0, 8)}`;
-    if ((shardIndexOf(user) === shardIndex) === same) return user;
-  }
-}
+/**
+ * The suite's tests need users on one shard and on two: the caller passes the shard mapping
+ * (stores/metadata-db/shard-router.ts), which a service module may not import.
+ */
+export function chunkServiceSecuritySuite(name: string, openPorts: () => Promise<ChunkServicePorts>,
+  shardIndexOf: (userId: string) => number): void {
+  /** A user name whose shard is (or is not) `shardIndex`. */
+  const userOn = (shardIndex: number, same: boolean): string => {
+    for (;;) {
+      const user = `sec-${randomUUID().slice(0, 8)}`;
+      if ((shardIndexOf(user) === shardIndex) === same) return user;
+    }
+  };
 
-export function chunkServiceSecuritySuite(name: string, openPorts: () => Promise<ChunkServicePorts>): void {
   describe(`ChunkService upload-path security (${name})`, () => {
     let base = "";
     let ports: ChunkServicePorts;
