@@ -42,6 +42,12 @@ export interface UpOptions {
   readonly healthTimeoutMs?: number;
 }
 
+/** The secrets the stack's services check: bearer tokens (HS256) and possession proofs. */
+export interface StackSecrets {
+  readonly jwtSecret: string;
+  readonly possessionKey: string;
+}
+
 export interface StackProvider {
   readonly name: ProviderName;
   up(options?: UpOptions): Promise<StackStatus>;
@@ -50,4 +56,9 @@ export interface StackProvider {
   status(): Promise<StackStatus>;
   /** The log file of one service, for `syncbench logs <service>`. */
   logFile(service: ProcessName): string | undefined;
+  /**
+   * The secrets the stack's ChunkServices check, kept with its data; undefined for a provider that
+   * starts no ChunkService (testcontainers), where no token or proof would be checked.
+   */
+  secrets(): StackSecrets | undefined;
 }

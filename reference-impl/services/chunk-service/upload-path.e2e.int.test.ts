@@ -11,9 +11,7 @@ import { NativeProvider } from "../../stack/native/native-provider.ts";
 import { stopRecorded } from "../../stack/native/process-control.ts";
 import { loadStackConfig } from "../../stack/stack-config.ts";
 import { stackEndpoints, stackJwtSecret } from "../../stack/stack.test-env.ts";
-import { S3BlockStore } from "../../stores/block-store/block-store.s3.ts";
-import { PgMetadataDb } from "../../stores/metadata-db/metadata-db.pg.ts";
-import { fsck } from "../fsck/fsck.ts";
+import { fsckStack } from "../fsck/main.ts";
 
 const secret = stackJwtSecret();
 const endpoints = stackEndpoints();
@@ -37,10 +35,8 @@ const commit = async (user: string, path: string, blocks: Uint8Array[], baseVers
 
 /** fsck over the shared database, judged on what this test wrote (its blocks and its user's events). */
 async function fsckClean(user: string, blocks: readonly Uint8Array[]): Promise<void> {
-  const db = new PgMetadataDb({ url: endpoints.postgresUrl, poolMax: 2 });
-  const store = new S3BlockStore(endpoints.s3);
-  const report = await fsck(db, store, { nowMs: Date.now(), outboxStaleMs: 60_000, blocksMax: 100_000 });
-  await Promise.all([db.close(), store.close()]);
+  const report = await fsckStack(endpoints,
+    { nowMs: Date.now(), outboxStaleMs: 60_000, blocksMax: 100_000 });
   const mine = new Set(blocks.map(sha));
   expect(report.checked.referencedBlocks).toBeGreaterThan(0);
   expect(report.violations.filter((v) => mine.has(v.id) || v.detail.includes(user))).toEqual([]);

@@ -6,8 +6,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from "node:path";
 import { SyncbenchError } from "../../core/errors.ts";
 import type { Endpoints } from "../endpoints.ts";
-import type { ProcessName, ServiceStatus, StackProvider, StackStatus, UpOptions } from "../provider.ts";
-import { chunkServices } from "./app-services.ts";
+import type {
+  ProcessName, ServiceStatus, StackProvider, StackSecrets, StackStatus, UpOptions,
+} from "../provider.ts";
+import { chunkServices, stackSecrets } from "./app-services.ts";
 import { fileEventsPartitionCount, fileEventsTopic, kafkaService } from "./kafka.ts";
 import { servicePaths, type NativeConfig, type S3ServerKind } from "./native-config.ts";
 import type { NativeService } from "./native-service.ts";
@@ -64,6 +66,10 @@ export class NativeProvider implements StackProvider {
 
   logFile(service: ProcessName): string {
     return servicePaths(this.config, service).logFile;
+  }
+
+  secrets(): StackSecrets {
+    return stackSecrets(this.config);
   }
 
   private readState(): StackState | undefined {

@@ -41,6 +41,11 @@ export class TestcontainersProvider implements StackProvider {
     return undefined;
   }
 
+  /** No ChunkService runs in this stack, so nothing would check a token: none is issued. */
+  secrets(): undefined {
+    return undefined;
+  }
+
   private readState(): TcState | undefined {
     return existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, "utf8")) as TcState) : undefined;
   }

@@ -6,6 +6,7 @@ import {
   type FileChangedEvent, type FileRecord, type ListPage, type MetadataDb, type OutboxRow, type RefCountMismatch,
 } from "./metadata-db.port.ts";
 import { checkSameCommit } from "./metadata-db.pg-sql.ts";
+import { migrations } from "./migrations/index.ts";
 import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
 import { shardIndexOf } from "./shard-router.ts";
 
@@ -30,9 +31,13 @@ export class MemoryMetadataDb implements MetadataDb {
   private migrated = false;
 
   async migrate(): Promise<{ applied: number[] }> {
-    const applied = this.migrated ? [] : [1];
+    const applied = this.migrated ? [] : migrations.map((m) => m.version);
     this.migrated = true;
     return { applied };
+  }
+
+  async appliedMigrations(): Promise<number[]> {
+    return this.migrated ? migrations.map((m) => m.version) : [];
   }
 
   async findMissingBlocks(hashes: readonly string[]): Promise<string[]> {

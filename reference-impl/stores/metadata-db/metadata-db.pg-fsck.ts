@@ -1,7 +1,8 @@
-// The Postgres MetadataDb's fsck queries over one or more clusters: committed versions' block
-// references counted per cluster (each over its own shards) and compared with the global blocks
-// table on cluster 0.
+// The Postgres MetadataDb's fsck queries over one or more clusters: the applied migrations,
+// committed versions' block references counted per cluster (each over its own shards) and
+// compared with the global blocks table on cluster 0.
 import type pg from "pg";
+import { SyncbenchError } from "../../core/errors.ts";
 import type { RefCountMismatch } from "./metadata-db.port.ts";
 import { toBytes, toHex } from "./metadata-db.pg-sql.ts";
 import { shardSchema } from "./shard-router.ts";
@@ -77,4 +78,36 @@ export async function referencedBlocks(clusters: readonly ClusterPool[], afterHa
     rows.forEach((r) => merged.add(toHex(r.h)));
   }
   return [...merged].sort().slice(0, limit);
+}
+
+/** A client of the pool, or ENV_STACK_UNREACHABLE naming the server when it does not answer. */
+async function reach(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    const { connectionString, host, port } = pool.options;
+    const where = connectionString ? new URL(connectionString).host
+      : `${host ?? "localhost"}:${port ?? 5432}`;
+    throw new SyncbenchError("ENV_STACK_UNREACHABLE", `Postgres at ${where} does not answer ` +
+      `(${(error as Error).message}); nothing was checked`,
+    { hint: "npx syncbench up", cause: error });
+  }
+}
+
+/** Read-only: the versions in every cluster's public.schema_migrations ([] where it is absent). */
+export async function appliedMigrations(clusters: readonly ClusterPool[]): Promise<number[]> {
+  let common: Set<number> | undefined;
+  for (const { pool } of clusters) {
+    const client = await reach(pool);
+    try {
+      const exists = await client.query<{ t: string | null }>(
+        "SELECT to_regclass('public.schema_migrations') AS t");
+      const versions = exists.rows[0]?.t === null ? [] : (await client.query<{ version: number }>(
+        "SELECT version FROM public.schema_migrations")).rows.map((r) => r.version);
+      common = new Set(versions.filter((v) => common === undefined || common.has(v)));
+    } finally {
+      client.release();
+    }
+  }
+  return [...(common ?? [])].sort((a, b) => a - b);
 }

@@ -14,10 +14,12 @@ import {
 } from "./metadata-db.port.ts";
 import { commitOnShard, decrementRefs, fileColumns, grantSql, incrementRefs, msToDate, toBytes, toFileRecord, toHex,
   type FileRow } from "./metadata-db.pg-sql.ts";
-import { refCountMismatches, referencedBlocks, type ClusterPool } from "./metadata-db.pg-fsck.ts";
+import {
+  appliedMigrations, refCountMismatches, referencedBlocks, type ClusterPool,
+} from "./metadata-db.pg-fsck.ts";
 import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
 import { shardIndexOf, shardSchema, singleCluster, validateClusterMap, type ClusterAssignment } from "./shard-router.ts";
-import { SyncbenchError } from "../../core/errors.ts";
+import { isSyncbenchError, SyncbenchError } from "../../core/errors.ts";
 
 export interface PgMetadataDbConfig {
   /** One cluster holding everything, or */
@@ -134,7 +136,13 @@ export class PgMetadataDb implements MetadataDb {
       if (!result.ok || result.replayed) await this.takeBackRefs(distinct, input.nowMs);
       return result;
     } catch (error) {
-      await this.settleFailedShardStep(pool, schema, shardIndex, input, distinct, error);
+      // A refused reuse of an eventId wrote nothing here: the outbox row settle would find is the
+      // earlier commit's, so it would keep this attempt's references (an over-count fsck reports).
+      if (isSyncbenchError(error, "COMMIT_ID_REUSED")) {
+        await this.takeBackRefs(distinct, input.nowMs);
+      } else {
+        await this.settleFailedShardStep(pool, schema, shardIndex, input, distinct, error);
+      }
       throw error;
     }
   }
@@ -211,6 +219,10 @@ export class PgMetadataDb implements MetadataDb {
       }
       return { result: claimed.length, commit: true };
     });
+  }
+
+  appliedMigrations(): Promise<number[]> {
+    return appliedMigrations(this.clusters);
   }
 
   refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {

@@ -108,6 +108,11 @@ export interface MetadataDb {
    */
   drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
     nowMs: number): Promise<number>;
+  /**
+   * fsck: the migration versions applied on every cluster, ascending; [] before the first
+   * migrate. Reads only (fsck never migrates).
+   */
+  appliedMigrations(): Promise<number[]>;
   /** fsck: blocks whose ref_count differs from the number of committed versions naming them. */
   refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }>;
   /** fsck: distinct block hashes named by committed versions, in hash order, after `afterHash`. */
