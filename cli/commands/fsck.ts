@@ -52,7 +52,7 @@ Exit codes: 0 no violation; 1 at least one; 3 the stack is not reachable.`,
     );
     const staleS = bounded(values["outbox-stale-s"], "outbox-stale-s", 60, 30 * 24 * 3600);
     const blocksMax = bounded(values["blocks-max"], "blocks-max", 100_000, 100_000_000);
-    const { endpoints } = await (await providerFor(ctx)).status();
+    const endpoints = await (await providerFor(ctx)).endpointsWithSecrets();
     const report = await fsckStack(endpoints, {
       nowMs: Date.now(),
       outboxStaleMs: staleS * 1000,

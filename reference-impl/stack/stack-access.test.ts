@@ -29,6 +29,9 @@ function fakeProvider(over: {
       (async () => {
         throw new Error("not used");
       }),
+    endpointsWithSecrets: async () => {
+      throw new Error("not used");
+    },
     logFile: () => over.logFile,
     secrets: () => over.secrets,
   };

@@ -16,11 +16,14 @@ const statusByCode: Readonly<Record<string, number>> = {
   BODY_TOO_LARGE: 413, BLOCK_TOO_LARGE: 413,
   CHUNK_HASH_MISMATCH: 422,
   USER_RATE_LIMITED: 429, USER_CONNECTIONS_MAX: 429,
-  STORE_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503, METADATA_DB_UNAVAILABLE: 503,
   // The BlockStore holds a damaged copy under the key: the upload was right, the store is not;
-  // nothing changes until fsck finds and an operator repairs it.
+  // nothing changes until fsck finds and an operator repairs it (so no Retry-After).
   BLOCK_STORED_CORRUPT: 503,
 };
+
+/** Seconds a client waits before retrying a 503 (a restarted server is back within seconds). */
+export const retryAfterS = 2;
 
 export function statusFor(code: string): number {
   if (code.startsWith("DELTA_")) return 400;
@@ -42,6 +45,9 @@ export class RetryLaterError extends SyncbenchError {
 
 export function sendError(res: ServerResponse, error: SyncbenchError, extra: Record<string, unknown> = {}): void {
   if (error instanceof RetryLaterError) res.setHeader("retry-after", String(error.retryAfterS));
+  else if (statusFor(error.code) === 503 && error.code !== "BLOCK_STORED_CORRUPT") {
+    res.setHeader("retry-after", String(retryAfterS));
+  }
   sendJson(res, statusFor(error.code), { error: { code: error.code, message: error.message,
     ...(error.hint ? { hint: error.hint } : {}), ...extra } });
 }

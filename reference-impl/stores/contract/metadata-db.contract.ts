@@ -242,6 +242,37 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect(mine(await db.staleOutbox(shard, 99_000, 1000))).toEqual([]);
       }));
 
+    it("a live claim keeps the shard for its relay; once its lease runs out the next drain sends the rows again",
+      () => withDb(async (db) => {
+        const user = uniqueName("u");
+        const shard = shardIndexOf(user);
+        await db.commitVersion(commit({ userId: user, path: "/lease" }));
+        const mine = (rows: readonly { event: { userId: string; eventId: string } }[]) =>
+          rows.filter((r) => r.event.userId === user).map((r) => r.event.eventId);
+        let release: () => void = () => undefined;
+        const sentByStuck: string[] = [];
+        let claimed: () => void = () => undefined;
+        const claimedOnce = new Promise<void>((resolve) => (claimed = resolve));
+        const stuck = db.drainOutbox(shard, 100, async (rows) => {
+          sentByStuck.push(...mine(rows));
+          claimed();
+          await new Promise<void>((resolve) => (release = resolve)); // a relay stuck in a slow publish
+        }, 10);
+        await claimedOnce;
+        const sentByOthers: string[] = [];
+        const other = async (rows: readonly { event: { userId: string; eventId: string } }[]) => {
+          sentByOthers.push(...mine(rows));
+        };
+        expect(await db.drainOutbox(shard, 100, other, 20)).toBe(0); // its lease is live: hands off
+        expect(sentByOthers).toEqual([]);
+        expect(await db.drainOutbox(shard, 100, other, 10 + 10 * 60_000)).toBeGreaterThan(0); // lease over
+        release();
+        await stuck;
+        expect(sentByOthers).toEqual(sentByStuck); // a duplicate with the same event id, never a loss
+        expect(sentByStuck).toHaveLength(1);
+        expect(mine(await db.readOutbox(shard, 1000))).toEqual([]);
+      }));
+
     it("rejects malformed input with METADATA_INPUT_INVALID and writes nothing", () => withDb(async (db) => {
       const user = uniqueName("u");
       await expect(db.findMissingBlocks(["not-a-hash"])).rejects.toMatchObject({ code: "METADATA_INPUT_INVALID" });

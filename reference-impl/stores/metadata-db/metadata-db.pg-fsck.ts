@@ -5,6 +5,7 @@ import type pg from "pg";
 import { SyncbenchError } from "../../core/errors.ts";
 import type { RefCountMismatch } from "./metadata-db.port.ts";
 import { toBytes, toHex } from "./metadata-db.pg-sql.ts";
+import { checkedOut } from "./pg-client.ts";
 import { shardSchema } from "./shard-router.ts";
 
 export interface ClusterPool {
@@ -19,17 +20,19 @@ const versionRefs = (shards: readonly number[]) => shards.map((i) =>
 
 /** Runs `body` on one read-only REPEATABLE READ snapshot of the pool's cluster. */
 async function inSnapshot<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkedOut(pool);
+  let broken: unknown;
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const result = await body(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined); // the connection may be gone; report the cause
+    // The connection may be gone: report the cause, and destroy the client if ROLLBACK fails too.
+    await client.query("ROLLBACK").catch((rollbackError: unknown) => (broken = rollbackError));
     throw error;
   } finally {
-    client.release();
+    release(broken);
   }
 }
 
@@ -81,9 +84,9 @@ export async function referencedBlocks(clusters: readonly ClusterPool[], afterHa
 }
 
 /** A client of the pool, or ENV_STACK_UNREACHABLE naming the server when it does not answer. */
-async function reach(pool: pg.Pool): Promise<pg.PoolClient> {
+async function reach(pool: pg.Pool): Promise<Awaited<ReturnType<typeof checkedOut>>> {
   try {
-    return await pool.connect();
+    return await checkedOut(pool);
   } catch (error) {
     const { connectionString, host, port } = pool.options;
     const where = connectionString ? new URL(connectionString).host
@@ -98,7 +101,7 @@ async function reach(pool: pg.Pool): Promise<pg.PoolClient> {
 export async function appliedMigrations(clusters: readonly ClusterPool[]): Promise<number[]> {
   let common: Set<number> | undefined;
   for (const { pool } of clusters) {
-    const client = await reach(pool);
+    const { client, release } = await reach(pool);
     try {
       const exists = await client.query<{ t: string | null }>(
         "SELECT to_regclass('public.schema_migrations') AS t");
@@ -106,7 +109,7 @@ export async function appliedMigrations(clusters: readonly ClusterPool[]): Promi
         "SELECT version FROM public.schema_migrations")).rows.map((r) => r.version);
       common = new Set(versions.filter((v) => common === undefined || common.has(v)));
     } finally {
-      client.release();
+      release();
     }
   }
   return [...(common ?? [])].sort((a, b) => a - b);

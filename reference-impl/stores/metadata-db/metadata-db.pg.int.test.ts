@@ -22,7 +22,7 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE ${databaseName}`);
   await admin.end();
   const db = new PgMetadataDb({ url: testUrl });
-  expect((await db.migrate()).applied).toEqual([1, 2]);
+  expect((await db.migrate()).applied).toEqual([1, 2, 3]);
   await db.close();
 });
 
