@@ -11,14 +11,14 @@
 // has no edit left or was retired does the edit go to another of the user's files. A failed
 // upload retires that file, since the server's version is then unknown; edits waiting on it
 // fail as DELTA_FILE_RETIRED. The chains hold only deltas and hashes, never the
-// blocks. Each commit gets a fresh random uploadId: the service replays a known uploadId's
-// answer (idempotent commits), so a seeded one would make a rerun's commits no-ops.
-import { createCipheriv, createHash, randomUUID } from "node:crypto";
+// blocks. Each commit sends back the uploadId its upload-init was issued (the step keeps the
+// answer), as the service requires: ids are bound to the user and path that asked for them.
+import { createCipheriv, createHash } from "node:crypto";
 import { encodeDelta } from "../../reference-impl/core/delta.ts";
 import { scenarioLimits, type Scenario } from "../scenario.ts";
 import type { DeltaTargets } from "./delta-targets.ts";
 import { Random } from "./random.ts";
-import type { OperationPlan, Step } from "./routes.ts";
+import { commitBodyFrom, type OperationPlan, type Step } from "./routes.ts";
 
 export interface DeltaEdit {
   readonly hash: string;
@@ -232,22 +232,19 @@ export class DeltaChains {
       size: scenarioLimits.blockSizeBytes,
       blockHashes: [edit.hash],
     };
-    const commit = { uploadId: randomUUID(), ...file, baseVersion: edit.baseVersion };
     const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+    const init = this.stepFor("uploadInit", chain.userId, {}, json({ ...file, baseVersion: edit.baseVersion }));
+    // The commit's body is built from upload-init's answer: it sends back the uploadId issued.
+    const commit = this.stepFor("uploadFinalize", chain.userId, {}, new Uint8Array(0));
     return [
-      this.stepFor(
-        "uploadInit",
-        chain.userId,
-        {},
-        json({ ...file, baseVersion: edit.baseVersion }),
-      ),
+      { ...init, keepResponse: true },
       this.stepFor(
         "blockDelta",
         chain.userId,
         { hash: edit.hash, query: `?base=${edit.baseHash}` },
         edit.delta,
       ),
-      this.stepFor("uploadFinalize", chain.userId, {}, json(commit)),
+      { ...commit, bodyFrom: commitBodyFrom({ ...file, baseVersion: edit.baseVersion }) },
     ];
   }
 

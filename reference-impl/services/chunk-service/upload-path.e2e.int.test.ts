@@ -23,8 +23,13 @@ async function call(user: string, method: string, path: string, body?: unknown, 
   const text = await response.text();
   return { status: response.status, json: (text.startsWith("{") ? JSON.parse(text) : { text }) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
-const commit = (user: string, path: string, blocks: Uint8Array[], baseVersion: number) => call(user, "POST", "/v1/files/commit",
-  { uploadId: randomUUID(), path, size: blocks.reduce((n, b) => n + b.length, 0), blockHashes: blocks.map(sha), baseVersion });
+const file = (path: string, blocks: Uint8Array[]) =>
+  ({ path, size: blocks.reduce((n, b) => n + b.length, 0), blockHashes: blocks.map(sha) });
+/** upload-init issues the uploadId that the commit sends back. */
+const uploadIdFor = async (user: string, path: string, blocks: Uint8Array[]) =>
+  (await call(user, "POST", "/v1/files/upload-init", file(path, blocks))).json.uploadId as string;
+const commit = async (user: string, path: string, blocks: Uint8Array[], baseVersion: number) => call(user, "POST",
+  "/v1/files/commit", { uploadId: await uploadIdFor(user, path, blocks), ...file(path, blocks), baseVersion });
 
 /** fsck over the shared database, judged on what this test wrote (its blocks and its user's events). */
 async function fsckClean(user: string, blocks: readonly Uint8Array[]): Promise<void> {
@@ -101,7 +106,7 @@ describe.skipIf(!secret)("upload path through the gateway", () => {
     const user = `e2e-pg-${randomUUID().slice(0, 8)}`;
     const block = randomBytes(4096);
     expect((await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
-    const uploadId = randomUUID();
+    const uploadId = await uploadIdFor(user, "/p", [block]);
     const commitOnce = () => call(user, "POST", "/v1/files/commit", { uploadId, path: "/p", size: block.length,
       blockHashes: [sha(block)], baseVersion: 0 });
     await new NativeProvider(config).down({ only: ["postgres"] });

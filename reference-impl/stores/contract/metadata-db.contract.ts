@@ -49,6 +49,12 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect((await db.findMissingBlocks([a, b, c, b])).sort()).toEqual([b, c].sort());
     }));
 
+    it("block sizes come back for recorded blocks only, in one call", () => withDb(async (db) => {
+      const [a, b] = [fakeHash("sizes-a"), fakeHash("sizes-b")];
+      await db.recordBlock({ hash: a, sizeBytes: 4_194_304, nowMs: 1, graceMs });
+      expect([...(await db.blockSizes([a, b, a])).entries()]).toEqual([[a, 4_194_304]]);
+    }));
+
     it("a recorded block is unreferenced and due for GC after the grace period, which a re-upload extends", () => withDb(async (db) => {
       const hash = fakeHash("grace");
       await db.recordBlock({ hash, sizeBytes: 4, nowMs: 5000, graceMs });

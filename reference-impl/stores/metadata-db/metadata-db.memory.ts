@@ -56,6 +56,16 @@ export class MemoryMetadataDb implements MetadataDb {
     else if (block.refCount === 0) block.deleteAfterMs = Math.max(block.deleteAfterMs ?? 0, deleteAfterMs);
   }
 
+  async blockSizes(hashes: readonly string[]): Promise<Map<string, number>> {
+    checkHashes(hashes, findMissingHashesMax);
+    const sizes = new Map<string, number>();
+    for (const hash of hashes) {
+      const block = this.blocks.get(hash);
+      if (block) sizes.set(hash, block.sizeBytes);
+    }
+    return sizes;
+  }
+
   async getBlock(hash: string): Promise<BlockRecord | undefined> {
     checkHashes([hash], 1);
     const block = this.blocks.get(hash);

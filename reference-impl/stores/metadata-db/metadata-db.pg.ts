@@ -106,6 +106,13 @@ export class PgMetadataDb implements MetadataDb {
       [toBytes(input.hash), input.sizeBytes, msToDate(input.nowMs), msToDate(input.nowMs + input.graceMs)]);
   }
 
+  async blockSizes(hashes: readonly string[]): Promise<Map<string, number>> {
+    checkHashes(hashes, findMissingHashesMax);
+    const { rows } = await this.global.query<{ block_hash: Buffer; size_bytes: number }>(
+      "SELECT block_hash, size_bytes FROM public.blocks WHERE block_hash = ANY($1::bytea[])", [hashes.map(toBytes)]);
+    return new Map(rows.map((r) => [toHex(r.block_hash), Number(r.size_bytes)]));
+  }
+
   async getBlock(hash: string): Promise<BlockRecord | undefined> {
     checkHashes([hash], 1);
     const { rows } = await this.global.query<{ size_bytes: number; ref_count: string; delete_after: Date | null }>(

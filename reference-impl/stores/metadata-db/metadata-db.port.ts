@@ -91,6 +91,8 @@ export interface MetadataDb {
    */
   recordBlock(input: { hash: string; sizeBytes: number; nowMs: number; graceMs: number }): Promise<void>;
   getBlock(hash: string): Promise<BlockRecord | undefined>;
+  /** Stored sizes of these blocks, by hash, in one query; hashes the table lacks are left out. */
+  blockSizes(hashes: readonly string[]): Promise<Map<string, number>>;
   /** Commits a version, increments ref counts and writes the outbox row, in one transaction. */
   commitVersion(input: CommitInput): Promise<CommitResult>;
   getFile(userId: string, path: string): Promise<FileRecord | undefined>;
