@@ -44,10 +44,6 @@ export class RetryLaterError extends SyncbenchError {
 }
 
 export function sendError(res: ServerResponse, error: SyncbenchError, extra: Record<string, unknown> = {}): void {
-  if (statusFor(error.code) === 413) {
-    res.setHeader("connection", "close");
-    res.on("finish", () => res.req.destroy());
-  }
   if (error instanceof RetryLaterError) res.setHeader("retry-after", String(error.retryAfterS));
   else if (statusFor(error.code) === 503) res.setHeader("retry-after", String(retryAfterS));
   sendJson(res, statusFor(error.code), { error: { code: error.code, message: error.message,
