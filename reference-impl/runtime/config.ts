@@ -69,7 +69,9 @@ export function loadDownloadServiceConfig(env: Readonly<Record<string, string | 
   if (!Number.isInteger(blockUrlTtlS) || blockUrlTtlS < 1 || blockUrlTtlS > blockUrlTtlSMax) {
     errors.push(`SYNCBENCH_BLOCK_URL_TTL_S must be 1..${blockUrlTtlSMax}, got ${JSON.stringify(env.SYNCBENCH_BLOCK_URL_TTL_S)}`);
   }
-  const cdnBaseUrl = env.SYNCBENCH_CDN_BASE_URL === "" ? undefined : env.SYNCBENCH_CDN_BASE_URL;
+  // Default: the stack's CDN edge; an empty SYNCBENCH_CDN_BASE_URL means no CDN (presigned S3 URLs).
+  const cdnValue = env.SYNCBENCH_CDN_BASE_URL ?? (endpoints.ok ? endpoints.endpoints.cdnUrl : undefined);
+  const cdnBaseUrl = cdnValue === "" ? undefined : cdnValue;
   if (cdnBaseUrl !== undefined && !/^https?:\/\/[^/]+$/.test(cdnBaseUrl)) {
     errors.push(`SYNCBENCH_CDN_BASE_URL must be http(s)://host[:port] with no path, got ${JSON.stringify(cdnBaseUrl)}`);
   }
