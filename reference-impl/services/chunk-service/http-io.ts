@@ -18,7 +18,7 @@ const statusByCode: Readonly<Record<string, number>> = {
   USER_RATE_LIMITED: 429, USER_CONNECTIONS_MAX: 429,
   STORE_UNAVAILABLE: 503, METADATA_DB_UNAVAILABLE: 503,
   // The BlockStore holds a damaged copy under the key: the upload was right, the store is not;
-  // nothing changes until fsck finds and an operator repairs it.
+  // nothing changes until fsck finds and an operator repairs it (so no Retry-After).
   BLOCK_STORED_CORRUPT: 503,
 };
 
@@ -45,7 +45,9 @@ export class RetryLaterError extends SyncbenchError {
 
 export function sendError(res: ServerResponse, error: SyncbenchError, extra: Record<string, unknown> = {}): void {
   if (error instanceof RetryLaterError) res.setHeader("retry-after", String(error.retryAfterS));
-  else if (statusFor(error.code) === 503) res.setHeader("retry-after", String(retryAfterS));
+  else if (statusFor(error.code) === 503 && error.code !== "BLOCK_STORED_CORRUPT") {
+    res.setHeader("retry-after", String(retryAfterS));
+  }
   sendJson(res, statusFor(error.code), { error: { code: error.code, message: error.message,
     ...(error.hint ? { hint: error.hint } : {}), ...extra } });
 }
