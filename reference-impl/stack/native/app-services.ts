@@ -45,3 +45,26 @@ export function chunkServices(config: NativeConfig, repoRoot: string, endpoints:
     };
   });
 }
+
+/** M DownloadService processes behind the DownloadLB (ports downloadServiceBase + i), block URLs via the CDN. */
+export function downloadServices(config: NativeConfig, repoRoot: string, endpoints: Endpoints): NativeService[] {
+  return Array.from({ length: config.downloadServiceCount }, (_, i) => {
+    const port = config.ports.downloadServiceBase + i;
+    const name = `download-service-${i + 1}` as const;
+    return {
+      name, endpoint: `http://127.0.0.1:${port}`, stopSignal: "SIGTERM", stopGraceMs: 10_000, startTimeoutMs: 60_000,
+      install: async () => undefined,
+      prepare: async () => {
+        const secrets = stackSecrets(config);
+        return {
+          command: process.execPath,
+          args: ["--import", "tsx", join(repoRoot, "reference-impl/services/download-service/main.ts")],
+          cwd: repoRoot,
+          env: { ...endpointsToEnv(endpoints), SYNCBENCH_SERVICE_PORT: String(port), SYNCBENCH_POD_ID: name,
+            SYNCBENCH_JWT_SECRET: secrets.jwtSecret, SYNCBENCH_BLOCK_URL_KEY: secrets.blockUrlKey },
+        };
+      },
+      check: () => checkHttp(`http://127.0.0.1:${port}/healthz`, "DownloadService (node)"),
+    };
+  });
+}

@@ -17,7 +17,9 @@ describe("nginx template", () => {
     const upload = /upstream upload_pool \{([^}]*)\}/.exec(conf)?.[1] ?? "";
     expect(upload.match(/server 127\.0\.0\.1:\d+/g)).toEqual(["server 127.0.0.1:7101", "server 127.0.0.1:7102", "server 127.0.0.1:7103"]);
     expect(conf).toContain("listen 127.0.0.1:8080;");
-    expect(conf).toContain("proxy_cache_key $uri;");
+    expect(conf).toContain("proxy_cache_key $block_hash;"); // one cache entry per block, for every holder
+    const downloads = /upstream download_pool \{([^}]*)\}/.exec(conf)?.[1] ?? "";
+    expect(downloads.match(/server 127\.0\.0\.1:\d+/g)).toEqual(["server 127.0.0.1:7121", "server 127.0.0.1:7122"]);
   });
 
   it("takes each route's client_max_body_size from core/limits.ts, ejects no server, and answers errors as JSON", () => {
