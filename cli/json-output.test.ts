@@ -30,6 +30,8 @@ interface Case {
 /** Minimal inputs per command; more than one where a command has more than one document. */
 const cases: Readonly<Record<string, readonly Case[]>> = {
   calibrate: [{ args: [results200, "-o", join(dir, "cal.json")], exitCodes: [0] }],
+  // A usage error (no folder) before anything connects.
+  client: [{ args: ["sync"], exitCodes: [2] }],
   delta: [
     { args: ["encode", join(dir, "old"), join(dir, "new"), "-o", join(dir, "d")], exitCodes: [0] },
   ],
