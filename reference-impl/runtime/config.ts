@@ -82,3 +82,28 @@ export function loadDownloadServiceConfig(env: Readonly<Record<string, string | 
     podId: env.SYNCBENCH_POD_ID ?? `download-${port}`, jwtSecret, blockUrlKey, blockUrlTtlS, cdnBaseUrl,
     endpoints: endpoints.endpoints });
 }
+
+export interface NotificationServiceConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly podId: string;
+  readonly jwtSecret: string;
+  readonly endpoints: Endpoints;
+}
+
+export function loadNotificationServiceConfig(env: Readonly<Record<string, string | undefined>>): Readonly<NotificationServiceConfig> {
+  const errors: string[] = [];
+  const endpoints = endpointsFromEnv(env);
+  if (!endpoints.ok) errors.push(`missing ${endpoints.missing.join(", ")} (syncbench up sets them)`);
+  const port = Number(env.SYNCBENCH_SERVICE_PORT);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    errors.push(`SYNCBENCH_SERVICE_PORT must be a port 1..65535, got ${JSON.stringify(env.SYNCBENCH_SERVICE_PORT)}`);
+  }
+  const jwtSecret = env.SYNCBENCH_JWT_SECRET ?? "";
+  if (jwtSecret.length < 16) errors.push("SYNCBENCH_JWT_SECRET must hold at least 16 characters");
+  if (errors.length > 0 || !endpoints.ok) {
+    throw new SyncbenchError("CONFIG_INVALID", `invalid NotificationService configuration: ${errors.join("; ")}; not started`);
+  }
+  return Object.freeze({ host: env.SYNCBENCH_SERVICE_HOST ?? "127.0.0.1", port,
+    podId: env.SYNCBENCH_POD_ID ?? `notification-${port}`, jwtSecret, endpoints: endpoints.endpoints });
+}

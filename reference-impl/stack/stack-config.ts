@@ -11,6 +11,7 @@ export interface StackFlags {
   readonly provider?: string;
   readonly chunkServices?: string;
   readonly downloadServices?: string;
+  readonly notificationServices?: string;
 }
 
 export interface StackConfig {
@@ -51,6 +52,11 @@ export function loadStackConfig(env: Readonly<Record<string, string | undefined>
   if (!Number.isInteger(downloadServiceCount) || downloadServiceCount < 1 || downloadServiceCount > chunkServicesMax) {
     errors.push(`--download-services must be an integer from 1 to ${chunkServicesMax}, got "${downloadValue}"`);
   }
+  const notifyValue = flags.notificationServices ?? env.SYNCBENCH_NOTIFICATION_SERVICES;
+  const notificationServiceCount = notifyValue === undefined ? base.notificationServiceCount : Number(notifyValue);
+  if (!Number.isInteger(notificationServiceCount) || notificationServiceCount < 1 || notificationServiceCount > chunkServicesMax) {
+    errors.push(`--notification-services must be an integer from 1 to ${chunkServicesMax}, got "${notifyValue}"`);
+  }
   const offsetValue = env.SYNCBENCH_PORT_OFFSET;
   const portOffset = offsetValue === undefined ? 0 : Number(offsetValue);
   if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > portOffsetMax) {
@@ -64,6 +70,6 @@ export function loadStackConfig(env: Readonly<Record<string, string | undefined>
     provider,
     native: { ...base, rootDir, ports: offsetPorts(base.ports, portOffset), cacheDir: env.SYNCBENCH_CACHE_DIR ?? `${rootDir}/cache`,
       s3Server: s3Value as S3ServerKind, chunkServiceCount, chunkServiceCountGiven: chunkValue !== undefined,
-      downloadServiceCount, downloadServiceCountGiven: downloadValue !== undefined },
+      downloadServiceCount, downloadServiceCountGiven: downloadValue !== undefined, notificationServiceCount },
   };
 }

@@ -12,7 +12,7 @@ import { redactEndpoints, type Endpoints } from "../endpoints.ts";
 import type {
   ProcessName, ServiceStatus, StackProvider, StackSecrets, StackStatus, UpOptions,
 } from "../provider.ts";
-import { chunkServices, downloadServices, stackSecrets } from "./app-services.ts";
+import { chunkServices, downloadServices, notificationServices, stackSecrets } from "./app-services.ts";
 import { fileEventsPartitionCount, fileEventsTopic, kafkaService } from "./kafka.ts";
 import { servicePaths, type NativeConfig, type S3ServerKind } from "./native-config.ts";
 import type { NativeService } from "./native-service.ts";
@@ -60,7 +60,8 @@ export class NativeProvider implements StackProvider {
     this.services = services ?? [postgresService(config), redisService(config), s3Service(config, this.s3Kind),
       kafkaService(config), nginxService(config)];
     this.apps = apps ?? (services ? [] : [...chunkServices(config, config.repoRoot, this.endpoints()),
-      ...downloadServices(config, config.repoRoot, this.endpoints())]);
+      ...downloadServices(config, config.repoRoot, this.endpoints()),
+      ...notificationServices(config, config.repoRoot, this.endpoints())]);
   }
 
   /** The endpoints with their secrets, for services, tests and tools that connect. */
