@@ -11,10 +11,11 @@ import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { parseCalibrationFile, type Calibration } from "../../formats/calibration.schema.ts";
 import { measuredFromFile } from "../../formats/measured-from-results.ts";
 import { isModelPartName } from "../../formats/part-names.ts";
-import { checkProjection, type Projection } from "../../formats/projection.schema.ts";
+import { checkProjection, type Projection, type ProjectionMetric } from "../../formats/projection.schema.ts";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
 import { partDrift, type PartDriftRow } from "../../simulator/calibration/part-drift.ts";
 import { replayMeasured, type ReplayRow } from "../../simulator/calibration/replay.ts";
+import { stabilityText } from "../../simulator/experiments/design-peak.ts";
 import { experiments, findExperiment } from "../../simulator/experiments/index.ts";
 import { runExperiment } from "../../simulator/experiments/experiment.ts";
 import { designDefaults, withService } from "../../simulator/models/design.ts";
@@ -76,17 +77,39 @@ function loadCalibration(path: string, cwd: string): Calibration {
 }
 
 function printProjection(p: Projection, ctx: CliContext): void {
-  ctx.out(`experiment=${p.experiment} replications=${p.replications} events=${p.simulator.events}`);
+  const runs = p.deterministic ? "deterministic" : `replications=${p.replications}`;
+  ctx.out(`experiment=${p.experiment} ${runs} events=${p.simulator.events}`);
   for (const m of p.metrics) {
-    const ci = m.halfWidth === null ? "" : ` ± ${m.halfWidth}`;
-    const target = m.target ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${colourVerdict(m.target.verdict, ctx)}` : "";
-    ctx.out(`  ${m.name.padEnd(48)} ${String(m.mean).padStart(12)}${ci} ${m.unit}${target}`);
+    const target = m.target ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${verdictText(m.target, ctx)}` : "";
+    ctx.out(`  ${m.name.padEnd(48)} ${figureText(m)}${target}`);
   }
   for (const [name, rows] of Object.entries(p.tables)) {
     ctx.out(`table ${name}:`);
     for (const row of rows) ctx.out(`  ${Object.entries(row).map(([k, v]) => `${k}=${v}`).join(" ")}`);
   }
   for (const note of p.notes) ctx.out(ctx.color.dim(`note: ${note}`));
+}
+
+/** The figure, or why there is none: an unstable or unsteady queue prints no percentile. */
+function figureText(m: ProjectionMetric): string {
+  if (m.stability) return stabilityText(m.stability);
+  // A spread narrower than the histogram's bucket is the bucket's, not the replications'.
+  const ci = m.halfWidth === null ? ""
+    : m.resolution !== undefined && m.halfWidth < m.resolution ? ` ± ${m.halfWidth} (bucket ${m.resolution})`
+      : ` ± ${m.halfWidth}`;
+  return `${String(m.mean).padStart(12)}${ci} ${m.unit}`;
+}
+
+function verdictText(t: NonNullable<ProjectionMetric["target"]>, ctx: CliContext): string {
+  switch (t.basis) {
+    case "unstable": return `${colourVerdict(t.verdict, ctx)} (unstable)`;
+    case "notSteady": return ctx.color.yellow("undecided (not steady)");
+    case "deterministic": return `${colourVerdict(t.verdict, ctx)} (deterministic)`;
+    case "undecided": return ctx.color.yellow(t.replicationsNeeded ? `undecided (need ${t.replicationsNeeded} replications)`
+      : t.replicationsNeeded === null ? "undecided (no interval decides it: one replication, or the figure sits on the target)"
+        : "undecided");
+    default: return colourVerdict(t.verdict, ctx);
+  }
 }
 
 function colourVerdict(v: string, ctx: CliContext): string {
@@ -170,7 +193,10 @@ export const command: Command = {
     if (values.json) ctx.out(JSON.stringify(projection));
     else printProjection(projection, ctx);
     const failed = projection.metrics.filter((m) => m.target?.verdict === "fails");
-    if (failed.length > 0) ctx.err(`targets failed: ${failed.map((m) => `${m.name}=${m.mean} > ${m.target!.max}`).join(", ")}`);
+    if (failed.length > 0) {
+      ctx.err(`targets failed: ${failed.map((m) => `${m.name}=${m.stability ? stabilityText(m.stability) : m.mean} > ${m.target!.max}`)
+        .join(", ")}`);
+    }
     return failed.length > 0 ? exitCodes.targetMissed : exitCodes.ok;
   },
 };
