@@ -25,19 +25,19 @@ import { readInputFile } from "../read-file.ts";
 import { connectedDevicesCount } from "../../reference-impl/core/design-figures.ts";
 
 export const simulateLimits = {
-  replicationsMax: 100, durationSMin: 1, durationSMax: 3600, devicesMin: 1_000, devicesMax: 1_000_000_000,
+  replicationsMax: 100, peakWindowSMin: 0.01, peakWindowSMax: 3600, durationSMin: 1, durationSMax: 3600, devicesMin: 1_000, devicesMax: 1_000_000_000,
 } as const;
 
 const options = {
   ...commonOptions,
   seed: { type: "string" }, replications: { type: "string" }, "duration-s": { type: "string" },
   "warmup-s": { type: "string" }, devices: { type: "string" }, calibration: { type: "string" },
-  out: { type: "string", short: "o" }, validate: { type: "string" },
+  out: { type: "string", short: "o" }, validate: { type: "string" }, "peak-window-s": { type: "string" },
 } as const;
 
 const help = `usage: syncbench simulate <experiment> [--seed S] [--replications n] [--duration-s D]
-                         [--warmup-s W] [--devices N] [--calibration calibration.json]
-                         [--out projection.json] [--json]
+                         [--warmup-s W] [--devices N] [--peak-window-s P]
+                         [--calibration calibration.json] [--out projection.json] [--json]
        syncbench simulate --validate results.json [--calibration calibration.json] [--seed S] [--json]
 
 experiments:
@@ -45,10 +45,14 @@ ${experiments.map((e) => `  ${e.name.padEnd(15)} ${e.summary}`).join("\n")}
 
 options:
   --seed S           root seed, integer 0..4294967295 (default 42); replication r uses S + r
-  --replications n   independent replications, 1..${simulateLimits.replicationsMax} (default 3); intervals are 95 %
+  --replications n   independent replications, 1..${simulateLimits.replicationsMax} (default 3); intervals are 95 %;
+                     a verdict needs an interval clear of its target, else "undecided (need n
+                     replications)"; deterministic experiments (rolling-deploy) run once
   --duration-s D     simulated seconds of traffic per replication, ${simulateLimits.durationSMin}..${simulateLimits.durationSMax} (default 10)
   --warmup-s W       seconds discarded at the start, 0..D/2 (default 1)
   --devices N        connected devices for rolling-deploy, ${simulateLimits.devicesMin}..${simulateLimits.devicesMax} (default ${connectedDevicesCount})
+  --peak-window-s P  rolling-deploy: window its peak rates are counted over, ${simulateLimits.peakWindowSMin}..${simulateLimits.peakWindowSMax} s
+                     (default 1; 0.01 is one slot of the cohort model)
   --calibration F    calibration.json from \`syncbench calibrate\`; default: the design's figures
   --out F            write the projection (schemaVersion 1) to F
   --validate F       replay measured run F at its measured rates; target: p50/p99 within 30 %
@@ -181,12 +185,14 @@ export const command: Command = {
     const durationS = numberFlag(values["duration-s"], "duration-s", 10, simulateLimits.durationSMin, simulateLimits.durationSMax);
     const warmupS = numberFlag(values["warmup-s"], "warmup-s", Math.min(1, durationS / 2), 0, durationS / 2);
     const devices = integerFlag(values.devices, "devices", connectedDevicesCount, simulateLimits.devicesMin, simulateLimits.devicesMax);
+    const peakWindowS = numberFlag(values["peak-window-s"], "peak-window-s", 1, simulateLimits.peakWindowSMin,
+      simulateLimits.peakWindowSMax);
     const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
     const overrides = Object.fromEntries(Object.entries(calibration?.parts ?? {})
       .filter(([k]) => isModelPartName(k)).map(([k, v]) => [k, v.spec]));
     const source = values.calibration ?? "design-defaults";
     (values.json ? ctx.err : ctx.out)(`seed=${seed} calibration=${source}`);
-    const projection = runExperiment(experiment, { seed, replications, durationS, warmupS, devices,
+    const projection = runExperiment(experiment, { seed, replications, durationS, warmupS, devices, peakWindowS,
       params: withService(designDefaults, overrides) }, { source, parts: Object.keys(overrides) });
     checkProjection(projection, `of ${experiment.name}`);
     if (values.out) writeFileSync(resolve(ctx.cwd, values.out), `${JSON.stringify(projection, null, 2)}\n`);

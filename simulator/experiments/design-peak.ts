@@ -28,8 +28,10 @@ export function recordNetwork(result: NetworkResult, out: ExperimentOutput, afte
     }
   }
   for (const s of result.stations) {
-    c.add(`${prefix}${s.name}.utilisationMean`, "ratio", s.utilisationMean);
-    if (s.members > 1) c.add(`${prefix}${s.name}.utilisationMax`, "ratio", s.utilisationMax);
+    // A saturated station's utilisation is 1 whatever its load: its offered ρ says how far over.
+    const stability = { offeredRho: s.offeredRhoMax, afterS };
+    c.add(`${prefix}${s.name}.utilisationMean`, "ratio", s.utilisationMean, undefined, stability);
+    if (s.members > 1) c.add(`${prefix}${s.name}.utilisationMax`, "ratio", s.utilisationMax, undefined, stability);
   }
   const gap = Math.abs(result.little.numberInSystem - result.little.lambdaW) / result.little.numberInSystem;
   c.add(`${prefix}little.relativeGap`, "ratio", gap);
