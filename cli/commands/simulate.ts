@@ -84,7 +84,7 @@ function printProjection(p: Projection, ctx: CliContext): void {
   const runs = p.deterministic ? "deterministic" : `replications=${p.replications}`;
   ctx.out(`experiment=${p.experiment} ${runs} events=${p.simulator.events}`);
   for (const m of p.metrics) {
-    const target = m.target ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${verdictText(m.target, ctx)}` : "";
+    const target = m.target ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${verdictText(m.target, m.replications, ctx)}` : "";
     ctx.out(`  ${m.name.padEnd(48)} ${figureText(m)}${target}`);
   }
   for (const [name, rows] of Object.entries(p.tables)) {
@@ -104,14 +104,14 @@ function figureText(m: ProjectionMetric): string {
   return `${String(m.mean).padStart(12)}${ci} ${m.unit}`;
 }
 
-function verdictText(t: NonNullable<ProjectionMetric["target"]>, ctx: CliContext): string {
+function verdictText(t: NonNullable<ProjectionMetric["target"]>, replications: number, ctx: CliContext): string {
   switch (t.basis) {
     case "unstable": return `${colourVerdict(t.verdict, ctx)} (unstable)`;
     case "notSteady": return ctx.color.yellow("undecided (not steady)");
     case "deterministic": return `${colourVerdict(t.verdict, ctx)} (deterministic)`;
     case "undecided": return ctx.color.yellow(t.replicationsNeeded ? `undecided (need ${t.replicationsNeeded} replications)`
-      : t.replicationsNeeded === null ? "undecided (no interval decides it: one replication, or the figure sits on the target)"
-        : "undecided");
+      : replications === 1 ? "undecided (one replication gives no interval: --replications 3 or more)"
+        : `undecided (no count ≤ ${simulateLimits.replicationsMax} decides it: the figure sits on the target)`);
     default: return colourVerdict(t.verdict, ctx);
   }
 }
