@@ -18,6 +18,8 @@ import { replayMeasured, type ReplayRow } from "../../simulator/calibration/repl
 import { stabilityText } from "../../simulator/experiments/design-peak.ts";
 import { experiments, findExperiment } from "../../simulator/experiments/index.ts";
 import { runExperiment } from "../../simulator/experiments/experiment.ts";
+import { planCapacity } from "../../simulator/planning/plan.ts";
+import { round } from "../../simulator/projection/collector.ts";
 import { designDefaults, withService } from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
@@ -33,12 +35,28 @@ const options = {
   seed: { type: "string" }, replications: { type: "string" }, "duration-s": { type: "string" },
   "warmup-s": { type: "string" }, devices: { type: "string" }, calibration: { type: "string" },
   out: { type: "string", short: "o" }, validate: { type: "string" }, "peak-window-s": { type: "string" },
+  users: { type: "string" }, "devices-per-user": { type: "string" }, rate: { type: "string" },
+  "bytes-per-connection": { type: "string" }, "pod-connection-memory-gb": { type: "string" },
 } as const;
+
+const planOnly = ["users", "devices-per-user", "rate", "bytes-per-connection", "pod-connection-memory-gb"] as const;
 
 const help = `usage: syncbench simulate <experiment> [--seed S] [--replications n] [--duration-s D]
                          [--warmup-s W] [--devices N] [--peak-window-s P]
                          [--calibration calibration.json] [--out projection.json] [--json]
        syncbench simulate --validate results.json [--calibration calibration.json] [--seed S] [--json]
+       syncbench simulate plan --users N --devices-per-user d [--rate R] [--bytes-per-connection B]
+                         [--pod-connection-memory-gb G] [--calibration F] [--seed S]
+                         [--replications n] [--duration-s D] [--json]
+
+plan: the smallest pods per pool, GC workers, shards and partitions that keep every station's
+offered ρ ≤ 0.7, found by search over the simulator (start from the utilisation law, grow what
+a run shows over 0.7, repeat), NotificationService pods sized by connection memory too; prints
+the design's counts beside the plan's, the binding constraint of each, and every latency
+target judged on the plan. --rate defaults to the design's 25K/s scaled by users / 700M;
+connected devices are users × d × the design's connected share (100M of 700M × 2.5);
+--bytes-per-connection defaults to C19's 2 KiB, --pod-connection-memory-gb to C18/C19's
+5M × 2 KiB = 10.24 GB.
 
 experiments:
 ${experiments.map((e) => `  ${e.name.padEnd(15)} ${e.summary}`).join("\n")}
@@ -170,6 +188,44 @@ async function runValidate(path: string, calibrationPath: string | undefined, se
   return rows.every((r) => r.within30Pct) ? exitCodes.ok : exitCodes.targetMissed;
 }
 
+type Values = ReturnType<typeof parseFlags<typeof options>>["values"];
+
+function runPlan(values: Values, seed: number, ctx: CliContext): number {
+  if (values.users === undefined || values["devices-per-user"] === undefined) {
+    throw new UsageError("simulate plan needs --users N and --devices-per-user d");
+  }
+  const users = integerFlag(values.users, "users", 0, 1_000, 100_000_000_000);
+  const devicesPerUser = numberFlag(values["devices-per-user"], "devices-per-user", 0, 0.01, 1_000);
+  const ratePerS = values.rate === undefined ? undefined : numberFlag(values.rate, "rate", 0, 1, 10_000_000);
+  const bytesPerConnection = numberFlag(values["bytes-per-connection"], "bytes-per-connection", 2048, 1, 1_048_576);
+  const podMemoryGb = numberFlag(values["pod-connection-memory-gb"], "pod-connection-memory-gb", 10.24, 0.01, 4096);
+  const replications = integerFlag(values.replications, "replications", 3, 1, simulateLimits.replicationsMax);
+  const durationS = numberFlag(values["duration-s"], "duration-s", 10, simulateLimits.durationSMin, simulateLimits.durationSMax);
+  const warmupS = numberFlag(values["warmup-s"], "warmup-s", Math.min(1, durationS / 2), 0, durationS / 2);
+  const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
+  const overrides = Object.fromEntries(Object.entries(calibration?.parts ?? {})
+    .filter(([k]) => isModelPartName(k)).map(([k, v]) => [k, v.spec]));
+  const say = values.json ? ctx.err : ctx.out;
+  say(`seed=${seed} calibration=${values.calibration ?? "design-defaults"}`);
+  const plan = planCapacity({ users, devicesPerUser, ratePerS, bytesPerConnection, podConnectionMemoryBytes: podMemoryGb * 1e9,
+    params: withService(designDefaults, overrides), seed, durationS, warmupS, replications });
+  if (values.json) {
+    ctx.out(JSON.stringify(plan));
+  } else {
+    ctx.out(`plan for ${users} users × ${devicesPerUser} devices: ${round(plan.ratePerS)} requests/s, ` +
+      `${plan.connectedDevices} connected devices (${plan.iterations + 1} simulated searches, ${plan.events} events)`);
+    ctx.out(`  ${"resource".padEnd(26)} ${"design".padStart(7)} ${"plan".padStart(7)}  binding constraint`);
+    for (const r of plan.rows) ctx.out(`  ${r.resource.padEnd(26)} ${String(r.design).padStart(7)} ${String(r.plan).padStart(7)}  ${r.binding}`);
+    ctx.out("targets on the plan:");
+    for (const m of plan.targets) {
+      ctx.out(`  ${m.name.padEnd(40)} ${figureText(m)}  target ≤ ${m.target!.max} (${m.target!.claims.join(",")}): ` +
+        verdictText(m.target!, m.replications, ctx));
+    }
+    for (const note of plan.notes) ctx.out(ctx.color.dim(`note: ${note}`));
+  }
+  return exitCodes.ok;
+}
+
 export const command: Command = {
   summary: "project the architecture to 100M devices / 64 shards with the discrete-event simulator",
   help,
@@ -178,6 +234,10 @@ export const command: Command = {
     const seed = integerFlag(values.seed, "seed", 42, 0, 0xffffffff);
     if (values.validate !== undefined) return runValidate(values.validate, values.calibration, seed, values.json === true, ctx);
     const name = positionals[0];
+    if (name !== "plan") {
+      const misplaced = planOnly.filter((f) => values[f] !== undefined);
+      if (misplaced.length > 0) throw new UsageError(`--${misplaced.join(", --")} belong to \`simulate plan\`, not "${name ?? ""}"`);
+    } else if (positionals.length === 1) return runPlan(values, seed, ctx);
     if (positionals.length !== 1 || name === undefined) throw new UsageError(`expected one experiment (${experiments.map((e) => e.name).join(", ")}), got ${positionals.length}`);
     const experiment = findExperiment(name);
     if (!experiment) throw new UsageError(`unknown experiment "${name}"; known: ${experiments.map((e) => e.name).join(", ")}`);
