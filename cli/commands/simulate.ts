@@ -24,7 +24,8 @@ import { designDefaults, withService } from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { readInputFile } from "../read-file.ts";
-import { connectedDevicesCount } from "../../reference-impl/core/design-figures.ts";
+import { connectedDevicesCount, connectionsPerPodCount, memoryBytesPerConnection }
+  from "../../reference-impl/core/design-figures.ts";
 
 export const simulateLimits = {
   replicationsMax: 100, peakWindowSMin: 0.01, peakWindowSMax: 3600, durationSMin: 1, durationSMax: 3600, devicesMin: 1_000, devicesMax: 1_000_000_000,
@@ -197,8 +198,10 @@ function runPlan(values: Values, seed: number, ctx: CliContext): number {
   const users = integerFlag(values.users, "users", 0, 1_000, 100_000_000_000);
   const devicesPerUser = numberFlag(values["devices-per-user"], "devices-per-user", 0, 0.01, 1_000);
   const ratePerS = values.rate === undefined ? undefined : numberFlag(values.rate, "rate", 0, 1, 10_000_000);
-  const bytesPerConnection = numberFlag(values["bytes-per-connection"], "bytes-per-connection", 2048, 1, 1_048_576);
-  const podMemoryGb = numberFlag(values["pod-connection-memory-gb"], "pod-connection-memory-gb", 10.24, 0.01, 4096);
+  const bytesPerConnection = numberFlag(values["bytes-per-connection"], "bytes-per-connection", memoryBytesPerConnection,
+    1, 1_048_576);
+  const podMemoryGb = numberFlag(values["pod-connection-memory-gb"], "pod-connection-memory-gb",
+    (connectionsPerPodCount * memoryBytesPerConnection) / 1e9, 0.01, 4096);
   const replications = integerFlag(values.replications, "replications", 3, 1, simulateLimits.replicationsMax);
   const durationS = numberFlag(values["duration-s"], "duration-s", 10, simulateLimits.durationSMin, simulateLimits.durationSMax);
   const warmupS = numberFlag(values["warmup-s"], "warmup-s", Math.min(1, durationS / 2), 0, durationS / 2);
