@@ -35,6 +35,7 @@ const variants: readonly TokenVariant[] = [
   { name: "garbage bearer token", make: () => `Bearer ${randomBytes(24).toString("base64url")}` },
   { name: "alg none, no signature", make: (c) =>
     `Bearer ${rawJwt('{"alg":"none","typ":"JWT"}', JSON.stringify({ sub: c.mallory, exp: nowS() + 600 }), undefined)}` },
+  { name: "header and claims are JSON null", make: (c) => `Bearer ${rawJwt("null", "null", c.target.jwtSecret)}` },
   { name: "alg HS512 with the right secret", make: (c) =>
     `Bearer ${rawJwt('{"alg":"HS512","typ":"JWT"}', JSON.stringify({ sub: c.mallory, exp: nowS() + 600 }),
       c.target.jwtSecret, "sha512")}` },
