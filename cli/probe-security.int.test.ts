@@ -3,7 +3,11 @@
 // with the finding; they run as expected failures, so a fix that lands turns them red until the
 // entry is removed, and any other allowed row fails at once.
 import { beforeAll, describe, expect, it } from "vitest";
-import { probeSecurity, securityAttacks, type ProbeRow } from "../scenarios/security/security-probe.ts";
+import {
+  probeSecurity,
+  securityAttacks,
+  type ProbeRow,
+} from "../scenarios/security/security-probe.ts";
 import { stackEndpoints, stackJwtSecret } from "../reference-impl/stack/stack.test-env.ts";
 import { securityTarget } from "./security-target.ts";
 
@@ -12,21 +16,57 @@ import { securityTarget } from "./security-target.ts";
  * `racy` rows (an nginx 502 that depends on when the upstream drops the socket) are skipped, the
  * others run as expected failures.
  */
-const knownOpen: ReadonlyArray<{ readonly pattern: RegExp; readonly finding: string; readonly racy?: true }> = [
-  { pattern: /^edge: cached block, /, finding: "proxy_cache_key $uri serves the cache without a signature (security-fixes)" },
-  { pattern: /^paths: upload-init with file path "\/.*(\.\.|\. segment|empty segment)/,
-    finding: "file paths with . / .. / empty segments / backslashes are accepted" },
-  { pattern: /^paths: PUT \/v1\/blocks\//, finding: "nginx answers API paths with HTML 400/405/502 (security-fixes)" },
-  { pattern: /^content: commit whose size/, finding: "commit size is never checked against its blocks (security-fixes)" },
-  { pattern: /^upload-id: /, finding: "uploadId is not bound to its upload-init; COMMIT_ID_REUSED leaks (security-fixes)" },
-  { pattern: /^token: (POST|PUT) .*: missing exp$/, finding: "a missing exp is \"expired at undefined\" (security-fixes)" },
-  { pattern: /^token: (POST|PUT) .*: exp 1e400/, finding: "exp 1e400 parses to Infinity, never expires (security-fixes)" },
-  { pattern: /^token: (POST|PUT) .*: NUL in sub$/, finding: "a NUL in sub is a 500 (security-fixes)" },
-  { pattern: /^token: (POST|PUT|GET) .*: oversized token/, finding: "nginx: HTML 400 for a large header (security-fixes)" },
-  { pattern: /^sizes: (upload-init|commit) body|^sizes: PUT (block of 4 MiB|delta one past)/, racy: true,
-    finding: "the service's 413 becomes a 502 through nginx when it drops the socket first (security-fixes)" },
-  { pattern: /^sizes: PUT block of 6 MiB/, finding: "nginx's own 413 is an HTML page (security-fixes)" },
-  { pattern: /^sizes: one user's oversized bodies/, finding: "max_fails=1 ejects the upstream for everyone (security-fixes)" },
+const knownOpen: ReadonlyArray<{
+  readonly pattern: RegExp;
+  readonly finding: string;
+  readonly racy?: true;
+}> = [
+  {
+    pattern: /^edge: cached block, /,
+    finding: "proxy_cache_key $uri serves the cache without a signature (security-fixes)",
+  },
+  {
+    pattern: /^paths: PUT \/v1\/blocks\//,
+    finding: "nginx answers API paths with HTML 400/405/502 (security-fixes)",
+  },
+  {
+    pattern: /^content: commit whose size/,
+    finding: "commit size is never checked against its blocks (security-fixes)",
+  },
+  {
+    pattern: /^upload-id: /,
+    finding: "uploadId is not bound to its upload-init; COMMIT_ID_REUSED leaks (security-fixes)",
+  },
+  {
+    pattern: /^token: (POST|PUT) .*: missing exp$/,
+    finding: 'a missing exp is "expired at undefined" (security-fixes)',
+  },
+  {
+    pattern: /^token: (POST|PUT) .*: exp 1e400/,
+    finding: "exp 1e400 parses to Infinity, never expires (security-fixes)",
+  },
+  {
+    pattern: /^token: (POST|PUT) .*: NUL in sub$/,
+    finding: "a NUL in sub is a 500 (security-fixes)",
+  },
+  {
+    pattern: /^token: (POST|PUT|GET) .*: oversized token/,
+    finding: "nginx: HTML 400 for a large header (security-fixes)",
+  },
+  {
+    pattern: /^sizes: (upload-init|commit) body|^sizes: PUT (block of 4 MiB|delta one past)/,
+    racy: true,
+    finding:
+      "the service's 413 becomes a 502 through nginx when it drops the socket first (security-fixes)",
+  },
+  {
+    pattern: /^sizes: PUT block of 6 MiB/,
+    finding: "nginx's own 413 is an HTML page (security-fixes)",
+  },
+  {
+    pattern: /^sizes: one user's oversized bodies/,
+    finding: "max_fails=1 ejects the upstream for everyone (security-fixes)",
+  },
 ];
 
 const secret = stackJwtSecret();
@@ -45,8 +85,11 @@ describe.skipIf(secret === undefined)("syncbench probe security on the real stac
     test(`${name} is refused${open ? ` (open: ${open.finding})` : ""}`, () => {
       const row = rows.get(name);
       expect(row, "the probe ran this attack").toBeDefined();
-      expect(row!.verdict === "allowed" ? `${row!.verdict}: ${row!.detail}` : "refused or not applicable")
-        .toBe("refused or not applicable");
+      expect(
+        row!.verdict === "allowed"
+          ? `${row!.verdict}: ${row!.detail}`
+          : "refused or not applicable",
+      ).toBe("refused or not applicable");
     });
   }
 });

@@ -6,5 +6,11 @@ import type { Endpoints } from "../reference-impl/stack/endpoints.ts";
 import type { SecurityTarget } from "../scenarios/security/security-probe.ts";
 
 export function securityTarget(endpoints: Endpoints, jwtSecret: string): SecurityTarget {
-  return { gatewayUrl: endpoints.gatewayUrl, cdnUrl: endpoints.cdnUrl, s3: endpoints.s3, jwtSecret, shardOf: shardIndexOf };
+  return {
+    gatewayUrl: endpoints.gatewayUrl,
+    cdnUrl: endpoints.cdnUrl,
+    s3: endpoints.s3,
+    jwtSecret,
+    shardOf: shardIndexOf,
+  };
 }

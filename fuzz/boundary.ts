@@ -42,18 +42,34 @@ export function parserOutcome(run: () => unknown, codes: readonly string[]): str
     run();
     return "accepted";
   } catch (error) {
-    if (error instanceof SyncbenchError && codes.includes(error.code) && error.message.length > 0) return error.code;
-    throw new Error(`not a clear refusal: ${error instanceof SyncbenchError ? `code ${error.code}` :
-      `${(error as Error).name}: ${(error as Error).message}`}`, { cause: error });
+    if (error instanceof SyncbenchError && codes.includes(error.code) && error.message.length > 0)
+      return error.code;
+    throw new Error(
+      `not a clear refusal: ${
+        error instanceof SyncbenchError
+          ? `code ${error.code}`
+          : `${(error as Error).name}: ${(error as Error).message}`
+      }`,
+      { cause: error },
+    );
   }
 }
 
 /** Runs a property for `cases` cases; a counterexample becomes the report's failure. */
-export async function check<T>(name: string, where: BoundaryReport["where"], options: FuzzRun,
-  arbitrary: fc.Arbitrary<T>, property: (value: T, tally: Tally) => void | Promise<void>): Promise<BoundaryReport> {
+export async function check<T>(
+  name: string,
+  where: BoundaryReport["where"],
+  options: FuzzRun,
+  arbitrary: fc.Arbitrary<T>,
+  property: (value: T, tally: Tally) => void | Promise<void>,
+): Promise<BoundaryReport> {
   const tally = new Tally();
-  const details = await fc.check(fc.asyncProperty(arbitrary, async (v) => { await property(v, tally); }),
-    { numRuns: options.cases, seed: options.seed });
+  const details = await fc.check(
+    fc.asyncProperty(arbitrary, async (v) => {
+      await property(v, tally);
+    }),
+    { numRuns: options.cases, seed: options.seed },
+  );
   const failures = details.failed ? [fc.defaultReportMessage(details) ?? "failed"] : [];
   return { boundary: name, where, cases: details.numRuns, outcomes: tally.outcomes, failures };
 }

@@ -6,9 +6,12 @@ import { signJwt, verifyJwt } from "../reference-impl/runtime/jwt.ts";
 describe("fuzz regressions", () => {
   it("jwt: a header or claims of JSON null is AUTH_INVALID, not a TypeError (a 500 before any signature check)", () => {
     // Found by `npm run fuzz` (jwt parser): "bnVsbA" is base64url of "null".
-    expect(() => verifyJwt("bnVsbA.bnVsbA.Xk7XefHnOMuGktqB2yPovmXAE1YHKZ1rM35FyvQk2b4", "s", 0))
-      .toThrow(expect.objectContaining({ code: "AUTH_INVALID" }));
+    expect(() =>
+      verifyJwt("bnVsbA.bnVsbA.Xk7XefHnOMuGktqB2yPovmXAE1YHKZ1rM35FyvQk2b4", "s", 0),
+    ).toThrow(expect.objectContaining({ code: "AUTH_INVALID" }));
     const [head, , signature] = signJwt({ sub: "u", exp: 2e9 }, "s").split(".");
-    expect(() => verifyJwt(`${head}.WzFd.${signature}`, "s", 0)).toThrow(expect.objectContaining({ code: "AUTH_INVALID" }));
+    expect(() => verifyJwt(`${head}.WzFd.${signature}`, "s", 0)).toThrow(
+      expect.objectContaining({ code: "AUTH_INVALID" }),
+    );
   });
 });

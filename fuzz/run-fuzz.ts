@@ -23,18 +23,37 @@ process.emitWarning = ((warning: string | Error, ...rest: never[]) => {
 }) as typeof process.emitWarning;
 
 function usage(message: string): never {
-  process.stderr.write(`fuzz: ${message}\nusage: npm run fuzz -- [--budget N] [--seed S] [--only TEXT] [--no-stack] [--json]\n`);
+  process.stderr.write(
+    `fuzz: ${message}\nusage: npm run fuzz -- [--budget N] [--seed S] [--only TEXT] [--no-stack] [--json]\n`,
+  );
   process.exit(exitCodes.usage);
 }
 
 function flags() {
-  const { values } = parseArgs({ args: process.argv.slice(2), strict: true, options: { budget: { type: "string" },
-    seed: { type: "string" }, only: { type: "string" }, "no-stack": { type: "boolean" }, json: { type: "boolean" } } });
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    options: {
+      budget: { type: "string" },
+      seed: { type: "string" },
+      only: { type: "string" },
+      "no-stack": { type: "boolean" },
+      json: { type: "boolean" },
+    },
+  });
   const budget = Number(values.budget ?? 2000);
   const seed = Number(values.seed ?? Date.now() % 2 ** 31);
-  if (!Number.isInteger(budget) || budget < 1 || budget > budgetMax) usage(`--budget must be 1..${budgetMax}, got "${values.budget}"`);
-  if (!Number.isInteger(seed) || seed < 0) usage(`--seed must be a non-negative integer, got "${values.seed}"`);
-  return { budget, seed, only: values.only?.toLowerCase(), stack: !values["no-stack"], json: values.json === true };
+  if (!Number.isInteger(budget) || budget < 1 || budget > budgetMax)
+    usage(`--budget must be 1..${budgetMax}, got "${values.budget}"`);
+  if (!Number.isInteger(seed) || seed < 0)
+    usage(`--seed must be a non-negative integer, got "${values.seed}"`);
+  return {
+    budget,
+    seed,
+    only: values.only?.toLowerCase(),
+    stack: !values["no-stack"],
+    json: values.json === true,
+  };
 }
 
 async function stackOf(env: NodeJS.ProcessEnv): Promise<FuzzRun["stack"]> {
@@ -44,35 +63,66 @@ async function stackOf(env: NodeJS.ProcessEnv): Promise<FuzzRun["stack"]> {
     process.stderr.write("fuzz: the stack is not healthy (npx syncbench up), or pass --no-stack\n");
     process.exit(exitCodes.environmentMissing);
   }
-  return { gatewayUrl: status.endpoints.gatewayUrl, jwtSecret: env.SYNCBENCH_JWT_SECRET ?? stackSecrets(config.native).jwtSecret };
+  return {
+    gatewayUrl: status.endpoints.gatewayUrl,
+    jwtSecret: env.SYNCBENCH_JWT_SECRET ?? stackSecrets(config.native).jwtSecret,
+  };
 }
 
 function print(r: BoundaryReport): void {
-  const outcomes = Object.entries(r.outcomes).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ");
-  process.stdout.write(`${r.failures.length === 0 ? "ok  " : "FAIL"} ${r.boundary.padEnd(40)} ${String(r.cases).padStart(7)} cases  ${outcomes}\n`);
-  for (const f of r.failures) process.stdout.write(`       ${f.split("\n").slice(0, 6).join("\n       ")}\n`);
+  const outcomes = Object.entries(r.outcomes)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ");
+  process.stdout.write(
+    `${r.failures.length === 0 ? "ok  " : "FAIL"} ${r.boundary.padEnd(40)} ${String(r.cases).padStart(7)} cases  ${outcomes}\n`,
+  );
+  for (const f of r.failures)
+    process.stdout.write(`       ${f.split("\n").slice(0, 6).join("\n       ")}\n`);
 }
 
 async function main(): Promise<number> {
   const f = flags();
-  const all: Boundary[] = [...parserBoundaries(), httpBoundary("parser"), ...(f.stack ? [httpBoundary("stack")] : [])];
+  const all: Boundary[] = [
+    ...parserBoundaries(),
+    httpBoundary("parser"),
+    ...(f.stack ? [httpBoundary("stack")] : []),
+  ];
   const chosen = all.filter((b) => !f.only || b.name.toLowerCase().includes(f.only));
   const stack = chosen.some((b) => b.where === "stack") ? await stackOf(process.env) : undefined;
-  process.stdout.write(`fuzz: seed=${f.seed} budget=${f.budget} cases per parser boundary (stack: ${Math.ceil(f.budget / 4)})\n`);
+  process.stdout.write(
+    `fuzz: seed=${f.seed} budget=${f.budget} cases per parser boundary (stack: ${Math.ceil(f.budget / 4)})\n`,
+  );
   const reports: BoundaryReport[] = [];
   for (const b of chosen) {
-    const cases = b.where === "stack" ? Math.ceil(f.budget / 4) : b.name.includes("HTTP") ? Math.ceil(f.budget / 2) : f.budget;
+    const cases =
+      b.where === "stack"
+        ? Math.ceil(f.budget / 4)
+        : b.name.includes("HTTP")
+          ? Math.ceil(f.budget / 2)
+          : f.budget;
     const report = await b.run({ cases, seed: f.seed, ...(stack ? { stack } : {}) });
     reports.push(report);
     if (!f.json) print(report);
   }
   const fsck = stack ? await fsckClean(process.env) : undefined;
-  if (fsck && !f.json) process.stdout.write(`${fsck.clean ? "ok  " : "FAIL"} fsck after the stack boundary: ${fsck.summary}\n`);
-  if (f.json) process.stdout.write(`${JSON.stringify({ seed: f.seed, budget: f.budget, reports, fsck }, null, 2)}\n`);
-  return reports.every((r) => r.failures.length === 0) && (fsck?.clean ?? true) ? exitCodes.ok : exitCodes.failure;
+  if (fsck && !f.json)
+    process.stdout.write(
+      `${fsck.clean ? "ok  " : "FAIL"} fsck after the stack boundary: ${fsck.summary}\n`,
+    );
+  if (f.json)
+    process.stdout.write(
+      `${JSON.stringify({ seed: f.seed, budget: f.budget, reports, fsck }, null, 2)}\n`,
+    );
+  return reports.every((r) => r.failures.length === 0) && (fsck?.clean ?? true)
+    ? exitCodes.ok
+    : exitCodes.failure;
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  process.stderr.write(`fuzz: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(exitCodes.failure);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`fuzz: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(exitCodes.failure);
+  },
+);

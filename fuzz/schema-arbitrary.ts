@@ -37,9 +37,17 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
 }
 
 function numberArb(s: JsonSchema, integer: boolean): fc.Arbitrary<number> {
-  const min = s.minimum ?? (s.exclusiveMinimum === undefined ? -1e9 : s.exclusiveMinimum + (integer ? 1 : 1e-9));
-  const max = s.maximum ?? (s.exclusiveMaximum === undefined ? 1e9 : s.exclusiveMaximum - (integer ? 1 : 1e-9));
-  if (integer) return fc.integer({ min: Math.ceil(Math.max(min, -(2 ** 53 - 1))), max: Math.floor(Math.min(max, 2 ** 53 - 1)) });
+  const min =
+    s.minimum ??
+    (s.exclusiveMinimum === undefined ? -1e9 : s.exclusiveMinimum + (integer ? 1 : 1e-9));
+  const max =
+    s.maximum ??
+    (s.exclusiveMaximum === undefined ? 1e9 : s.exclusiveMaximum - (integer ? 1 : 1e-9));
+  if (integer)
+    return fc.integer({
+      min: Math.ceil(Math.max(min, -(2 ** 53 - 1))),
+      max: Math.floor(Math.min(max, 2 ** 53 - 1)),
+    });
   const edges = fc.constantFrom(...[min, max].filter((n) => Number.isFinite(n)));
   return fc.oneof(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), edges);
 }
@@ -47,10 +55,15 @@ function numberArb(s: JsonSchema, integer: boolean): fc.Arbitrary<number> {
 function stringArb(s: JsonSchema): fc.Arbitrary<string> {
   if (s.pattern !== undefined) {
     const re = new RegExp(s.pattern);
-    return fc.stringMatching(re).filter((t) => t.length >= (s.minLength ?? 0) && t.length <= (s.maxLength ?? Infinity));
+    return fc
+      .stringMatching(re)
+      .filter((t) => t.length >= (s.minLength ?? 0) && t.length <= (s.maxLength ?? Infinity));
   }
   const minLength = s.minLength ?? 0;
-  return fc.string({ minLength, maxLength: Math.max(minLength, Math.min(s.maxLength ?? stringMax, stringMax)) });
+  return fc.string({
+    minLength,
+    maxLength: Math.max(minLength, Math.min(s.maxLength ?? stringMax, stringMax)),
+  });
 }
 
 function objectArb(s: JsonSchema, depth: number): fc.Arbitrary<Record<string, unknown>> {
@@ -58,11 +71,20 @@ function objectArb(s: JsonSchema, depth: number): fc.Arbitrary<Record<string, un
   const required = new Set(s.required ?? []);
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [key, child] of Object.entries(props)) model[key] = arbitraryOf(child, depth + 1);
-  const fixed = fc.record(model, { requiredKeys: Object.keys(props).filter((k) => required.has(k)) });
+  const fixed = fc.record(model, {
+    requiredKeys: Object.keys(props).filter((k) => required.has(k)),
+  });
   const extra = s.additionalProperties;
-  if (Object.keys(props).length > 0 || extra === false || extra === undefined || extra === true) return fixed;
-  return fc.tuple(fixed, fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), arbitraryOf(extra, depth + 1),
-    { maxKeys: 3 })).map(([a, b]) => ({ ...b, ...a }));
+  if (Object.keys(props).length > 0 || extra === false || extra === undefined || extra === true)
+    return fixed;
+  return fc
+    .tuple(
+      fixed,
+      fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), arbitraryOf(extra, depth + 1), {
+        maxKeys: 3,
+      }),
+    )
+    .map(([a, b]) => ({ ...b, ...a }));
 }
 
 /** Valid values of a JSON Schema (as far as JSON Schema can say: refinements are the mutants' job). */
@@ -75,25 +97,51 @@ export function arbitraryOf(s: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
   if (s.allOf?.length) return arbitraryOf(s.allOf[0]!, depth + 1);
   const type = Array.isArray(s.type) ? s.type[0] : s.type;
   switch (type) {
-    case "object": return objectArb(s, depth);
+    case "object":
+      return objectArb(s, depth);
     case "array": {
       const minLength = s.minItems ?? 0;
       const maxLength = Math.max(minLength, Math.min(s.maxItems ?? itemsMax, itemsMax));
       return fc.array(arbitraryOf(s.items ?? {}, depth + 1), { minLength, maxLength });
     }
-    case "string": return stringArb(s);
-    case "integer": return numberArb(s, true);
-    case "number": return numberArb(s, false);
-    case "boolean": return fc.boolean();
-    case "null": return fc.constant(null);
-    default: return fc.jsonValue({ maxDepth: 2 });
+    case "string":
+      return stringArb(s);
+    case "integer":
+      return numberArb(s, true);
+    case "number":
+      return numberArb(s, false);
+    case "boolean":
+      return fc.boolean();
+    case "null":
+      return fc.constant(null);
+    default:
+      return fc.jsonValue({ maxDepth: 2 });
   }
 }
 
 /** Values a boundary must refuse cleanly in place of a leaf. */
 const wrongLeaf: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, -0, 1e308, -1e308, 2 ** 53, 0.5, "", "\u0000", "../..", "NaN",
-    "1e400", [], {}, { "__proto__": { polluted: true } }, "x".repeat(70_000)),
+  fc.constantFrom(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    -0,
+    1e308,
+    -1e308,
+    2 ** 53,
+    0.5,
+    "",
+    "\u0000",
+    "../..",
+    "NaN",
+    "1e400",
+    [],
+    {},
+    { __proto__: { polluted: true } },
+    "x".repeat(70_000),
+  ),
   fc.jsonValue({ maxDepth: 2 }),
 );
 
@@ -127,7 +175,8 @@ function mutate(value: Json, g: Gen): Json {
   const holder = parent as Record<string | number, Json>;
   const action = g(fc.integer, { min: 0, max: 3 });
   if (action === 0 && !Array.isArray(parent)) delete holder[key];
-  else if (action === 1 && !Array.isArray(parent)) holder[`unknown${g(fc.integer, { min: 0, max: 9 })}`] = leaf;
+  else if (action === 1 && !Array.isArray(parent))
+    holder[`unknown${g(fc.integer, { min: 0, max: 9 })}`] = leaf;
   else if (action === 2 && Array.isArray(holder[key])) {
     (holder[key] as Json[]).push(...Array<Json>(g(fc.integer, { min: 1, max: 3 })).fill(leaf));
   } else holder[key] = leaf;
@@ -150,7 +199,10 @@ export function fuzzValues(schema: JsonSchema): fc.Arbitrary<FuzzValue> {
   return fc.oneof(
     { weight: 2, arbitrary: valid.map((value) => ({ kind: "valid" as const, value })) },
     { weight: 6, arbitrary: mutant.map((value) => ({ kind: "mutant" as const, value })) },
-    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => ({ kind: "random" as const, value })) },
+    {
+      weight: 1,
+      arbitrary: fc.jsonValue({ maxDepth: 3 }).map((value) => ({ kind: "random" as const, value })),
+    },
   );
 }
 
@@ -158,11 +210,16 @@ export function fuzzValues(schema: JsonSchema): fc.Arbitrary<FuzzValue> {
 export function fuzzTexts(schema: JsonSchema): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 6, arbitrary: fuzzValues(schema).map((v) => JSON.stringify(v.value) ?? "undefined") },
-    { weight: 2, arbitrary: fc.tuple(fuzzValues(schema), fc.nat(), fc.nat(255)).map(([v, at, byte]) => {
-      const text = JSON.stringify(v.value) ?? "";
-      const i = text.length === 0 ? 0 : at % text.length;
-      return at % 2 === 0 ? text.slice(0, i) : `${text.slice(0, i)}${String.fromCharCode(byte)}${text.slice(i + 1)}`;
-    }) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(fuzzValues(schema), fc.nat(), fc.nat(255)).map(([v, at, byte]) => {
+        const text = JSON.stringify(v.value) ?? "";
+        const i = text.length === 0 ? 0 : at % text.length;
+        return at % 2 === 0
+          ? text.slice(0, i)
+          : `${text.slice(0, i)}${String.fromCharCode(byte)}${text.slice(i + 1)}`;
+      }),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 200, unit: "binary" }) },
   );
 }

@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { verifyJwt } from "../../reference-impl/runtime/jwt.ts";
-import { commitSchema, uploadInitSchema } from "../../reference-impl/services/chunk-service/schemas.ts";
+import {
+  commitSchema,
+  uploadInitSchema,
+} from "../../reference-impl/services/chunk-service/schemas.ts";
 import { kneeSchema, checkKnee } from "../../scenarios/knee.schema.ts";
 import { parseResultsJson, resultsSchema } from "../../scenarios/results.schema.ts";
 import { runKeys } from "../../scenarios/run/run-config-keys.ts";
@@ -20,7 +23,10 @@ import { scenarioSchema } from "../../scenarios/scenario.ts";
 import { validateCalibration } from "../../simulator/calibration/calibration.schema.ts";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
 import { validateMeasuredRun } from "../../simulator/calibration/measured.schema.ts";
-import { validateProjection, type Projection } from "../../simulator/projection/projection.schema.ts";
+import {
+  validateProjection,
+  type Projection,
+} from "../../simulator/projection/projection.schema.ts";
 import { measuredFromResults } from "../../cli/measured-from-results.ts";
 import { check, parserOutcome, type Boundary, type FuzzRun } from "../boundary.ts";
 import { fuzzTexts, fuzzValues, jsonSchemaOf, type JsonSchema } from "../schema-arbitrary.ts";
@@ -30,15 +36,28 @@ const nowMs = Date.UTC(2026, 0, 1);
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v) ?? "").toString("base64url");
 
 const sign = (head: string) => createHmac("sha256", secret).update(head).digest("base64url");
-const jwtClaims: JsonSchema = { type: "object", required: ["sub", "exp"], properties: {
-  sub: { type: "string", minLength: 1, maxLength: 256 },
-  exp: { type: "number", minimum: nowMs / 1000 - 100, maximum: nowMs / 1000 + 1e6 } } };
+const jwtClaims: JsonSchema = {
+  type: "object",
+  required: ["sub", "exp"],
+  properties: {
+    sub: { type: "string", minLength: 1, maxLength: 256 },
+    exp: { type: "number", minimum: nowMs / 1000 - 100, maximum: nowMs / 1000 + 1e6 },
+  },
+};
 
 /** Tokens: noise, and header/claims one step from valid, some with a raw exp JSON cannot make. */
 const tokenArb = fc.oneof(
   fc.string({ maxLength: 300 }),
-  fc.tuple(fuzzValues({ type: "object", properties: { alg: { const: "HS256" }, typ: { const: "JWT" } }, required: ["alg"] }),
-    fuzzValues(jwtClaims), fc.constantFrom(undefined, "1e400", "-1e400", "1e308", "null", '"x"', "1.5"))
+  fc
+    .tuple(
+      fuzzValues({
+        type: "object",
+        properties: { alg: { const: "HS256" }, typ: { const: "JWT" } },
+        required: ["alg"],
+      }),
+      fuzzValues(jwtClaims),
+      fc.constantFrom(undefined, "1e400", "-1e400", "1e308", "null", '"x"', "1.5"),
+    )
     .map(([header, claims, rawExp]) => {
       let text = JSON.stringify(claims.value) ?? "";
       if (rawExp !== undefined) text = text.replace(/"exp":[^,}]+/, `"exp":${rawExp}`);
@@ -47,48 +66,90 @@ const tokenArb = fc.oneof(
     }),
 );
 
-const jwt: Boundary = { name: "jwt parser (verifyJwt)", where: "parser", run: (o) =>
-  check("jwt parser (verifyJwt)", "parser", o, tokenArb, (token, tally) => {
-    tally.add(parserOutcome(() => verifyJwt(token, secret, nowMs), ["AUTH_INVALID", "AUTH_EXPIRED"]));
-  }) };
+const jwt: Boundary = {
+  name: "jwt parser (verifyJwt)",
+  where: "parser",
+  run: (o) =>
+    check("jwt parser (verifyJwt)", "parser", o, tokenArb, (token, tally) => {
+      tally.add(
+        parserOutcome(() => verifyJwt(token, secret, nowMs), ["AUTH_INVALID", "AUTH_EXPIRED"]),
+      );
+    }),
+};
 
 /** Accepted claims are sane: a user id without control characters, a finite expiry in the future. */
-const jwtClaimsSane: Boundary = { name: "jwt accepted claims", where: "parser", run: (o) =>
-  check("jwt accepted claims", "parser", o, tokenArb, (token, tally) => {
-    let claims;
-    try {
-      claims = verifyJwt(token, secret, nowMs);
-    } catch (error) {
-      if (error instanceof SyncbenchError) return tally.add("refused");
-      throw error;
-    }
-    const control = [...claims.sub].some((c) => c.charCodeAt(0) < 0x20);
-    if (control || claims.sub.length < 1 || claims.sub.length > 256 || !Number.isFinite(claims.exp) || claims.exp * 1000 <= nowMs) {
-      throw new Error(`accepted claims sub ${JSON.stringify(claims.sub)} exp ${claims.exp}`);
-    }
-    tally.add("accepted");
-  }) };
+const jwtClaimsSane: Boundary = {
+  name: "jwt accepted claims",
+  where: "parser",
+  run: (o) =>
+    check("jwt accepted claims", "parser", o, tokenArb, (token, tally) => {
+      let claims;
+      try {
+        claims = verifyJwt(token, secret, nowMs);
+      } catch (error) {
+        if (error instanceof SyncbenchError) return tally.add("refused");
+        throw error;
+      }
+      const control = [...claims.sub].some((c) => c.charCodeAt(0) < 0x20);
+      if (
+        control ||
+        claims.sub.length < 1 ||
+        claims.sub.length > 256 ||
+        !Number.isFinite(claims.exp) ||
+        claims.exp * 1000 <= nowMs
+      ) {
+        throw new Error(`accepted claims sub ${JSON.stringify(claims.sub)} exp ${claims.exp}`);
+      }
+      tally.add("accepted");
+    }),
+};
 
-function schemaBoundary(name: string, schema: JsonSchema, parse: (text: string) => unknown, codes: string[]): Boundary {
-  return { name, where: "parser", run: (o: FuzzRun) => check(name, "parser", o, fuzzTexts(schema), (text, tally) => {
-    tally.add(parserOutcome(() => parse(text), codes));
-  }) };
+function schemaBoundary(
+  name: string,
+  schema: JsonSchema,
+  parse: (text: string) => unknown,
+  codes: string[],
+): Boundary {
+  return {
+    name,
+    where: "parser",
+    run: (o: FuzzRun) =>
+      check(name, "parser", o, fuzzTexts(schema), (text, tally) => {
+        tally.add(parserOutcome(() => parse(text), codes));
+      }),
+  };
 }
 
 /** A validator of parsed values (files the tools write and read back). */
-function valueBoundary(name: string, schema: JsonSchema, parse: (value: unknown) => unknown, codes: string[]): Boundary {
-  return { name, where: "parser", run: (o: FuzzRun) => check(name, "parser", o, fuzzValues(schema), (v, tally) => {
-    tally.add(parserOutcome(() => parse(v.value), codes));
-  }) };
+function valueBoundary(
+  name: string,
+  schema: JsonSchema,
+  parse: (value: unknown) => unknown,
+  codes: string[],
+): Boundary {
+  return {
+    name,
+    where: "parser",
+    run: (o: FuzzRun) =>
+      check(name, "parser", o, fuzzValues(schema), (v, tally) => {
+        tally.add(parserOutcome(() => parse(v.value), codes));
+      }),
+  };
 }
 
 /** A validator that returns its problems: it must return an array of strings for any JSON. */
 function listBoundary(name: string, valid: unknown, validate: (v: unknown) => unknown): Boundary {
-  return { name, where: "parser", run: (o: FuzzRun) => check(name, "parser", o, mutantsOf(valid), (value, tally) => {
-    const errors = validate(value);
-    if (!Array.isArray(errors) || errors.some((e) => typeof e !== "string")) throw new Error(`returned ${String(errors)}`);
-    tally.add(errors.length === 0 ? "accepted" : "refused");
-  }) };
+  return {
+    name,
+    where: "parser",
+    run: (o: FuzzRun) =>
+      check(name, "parser", o, mutantsOf(valid), (value, tally) => {
+        const errors = validate(value);
+        if (!Array.isArray(errors) || errors.some((e) => typeof e !== "string"))
+          throw new Error(`returned ${String(errors)}`);
+        tally.add(errors.length === 0 ? "accepted" : "refused");
+      }),
+  };
 }
 
 /** Mutants of one valid value: the same mutation as schema-derived values, from a known-good start. */
@@ -108,8 +169,11 @@ const zodParse = (schema: { safeParse(v: unknown): { success: boolean } }) => (t
 
 /** The run configuration file as its key table describes it (nested by dotted path). */
 function runConfigSchema(): JsonSchema {
-  const root: { type: "object"; properties: Record<string, JsonSchema>; required: string[] } =
-    { type: "object", properties: {}, required: ["scenario"] };
+  const root: { type: "object"; properties: Record<string, JsonSchema>; required: string[] } = {
+    type: "object",
+    properties: {},
+    required: ["scenario"],
+  };
   for (const spec of runKeys) {
     const parts = spec.path.split(".");
     let node = root;
@@ -117,45 +181,121 @@ function runConfigSchema(): JsonSchema {
       node.properties[part] ??= { type: "object", properties: {}, required: [] };
       node = node.properties[part] as typeof root;
     }
-    const leaf: JsonSchema = spec.path === "scenario" ? { enum: [...scenarioLibrary.keys()] }
-      : spec.kind === "string" ? { type: "string", minLength: 1 } : spec.kind === "boolean"
-      ? { type: "boolean" } : spec.kind === "seconds" ? { anyOf: [{ type: "integer", minimum: 1, maximum: 3600 },
-        { type: "string", pattern: "^[0-9]{1,4}[sm]?$" }] }
-      : { type: spec.kind === "integer" ? "integer" : "number", minimum: spec.min ?? 0, maximum: spec.max ?? 1e6 };
+    const leaf: JsonSchema =
+      spec.path === "scenario"
+        ? { enum: [...scenarioLibrary.keys()] }
+        : spec.kind === "string"
+          ? { type: "string", minLength: 1 }
+          : spec.kind === "boolean"
+            ? { type: "boolean" }
+            : spec.kind === "seconds"
+              ? {
+                  anyOf: [
+                    { type: "integer", minimum: 1, maximum: 3600 },
+                    { type: "string", pattern: "^[0-9]{1,4}[sm]?$" },
+                  ],
+                }
+              : {
+                  type: spec.kind === "integer" ? "integer" : "number",
+                  minimum: spec.min ?? 0,
+                  maximum: spec.max ?? 1e6,
+                };
     node.properties[parts[parts.length - 1]!] = leaf;
   }
   return root;
 }
 
-const runConfig: Boundary = { name: "run config (file, env, flags)", where: "parser", run: (o) =>
-  check("run config (file, env, flags)", "parser", o, fc.tuple(fuzzTexts(runConfigSchema()),
-    fc.oneof(fc.constant([]), fc.array(fc.oneof(fc.constantFrom(...runKeys.flatMap((k) => k.flag ? [`--${k.flag}`] : [])),
-      fc.string({ maxLength: 12 })), { maxLength: 6 })),
-    fc.oneof(fc.constant({}), fc.dictionary(fc.constantFrom(...runKeys.flatMap((k) => k.env ? [k.env] : [])),
-      fc.string({ maxLength: 12 }), { maxKeys: 3 }))), ([file, argv, env], tally) => {
-    tally.add(parserOutcome(() => loadRunConfig({ argv: ["--config", "fuzz.json", ...argv], env,
-      readText: () => file }), ["RUN_CONFIG_INVALID"]));
-  }) };
+const runConfig: Boundary = {
+  name: "run config (file, env, flags)",
+  where: "parser",
+  run: (o) =>
+    check(
+      "run config (file, env, flags)",
+      "parser",
+      o,
+      fc.tuple(
+        fuzzTexts(runConfigSchema()),
+        fc.oneof(
+          fc.constant([]),
+          fc.array(
+            fc.oneof(
+              fc.constantFrom(...runKeys.flatMap((k) => (k.flag ? [`--${k.flag}`] : []))),
+              fc.string({ maxLength: 12 }),
+            ),
+            { maxLength: 6 },
+          ),
+        ),
+        fc.oneof(
+          fc.constant({}),
+          fc.dictionary(
+            fc.constantFrom(...runKeys.flatMap((k) => (k.env ? [k.env] : []))),
+            fc.string({ maxLength: 12 }),
+            { maxKeys: 3 },
+          ),
+        ),
+      ),
+      ([file, argv, env], tally) => {
+        tally.add(
+          parserOutcome(
+            () =>
+              loadRunConfig({
+                argv: ["--config", "fuzz.json", ...argv],
+                env,
+                readText: () => file,
+              }),
+            ["RUN_CONFIG_INVALID"],
+          ),
+        );
+      },
+    ),
+};
 
-const resultsFile = fileURLToPath(new URL("../../simulator/calibration/testdata/builtin-2026-11-25/smoke-200.json",
-  import.meta.url));
+const resultsFile = fileURLToPath(
+  new URL(
+    "../../simulator/calibration/testdata/builtin-2026-11-25/smoke-200.json",
+    import.meta.url,
+  ),
+);
 
 /** Valid calibration, measured and projection values made by the real producers. */
 function producedFiles() {
   const results = JSON.parse(readFileSync(resultsFile, "utf8")) as unknown;
   const measured = measuredFromResults(results, "smoke-200.json");
   const calibration = fitCalibration(measured, "smoke-200.json");
-  const projection: Projection = { schemaVersion: 1, kind: "syncbench.projection", experiment: "fuzz", seed: 1,
-    replications: 2, calibration: { source: "design-defaults", parts: [] }, options: { users: 1000 },
-    metrics: [{ name: "upload.latencyMsP99", unit: "ms", mean: 10, halfWidth: 1, replications: 2,
-      target: { max: 500, claims: ["C1"], verdict: "holds" } }],
-    tables: { pods: [{ pool: "chunk", count: 3, note: null }] }, notes: ["fuzz"], simulator: { events: 10 } };
+  const projection: Projection = {
+    schemaVersion: 1,
+    kind: "syncbench.projection",
+    experiment: "fuzz",
+    seed: 1,
+    replications: 2,
+    calibration: { source: "design-defaults", parts: [] },
+    options: { users: 1000 },
+    metrics: [
+      {
+        name: "upload.latencyMsP99",
+        unit: "ms",
+        mean: 10,
+        halfWidth: 1,
+        replications: 2,
+        target: { max: 500, claims: ["C1"], verdict: "holds" },
+      },
+    ],
+    tables: { pods: [{ pool: "chunk", count: 3, note: null }] },
+    notes: ["fuzz"],
+    simulator: { events: 10 },
+  };
   return { measured, calibration, projection };
 }
 
 /** The file path rule is a zod refinement, which JSON Schema cannot carry: given here as a pattern. */
 function withPath(json: JsonSchema): JsonSchema {
-  return { ...json, properties: { ...json.properties, path: { type: "string", pattern: "^(/[a-z0-9._ -]{1,12}){1,4}$" } } };
+  return {
+    ...json,
+    properties: {
+      ...json.properties,
+      path: { type: "string", pattern: "^(/[a-z0-9._ -]{1,12}){1,4}$" },
+    },
+  };
 }
 
 export function parserBoundaries(): Boundary[] {
@@ -163,14 +303,47 @@ export function parserBoundaries(): Boundary[] {
   return [
     jwt,
     jwtClaimsSane,
-    schemaBoundary("upload-init body schema", withPath(jsonSchemaOf(uploadInitSchema)), zodParse(uploadInitSchema), ["REQUEST_INVALID"]),
-    schemaBoundary("commit body schema", withPath(jsonSchemaOf(commitSchema)), zodParse(commitSchema), ["REQUEST_INVALID"]),
-    { name: "scenario file", where: "parser", run: (o: FuzzRun) => check("scenario file", "parser", o,
-      fc.oneof(fuzzTexts(jsonSchemaOf(scenarioSchema)), ...[...scenarioLibrary.values()].map((v) => fuzzTexts({ const: v }))),
-      (text, tally) => { tally.add(parserOutcome(() => validateScenarioJson(text, "fuzz"), ["SCENARIO_INVALID"])); }) },
+    schemaBoundary(
+      "upload-init body schema",
+      withPath(jsonSchemaOf(uploadInitSchema)),
+      zodParse(uploadInitSchema),
+      ["REQUEST_INVALID"],
+    ),
+    schemaBoundary(
+      "commit body schema",
+      withPath(jsonSchemaOf(commitSchema)),
+      zodParse(commitSchema),
+      ["REQUEST_INVALID"],
+    ),
+    {
+      name: "scenario file",
+      where: "parser",
+      run: (o: FuzzRun) =>
+        check(
+          "scenario file",
+          "parser",
+          o,
+          fc.oneof(
+            fuzzTexts(jsonSchemaOf(scenarioSchema)),
+            ...[...scenarioLibrary.values()].map((v) => fuzzTexts({ const: v })),
+          ),
+          (text, tally) => {
+            tally.add(
+              parserOutcome(() => validateScenarioJson(text, "fuzz"), ["SCENARIO_INVALID"]),
+            );
+          },
+        ),
+    },
     runConfig,
-    schemaBoundary("results file", jsonSchemaOf(resultsSchema), (t) => parseResultsJson(t, "fuzz"), ["RESULTS_INVALID"]),
-    valueBoundary("knee file", jsonSchemaOf(kneeSchema), (v) => checkKnee(v, "fuzz"), ["RESULTS_INVALID"]),
+    schemaBoundary(
+      "results file",
+      jsonSchemaOf(resultsSchema),
+      (t) => parseResultsJson(t, "fuzz"),
+      ["RESULTS_INVALID"],
+    ),
+    valueBoundary("knee file", jsonSchemaOf(kneeSchema), (v) => checkKnee(v, "fuzz"), [
+      "RESULTS_INVALID",
+    ]),
     listBoundary("calibration file", files.calibration, validateCalibration),
     listBoundary("measured-run file", files.measured, validateMeasuredRun),
     listBoundary("projection file", files.projection, validateProjection),

@@ -15,16 +15,23 @@ export interface PresignInput {
   readonly expiresS: number;
 }
 
-const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data).digest();
+const hmac = (key: string | Buffer, data: string) =>
+  createHmac("sha256", key).update(data).digest();
 const sha256Hex = (data: string) => createHash("sha256").update(data).digest("hex");
 
 /** RFC 3986 encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ is %XX. */
 function encode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function amzDate(epochS: number): string {
-  return new Date(epochS * 1000).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return new Date(epochS * 1000)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 /** The presigned URL: the input URL with the X-Amz-* query parameters of a GET signature. */
@@ -39,9 +46,17 @@ export function presignGet(input: PresignInput): string {
     ["X-Amz-Expires", String(input.expiresS)],
     ["X-Amz-SignedHeaders", "host"],
   ];
-  const query = params.map(([k, v]) => `${encode(k)}=${encode(v)}`).sort().join("&");
-  const path = url.pathname.split("/").map((s) => encode(decodeURIComponent(s))).join("/");
-  const canonical = ["GET", path, query, `host:${url.host}`, "", "host", "UNSIGNED-PAYLOAD"].join("\n");
+  const query = params
+    .map(([k, v]) => `${encode(k)}=${encode(v)}`)
+    .sort()
+    .join("&");
+  const path = url.pathname
+    .split("/")
+    .map((s) => encode(decodeURIComponent(s)))
+    .join("/");
+  const canonical = ["GET", path, query, `host:${url.host}`, "", "host", "UNSIGNED-PAYLOAD"].join(
+    "\n",
+  );
   const toSign = ["AWS4-HMAC-SHA256", date, scope, sha256Hex(canonical)].join("\n");
   let key = hmac(`AWS4${input.secretAccessKey}`, date.slice(0, 8));
   for (const part of [input.region, "s3", "aws4_request"]) key = hmac(key, part);

@@ -10,8 +10,13 @@ import { ask, askJson, type Answer } from "./probe-http.ts";
 export interface SecurityTarget {
   readonly gatewayUrl: string;
   readonly cdnUrl: string;
-  readonly s3: { readonly url: string; readonly region: string; readonly accessKeyId: string;
-    readonly secretAccessKey: string; readonly bucket: string };
+  readonly s3: {
+    readonly url: string;
+    readonly region: string;
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly bucket: string;
+  };
   readonly jwtSecret: string;
   /** The metadata shard of a user id (decision 0002): lets the probe pick two users on one shard. */
   readonly shardOf: (userId: string) => number;
@@ -62,26 +67,56 @@ export class ProbeContext {
   }
 
   api(user: string | undefined, method: string, path: string, body: unknown): Promise<Answer> {
-    return askJson(`${this.target.gatewayUrl}${path}`, user === undefined ? undefined : this.token(user), method, body);
+    return askJson(
+      `${this.target.gatewayUrl}${path}`,
+      user === undefined ? undefined : this.token(user),
+      method,
+      body,
+    );
   }
 
   putBlock(user: string, hash: string, bytes: Uint8Array, suffix = ""): Promise<Answer> {
-    return ask(`${this.target.gatewayUrl}/v1/blocks/${hash}${suffix}`, { method: "PUT", body: bytes,
-      headers: { authorization: `Bearer ${this.token(user)}`, "content-type": "application/octet-stream" } });
+    return ask(`${this.target.gatewayUrl}/v1/blocks/${hash}${suffix}`, {
+      method: "PUT",
+      body: bytes,
+      headers: {
+        authorization: `Bearer ${this.token(user)}`,
+        "content-type": "application/octet-stream",
+      },
+    });
   }
 
-  init(user: string, path: string, blocks: readonly Uint8Array[], size = sizeOf(blocks)): Promise<Answer> {
-    return this.api(user, "POST", "/v1/files/upload-init", { path, size, blockHashes: blocks.map(sha256Hex) });
+  init(
+    user: string,
+    path: string,
+    blocks: readonly Uint8Array[],
+    size = sizeOf(blocks),
+  ): Promise<Answer> {
+    return this.api(user, "POST", "/v1/files/upload-init", {
+      path,
+      size,
+      blockHashes: blocks.map(sha256Hex),
+    });
   }
 
   /** upload-init then commit with the uploadId it issued; extra fields override the commit body. */
-  async initAndCommit(user: string, path: string, blocks: readonly Uint8Array[],
-    extra: Record<string, unknown> = {}): Promise<{ init: Answer; commit: Answer; uploadId: string }> {
+  async initAndCommit(
+    user: string,
+    path: string,
+    blocks: readonly Uint8Array[],
+    extra: Record<string, unknown> = {},
+  ): Promise<{ init: Answer; commit: Answer; uploadId: string }> {
     const init = await this.init(user, path, blocks);
     const plan = jsonOf(init);
     const uploadId = typeof plan.uploadId === "string" ? plan.uploadId : randomUUID();
-    const commit = await this.api(user, "POST", "/v1/files/commit", { uploadId, path, size: sizeOf(blocks),
-      blockHashes: blocks.map(sha256Hex), baseVersion: Number(plan.currentVersion ?? 0), ...extra });
+    const commit = await this.api(user, "POST", "/v1/files/commit", {
+      uploadId,
+      path,
+      size: sizeOf(blocks),
+      blockHashes: blocks.map(sha256Hex),
+      baseVersion: Number(plan.currentVersion ?? 0),
+      ...extra,
+    });
     return { init, commit, uploadId };
   }
 
@@ -140,8 +175,10 @@ export class ProbeContext {
 }
 
 function setupFailed(what: string, a: Answer): Error {
-  return new Error(`the probe could not ${what} as a legitimate user: ${a.status} ${a.code ?? ""} ` +
-    `${a.body.subarray(0, 200).toString("utf8")}; is the stack up (npx syncbench status)?`);
+  return new Error(
+    `the probe could not ${what} as a legitimate user: ${a.status} ${a.code ?? ""} ` +
+      `${a.body.subarray(0, 200).toString("utf8")}; is the stack up (npx syncbench status)?`,
+  );
 }
 
 export function sizeOf(blocks: readonly Uint8Array[]): number {

@@ -19,7 +19,10 @@ export interface Answer {
 
 export const requestTimeoutMs = 15_000;
 
-function errorOf(contentType: string, body: Buffer): { code: string | undefined; message?: string } {
+function errorOf(
+  contentType: string,
+  body: Buffer,
+): { code: string | undefined; message?: string } {
   const text = body.subarray(0, 64 * 1024).toString("utf8");
   if (contentType.includes("json")) {
     try {
@@ -44,38 +47,82 @@ export interface Ask {
 /** One request with fetch; a network failure is an Answer with status 0. */
 export async function ask(url: string, options: Ask = {}): Promise<Answer> {
   try {
-    const response = await fetch(url, { method: options.method ?? "GET", headers: options.headers,
-      body: options.body, signal: AbortSignal.timeout(requestTimeoutMs), redirect: "manual" });
+    const response = await fetch(url, {
+      method: options.method ?? "GET",
+      headers: options.headers,
+      body: options.body,
+      signal: AbortSignal.timeout(requestTimeoutMs),
+      redirect: "manual",
+    });
     const body = Buffer.from(await response.arrayBuffer());
     const contentType = response.headers.get("content-type") ?? "";
-    return { status: response.status, ...errorOf(contentType, body), contentType, body,
-      headers: Object.fromEntries(response.headers) };
+    return {
+      status: response.status,
+      ...errorOf(contentType, body),
+      contentType,
+      body,
+      headers: Object.fromEntries(response.headers),
+    };
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return { status: 0, code: undefined, contentType: "", body: Buffer.alloc(0), headers: {},
-      failure: `${(error as Error).name}: ${cause?.code ?? cause?.message ?? (error as Error).message}` };
+    return {
+      status: 0,
+      code: undefined,
+      contentType: "",
+      body: Buffer.alloc(0),
+      headers: {},
+      failure: `${(error as Error).name}: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+    };
   }
 }
 
 /** A JSON request with a bearer token. */
-export function askJson(url: string, token: string | undefined, method: string, body: unknown): Promise<Answer> {
-  return ask(url, { method, body: typeof body === "string" ? body : JSON.stringify(body),
-    headers: { "content-type": "application/json", ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) } });
+export function askJson(
+  url: string,
+  token: string | undefined,
+  method: string,
+  body: unknown,
+): Promise<Answer> {
+  return ask(url, {
+    method,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    headers: {
+      "content-type": "application/json",
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
+  });
 }
 
 /** A WebSocket upgrade attempt: the status line it got (101 means upgraded) or 0 on no answer. */
-export function askUpgrade(url: string, headers: Readonly<Record<string, string>>): Promise<Answer> {
+export function askUpgrade(
+  url: string,
+  headers: Readonly<Record<string, string>>,
+): Promise<Answer> {
   return new Promise((resolve) => {
-    const req = httpRequest(url, { method: "GET", timeout: requestTimeoutMs, headers: { ...headers,
-      connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13",
-      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" } });
+    const req = httpRequest(url, {
+      method: "GET",
+      timeout: requestTimeoutMs,
+      headers: {
+        ...headers,
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      },
+    });
     const done = (a: Answer) => {
       req.destroy();
       resolve(a);
     };
     req.on("upgrade", (res, socket) => {
       socket.destroy();
-      done({ status: res.statusCode ?? 101, code: undefined, contentType: "", body: Buffer.alloc(0), headers: {} });
+      done({
+        status: res.statusCode ?? 101,
+        code: undefined,
+        contentType: "",
+        body: Buffer.alloc(0),
+        headers: {},
+      });
     });
     req.on("response", (res) => {
       const chunks: Buffer[] = [];
@@ -83,13 +130,35 @@ export function askUpgrade(url: string, headers: Readonly<Record<string, string>
       res.on("end", () => {
         const contentType = String(res.headers["content-type"] ?? "");
         const body = Buffer.concat(chunks);
-        done({ status: res.statusCode ?? 0, ...errorOf(contentType, body), contentType, body, headers: {} });
+        done({
+          status: res.statusCode ?? 0,
+          ...errorOf(contentType, body),
+          contentType,
+          body,
+          headers: {},
+        });
       });
     });
-    req.on("timeout", () => done({ status: 0, code: undefined, contentType: "", body: Buffer.alloc(0), headers: {},
-      failure: `no answer within ${requestTimeoutMs} ms` }));
-    req.on("error", (error) => done({ status: 0, code: undefined, contentType: "", body: Buffer.alloc(0), headers: {},
-      failure: (error as NodeJS.ErrnoException).code ?? error.message }));
+    req.on("timeout", () =>
+      done({
+        status: 0,
+        code: undefined,
+        contentType: "",
+        body: Buffer.alloc(0),
+        headers: {},
+        failure: `no answer within ${requestTimeoutMs} ms`,
+      }),
+    );
+    req.on("error", (error) =>
+      done({
+        status: 0,
+        code: undefined,
+        contentType: "",
+        body: Buffer.alloc(0),
+        headers: {},
+        failure: (error as NodeJS.ErrnoException).code ?? error.message,
+      }),
+    );
     req.end();
   });
 }

@@ -27,8 +27,13 @@ export interface SecurityReport {
 /** Oversized bodies may eject an upstream for a while (today's nginx rules): they run last. */
 export function securityAttacks(): Attack[] {
   const input = inputAttacks();
-  return [...dedupAttacks(), ...downloadSideAttacks(), ...input.filter((a) => a.group !== "sizes"), ...authAttacks(),
-    ...input.filter((a) => a.group === "sizes")];
+  return [
+    ...dedupAttacks(),
+    ...downloadSideAttacks(),
+    ...input.filter((a) => a.group !== "sizes"),
+    ...authAttacks(),
+    ...input.filter((a) => a.group === "sizes"),
+  ];
 }
 
 export interface ProbeOptions {
@@ -38,11 +43,16 @@ export interface ProbeOptions {
 }
 
 /** Runs every attack; an attack that throws is an "allowed" row (the probe could not show a refusal). */
-export async function probeSecurity(target: SecurityTarget, options: ProbeOptions = {}): Promise<SecurityReport> {
+export async function probeSecurity(
+  target: SecurityTarget,
+  options: ProbeOptions = {},
+): Promise<SecurityReport> {
   const ctx = new ProbeContext(target);
   await ctx.prepare();
   const filter = options.only?.toLowerCase();
-  const attacks = securityAttacks().filter((a) => !filter || `${a.group} ${a.probe}`.toLowerCase().includes(filter));
+  const attacks = securityAttacks().filter(
+    (a) => !filter || `${a.group} ${a.probe}`.toLowerCase().includes(filter),
+  );
   const rows: ProbeRow[] = [];
   await ctx.settle();
   for (const attack of attacks) {
@@ -50,7 +60,10 @@ export async function probeSecurity(target: SecurityTarget, options: ProbeOption
     try {
       outcome = await attack.run(ctx);
     } catch (error) {
-      outcome = { verdict: "allowed" as const, detail: `the probe failed: ${(error as Error).message}` };
+      outcome = {
+        verdict: "allowed" as const,
+        detail: `the probe failed: ${(error as Error).message}`,
+      };
     }
     const row = { group: attack.group, probe: attack.probe, rule: attack.rule, ...outcome };
     rows.push(row);

@@ -14,7 +14,9 @@ describe("side-channel mitigation cost", () => {
   it("reproduces the figures of design/decisions/0003 (power-law copies, up to 100,000)", () => {
     const row = (alpha: number, d: number) => {
       const c = mitigationCost({ alpha, copiesMax: 100_000 }, d);
-      return [c.dedupSavingFraction, c.savingGivenUpFraction, c.extraUploadFraction].map((x) => Math.round(x * 1000) / 10);
+      return [c.dedupSavingFraction, c.savingGivenUpFraction, c.extraUploadFraction].map(
+        (x) => Math.round(x * 1000) / 10,
+      );
     };
     expect(row(2.6, 5)).toEqual([42.8, 47.7, 20.4]);
     expect(row(2.6, 10)).toEqual([42.8, 59.6, 25.5]);

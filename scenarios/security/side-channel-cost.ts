@@ -42,6 +42,11 @@ export function mitigationCost(law: CopyLaw, d: number): MitigationCost {
   }
   const meanCopies = copies / weight;
   const meanExtra = extra / weight;
-  return { alpha: law.alpha, d, dedupSavingFraction: 1 - 1 / meanCopies,
-    savingGivenUpFraction: meanExtra / (meanCopies - 1), extraUploadFraction: meanExtra / meanCopies };
+  return {
+    alpha: law.alpha,
+    d,
+    dedupSavingFraction: 1 - 1 / meanCopies,
+    savingGivenUpFraction: meanExtra / (meanCopies - 1),
+    extraUploadFraction: meanExtra / meanCopies,
+  };
 }
