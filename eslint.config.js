@@ -27,7 +27,7 @@ export default tseslint.config(
     rules: {
       "no-restricted-properties": [
         "error",
-        { object: "Math", property: "random", message: "use the seeded PRNG (simulator/core/random.ts)" },
+        { object: "Math", property: "random", message: "use the seeded PRNG (reference-impl/core/random.ts)" },
         { object: "Date", property: "now", message: "time is a port: take a Clock or simulated time" },
       ],
     },

@@ -2,6 +2,7 @@
 // is strict (unknown keys are errors) and carries every bound as a named limit, so that
 // scenario-validate.ts can report each problem with its path, value and limit at once.
 import { z } from "zod";
+import { blockSizeBytes } from "../reference-impl/core/design-figures.ts";
 
 /** Bounds checked where a scenario enters (STYLE.md section 6). */
 export const scenarioLimits = {
@@ -11,9 +12,9 @@ export const scenarioLimits = {
   stagesMax: 100,
   usersCountMax: 100_000_000,
   blocksCountMax: 1_000_000,
-  blockSizeBytes: 4 * 1024 * 1024,
+  blockSizeBytes,
   blocksPerFileMax: 16,
-  editBytesMax: 4 * 1024 * 1024,
+  editBytesMax: blockSizeBytes,
   pageSizeMax: 1_000,
   devicesPerUserMax: 10,
   connectedUsersCountMax: 200_000,

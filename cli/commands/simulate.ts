@@ -19,6 +19,7 @@ import { designDefaults, partNames, withService, type PartName } from "../../sim
 import type { Projection } from "../../simulator/projection/projection.schema.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
+import { connectedDevicesCount } from "../../reference-impl/core/design-figures.ts";
 
 export const simulateLimits = {
   replicationsMax: 100, durationSMin: 1, durationSMax: 3600, devicesMin: 1_000, devicesMax: 1_000_000_000,
@@ -44,7 +45,7 @@ options:
   --replications n   independent replications, 1..${simulateLimits.replicationsMax} (default 3); intervals are 95 %
   --duration-s D     simulated seconds of traffic per replication, ${simulateLimits.durationSMin}..${simulateLimits.durationSMax} (default 10)
   --warmup-s W       seconds discarded at the start, 0..D/2 (default 1)
-  --devices N        connected devices for rolling-deploy, ${simulateLimits.devicesMin}..${simulateLimits.devicesMax} (default 100000000)
+  --devices N        connected devices for rolling-deploy, ${simulateLimits.devicesMin}..${simulateLimits.devicesMax} (default ${connectedDevicesCount})
   --calibration F    calibration.json from \`syncbench calibrate\`; default: the design's figures
   --out F            write the projection (schemaVersion 1) to F
   --validate F       replay measured run F at its measured rates; target: p50/p99 within 30 %
@@ -184,7 +185,7 @@ export const command: Command = {
     const replications = integerFlag(values.replications, "replications", 3, 1, simulateLimits.replicationsMax);
     const durationS = numberFlag(values["duration-s"], "duration-s", 10, simulateLimits.durationSMin, simulateLimits.durationSMax);
     const warmupS = numberFlag(values["warmup-s"], "warmup-s", Math.min(1, durationS / 2), 0, durationS / 2);
-    const devices = integerFlag(values.devices, "devices", 100_000_000, simulateLimits.devicesMin, simulateLimits.devicesMax);
+    const devices = integerFlag(values.devices, "devices", connectedDevicesCount, simulateLimits.devicesMin, simulateLimits.devicesMax);
     const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
     const overrides = Object.fromEntries(Object.entries(calibration?.parts ?? {})
       .filter(([k]) => (partNames as readonly string[]).includes(k)).map(([k, v]) => [k as PartName, v.spec]));

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../cli/main.ts";
-import { Prng } from "./bench/corpus.ts";
+import { Rng } from "./random.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "syncbench-delta-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,7 +25,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string[] }> 
 }
 
 describe("syncbench delta", () => {
-  const rng = new Prng(77);
+  const rng = new Rng(77);
   const oldBytes = rng.bytes(3 * 8192 + 100);
   const newBytes = Buffer.concat([oldBytes.subarray(0, 9000), rng.bytes(50),
     oldBytes.subarray(9100), rng.bytes(7000)]);

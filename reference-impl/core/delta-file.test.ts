@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { applyBlockFrame, blockCountOf, blockLengthOf, concatBlocks, encodeBlockFrame,
   readFrameHeader, windowRange } from "./delta-file.ts";
-import { Prng } from "./bench/corpus.ts";
+import { Rng } from "./random.ts";
 import { isSyncbenchError } from "./errors.ts";
 
 const blockSize = 8192;
@@ -42,7 +42,7 @@ describe("file container frames", () => {
   });
 
   it("an insert near the start shifts every block yet costs little", () => {
-    const rng = new Prng(1);
+    const rng = new Rng(1);
     const oldFile = rng.bytes(5 * blockSize + 123);
     const newFile = Buffer.concat([oldFile.subarray(0, 100), rng.bytes(300), oldFile.subarray(100)]);
     const total = roundTripFile(oldFile, new Uint8Array(newFile));
@@ -50,7 +50,7 @@ describe("file container frames", () => {
   });
 
   it("round-trips empty, shorter and longer new files", () => {
-    const rng = new Prng(2);
+    const rng = new Rng(2);
     const oldFile = rng.bytes(3 * blockSize);
     roundTripFile(oldFile, new Uint8Array(0));
     roundTripFile(oldFile, oldFile.subarray(0, blockSize + 1));
@@ -59,7 +59,7 @@ describe("file container frames", () => {
   });
 
   it("a corrupted frame fails its SHA-256 or its decoder with a code", () => {
-    const rng = new Prng(3);
+    const rng = new Rng(3);
     const oldBlock = rng.bytes(blockSize);
     const newBlock = oldBlock.slice();
     newBlock.set(rng.bytes(64), 1000);

@@ -2,8 +2,10 @@
 // when the module loads (the stand-in for TigerBeetle's comptime checks in constants.zig).
 // The decoder checks incoming data against these bounds before it allocates or copies anything.
 
-/** The content-addressed unit of the design: 4 MiB. */
-export const blockSizeBytes = 4 * 1024 * 1024;
+import { blockSizeBytes } from "./design-figures.ts";
+
+/** The content-addressed unit of the design: 4 MiB, one of the design's figures. */
+export { blockSizeBytes };
 /** The largest block size a caller may choose (CLI --block-size, tests). */
 export const blockSizeBytesMax = 64 * 1024 * 1024;
 /** The smallest block size a caller may choose; keeps block counts of large files bounded. */

@@ -1,7 +1,11 @@
 // The fixed part of an exported k6 script (k6-export.ts adds the scenario's constants and
-// options): the operations over routes.ts's routes, a seeded sfc32 per iteration, a custom
-// Trend per whole operation (from the iteration's start, the closest k6 has to an intended
-// time), and WebSocket devices on k6/websockets, several sockets per VU.
+// options): the operations over routes.ts's routes, the project's PRNG and Zipf sampler
+// (reference-impl/core/random.ts, written out because a k6 script imports no project module;
+// k6-script-body.test.ts checks that both draw the same numbers) on a stream per iteration, a
+// custom Trend per whole operation (from the iteration's start, the closest k6 has to an
+// intended time), and WebSocket devices on k6/websockets, several sockets per VU. The design's
+// block size is interpolated from design-figures.ts.
+import { blockSizeBytes } from "../../reference-impl/core/design-figures.ts";
 
 const imports = `import http from "k6/http";
 import exec from "k6/execution";
@@ -18,26 +22,47 @@ const helpers = `function phase(): string {
   return Date.now() - exec.scenario.startTime < C.WARMUP_MS ? "warmup" : "measured";
 }
 
-/** sfc32 seeded by the scenario seed, the VU and the iteration: same requests every run. */
-function random(): () => number {
-  let a = C.SEED >>> 0, b = exec.vu.idInTest >>> 0, c = exec.scenario.iterationInTest >>> 0, d = 1;
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0; a = b ^ (b >>> 9); b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11); c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 15; i++) next();
-  return next;
+function mix32(x: number): number {
+  let z = (x + 0x9e3779b9) | 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
-function zipf(r: () => number, n: number, skew: number): number {
-  const u = r();
-  let x: number;
-  if (skew === 0) x = 1 + u * n;
-  else if (Math.abs(skew - 1) < 1e-9) x = Math.exp(u * Math.log(n + 1));
-  else x = Math.pow(1 + u * (Math.pow(n + 1, 1 - skew) - 1), 1 / (1 - skew));
-  return Math.min(n - 1, Math.max(0, Math.floor(x) - 1));
+/** syncbench's PRNG (xoshiro128**, 53-bit uniforms on (0, 1)): stream streamKey of seed. */
+function rng(seed: number, streamKey: number): () => number {
+  let x = mix32(seed ^ mix32(streamKey >>> 0));
+  let s0 = (x = mix32(x)), s1 = (x = mix32(x)), s2 = (x = mix32(x)), s3 = mix32(x) | 1;
+  const rotl = (v: number, k: number): number => (v << k) | (v >>> (32 - k));
+  const u32 = (): number => {
+    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9), t = s1 << 9;
+    s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+    return r >>> 0;
+  };
+  return () => ((u32() >>> 5) * 67108864 + (u32() >>> 6) + 0.5) / 9007199254740992;
+}
+
+/** The scenario seed's stream for this VU and iteration: same requests every run. */
+function random(): () => number {
+  return rng(C.SEED >>> 0, mix32(exec.vu.idInTest ^ mix32(exec.scenario.iterationInTest)));
+}
+
+/** syncbench's Zipf sampler (rejection-inversion, Hörmann & Derflinger 1996): ranks 0..n-1. */
+function zipf(r: () => number, n: number, s: number): number {
+  const q1 = (v: number): number => Math.abs(v) > 1e-8 ? Math.log1p(v) / v
+    : 1 - v * (0.5 - v * (1 / 3 - 0.25 * v));
+  const q2 = (v: number): number => Math.abs(v) > 1e-8 ? Math.expm1(v) / v
+    : 1 + v * 0.5 * (1 + (v * 1) / 3 * (1 + 0.25 * v));
+  const h = (v: number): number => Math.exp(-s * Math.log(v));
+  const hIntegral = (v: number): number => q2((1 - s) * Math.log(v)) * Math.log(v);
+  const hIntegralInverse = (v: number): number => Math.exp(q1(Math.max(-1, v * (1 - s))) * v);
+  const x1 = hIntegral(1.5) - 1, xn = hIntegral(n + 0.5);
+  const threshold = 2 - hIntegralInverse(hIntegral(2.5) - h(2));
+  for (;;) {
+    const u = xn + r() * (x1 - xn), x = hIntegralInverse(u);
+    const k = Math.min(n, Math.max(1, Math.floor(x + 0.5)));
+    if (k - x <= threshold || u >= hIntegral(k + 0.5) - h(k)) return k - 1;
+  }
 }
 
 function hex64(r: () => number): string {
@@ -84,7 +109,7 @@ const operations = `export function deltaUpload(): void {
   const span = C.DELTA.editBytesMax - C.DELTA.editBytesMin + 1;
   const edit = C.DELTA.editBytesMin + Math.floor(r() * span);
   const delta = "d".repeat(Math.ceil(edit * C.DELTA.deltaBytesPerEditByte));
-  const file = { path, size: 4 * 1024 * 1024, blockHashes: [hash] };
+  const file = { path, size: ${blockSizeBytes}, blockHashes: [hash] };
   const commit = JSON.stringify({ uploadId: uuid(r), ...file, baseVersion: 0 });
   run("deltaUpload", [
     () => post("/v1/files/upload-init", JSON.stringify(file), userId, "deltaUpload"),
@@ -99,7 +124,7 @@ export function newFileUpload(): void {
   const userId = zipf(r, C.USERS.count, C.USERS.zipfSkew);
   const f = C.NEW_FILE;
   const size = f.size.kind === "fixed" ? f.size.bytes : f.size.medianBytes;
-  const bytes = Math.min(f.sizeBytesMax, size, 4 * 1024 * 1024);
+  const bytes = Math.min(f.sizeBytesMax, size, ${blockSizeBytes});
   const hash = hex64(r);
   const file = { path: "/docs/new-" + hash.slice(0, 8) + ".bin", size: bytes, blockHashes: [hash] };
   const commit = JSON.stringify({ uploadId: uuid(r), ...file, baseVersion: 0 });

@@ -1,6 +1,8 @@
 // A few seconds of every operation at a low rate: proves the path end to end (CI smoke), with
 // targets ten times looser than the design's so that only a broken path fails it.
+import { devicesPerUserMax, devicesPerUserMin } from "../../reference-impl/core/design-figures.ts";
 import type { ScenarioInput } from "../scenario.ts";
+import { designTarget } from "./design-targets.ts";
 
 export const smoke: ScenarioInput = {
   name: "smoke",
@@ -14,27 +16,15 @@ export const smoke: ScenarioInput = {
   download: { blocksCount: 100, zipfSkew: 0.99, sharedFraction: 0.5 },
   listFolder: { pageSize: 100 },
   websocket: {
-    devicesPerUserMin: 2,
-    devicesPerUserMax: 3,
+    devicesPerUserMin,
+    devicesPerUserMax,
     connectedUsersCount: 50,
     notificationRatePerS: 20,
   },
   seed: 1,
   targets: {
-    "deltaUpload.latencyMsP99": {
-      max: 1_000,
-      claims: ["C09"],
-      figure: "10x the delta upload p99 < 0.1 s",
-    },
-    "download.latencyMsP99": {
-      max: 500,
-      claims: ["C12"],
-      figure: "10x the CDN download p99 < 50 ms",
-    },
-    "notification.freshnessMsP99": {
-      max: 20_000,
-      claims: ["C11"],
-      figure: "10x the sync p99 < 2 s",
-    },
+    "deltaUpload.latencyMsP99": designTarget("deltaUpload.latencyMsP99", 10),
+    "download.latencyMsP99": designTarget("download.latencyMsP99", 10),
+    "notification.freshnessMsP99": designTarget("notification.freshnessMsP99", 10),
   },
 };

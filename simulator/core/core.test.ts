@@ -1,38 +1,14 @@
-// Unit tests of the event core: PRNG streams are reproducible and independent, the queue orders
-// by (time, priority, sequence), the histogram's quantiles hold their stated precision, and
-// the variates match their moments. Tolerances are multiples of the sampling sd (stated inline).
+// Unit tests of the event core: the queue orders by (time, priority, sequence), the histogram's
+// quantiles hold their stated precision, and the variates match their moments. Tolerances are
+// multiples of the sampling sd (stated inline). The PRNG and Zipf tests are in
+// reference-impl/core/random.test.ts.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Environment } from "./environment.ts";
 import { EventQueue, priorityUrgent } from "./event-queue.ts";
 import { Histogram } from "./histogram.ts";
-import { Rng } from "./random.ts";
-import { binomial, lognormalFromMean, makeSampler, moments, ZipfSampler } from "./variates.ts";
-
-describe("Rng", () => {
-  it("is reproducible and fork(name) ignores the order in which streams are made", () => {
-    const a = new Rng(42), b = new Rng(42);
-    const xs = Array.from({ length: 5 }, () => a.nextU32());
-    expect(Array.from({ length: 5 }, () => b.nextU32())).toEqual(xs);
-    const s1 = new Rng(7).fork("arrivals").uniform();
-    const root = new Rng(7);
-    root.fork("service");
-    root.nextU32();
-    expect(root.fork("arrivals").uniform()).toBe(s1);
-    expect(new Rng(7).fork("service").uniform()).not.toBe(s1);
-  });
-
-  it("uniform is in (0,1) with mean 1/2 ± 4σ over 1e5 draws", () => {
-    const rng = new Rng(1);
-    let sum = 0;
-    for (let i = 0; i < 1e5; i++) {
-      const u = rng.uniform();
-      expect(u > 0 && u < 1).toBe(true);
-      sum += u;
-    }
-    expect(Math.abs(sum / 1e5 - 0.5)).toBeLessThan(4 * Math.sqrt(1 / 12 / 1e5));
-  });
-});
+import { Rng } from "../../reference-impl/core/random.ts";
+import { binomial, lognormalFromMean, makeSampler, moments } from "./variates.ts";
 
 describe("EventQueue", () => {
   it("pops by time, then priority, then insertion order (property)", () => {
@@ -98,19 +74,6 @@ describe("variates", () => {
       const se = Math.sqrt((secondMoment - mean * mean) / n);
       expect(Math.abs(sum / n - mean)).toBeLessThan(4 * se);
     });
-  });
-
-  it("Zipf(n = 1000, s = 1.1) frequencies of ranks 1..3 are within 4σ of k^-s / H", () => {
-    const n = 1000, s = 1.1, draws = 200_000;
-    const zipf = new ZipfSampler(n, s, new Rng(5));
-    const counts = new Float64Array(n + 1);
-    for (let i = 0; i < draws; i++) counts[zipf.sample()]!++;
-    let h = 0;
-    for (let k = 1; k <= n; k++) h += k ** -s;
-    for (const k of [1, 2, 3, 50]) {
-      const p = k ** -s / h;
-      expect(Math.abs(counts[k]! / draws - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / draws));
-    }
   });
 
   it("binomial has mean np ± 4σ/√m in both the exact and the normal branch", () => {

@@ -1,8 +1,9 @@
 // Random variates drawn from an Rng: exponential, deterministic, lognormal, hyper-exponential,
-// empirical (from a measured histogram), Zipf (rejection-inversion, for catalogues of 700M
-// users) and binomial (for cohort models). A VariateSpec is the serialisable form used by
-// models and calibration.json; makeSampler compiles it once per station, never per event.
-import { Rng } from "./random.ts";
+// empirical (from a measured histogram) and binomial (for cohort models). A VariateSpec is the
+// serialisable form used by models and calibration.json; makeSampler compiles it once per
+// station, never per event. The generator, the standard normal and the Zipf sampler are the
+// project's shared ones (reference-impl/core/random.ts).
+import { normal, type Rng } from "../../reference-impl/core/random.ts";
 
 export type VariateSpec =
   | { readonly kind: "exponential"; readonly meanS: number }
@@ -51,20 +52,6 @@ function empiricalMoments(bounds: readonly number[], counts: readonly number[]) 
   return { mean: m1 / n, secondMoment: m2 / n };
 }
 
-/** Standard normal by the Marsaglia polar method (no cached second value: stateless). */
-export function normal(rng: Rng): number {
-  for (;;) {
-    const u = 2 * rng.uniform() - 1;
-    const v = 2 * rng.uniform() - 1;
-    const s = u * u + v * v;
-    if (s < 1 && s > 0) return u * Math.sqrt((-2 * Math.log(s)) / s);
-  }
-}
-
-export function exponential(rng: Rng, meanS: number): number {
-  return -Math.log(rng.uniform()) * meanS;
-}
-
 /** Compile a spec into a sampler bound to one stream. */
 export function makeSampler(spec: VariateSpec, rng: Rng): Sampler {
   switch (spec.kind) {
@@ -108,56 +95,6 @@ function empiricalSampler(bounds: readonly number[], counts: readonly number[], 
     const within = (u - below) / (cumulative[a]! - below);
     return lo[a]! + within * (hi[a]! - lo[a]!);
   };
-}
-
-/**
- * Zipf on 1..n with P(k) ∝ k^-s by rejection-inversion (Hörmann & Derflinger 1996, as in
- * Apache Commons RejectionInversionZipfSampler): O(1) memory and time, exact, any n ≤ 2^53.
- */
-export class ZipfSampler {
-  private readonly hIntegralX1: number;
-  private readonly hIntegralN: number;
-  private readonly threshold: number;
-
-  constructor(readonly n: number, readonly s: number, private readonly rng: Rng) {
-    if (!(n >= 1) || !(s > 0)) throw new RangeError(`zipf needs n ≥ 1 and s > 0, got n=${n} s=${s}`);
-    this.hIntegralX1 = this.hIntegral(1.5) - 1;
-    this.hIntegralN = this.hIntegral(n + 0.5);
-    this.threshold = 2 - this.hIntegralInverse(this.hIntegral(2.5) - this.h(2));
-  }
-
-  sample(): number {
-    for (;;) {
-      const u = this.hIntegralN + this.rng.uniform() * (this.hIntegralX1 - this.hIntegralN);
-      const x = this.hIntegralInverse(u);
-      let k = Math.floor(x + 0.5);
-      if (k < 1) k = 1;
-      else if (k > this.n) k = this.n;
-      if (k - x <= this.threshold || u >= this.hIntegral(k + 0.5) - this.h(k)) return k;
-    }
-  }
-
-  private h(x: number): number {
-    return Math.exp(-this.s * Math.log(x));
-  }
-  private hIntegral(x: number): number {
-    const logX = Math.log(x);
-    return helper2((1 - this.s) * logX) * logX;
-  }
-  private hIntegralInverse(x: number): number {
-    let t = x * (1 - this.s);
-    if (t < -1) t = -1;
-    return Math.exp(helper1(t) * x);
-  }
-}
-
-/** log1p(x)/x, continuous at 0. */
-function helper1(x: number): number {
-  return Math.abs(x) > 1e-8 ? Math.log1p(x) / x : 1 - x * (0.5 - x * (1 / 3 - 0.25 * x));
-}
-/** (exp(x)-1)/x, continuous at 0. */
-function helper2(x: number): number {
-  return Math.abs(x) > 1e-8 ? Math.expm1(x) / x : 1 + x * 0.5 * (1 + (x * 1) / 3 * (1 + 0.25 * x));
 }
 
 /**

@@ -5,8 +5,7 @@
 // recency list, so 1e6-block caches cost ~20 MB and no object per block.
 // Oracle: Che's approximation for LRU under the independent reference model (Che, Tung & Wang
 // 2002; Fricker, Robert & Roberts 2012): h_i = 1 − e^{−p_i·T_C}, Σ_i (1 − e^{−p_i·T_C}) = C.
-import { Rng } from "../core/random.ts";
-import { ZipfSampler } from "../core/variates.ts";
+import { Rng, ZipfSampler } from "../../reference-impl/core/random.ts";
 
 export class LruCache {
   private readonly keys: Int32Array; // hash table: block id + 1, 0 = empty

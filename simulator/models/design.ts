@@ -1,6 +1,8 @@
-// The architecture's parameters: the design document's figures (delta-sync-architecture.txt,
-// claims C05-C30) and, where the document is silent, stated assumptions (marked ASSUMED).
+// The architecture's parameters: the design document's figures (reference-impl/core/
+// design-figures.ts, claims C05-C30) and, where the document is silent, stated assumptions
+// (marked ASSUMED).
 // calibration.json overrides the service-time entries by part name; nothing else reads files.
+import * as figures from "../../reference-impl/core/design-figures.ts";
 import { lognormalFromMean, type VariateSpec } from "../core/variates.ts";
 
 export const partNames = [
@@ -38,35 +40,38 @@ export interface ArchitectureParameters {
 const ms = (x: number) => x / 1000;
 
 export const designDefaults: ArchitectureParameters = {
-  peakRps: 25_000,
-  mix: { deltaUpload: 0.2, newFileUpload: 0.04, download: 0.72, listFolder: 0.04 },
-  users: { count: 700_000_000, zipfSkew: 0.99 }, // 700M users (C24); skew as the scenario library
-  devicesPerUser: 2.5,
-  // 15 ChunkService, 10 DownloadService, 20 NotificationService pods, 15 GC workers (design);
+  peakRps: figures.peakRatePerS,
+  mix: { ...figures.peakMix },
+  // 700M users (C24); skew as the scenario library
+  users: { count: figures.usersCount, zipfSkew: 0.99 },
+  devicesPerUser: figures.devicesPerUserMean,
+  // ChunkService, DownloadService, NotificationService pods and GC workers (design, C14);
   // gateway and LB pod counts are ASSUMED.
-  pods: { apiGateway: 10, uploadLb: 2, downloadLb: 2, chunkService: 15, downloadService: 10,
-    notificationService: 20, gcWorker: 15 },
+  pods: { apiGateway: 10, uploadLb: 2, downloadLb: 2, ...figures.podCounts },
   // ASSUMED: 16-core ChunkService pods (30 ms of CPU per delta at 5,000/s needs 150 cores),
   // async I/O pools with 64 in-flight requests per pod elsewhere.
   workersPerPod: { apiGateway: 64, uploadLb: 256, downloadLb: 256, chunkService: 16, downloadService: 64,
     notificationService: 8, gcWorker: 1 },
-  shardCount: 64,
+  shardCount: figures.shardCount,
   shardPoolSize: 8,
-  partitionCount: 64,
-  cdnHitRate: 0.6,
+  partitionCount: figures.partitionCount,
+  cdnHitRate: figures.cdnHitRateMin,
   service: {
     apiGateway: lognormalFromMean(ms(0.5), 1), // ASSUMED
     loadBalancer: lognormalFromMean(ms(0.2), 0.5), // ASSUMED
     // C05: ~30 ms reconstruction, the design's figure for a ChunkService's CPU per delta upload.
     // Calibrated, it is what the services spent per upload (process CPU / uploads), not the
     // delta apply alone: on the reference implementation the apply is ~3 ms of ~50.
-    "chunkService.cpu": lognormalFromMean(ms(30), 0.3),
+    "chunkService.cpu": lognormalFromMean(ms(figures.serviceTimeMs.deltaReconstruct), 0.3),
     "chunkService.verify": lognormalFromMean(ms(2), 0.5), // ASSUMED: SHA-256 of a small new file
-    "s3.read": lognormalFromMean(ms(20), 0.5), // C06: ~20 ms S3 read of the base block
+    // C06: ~20 ms S3 read of the base block
+    "s3.read": lognormalFromMean(ms(figures.serviceTimeMs.baseBlockRead), 0.5),
     "s3.write": lognormalFromMean(ms(20), 0.5), // ASSUMED equal to the read
-    "metadataDb.query": lognormalFromMean(ms(2), 1), // C16: ~2 ms per cached lookup
+    // C16: ~2 ms per cached lookup
+    "metadataDb.query": lognormalFromMean(ms(figures.serviceTimeMs.metadataCacheHitPerHash), 1),
     "metadataDb.commit": lognormalFromMean(ms(3), 1), // ASSUMED
-    "metadataDb.listPage": lognormalFromMean(ms(30), 0.5), // C25: 1,000-row page ~30 ms
+    // C25: 1,000-row page ~30 ms
+    "metadataDb.listPage": lognormalFromMean(ms(figures.serviceTimeMs.listPage), 0.5),
     "downloadService.resolve": lognormalFromMean(ms(1), 0.5), // ASSUMED: URL signing
     "cdn.edge": lognormalFromMean(ms(8), 0.5), // C12: sub-10 ms from edge
     "cdn.origin": lognormalFromMean(ms(22), 0.6), // C12: 20 ms+ from S3 on a miss
@@ -78,14 +83,15 @@ export const designDefaults: ArchitectureParameters = {
   },
 };
 
-/** The design's latency targets (seconds), named as scenarios/library/design-peak-25k.ts. */
-export const designTargets: ReadonlyArray<{ metric: string; className: string; quantile: number; maxS: number; claims: string[] }> = [
-  { metric: "deltaUpload.latencyMsP99", className: "deltaUpload", quantile: 0.99, maxS: 0.1, claims: ["C09"] },
-  { metric: "download.latencyMsP99", className: "download", quantile: 0.99, maxS: 0.05, claims: ["C12"] },
-  { metric: "listFolder.latencyMsP50", className: "listFolder", quantile: 0.5, maxS: 0.03, claims: ["C25"] },
-  { metric: "notification.freshnessMsP50", className: "notification", quantile: 0.5, maxS: 0.2, claims: ["C10"] },
-  { metric: "notification.freshnessMsP99", className: "notification", quantile: 0.99, maxS: 2, claims: ["C11"] },
-];
+/**
+ * The design's latency targets in seconds, as the simulator checks them: figures.latencyTargets
+ * with the claims each one decides.
+ */
+export const designTargets: ReadonlyArray<{ metric: string; className: string; quantile: number;
+  maxS: number; claims: string[] }> = figures.latencyTargets.map((t) => ({
+  metric: t.metric, className: t.operation, quantile: t.quantile, maxS: t.latencyMsMax / 1000,
+  claims: [...t.claims],
+}));
 
 /** Parameters with some service parts replaced (from calibration.json). */
 export function withService(base: ArchitectureParameters, overrides: Partial<Record<PartName, VariateSpec>>): ArchitectureParameters {

@@ -2,8 +2,7 @@
 // hourly sweep deletes the eligible ones at the workers' delete rate; what the sweep cannot
 // finish carries over. Cohort model: orphans are counted per hour (Poisson around a diurnal
 // rate), so a 30-day run is 720 cohorts, not billions of block records.
-import { Rng } from "../core/random.ts";
-import { normal } from "../core/variates.ts";
+import { normal, Rng } from "../../reference-impl/core/random.ts";
 
 export interface GcOptions {
   /** Mean orphaned blocks per second (deletes + version expiry). */

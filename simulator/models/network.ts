@@ -7,9 +7,9 @@ import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { Environment } from "../core/environment.ts";
 import { Histogram } from "../core/histogram.ts";
 import { IdPool } from "../core/id-pool.ts";
-import { hashName, mix32, Rng } from "../core/random.ts";
+import { hashName, mix32, Rng, ZipfSampler } from "../../reference-impl/core/random.ts";
 import { Station } from "../core/resource.ts";
-import { makeSampler, ZipfSampler, type Sampler, type VariateSpec } from "../core/variates.ts";
+import { makeSampler, type Sampler, type VariateSpec } from "../core/variates.ts";
 
 export interface StationSpec {
   readonly name: string;

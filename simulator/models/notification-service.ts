@@ -1,10 +1,9 @@
 // NotificationService pods: CPU for fan-out (pushing one file_changed to the user's 2-3
 // devices) and memory per connection (C19: ~2 KB). Connections themselves generate no events;
 // the population model (population.ts) carries their counts per pod.
+import { memoryBytesPerConnection } from "../../reference-impl/core/design-figures.ts";
 import type { StationSpec } from "./network.ts";
 import type { ArchitectureParameters } from "./design.ts";
-
-export const memoryBytesPerConnection = 2 * 1024; // C19
 
 export function notificationStations(p: ArchitectureParameters): StationSpec[] {
   return [{ name: "notificationService", servers: p.pods.notificationService * p.workersPerPod.notificationService,

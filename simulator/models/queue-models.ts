@@ -5,7 +5,7 @@
 import { Environment } from "../core/environment.ts";
 import { Histogram } from "../core/histogram.ts";
 import { IdPool } from "../core/id-pool.ts";
-import { Rng } from "../core/random.ts";
+import { Rng } from "../../reference-impl/core/random.ts";
 import { Station } from "../core/resource.ts";
 import { makeSampler, type VariateSpec } from "../core/variates.ts";
 

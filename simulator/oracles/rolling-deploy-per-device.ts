@@ -16,7 +16,7 @@
 // Slow on purpose: ~3 M events/s.
 import { Environment, entityMax } from "../core/environment.ts";
 import { priorityUrgent } from "../core/event-queue.ts";
-import { Rng } from "../core/random.ts";
+import { Rng } from "../../reference-impl/core/random.ts";
 import { backoffWindow } from "../models/backoff.ts";
 import type { RollingDeployOptions } from "../models/population.ts";
 

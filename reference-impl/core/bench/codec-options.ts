@@ -16,11 +16,12 @@ import { concatBlocks, windowRange } from "../delta-file.ts";
 import { instructionBodies } from "../delta.ts";
 import { brotliSettingsFor, sampleRatio } from "../delta-pack.ts";
 import { syntheticPair } from "./corpus.ts";
+import { blockSizeBytes } from "../limits.ts";
 
 const { values: flags } = parseArgs({ options: { runs: { type: "string" },
   quick: { type: "boolean" } } });
 const runs = Number(flags.runs ?? 5);
-const mib4 = 4 * 1024 * 1024;
+const mib4 = blockSizeBytes;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const cpuMs = () => {
   const u = process.cpuUsage();

@@ -1,56 +1,16 @@
-// The seeded synthetic corpus shared by the delta benchmark, the fuzzer and the tests: a small
-// PRNG (sfc32, Doty-Humphrey's Small Fast Counter, as in PractRand) and 4 MiB block pairs of
-// random and of text content with the edits of issue 4. Pure: no I/O, no Math.random.
-
-/** sfc32: 128-bit state, passes PractRand to 2^40 bytes; seeded through a splitmix32 mix. */
-export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d = 1;
-
-  constructor(seed: number) {
-    this.a = seed >>> 0;
-    this.b = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) >>> 0;
-    this.c = Math.imul(seed ^ 0xc2b2ae35, 0x27d4eb2f) >>> 0;
-    for (let i = 0; i < 15; i++) this.u32();
-  }
-
-  u32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-
-  /** Integer in [0, n). */
-  below(n: number): number {
-    return Math.floor((this.u32() / 2 ** 32) * n);
-  }
-
-  bytes(length: number): Uint8Array {
-    const out = new Uint8Array(length);
-    for (let i = 0; i < length; i += 4) {
-      const v = this.u32();
-      out[i] = v;
-      if (i + 1 < length) out[i + 1] = v >>> 8;
-      if (i + 2 < length) out[i + 2] = v >>> 16;
-      if (i + 3 < length) out[i + 3] = v >>> 24;
-    }
-    return out;
-  }
-}
+// The seeded synthetic corpus shared by the delta benchmark, the fuzzer and the tests: 4 MiB
+// block pairs of random and of text content with the edits of issue 4, drawn from the project's
+// one PRNG (../random.ts; an sfc32 of its own until issue 11). Pure: no I/O, no Math.random.
+import { blockSizeBytes } from "../limits.ts";
+import { Rng } from "../random.ts";
 
 const syllables = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "ve", "da", "xe", "qua", "th",
   "ion", "ent", "ar", "el", "or", "is", "un", "be", "co", "de", "fi", "gra", "str", "pl", "ou"];
 
 /** English-like text: a seeded vocabulary of 4 096 words, sentences, line breaks. */
-export function textBytes(rng: Prng, length: number): Uint8Array {
+export function textBytes(rng: Rng, length: number): Uint8Array {
   const vocabulary: string[] = [];
-  const vocab = new Prng(0x5eed);
+  const vocab = new Rng(0x5eed);
   for (let i = 0; i < 4096; i++) {
     let word = "";
     const count = 1 + vocab.below(4);
@@ -61,7 +21,7 @@ export function textBytes(rng: Prng, length: number): Uint8Array {
   let size = 0;
   let column = 0;
   while (size < length) {
-    const rank = Math.floor(vocabulary.length * (rng.u32() / 2 ** 32) ** 3);
+    const rank = Math.floor(vocabulary.length * rng.uniform() ** 3);
     let word = vocabulary[rank] as string;
     if (rng.below(12) === 0) word += rng.below(3) === 0 ? "." : ",";
     const sep = column > 72 ? "\n" : " ";
@@ -83,7 +43,7 @@ export interface Pair {
   readonly target: Uint8Array;
 }
 
-function fresh(rng: Prng, content: Content, length: number): Uint8Array {
+function fresh(rng: Rng, content: Content, length: number): Uint8Array {
   return content === "random" ? rng.bytes(length) : textBytes(rng, length);
 }
 
@@ -96,7 +56,7 @@ function splice(a: Uint8Array, at: number, removeCount: number, insert: Uint8Arr
 }
 
 /** Applies one named edit to `source` at seeded positions. */
-export function applyEdit(rng: Prng, content: Content, source: Uint8Array,
+export function applyEdit(rng: Rng, content: Content, source: Uint8Array,
   edit: EditName): Uint8Array {
   const n = source.length;
   const at = () => rng.below(Math.max(1, n - 100));
@@ -121,8 +81,8 @@ export function applyEdit(rng: Prng, content: Content, source: Uint8Array,
 
 /** One synthetic pair: a fresh `length`-byte block and its edited version, from `seed`. */
 export function syntheticPair(seed: number, content: Content, edit: EditName,
-  length = 4 * 1024 * 1024): Pair {
-  const rng = new Prng(seed);
+  length = blockSizeBytes): Pair {
+  const rng = new Rng(seed);
   const source = fresh(rng, content, length);
   return { name: `${content}-${edit}`, source, target: applyEdit(rng, content, source, edit) };
 }

@@ -13,6 +13,7 @@ import { sha256Hex } from "../hash.ts";
 import { ensureAnchors, toolVersions } from "./anchors.ts";
 import { configure, median, realRows, syntheticRows, type Cell, type DecodeFloor,
   type FileTotal, type Row } from "./measure.ts";
+import { blockSizeBytes } from "../limits.ts";
 
 const { values: flags } = parseArgs({ options: { quick: { type: "boolean" },
   json: { type: "boolean" }, runs: { type: "string" }, "no-real": { type: "boolean" } } });
@@ -136,7 +137,7 @@ function realTargets(rows: Row[], files: FileTotal[]): Target[] {
 }
 
 function shaTarget(): Target {
-  const block = new Uint8Array(4 * 1024 * 1024).map((_, i) => (i * 2654435761) >>> 24);
+  const block = new Uint8Array(blockSizeBytes).map((_, i) => (i * 2654435761) >>> 24);
   const time = (fn: () => unknown) => median(Array.from({ length: 9 }, () => {
     const t0 = performance.now();
     fn();

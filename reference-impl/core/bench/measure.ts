@@ -12,6 +12,7 @@ import { concatBlocks, windowRange } from "../delta-file.ts";
 import { sha256Hex } from "../hash.ts";
 import { editNames, syntheticPair, type Content } from "./corpus.ts";
 import { anchors, runAnchor, type Anchor } from "./anchors.ts";
+import { blockSizeBytes } from "../limits.ts";
 
 export interface BenchOptions {
   readonly quick: boolean;
@@ -26,7 +27,7 @@ export function configure(options: BenchOptions): void {
   opts = options;
 }
 const log = (line: string) => opts.log(line);
-const mib4 = 4 * 1024 * 1024;
+const mib4 = blockSizeBytes;
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const cpuMs = () => {
   const u = process.cpuUsage();

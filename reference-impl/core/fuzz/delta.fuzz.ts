@@ -11,6 +11,13 @@ const { values } = parseArgs({
 const iterations = Number(values.iterations);
 const seed = Number(values.seed);
 const sliceCount = 20;
+// Slice s runs on seed + s, and the PRNG takes seeds in 0..2^32-1.
+const seedMax = 0xffffffff - sliceCount;
+if (!Number.isInteger(seed) || seed < 0 || seed > seedMax) {
+  console.error(`fuzz:delta: --seed must be an integer in 0..${seedMax}, got ${values.seed}; ` +
+    "nothing was run");
+  process.exit(2);
+}
 const perSlice = Math.ceil(iterations / sliceCount);
 const totals: Record<string, number> = {};
 let accepted = 0;

@@ -4,7 +4,8 @@
 // CHUNK_* code; anything else (a TypeError, a RangeError, an allocation above the limit) is a bug.
 import { applyDelta, encodeDelta } from "../delta.ts";
 import { isSyncbenchError } from "../errors.ts";
-import { Prng, applyEdit, editNames, textBytes, type Content } from "../bench/corpus.ts";
+import { applyEdit, editNames, textBytes, type Content } from "../bench/corpus.ts";
+import { Rng } from "../random.ts";
 
 export interface FuzzReport {
   readonly iterations: number;
@@ -14,7 +15,7 @@ export interface FuzzReport {
 
 /** Seed deltas: small blocks of every edit kind so one apply costs microseconds. */
 export function seedCases(seed: number): { source: Uint8Array; delta: Uint8Array }[] {
-  const rng = new Prng(seed);
+  const rng = new Rng(seed);
   const cases: { source: Uint8Array; delta: Uint8Array }[] = [];
   for (const content of ["random", "text"] as Content[]) {
     for (const edit of editNames) {
@@ -35,7 +36,7 @@ export function seedCases(seed: number): { source: Uint8Array; delta: Uint8Array
   return cases;
 }
 
-function textish(rng: Prng, length: number): Uint8Array {
+function textish(rng: Rng, length: number): Uint8Array {
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = 97 + rng.below(6);
   return out;
@@ -45,7 +46,7 @@ function textish(rng: Prng, length: number): Uint8Array {
 const interesting = [0x00, 0x1f, 0x20, 0x3f, 0x40, 0x60, 0x7f, 0x80, 0xbf, 0xc0, 0xe0, 0xff];
 
 /** One random mutation of `delta`; several may be stacked by the caller. */
-export function mutate(rng: Prng, delta: Uint8Array, other: Uint8Array): Uint8Array {
+export function mutate(rng: Rng, delta: Uint8Array, other: Uint8Array): Uint8Array {
   const at = rng.below(Math.max(1, delta.length));
   const out = delta.slice();
   switch (rng.below(8)) {
@@ -75,7 +76,7 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 
 /** Applies `iterations` mutated deltas; throws on the first outcome that is not allowed. */
 export function runFuzz(seed: number, iterations: number): FuzzReport {
-  const rng = new Prng(seed);
+  const rng = new Rng(seed);
   const cases = seedCases(seed);
   const rejectedByCode: Record<string, number> = {};
   let accepted = 0;

@@ -19,12 +19,13 @@ import {
   CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { blockSizeBytes } from "../../core/limits.ts";
 
 const REPO = resolve(import.meta.dirname, "../../..");
 const CACHE = join(REPO, ".syncbench/cache");
 const WORK = join(REPO, ".syncbench/bench-s3");
 const BUCKET = "blocks";
-const SIZE = 4 * 1024 * 1024;
+const SIZE = blockSizeBytes;
 const MIB = 1024 * 1024;
 const BUDGET_MS = 285_000; // hard stop: servers killed and partial results printed
 const t0Global = performance.now();

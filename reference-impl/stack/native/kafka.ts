@@ -12,9 +12,11 @@ import type { NativeConfig } from "./native-config.ts";
 import { servicePaths } from "./native-config.ts";
 import { describeError, type HealthResult, type LaunchSpec, type NativeService } from "./native-service.ts";
 import { runCommand } from "./run-command.ts";
+import { partitionCount } from "../../core/design-figures.ts";
 
 export const fileEventsTopic = "file-events";
-export const fileEventsPartitionCount = 64;
+/** The design's 64 partitions keyed by user_id (C30). */
+export const fileEventsPartitionCount = partitionCount;
 
 function serverProperties(config: NativeConfig, logDir: string): string {
   const { kafka, kafkaController } = config.ports;

@@ -11,7 +11,7 @@ import type { StartedRedpandaContainer } from "@testcontainers/redpanda";
 import { SyncbenchError } from "../../core/errors.ts";
 import type { Endpoints } from "../endpoints.ts";
 import type { ServiceName, StackProvider, StackStatus, UpOptions } from "../provider.ts";
-import { ensureTopic } from "../native/kafka.ts";
+import { ensureTopic, fileEventsPartitionCount } from "../native/kafka.ts";
 import { ensureBucket } from "../native/s3.ts";
 import {
   containerCdnPort, containerGatewayPort, containerImages, localstackAlias, localstackEnvironment,
@@ -82,7 +82,7 @@ export class TestcontainersProvider implements StackProvider {
         s3: { url: s3C.getConnectionUri(), region: "us-east-1", accessKeyId: "test", secretAccessKey: "test", bucket: "blocks" },
         kafkaBrokers: [(kafkaC as unknown as StartedRedpandaContainer).getBootstrapServers()],
         kafkaTopic: "file-events",
-        kafkaPartitionCount: 64,
+        kafkaPartitionCount: fileEventsPartitionCount,
         redisUrl: `redis://${redisC.getHost()}:${redisC.getMappedPort(6379)}`,
         gatewayUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerGatewayPort)}`,
         cdnUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerCdnPort)}`,

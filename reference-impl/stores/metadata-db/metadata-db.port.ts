@@ -1,6 +1,7 @@
 // MetadataDb: file metadata on 64 user shards plus the global `blocks` table (design section
 // "MetadataDB"). Expected outcomes are values (a version conflict, missing blocks), not exceptions.
 // Block hashes cross this port as lowercase hex SHA-256 strings.
+import { shardCount } from "../../core/design-figures.ts";
 
 export type ChangeType = "create" | "update" | "delete";
 
@@ -119,6 +120,7 @@ export interface MetadataDb {
   close(): Promise<void>;
 }
 
-export const shardCount = 64;
+/** Logical shards (schemas shard_00..shard_63): the design's 64 (C24). */
+export { shardCount };
 export const listPageRowsMax = 1000;
 export const findMissingHashesMax = 10_000;

@@ -4,6 +4,7 @@ import { shardIndexOf } from "../metadata-db/shard-router.ts";
 import type { FileChangedEvent } from "../metadata-db/metadata-db.port.ts";
 import type { DeliveredEvent, SubscribeOptions, Subscription, SyncStream } from "./sync-stream.port.ts";
 import { checkPublish } from "./sync-stream.validate.ts";
+import { partitionCount as designPartitionCount } from "../../core/design-figures.ts";
 
 interface Group {
   readonly handler: (delivered: DeliveredEvent) => Promise<void>;
@@ -16,7 +17,7 @@ export class MemorySyncStream implements SyncStream {
   private readonly logs: FileChangedEvent[][];
   private readonly groups = new Set<Group>();
 
-  constructor(private readonly partitionCount = 64) {
+  constructor(private readonly partitionCount = designPartitionCount) {
     this.logs = Array.from({ length: partitionCount }, () => []);
   }
 

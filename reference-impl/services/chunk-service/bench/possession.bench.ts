@@ -8,8 +8,9 @@ import { S3BlockStore } from "../../../stores/block-store/block-store.s3.ts";
 import { createProvider } from "../../../stack/select-provider.ts";
 import { loadStackConfig } from "../../../stack/stack-config.ts";
 import { answerChallenge, makeChallenge, openChallenge, proofMatches } from "../possession.ts";
+import { blockSizeBytes } from "../../../core/limits.ts";
 
-const blockBytes = 4 * 1024 * 1024;
+const blockBytes = blockSizeBytes;
 const key = "bench-possession-key-0123456789";
 const rounds = 200;
 

@@ -10,6 +10,7 @@ import { signJwt } from "../../../runtime/jwt.ts";
 import { stackSecrets } from "../../../stack/native/app-services.ts";
 import { createProvider } from "../../../stack/select-provider.ts";
 import { loadStackConfig } from "../../../stack/stack-config.ts";
+import { blockSizeBytes } from "../../../core/limits.ts";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? 0;
@@ -31,14 +32,14 @@ async function main(): Promise<void> {
   // 250 small owned blocks: the dedup check's cost is the query, not the block size.
   const blocks = Array.from({ length: 250 }, () => randomBytes(64));
   for (const b of blocks) await call("PUT", `/v1/blocks/${sha(b)}`, b, "application/octet-stream");
-  const init = JSON.stringify({ path: "/one-gb.bin", size: 250 * 4 * 1024 * 1024, blockHashes: blocks.map(sha) });
+  const init = JSON.stringify({ path: "/one-gb.bin", size: 250 * blockSizeBytes, blockHashes: blocks.map(sha) });
   const initMs: number[] = [];
   for (let i = 0; i < 220; i++) {
     const t = performance.now();
     await call("POST", "/v1/files/upload-init", init);
     if (i >= 20) initMs.push(performance.now() - t);
   }
-  let base: Uint8Array = randomBytes(4 * 1024 * 1024);
+  let base: Uint8Array = randomBytes(blockSizeBytes);
   await call("PUT", `/v1/blocks/${sha(base)}`, base, "application/octet-stream");
   await call("POST", "/v1/files/commit", JSON.stringify({ uploadId: randomUUID(), path: "/doc", size: base.length, blockHashes: [sha(base)], baseVersion: 0 }));
   const deltaMs: number[] = [];
