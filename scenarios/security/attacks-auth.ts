@@ -85,6 +85,11 @@ const variants: readonly TokenVariant[] = [
       `Bearer ${rawJwt(hs256, `{"sub":${JSON.stringify(c.mallory)},"exp":1e400}`, c.target.jwtSecret)}`,
   },
   {
+    name: "exp 400 days ahead (past any token lifetime the stack issues)",
+    make: (c) =>
+      `Bearer ${signJwt({ sub: c.mallory, exp: nowS() + 400 * 86_400 }, c.target.jwtSecret)}`,
+  },
+  {
     name: "exp as a string",
     make: (c) =>
       `Bearer ${rawJwt(hs256, JSON.stringify({ sub: c.mallory, exp: String(nowS() + 600) }), c.target.jwtSecret)}`,
