@@ -1,6 +1,6 @@
 // The syncbench command line: finds cli/commands/<name>.ts, runs it, and maps errors to the exit
-// codes of reference-impl/runtime/exit-codes.ts. Commands with subcommands (delta encode, k6 run)
-// parse the rest of the arguments themselves.
+// codes of reference-impl/runtime/exit-codes.ts (and, with --json, to a JSON error document on
+// stdout). Commands with subcommands (delta encode, k6 run) parse the rest of their arguments.
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SyncbenchError } from "../reference-impl/core/errors.ts";
@@ -46,8 +46,29 @@ export function exitCodeFor(error: unknown): number {
   return exitCodes.failure;
 }
 
+/**
+ * With --json, stdout is one JSON document and nothing else: the command's, or, when it failed
+ * before printing one, this error document; the message and hint still go to stderr.
+ */
+export interface JsonErrorDocument {
+  readonly ok: false;
+  readonly exitCode: number;
+  readonly error: { readonly code: string; readonly message: string; readonly hint?: string };
+}
+
+function jsonErrorDocument(error: unknown, exitCode: number): JsonErrorDocument {
+  if (error instanceof SyncbenchError) {
+    const hint = error.hint === undefined ? {} : { hint: error.hint };
+    return { ok: false, exitCode, error: { code: error.code, message: error.message, ...hint } };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: false, exitCode, error: { code: "UNEXPECTED", message } };
+}
+
 export async function main(argv: readonly string[], env: CliContext["env"]): Promise<number> {
-  const ctx = makeContext(env);
+  const base = makeContext(env);
+  let stdoutWritten = false;
+  const ctx: CliContext = { ...base, out: (line) => { stdoutWritten = true; base.out(line); } };
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     await printHelp(ctx);
@@ -77,6 +98,7 @@ export async function main(argv: readonly string[], env: CliContext["env"]): Pro
       ctx.err(ctx.color.red(`syncbench ${name}: unexpected error`));
       ctx.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
+    if (rest.includes("--json") && !stdoutWritten) ctx.out(JSON.stringify(jsonErrorDocument(error, code)));
     return code;
   }
 }

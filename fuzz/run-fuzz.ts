@@ -5,7 +5,6 @@
 // stack boundary was asked for and no stack answers.
 import { parseArgs } from "node:util";
 import { exitCodes } from "../reference-impl/runtime/exit-codes.ts";
-import { stackSecrets } from "../reference-impl/stack/native/app-services.ts";
 import { createProvider } from "../reference-impl/stack/select-provider.ts";
 import { loadStackConfig } from "../reference-impl/stack/stack-config.ts";
 import type { Boundary, BoundaryReport, FuzzRun } from "./boundary.ts";
@@ -57,16 +56,14 @@ function flags() {
 }
 
 async function stackOf(env: NodeJS.ProcessEnv): Promise<FuzzRun["stack"]> {
-  const config = loadStackConfig(env);
-  const status = await (await createProvider(config, env)).status();
-  if (!status.services.every((s) => s.healthy)) {
-    process.stderr.write("fuzz: the stack is not healthy (npx syncbench up), or pass --no-stack\n");
+  const provider = await createProvider(loadStackConfig(env), env);
+  const status = await provider.status();
+  const secrets = provider.secrets();
+  if (!status.services.every((s) => s.healthy) || secrets === undefined) {
+    process.stderr.write("fuzz: no healthy native stack (npx syncbench up), or pass --no-stack\n");
     process.exit(exitCodes.environmentMissing);
   }
-  return {
-    gatewayUrl: status.endpoints.gatewayUrl,
-    jwtSecret: env.SYNCBENCH_JWT_SECRET ?? stackSecrets(config.native).jwtSecret,
-  };
+  return { gatewayUrl: status.endpoints.gatewayUrl, jwtSecret: secrets.jwtSecret };
 }
 
 function print(r: BoundaryReport): void {

@@ -7,11 +7,9 @@ import { runProbe, type ProbeResult } from "../../scenarios/drivers/autocannon-p
 import { probeSecurity, type ProbeRow, type SecurityReport } from "../../scenarios/security/security-probe.ts";
 import { assertLoopback } from "../../scenarios/targets/open-target.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
-import { stackSecrets } from "../../reference-impl/stack/native/app-services.ts";
-import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
+import { stackProbeTarget } from "../../reference-impl/stack/probe-target.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
-import { securityTarget } from "../security-target.ts";
 import { providerFor } from "../stack-cli.ts";
 
 const durationSMax = 300;
@@ -50,9 +48,8 @@ function printSecurity(ctx: CliContext, report: SecurityReport): void {
 async function runSecurity(args: readonly string[], ctx: CliContext): Promise<number> {
   const { values, positionals } = parseFlags(args, { ...commonOptions, only: { type: "string" } });
   if (positionals.length !== 1) throw new UsageError("probe security takes no other argument");
-  const { endpoints } = await (await providerFor(ctx)).status();
-  const secret = ctx.env.SYNCBENCH_JWT_SECRET ?? stackSecrets(loadStackConfig(ctx.env).native).jwtSecret;
-  const report = await probeSecurity(securityTarget(endpoints, secret), { only: values.only });
+  const target = await stackProbeTarget(await providerFor(ctx));
+  const report = await probeSecurity(target, { only: values.only });
   if (values.json) ctx.out(JSON.stringify(report, null, 2));
   else printSecurity(ctx, report);
   return report.counts.allowed === 0 ? exitCodes.ok : exitCodes.failure;

@@ -9,12 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stackJwtSecret } from "../../reference-impl/stack/stack.test-env.ts";
-import type { Calibration } from "../../simulator/calibration/calibration.schema.ts";
-import { checkKnee } from "../../scenarios/knee.schema.ts";
+import type { Calibration } from "../../formats/calibration.schema.ts";
+import { checkKnee } from "../../formats/knee.schema.ts";
 import { readResults } from "../../scenarios/measure/results-file.ts";
 import { main } from "../main.ts";
 
 const secret = stackJwtSecret();
+/** The test's own environment (SYNCBENCH_PORT_OFFSET, SYNCBENCH_PROVIDER): the stack it runs on. */
+const env = { ...process.env, NO_COLOR: "1" };
 if (!secret) process.stdout.write("[run] real-stack run skipped: the stack's provider starts no ChunkService\n");
 
 describe.skipIf(!secret)("syncbench run against the real stack", () => {
@@ -22,7 +24,7 @@ describe.skipIf(!secret)("syncbench run against the real stack", () => {
     const dir = mkdtempSync(join(tmpdir(), "syncbench-run-int-"));
     const out = join(dir, "results.json");
     const code = await main(["run", "delta-edit-storm", "--rate", "3", "--duration", "8", "--warmup", "2",
-      "--prepare-users", "6", "--no-websocket", "--out", out], { NO_COLOR: "1" });
+      "--prepare-users", "6", "--no-websocket", "--out", out], env);
     expect([0, 4]).toContain(code);
     const results = readResults(out);
     const upload = results.operations.find((o) => o.name === "deltaUpload");
@@ -41,7 +43,7 @@ describe.skipIf(!secret)("syncbench run against the real stack", () => {
     }
     expect(count("metadataDb.query")).toBeGreaterThan(ok);
 
-    expect(await main(["calibrate", out, "-o", join(dir, "calibration.json")], { NO_COLOR: "1" })).toBe(0);
+    expect(await main(["calibrate", out, "-o", join(dir, "calibration.json")], env)).toBe(0);
     const calibration = JSON.parse(readFileSync(join(dir, "calibration.json"), "utf8")) as Calibration;
     expect(Object.keys(calibration.parts)).toEqual(expect.arrayContaining(["chunkService.deltaApply", "s3.read", "s3.write"]));
     // The ChunkServices reported their CPU, and the window held delta uploads alone: the CPU per
@@ -70,7 +72,7 @@ describe.skipIf(!secret)("syncbench run --find-knee against the real stack", () 
     }));
     const out = join(dir, "knee.json");
     const code = await main(["run", scenario, "--find-knee", "--knee-start", "4", "--duration", "4",
-      "--prepare-users", "6", "--out", out], { NO_COLOR: "1" });
+      "--prepare-users", "6", "--out", out], env);
     expect(code).toBe(0);
     const knee = checkKnee(JSON.parse(readFileSync(out, "utf8")), out);
     expect(knee.servedOperations).toEqual(["deltaUpload"]);

@@ -1,24 +1,26 @@
 // `syncbench simulate <experiment>`: runs a simulator experiment and writes a versioned
-// projection (simulator/projection/projection.schema.ts); `simulate --validate results.json`
-// replays a measured run with its calibration and prints predicted vs measured p50/p99.
-// This file is the simulator's only I/O: it reads calibration/measured files, validates every
-// option at the boundary (path, value, limit), and writes --out.
-import { readFileSync, writeFileSync } from "node:fs";
+// projection (formats/projection.schema.ts); `simulate --validate results.json` replays a
+// measured run with its calibration and prints predicted vs measured p50/p99. This file is the
+// simulator's only I/O: it reads calibration/measured files (through formats/), validates every
+// option at the boundary (path, value, limit), and writes --out. With --json, stdout is the one
+// JSON document; the seed line and notes go to stderr.
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
-import { validateCalibration, type Calibration } from "../../simulator/calibration/calibration.schema.ts";
+import { parseCalibrationFile, type Calibration } from "../../formats/calibration.schema.ts";
+import { measuredFromFile } from "../../formats/measured-from-results.ts";
+import { isModelPartName } from "../../formats/part-names.ts";
+import { checkProjection, type Projection } from "../../formats/projection.schema.ts";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
-import { isResultsFile, measuredFromResults } from "../measured-from-results.ts";
-import { validateMeasuredRun, type MeasuredRun } from "../../simulator/calibration/measured.schema.ts";
 import { partDrift, type PartDriftRow } from "../../simulator/calibration/part-drift.ts";
 import { replayMeasured, type ReplayRow } from "../../simulator/calibration/replay.ts";
 import { experiments, findExperiment } from "../../simulator/experiments/index.ts";
 import { runExperiment } from "../../simulator/experiments/experiment.ts";
-import { designDefaults, partNames, withService, type PartName } from "../../simulator/models/design.ts";
-import type { Projection } from "../../simulator/projection/projection.schema.ts";
+import { designDefaults, withService } from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
+import { readInputFile } from "../read-file.ts";
 import { connectedDevicesCount } from "../../reference-impl/core/design-figures.ts";
 
 export const simulateLimits = {
@@ -69,40 +71,8 @@ function numberFlag(value: string | undefined, name: string, fallback: number, m
   return n;
 }
 
-export function readJson(path: string, cwd: string, what: string): unknown {
-  const full = resolve(cwd, path);
-  let text: string;
-  try {
-    text = readFileSync(full, "utf8");
-  } catch (error) {
-    throw new UsageError(`cannot read ${what} "${path}": ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new SyncbenchError("SIM_INPUT_INVALID", `${what} "${path}" is not JSON: ${(error as Error).message}`);
-  }
-}
-
-export function loadCalibration(path: string, cwd: string): Calibration {
-  const value = readJson(path, cwd, "calibration");
-  const errors = validateCalibration(value);
-  if (errors.length > 0) throw new SyncbenchError("SIM_CALIBRATION_INVALID", `invalid calibration "${path}": ${errors.join("; ")}`);
-  return value as Calibration;
-}
-
-/** A measured run: `syncbench run`'s results.json (converted) or a syncbench.measured-ops file. */
-export function loadMeasured(
-  path: string, cwd: string, warn?: (line: string) => void,
-): MeasuredRun {
-  const value = readJson(path, cwd, "measured run");
-  if (isResultsFile(value)) return measuredFromResults(value, path, warn);
-  const errors = validateMeasuredRun(value);
-  if (errors.length > 0) {
-    throw new SyncbenchError("SIM_MEASURED_INVALID", `invalid measured run "${path}": ${errors.join("; ")}`,
-      { hint: "give `syncbench run`'s results.json, or see simulator/calibration/measured.schema.ts" });
-  }
-  return value as MeasuredRun;
+function loadCalibration(path: string, cwd: string): Calibration {
+  return parseCalibrationFile(readInputFile(path, cwd, "calibration"), `"${path}"`);
 }
 
 function printProjection(p: Projection, ctx: CliContext): void {
@@ -146,11 +116,13 @@ function printDrift(drift: readonly PartDriftRow[], from: string, to: string, ct
 }
 
 async function runValidate(path: string, calibrationPath: string | undefined, seed: number, json: boolean, ctx: CliContext) {
-  const measured = loadMeasured(path, ctx.cwd, (line) => ctx.err(ctx.color.yellow(line)));
+  const warn = (line: string) => ctx.err(ctx.color.yellow(line));
+  const measured = measuredFromFile(readInputFile(path, ctx.cwd, "measured run"), path, warn);
   const calibration = calibrationPath ? loadCalibration(calibrationPath, ctx.cwd) : fitCalibration(measured, path);
-  ctx.out(`seed=${seed} calibration=${calibrationPath ?? `fitted from ${path}`}`);
+  const say = json ? ctx.err : ctx.out; // progress; with --json stdout is the document alone
+  say(`seed=${seed} calibration=${calibrationPath ?? `fitted from ${path}`}`);
   const total = (ops: Calibration["operations"]) => ops.reduce((s, o) => s + o.rateAchievedPerS, 0);
-  ctx.out(`calibrated at ${total(calibration.operations).toFixed(1)}/s (${calibration.source.file}), ` +
+  say(`calibrated at ${total(calibration.operations).toFixed(1)}/s (${calibration.source.file}), ` +
     `predicting ${total(measured.operations).toFixed(1)}/s (${path})`);
   const missing = measured.operations.flatMap((op) => op.parts.filter((p) => !calibration.parts[p.name]).map((p) => `${op.name}.${p.name}`));
   if (missing.length > 0) throw new SyncbenchError("SIM_CALIBRATION_INVALID", `calibration lacks parts: ${missing.join(", ")}`);
@@ -164,7 +136,7 @@ async function runValidate(path: string, calibrationPath: string | undefined, se
   if (measured.operations.every((op) => op.parts.every((p) => p.servers === null))) {
     const where = drift.length > 0 ? "the server parts above show which part moved between the runs"
       : "on a shared machine CPU contention is one, a server's own queue another";
-    ctx.out(ctx.color.dim("note: every part is a pure delay (servers null): the model has no " +
+    say(ctx.color.dim("note: every part is a pure delay (servers null): the model has no " +
       "queue, so its prediction does not grow with the rate; a measured rise with the rate comes " +
       `from a queue it does not have (${where})`));
   }
@@ -188,11 +160,12 @@ export const command: Command = {
     const devices = integerFlag(values.devices, "devices", connectedDevicesCount, simulateLimits.devicesMin, simulateLimits.devicesMax);
     const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
     const overrides = Object.fromEntries(Object.entries(calibration?.parts ?? {})
-      .filter(([k]) => (partNames as readonly string[]).includes(k)).map(([k, v]) => [k as PartName, v.spec]));
+      .filter(([k]) => isModelPartName(k)).map(([k, v]) => [k, v.spec]));
     const source = values.calibration ?? "design-defaults";
-    ctx.out(`seed=${seed} calibration=${source}`);
+    (values.json ? ctx.err : ctx.out)(`seed=${seed} calibration=${source}`);
     const projection = runExperiment(experiment, { seed, replications, durationS, warmupS, devices,
       params: withService(designDefaults, overrides) }, { source, parts: Object.keys(overrides) });
+    checkProjection(projection, `of ${experiment.name}`);
     if (values.out) writeFileSync(resolve(ctx.cwd, values.out), `${JSON.stringify(projection, null, 2)}\n`);
     if (values.json) ctx.out(JSON.stringify(projection));
     else printProjection(projection, ctx);

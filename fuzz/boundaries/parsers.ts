@@ -1,11 +1,8 @@
 // The parser boundaries: every file or token syncbench reads, fuzzed in process with arbitraries
 // derived from its schema (zod schemas through z.toJSONSchema; the run configuration's key table;
-// calibration, measured and projection files from values the real producers make, mutated). Each
-// case must be accepted, or refused with the boundary's error code (a validator that returns a
-// list must return a list of strings), never throw anything else.
+// the versioned files of formats/ are in format-files.ts). Each case must be accepted, or refused
+// with the boundary's error code, never throw anything else.
 import { createHmac } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { verifyJwt } from "../../reference-impl/runtime/jwt.ts";
@@ -13,22 +10,13 @@ import {
   commitSchema,
   uploadInitSchema,
 } from "../../reference-impl/services/chunk-service/schemas.ts";
-import { kneeSchema, checkKnee } from "../../scenarios/knee.schema.ts";
-import { parseResultsJson, resultsSchema } from "../../scenarios/results.schema.ts";
+import { scenarioLibrary } from "../../scenarios/library/index.ts";
 import { runKeys } from "../../scenarios/run/run-config-keys.ts";
 import { loadRunConfig } from "../../scenarios/run/run-config.ts";
 import { validateScenarioJson } from "../../scenarios/scenario-validate.ts";
-import { scenarioLibrary } from "../../scenarios/library/index.ts";
 import { scenarioSchema } from "../../scenarios/scenario.ts";
-import { validateCalibration } from "../../simulator/calibration/calibration.schema.ts";
-import { fitCalibration } from "../../simulator/calibration/fit.ts";
-import { validateMeasuredRun } from "../../simulator/calibration/measured.schema.ts";
-import {
-  validateProjection,
-  type Projection,
-} from "../../simulator/projection/projection.schema.ts";
-import { measuredFromResults } from "../../cli/measured-from-results.ts";
 import { check, parserOutcome, type Boundary, type FuzzRun } from "../boundary.ts";
+import { formatFileBoundaries } from "./format-files.ts";
 import { fuzzTexts, fuzzValues, jsonSchemaOf, type JsonSchema } from "../schema-arbitrary.ts";
 
 const secret = "fuzz-secret-0123456789";
@@ -120,42 +108,23 @@ function schemaBoundary(
   };
 }
 
-/** A validator of parsed values (files the tools write and read back). */
-function valueBoundary(
-  name: string,
-  schema: JsonSchema,
-  parse: (value: unknown) => unknown,
-  codes: string[],
-): Boundary {
-  return {
-    name,
-    where: "parser",
-    run: (o: FuzzRun) =>
-      check(name, "parser", o, fuzzValues(schema), (v, tally) => {
-        tally.add(parserOutcome(() => parse(v.value), codes));
-      }),
-  };
-}
-
-/** A validator that returns its problems: it must return an array of strings for any JSON. */
-function listBoundary(name: string, valid: unknown, validate: (v: unknown) => unknown): Boundary {
-  return {
-    name,
-    where: "parser",
-    run: (o: FuzzRun) =>
-      check(name, "parser", o, mutantsOf(valid), (value, tally) => {
-        const errors = validate(value);
-        if (!Array.isArray(errors) || errors.some((e) => typeof e !== "string"))
-          throw new Error(`returned ${String(errors)}`);
-        tally.add(errors.length === 0 ? "accepted" : "refused");
-      }),
-  };
-}
-
-/** Mutants of one valid value: the same mutation as schema-derived values, from a known-good start. */
-function mutantsOf(valid: unknown): fc.Arbitrary<unknown> {
-  return fuzzValues({ const: valid }).map((v) => v.value);
-}
+const scenarioFile: Boundary = {
+  name: "scenario file",
+  where: "parser",
+  run: (o: FuzzRun) =>
+    check(
+      "scenario file",
+      "parser",
+      o,
+      fc.oneof(
+        fuzzTexts(jsonSchemaOf(scenarioSchema)),
+        ...[...scenarioLibrary.values()].map((v) => fuzzTexts({ const: v })),
+      ),
+      (text, tally) => {
+        tally.add(parserOutcome(() => validateScenarioJson(text, "fuzz"), ["SCENARIO_INVALID"]));
+      },
+    ),
+};
 
 const zodParse = (schema: { safeParse(v: unknown): { success: boolean } }) => (text: string) => {
   let value: unknown;
@@ -250,43 +219,6 @@ const runConfig: Boundary = {
     ),
 };
 
-const resultsFile = fileURLToPath(
-  new URL(
-    "../../simulator/calibration/testdata/builtin-2026-11-25/smoke-200.json",
-    import.meta.url,
-  ),
-);
-
-/** Valid calibration, measured and projection values made by the real producers. */
-function producedFiles() {
-  const results = JSON.parse(readFileSync(resultsFile, "utf8")) as unknown;
-  const measured = measuredFromResults(results, "smoke-200.json");
-  const calibration = fitCalibration(measured, "smoke-200.json");
-  const projection: Projection = {
-    schemaVersion: 1,
-    kind: "syncbench.projection",
-    experiment: "fuzz",
-    seed: 1,
-    replications: 2,
-    calibration: { source: "design-defaults", parts: [] },
-    options: { users: 1000 },
-    metrics: [
-      {
-        name: "upload.latencyMsP99",
-        unit: "ms",
-        mean: 10,
-        halfWidth: 1,
-        replications: 2,
-        target: { max: 500, claims: ["C1"], verdict: "holds" },
-      },
-    ],
-    tables: { pods: [{ pool: "chunk", count: 3, note: null }] },
-    notes: ["fuzz"],
-    simulator: { events: 10 },
-  };
-  return { measured, calibration, projection };
-}
-
 /** The file path rule is a zod refinement, which JSON Schema cannot carry: given here as a pattern. */
 function withPath(json: JsonSchema): JsonSchema {
   return {
@@ -299,7 +231,6 @@ function withPath(json: JsonSchema): JsonSchema {
 }
 
 export function parserBoundaries(): Boundary[] {
-  const files = producedFiles();
   return [
     jwt,
     jwtClaimsSane,
@@ -315,37 +246,8 @@ export function parserBoundaries(): Boundary[] {
       zodParse(commitSchema),
       ["REQUEST_INVALID"],
     ),
-    {
-      name: "scenario file",
-      where: "parser",
-      run: (o: FuzzRun) =>
-        check(
-          "scenario file",
-          "parser",
-          o,
-          fc.oneof(
-            fuzzTexts(jsonSchemaOf(scenarioSchema)),
-            ...[...scenarioLibrary.values()].map((v) => fuzzTexts({ const: v })),
-          ),
-          (text, tally) => {
-            tally.add(
-              parserOutcome(() => validateScenarioJson(text, "fuzz"), ["SCENARIO_INVALID"]),
-            );
-          },
-        ),
-    },
+    scenarioFile,
     runConfig,
-    schemaBoundary(
-      "results file",
-      jsonSchemaOf(resultsSchema),
-      (t) => parseResultsJson(t, "fuzz"),
-      ["RESULTS_INVALID"],
-    ),
-    valueBoundary("knee file", jsonSchemaOf(kneeSchema), (v) => checkKnee(v, "fuzz"), [
-      "RESULTS_INVALID",
-    ]),
-    listBoundary("calibration file", files.calibration, validateCalibration),
-    listBoundary("measured-run file", files.measured, validateMeasuredRun),
-    listBoundary("projection file", files.projection, validateProjection),
+    ...formatFileBoundaries(),
   ];
 }

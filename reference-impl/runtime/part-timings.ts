@@ -1,20 +1,20 @@
 // Server-side timings per part of the work ("s3.read", "chunkService.deltaApply",
 // "metadataDb.commit", ...), named as the simulator's parts (simulator/models/design.ts), so that a
 // measured run can calibrate the simulator part by part instead of end to end. Each part is an HDR
-// histogram of microseconds (1 µs .. 10 min, 3 significant digits: the drivers' format), cumulative
+// histogram of microseconds in the one encoding of formats/hdr-histogram.ts (the drivers'), cumulative
 // since the process started; a reader takes two snapshots and subtracts them for its window. The
 // snapshot also carries the process's own CPU time (user + system), so a reader gets the CPU the
 // process spent per request over its window (the utilisation law, D = U / X), which no part shows:
 // a ChunkService spends far more CPU per delta upload (SDK, JSON, hashing) than its delta apply.
 import { performance } from "node:perf_hooks";
-import * as hdr from "hdr-histogram-js";
+import {
+  encodeHistogram, newHistogram, recordMs, type Histogram,
+} from "../../formats/hdr-histogram.ts";
 
 export const partTimingsKind = "syncbench.part-timings";
 
 /** Distinct part names one process records: a bound on its memory (~30 KiB per histogram). */
 export const partNamesMax = 32;
-
-const range = { lowestUs: 1, highestUs: 600_000_000, significantDigits: 3 } as const;
 
 export interface PartTimingsSnapshot {
   readonly kind: typeof partTimingsKind;
@@ -26,13 +26,8 @@ export interface PartTimingsSnapshot {
   readonly cpuUs?: number;
 }
 
-function newHistogram(): hdr.Histogram {
-  return hdr.build({ bitBucketSize: 32, autoResize: false, lowestDiscernibleValue: range.lowestUs,
-    highestTrackableValue: range.highestUs, numberOfSignificantValueDigits: range.significantDigits, useWebAssembly: false });
-}
-
 export class PartTimings {
-  private readonly parts = new Map<string, hdr.Histogram>();
+  private readonly parts = new Map<string, Histogram>();
   private dropped = 0;
 
   constructor(private readonly source: string) {}
@@ -48,8 +43,7 @@ export class PartTimings {
       histogram = newHistogram();
       this.parts.set(part, histogram);
     }
-    const us = Math.round(ms * 1000);
-    histogram.recordValue(Math.min(range.highestUs, Math.max(range.lowestUs, us)));
+    recordMs(histogram, ms);
   }
 
   /** Times a promise, failed or not (a timed-out S3 read is a real latency). */
@@ -79,7 +73,7 @@ export class PartTimings {
   snapshot(): PartTimingsSnapshot {
     const parts: Record<string, { count: number; histogramUs: string }> = {};
     for (const [name, h] of [...this.parts].sort(([a], [b]) => a.localeCompare(b))) {
-      parts[name] = { count: h.totalCount, histogramUs: hdr.encodeIntoCompressedBase64(h) };
+      parts[name] = { count: h.totalCount, histogramUs: encodeHistogram(h) };
     }
     const cpu = process.cpuUsage();
     return { kind: partTimingsKind, schemaVersion: 1, source: this.source, parts, cpuUs: cpu.user + cpu.system };

@@ -10,7 +10,7 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { defaultDriverLimits, runOpenModel } from "../drivers/http-open-model.ts";
-import { percentilesMs } from "../measure/histograms.ts";
+import { percentilesMs } from "../../formats/hdr-histogram.ts";
 
 const { values } = parseArgs({
   options: {

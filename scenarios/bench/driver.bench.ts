@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { defaultDriverLimits, runOpenModel } from "../drivers/http-open-model.ts";
 import { connectDevices } from "../drivers/ws-devices.ts";
-import { percentilesMs } from "../measure/histograms.ts";
+import { percentilesMs } from "../../formats/hdr-histogram.ts";
 import { startBuiltinProcess } from "../targets/builtin-process.ts";
 import { ensureAptBinary } from "../../reference-impl/stack/native/install.ts";
 

@@ -3,7 +3,7 @@
 // actual send, so during a stall each loop records one long sample and then nothing: the
 // coordinated omission the self-test shows beside the open-model figures. Never used to gate.
 import { Client } from "undici";
-import { newHistogram, recordMs, type Histogram } from "../measure/histograms.ts";
+import { newHistogram, recordMs, type Histogram } from "../../formats/hdr-histogram.ts";
 import { errorCode } from "./http-exchange.ts";
 
 export interface ClosedModelOptions {

@@ -4,7 +4,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { percentilesMs } from "../measure/histograms.ts";
+import { percentilesMs } from "../../formats/hdr-histogram.ts";
 import { defaultDriverLimits, runOpenModel } from "./http-open-model.ts";
 import type { OperationPlan, Step } from "./routes.ts";
 

@@ -7,7 +7,7 @@
 // in-flight cap (drops are counted, as k6's dropped_iterations), request timeouts, a drain
 // deadline; the run ends by itself when the schedule does.
 import { RunStats, type TimelinePoint } from "../measure/op-stats.ts";
-import { recordMs } from "../measure/histograms.ts";
+import { recordMs } from "../../formats/hdr-histogram.ts";
 import type { Arrival } from "../scenario.ts";
 import { arrivalDurationS } from "../scenario.ts";
 import { Exchange, type ExchangeDone } from "./http-exchange.ts";

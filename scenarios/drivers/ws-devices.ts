@@ -11,8 +11,8 @@ import {
   encodeHistogram,
   newHistogram,
   percentilesMs,
-} from "../measure/histograms.ts";
-import type { WebsocketResult } from "../results.schema.ts";
+} from "../../formats/hdr-histogram.ts";
+import type { WebsocketResult } from "../../formats/results.schema.ts";
 import type { Scenario } from "../scenario.ts";
 import { Random } from "./random.ts";
 import type { DeviceAuth } from "./tokens.ts";

@@ -7,7 +7,7 @@
 // every socket, so a ?token= query would cost its bytes per device and land in access logs).
 // A refused upgrade counts as a connect error under HTTP_<status>.
 import WebSocket from "ws";
-import { encodeHistogram, newHistogram, recordMs } from "../measure/histograms.ts";
+import { encodeHistogram, newHistogram, recordMs } from "../../formats/hdr-histogram.ts";
 import { errorCode } from "./http-exchange.ts";
 import { deviceTokenSigner, type DeviceAuth } from "./tokens.ts";
 import type { TokenFor } from "./operations.ts";

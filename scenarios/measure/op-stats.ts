@@ -1,7 +1,7 @@
 // What the HTTP driver counts while it runs: per operation the sends, outcomes, errors by code
 // and two histograms (latency from the intended time, service time from the actual send), and
 // for the run the send lag, late and dropped sends, and a one-second timeline for progress.
-import { newHistogram, percentilesMs, recordMs, type Histogram } from "./histograms.ts";
+import { newHistogram, percentilesMs, recordMs, type Histogram } from "../../formats/hdr-histogram.ts";
 
 export class OperationStats {
   scheduledCount = 0;

@@ -2,9 +2,9 @@
 // figures or "not available in this stack", targets judged against measured values, and the
 // saturation verdict (was the generator or the target the limit?). Pure: no I/O here.
 import type { OpenModelOutcome } from "../drivers/http-open-model.ts";
-import type { OperationResult, Results, TargetResult, WebsocketResult } from "../results.schema.ts";
+import type { OperationResult, Results, TargetResult, WebsocketResult } from "../../formats/results.schema.ts";
 import type { HttpOperationName, Scenario } from "../scenario.ts";
-import { encodeHistogram, percentilesMs } from "./histograms.ts";
+import { encodeHistogram, percentilesMs } from "../../formats/hdr-histogram.ts";
 
 /** Bounds that make a run generator-bound (invalid) rather than a finding about the target. */
 export const validityBounds = {

@@ -1,8 +1,8 @@
-// Reading and writing results.json: validated against results.schema.ts both ways, written to
+// Reading and writing results.json: validated against formats/results.schema.ts both ways, written to
 // a temporary name then renamed, so a reader never sees half a file.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { checkResults, parseResultsJson, type Results } from "../results.schema.ts";
+import { checkResults, parseResultsFile, type Results } from "../../formats/results.schema.ts";
 
 export function writeResults(path: string, results: Results): void {
   const checked = checkResults(results, path);
@@ -13,5 +13,5 @@ export function writeResults(path: string, results: Results): void {
 }
 
 export function readResults(path: string): Results {
-  return parseResultsJson(readFileSync(path, "utf8"), path);
+  return parseResultsFile(readFileSync(path, "utf8"), path);
 }

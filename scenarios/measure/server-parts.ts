@@ -6,8 +6,8 @@
 // processes' own CPU time over the window is summed too (cpuSeconds).
 import { request } from "undici";
 import { partTimingsKind, type PartTimingsSnapshot } from "../../reference-impl/runtime/part-timings.ts";
-import type { ServerPartsResult } from "../results.schema.ts";
-import { decodeHistogram, encodeHistogram, newHistogram, percentilesMs, type Histogram } from "./histograms.ts";
+import type { ServerPartsResult } from "../../formats/results.schema.ts";
+import { decodeHistogram, encodeHistogram, newHistogram, percentilesMs, type Histogram } from "../../formats/hdr-histogram.ts";
 
 export const serverPartsLimits = {
   /** One snapshot request; the endpoint answers from memory. */

@@ -16,7 +16,7 @@ import {
   machineBusyCores,
   type ProcessCpu,
 } from "../measure/process-cpu.ts";
-import type { Results } from "../results.schema.ts";
+import type { Results } from "../../formats/results.schema.ts";
 import { arrivalPeakRatePerS, type Scenario } from "../scenario.ts";
 import { applyOverrides } from "./effective.ts";
 import { runScenario } from "./run-scenario.ts";

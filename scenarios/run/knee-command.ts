@@ -4,7 +4,7 @@
 import type { PrepareBounds } from "../drivers/delta-prepare.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { defaultDriverLimits } from "../drivers/http-open-model.ts";
-import { checkKnee, type KneeFile } from "../knee.schema.ts";
+import { checkKnee, type KneeFile } from "../../formats/knee.schema.ts";
 import type { TokenFor } from "../drivers/operations.ts";
 import { findKnee } from "./find-knee.ts";
 import type { Scenario } from "../scenario.ts";

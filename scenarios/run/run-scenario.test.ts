@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultDriverLimits } from "../drivers/http-open-model.ts";
 import { loadScenario } from "../library/index.ts";
-import { decodeHistogram } from "../measure/histograms.ts";
-import { toMeasuredOps } from "../measure/measured-ops.ts";
+import { decodeHistogram } from "../../formats/hdr-histogram.ts";
+import { measuredFromResults } from "../../formats/measured-from-results.ts";
 import { readResults, writeResults } from "../measure/results-file.ts";
-import { validateMeasuredRun } from "../../simulator/calibration/measured.schema.ts";
+import { validateMeasuredRun } from "../../formats/measured.schema.ts";
 import {
   builtinTargetDefaults,
   startBuiltinTarget,
@@ -59,7 +59,7 @@ describe("run against the built-in target", () => {
     expect(results.targets.find((t) => t.metric === "deltaUpload.latencyMsP99")?.verdict).not.toBe(
       "not-measured",
     );
-    expect(validateMeasuredRun(toMeasuredOps(results))).toEqual([]);
+    expect(validateMeasuredRun(measuredFromResults(results, "smoke"))).toEqual([]);
     const file = join(mkdtempSync(join(tmpdir(), "syncbench-")), "results.json");
     writeResults(file, results);
     expect(readResults(file).schemaVersion).toBe(1);

@@ -15,7 +15,7 @@ import { OperationPlanner, stepsWith, type TokenFor } from "../drivers/operation
 import type { ConnectedFleet } from "../drivers/ws-devices.ts";
 import { buildResults } from "../measure/results-build.ts";
 import { serverPartsBetween, snapshotServerParts } from "../measure/server-parts.ts";
-import type { Results, ServerPartsResult, WebsocketResult } from "../results.schema.ts";
+import type { Results, ServerPartsResult, WebsocketResult } from "../../formats/results.schema.ts";
 import { activeOperations, type HttpOperationName, type Scenario } from "../scenario.ts";
 import { narrowToAvailable } from "./effective.ts";
 

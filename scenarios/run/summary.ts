@@ -2,7 +2,7 @@
 // finished run (per operation figures or "not available in this stack", rate asked vs
 // achieved, saturation, targets). Plain strings; the CLI decides where they go.
 import type { ProgressPoint } from "../drivers/http-open-model.ts";
-import type { Results } from "../results.schema.ts";
+import type { Results } from "../../formats/results.schema.ts";
 
 /** Right-aligned table cells, each [value, width]. */
 export function cells(...columns: [string | number, number][]): string {

@@ -5,7 +5,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { sha256Hex } from "../../reference-impl/core/hash.ts";
 import { signJwt } from "../../reference-impl/runtime/jwt.ts";
-import { ask, askJson, type Answer } from "./probe-http.ts";
+import { SyncbenchError } from "../../reference-impl/core/errors.ts";
+import { ask, askJson, describeAnswer, type Answer } from "./probe-http.ts";
 
 export interface SecurityTarget {
   readonly gatewayUrl: string;
@@ -180,9 +181,11 @@ export class ProbeContext {
 }
 
 function setupFailed(what: string, a: Answer): Error {
-  return new Error(
-    `the probe could not ${what} as a legitimate user: ${a.status} ${a.code ?? ""} ` +
-      `${a.body.subarray(0, 200).toString("utf8")}; is the stack up (npx syncbench status)?`,
+  return new SyncbenchError(
+    "ENV_STACK_UNREACHABLE",
+    `the probe could not ${what} as a legitimate ` +
+      `user: ${describeAnswer(a)} ${a.body.subarray(0, 200).toString("utf8")}; nothing was probed`,
+    { hint: "npx syncbench status" },
   );
 }
 

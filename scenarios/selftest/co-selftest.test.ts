@@ -4,7 +4,7 @@
 // generator on time is "inconclusive" and retried (at most 3 attempts), never a flaky failure.
 import { describe, expect, it } from "vitest";
 import { runClosedModel } from "../drivers/http-closed-model.ts";
-import { percentilesMs } from "../measure/histograms.ts";
+import { percentilesMs } from "../../formats/hdr-histogram.ts";
 import { runCoSelftest, type CoSelftestReport } from "./co-selftest.ts";
 import { startStallServer, trueQuantileMs } from "./stall-server.ts";
 

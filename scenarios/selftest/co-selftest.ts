@@ -2,7 +2,7 @@
 // p99.9 with the analytical truth (stall-server.ts), then runs a closed-model measurement on
 // the same server to show what coordinated omission hides. The stall (hundreds of ms) is long
 // against timer jitter (~1 ms), so the 5% tolerance tests the driver's logic, not the machine.
-import { percentilesMs, type PercentilesMs } from "../measure/histograms.ts";
+import { percentilesMs, type PercentilesMs } from "../../formats/hdr-histogram.ts";
 import { runClosedModel } from "../drivers/http-closed-model.ts";
 import { defaultDriverLimits, runOpenModel } from "../drivers/http-open-model.ts";
 import { startStallServer, trueQuantileMs, type StallPlan } from "./stall-server.ts";

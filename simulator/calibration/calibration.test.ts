@@ -7,7 +7,7 @@ import { Rng } from "../../reference-impl/core/random.ts";
 import { lognormalFromMean, makeSampler, type VariateSpec } from "../core/variates.ts";
 import { simulateNetwork } from "../models/network.ts";
 import { fitCalibration, fitPart } from "./fit.ts";
-import { validateMeasuredRun, type MeasuredRun } from "./measured.schema.ts";
+import { validateMeasuredRun, type MeasuredRun } from "../../formats/measured.schema.ts";
 import { replayMeasured } from "./replay.ts";
 
 const apply: VariateSpec = lognormalFromMean(0.012, 0.6);

@@ -5,8 +5,8 @@
 // μ = ln p50, σ = (ln p99 − ln p50)/z₀.₉₉ (z₀.₉₉ = 2.3263).
 import { mean, standardDeviation } from "simple-statistics";
 import type { VariateSpec } from "../core/variates.ts";
-import type { Calibration, FittedPart } from "./calibration.schema.ts";
-import type { HistogramInput, MeasuredPart, MeasuredRun } from "./measured.schema.ts";
+import type { Calibration, FittedPart } from "../../formats/calibration.schema.ts";
+import type { HistogramInput, MeasuredPart, MeasuredRun } from "../../formats/measured.schema.ts";
 
 const z99 = 2.3263478740408408;
 const ms = 1e-3;

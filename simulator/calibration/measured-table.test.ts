@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fitCalibration } from "./fit.ts";
-import { measuredFromResults } from "../../cli/measured-from-results.ts";
+import { measuredFromResults } from "../../formats/measured-from-results.ts";
 import { replayMeasured, type ReplayRow } from "./replay.ts";
 
 const dir = new URL("./testdata/builtin-2026-11-25/", import.meta.url);

@@ -1,8 +1,8 @@
 // partDrift lines up the calibration's fitted parts with the predicted run's own part times:
 // quantiles of each fitted kind are the closed forms, and rows come largest p99 change first.
 import { describe, expect, it } from "vitest";
-import type { Calibration } from "./calibration.schema.ts";
-import type { MeasuredRun } from "./measured.schema.ts";
+import type { Calibration } from "../../formats/calibration.schema.ts";
+import type { MeasuredRun } from "../../formats/measured.schema.ts";
 import { partDrift, specQuantileMs } from "./part-drift.ts";
 
 describe("part drift", () => {

@@ -5,9 +5,9 @@
 // Pure: calibration and measured run in, rows out, largest p99 change in ms first (a tiny part
 // that doubled matters less to the operation than a large one that grew by half).
 import type { VariateSpec } from "../core/variates.ts";
-import type { Calibration } from "./calibration.schema.ts";
+import type { Calibration } from "../../formats/calibration.schema.ts";
 import { histogramQuantile } from "./fit.ts";
-import type { MeasuredRun } from "./measured.schema.ts";
+import type { MeasuredRun } from "../../formats/measured.schema.ts";
 
 export interface PartDriftRow {
   readonly part: string;

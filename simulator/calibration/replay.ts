@@ -5,7 +5,7 @@
 // times (notes/simulation.md section 3).
 import type { VariateSpec } from "../core/variates.ts";
 import { simulateNetwork, type StationSpec, type StepSpec } from "../models/network.ts";
-import type { Calibration } from "./calibration.schema.ts";
+import type { Calibration } from "../../formats/calibration.schema.ts";
 
 export interface ReplayRow {
   readonly operation: string;

@@ -3,7 +3,7 @@
 // (seed + r) mod 2^32, so any single replication can be rerun on its own.
 import type { ArchitectureParameters } from "../models/design.ts";
 import { MetricCollector } from "../projection/collector.ts";
-import type { Projection, TableRow } from "../projection/projection.schema.ts";
+import type { Projection, TableRow } from "../../formats/projection.schema.ts";
 
 export interface ExperimentOptions {
   readonly seed: number;

@@ -2,16 +2,13 @@
 // design-figures.ts, claims C05-C30) and, where the document is silent, stated assumptions
 // (marked ASSUMED).
 // calibration.json overrides the service-time entries by part name; nothing else reads files.
+import { modelPartNames, type ModelPartName } from "../../formats/part-names.ts";
 import * as figures from "../../reference-impl/core/design-figures.ts";
 import { lognormalFromMean, type VariateSpec } from "../core/variates.ts";
 
-export const partNames = [
-  "apiGateway", "loadBalancer", "chunkService.cpu", "chunkService.verify", "s3.read", "s3.write",
-  "metadataDb.query", "metadataDb.commit", "metadataDb.listPage", "downloadService.resolve", "cdn.edge",
-  "cdn.origin", "kafka.publish", "kafka.notifyConsume", "kafka.gcConsume", "notificationService.push",
-  "network.push",
-] as const;
-export type PartName = (typeof partNames)[number];
+/** The model's parts: calibration.json's vocabulary, so their list lives in formats/. */
+export const partNames = modelPartNames;
+export type PartName = ModelPartName;
 
 export const poolNames = ["apiGateway", "uploadLb", "downloadLb", "chunkService", "downloadService",
   "notificationService", "gcWorker"] as const;

@@ -2,7 +2,7 @@
 // 95 % replication interval (core/confidence.ts) and a target verdict: "holds" when the whole
 // interval is under the target, "fails" when it is wholly above, "uncertain" when it straddles.
 import { replicationInterval } from "../core/confidence.ts";
-import type { ProjectionMetric, Verdict } from "./projection.schema.ts";
+import type { ProjectionMetric, Verdict } from "../../formats/projection.schema.ts";
 
 interface Entry {
   unit: string;

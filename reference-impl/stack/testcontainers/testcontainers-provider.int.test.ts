@@ -22,7 +22,8 @@ describe.skipIf(!engine)("testcontainers provider on a Docker engine", () => {
   it("starts postgres, localstack, redpanda, redis and nginx with the same endpoints shape", async () => {
     const provider = new TestcontainersProvider(mkdtempSync(join(tmpdir(), "syncbench-tc-")));
     try {
-      const { endpoints } = await provider.up();
+      await provider.up();
+      const endpoints = await provider.endpointsWithSecrets();
       expect((await checkPostgres(endpoints.postgresUrl)).healthy).toBe(true);
       expect((await checkS3(endpoints.s3, "localstack")).healthy).toBe(true);
       expect((await checkKafka(endpoints.kafkaBrokers)).healthy).toBe(true);

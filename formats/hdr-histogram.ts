@@ -1,7 +1,17 @@
-// HDR histograms for every latency the drivers record: values in microseconds from 1 µs to
-// 10 minutes at 3 significant digits (0.1% relative error), the JS implementation (no WASM to
-// load in holder processes), and percentiles reported in milliseconds.
+// The one HDR histogram encoding of syncbench's files: values in microseconds from 1 µs to
+// 10 minutes at 3 significant digits (0.1% relative error), stored as HdrHistogram's compressed
+// base64 (results.json's histograms, the services' GET /internal/timings snapshots); the JS
+// implementation (no WASM to load in holder processes), percentiles reported in milliseconds.
+// The drivers record with it, reference-impl/runtime/part-timings.ts too, and the translator to
+// the calibration's input decodes with it.
 import * as hdr from "hdr-histogram-js";
+import { z } from "zod";
+
+/** An encoded histogram field in a file (µs values, compressed base64). */
+export const histogramUsSchema = z
+  .string()
+  .min(1)
+  .describe("HdrHistogram compressed base64 of microsecond values (1 µs .. 600 s, 3 digits)");
 
 export type Histogram = hdr.Histogram;
 

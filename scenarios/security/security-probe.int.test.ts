@@ -3,13 +3,9 @@
 // with the finding; they run as expected failures, so a fix that lands turns them red until the
 // entry is removed, and any other allowed row fails at once.
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  probeSecurity,
-  securityAttacks,
-  type ProbeRow,
-} from "../scenarios/security/security-probe.ts";
-import { stackEndpoints, stackJwtSecret } from "../reference-impl/stack/stack.test-env.ts";
-import { securityTarget } from "./security-target.ts";
+import { probeTarget } from "../../reference-impl/stack/probe-target.ts";
+import { stackEndpoints, stackJwtSecret } from "../../reference-impl/stack/stack.test-env.ts";
+import { probeSecurity, securityAttacks, type ProbeRow } from "./security-probe.ts";
 
 /**
  * Rows allowed on main while their fix is under way: a pattern over "group: probe" -> the finding.
@@ -74,7 +70,7 @@ const rows = new Map<string, ProbeRow>();
 
 describe.skipIf(secret === undefined)("syncbench probe security on the real stack", () => {
   beforeAll(async () => {
-    const report = await probeSecurity(securityTarget(stackEndpoints(), secret!));
+    const report = await probeSecurity(probeTarget(stackEndpoints(), secret!));
     for (const row of report.rows) rows.set(`${row.group}: ${row.probe}`, row);
   }, 240_000);
 

@@ -1,9 +1,11 @@
-// The versioned results file of `syncbench run` (schemaVersion 1): what the simulator's
-// calibration and the reports read. Validated on write and on read; a file alone is enough to
-// rerun (effective scenario, config and seed are inside). Times are ms, rates per second,
-// histograms are HdrHistogram compressed base64 of microsecond values (1 µs .. 600 s, 3 digits).
+// The versioned results file of `syncbench run` ("syncbench.results", schemaVersion 1): what
+// the simulator's calibration and the reports read. Validated on write and on read; a file
+// alone is enough to rerun (effective scenario, config and seed are inside). Times are ms, rates
+// per second, histograms are HdrHistogram compressed base64 of microsecond values
+// (formats/hdr-histogram.ts: 1 µs .. 600 s, 3 digits).
 import { z } from "zod";
-import { SyncbenchError } from "../reference-impl/core/errors.ts";
+import { histogramUsSchema } from "./hdr-histogram.ts";
+import { checkFormat, parseFormat, type FormatDescription } from "./format-file.ts";
 
 export const resultsSchemaVersion = 1;
 
@@ -37,7 +39,7 @@ const measuredOperation = z.strictObject({
   latencyMs: percentiles,
   /** From the actual send to the end of the last step. */
   serviceTimeMs: percentiles,
-  histograms: z.strictObject({ latencyUs: z.string(), serviceTimeUs: z.string() }),
+  histograms: z.strictObject({ latencyUs: histogramUsSchema, serviceTimeUs: histogramUsSchema }),
 });
 
 const unavailableOperation = z.strictObject({
@@ -57,7 +59,7 @@ const serverParts = z.strictObject({
   sources: z.array(z.strictObject({ url: z.string(), source: z.string() })),
   /** Processes left out, each with why (unreachable, restarted within the window). */
   excluded: z.array(z.string()),
-  parts: z.record(z.string(), z.strictObject({ ms: percentiles, histogramUs: z.string() })),
+  parts: z.record(z.string(), z.strictObject({ ms: percentiles, histogramUs: histogramUsSchema })),
   /**
    * CPU seconds the included processes spent in the window, summed; null when one of them did not
    * report its CPU. Absent in files written before it existed.
@@ -87,7 +89,7 @@ const websocketResult = z.strictObject({
   deliveriesReceivedCount: z.number().int().min(0),
   /** From the event's publish time (monotonic clock) to the device's receipt. */
   freshnessMs: percentiles,
-  freshnessHistogramUs: z.string(),
+  freshnessHistogramUs: histogramUsSchema,
   /** Holder processes' RSS once connected, and its growth per device (no forced GC). */
   holderMemory: z
     .strictObject({ rssBytesTotal: z.number().min(0), bytesPerDevice: z.number() })
@@ -117,7 +119,7 @@ export const resultsSchema = z.strictObject({
   }),
   sendLag: z.strictObject({
     ms: percentiles,
-    histogramUs: z.string(),
+    histogramUs: histogramUsSchema,
     lateCount: z.number().int().min(0),
     lateThresholdMs: z.number().min(0),
   }),
@@ -156,36 +158,19 @@ export type WebsocketResult = z.infer<typeof websocketResult>;
 export type TargetResult = z.infer<typeof targetResult>;
 export type ServerPartsResult = z.infer<typeof serverParts>;
 
-function fail(source: string, error: z.ZodError): never {
-  const list = error.issues
-    .slice(0, 10)
-    .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
-  throw new SyncbenchError(
-    "RESULTS_INVALID",
-    `results ${source} do not match schemaVersion ${resultsSchemaVersion}: ${list.join("; ")}`,
-  );
-}
+export const resultsFormat: FormatDescription = {
+  what: "results",
+  kind: "syncbench.results",
+  schemaVersion: resultsSchemaVersion,
+  code: "RESULTS_INVALID",
+};
 
 /** Validates before writing: a producer bug never reaches the calibration. */
 export function checkResults(value: unknown, source: string): Results {
-  const parsed = resultsSchema.safeParse(value);
-  return parsed.success ? parsed.data : fail(source, parsed.error);
+  return checkFormat(resultsSchema, value, resultsFormat, source);
 }
 
-export function parseResultsJson(text: string, source: string): Results {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new SyncbenchError("RESULTS_INVALID", `results ${source} are not JSON`, { cause: error });
-  }
-  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== resultsSchemaVersion) {
-    throw new SyncbenchError(
-      "RESULTS_INVALID",
-      `results ${source} have schemaVersion ${String(version)}, ` +
-        `this syncbench reads ${resultsSchemaVersion}`,
-    );
-  }
-  return checkResults(value, source);
+/** results.json (text or parsed) -> Results, or RESULTS_INVALID naming the field. */
+export function parseResultsFile(input: unknown, source = "(input)"): Results {
+  return parseFormat(resultsSchema, input, resultsFormat, source);
 }

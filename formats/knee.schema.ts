@@ -4,7 +4,17 @@
 // the machine; the services' own part p99s; the knee (highest passing rate) and what saturated
 // first. Checked on write. Version 2 replaced busiestProcesses (pid, comm) with named trees.
 import { z } from "zod";
-import { SyncbenchError } from "../reference-impl/core/errors.ts";
+import { checkFormat, parseFormat, type FormatDescription } from "./format-file.ts";
+
+export const kneeSchemaVersion = 2;
+
+/** Version 1 (busiestProcesses by pid) is refused on read, naming both versions: no migration. */
+export const kneeFormat: FormatDescription = {
+  what: "knee file",
+  kind: "knee",
+  schemaVersion: kneeSchemaVersion,
+  code: "KNEE_INVALID",
+};
 
 const processCpu = z.strictObject({
   name: z.string(),
@@ -13,7 +23,7 @@ const processCpu = z.strictObject({
 });
 
 export const kneeSchema = z.strictObject({
-  schemaVersion: z.literal(2),
+  schemaVersion: z.literal(kneeSchemaVersion),
   kind: z.literal("knee"),
   target: z.string(),
   seed: z.number().int(),
@@ -46,9 +56,12 @@ export const kneeSchema = z.strictObject({
 
 export type KneeFile = z.infer<typeof kneeSchema>;
 
+/** Validates before writing. */
 export function checkKnee(value: unknown, source: string): KneeFile {
-  const parsed = kneeSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const list = parsed.error.issues.slice(0, 10).map((i) => `${i.path.join(".")}: ${i.message}`);
-  throw new SyncbenchError("RESULTS_INVALID", `knee file ${source} is invalid: ${list.join("; ")}`);
+  return checkFormat(kneeSchema, value, kneeFormat, source);
+}
+
+/** A knee file as text or parsed JSON -> KneeFile, or KNEE_INVALID naming the field. */
+export function parseKneeFile(input: unknown, source = "(input)"): KneeFile {
+  return parseFormat(kneeSchema, input, kneeFormat, source);
 }

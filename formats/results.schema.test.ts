@@ -2,7 +2,7 @@
 // unknown key, is refused on read with RESULTS_INVALID, so the calibration never guesses.
 import { describe, expect, it } from "vitest";
 import { isSyncbenchError } from "../reference-impl/core/errors.ts";
-import { parseResultsJson } from "./results.schema.ts";
+import { parseResultsFile } from "./results.schema.ts";
 
 function code(run: () => unknown): string | undefined {
   try {
@@ -15,13 +15,13 @@ function code(run: () => unknown): string | undefined {
 
 describe("results schema", () => {
   it("refuses another schemaVersion", () => {
-    expect(code(() => parseResultsJson('{"schemaVersion":2}', "x.json"))).toBe("RESULTS_INVALID");
+    expect(code(() => parseResultsFile('{"schemaVersion":2}', "x.json"))).toBe("RESULTS_INVALID");
   });
   it("refuses what is not JSON", () => {
-    expect(code(() => parseResultsJson("{", "x.json"))).toBe("RESULTS_INVALID");
+    expect(code(() => parseResultsFile("{", "x.json"))).toBe("RESULTS_INVALID");
   });
   it("refuses an incomplete file", () => {
-    expect(code(() => parseResultsJson('{"schemaVersion":1,"extra":true}', "x.json"))).toBe(
+    expect(code(() => parseResultsFile('{"schemaVersion":1,"extra":true}', "x.json"))).toBe(
       "RESULTS_INVALID",
     );
   });
