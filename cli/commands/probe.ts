@@ -3,7 +3,7 @@
 // Loopback targets only; bounded by --duration. Exit 0 when it ran, 2 on bad usage.
 // `syncbench probe security`: the attack suite of scenarios/security/ against the running stack;
 // exit 1 when any attack is allowed.
-import { runProbe, type ProbeResult } from "../../scenarios/drivers/autocannon-probe.ts";
+import { runProbe, type ProbeResult } from "../../scenarios/probe/autocannon-probe.ts";
 import { probeSecurity, type ProbeRow, type SecurityReport } from "../../scenarios/security/security-probe.ts";
 import { assertLoopback } from "../../scenarios/targets/open-target.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";

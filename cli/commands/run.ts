@@ -7,11 +7,11 @@
 import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
-import { defaultDriverLimits } from "../../scenarios/drivers/http-open-model.ts";
+import { defaultDriverLimits } from "../../scenarios/open-model/http-open-model.ts";
 import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts";
 import type { StackProvider } from "../../reference-impl/stack/provider.ts";
 import { statusIfUp } from "../../reference-impl/stack/stack-access.ts";
-import { deviceAuth, tokenSigner } from "../../scenarios/drivers/tokens.ts";
+import { deviceAuth, tokenSigner } from "../../scenarios/operations/tokens.ts";
 import { stackDevicesRunner } from "../../scenarios/run/stack-devices.ts";
 import type { Results } from "../../formats/results.schema.ts";
 import { measuredFromResults } from "../../formats/measured-from-results.ts";

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
-import { exportK6Script } from "../drivers/k6-export.ts";
+import { exportK6Script } from "./k6-export.ts";
 import { loadScenario } from "../library/index.ts";
 import { applyOverrides, type RunOverrides } from "../run/effective.ts";
 

@@ -4,7 +4,7 @@
 // the measured phase only, plus dropped_iterations == 0 because k6 drops rather than queues.
 import { activeOperations, arrivalDurationS, type Scenario } from "../scenario.ts";
 import { k6ScriptBody } from "./k6-script-body.ts";
-import { operationRoutes } from "./routes.ts";
+import { operationRoutes } from "../operations/routes.ts";
 
 /** VUs k6 pre-allocates per operation: enough for 200 ms of latency at the peak rate. */
 export const k6VuLimits = {

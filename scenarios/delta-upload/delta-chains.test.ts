@@ -9,9 +9,9 @@ import { validateScenario } from "../scenario-validate.ts";
 import { baseBlock, buildChain, DeltaChains, editBlock, queuedEditsMax, sha256Hex } from "./delta-chains.ts";
 import { defaultPrepareBounds, deltaEditsNeeded, planPrepare } from "./delta-prepare.ts";
 import { DeltaTargets, drawnCounts } from "./delta-targets.ts";
-import { stepsWith } from "./operations.ts";
-import { Random } from "./random.ts";
-import type { OperationPlan } from "./routes.ts";
+import { stepsWith } from "../operations/operations.ts";
+import { Random } from "../operations/random.ts";
+import type { OperationPlan } from "../operations/routes.ts";
 import { deltaEditStorm } from "../library/delta-edit-storm.ts";
 
 const scenario = validateScenario({

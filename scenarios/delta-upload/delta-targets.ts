@@ -2,7 +2,7 @@
 // prepared users, then one of that user's files by the same skew. Two seeded streams (users,
 // files), so the k-th delta upload of a run names the same (user, file) in every run with that
 // seed, and the prepare phase can replay the draws to size each file's chain exactly.
-import { Random, ZipfRanks } from "./random.ts";
+import { Random, ZipfRanks } from "../operations/random.ts";
 
 export interface DeltaTarget {
   /** 0-based popularity rank among the prepared users; the user id is rank + 1. */

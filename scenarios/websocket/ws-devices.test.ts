@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { startBuiltinTarget } from "../targets/builtin-target.ts";
 import { attachNotificationHub } from "../targets/ws-hub.ts";
-import { deviceAuth } from "./tokens.ts";
+import { deviceAuth } from "../operations/tokens.ts";
 import { connectDevices, placeDevices, type DevicesRunOptions } from "./ws-devices.ts";
 
 const websocket = {

@@ -8,17 +8,22 @@
 // edit waits behind the upload in flight, as a client's second save of a file does (a deferred
 // plan: its latency still runs from its intended time), up to queuedEditsMax per file, beyond
 // which it fails at once as DELTA_FILE_QUEUE_FULL, sending nothing. Only when the drawn file
-// has no edit left or was retired does the edit go to another of the user's files. A failed
-// upload retires that file, since the server's version is then unknown; edits waiting on it
-// fail as DELTA_FILE_RETIRED. The chains hold only deltas and hashes, never the
-// blocks. Each commit gets a fresh random uploadId: the service replays a known uploadId's
+// has no edit left or was retired does the edit go to another of the user's files. An upload
+// that failed on a transient error (a 5xx, a refused or reset connection, a timeout: the stack,
+// not the edit, was at fault) holds its file back for a backoff (250 ms doubling to 8 s), then
+// the same edit goes again with the same uploadId, so a commit that landed unanswered is
+// replayed, not repeated; edits drawn for the file meanwhile wait behind it, so an outage shows
+// as their latency, and after it the files carry on. Any other failure (a 4xx: the server's
+// version is then unknown), or transientRetriesMax transient ones in a row, retires the file;
+// edits waiting on it fail as DELTA_FILE_RETIRED. The chains hold only deltas and hashes, never
+// the blocks. Each edit gets a fresh random uploadId: the service replays a known uploadId's
 // answer (idempotent commits), so a seeded one would make a rerun's commits no-ops.
 import { createCipheriv, createHash, randomUUID } from "node:crypto";
 import { encodeDelta } from "../../reference-impl/core/delta.ts";
 import { scenarioLimits, type Scenario } from "../scenario.ts";
 import type { DeltaTargets } from "./delta-targets.ts";
-import { Random } from "./random.ts";
-import type { OperationPlan, Step } from "./routes.ts";
+import { Random } from "../operations/random.ts";
+import type { OperationPlan, Step } from "../operations/routes.ts";
 
 export interface DeltaEdit {
   readonly hash: string;
@@ -101,6 +106,12 @@ interface Slot {
   next: number;
   busy: boolean;
   retired: boolean;
+  /** Held back after a transient failure until its backoff ends (then the same edit goes). */
+  suspended: boolean;
+  /** Transient failures in a row of the current edit. */
+  transientCount: number;
+  /** The current edit's uploadId, kept across its retries (a landed commit is then replayed). */
+  uploadId: string | undefined;
   /** Edits waiting for the upload in flight to settle, oldest first. */
   readonly waiting: Array<() => void>;
   /** Deferred plans handed out for this file and not yet started (at most queuedEditsMax). */
@@ -111,10 +122,41 @@ interface Slot {
 type MutablePlan = { -readonly [K in keyof OperationPlan]: OperationPlan[K] };
 
 const hasEdits = (s: Slot) => !s.retired && s.next < s.chain.edits.length;
-const usable = (s: Slot) => !s.busy && hasEdits(s);
+const usable = (s: Slot) => !s.busy && !s.suspended && hasEdits(s);
+/** In use: an upload in flight, or held back after a transient failure. */
+const held = (s: Slot) => (s.busy || s.suspended) && hasEdits(s);
 
 /** Edits one file holds waiting behind its upload in flight; beyond it an edit fails unsent. */
 export const queuedEditsMax = 256;
+
+/** Retries of one file after transient failures: the first backoff, its cap, and the count. */
+export const transientRetry = { delayMsMin: 250, delayMsMax: 8_000, retriesMax: 32 } as const;
+
+/**
+ * Error codes that say the stack was unavailable rather than that the edit was wrong: the
+ * server's version of the file is then unchanged (or the commit is replayed by its uploadId).
+ */
+export function isTransientFailure(code: string | undefined): boolean {
+  if (code === undefined) return false;
+  if (/^HTTP_5\d\d$/.test(code)) return true;
+  return transientCodes.has(code);
+}
+const transientCodes = new Set([
+  "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT",
+]);
+
+/** Where the backoff's timers come from: the system's, or a test's manual one. */
+export interface RetryTimer {
+  after(ms: number, run: () => void): { cancel(): void };
+}
+export const systemRetryTimer: RetryTimer = {
+  after(ms, run) {
+    const timer = setTimeout(run, ms);
+    timer.unref(); // a run that ends during a backoff is not held open by it
+    return { cancel: () => clearTimeout(timer) };
+  },
+};
 
 /**
  * Hands out delta-upload plans: the file the targets draw (waiting behind its upload in flight
@@ -133,16 +175,21 @@ export class DeltaChains {
   queueFullCount = 0;
   /** Edits refused because the drawn user had no prepared edit left (run beyond the bound). */
   exhaustedCount = 0;
+  /** Uploads that failed on a transient error and whose file was held back to retry. */
+  transientFailureCount = 0;
+  private readonly backoffs = new Set<{ cancel(): void }>();
 
   constructor(
     chains: readonly DeltaChain[],
     private readonly stepFor: StepFor,
     private readonly targets: DeltaTargets,
+    private readonly timer: RetryTimer = systemRetryTimer,
   ) {
     for (const chain of chains) {
       if (chain.edits.length === 0) continue;
       const slots = this.byUser.get(chain.userId - 1) ?? [];
-      slots.push({ chain, next: 0, busy: false, retired: false, waiting: [], queued: 0 });
+      slots.push({ chain, next: 0, busy: false, retired: false, suspended: false, transientCount: 0,
+        uploadId: undefined, waiting: [], queued: 0 });
       this.byUser.set(chain.userId - 1, slots);
     }
     for (const slots of this.byUser.values()) {
@@ -173,11 +220,11 @@ export class DeltaChains {
     const target = this.targets.next();
     const slots = this.byUser.get(target.userIndex) ?? [];
     const drawn = slots.find((s) => s.chain.fileIndex === target.fileIndex);
-    if (drawn && drawn.busy && hasEdits(drawn)) return this.queueBehind(drawn);
+    if (drawn && held(drawn)) return this.queueBehind(drawn);
     const slot = drawn && usable(drawn) ? drawn : this.pick(slots, target.fileIndex);
     if (!slot) {
-      // Every file with edits left is busy: wait behind the first of them; else nothing is left.
-      const busy = slots.find((s) => s.busy && hasEdits(s));
+      // Every file with edits left is held: wait behind the first of them; else nothing is left.
+      const busy = slots.find(held);
       if (busy) return this.queueBehind(busy);
       this.exhaustedCount++;
       return { operation: "deltaUpload", steps: [], failWith: "DELTA_EDITS_EXHAUSTED" };
@@ -190,7 +237,7 @@ export class DeltaChains {
   private take(slot: Slot, plan: MutablePlan): OperationPlan {
     slot.busy = true;
     plan.steps = this.stepsOf(slot);
-    plan.settle = (result) => this.settle(slot, result);
+    plan.settle = (result, code) => this.settle(slot, result, code);
     return plan;
   }
 
@@ -232,7 +279,8 @@ export class DeltaChains {
       size: scenarioLimits.blockSizeBytes,
       blockHashes: [edit.hash],
     };
-    const commit = { uploadId: randomUUID(), ...file, baseVersion: edit.baseVersion };
+    slot.uploadId ??= randomUUID();
+    const commit = { uploadId: slot.uploadId, ...file, baseVersion: edit.baseVersion };
     const json = (v: unknown) => Buffer.from(JSON.stringify(v));
     return [
       this.stepFor(
@@ -251,19 +299,47 @@ export class DeltaChains {
     ];
   }
 
-  private settle(slot: Slot, result: "ok" | "failed" | "unsent"): void {
+  private settle(slot: Slot, result: "ok" | "failed" | "unsent", code?: string): void {
     slot.busy = false;
-    if (result === "failed") {
+    if (result === "ok") {
+      slot.next++;
+      slot.transientCount = 0;
+      slot.uploadId = undefined;
+    } else if (result === "failed") {
+      if (isTransientFailure(code) && slot.transientCount < transientRetry.retriesMax) {
+        this.holdBack(slot);
+        return; // its waiting edits wait on: the file carries on once the backoff ends
+      }
       slot.retired = true;
       this.retiredCount++;
-    } else if (result === "ok") slot.next++;
+    }
     // The next waiting edit goes (or fails, if the file was retired or ran out) on a later
     // microtask: settle runs inside the pool's response callback, which must not re-enter it.
     if (slot.waiting.length > 0) queueMicrotask(() => this.release(slot));
   }
 
+  /** After a transient failure: the file waits out its backoff, then its first waiter retries. */
+  private holdBack(slot: Slot): void {
+    this.transientFailureCount++;
+    const delayMs = Math.min(transientRetry.delayMsMax, transientRetry.delayMsMin * 2 ** slot.transientCount);
+    slot.transientCount++;
+    slot.suspended = true;
+    const backoff = this.timer.after(delayMs, () => {
+      this.backoffs.delete(backoff);
+      slot.suspended = false;
+      this.release(slot);
+    });
+    this.backoffs.add(backoff);
+  }
+
   /** Starts waiting edits in order until one holds the file (or none waits). */
   private release(slot: Slot): void {
-    while (!slot.busy && slot.waiting.length > 0) slot.waiting.shift()!();
+    while (!slot.busy && !slot.suspended && slot.waiting.length > 0) slot.waiting.shift()!();
+  }
+
+  /** Ends the backoffs still running (the run is over); their files' waiters stay unstarted. */
+  close(): void {
+    for (const backoff of this.backoffs) backoff.cancel();
+    this.backoffs.clear();
   }
 }

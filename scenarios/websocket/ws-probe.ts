@@ -2,7 +2,7 @@
 // before any holder starts. A refused connection or a 404/502/503 answer (no route, or the
 // gateway has no NotificationService behind it) is "not available in this stack".
 import WebSocket from "ws";
-import { errorCode } from "./http-exchange.ts";
+import { errorCode } from "../http1/http-exchange.ts";
 
 const probeTimeoutMs = 3_000;
 const unavailableStatuses = new Set([404, 405, 501, 502, 503, 504]);

@@ -10,7 +10,7 @@ import { isSyncbenchError } from "../../reference-impl/core/errors.ts";
 import { deltaEditStorm } from "../library/delta-edit-storm.ts";
 import { validateScenario } from "../scenario-validate.ts";
 import { prepareDeltaChains, type PrepareRequest } from "./delta-prepare.ts";
-import { stepsWith } from "./operations.ts";
+import { stepsWith } from "../operations/operations.ts";
 
 interface Received {
   method: string;

@@ -48,8 +48,11 @@ export interface OperationPlan {
   readonly steps: readonly Step[];
   /** Fail at once with this code, sending nothing (e.g. no prepared user is free). */
   readonly failWith?: string;
-  /** Told how the operation ended: stateful plans (delta chains) advance or retire on it. */
-  readonly settle?: (result: "ok" | "failed" | "unsent") => void;
+  /**
+   * Told how the operation ended, with the error code of a failure: stateful plans (delta chains)
+   * advance, retry later (a transient error) or retire on it.
+   */
+  readonly settle?: (result: "ok" | "failed" | "unsent", code?: string) => void;
   /**
    * A deferred start: the driver counts the operation as sent at its intended time and hands over
    * `start` instead of sending; the plan calls it once, when it may go (a client's second save of

@@ -22,8 +22,8 @@ import {
   filesPerUserFor,
   type DeltaPopulation,
 } from "./delta-targets.ts";
-import type { TokenFor } from "./operations.ts";
-import { expectedArrivals } from "./schedule.ts";
+import type { TokenFor } from "../operations/operations.ts";
+import { expectedArrivals } from "../open-model/schedule.ts";
 
 export interface PrepareBounds {
   /** The Zipf population of delta uploads: the scenario's first N users (popularity ranks). */

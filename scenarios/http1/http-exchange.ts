@@ -4,7 +4,7 @@
 // 5). One object per operation, with no Promise or closure per step: profiling the driver at
 // 20K req/s put per-request allocation (and the garbage collector behind it) near the top.
 import type { Http1Pool, ResponseHandler } from "./http1-pool.ts";
-import type { OperationPlan } from "./routes.ts";
+import type { OperationPlan } from "../operations/routes.ts";
 
 /** Error code of a failed request: an HTTP status, undici's or the OS's code. */
 export function errorCode(error: unknown): string {

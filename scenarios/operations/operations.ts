@@ -10,7 +10,7 @@ import {
   type HttpOperationName,
   type Scenario,
 } from "../scenario.ts";
-import type { DeltaChains, StepFor } from "./delta-chains.ts";
+import type { DeltaChains, StepFor } from "../delta-upload/delta-chains.ts";
 import { Random, ZipfRanks } from "./random.ts";
 import { routes, type OperationPlan, type RouteName, type Step } from "./routes.ts";
 

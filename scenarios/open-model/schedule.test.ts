@@ -3,7 +3,7 @@
 // is seeded (same seed, same times), and Zipf ranks stay in range with the head most popular.
 import { describe, expect, it } from "vitest";
 import type { Arrival } from "../scenario.ts";
-import { Random, ZipfRanks } from "./random.ts";
+import { Random, ZipfRanks } from "../operations/random.ts";
 import { ArrivalSchedule, expectedArrivals } from "./schedule.ts";
 
 function all(schedule: ArrivalSchedule): number[] {

@@ -3,7 +3,7 @@
 // has a rate that moves linearly; inverting its cumulative intensity gives exact uniform
 // spacing, and exponential increments give a (non-homogeneous) Poisson process.
 import type { Arrival } from "../scenario.ts";
-import type { Random } from "./random.ts";
+import type { Random } from "../operations/random.ts";
 
 interface Segment {
   readonly startMs: number;

@@ -8,9 +8,9 @@
 // A refused upgrade counts as a connect error under HTTP_<status>.
 import WebSocket from "ws";
 import { encodeHistogram, newHistogram, recordMs } from "../../formats/hdr-histogram.ts";
-import { errorCode } from "./http-exchange.ts";
-import { deviceTokenSigner, type DeviceAuth } from "./tokens.ts";
-import type { TokenFor } from "./operations.ts";
+import { errorCode } from "../http1/http-exchange.ts";
+import { deviceTokenSigner, type DeviceAuth } from "../operations/tokens.ts";
+import type { TokenFor } from "../operations/operations.ts";
 
 export interface HolderConfig {
   /** Hub URLs; a user's devices all go to urls[userId % urls.length], as a registry routes. */

@@ -5,7 +5,7 @@
 import { request } from "undici";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import type { HttpOperationName } from "../scenario.ts";
-import { errorCode } from "./http-exchange.ts";
+import { errorCode } from "../http1/http-exchange.ts";
 import type { TokenFor } from "./operations.ts";
 import { operationRoutes, routes, type RouteName } from "./routes.ts";
 

@@ -6,15 +6,16 @@
 // the send lag. Requests go over the driver's own HTTP/1.1 pool (http1-pool.ts). Bounded:
 // in-flight cap (drops are counted, as k6's dropped_iterations), request timeouts, a drain
 // deadline; the run ends by itself when the schedule does.
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { RunStats, type TimelinePoint } from "../measure/op-stats.ts";
 import { recordMs } from "../../formats/hdr-histogram.ts";
 import type { Arrival } from "../scenario.ts";
 import { arrivalDurationS } from "../scenario.ts";
-import { Exchange, type ExchangeDone } from "./http-exchange.ts";
-import { Http1Pool } from "./http1-pool.ts";
+import { Exchange, type ExchangeDone } from "../http1/http-exchange.ts";
+import { Http1Pool } from "../http1/http1-pool.ts";
 import { SendWaker } from "./send-waker.ts";
-import { Random } from "./random.ts";
-import type { OperationPlan } from "./routes.ts";
+import { Random } from "../operations/random.ts";
+import type { OperationPlan } from "../operations/routes.ts";
 import { ArrivalSchedule, expectedArrivals } from "./schedule.ts";
 
 export interface DriverLimits {
@@ -68,7 +69,16 @@ export interface OpenModelOutcome {
   readonly wallMs: number;
   /** The send waker's own wake-ups and the times it woke the event loop (send-waker.ts). */
   readonly waker?: { workerWakeCount: number; postCount: number };
+  /**
+   * How late the generator's event loop ran its timers over the run (perf_hooks'
+   * monitorEventLoopDelay, sampled every eventLoopResolutionMs): with its CPU, it tells a
+   * generator busy with its own work from one that other processes kept off the CPU.
+   */
+  readonly eventLoopDelayMs?: { readonly p50: number; readonly p99: number; readonly max: number };
 }
+
+/** Sampling period of the event-loop delay histogram, ms (Node's default is 10). */
+export const eventLoopResolutionMs = 10;
 
 interface Runner {
   readonly t0: number;
@@ -92,20 +102,23 @@ interface Runner {
 }
 
 function complete(r: Runner, ex: Exchange, code: string | undefined): void {
-  ex.plan.settle?.(code === undefined ? "ok" : "failed");
+  ex.plan.settle?.(code === undefined ? "ok" : "failed", code);
   if (r.closed) return;
   const endAt = performance.now();
   const s = r.stats.op(ex.plan.operation);
   const latencyMs = endAt - (r.t0 + ex.intendedMs);
   const ok = code === undefined;
+  // A plan that failed at once (failWith) sent nothing: the driver's failure, not the stack's.
+  const driverFailure = !ok && ex.plan.failWith === code;
   r.stats.inFlight--;
-  r.stats.noteOutcome(ok, latencyMs);
+  if (!driverFailure) r.stats.noteOutcome(ok, latencyMs);
   if (ex.intendedMs >= r.o.warmupMs) {
     if (ok) {
       s.okCount++;
       recordMs(s.latency, latencyMs);
       recordMs(s.serviceTime, endAt - ex.sentAt);
-    } else s.recordError(code);
+    } else if (driverFailure) s.recordDriverError(code);
+    else s.recordError(code);
   }
   if (r.stats.inFlight === 0) r.onIdle?.();
   // Sends that fell due while responses were being read go now, not at the next timer tick:
@@ -237,6 +250,8 @@ export async function runOpenModel(o: OpenModelOptions): Promise<OpenModelOutcom
     closed: false,
   };
   const cpuStart = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: eventLoopResolutionMs });
+  loopDelay.enable();
   const progress = startProgress(runner);
   const slackMs = o.wakeSlackMs ?? wakeSlackMs;
   if (slackMs !== false) {
@@ -252,6 +267,7 @@ export async function runOpenModel(o: OpenModelOptions): Promise<OpenModelOutcom
   }
   const waker = runner.waker?.counts ?? { workerWakeCount: 0, postCount: 0 };
   await drain(runner);
+  loopDelay.disable();
   clearInterval(progress);
   const wallMs = performance.now() - runner.t0;
   const unfinishedCount = runner.stats.inFlight;
@@ -271,5 +287,16 @@ export async function runOpenModel(o: OpenModelOptions): Promise<OpenModelOutcom
     generatorCpuCores: (cpu.user + cpu.system) / 1000 / wallMs,
     wallMs,
     waker,
+    eventLoopDelayMs: loopDelayMs(loopDelay),
   };
+}
+
+/**
+ * The histogram's nanoseconds as ms of delay (3 decimals); zeros when it took no sample. Node
+ * records the whole interval between two samples, so the resolution itself is taken off.
+ */
+function loopDelayMs(h: ReturnType<typeof monitorEventLoopDelay>) {
+  const ms = (ns: number) =>
+    h.count === 0 ? 0 : Math.max(0, Math.round(ns / 1000 - eventLoopResolutionMs * 1000) / 1000);
+  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
 }

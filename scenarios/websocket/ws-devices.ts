@@ -14,8 +14,8 @@ import {
 } from "../../formats/hdr-histogram.ts";
 import type { WebsocketResult } from "../../formats/results.schema.ts";
 import type { Scenario } from "../scenario.ts";
-import { Random } from "./random.ts";
-import type { DeviceAuth } from "./tokens.ts";
+import { Random } from "../operations/random.ts";
+import type { DeviceAuth } from "../operations/tokens.ts";
 import type { HolderConfig, HolderMessage, HolderReport } from "./ws-holder.ts";
 
 export interface PublishTally {

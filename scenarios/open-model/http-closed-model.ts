@@ -4,7 +4,7 @@
 // coordinated omission the self-test shows beside the open-model figures. Never used to gate.
 import { Client } from "undici";
 import { newHistogram, recordMs, type Histogram } from "../../formats/hdr-histogram.ts";
-import { errorCode } from "./http-exchange.ts";
+import { errorCode } from "../http1/http-exchange.ts";
 
 export interface ClosedModelOptions {
   readonly baseUrl: string;
