@@ -60,7 +60,14 @@ async function stackOf(env: NodeJS.ProcessEnv): Promise<FuzzRun["stack"]> {
   const status = await provider.status();
   const secrets = provider.secrets();
   if (!status.services.every((s) => s.healthy) || secrets === undefined) {
-    process.stderr.write("fuzz: no healthy native stack (npx syncbench up), or pass --no-stack\n");
+    const down = status.services
+      .filter((s) => !s.healthy)
+      .map((s) => `${s.name}: ${s.detail ?? "down"}`);
+    process.stderr.write(
+      `fuzz: no healthy native stack (${
+        secrets === undefined ? "no ChunkService" : down.join("; ")
+      }); npx syncbench up, or pass --no-stack\n`,
+    );
     process.exit(exitCodes.environmentMissing);
   }
   return { gatewayUrl: status.endpoints.gatewayUrl, jwtSecret: secrets.jwtSecret };
