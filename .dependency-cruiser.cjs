@@ -3,6 +3,20 @@
 module.exports = {
   forbidden: [
     {
+      name: "runtime-needs-no-dev-dependency",
+      comment: "what the syncbench binary and the services run imports only package.json's dependencies (npm ci --omit=dev must run them); tests, benches, fuzzers and contract suites may use devDependencies.",
+      severity: "error",
+      from: { pathNot: ["\\.test\\.ts$", "/(bench|fuzz)/", "\\.(bench|fuzz)\\.ts$", "^reference-impl/stores/contract/", "\\.global-setup\\.ts$", "\\.(test-env|api-suite)\\.ts$"] },
+      to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "packages-are-declared",
+      comment: "every package imported is in package.json, not reached through another package's dependencies.",
+      severity: "error",
+      from: {},
+      to: { dependencyTypes: ["npm-no-pkg", "npm-unknown"] },
+    },
+    {
       name: "core-is-pure",
       comment: "reference-impl/core/ imports nothing outside itself: no drivers, no runtime/, no fs/net. Its bench/ and fuzz/ are tools that drive the core and may do I/O.",
       severity: "error",

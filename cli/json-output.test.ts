@@ -30,10 +30,13 @@ interface Case {
 /** Minimal inputs per command; more than one where a command has more than one document. */
 const cases: Readonly<Record<string, readonly Case[]>> = {
   calibrate: [{ args: [results200, "-o", join(dir, "cal.json")], exitCodes: [0] }],
+  claims: [{ args: [results200], exitCodes: [0] }],
+  cost: [{ args: ["--users", "1000"], exitCodes: [0] }],
   delta: [
     { args: ["encode", join(dir, "old"), join(dir, "new"), "-o", join(dir, "d")], exitCodes: [0] },
   ],
   doctor: [{ args: [], exitCodes: [0, 1, 3] }],
+  "edit-workloads": [{ args: ["--edits", "1"], exitCodes: [0] }],
   down: [{ args: [], exitCodes: [0] }],
   fsck: [{ args: [], exitCodes: [3] }],
   k6: [{ args: ["export", "smoke", "-o", join(dir, "script.ts")], exitCodes: [0] }],

@@ -5,6 +5,8 @@
 // known part names): those are in each schema's "description", and syncbench checks them on read.
 import { z } from "zod";
 import { calibrationFormat, calibrationSchema } from "./calibration.schema.ts";
+import { deltaBenchFormat, deltaBenchSchema } from "./delta-bench.schema.ts";
+import { editWorkloadsFormat, editWorkloadsSchema } from "./edit-workloads.schema.ts";
 import type { FormatDescription } from "./format-file.ts";
 import { kneeFormat, kneeSchema } from "./knee.schema.ts";
 import { measuredFormat, measuredRunSchema } from "./measured.schema.ts";
@@ -41,6 +43,19 @@ export const schemaFiles: readonly SchemaFile[] = [
     file: "projection.schema.json",
     format: projectionFormat,
     schema: projectionSchema,
+    beyond: "",
+  },
+  {
+    file: "delta-bench.schema.json",
+    format: deltaBenchFormat,
+    schema: deltaBenchSchema,
+    beyond: "a file without kind and schemaVersion but with synthetic and targets is read as " +
+      "schemaVersion 1 (written before the bench stamped them).",
+  },
+  {
+    file: "edit-workloads.schema.json",
+    format: editWorkloadsFormat,
+    schema: editWorkloadsSchema,
     beyond: "",
   },
 ];

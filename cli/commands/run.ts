@@ -7,6 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
+import { syncbenchVersion } from "../../reference-impl/runtime/version.ts";
 import { defaultDriverLimits } from "../../scenarios/open-model/http-open-model.ts";
 import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts";
 import type { StackProvider } from "../../reference-impl/stack/provider.ts";
@@ -225,7 +226,7 @@ export const command: Command = {
         targetLabel: target.label,
         limits: defaultDriverLimits,
         overrides: recordOf(config),
-        version: "0.1.0",
+        version: syncbenchVersion(),
         log: (line) => ctx.err(line),
         onProgress: (p) => ctx.err(progressLine(p)),
         ...(connectDevices ? { connectDevices } : {}),

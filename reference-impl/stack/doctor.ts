@@ -4,6 +4,7 @@ import { execFile } from "node:child_process";
 import { statfsSync } from "node:fs";
 import net from "node:net";
 import { stripVTControlCharacters } from "node:util";
+import { nodeVersionProblem } from "../runtime/version.ts";
 import { dockerEngineAnswers } from "./docker-detect.ts";
 import { postgresBinDir } from "./native/install.ts";
 import { servicePaths, type NativeConfig } from "./native/native-config.ts";
@@ -35,10 +36,9 @@ async function tool(name: string, args: string[], fix: string, requiredNow: bool
 }
 
 export function nodeCheck(version: string): DoctorCheck {
-  const [major = 0, minor = 0, patch = 0] = version.replace(/^v/, "").split(".").map(Number);
-  const ok = major > 20 || (major === 20 && (minor > 18 || (minor === 18 && patch >= 1)));
-  return { name: "node", level: ok ? "ok" : "fail", found: version,
-    ...(ok ? {} : { fix: "install Node 20.18.1 or later (undici 7 and the AWS SDK need it)" }) };
+  const problem = nodeVersionProblem(version);
+  return { name: "node", level: problem === undefined ? "ok" : "fail", found: version,
+    ...(problem === undefined ? {} : { fix: `${problem}: run through npx or npm run (node_modules/.bin/node on Linux x64) or install Node 24 LTS` }) };
 }
 
 function portFree(port: number): Promise<boolean> {

@@ -21,6 +21,7 @@ import { arrivalPeakRatePerS, type Scenario } from "../scenario.ts";
 import { applyOverrides } from "./effective.ts";
 import { runScenario } from "./run-scenario.ts";
 import { isSyncbenchError } from "../../reference-impl/core/errors.ts";
+import { syncbenchVersion } from "../../reference-impl/runtime/version.ts";
 import type { PrepareBounds } from "../delta-upload/delta-prepare.ts";
 import { diagnoseKnee } from "./knee-diagnosis.ts";
 
@@ -126,7 +127,7 @@ async function runStep(
     ...(o.prepareDeltas ? { prepareDeltas: o.prepareDeltas } : {}),
     ...(o.timingSources ? { timingSources: o.timingSources } : {}),
     overrides: { ratePerS },
-    version: "0.1.0",
+    version: syncbenchVersion(),
     log: o.log,
   });
   const after = cpuSnapshot();

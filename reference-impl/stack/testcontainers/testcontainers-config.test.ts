@@ -1,12 +1,12 @@
 // Unit tests of the testcontainers provider's configuration, which run without a Docker engine:
-// pinned images and package versions that work on Node 20, and the container nginx configuration.
+// pinned images and package versions, and the container nginx configuration.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { containerCredentials, containerImages, containerPackageVersions, localstackEnvironment, redisConfPath,
   renderContainerNginxConf } from "./testcontainers-config.ts";
 
 const packageJson = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-  devDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
 };
 
 describe("testcontainers configuration", () => {
@@ -16,9 +16,9 @@ describe("testcontainers configuration", () => {
     expect(containerImages.localstack).toBe("localstack/localstack:4.14.0");
   });
 
-  it("package.json pins the testcontainers versions that load on Node 20", () => {
+  it("package.json pins the testcontainers versions as runtime dependencies (up imports them)", () => {
     for (const [name, version] of Object.entries(containerPackageVersions)) {
-      expect(packageJson.devDependencies[name]).toBe(version);
+      expect(packageJson.dependencies[name]).toBe(version);
     }
   });
 

@@ -1,7 +1,8 @@
 // Pinned images and settings of the testcontainers provider, kept as data so they can be unit
 // tested on machines without a Docker engine. testcontainers 12.x needs Node >= 22.22 (its undici 8
-// crashes at import on Node 20), so the project pins 11.14.0; @testcontainers/redpanda has only
-// 10.28.0 and 12.x, hence 10.28.0. LocalStack tags after 4.14.0 need an auth token.
+// crashes at import on Node 20), so the project pinned 11.14.0; @testcontainers/redpanda has only
+// 10.28.0 and 12.x, hence 10.28.0. On Node 24 (decision 0010) 12.x loads, but moving waits for a
+// machine with a Docker engine to test it on. LocalStack tags after 4.14.0 need an auth token.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defaultNativeConfig } from "../native/native-config.ts";
