@@ -95,7 +95,7 @@ module.exports = {
       name: "cli-stays-thin",
       comment: "cli/ parses flags, calls one function and prints: it reaches the stack through the provider interface (stack/*.ts), never a provider's internals, an adapter or a server driver.",
       severity: "error",
-      from: { path: "^cli/", pathNot: "\\.test\\.ts$" },
+      from: { path: "^cli/", pathNot: ["\\.test\\.ts$", "^cli/bench/"] },
       to: {
         path: ["^reference-impl/stores/", "^reference-impl/stack/(native|testcontainers)/", "node_modules/(pg|kafkajs|@aws-sdk|ioredis|ws|undici|autocannon)/", "^(node:)?child_process$"],
       },

@@ -76,3 +76,29 @@ export function blockDeltaBytesMax(targetBytes: number): number {
 export function deltaBodyBytesMax(targetBytes: number): number {
   return 3 * targetBytes + 64;
 }
+
+// Whole-file deltas (`syncbench delta`, reference-impl/client/file-delta.ts): what apply checks
+// in the untrusted header, and what both directions check on the files, before allocating or
+// writing anything (issue 21).
+
+/**
+ * The largest block size a whole-file delta may use or declare. Apply holds about five blocks at
+ * once (three OLD blocks, their concatenation's copy, the rebuilt block): 16 MiB keeps that near
+ * 80 MiB, where a declared 64 MiB block cost 1 GB before the block was rejected.
+ */
+export const fileDeltaBlockSizeBytesMax = 16 * 1024 * 1024;
+/** The largest OLD file encode or apply reads (1 TiB). */
+export const fileDeltaOldBytesMax = 2 ** 40;
+/** The largest NEW file encode reads and apply writes (1 TiB); apply refuses a larger one. */
+export const fileDeltaNewBytesMax = 2 ** 40;
+/** Apply leaves at least this much free on the output's disk after writing NEW. */
+export const fileDeltaDiskReserveBytesMin = 16 * 1024 * 1024;
+
+assertLimit(blockSizeBytesMin <= blockSizeBytes && blockSizeBytes <= fileDeltaBlockSizeBytesMax,
+  "the design's block size is a valid whole-file delta block size");
+assertLimit(fileDeltaBlockSizeBytesMax <= blockSizeBytesMax,
+  "whole-file blocks stay within the block delta's source window bound");
+assertLimit(
+  Number.isSafeInteger(fileDeltaOldBytesMax) && Number.isSafeInteger(fileDeltaNewBytesMax),
+  "file lengths fit a varint53",
+);
