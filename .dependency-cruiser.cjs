@@ -6,7 +6,7 @@ module.exports = {
       name: "runtime-needs-no-dev-dependency",
       comment: "what the syncbench binary and the services run imports only package.json's dependencies (npm ci --omit=dev must run them); tests, benches, fuzzers and contract suites may use devDependencies.",
       severity: "error",
-      from: { pathNot: ["\\.test\\.ts$", "/(bench|fuzz)/", "\\.(bench|fuzz)\\.ts$", "^reference-impl/stores/contract/", "\\.global-setup\\.ts$", "\\.(test-env|api-suite)\\.ts$"] },
+      from: { pathNot: ["\\.test\\.ts$", "(^|/)(bench|fuzz)/", "\\.(bench|fuzz)\\.ts$", "^reference-impl/stores/contract/", "\\.global-setup\\.ts$", "\\.(test-env|api-suite)\\.ts$"] },
       to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
     },
     {

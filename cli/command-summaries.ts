@@ -20,7 +20,7 @@ export const commandSummaries: Readonly<Record<string, string>> = {
   fsck: "check invariants across Postgres, S3 and Kafka (blocks present and intact, ref counts, outbox)",
   k6: "export a scenario as a k6 TypeScript script (k6 export), k6 run",
   logs: "print the last lines of a server's log",
-  probe: "maximum-throughput probe with autocannon (closed model, not CO-corrected)",
+  probe: "autocannon throughput probe of a URL; `probe security`: the attack suite on the stack",
   run: "replay a scenario with the open-model driver and write results.json",
   selftest: "self-tests of the load drivers (co: coordinated omission against a stalling server)",
   simulate:

@@ -43,6 +43,10 @@ export function verifyJwt(token: string, secret: string, nowMs: number): TokenCl
   } catch (error) {
     throw new SyncbenchError("AUTH_INVALID", "token header or claims are not base64url JSON", { cause: error });
   }
+  // JSON.parse("null") is null: a header or claims that are not objects are refused, not a TypeError.
+  if (typeof header !== "object" || header === null || typeof claims !== "object" || claims === null) {
+    reject("AUTH_INVALID", "token header and claims must be JSON objects");
+  }
   if (header.alg !== "HS256") reject("AUTH_INVALID", `token alg must be HS256, got ${JSON.stringify(header.alg)}`);
   const expected = sign(`${head}.${body}`, secret);
   const given = Buffer.from(signature, "base64url");

@@ -4,8 +4,12 @@ import { z } from "zod";
 import { apiLimits } from "../../core/limits.ts";
 
 export const hexSha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be 64 lowercase hex characters (SHA-256)");
+// A file path is a key, but devices write it to disk: no segment may be empty, "." or ".." (also
+// between backslashes, for Windows devices), so that no path can name a place outside the folder.
 const path = z.string().min(1).max(apiLimits.pathBytesMax)
-  .refine((p) => p.startsWith("/") && !p.includes("\u0000"), "must start with / and hold no NUL")
+  .refine((p) => p.startsWith("/") && !p.includes("\u0000") &&
+    p.slice(1).split(/[\\/]/).every((s) => s !== "" && s !== "." && s !== ".."),
+  "must start with /, hold no NUL, and have no empty, . or .. segment")
   .refine((p) => Buffer.byteLength(p) <= apiLimits.pathBytesMax, `must be at most ${apiLimits.pathBytesMax} UTF-8 bytes`);
 const hashes = z.array(hexSha256).max(apiLimits.hashListLengthMax);
 const size = z.number().int().min(0).max(apiLimits.fileSizeBytesMax);
