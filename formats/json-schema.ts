@@ -49,7 +49,8 @@ export const schemaFiles: readonly SchemaFile[] = [
     file: "delta-bench.schema.json",
     format: deltaBenchFormat,
     schema: deltaBenchSchema,
-    beyond: "a file without kind and schemaVersion but with synthetic and targets is read as " +
+    beyond:
+      "a file without kind and schemaVersion but with synthetic and targets is read as " +
       "schemaVersion 1 (written before the bench stamped them).",
   },
   {
