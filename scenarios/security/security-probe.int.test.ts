@@ -11,14 +11,10 @@ import { probeSecurity, securityAttacks, type ProbeRow } from "./security-probe.
 
 /**
  * Rows allowed on main while their fix is under way: a pattern over "group: probe" -> the finding.
- * `racy` rows (an nginx 502 that depends on when the upstream drops the socket) are skipped, the
- * others run as expected failures.
+ * They run as expected failures. (The size rows once skipped as racy, a 413 turned 502 when the
+ * service dropped the socket first, are deterministic since the drain before 413 and max_fails=0.)
  */
-const knownOpen: ReadonlyArray<{
-  readonly pattern: RegExp;
-  readonly finding: string;
-  readonly racy?: true;
-}> = [
+const knownOpen: ReadonlyArray<{ readonly pattern: RegExp; readonly finding: string }> = [
   {
     pattern: /^paths: PUT \/v1\/blocks\/.*%00$/,
     finding:
@@ -46,7 +42,7 @@ describe.skipIf(secret === undefined)("syncbench probe security on the real stac
   for (const attack of securityAttacks()) {
     const name = `${attack.group}: ${attack.probe}`;
     const open = knownOpen.find((k) => k.pattern.test(name));
-    const test = open?.racy ? it.skip : open ? it.fails : it;
+    const test = open ? it.fails : it;
     test(`${name} is refused${open ? ` (open: ${open.finding})` : ""}`, () => {
       const row = rows.get(name);
       expect(row, "the probe ran this attack").toBeDefined();
