@@ -9,10 +9,7 @@ import { fsckClean } from "./stack-state.ts";
 
 const secret = stackJwtSecret();
 /** Findings whose fix is under way on another branch, matched in the report's failures. */
-const knownOpen = [
-  // nginx: "empty URI in redirect to named location @error_400" (security-probe.int.test.ts too)
-  /^\d+ request\(s\) with %00 in the request line got nginx's HTML 500, /,
-];
+const knownOpen: RegExp[] = [];
 
 describe.skipIf(secret === undefined)(
   "fuzz: the ChunkService's HTTP boundary through the gateway",

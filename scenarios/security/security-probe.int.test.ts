@@ -14,18 +14,7 @@ import { probeSecurity, securityAttacks, type ProbeRow } from "./security-probe.
  * They run as expected failures. (The size rows once skipped as racy, a 413 turned 502 when the
  * service dropped the socket first, are deterministic since the drain before 413 and max_fails=0.)
  */
-const knownOpen: ReadonlyArray<{ readonly pattern: RegExp; readonly finding: string }> = [
-  {
-    pattern: /^paths: PUT \/v1\/blocks\/.*%00$/,
-    finding:
-      'nginx: a %00 in the request line is a 500 HTML page ("empty URI in redirect to named ' +
-      'location @error_400")',
-  },
-  {
-    pattern: /^token: (POST|PUT|GET) .*: oversized token/,
-    finding: "nginx: a header past large_client_header_buffers is an HTML 400, not JSON",
-  },
-];
+const knownOpen: ReadonlyArray<{ readonly pattern: RegExp; readonly finding: string }> = [];
 
 const secret = stackJwtSecret();
 const blockUrlKey = new NativeProvider(loadStackConfig(process.env).native).secrets().blockUrlKey;
