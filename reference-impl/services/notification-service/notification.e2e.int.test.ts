@@ -33,14 +33,15 @@ async function call(user: string, method: string, path: string, body?: unknown, 
 /** Device A's edit: a new 1 KiB file through upload-init, the block upload and the commit. */
 async function commitNewFile(user: string, path: string): Promise<void> {
   const block = randomBytes(1024);
-  await call(user, "POST", "/v1/files/upload-init", {
+  const init = await call(user, "POST", "/v1/files/upload-init", {
     path,
     size: block.length,
     blockHashes: [sha(block)],
   });
+  expect(init.status).toBe(200);
   expect((await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
   const commit = await call(user, "POST", "/v1/files/commit", {
-    uploadId: randomUUID(),
+    uploadId: init.json.uploadId,
     path,
     size: block.length,
     blockHashes: [sha(block)],
