@@ -1,0 +1,61 @@
+// Any file between the stages, recognised by its "kind" and read by that format's reader: what
+// `syncbench report FILE...` takes, a mix of results, knee, calibration and projection files in
+// any order. A file of another kind, or not JSON, is STAGE_FILE_INVALID naming the kinds it reads.
+import { SyncbenchError } from "../reference-impl/core/errors.ts";
+import { parseCalibrationFile, type Calibration } from "./calibration.schema.ts";
+import { jsonValue, type FormatDescription } from "./format-file.ts";
+import { parseKneeFile, type KneeFile } from "./knee.schema.ts";
+import { parseProjectionFile, type Projection } from "./projection.schema.ts";
+import { parseResultsFile, type Results } from "./results.schema.ts";
+
+export type StageFile =
+  | { readonly kind: "results"; readonly source: string; readonly value: Results }
+  | { readonly kind: "knee"; readonly source: string; readonly value: KneeFile }
+  | { readonly kind: "calibration"; readonly source: string; readonly value: Calibration }
+  | { readonly kind: "projection"; readonly source: string; readonly value: Projection };
+
+const stageFileFormat: FormatDescription = {
+  what: "input",
+  kind: "(any stage file)",
+  schemaVersion: 0,
+  code: "STAGE_FILE_INVALID",
+};
+
+const readersByKind: ReadonlyMap<string, (value: unknown, source: string) => StageFile> = new Map([
+  [
+    "syncbench.results",
+    (v: unknown, source: string) =>
+      ({ kind: "results", source, value: parseResultsFile(v, source) }) as const,
+  ],
+  [
+    "knee",
+    (v: unknown, source: string) =>
+      ({ kind: "knee", source, value: parseKneeFile(v, source) }) as const,
+  ],
+  [
+    "syncbench.calibration",
+    (v: unknown, source: string) =>
+      ({ kind: "calibration", source, value: parseCalibrationFile(v, source) }) as const,
+  ],
+  [
+    "syncbench.projection",
+    (v: unknown, source: string) =>
+      ({ kind: "projection", source, value: parseProjectionFile(v, source) }) as const,
+  ],
+]);
+
+/** JSON text (or a parsed value) of any stage file -> the file, typed by its kind. */
+export function parseStageFile(input: unknown, source = "(input)"): StageFile {
+  const value = jsonValue(input, stageFileFormat, source);
+  const kind =
+    typeof value === "object" && value !== null ? (value as { kind?: unknown }).kind : undefined;
+  const reader = typeof kind === "string" ? readersByKind.get(kind) : undefined;
+  if (!reader) {
+    throw new SyncbenchError(
+      stageFileFormat.code,
+      `input ${source} has kind ${JSON.stringify(kind) ?? "(missing)"}; expected one of ` +
+        `${[...readersByKind.keys()].map((k) => `"${k}"`).join(", ")}`,
+    );
+  }
+  return reader(value, source);
+}
