@@ -17,7 +17,9 @@ export interface ResolvedTargets {
   readonly source: string;
 }
 
-function fromScenarioTargets(targets: Record<string, { max: number; claims: string[]; figure: string }>) {
+function fromScenarioTargets(
+  targets: Record<string, { max: number; claims: string[]; figure: string }>,
+) {
   return Object.entries(targets).map(([metric, t]) => ({ metric, ...t }));
 }
 

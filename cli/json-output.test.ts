@@ -47,6 +47,7 @@ const cases: Readonly<Record<string, readonly Case[]>> = {
   probe: [
     { args: ["http://127.0.0.1:9/", "--duration", "1", "--connections", "1"], exitCodes: [0] },
   ],
+  report: [{ args: [sample30s, "--out", join(dir, "report")], exitCodes: [0] }],
   run: [
     { args: ["smoke"], exitCodes: [3] },
     {

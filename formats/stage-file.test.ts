@@ -51,8 +51,11 @@ describe("parseTargetsFile", () => {
   });
 
   it("refuses a name that is not a metric, and an empty list", () => {
-    const doc = (targets: string) => `{"kind":"syncbench.targets","schemaVersion":1,"targets":${targets}}`;
-    expect(() => parseTargetsFile(doc('{"p99 of x":{"max":1}}'), "t.json")).toThrow(/targets.p99 of x: Invalid key in record/);
+    const doc = (targets: string) =>
+      `{"kind":"syncbench.targets","schemaVersion":1,"targets":${targets}}`;
+    expect(() => parseTargetsFile(doc('{"p99 of x":{"max":1}}'), "t.json")).toThrow(
+      /targets.p99 of x: Invalid key in record/,
+    );
     expect(() => parseTargetsFile(doc("{}"), "t.json")).toThrow(/at least one target/);
   });
 });

@@ -21,26 +21,21 @@ const stageFileFormat: FormatDescription = {
   code: "STAGE_FILE_INVALID",
 };
 
-const readersByKind: ReadonlyMap<string, (value: unknown, source: string) => StageFile> = new Map([
+type Reader = (value: unknown, source: string) => StageFile;
+
+const readersByKind = new Map<string, Reader>([
   [
     "syncbench.results",
-    (v: unknown, source: string) =>
-      ({ kind: "results", source, value: parseResultsFile(v, source) }) as const,
+    (v, source) => ({ kind: "results", source, value: parseResultsFile(v, source) }),
   ],
-  [
-    "knee",
-    (v: unknown, source: string) =>
-      ({ kind: "knee", source, value: parseKneeFile(v, source) }) as const,
-  ],
+  ["knee", (v, source) => ({ kind: "knee", source, value: parseKneeFile(v, source) })],
   [
     "syncbench.calibration",
-    (v: unknown, source: string) =>
-      ({ kind: "calibration", source, value: parseCalibrationFile(v, source) }) as const,
+    (v, source) => ({ kind: "calibration", source, value: parseCalibrationFile(v, source) }),
   ],
   [
     "syncbench.projection",
-    (v: unknown, source: string) =>
-      ({ kind: "projection", source, value: parseProjectionFile(v, source) }) as const,
+    (v, source) => ({ kind: "projection", source, value: parseProjectionFile(v, source) }),
   ],
 ]);
 

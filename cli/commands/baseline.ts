@@ -22,16 +22,22 @@ Exit codes: 0 written, 1 no percentile had enough samples (nothing written), 2 u
   async run(args, ctx) {
     const { values, positionals } = parseFlags(args, { ...commonOptions, out: { type: "string" } });
     const [sub, resultsPath] = positionals;
-    if (sub !== "update") throw new UsageError(`expected "baseline update RESULTS", got "${positionals.join(" ")}"`);
+    if (sub !== "update")
+      throw new UsageError(`expected "baseline update RESULTS", got "${positionals.join(" ")}"`);
     if (positionals.length !== 2 || resultsPath === undefined) {
-      throw new UsageError(`expected one results file after "update", got ${positionals.length - 1}`);
+      throw new UsageError(
+        `expected one results file after "update", got ${positionals.length - 1}`,
+      );
     }
     const results = parseResultsFile(readInputFile(resultsPath, ctx.cwd, "results"), resultsPath);
     const { baseline, skipped } = baselineFromResults(results, resultsPath);
     for (const s of skipped) ctx.err(`  skipped ${s}`);
     if (baseline.metrics.length === 0) {
-      throw new SyncbenchError("BASELINE_EMPTY", `no percentile of ${resultsPath} had enough samples for a baseline; nothing written`,
-        { hint: "run longer or at a higher rate (p99 needs 1,000 samples per operation)" });
+      throw new SyncbenchError(
+        "BASELINE_EMPTY",
+        `no percentile of ${resultsPath} had enough samples for a baseline; nothing written`,
+        { hint: "run longer or at a higher rate (p99 needs 1,000 samples per operation)" },
+      );
     }
     const out = values.out ?? `baselines/${baseline.source.scenario}.baseline.json`;
     mkdirSync(dirname(resolve(ctx.cwd, out)), { recursive: true });
@@ -39,9 +45,13 @@ Exit codes: 0 written, 1 no percentile had enough samples (nothing written), 2 u
     if (values.json) ctx.out(JSON.stringify({ ok: true, out, metrics: baseline.metrics, skipped }));
     else {
       for (const m of baseline.metrics) {
-        ctx.out(`  ${m.metric.padEnd(32)} ${m.valueMs} ms [${m.ciLowMs}, ${m.ciHighMs}] n=${m.samplesCount}`);
+        ctx.out(
+          `  ${m.metric.padEnd(32)} ${m.valueMs} ms [${m.ciLowMs}, ${m.ciHighMs}] n=${m.samplesCount}`,
+        );
       }
-      ctx.out(`baseline: ${baseline.metrics.length} metrics written to ${out} (${skipped.length} skipped)`);
+      ctx.out(
+        `baseline: ${baseline.metrics.length} metrics written to ${out} (${skipped.length} skipped)`,
+      );
     }
     return 0;
   },

@@ -46,17 +46,23 @@ See reports/gate/README.md. Exit codes: 0 every check passed, 4 a check failed, 
       throw new UsageError(`expected one results file, got ${positionals.length}`);
     }
     if (values.targets === undefined) throw new UsageError("missing --targets <scenario|file>");
-    const tolerancePct = values.tolerance === undefined ? tolerancePctDefault : Number(values.tolerance);
+    const tolerancePct =
+      values.tolerance === undefined ? tolerancePctDefault : Number(values.tolerance);
     if (!(Number.isFinite(tolerancePct) && tolerancePct >= 0 && tolerancePct <= tolerancePctMax)) {
-      throw new UsageError(`--tolerance must be a number 0..${tolerancePctMax} (%), got "${values.tolerance}"`);
+      throw new UsageError(
+        `--tolerance must be a number 0..${tolerancePctMax} (%), got "${values.tolerance}"`,
+      );
     }
     const results = parseResultsFile(readInputFile(resultsPath, ctx.cwd, "results"), resultsPath);
     const { targets, source } = resolveTargets(values.targets, results, ctx.cwd);
-    const baseline = values.baseline === undefined ? undefined :
-      parseBaselineFile(readInputFile(values.baseline, ctx.cwd, "baseline"), values.baseline);
+    const baseline =
+      values.baseline === undefined
+        ? undefined
+        : parseBaselineFile(readInputFile(values.baseline, ctx.cwd, "baseline"), values.baseline);
     const report = evaluateGate({ results, targets, baseline, tolerancePct });
     const exitCode = report.ok ? exitCodes.ok : exitCodes.targetMissed;
-    if (values.junit !== undefined) writeFileSync(resolve(ctx.cwd, values.junit), gateJunit(report));
+    if (values.junit !== undefined)
+      writeFileSync(resolve(ctx.cwd, values.junit), gateJunit(report));
     if (values.json) {
       ctx.out(gateJson(report, exitCode));
       return exitCode;

@@ -76,24 +76,33 @@ function percentileHistogram(
   results: Results,
 ): Histogram | string {
   if (spec.subject === "notification") {
-    if (!results.websocket) return results.websocketUnavailable ?? "no WebSocket devices in this run";
+    if (!results.websocket)
+      return results.websocketUnavailable ?? "no WebSocket devices in this run";
     return decodeHistogram(results.websocket.freshnessHistogramUs);
   }
   const op = results.operations.find((o) => o.name === spec.subject);
   if (!op) return `operation "${spec.subject}" is not in this run`;
   if (op.status !== "measured") return op.reason;
-  const encoded = spec.field === "latencyMs" ? op.histograms.latencyUs : op.histograms.serviceTimeUs;
+  const encoded =
+    spec.field === "latencyMs" ? op.histograms.latencyUs : op.histograms.serviceTimeUs;
   return decodeHistogram(encoded);
 }
 
 /** The run's measurement of a metric. */
 export function measure(spec: MetricSpec, results: Results): Measurement {
   if (spec.kind === "droppedCount") {
-    return { status: "measured", value: results.droppedCount, samplesCount: 1, ciLow: null, ciHigh: null };
+    return {
+      status: "measured",
+      value: results.droppedCount,
+      samplesCount: 1,
+      ciLow: null,
+      ciHigh: null,
+    };
   }
   if (spec.kind === "errorRate") {
     const op = results.operations.find((o) => o.name === spec.subject);
-    if (!op) return { status: "not-measured", reason: `operation "${spec.subject}" is not in this run` };
+    if (!op)
+      return { status: "not-measured", reason: `operation "${spec.subject}" is not in this run` };
     if (op.status !== "measured") return { status: "not-measured", reason: op.reason };
     const finished = op.counts.ok + op.counts.error;
     if (finished === 0) return { status: "not-measured", reason: "no request finished" };

@@ -28,8 +28,10 @@ function baselineText(c: GateCheck): string {
 export function gateLines(report: GateReport): string[] {
   const lines = report.checks.map((c) => {
     const verdict = c.verdict === "pass" ? "pass" : `FAIL ${c.verdict}`;
-    return `  ${c.metric.padEnd(32)} ${measuredText(c).padEnd(34)} ${targetText(c).padEnd(18)} ` +
-      `${baselineText(c).padEnd(30)} ${verdict}`;
+    return (
+      `  ${c.metric.padEnd(32)} ${measuredText(c).padEnd(34)} ${targetText(c).padEnd(18)} ` +
+      `${baselineText(c).padEnd(30)} ${verdict}`
+    );
   });
   for (const c of report.checks) {
     for (const f of c.failures) lines.push(`  ${c.metric}: ${f}`);
@@ -67,7 +69,8 @@ export function gateJunit(report: GateReport, suiteName = "syncbench gate"): str
   const cases = report.checks.map((c) => {
     const subject = c.metric.split(".")[0] ?? c.metric;
     const summary = `${measuredText(c)}; ${targetText(c)}; ${baselineText(c)}`;
-    const open = `    <testcase classname="${xmlEscape(`syncbench.gate.${subject}`)}" ` +
+    const open =
+      `    <testcase classname="${xmlEscape(`syncbench.gate.${subject}`)}" ` +
       `name="${xmlEscape(c.metric)}" time="0">`;
     const body =
       c.verdict === "pass"
@@ -76,8 +79,10 @@ export function gateJunit(report: GateReport, suiteName = "syncbench gate"): str
           `${xmlEscape(summary)}</failure>`;
     return `${open}\n${body}\n    </testcase>`;
   });
-  const notes = report.notes.length === 0 ? [] :
-    [`    <system-out>${xmlEscape(report.notes.join("\n"))}</system-out>`];
+  const notes =
+    report.notes.length === 0
+      ? []
+      : [`    <system-out>${xmlEscape(report.notes.join("\n"))}</system-out>`];
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<testsuites name="${xmlEscape(suiteName)}" tests="${report.checks.length}" ` +

@@ -69,14 +69,31 @@ describe("gate", () => {
 
   it("passes a run against its own baseline and fails it against a baseline made tighter", () => {
     const { baseline } = baselineFromResults(run30, "run30");
-    const same = evaluateGate({ results: run30, targets: recorded(run30), baseline, tolerancePct: 10 });
+    const same = evaluateGate({
+      results: run30,
+      targets: recorded(run30),
+      baseline,
+      tolerancePct: 10,
+    });
     expect(same.ok).toBe(true);
     const tighter = scaled(baseline, 0.5);
-    const report = evaluateGate({ results: run30, targets: recorded(run30), baseline: tighter, tolerancePct: 10 });
+    const report = evaluateGate({
+      results: run30,
+      targets: recorded(run30),
+      baseline: tighter,
+      tolerancePct: 10,
+    });
     expect(report.ok).toBe(false);
-    expect(report.checks.find((c) => c.metric === "download.latencyMsP50")!.verdict).toBe("regressed");
+    expect(report.checks.find((c) => c.metric === "download.latencyMsP50")!.verdict).toBe(
+      "regressed",
+    );
     // A slowdown within the tolerance is not called: 0.95x is within 10 %.
-    const slightly = evaluateGate({ results: run30, targets: [], baseline: scaled(baseline, 0.95), tolerancePct: 10 });
+    const slightly = evaluateGate({
+      results: run30,
+      targets: [],
+      baseline: scaled(baseline, 0.95),
+      tolerancePct: 10,
+    });
     expect(slightly.ok).toBe(true);
   });
 
@@ -86,14 +103,27 @@ describe("gate", () => {
     const { baseline } = baselineFromResults(before, "before");
     const p99 = baseline.metrics.find((m) => m.metric === "deltaUpload.latencyMsP99")!;
     // The three largest samples doubled: p99 (rank 990) unchanged, the interval barely moves.
-    const noisy = withLatency(run30, base.map((v, i) => (i >= 997 ? v * 2 : v)));
+    const noisy = withLatency(
+      run30,
+      base.map((v, i) => (i >= 997 ? v * 2 : v)),
+    );
     const targets: GateTarget[] = [];
-    expect(evaluateGate({ results: noisy, targets, baseline, tolerancePct: 0 }).checks
-      .find((c) => c.metric === "deltaUpload.latencyMsP99")!.verdict).toBe("pass");
+    expect(
+      evaluateGate({ results: noisy, targets, baseline, tolerancePct: 0 }).checks.find(
+        (c) => c.metric === "deltaUpload.latencyMsP99",
+      )!.verdict,
+    ).toBe("pass");
     // Every sample 1.5x slower: beyond the interval and a 10 % tolerance.
-    const slower = withLatency(run30, base.map((v) => v * 1.5));
-    const check = evaluateGate({ results: slower, targets, baseline, tolerancePct: 10 }).checks
-      .find((c) => c.metric === "deltaUpload.latencyMsP99")!;
+    const slower = withLatency(
+      run30,
+      base.map((v) => v * 1.5),
+    );
+    const check = evaluateGate({
+      results: slower,
+      targets,
+      baseline,
+      tolerancePct: 10,
+    }).checks.find((c) => c.metric === "deltaUpload.latencyMsP99")!;
     expect(check.verdict).toBe("regressed");
     expect(check.failures[0]).toContain(`above the baseline's ${p99.ciHighMs} ms + 10 %`);
   });
@@ -104,13 +134,23 @@ describe("gate", () => {
       { metric: "blockGet.latencyMsP99", max: 100, claims: [], figure: "" },
       { metric: "download.bogusP99", max: 100, claims: [], figure: "" },
     ];
-    const report = evaluateGate({ results: { ...run30, websocket: null }, targets: [
-      ...targets, { metric: "notification.freshnessMsP50", max: 100, claims: [], figure: "" },
-    ], tolerancePct: 10 });
+    const report = evaluateGate({
+      results: { ...run30, websocket: null },
+      targets: [
+        ...targets,
+        { metric: "notification.freshnessMsP50", max: 100, claims: [], figure: "" },
+      ],
+      tolerancePct: 10,
+    });
     expect(report.checks.map((c) => c.verdict)).toEqual([
-      "missed", "not-measured", "not-measured", "not-measured",
+      "missed",
+      "not-measured",
+      "not-measured",
+      "not-measured",
     ]);
-    expect(report.checks[1]!.failures[0]).toBe('not measured: operation "blockGet" is not in this run');
+    expect(report.checks[1]!.failures[0]).toBe(
+      'not measured: operation "blockGet" is not in this run',
+    );
     expect(report.checks[2]!.failures[0]).toContain("cannot measure a metric");
   });
 
@@ -132,13 +172,17 @@ describe("baseline", () => {
   it("keeps only percentiles with enough samples and round-trips through its reader", () => {
     const { baseline, skipped } = baselineFromResults(run30, "smoke-30s.results.json");
     expect(baseline.metrics.map((m) => m.metric)).toContain("download.latencyMsP99");
-    expect(skipped.some((s) => s.startsWith("download.latencyMsP999: not enough samples"))).toBe(true);
+    expect(skipped.some((s) => s.startsWith("download.latencyMsP999: not enough samples"))).toBe(
+      true,
+    );
     expect(parseBaselineFile(JSON.stringify(baseline))).toEqual(baseline);
   });
 
   it("refuses a hand edit that leaves the value outside its interval", () => {
     const { baseline } = baselineFromResults(run30, "x");
     const broken = { ...baseline, metrics: [{ ...baseline.metrics[0]!, ciHighMs: 0 }] };
-    expect(() => parseBaselineFile(JSON.stringify(broken), "b.json")).toThrow(/ciLowMs <= valueMs <= ciHighMs/);
+    expect(() => parseBaselineFile(JSON.stringify(broken), "b.json")).toThrow(
+      /ciLowMs <= valueMs <= ciHighMs/,
+    );
   });
 });

@@ -18,12 +18,7 @@ export interface GateTarget {
   readonly samplesMin?: number | undefined;
 }
 
-export type GateVerdict =
-  | "pass"
-  | "missed"
-  | "regressed"
-  | "not-enough-samples"
-  | "not-measured";
+export type GateVerdict = "pass" | "missed" | "regressed" | "not-enough-samples" | "not-measured";
 
 export interface GateCheck {
   readonly metric: string;
@@ -59,7 +54,11 @@ export const tolerancePctDefault = 10;
 
 const fmt = (v: number) => (Number.isFinite(v) ? String(Math.round(v * 1000) / 1000) : "∞");
 
-function regression(m: Extract<Measurement, { status: "measured" }>, b: BaselineMetric, tol: number) {
+function regression(
+  m: Extract<Measurement, { status: "measured" }>,
+  b: BaselineMetric,
+  tol: number,
+) {
   const bound = b.ciHighMs * (1 + tol / 100);
   const low = m.ciLow ?? m.value;
   if (low > bound) {
@@ -71,11 +70,17 @@ function regression(m: Extract<Measurement, { status: "measured" }>, b: Baseline
   return undefined;
 }
 
-function improvement(m: Extract<Measurement, { status: "measured" }>, b: BaselineMetric, tol: number) {
+function improvement(
+  m: Extract<Measurement, { status: "measured" }>,
+  b: BaselineMetric,
+  tol: number,
+) {
   const high = m.ciHigh ?? m.value;
   if (high * (1 + tol / 100) < b.ciLowMs) {
-    return `faster than the baseline beyond the noise (${fmt(high)} < ${fmt(b.ciLowMs)} ms): ` +
-      "`syncbench baseline update` would record it";
+    return (
+      `faster than the baseline beyond the noise (${fmt(high)} < ${fmt(b.ciLowMs)} ms): ` +
+      "`syncbench baseline update` would record it"
+    );
   }
   return undefined;
 }
@@ -95,7 +100,12 @@ function checkMetric(
   }
   const m = measure(spec, input.results);
   if (m.status === "not-measured") {
-    return { ...base, verdict: "not-measured", failures: [`not measured: ${m.reason}`], measured: null };
+    return {
+      ...base,
+      verdict: "not-measured",
+      failures: [`not measured: ${m.reason}`],
+      measured: null,
+    };
   }
   if (m.samplesCount < samplesMin) {
     const failures = [`not enough samples (have ${m.samplesCount}, need ${samplesMin})`];
@@ -127,10 +137,13 @@ export function evaluateGate(input: GateInput): GateReport {
   for (const target of input.targets) {
     if (seen.has(target.metric)) continue;
     seen.add(target.metric);
-    checks.push(checkMetric(target.metric, target, baselineByMetric.get(target.metric) ?? null, input));
+    checks.push(
+      checkMetric(target.metric, target, baselineByMetric.get(target.metric) ?? null, input),
+    );
   }
   const rest = [...baselineByMetric.keys()].filter((m) => !seen.has(m)).sort();
-  for (const metric of rest) checks.push(checkMetric(metric, null, baselineByMetric.get(metric)!, input));
+  for (const metric of rest)
+    checks.push(checkMetric(metric, null, baselineByMetric.get(metric)!, input));
   const notes: string[] = [];
   if (checks.length === 0) notes.push("no target and no baseline: nothing was judged");
   const { saturation } = input.results;

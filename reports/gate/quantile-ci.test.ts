@@ -27,7 +27,13 @@ function mulberry32(seed: number): () => number {
 }
 
 describe("quantileRankInterval", () => {
-  for (const [n, q] of [[20, 0.5], [100, 0.9], [1000, 0.99], [2500, 0.99], [400, 0.5]] as const) {
+  for (const [n, q] of [
+    [20, 0.5],
+    [100, 0.9],
+    [1000, 0.99],
+    [2500, 0.99],
+    [400, 0.5],
+  ] as const) {
     it(`n=${n} q=${q}: the largest l with P(B < l) <= 2.5 %, the smallest u with P(B >= u) <= 2.5 %`, () => {
       const { lowRank, highRank } = quantileRankInterval(n, q);
       const below = (l: number) => (l === 0 ? 0 : binomialCdf(n, q, l - 1));
