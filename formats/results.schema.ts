@@ -35,6 +35,13 @@ const measuredOperation = z.strictObject({
   counts,
   /** Error code -> count, e.g. HTTP_503, ECONNRESET, UND_ERR_HEADERS_TIMEOUT. */
   errorsByCode: z.record(z.string(), z.number().int().min(1)),
+  /**
+   * Failures the driver decided without asking the stack, nothing sent (e.g.
+   * DELTA_EDITS_EXHAUSTED: no prepared edit left; DELTA_FILE_QUEUE_FULL), by code. They are not
+   * in counts.error nor errorsByCode, which hold the stack's errors only. Absent when there were
+   * none, and in files written before it existed (whose counts.error included them).
+   */
+  driverErrorsByCode: z.record(z.string(), z.number().int().min(1)).optional(),
   /** From the intended send time to the end of the last step (coordinated-omission free). */
   latencyMs: percentiles,
   /** From the actual send to the end of the last step. */
@@ -127,9 +134,20 @@ export const resultsSchema = z.strictObject({
   unfinishedCount: z.number().int().min(0),
   inFlightPeak: z.number().int().min(0),
   generatorCpuCores: z.number().min(0),
+  /**
+   * How late the generator's event loop ran its timers (perf_hooks monitorEventLoopDelay), ms.
+   * Absent in files written before it existed.
+   */
+  eventLoopDelayMs: z
+    .strictObject({ p50: z.number().min(0), p99: z.number().min(0), max: z.number().min(0) })
+    .optional(),
   saturation: z.strictObject({
     saturated: z.boolean(),
-    /** "generator" when its own lag or CPU makes the run invalid; "target" when the stack is. */
+    /**
+     * "generator" when its own work (CPU, or lag the event loop does not explain) makes the run
+     * invalid; "target" when the stack is the limit. A late generator on a busy machine is a
+     * "machine busy: ..." reason, not "generator" (scenarios/README.md).
+     */
     by: z.enum(["none", "generator", "target"]),
     reasons: z.array(z.string()),
   }),

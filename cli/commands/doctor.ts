@@ -1,7 +1,5 @@
 // `syncbench doctor`: every prerequisite, what was found, and the command that fixes what is missing.
-import { readPidRecord, isRecordAlive } from "../../reference-impl/stack/native/process-control.ts";
-import { servicePaths } from "../../reference-impl/stack/native/native-config.ts";
-import { runDoctor } from "../../reference-impl/stack/doctor.ts";
+import { doctorStack } from "../../reference-impl/stack/doctor.ts";
 import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { commonOptions, parseFlags, type Command } from "../command.ts";
@@ -14,15 +12,7 @@ export const command: Command = {
 Exit codes: 0 nothing fails; 3 something fails (the line says the fixing command).`,
   async run(args, ctx) {
     const { values } = parseFlags(args, commonOptions, false);
-    const config = loadStackConfig(ctx.env).native;
-    const owned = new Set<number>();
-    const { ports } = config;
-    const byService: Array<[string, number[]]> = [["postgres", [ports.postgres]], ["kafka", [ports.kafka, ports.kafkaController]],
-      ["s3", [ports.s3]], ["redis", [ports.redis]], ["nginx", [ports.gateway, ports.cdn]]];
-    for (const [service, servicePorts] of byService) {
-      if (isRecordAlive(readPidRecord(servicePaths(config, service).pidFile))) servicePorts.forEach((p) => owned.add(p));
-    }
-    const checks = await runDoctor(config, ctx.env, owned);
+    const checks = await doctorStack(loadStackConfig(ctx.env).native, ctx.env);
     const failed = checks.some((c) => c.level === "fail");
     if (values.json) ctx.out(JSON.stringify({ ok: !failed, checks }, null, 2));
     else {

@@ -1,7 +1,7 @@
 // `syncbench logs <service>`: the last lines of one server's log file.
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
-import { tailLines } from "../../reference-impl/stack/native/process-control.ts";
 import { isProcessName, serviceNames } from "../../reference-impl/stack/provider.ts";
+import { logTail } from "../../reference-impl/stack/stack-access.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import { providerFor } from "../stack-cli.ts";
 
@@ -18,9 +18,11 @@ export const command: Command = {
     if (!Number.isInteger(count) || count < 1 || count > 100_000) {
       throw new UsageError(`--lines must be an integer from 1 to 100000, got "${values.lines}"`);
     }
-    const file = (await providerFor(ctx)).logFile(service);
-    if (!file) throw new UsageError(`the ${service} log is kept by the container runtime: use docker logs`);
-    const lines = tailLines(file, count);
+    const tail = logTail(await providerFor(ctx), service, count);
+    if (!tail) {
+      throw new UsageError(`the ${service} log is kept by the container runtime: use docker logs`);
+    }
+    const { file, lines } = tail;
     if (values.json) ctx.out(JSON.stringify({ service, file, lines }));
     else {
       ctx.out(ctx.color.dim(`==> ${file} <==`));

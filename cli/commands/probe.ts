@@ -1,7 +1,7 @@
 // `syncbench probe <url>`: the maximum-throughput probe with autocannon, labelled as what it
 // is: a closed-model measurement whose latencies are not corrected for coordinated omission.
 // Loopback targets only; bounded by --duration. Exit 0 when it ran, 2 on bad usage.
-import { runProbe, type ProbeResult } from "../../scenarios/drivers/autocannon-probe.ts";
+import { runProbe, type ProbeResult } from "../../scenarios/probe/autocannon-probe.ts";
 import { assertLoopback } from "../../scenarios/targets/open-target.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";

@@ -4,44 +4,59 @@
 // in that window, and calibrate turns them into the simulator's parts (s3.read, deltaApply, ...).
 // Native provider only (it runs the ChunkService processes). Exit 0 or 4 both pass for the run:
 // whether the 100 ms p99 holds on a busy 2-core machine is the run's finding, not this test's.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { stackJwtSecret } from "../../reference-impl/stack/stack.test-env.ts";
 import type { Calibration } from "../../formats/calibration.schema.ts";
 import { checkKnee } from "../../formats/knee.schema.ts";
 import { readResults } from "../../scenarios/measure/results-file.ts";
 import { main } from "../main.ts";
 
+/** Folders this file made in the system temp folder, removed when it ends. */
+const tempDirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 const secret = stackJwtSecret();
+/** The test's own environment (SYNCBENCH_PORT_OFFSET, SYNCBENCH_PROVIDER): the stack it runs on. */
+const env = { ...process.env, NO_COLOR: "1" };
 if (!secret) process.stdout.write("[run] real-stack run skipped: the stack's provider starts no ChunkService\n");
 
 describe.skipIf(!secret)("syncbench run against the real stack", () => {
   it("measures delta uploads and the ChunkServices' own part timings, and calibrate uses them", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "syncbench-run-int-"));
+    const dir = tempDir("syncbench-run-int-");
     const out = join(dir, "results.json");
-    const code = await main(["run", "delta-edit-storm", "--rate", "3", "--duration", "8", "--warmup", "2",
-      "--prepare-users", "6", "--no-websocket", "--out", out], { NO_COLOR: "1" });
+    // No warm-up: the first timings snapshot is then taken before the load, so every upload of
+    // the run falls in the window and the counts below are exact, whatever the machine's load.
+    const code = await main(["run", "delta-edit-storm", "--rate", "3", "--duration", "8", "--warmup", "0",
+      "--prepare-users", "6", "--no-websocket", "--out", out], env);
     expect([0, 4]).toContain(code);
     const results = readResults(out);
     const upload = results.operations.find((o) => o.name === "deltaUpload");
     expect(upload?.status).toBe("measured");
     const ok = upload?.status === "measured" ? upload.counts.ok : 0;
+    const failed = upload?.status === "measured" ? upload.counts.error : 0;
     expect(ok).toBeGreaterThan(0);
     const parts = results.serverParts!;
     expect(parts.excluded).toEqual([]);
     expect(parts.sources.length).toBeGreaterThan(0);
-    // One apply, one base read and one block write per delta upload in the window (give or take
-    // the uploads in flight when a snapshot was taken), and more than one query each.
+    // One apply, one base read and one block write per delta upload that succeeded, and up to one
+    // each for an upload that failed or had not finished (it may have got that far), and more
+    // than one query each.
     const count = (name: string) => parts.parts[name]?.ms.count ?? 0;
     for (const name of ["chunkService.deltaApply", "s3.read", "s3.write", "metadataDb.commit"]) {
-      expect(count(name), name).toBeGreaterThanOrEqual(ok - 3);
-      expect(count(name), name).toBeLessThanOrEqual(ok + 3);
+      expect(count(name), name).toBeGreaterThanOrEqual(ok);
+      expect(count(name), name).toBeLessThanOrEqual(ok + failed + results.unfinishedCount);
     }
     expect(count("metadataDb.query")).toBeGreaterThan(ok);
 
-    expect(await main(["calibrate", out, "-o", join(dir, "calibration.json")], { NO_COLOR: "1" })).toBe(0);
+    expect(await main(["calibrate", out, "-o", join(dir, "calibration.json")], env)).toBe(0);
     const calibration = JSON.parse(readFileSync(join(dir, "calibration.json"), "utf8")) as Calibration;
     expect(Object.keys(calibration.parts)).toEqual(expect.arrayContaining(["chunkService.deltaApply", "s3.read", "s3.write"]));
     // The ChunkServices reported their CPU, and the window held delta uploads alone: the CPU per
@@ -57,7 +72,7 @@ describe.skipIf(!secret)("syncbench run against the real stack", () => {
 
 describe.skipIf(!secret)("syncbench run --find-knee against the real stack", () => {
   it("states the served share of the mix, CPU per named server and the parts of each step", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "syncbench-knee-int-"));
+    const dir = tempDir("syncbench-knee-int-");
     // Half the mix is downloads, which this stack does not serve yet: the knee must say so.
     const scenario = join(dir, "knee-mix.json");
     writeFileSync(scenario, JSON.stringify({
@@ -70,7 +85,7 @@ describe.skipIf(!secret)("syncbench run --find-knee against the real stack", () 
     }));
     const out = join(dir, "knee.json");
     const code = await main(["run", scenario, "--find-knee", "--knee-start", "4", "--duration", "4",
-      "--prepare-users", "6", "--out", out], { NO_COLOR: "1" });
+      "--prepare-users", "6", "--out", out], env);
     expect(code).toBe(0);
     const knee = checkKnee(JSON.parse(readFileSync(out, "utf8")), out);
     expect(knee.servedOperations).toEqual(["deltaUpload"]);

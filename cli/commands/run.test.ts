@@ -4,13 +4,22 @@
 // --rerun of that results file runs the same effective scenario and seed. Exit 0 or 1 both
 // pass for the builtin run: 1 means the machine was too busy for the generator (a
 // generator-bound run), which a shared 2-core box may be.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { readResults } from "../../scenarios/measure/results-file.ts";
 import { main } from "../main.ts";
+
+/** Folders this file made in the system temp folder, removed when it ends. */
+const tempDirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const invalid = fileURLToPath(new URL("../../scenarios/testdata/invalid/", import.meta.url));
 const quiet = { NO_COLOR: "1" };
@@ -30,12 +39,12 @@ describe("syncbench run", () => {
 
   it("exits 3 without a target and without a running stack", async () => {
     // SYNCBENCH_HOME points at an empty folder, so no stack is found whatever runs on this machine.
-    const home = mkdtempSync(join(tmpdir(), "syncbench-nostack-"));
+    const home = tempDir("syncbench-nostack-");
     expect(await main(["run", "smoke"], { ...quiet, SYNCBENCH_HOME: home })).toBe(3);
   });
 
   it("runs smoke against the built-in target and writes valid results", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "syncbench-run-")), "smoke.json");
+    const out = join(tempDir("syncbench-run-"), "smoke.json");
     const args = ["run", "smoke", "--target", "builtin", "--duration", "3", "--out", out];
     const code = await main(args, quiet);
     expect([0, 1]).toContain(code);
@@ -57,7 +66,7 @@ describe("syncbench run", () => {
   });
 
   it("records --config options with their sources, and --rerun repeats the run", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "syncbench-rerun-"));
+    const dir = tempDir("syncbench-rerun-");
     const config = join(dir, "run.json");
     const first = join(dir, "first.json");
     const again = join(dir, "again.json");

@@ -7,12 +7,12 @@
 import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
-import { defaultDriverLimits } from "../../scenarios/drivers/http-open-model.ts";
+import { syncbenchVersion } from "../../reference-impl/runtime/version.ts";
+import { defaultDriverLimits } from "../../scenarios/open-model/http-open-model.ts";
 import { loadScenario, scenarioLibrary } from "../../scenarios/library/index.ts";
-import { stackSecrets } from "../../reference-impl/stack/native/app-services.ts";
-import { NativeProvider } from "../../reference-impl/stack/native/native-provider.ts";
-import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
-import { deviceAuth, tokenSigner } from "../../scenarios/drivers/tokens.ts";
+import type { StackProvider } from "../../reference-impl/stack/provider.ts";
+import { statusIfUp } from "../../reference-impl/stack/stack-access.ts";
+import { deviceAuth, tokenSigner } from "../../scenarios/operations/tokens.ts";
 import { stackDevicesRunner } from "../../scenarios/run/stack-devices.ts";
 import type { Results } from "../../formats/results.schema.ts";
 import { measuredFromResults } from "../../formats/measured-from-results.ts";
@@ -26,6 +26,7 @@ import { progressLine, summaryLines } from "../../scenarios/run/summary.ts";
 import { openTarget } from "../../scenarios/targets/open-target.ts";
 import type { Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
+import { providerFor } from "../stack-cli.ts";
 import { kneeCommand } from "../../scenarios/run/knee-command.ts";
 
 const help = `usage: syncbench run <scenario|file.json> [--target URL|builtin]
@@ -100,16 +101,23 @@ function configLine(c: RunConfig): string {
   return `config${file}: ${parts.join(", ")}`;
 }
 
+/** The stack's provider (native, or testcontainers where a Docker engine answers), made once. */
+function lazyProvider(ctx: CliContext): () => Promise<StackProvider> {
+  let provider: Promise<StackProvider> | undefined;
+  return () => (provider ??= providerFor(ctx));
+}
+
 /** The gateway of the stack `syncbench up` started, when it is running; else undefined. */
-async function runningGateway(ctx: CliContext): Promise<string | undefined> {
-  const status = await new NativeProvider(loadStackConfig(ctx.env).native).status();
-  const gateway = status.services.find((s) => s.name === "nginx");
-  return gateway?.healthy ? status.endpoints.gatewayUrl : undefined;
+async function runningGateway(provider: () => Promise<StackProvider>): Promise<string | undefined> {
+  const status = await statusIfUp(await provider());
+  const gateway = status?.services.find((s) => s.name === "nginx");
+  return gateway?.healthy ? status?.endpoints.gatewayUrl : undefined;
 }
 
 /** The configured target (flag, SYNCBENCH_GATEWAY_URL, file), else the running stack's gateway. */
-async function targetSpecOf(configured: string | undefined, ctx: CliContext): Promise<string> {
-  const spec = configured ?? (await runningGateway(ctx));
+async function targetSpecOf(configured: string | undefined,
+  provider: () => Promise<StackProvider>): Promise<string> {
+  const spec = configured ?? (await runningGateway(provider));
   if (spec) return spec;
   throw new SyncbenchError("ENV_TARGET_MISSING", "no target to run against: no stack is up", {
     hint:
@@ -119,10 +127,10 @@ async function targetSpecOf(configured: string | undefined, ctx: CliContext): Pr
 }
 
 /** The running stack's status when the target is its gateway; else undefined. */
-async function stackStatusFor(targetSpec: string, ctx: CliContext) {
+async function stackStatusFor(targetSpec: string, provider: () => Promise<StackProvider>) {
   if (targetSpec === "builtin") return undefined;
-  const status = await new NativeProvider(loadStackConfig(ctx.env).native).status();
-  return status.endpoints.gatewayUrl === targetSpec ? status : undefined;
+  const status = await statusIfUp(await provider());
+  return status?.endpoints.gatewayUrl === targetSpec ? status : undefined;
 }
 
 type StackStatusOrNone = Awaited<ReturnType<typeof stackStatusFor>>;
@@ -144,9 +152,13 @@ function processNamesOf(status: StackStatusOrNone): Map<number, string> {
   return names;
 }
 
-/** The stack's JWT secret: SYNCBENCH_JWT_SECRET, else the one `syncbench token` signs with. */
-function jwtSecret(env: Readonly<Record<string, string | undefined>>): string {
-  return env.SYNCBENCH_JWT_SECRET ?? stackSecrets(loadStackConfig(env).native).jwtSecret;
+/**
+ * The stack's JWT secret: SYNCBENCH_JWT_SECRET, else the one `syncbench token` signs with; none
+ * for a stack that runs no ChunkService (its requests then carry no token).
+ */
+async function jwtSecret(env: Readonly<Record<string, string | undefined>>,
+  provider: () => Promise<StackProvider>): Promise<string | undefined> {
+  return env.SYNCBENCH_JWT_SECRET ?? (await provider()).secrets()?.jwtSecret;
 }
 
 /** Generator-bound or an operation without a single success: 1; a missed target: 4. */
@@ -171,7 +183,8 @@ export const command: Command = {
     const config = loadRunConfig({ argv: args, env: ctx.env });
     const overrides = overridesOf(config);
     const scenario = applyOverrides(scenarioOf(config), overrides);
-    const targetSpec = await targetSpecOf(config.target, ctx);
+    const provider = lazyProvider(ctx);
+    const targetSpec = await targetSpecOf(config.target, provider);
     const ws = scenario.websocket;
     const target = await openTarget(targetSpec, {
       websocket: config.websocket && !config.findKnee,
@@ -183,7 +196,7 @@ export const command: Command = {
         `effective ${JSON.stringify({ arrival: scenario.arrival, warmupS: scenario.warmupS })}, ` +
         `mix ${JSON.stringify(scenario.mix)}`,
     );
-    const secret = targetSpec === "builtin" ? undefined : jwtSecret(ctx.env);
+    const secret = targetSpec === "builtin" ? undefined : await jwtSecret(ctx.env, provider);
     const tokenFor = secret ? tokenSigner(secret, Date.now()) : undefined;
     // The stack's devices present their users' tokens; the built-in hub takes none.
     const connectDevices =
@@ -192,7 +205,7 @@ export const command: Command = {
         : target.connectDevices;
     try {
       // One status read serves the timing sources and the process names.
-      const stack = await stackStatusFor(targetSpec, ctx);
+      const stack = await stackStatusFor(targetSpec, provider);
       if (config.findKnee) {
         return await kneeCommand(ctx, {
           scenario,
@@ -213,7 +226,7 @@ export const command: Command = {
         targetLabel: target.label,
         limits: defaultDriverLimits,
         overrides: recordOf(config),
-        version: "0.1.0",
+        version: syncbenchVersion(),
         log: (line) => ctx.err(line),
         onProgress: (p) => ctx.err(progressLine(p)),
         ...(connectDevices ? { connectDevices } : {}),

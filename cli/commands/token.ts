@@ -1,10 +1,9 @@
-// `syncbench token --user U`: a bearer token for the running native stack's services (HS256, signed
-// with the stack's secret from .syncbench/data/secrets.json), for curl, scenarios and k6.
+// `syncbench token --user U`: a bearer token for the running stack's services (HS256, signed with
+// the secret its provider keeps with the stack's data), for curl, scenarios and k6.
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
-import { signJwt } from "../../reference-impl/runtime/jwt.ts";
-import { stackSecrets } from "../../reference-impl/stack/native/app-services.ts";
-import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
+import { stackToken } from "../../reference-impl/stack/stack-access.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
+import { providerFor } from "../stack-cli.ts";
 
 const ttlSMax = 30 * 24 * 3600;
 
@@ -22,9 +21,8 @@ example: curl -H "Authorization: Bearer $(npx syncbench token --user alice)" htt
     if (user.length < 1 || user.length > 256) throw new UsageError(`--user must be 1..256 characters, got "${user}"`);
     const ttlS = values["ttl-s"] === undefined ? 3600 : Number(values["ttl-s"]);
     if (!Number.isInteger(ttlS) || ttlS < 1 || ttlS > ttlSMax) throw new UsageError(`--ttl-s must be an integer 1..${ttlSMax}, got "${values["ttl-s"]}"`);
-    const expS = Math.floor(Date.now() / 1000) + ttlS;
-    const token = signJwt({ sub: user, exp: expS }, stackSecrets(loadStackConfig(ctx.env).native).jwtSecret);
-    ctx.out(values.json ? JSON.stringify({ user, token, expiresAt: new Date(expS * 1000).toISOString() }) : token);
+    const issued = stackToken(await providerFor(ctx), { user, ttlS, nowMs: Date.now() });
+    ctx.out(values.json ? JSON.stringify(issued) : issued.token);
     return exitCodes.ok;
   },
 };

@@ -4,9 +4,11 @@ import { execFile } from "node:child_process";
 import { statfsSync } from "node:fs";
 import net from "node:net";
 import { stripVTControlCharacters } from "node:util";
+import { nodeVersionProblem } from "../runtime/version.ts";
 import { dockerEngineAnswers } from "./docker-detect.ts";
 import { postgresBinDir } from "./native/install.ts";
-import type { NativeConfig } from "./native/native-config.ts";
+import { servicePaths, type NativeConfig } from "./native/native-config.ts";
+import { isRecordAlive, readPidRecord } from "./native/process-control.ts";
 import { which } from "./native/run-command.ts";
 
 export type CheckLevel = "ok" | "warn" | "fail";
@@ -34,10 +36,9 @@ async function tool(name: string, args: string[], fix: string, requiredNow: bool
 }
 
 export function nodeCheck(version: string): DoctorCheck {
-  const [major = 0, minor = 0, patch = 0] = version.replace(/^v/, "").split(".").map(Number);
-  const ok = major > 20 || (major === 20 && (minor > 18 || (minor === 18 && patch >= 1)));
-  return { name: "node", level: ok ? "ok" : "fail", found: version,
-    ...(ok ? {} : { fix: "install Node 20.18.1 or later (undici 7 and the AWS SDK need it)" }) };
+  const problem = nodeVersionProblem(version);
+  return { name: "node", level: problem === undefined ? "ok" : "fail", found: version,
+    ...(problem === undefined ? {} : { fix: `${problem}: run through npx or npm run (node_modules/.bin/node on Linux x64) or install Node 24 LTS` }) };
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -89,4 +90,24 @@ export async function runDoctor(config: NativeConfig, env: Readonly<Record<strin
   checks.push({ name: "docker engine", level: "ok", found: docker ? "answers: provider testcontainers is available"
     : "none answers: provider native (testcontainers integration tests skip)" });
   return checks;
+}
+
+/** The loopback ports of the servers this checkout's `up` started and that still run. */
+export function portsOwnedBySyncbench(config: NativeConfig): Set<number> {
+  const owned = new Set<number>();
+  const { ports } = config;
+  const byService: Array<[string, number[]]> = [["postgres", [ports.postgres]],
+    ["kafka", [ports.kafka, ports.kafkaController]], ["s3", [ports.s3]], ["redis", [ports.redis]],
+    ["nginx", [ports.gateway, ports.cdn]]];
+  for (const [service, servicePorts] of byService) {
+    const record = readPidRecord(servicePaths(config, service).pidFile);
+    if (isRecordAlive(record)) servicePorts.forEach((p) => owned.add(p));
+  }
+  return owned;
+}
+
+/** Every check of `syncbench doctor`; the ports this stack's own servers hold count as ok. */
+export function doctorStack(config: NativeConfig,
+  env: Readonly<Record<string, string | undefined>>): Promise<DoctorCheck[]> {
+  return runDoctor(config, env, portsOwnedBySyncbench(config));
 }

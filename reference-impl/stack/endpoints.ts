@@ -11,19 +11,34 @@ export interface S3Endpoint {
 }
 
 export interface Endpoints {
-  /** postgres://user@host:port/db */
+  /** postgres://user:password@host:port/db */
   readonly postgresUrl: string;
   readonly s3: S3Endpoint;
   /** host:port list of Kafka bootstrap brokers */
   readonly kafkaBrokers: readonly string[];
   readonly kafkaTopic: string;
   readonly kafkaPartitionCount: number;
-  /** redis://host:port */
+  /** redis://:password@host:port */
   readonly redisUrl: string;
   /** ApiGateway base URL (UploadLB, DownloadLB and WebSocket routes) */
   readonly gatewayUrl: string;
   /** CDN edge base URL (proxy_cache in front of the S3 bucket) */
   readonly cdnUrl: string;
+}
+
+/** Endpoints without credentials: what `status` prints (URLs keep their user, lose the password). */
+export type PublicEndpoints = Omit<Endpoints, "s3"> & { readonly s3: Omit<S3Endpoint, "accessKeyId" | "secretAccessKey"> };
+
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password === "") return url;
+  parsed.password = "";
+  return parsed.toString();
+}
+
+export function redactEndpoints(e: Endpoints): PublicEndpoints {
+  const { accessKeyId: _id, secretAccessKey: _secret, ...s3 } = e.s3;
+  return { ...e, postgresUrl: withoutPassword(e.postgresUrl), redisUrl: withoutPassword(e.redisUrl), s3 };
 }
 
 export const endpointEnvNames = {

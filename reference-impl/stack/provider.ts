@@ -1,6 +1,6 @@
 // The interface both stack providers implement, and the status shape `syncbench status --json`
 // prints. A provider starts PostgreSQL, an S3 server, Kafka, Redis and nginx (gateway + CDN edge).
-import type { Endpoints } from "./endpoints.ts";
+import type { Endpoints, PublicEndpoints } from "./endpoints.ts";
 
 export const serviceNames = ["postgres", "kafka", "s3", "redis", "nginx"] as const;
 export type ServiceName = (typeof serviceNames)[number];
@@ -23,6 +23,17 @@ export interface ServiceStatus {
   readonly detail?: string;
   readonly logFile?: string;
   readonly rssBytes?: number;
+  /** Times the supervisor restarted it after it died, since the supervisor started. */
+  readonly restarts?: number;
+  /** When and how it last died, e.g. "2026-05-01 10:00:03 terminated by SIGKILL; not expected". */
+  readonly lastExit?: string;
+}
+
+/** The process that restarts the stack's servers and services when they die (native provider). */
+export interface SupervisorStatus {
+  readonly running: boolean;
+  readonly pid?: number;
+  readonly logFile: string;
 }
 
 export interface StackStatus {
@@ -30,7 +41,9 @@ export interface StackStatus {
   /** From `up`: the processes this call started (the rest were found running). */
   readonly started?: readonly string[];
   readonly services: readonly ServiceStatus[];
-  readonly endpoints: Endpoints;
+  /** Where each service answers, without passwords or keys: status output is safe to paste. */
+  readonly endpoints: PublicEndpoints;
+  readonly supervisor?: SupervisorStatus;
 }
 
 export type ProviderName = "native" | "testcontainers";
@@ -42,12 +55,25 @@ export interface UpOptions {
   readonly healthTimeoutMs?: number;
 }
 
+/** The secrets the stack's services check: bearer tokens (HS256) and possession proofs. */
+export interface StackSecrets {
+  readonly jwtSecret: string;
+  readonly possessionKey: string;
+}
+
 export interface StackProvider {
   readonly name: ProviderName;
   up(options?: UpOptions): Promise<StackStatus>;
   /** Stops what `up` started; `only` limits it to those names. */
   down(options?: UpOptions & { only?: readonly string[] }): Promise<{ stopped: string[] }>;
   status(): Promise<StackStatus>;
+  /** The endpoints with their credentials, for what connects (tests, fsck, services). */
+  endpointsWithSecrets(): Promise<Endpoints>;
   /** The log file of one service, for `syncbench logs <service>`. */
   logFile(service: ProcessName): string | undefined;
+  /**
+   * The secrets the stack's ChunkServices check, kept with its data; undefined for a provider that
+   * starts no ChunkService (testcontainers), where no token or proof would be checked.
+   */
+  secrets(): StackSecrets | undefined;
 }

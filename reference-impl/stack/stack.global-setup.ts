@@ -2,7 +2,6 @@
 // finds it already up), provides its endpoints to the test files, prints which servers the tests
 // run against, and stops at the end only what it started, also when tests fail.
 import type { TestProject } from "vitest/node";
-import { stackSecrets } from "./native/app-services.ts";
 import { createProvider } from "./select-provider.ts";
 import { loadStackConfig } from "./stack-config.ts";
 
@@ -18,9 +17,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   log(`${alreadyUp ? "found the stack running" : `started the stack in ${((Date.now() - startedAtMs) / 1000).toFixed(1)} s`}` +
     ` (provider ${status.provider}); integration tests run against these real servers:`);
   for (const s of status.services) log(`  ${s.name.padEnd(8)} ${s.implementation} at ${s.endpoint}${s.pid ? ` (pid ${s.pid})` : ""}`);
-  project.provide("stackEndpoints", status.endpoints);
+  project.provide("stackEndpoints", await provider.endpointsWithSecrets());
   project.provide("stackImplementations", Object.fromEntries(status.services.map((s) => [s.name, s.implementation])));
-  project.provide("stackJwtSecret", provider.name === "native" ? stackSecrets(config.native).jwtSecret : undefined);
+  project.provide("stackJwtSecret", provider.secrets()?.jwtSecret);
   const startedHere = status.started ?? [];
   return async () => {
     if (startedHere.length === 0) {

@@ -9,7 +9,11 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeReport } from "../build-report.ts";
 import { sampleSources } from "../sample/sample-sources.ts";
-import { browserTimeoutMs, launchOfflineChromium, type OfflineBrowser } from "./chromium.ts";
+import {
+  browserTimeoutMs,
+  launchOfflineChromium,
+  type OfflineBrowser,
+} from "./chromium.test-env.ts";
 
 const artifactsDir = fileURLToPath(new URL("../.artifacts/", import.meta.url));
 const reportDir = join(artifactsDir, "sample-report");

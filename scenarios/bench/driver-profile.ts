@@ -9,7 +9,7 @@ import { fork } from "node:child_process";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { defaultDriverLimits, runOpenModel } from "../drivers/http-open-model.ts";
+import { defaultDriverLimits, runOpenModel } from "../open-model/http-open-model.ts";
 import { percentilesMs } from "../../formats/hdr-histogram.ts";
 
 const { values } = parseArgs({

@@ -1,6 +1,8 @@
 // What the HTTP driver counts while it runs: per operation the sends, outcomes, errors by code
 // and two histograms (latency from the intended time, service time from the actual send), and
 // for the run the send lag, late and dropped sends, and a one-second timeline for progress.
+// Failures the driver decided itself, sending nothing (a plan's failWith, e.g.
+// DELTA_EDITS_EXHAUSTED), are counted apart from the stack's errors: they say nothing of it.
 import { newHistogram, percentilesMs, recordMs, type Histogram } from "../../formats/hdr-histogram.ts";
 
 export class OperationStats {
@@ -12,6 +14,9 @@ export class OperationStats {
   /** Sent during warm-up: their outcomes are not in the histograms. */
   warmupCount = 0;
   readonly errorsByCode = new Map<string, number>();
+  /** Failures of the driver's own making (nothing was sent), by code; not in errorCount. */
+  driverErrorCount = 0;
+  readonly driverErrorsByCode = new Map<string, number>();
   readonly latency: Histogram = newHistogram();
   readonly serviceTime: Histogram = newHistogram();
 
@@ -20,6 +25,11 @@ export class OperationStats {
   recordError(code: string): void {
     this.errorCount++;
     this.errorsByCode.set(code, (this.errorsByCode.get(code) ?? 0) + 1);
+  }
+
+  recordDriverError(code: string): void {
+    this.driverErrorCount++;
+    this.driverErrorsByCode.set(code, (this.driverErrorsByCode.get(code) ?? 0) + 1);
   }
 }
 

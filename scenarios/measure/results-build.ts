@@ -1,7 +1,7 @@
 // Turns a finished run into the results.json object (results.schema.ts): per-operation
 // figures or "not available in this stack", targets judged against measured values, and the
 // saturation verdict (was the generator or the target the limit?). Pure: no I/O here.
-import type { OpenModelOutcome } from "../drivers/http-open-model.ts";
+import type { OpenModelOutcome } from "../open-model/http-open-model.ts";
 import type { OperationResult, Results, TargetResult, WebsocketResult } from "../../formats/results.schema.ts";
 import type { HttpOperationName, Scenario } from "../scenario.ts";
 import { encodeHistogram, percentilesMs } from "../../formats/hdr-histogram.ts";
@@ -10,6 +10,10 @@ import { encodeHistogram, percentilesMs } from "../../formats/hdr-histogram.ts";
 export const validityBounds = {
   sendLagMsP99Max: 10,
   generatorCpuCoresMax: 0.8,
+  /** A late generator using at least this much CPU was late because of its own work. */
+  generatorBusyCoresMin: 0.5,
+  /** Timers run later than this (p99) mean the event loop itself was held up. */
+  eventLoopDelayMsP99Max: 10,
   achievedRatioMin: 0.95,
 } as const;
 
@@ -26,6 +30,7 @@ export function operationResult(name: string, outcome: OpenModelOutcome): Operat
       dropped: s.droppedCount,
     },
     errorsByCode: Object.fromEntries(s.errorsByCode),
+    ...(s.driverErrorCount > 0 ? { driverErrorsByCode: Object.fromEntries(s.driverErrorsByCode) } : {}),
     latencyMs: percentilesMs(s.latency),
     serviceTimeMs: percentilesMs(s.serviceTime),
     histograms: {
@@ -70,25 +75,46 @@ export function judgeTargets(
   });
 }
 
-export function judgeSaturation(outcome: OpenModelOutcome): Results["saturation"] {
-  const generator: string[] = [];
-  const target: string[] = [];
+/**
+ * Why the generator's sends were late, if they were (scenarios/README.md, "Generator-bound or a
+ * busy machine"): its own CPU above generatorCpuCoresMax is always the generator's limit; a send
+ * lag p99 above sendLagMsP99Max is the generator's when it used at least generatorBusyCoresMin
+ * cores, or when its event loop ran timers on time (the lateness is then in the driver itself);
+ * with little CPU and a held-up event loop, other processes kept it off the CPU: a busy machine,
+ * noted (its latencies include the lag) but not an invalid run.
+ */
+export function judgeGenerator(outcome: OpenModelOutcome): { bound: string[]; notes: string[] } {
+  const b = validityBounds;
+  const bound: string[] = [];
+  const notes: string[] = [];
+  const cores = outcome.generatorCpuCores;
+  const coresText = `${cores.toFixed(2)} cores`;
+  if (cores > b.generatorCpuCoresMax) bound.push(`generator used ${coresText} > ${b.generatorCpuCoresMax}`);
   const lagP99 = percentilesMs(outcome.stats.sendLag).p99;
-  if (lagP99 > validityBounds.sendLagMsP99Max) {
-    generator.push(
-      `send lag p99 ${lagP99} ms > ${validityBounds.sendLagMsP99Max} ms: the generator was late`,
-    );
+  if (lagP99 <= b.sendLagMsP99Max) return { bound, notes };
+  const lag = `send lag p99 ${lagP99} ms > ${b.sendLagMsP99Max} ms`;
+  const loop = outcome.eventLoopDelayMs;
+  const loopText = loop ? `event-loop delay p99 ${loop.p99} ms` : "event-loop delay not measured";
+  if (cores >= b.generatorBusyCoresMin) {
+    bound.push(`${lag}: the generator was late, busy with its own work (${coresText})`);
+  } else if (loop && loop.p99 > b.eventLoopDelayMsP99Max) {
+    notes.push(`machine busy: ${lag} with the generator at ${coresText} and ${loopText} ` +
+      `> ${b.eventLoopDelayMsP99Max} ms: other processes held the CPU; latencies include the lag`);
+  } else {
+    bound.push(`${lag} with ${loopText} and ${coresText}: the driver itself was late`);
   }
-  if (outcome.generatorCpuCores > validityBounds.generatorCpuCoresMax) {
-    generator.push(
-      `generator used ${outcome.generatorCpuCores.toFixed(2)} cores ` +
-        `> ${validityBounds.generatorCpuCoresMax}`,
-    );
-  }
+  return { bound, notes };
+}
+
+export function judgeSaturation(outcome: OpenModelOutcome): Results["saturation"] {
+  const { bound: generator, notes } = judgeGenerator(outcome);
+  const target: string[] = [];
   // Against the sends the schedule actually drew in the window, not the asked mean rate: Poisson
   // spacing at 4/s draws 53 or 75 sends in 16 s by chance, which says nothing about the target.
   const windowS = outcome.measuredWindowMs / 1000;
-  const scheduled = [...outcome.stats.operations.values()].reduce((n, op) => n + op.scheduledCount, 0);
+  // The driver's own failures (nothing sent) are no part of what the target was asked to serve.
+  const scheduled = [...outcome.stats.operations.values()]
+    .reduce((n, op) => n + op.scheduledCount - op.driverErrorCount, 0);
   const scheduledPerS = windowS > 0 ? scheduled / windowS : 0;
   const ratio = scheduledPerS === 0 ? 1 : outcome.achievedRatePerS / scheduledPerS;
   if (ratio < validityBounds.achievedRatioMin) {
@@ -102,7 +128,7 @@ export function judgeSaturation(outcome: OpenModelOutcome): Results["saturation"
   if (outcome.unfinishedCount > 0)
     target.push(`${outcome.unfinishedCount} requests unfinished at the drain deadline`);
   const by = generator.length > 0 ? "generator" : target.length > 0 ? "target" : "none";
-  return { saturated: by !== "none", by, reasons: [...generator, ...target] };
+  return { saturated: by !== "none", by, reasons: [...generator, ...target, ...notes] };
 }
 
 export interface RunRecord {
@@ -161,6 +187,7 @@ export function buildResults(rec: RunRecord, version: string): Results {
     unfinishedCount: o?.unfinishedCount ?? 0,
     inFlightPeak: o?.stats.inFlightPeak ?? 0,
     generatorCpuCores: o?.generatorCpuCores ?? 0,
+    ...(o?.eventLoopDelayMs ? { eventLoopDelayMs: o.eventLoopDelayMs } : {}),
     saturation: o
       ? judgeSaturation(o)
       : { saturated: false, by: "none", reasons: ["no HTTP operation ran"] },

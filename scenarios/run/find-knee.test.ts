@@ -2,7 +2,7 @@
 // its start rate up to the scenario's peak and reports every step; with generous targets and a
 // low peak it finds the knee at the peak unless the machine made the generator late.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultDriverLimits } from "../drivers/http-open-model.ts";
+import { defaultDriverLimits } from "../open-model/http-open-model.ts";
 import { loadScenario } from "../library/index.ts";
 import { startBuiltinTarget, type BuiltinTarget } from "../targets/builtin-target.ts";
 import { applyOverrides } from "./effective.ts";

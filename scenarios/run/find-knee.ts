@@ -7,8 +7,8 @@
 // whole mix; operations the stack lacks are not sent, so each step also states the rate of the
 // operations it serves.
 import { availableParallelism } from "node:os";
-import type { DriverLimits } from "../drivers/http-open-model.ts";
-import type { TokenFor } from "../drivers/operations.ts";
+import type { DriverLimits } from "../open-model/http-open-model.ts";
+import type { TokenFor } from "../operations/operations.ts";
 import {
   busiestDisk,
   cpuByName,
@@ -21,7 +21,8 @@ import { arrivalPeakRatePerS, type Scenario } from "../scenario.ts";
 import { applyOverrides } from "./effective.ts";
 import { runScenario } from "./run-scenario.ts";
 import { isSyncbenchError } from "../../reference-impl/core/errors.ts";
-import type { PrepareBounds } from "../drivers/delta-prepare.ts";
+import { syncbenchVersion } from "../../reference-impl/runtime/version.ts";
+import type { PrepareBounds } from "../delta-upload/delta-prepare.ts";
 import { diagnoseKnee } from "./knee-diagnosis.ts";
 
 export interface KneeOptions {
@@ -126,7 +127,7 @@ async function runStep(
     ...(o.prepareDeltas ? { prepareDeltas: o.prepareDeltas } : {}),
     ...(o.timingSources ? { timingSources: o.timingSources } : {}),
     overrides: { ratePerS },
-    version: "0.1.0",
+    version: syncbenchVersion(),
     log: o.log,
   });
   const after = cpuSnapshot();

@@ -1,11 +1,11 @@
 // `syncbench run <scenario> --find-knee` (cli/commands/run.ts delegates here): prints and
 // writes the knee report. Exit 0 when a knee was found under the stack's own limit, 4 when
 // even the lowest rate missed a target, 1 when the generator was the limit (invalid search).
-import type { PrepareBounds } from "../drivers/delta-prepare.ts";
+import type { PrepareBounds } from "../delta-upload/delta-prepare.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
-import { defaultDriverLimits } from "../drivers/http-open-model.ts";
+import { defaultDriverLimits } from "../open-model/http-open-model.ts";
 import { checkKnee, type KneeFile } from "../../formats/knee.schema.ts";
-import type { TokenFor } from "../drivers/operations.ts";
+import type { TokenFor } from "../operations/operations.ts";
 import { findKnee } from "./find-knee.ts";
 import type { Scenario } from "../scenario.ts";
 import type { OpenedTarget } from "../targets/open-target.ts";

@@ -3,7 +3,7 @@
 // run-config.ts layers them (defaults, file, environment, flags); the parsers here turn one
 // raw value (JSON from a file, a string from the environment or a flag) into a typed value or
 // a problem that names the value and the limit.
-import { defaultPrepareBounds } from "../drivers/delta-prepare.ts";
+import { defaultPrepareBounds } from "../delta-upload/delta-prepare.ts";
 
 export type Kind = "string" | "boolean" | "positive" | "integer" | "seconds";
 

@@ -2,11 +2,11 @@
 // available operations, reports a missing route or a refused connection as "not available in
 // this stack", and writes a results file that validates on read. Assertions avoid timing
 // bounds except generous ones (the service times are timers of a few ms).
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultDriverLimits } from "../drivers/http-open-model.ts";
+import { defaultDriverLimits } from "../open-model/http-open-model.ts";
 import { loadScenario } from "../library/index.ts";
 import { decodeHistogram } from "../../formats/hdr-histogram.ts";
 import { measuredFromResults } from "../../formats/measured-from-results.ts";
@@ -19,6 +19,15 @@ import {
 } from "../targets/builtin-target.ts";
 import { applyOverrides } from "./effective.ts";
 import { runScenario } from "./run-scenario.ts";
+
+/** Folders this file made in the system temp folder, removed when it ends. */
+const tempDirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const scenario = applyOverrides(loadScenario("smoke"), { ratePerS: 40, durationS: 3, warmupS: 1 });
 const request = (baseUrl: string) => ({
@@ -60,7 +69,7 @@ describe("run against the built-in target", () => {
       "not-measured",
     );
     expect(validateMeasuredRun(measuredFromResults(results, "smoke"))).toEqual([]);
-    const file = join(mkdtempSync(join(tmpdir(), "syncbench-")), "results.json");
+    const file = join(tempDir("syncbench-"), "results.json");
     writeResults(file, results);
     expect(readResults(file).schemaVersion).toBe(1);
   });

@@ -2,17 +2,17 @@
 // mix with the open-model HTTP driver and, at the same time, the WebSocket devices, then build
 // the results object. Operations the stack lacks are reported, never measured.
 import { setTimeout as sleep } from "node:timers/promises";
-import { probeOperations } from "../drivers/availability.ts";
+import { probeOperations } from "../operations/availability.ts";
 import {
   runOpenModel,
   type DriverLimits,
   type OpenModelOutcome,
   type ProgressPoint,
-} from "../drivers/http-open-model.ts";
-import type { DeltaChains } from "../drivers/delta-chains.ts";
-import { prepareDeltaChains, type PrepareBounds } from "../drivers/delta-prepare.ts";
-import { OperationPlanner, stepsWith, type TokenFor } from "../drivers/operations.ts";
-import type { ConnectedFleet } from "../drivers/ws-devices.ts";
+} from "../open-model/http-open-model.ts";
+import type { DeltaChains } from "../delta-upload/delta-chains.ts";
+import { prepareDeltaChains, type PrepareBounds } from "../delta-upload/delta-prepare.ts";
+import { OperationPlanner, stepsWith, type TokenFor } from "../operations/operations.ts";
+import type { ConnectedFleet } from "../websocket/ws-devices.ts";
 import { buildResults } from "../measure/results-build.ts";
 import { serverPartsBetween, snapshotServerParts } from "../measure/server-parts.ts";
 import type { Results, ServerPartsResult, WebsocketResult } from "../../formats/results.schema.ts";
@@ -87,9 +87,11 @@ async function driveHttp(
     limits: req.limits,
     ...(req.onProgress ? { onProgress: req.onProgress } : {}),
   });
+  deltas?.close(); // backoffs still running end with the run
   if (deltas) {
     req.log(
       `delta uploads: ${deltas.queuedCount} waited behind an upload of the same file, ` +
+        `${deltas.transientFailureCount} failed on a transient error and went again after a backoff, ` +
         `${deltas.queueFullCount} refused (the file's queue was full), ${deltas.redirectedCount} ` +
         `went to another of the user's files (drawn one out of edits), ${deltas.exhaustedCount} ` +
         `found no prepared edit left, ${deltas.retiredCount} files retired after a failed upload, ` +
@@ -129,8 +131,11 @@ export async function runScenario(req: RunRequest): Promise<Results> {
   const sources = req.timingSources ?? [];
   req.onLoadStart?.();
   try {
-    // The services' own timings over the measured window: a snapshot when warm-up ends, one at the end.
+    // The services' own timings over the measured window: a snapshot when warm-up ends, one at the
+    // end. With no warm-up the first is taken before the load starts, so the window holds every
+    // upload of the run exactly (what run.int.test.ts counts).
     const atWindowStart = sources.length === 0 ? undefined
+      : req.scenario.warmupS === 0 ? Promise.resolve(await snapshotServerParts(sources))
       : sleep(req.scenario.warmupS * 1000).then(() => snapshotServerParts(sources));
     // Sockets close only after the HTTP load has ended, so 50K closes never land in its window.
     const [httpOutcome, tally] = await Promise.all([

@@ -3,9 +3,9 @@
 // not 401), and the holders sign every device's token from the secret (ws-holder.ts). The
 // built-in target keeps open-target.ts's runner: its hubs run without a secret, as its HTTP
 // routes do.
-import { connectDevices, type ConnectedFleet } from "../drivers/ws-devices.ts";
-import { probeWebsocket } from "../drivers/ws-probe.ts";
-import { deviceTokenSigner, type DeviceAuth } from "../drivers/tokens.ts";
+import { connectDevices, type ConnectedFleet } from "../websocket/ws-devices.ts";
+import { probeWebsocket } from "../websocket/ws-probe.ts";
+import { deviceTokenSigner, type DeviceAuth } from "../operations/tokens.ts";
 import { arrivalDurationS, type Scenario } from "../scenario.ts";
 
 export type DevicesRunner = (scenario: Scenario) => Promise<ConnectedFleet | { unavailable: string }>;

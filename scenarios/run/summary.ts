@@ -1,7 +1,7 @@
 // Human-readable lines for a run: the progress line printed each second, and the summary of a
 // finished run (per operation figures or "not available in this stack", rate asked vs
 // achieved, saturation, targets). Plain strings; the CLI decides where they go.
-import type { ProgressPoint } from "../drivers/http-open-model.ts";
+import type { ProgressPoint } from "../open-model/http-open-model.ts";
 import type { Results } from "../../formats/results.schema.ts";
 
 /** Right-aligned table cells, each [value, width]. */
@@ -37,6 +37,10 @@ function operationLines(r: Results): string[] {
     lines.push(`  ${op.name.padEnd(14)} ${figures}`);
     const codes = Object.entries(op.errorsByCode).map(([c, n]) => `${c} x${n}`);
     if (codes.length > 0) lines.push(`  ${"".padEnd(14)} errors: ${codes.join(", ")}`);
+    // The driver's own failures (nothing sent) are apart from the stack's errors above.
+    const driver = Object.entries(op.driverErrorsByCode ?? {}).map(([c, n]) => `${c} x${n}`);
+    if (driver.length > 0)
+      lines.push(`  ${"".padEnd(14)} driver's own (nothing sent, not the stack's): ${driver.join(", ")}`);
   }
   return lines;
 }
@@ -81,7 +85,8 @@ function rateLines(r: Results): string[] {
       `achieved ${r.rate.achievedPerS.toFixed(0)}/s over ${windowS} s after ${warmupS} s warm-up`,
     `  send lag p99 ${lag.ms.p99} ms (late > ${lag.lateThresholdMs} ms: ${lag.lateCount}), ` +
       `dropped ${r.droppedCount}, unfinished ${r.unfinishedCount}, ` +
-      `generator ${r.generatorCpuCores.toFixed(2)} cores`,
+      `generator ${r.generatorCpuCores.toFixed(2)} cores` +
+      (r.eventLoopDelayMs ? `, event-loop delay p99 ${r.eventLoopDelayMs.p99} ms` : ""),
   ];
 }
 
@@ -94,7 +99,7 @@ export function summaryLines(r: Results): string[] {
     ...serverPartLines(r),
     r.saturation.saturated
       ? `  saturated (${r.saturation.by}): ${r.saturation.reasons.join("; ")}`
-      : "  not saturated",
+      : `  not saturated${r.saturation.reasons.length > 0 ? `; ${r.saturation.reasons.join("; ")}` : ""}`,
   ];
   for (const t of r.targets) {
     const measured = t.measured === null ? "not measured" : String(Number(t.measured.toFixed(4)));

@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
-import type { PublishTally } from "../drivers/ws-devices.ts";
+import type { PublishTally } from "../websocket/ws-devices.ts";
 import type { NotificationHub } from "./ws-hub.ts";
 
 const mainPath = fileURLToPath(new URL("./builtin-process-main.ts", import.meta.url));

@@ -4,7 +4,7 @@
 // to the end; downloads answer a fixed-size body. It also accepts WebSocket devices (ws-hub.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { RouteName } from "../drivers/routes.ts";
+import type { RouteName } from "../operations/routes.ts";
 
 export interface BuiltinTargetOptions {
   /** Service time of each route, in ms. */

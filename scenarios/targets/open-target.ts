@@ -2,8 +2,8 @@
 // service times plus the notification hub) in this process; a URL must point into 127.0.0.0/8
 // (every load of syncbench stays on loopback). Returns what the run needs and how to close it.
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
-import { connectDevices, type ConnectedFleet } from "../drivers/ws-devices.ts";
-import { probeWebsocket } from "../drivers/ws-probe.ts";
+import { connectDevices, type ConnectedFleet } from "../websocket/ws-devices.ts";
+import { probeWebsocket } from "../websocket/ws-probe.ts";
 import { arrivalDurationS, type Scenario } from "../scenario.ts";
 import { startBuiltinProcess, type BuiltinProcess } from "./builtin-process.ts";
 import { hubConnectionsMax } from "./ws-hub.ts";

@@ -11,8 +11,8 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { isSyncbenchError } from "../../reference-impl/core/errors.ts";
 import { verifyJwt } from "../../reference-impl/runtime/jwt.ts";
-import { Random } from "../drivers/random.ts";
-import { subjectOf } from "../drivers/tokens.ts";
+import { Random } from "../operations/random.ts";
+import { subjectOf } from "../operations/tokens.ts";
 
 /** One process cannot hold more sockets than its file limit (20,000 here); stay below it. */
 export const hubConnectionsMax = 18_000;

@@ -34,17 +34,27 @@ function inputs(n: number) {
   };
 }
 
-function perDevice(n: number, policy: BackoffPolicy): PerDeviceDeployResult[] {
-  return seeds.map((seed) =>
-    simulateRollingDeployPerDevice({
-      ...inputs(n),
-      policy,
-      seed,
-      admission: "pooled",
-      slotS: bucketS,
-      rateBinS: bucketS,
-    }),
-  );
+/**
+ * One simulation per seed, yielding to the event loop between them: a run of several seconds at
+ * 1e6 devices, times 4 seeds and 2 sizes, would otherwise hold the test worker for over a minute
+ * on a loaded machine, and vitest's worker RPC (onTaskUpdate) times out at 60 s.
+ */
+async function perDevice(n: number, policy: BackoffPolicy): Promise<PerDeviceDeployResult[]> {
+  const results: PerDeviceDeployResult[] = [];
+  for (const seed of seeds) {
+    await new Promise((resolve) => setImmediate(resolve));
+    results.push(
+      simulateRollingDeployPerDevice({
+        ...inputs(n),
+        policy,
+        seed,
+        admission: "pooled",
+        slotS: bucketS,
+        rateBinS: bucketS,
+      }),
+    );
+  }
+  return results;
 }
 
 interface Row {
@@ -153,14 +163,14 @@ function printable(rs: Row[]) {
 
 describe("rolling deploy: cohorts against the per-device reference", () => {
   for (const policy of backoffPolicies) {
-    it(`${policy.name}: peak attempts, registry writes, attempts/reconnect, p99 per wave`, () => {
+    it(`${policy.name}: peak attempts, registry writes, attempts/reconnect, p99 per wave`, async () => {
       const cohort = simulateRollingDeploy({
         ...inputs(devices),
         policy,
         bucketS,
         notificationsPerDevicePerS: 0,
       });
-      const rs = rows(cohort, perDevice(devices / 4, policy), perDevice(devices, policy));
+      const rs = rows(cohort, await perDevice(devices / 4, policy), await perDevice(devices, policy));
       console.log(`${policy.name}: ${cohort.waves.length} waves, ${seeds.length} seeds per N`);
       console.table(printable(rs));
       expect(rs.length).toBe(3 + cohort.waves.length);

@@ -1,5 +1,5 @@
 // Runs the ChunkService API suite on the real stack: Postgres (a database of its own, migrated),
-// the S3 server (a key prefix of its own) and Kafka; then checks that a commit's file_changed event
+// the S3 server (a key prefix of its own, emptied afterwards) and Kafka; then checks that a commit's file_changed event
 // leaves through the outbox relay and reaches a Kafka consumer group with its event id.
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
@@ -8,7 +8,8 @@ import { SystemClock } from "../../runtime/clock.ts";
 import { waitForTopicReady } from "../../stack/native/kafka.ts";
 import { stackEndpoints } from "../../stack/stack.test-env.ts";
 import { S3BlockStore } from "../../stores/block-store/block-store.s3.ts";
-import { runId, uniqueName } from "../../stores/contract/contract-helpers.ts";
+import { uniqueName } from "../../stores/contract/contract-helpers.ts";
+import { useTestKeyPrefix } from "../../stores/contract/test-key-prefix.ts";
 import { useTestDatabase } from "../../stores/contract/test-database.ts";
 import { PgMetadataDb } from "../../stores/metadata-db/metadata-db.pg.ts";
 import type { FileChangedEvent } from "../../stores/metadata-db/metadata-db.port.ts";
@@ -23,6 +24,7 @@ import { uploadBlock } from "./upload-block.ts";
 const endpoints = stackEndpoints();
 const database = useTestDatabase(endpoints.postgresUrl, "chunk");
 const topic = uniqueName("file-events-chunk");
+const keyPrefix = useTestKeyPrefix(endpoints.s3, "chunk");
 const opened: ChunkServicePorts[] = [];
 
 async function openPorts(): Promise<ChunkServicePorts> {
@@ -34,7 +36,7 @@ async function openPorts(): Promise<ChunkServicePorts> {
   }
   await admin.disconnect();
   const ports = { metadataDb: new PgMetadataDb({ url: database.url(), poolMax: 8 }), clock: new SystemClock(),
-    blockStore: new S3BlockStore({ ...endpoints.s3, keyPrefix: `chunk-${runId}/` }),
+    blockStore: new S3BlockStore({ ...endpoints.s3, keyPrefix }),
     syncStream: new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic }) };
   opened.push(ports);
   return ports;

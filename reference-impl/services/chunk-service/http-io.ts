@@ -11,8 +11,11 @@ const statusByCode: Readonly<Record<string, number>> = {
   VERSION_CONFLICT: 409, COMMIT_BLOCKS_MISSING: 409, COMMIT_ID_REUSED: 409,
   BODY_TOO_LARGE: 413, BLOCK_TOO_LARGE: 413,
   CHUNK_HASH_MISMATCH: 422,
-  STORE_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503, METADATA_DB_UNAVAILABLE: 503,
 };
+
+/** Seconds a client waits before retrying a 503 (a restarted server is back within seconds). */
+export const retryAfterS = 2;
 
 export function statusFor(code: string): number {
   if (code.startsWith("DELTA_")) return 400;
@@ -30,6 +33,7 @@ export function sendError(res: ServerResponse, error: SyncbenchError, extra: Rec
     res.setHeader("connection", "close");
     res.on("finish", () => res.req.destroy());
   }
+  if (statusFor(error.code) === 503) res.setHeader("retry-after", String(retryAfterS));
   sendJson(res, statusFor(error.code), { error: { code: error.code, message: error.message,
     ...(error.hint ? { hint: error.hint } : {}), ...extra } });
 }

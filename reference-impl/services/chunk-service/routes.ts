@@ -100,7 +100,10 @@ function unavailable(error: unknown): SyncbenchError | undefined {
   const message = (error as Error).message ?? "";
   const transient = retryableCodes.has(code) || ["TimeoutError", "AbortError"].includes(name) ||
     /Connection terminated|timeout exceeded when trying to connect|socket hang up/.test(message);
-  return transient ? new SyncbenchError("STORE_UNAVAILABLE", `a store did not answer or asked for a retry ` +
+  // A Postgres SQLSTATE (five characters) or a pg driver connection message: the MetadataDb is gone.
+  const database = /^[0-9A-Z]{5}$/.test(code) || /Connection terminated|when trying to connect/.test(message);
+  return transient ? new SyncbenchError(database ? "METADATA_DB_UNAVAILABLE" : "STORE_UNAVAILABLE",
+    `a store did not answer or asked for a retry ` +
     `(${code || name}: ${message.slice(0, 160)}); if the reply to a commit was lost, retrying with the same uploadId ` +
     "returns its result", { hint: "retry with backoff", cause: error }) : undefined;
 }

@@ -1,14 +1,16 @@
 // fsck on memory adapters: clean after a normal upload; each invariant broken on purpose shows up
-// as its own violation with the ids to look at.
+// as its own violation with the ids to look at; a database never migrated is reported, not checked.
 import { randomBytes, randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../core/hash.ts";
 import { MemoryBlockStore } from "../../stores/block-store/block-store.memory.ts";
 import { MemoryMetadataDb } from "../../stores/metadata-db/metadata-db.memory.ts";
+import { MemorySyncStream } from "../../stores/sync-stream/sync-stream.memory.ts";
 import { fsck } from "./fsck.ts";
 
 async function storeWithOneFile() {
   const db = new MemoryMetadataDb();
+  await db.migrate();
   const store = new MemoryBlockStore();
   const block = randomBytes(1000);
   const hash = sha256Hex(block);
@@ -19,12 +21,13 @@ async function storeWithOneFile() {
   return { db, store, hash };
 }
 
-const options = { nowMs: 2000, outboxStaleMs: 60_000, blocksMax: 10_000 };
+const options = { nowMs: 2000, outboxStaleMs: 60_000, blocksMax: 10_000, partitionCount: 64 };
+const syncStream = new MemorySyncStream(64);
 
 describe("fsck", () => {
   it("finds nothing wrong after a normal commit, and says what it checked", async () => {
     const { db, store } = await storeWithOneFile();
-    const report = await fsck(db, store, options);
+    const report = await fsck({ metadataDb: db, blockStore: store, syncStream }, options);
     expect(report.violations).toEqual([]);
     expect(report.checked).toMatchObject({ blocks: 1, referencedBlocks: 1, shards: 64 });
   });
@@ -32,7 +35,8 @@ describe("fsck", () => {
   it("reports a committed block missing from the BlockStore", async () => {
     const { db, store, hash } = await storeWithOneFile();
     await store.delete(hash);
-    expect((await fsck(db, store, options)).violations).toEqual([expect.objectContaining({ kind: "block-missing", id: hash })]);
+    expect((await fsck({ metadataDb: db, blockStore: store, syncStream }, options)).violations)
+      .toEqual([expect.objectContaining({ kind: "block-missing", id: hash })]);
   });
 
   it("reports a ref_count that disagrees with the versions", async () => {
@@ -42,7 +46,7 @@ describe("fsck", () => {
       changeType: "create", eventId: randomUUID(), nowMs: 1000 });
     // Break the invariant the way a bug would: one more version row than increments.
     (db as unknown as { versions: string[][] }).versions.push([hash]);
-    const report = await fsck(db, store, options);
+    const report = await fsck({ metadataDb: db, blockStore: store, syncStream }, options);
     expect(report.violations).toEqual([expect.objectContaining({ kind: "ref-count-mismatch", id: hash,
       detail: "ref_count 2, but 3 committed version(s) name it" })]);
   });
@@ -53,12 +57,33 @@ describe("fsck", () => {
       const bytes = await store.get(h);
       return bytes && Uint8Array.from(bytes, (b, i) => (i === 0 ? b ^ 1 : b));
     } } as typeof store;
-    expect((await fsck(db, damaged, options)).violations).toEqual([expect.objectContaining({ kind: "block-corrupt", id: hash })]);
+    expect((await fsck({ metadataDb: db, blockStore: damaged, syncStream }, options)).violations)
+      .toEqual([expect.objectContaining({ kind: "block-corrupt", id: hash })]);
   });
 
   it("reports an outbox row unsent for longer than the bound", async () => {
     const { db, store } = await storeWithOneFile();
-    const report = await fsck(db, store, { ...options, nowMs: 1000 + 60_001 });
+    const report = await fsck({ metadataDb: db, blockStore: store, syncStream },
+      { ...options, nowMs: 1000 + 60_001 });
     expect(report.violations.map((v) => v.kind)).toEqual(["outbox-stale"]);
+  });
+
+  it("reports a topic without the expected partitions, or absent", async () => {
+    const { db, store } = await storeWithOneFile();
+    const ports = { metadataDb: db, blockStore: store };
+    expect((await fsck({ ...ports, syncStream: new MemorySyncStream(8) }, options)).violations)
+      .toEqual([{ kind: "stream", id: "file-events",
+        detail: "topic has 8 partitions, expected 64" }]);
+    const gone = new MemorySyncStream(0, "gone");
+    expect((await fsck({ ...ports, syncStream: gone }, options)).violations)
+      .toEqual([{ kind: "stream", id: "gone", detail: "topic is absent, expected 64 partitions" }]);
+  });
+
+  it("checks nothing on a database never migrated, and says why", async () => {
+    const report = await fsck({ metadataDb: new MemoryMetadataDb(),
+      blockStore: new MemoryBlockStore(), syncStream }, options);
+    expect(report).toMatchObject({ violations: [], truncated: false,
+      checked: { blocks: 0, shards: 0 } });
+    expect(report.note).toMatch(/no schema yet/);
   });
 });

@@ -1,11 +1,14 @@
 // fsck: the invariants that hold the upload path together, checked across the stores.
 // - every block named by a committed version is in the BlockStore, and its content hashes to its key;
 // - each block's ref_count equals the number of committed versions that name it;
-// - no outbox row stays unsent longer than outboxStaleMs (the relay is alive and the broker answers).
-// It reads only; each violation names the ids to look at.
+// - no outbox row stays unsent longer than outboxStaleMs (the relay is alive, the broker answers);
+// - the SyncStream's topic has its partitions.
+// It reads only, through the stores' ports (main.ts picks the real adapters); each violation names
+// the ids to look at.
 import { createHash } from "node:crypto";
 import type { BlockStore } from "../../stores/block-store/block-store.port.ts";
 import { shardCount, type MetadataDb } from "../../stores/metadata-db/metadata-db.port.ts";
+import type { SyncStream } from "../../stores/sync-stream/sync-stream.port.ts";
 
 export type ViolationKind = "block-missing" | "block-corrupt" | "ref-count-mismatch" | "outbox-stale" | "stream";
 
@@ -20,21 +23,36 @@ export interface FsckReport {
   readonly checked: { blocks: number; referencedBlocks: number; shards: number; outboxRowsStale: number };
   /** True when a bound cut a check short: say so rather than report clean. */
   readonly truncated: boolean;
+  /** Why nothing was checked, when nothing was (a database no ChunkService has migrated yet). */
+  readonly note?: string;
+}
+
+export interface FsckPorts {
+  readonly metadataDb: MetadataDb;
+  readonly blockStore: BlockStore;
+  readonly syncStream: SyncStream;
 }
 
 export interface FsckOptions {
   readonly nowMs: number;
   readonly outboxStaleMs: number;
   readonly blocksMax: number;
-  /** Extra checks of the SyncStream (topic, partitions), run by the caller's adapter. */
-  readonly checkStream?: () => Promise<Violation[]>;
+  /** Partitions the SyncStream's topic must have (the design's 64). */
+  readonly partitionCount: number;
 }
 
 const pageSize = 500;
 /** Stale outbox rows listed per shard; more is reported as truncated. */
 const staleRowsPerShardMax = 100;
 
-export async function fsck(db: MetadataDb, blocks: BlockStore, options: FsckOptions): Promise<FsckReport> {
+const nothingChecked = { blocks: 0, referencedBlocks: 0, shards: 0, outboxRowsStale: 0 };
+
+export async function fsck(ports: FsckPorts, options: FsckOptions): Promise<FsckReport> {
+  const { metadataDb: db, blockStore: blocks } = ports;
+  if ((await db.appliedMigrations()).length === 0) {
+    return { violations: [], checked: nothingChecked, truncated: false,
+      note: "the metadata database has no schema yet (no ChunkService has run): nothing to check" };
+  }
   const violations: Violation[] = [];
   const { blocksChecked, mismatches } = await db.refCountMismatches(options.blocksMax);
   for (const m of mismatches) {
@@ -54,7 +72,7 @@ export async function fsck(db: MetadataDb, blocks: BlockStore, options: FsckOpti
         `(${row.event.userId} ${row.event.filePath} v${row.event.version}) unsent for ${options.nowMs - row.createdAtMs} ms` });
     }
   }
-  violations.push(...((await options.checkStream?.()) ?? []));
+  violations.push(...(await checkStream(ports.syncStream, options.partitionCount)));
   return { violations, truncated: referenced.truncated || outboxTruncated || mismatches.length >= options.blocksMax,
     checked: { blocks: blocksChecked, referencedBlocks: referenced.count, shards: shardCount, outboxRowsStale: stale } };
 }
@@ -79,4 +97,12 @@ async function checkBlockContents(db: MetadataDb, store: BlockStore, blocksMax: 
     if (count >= blocksMax) return { count, truncated: true };
     after = last;
   }
+}
+
+async function checkStream(stream: SyncStream, partitionCount: number): Promise<Violation[]> {
+  const { topic, partitions } = await stream.describe();
+  if (partitions.length === partitionCount) return [];
+  const detail = partitions.length === 0 ? `topic is absent, expected ${partitionCount} partitions`
+    : `topic has ${partitions.length} partitions, expected ${partitionCount}`;
+  return [{ kind: "stream", id: topic, detail }];
 }

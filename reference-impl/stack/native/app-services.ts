@@ -1,27 +1,14 @@
 // The reference implementation's own processes, started by `up` after the servers are healthy:
 // N ChunkService processes behind the UploadLB (ports chunkServiceBase + i). Each runs the
 // TypeScript sources through tsx with the stack's endpoints and secrets in SYNCBENCH_* variables.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { endpointsToEnv, type Endpoints } from "../endpoints.ts";
 import type { NativeConfig } from "./native-config.ts";
 import { describeError, type HealthResult, type NativeService } from "./native-service.ts";
+import { stackSecrets } from "./stack-secrets.ts";
 
-export interface StackSecrets {
-  readonly jwtSecret: string;
-  readonly possessionKey: string;
-}
-
-/** Secrets generated on the first `up` and kept with the data, so tokens survive restarts. */
-export function stackSecrets(config: NativeConfig): StackSecrets {
-  const file = join(config.rootDir, "data", "secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as StackSecrets;
-  const secrets = { jwtSecret: randomBytes(32).toString("hex"), possessionKey: randomBytes(32).toString("hex") };
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
-  return secrets;
-}
+// Kept here too: the CLI and benches import the stack's secrets from this module.
+export { stackSecrets, type StackSecrets } from "./stack-secrets.ts";
 
 async function checkHttp(url: string, implementation: string): Promise<HealthResult> {
   try {

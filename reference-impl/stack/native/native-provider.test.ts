@@ -1,14 +1,17 @@
 // Checks the native provider's start/stop logic with stand-in services that are real processes
-// (`sleep`, a shell that exits): up is idempotent, a server that dies during start makes up fail
-// with STACK_UNHEALTHY naming it and its log lines, and what that up had started is stopped again.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// (`sleep`, a shell that exits) under a real supervisord: up is idempotent, a server that dies
+// during start makes up fail with STACK_UNHEALTHY naming it and its log lines, and what that up
+// had started is stopped again; a server killed later is restarted and counted; a stack folder
+// from the older, unsupervised code is taken over; down stops the supervisor too.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultNativeConfig, servicePaths, type NativeConfig } from "./native-config.ts";
 import type { NativeService } from "./native-service.ts";
 import { NativeProvider } from "./native-provider.ts";
-import { isRecordAlive, readPidRecord } from "./process-control.ts";
+import { isRecordAlive, readPidRecord, spawnServer } from "./process-control.ts";
+import { supervisorPaths } from "./supervisor-config.ts";
 
 let roots: string[] = [];
 afterEach(() => {
@@ -41,7 +44,10 @@ describe("NativeProvider", () => {
     const pid = first.services[0]?.pid;
     expect(first.services[0]).toMatchObject({ name: "postgres", healthy: true });
     expect((await provider.up()).services[0]?.pid).toBe(pid);
-    expect(await provider.down()).toEqual({ stopped: ["postgres"] });
+    const supervisor = readPidRecord(supervisorPaths(config.rootDir).pidFile);
+    expect(isRecordAlive(supervisor)).toBe(true);
+    expect(await provider.down()).toEqual({ stopped: ["postgres", "supervisor"] });
+    expect(isRecordAlive(supervisor)).toBe(false); // down stops the supervisor, by its PID
     expect((await provider.status()).services[0]).toMatchObject({ healthy: false, detail: "not running" });
   });
 
@@ -78,5 +84,46 @@ describe("NativeProvider", () => {
     expect(isRecordAlive(record)).toBe(true);
     await new NativeProvider(config, [good]).down();
     expect(isRecordAlive(record)).toBe(false);
+  });
+
+  it("restarts a server that dies, and status counts the restart and tells how it died", async () => {
+    const config = tempConfig();
+    const provider = new NativeProvider(config, [fakeService(config, "postgres", "exec sleep 60")]);
+    try {
+      const before = (await provider.up()).services[0];
+      expect(before).toMatchObject({ restarts: 0 });
+      process.kill(before?.pid as number, "SIGKILL");
+      let after = (await provider.status()).services[0];
+      for (let i = 0; i < 200 && !(after?.healthy && after.pid !== before?.pid); i++) { // bounded wait
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        after = (await provider.status()).services[0];
+      }
+      expect(after).toMatchObject({ healthy: true, restarts: 1 });
+      expect(after?.pid).not.toBe(before?.pid);
+      expect(after?.lastExit).toMatch(/terminated by SIGKILL; not expected$/);
+    } finally {
+      await provider.down();
+    }
+  });
+
+  it("takes over a server an older, unsupervised syncbench started: stops it by PID, starts it supervised", async () => {
+    const config = tempConfig();
+    const service = fakeService(config, "postgres", "exec sleep 60");
+    const paths = servicePaths(config, "postgres");
+    mkdirSync(join(config.rootDir, "run"), { recursive: true });
+    mkdirSync(join(config.rootDir, "logs"), { recursive: true });
+    const legacy = spawnServer({ command: "sleep", args: ["60"], logFile: paths.logFile, pidFile: paths.pidFile });
+    const provider = new NativeProvider(config, [service]);
+    const lines: string[] = [];
+    try {
+      const status = await provider.up({ onProgress: (line) => lines.push(line) });
+      expect(isRecordAlive(legacy)).toBe(false);
+      expect(status.services[0]).toMatchObject({ healthy: true });
+      expect(status.services[0]?.pid).not.toBe(legacy.pid);
+      expect(lines.join("\n")).toContain(`postgres: pid ${legacy.pid} runs without supervision`);
+      expect(status.supervisor).toMatchObject({ running: true });
+    } finally {
+      await provider.down();
+    }
   });
 });

@@ -1,40 +1,50 @@
 // The `native` provider: installs (once) and starts PostgreSQL, Kafka, an S3 server, Redis and nginx
-// as local processes on loopback ports, each with its own data folder, log file and pid file.
+// as local processes on loopback ports, each with its own data folder and log file, all run by one
+// supervisord per stack folder (supervisor.ts) that restarts whatever dies.
 // `up` is idempotent and all-or-nothing: a server that does not become healthy in time stops
 // everything this call started and fails with the server's name, log file and last log lines.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+// A stack folder from an older syncbench (servers started detached, with pid files) is migrated:
+// its servers are stopped by their recorded PIDs and started again under the supervisor.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SyncbenchError } from "../../core/errors.ts";
-import type { Endpoints } from "../endpoints.ts";
-import type { ProcessName, ServiceStatus, StackProvider, StackStatus, UpOptions } from "../provider.ts";
-import { chunkServices } from "./app-services.ts";
+import { redactEndpoints, type Endpoints } from "../endpoints.ts";
+import type {
+  ProcessName, ServiceStatus, StackProvider, StackSecrets, StackStatus, UpOptions,
+} from "../provider.ts";
+import { chunkServices, stackSecrets } from "./app-services.ts";
 import { fileEventsPartitionCount, fileEventsTopic, kafkaService } from "./kafka.ts";
 import { servicePaths, type NativeConfig, type S3ServerKind } from "./native-config.ts";
 import type { NativeService } from "./native-service.ts";
 import { nginxService } from "./nginx.ts";
 import { postgresService, postgresUrl } from "./postgres.ts";
-import { isRecordAlive, readPidRecord, spawnServer, stopRecorded, tailLines, treeRssBytes } from "./process-control.ts";
+import { isRecordAlive, readPidRecord, recordPid, stopRecorded, tailLines, treeRssBytes } from "./process-control.ts";
 import { redisService, redisUrl } from "./redis.ts";
 import { s3Endpoint, s3Service } from "./s3.ts";
+import type { ProgramSpec } from "./supervisor-config.ts";
+import { Supervisor, type ProgramInfo } from "./supervisor.ts";
 
 interface StackState {
   readonly s3Server: S3ServerKind;
   readonly chunkServiceCount?: number;
 }
 
+type Progress = (line: string) => void;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const liveStates = new Set(["STARTING", "RUNNING"]);
+const deadStates = new Set(["BACKOFF", "EXITED", "FATAL"]);
 
 export class NativeProvider implements StackProvider {
   readonly name = "native" as const;
   private readonly s3Kind: { current: S3ServerKind };
   private readonly services: readonly NativeService[];
   private readonly stateFile: string;
-
   private readonly apps: readonly NativeService[];
+  private readonly config: NativeConfig;
+  private readonly supervisor: Supervisor;
 
   /** `services` and `apps` replace the servers and processes in tests of the start/stop logic. */
-  private readonly config: NativeConfig;
-
   constructor(given: NativeConfig, services?: readonly NativeService[], apps?: readonly NativeService[]) {
     this.stateFile = join(given.rootDir, "run", "stack.json");
     const state = this.readState();
@@ -42,12 +52,14 @@ export class NativeProvider implements StackProvider {
     const chunkServiceCount = given.chunkServiceCountGiven ? given.chunkServiceCount : state?.chunkServiceCount ?? given.chunkServiceCount;
     const config = { ...given, chunkServiceCount };
     this.config = config;
+    this.supervisor = new Supervisor(config.rootDir, config.repoRoot);
     // Start order; `down` stops in reverse (the services first, the gateway, the databases last).
     this.services = services ?? [postgresService(config), redisService(config), s3Service(config, this.s3Kind),
       kafkaService(config), nginxService(config)];
     this.apps = apps ?? (services ? [] : chunkServices(config, config.repoRoot, this.endpoints()));
   }
 
+  /** The endpoints with their secrets, for services, tests and tools that connect. */
   endpoints(): Endpoints {
     const { ports } = this.config;
     return {
@@ -62,68 +74,99 @@ export class NativeProvider implements StackProvider {
     };
   }
 
-  logFile(service: ProcessName): string {
-    return servicePaths(this.config, service).logFile;
+  async endpointsWithSecrets(): Promise<Endpoints> {
+    return this.endpoints();
+  }
+
+  logFile(service: ProcessName | "supervisor"): string {
+    return service === "supervisor" ? this.supervisor.paths.logFile : servicePaths(this.config, service).logFile;
+  }
+
+  secrets(): StackSecrets {
+    return stackSecrets(this.config);
   }
 
   private readState(): StackState | undefined {
     return existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, "utf8")) as StackState) : undefined;
   }
 
+  private all(): NativeService[] {
+    return [...this.services, ...this.apps];
+  }
+
   async up(options: UpOptions = {}): Promise<StackStatus> {
     const progress = options.onProgress ?? (() => undefined);
     for (const dir of ["cache", "data", "logs", "run"]) mkdirSync(join(this.config.rootDir, dir), { recursive: true });
     for (const service of this.services) await service.install(progress);
+    await this.supervisor.install(progress);
     writeFileSync(this.stateFile, JSON.stringify({ s3Server: this.s3Kind.current,
       chunkServiceCount: this.config.chunkServiceCount } satisfies StackState));
+    await this.stopUnsupervised(progress);
+    const programs: ProgramSpec[] = [];
+    for (const service of this.all()) programs.push(await this.programSpec(service, progress));
+    const startedSupervisor = await this.supervisor.apply(programs, progress);
     const started: NativeService[] = [];
     try {
       await this.bringUp(this.services, started, progress, options.healthTimeoutMs);
       await this.bringUp(this.apps, started, progress, options.healthTimeoutMs);
     } catch (error) {
-      for (const service of [...started].reverse()) await this.stop(service);
+      for (const service of [...started].reverse()) await this.stopProgram(service.name);
+      if (startedSupervisor) await this.supervisor.shutdown();
       throw error;
     }
-    await this.stopSurplusApps(progress);
     return { ...(await this.status()), started: started.map((s) => s.name) };
   }
 
-  /** Starts what is down, refreshes what runs, waits for all to be healthy, then sets them up. */
-  private async bringUp(services: readonly NativeService[], started: NativeService[], progress: (line: string) => void,
-    healthTimeoutMs: number | undefined): Promise<void> {
-    for (const service of services) {
-      if (await this.startIfNeeded(service, progress)) started.push(service);
+  private async programSpec(service: NativeService, progress: Progress): Promise<ProgramSpec> {
+    const paths = servicePaths(this.config, service.name);
+    mkdirSync(paths.dataDir, { recursive: true });
+    const launch = await service.prepare(progress);
+    return { name: service.name, command: launch.command, args: launch.args, env: launch.env, cwd: launch.cwd,
+      uid: launch.uid, stopSignal: service.stopSignal, stopGraceMs: service.stopGraceMs, logFile: paths.logFile };
+  }
+
+  /**
+   * Processes recorded in pid files but not run by this stack's supervisord: servers an older
+   * syncbench started detached, or orphans of a supervisord that was killed. They are stopped by
+   * PID (never by name) and started again under the supervisor; data folders are kept.
+   */
+  private async stopUnsupervised(progress: Progress): Promise<void> {
+    const supervised = this.supervisor.isRunning() ? await this.supervisor.programs() : new Map<string, ProgramInfo>();
+    for (const name of [...this.recordedNames()].reverse()) {
+      const pidFile = servicePaths(this.config, name).pidFile;
+      const record = readPidRecord(pidFile);
+      if (!isRecordAlive(record) || supervised.get(name)?.pid === record.pid) continue;
+      progress(`${name}: pid ${record.pid} runs without supervision (started by an older syncbench, or its ` +
+        "supervisor died); stopping it to start it again under supervisord, data kept");
+      const service = this.all().find((s) => s.name === name);
+      await stopRecorded(pidFile, service?.stopSignal ?? "SIGTERM", service?.stopGraceMs ?? 10_000);
     }
-    const cancel = { cancelled: false };
-    await Promise.all(services.map((s) => this.waitHealthy(s, healthTimeoutMs, cancel).catch((error: unknown) => {
-      cancel.cancelled = true; // the other waits stop polling, so a failed `up` ends at once
-      throw error;
-    })));
+  }
+
+  /** Names with a pid file in run/ (servers and ChunkServices, also beyond today's count). */
+  private recordedNames(): string[] {
+    const runDir = join(this.config.rootDir, "run");
+    if (!existsSync(runDir)) return [];
+    const names = readdirSync(runDir).filter((f) => f.endsWith(".pid") && f !== "supervisor.pid").map((f) => f.slice(0, -4));
+    const order = this.all().map((s) => s.name as string);
+    return names.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
+  }
+
+  /** Starts what is down, refreshes what runs, waits for all to be healthy, then sets them up. */
+  private async bringUp(services: readonly NativeService[], started: NativeService[], progress: Progress,
+    healthTimeoutMs: number | undefined): Promise<void> {
+    const running = await this.supervisor.programs();
+    for (const service of services) {
+      if (await this.startIfNeeded(service, running.get(service.name), progress)) started.push(service);
+    }
+    await this.waitHealthy(services, healthTimeoutMs);
     for (const service of services) await service.afterHealthy?.(progress);
   }
 
-  /** ChunkService processes beyond the configured count (a smaller --chunk-services). */
-  private recordedApps(): string[] {
-    const runDir = join(this.config.rootDir, "run");
-    if (!existsSync(runDir)) return [];
-    return readdirSync(runDir).filter((f) => /^chunk-service-\d+\.pid$/.test(f)).map((f) => f.slice(0, -4));
-  }
-
-  private async stopSurplusApps(progress: (line: string) => void): Promise<void> {
-    const wanted = new Set(this.apps.map((a) => a.name as string));
-    for (const name of this.recordedApps().filter((n) => !wanted.has(n))) {
-      await stopRecorded(servicePaths(this.config, name).pidFile, "SIGTERM", 10_000);
-      progress(`${name}: stopped (beyond --chunk-services ${this.apps.length})`);
-    }
-  }
-
-  /** Starts a service unless the process recorded in its pid file is still running. */
-  private async startIfNeeded(service: NativeService, progress: (line: string) => void): Promise<boolean> {
-    const paths = servicePaths(this.config, service.name);
-    const running = readPidRecord(paths.pidFile);
-    if (isRecordAlive(running)) {
-      progress(`${service.name}: already running`);
-      await service.refresh?.(running.pid, progress);
+  private async startIfNeeded(service: NativeService, info: ProgramInfo | undefined, progress: Progress): Promise<boolean> {
+    if (info && liveStates.has(info.state)) {
+      progress(`${service.name}: already running (pid ${info.pid})`);
+      await service.refresh?.(info.pid, progress);
       return false;
     }
     const answering = await service.check();
@@ -132,71 +175,100 @@ export class NativeProvider implements StackProvider {
         "process this checkout's syncbench started (another checkout's stack, or a system service); nothing was started " +
         "in its place", { hint: `stop that server, or run this stack on other ports; see: ss -ltnp` });
     }
-    mkdirSync(paths.dataDir, { recursive: true });
-    const launch = await service.prepare(progress);
-    const record = spawnServer({ ...launch, logFile: paths.logFile, pidFile: paths.pidFile });
-    progress(`${service.name}: started pid ${record.pid}, log ${paths.logFile}`);
+    await this.supervisor.start(service.name);
+    progress(`${service.name}: started under supervisord, log ${servicePaths(this.config, service.name).logFile}`);
     return true;
   }
 
-  /** Healthy means: the process we recorded is alive and the probe answers (not someone else). */
-  private async waitHealthy(service: NativeService, timeoutMs: number | undefined, cancel: { cancelled: boolean }): Promise<void> {
-    const paths = servicePaths(this.config, service.name);
-    const limitMs = timeoutMs ?? service.startTimeoutMs;
-    const deadline = Date.now() + limitMs;
-    const alive = () => isRecordAlive(readPidRecord(paths.pidFile));
-    let last = await service.check();
-    while (!(last.healthy && alive()) && Date.now() < deadline && !cancel.cancelled) {
-      if (!alive()) break; // it exited: no point in waiting
-      await sleep(250);
-      last = await service.check();
+  /** One supervisor query per round for all services; healthy = supervised, alive and answering. */
+  private async waitHealthy(services: readonly NativeService[], timeoutMs: number | undefined): Promise<void> {
+    const limitMs = (s: NativeService) => timeoutMs ?? s.startTimeoutMs;
+    const pending = new Map(services.map((s) => [s, Date.now() + limitMs(s)]));
+    while (pending.size > 0) {
+      const programs = await this.supervisor.programs();
+      for (const [service, deadline] of pending) {
+        const info = programs.get(service.name);
+        if (info && info.pid > 0) recordPid(servicePaths(this.config, service.name).pidFile, info.pid, service.name);
+        const health = await service.check();
+        if (health.healthy && info?.state === "RUNNING") pending.delete(service);
+        else if (!info || deadStates.has(info.state)) await this.failStart(service, "exited during start", health.detail);
+        else if (Date.now() > deadline) {
+          await this.failStart(service, `did not become healthy within ${limitMs(service)} ms`, health.detail);
+        }
+      }
+      if (pending.size > 0) await sleep(250);
     }
-    if (last.healthy && alive()) return;
-    if (cancel.cancelled) return; // another server failed first; its error is the one reported
-    const why = alive() ? `did not become healthy within ${limitMs} ms` : "exited during start";
+  }
+
+  private async failStart(service: NativeService, why: string, lastCheck: string | undefined): Promise<never> {
+    await this.stopProgram(service.name); // stopping also drains the output into its log
+    const logFile = servicePaths(this.config, service.name).logFile;
     throw new SyncbenchError("STACK_UNHEALTHY",
-      `${service.name} ${why} (last check: ${last.detail ?? "unhealthy"}); log ${paths.logFile}:\n    ` +
-        tailLines(paths.logFile, 12).join("\n    ") + "\n  everything this `up` started was stopped",
+      `${service.name} ${why} (last check: ${lastCheck ?? "unhealthy"}); log ${logFile}:\n    ` +
+        tailLines(logFile, 12).join("\n    ") + "\n  everything this `up` started was stopped",
       { hint: `syncbench logs ${service.name}; syncbench doctor` });
   }
 
-  private async stop(service: NativeService): Promise<"stopped" | "not-running"> {
-    return stopRecorded(servicePaths(this.config, service.name).pidFile, service.stopSignal, service.stopGraceMs);
+  private async stopProgram(name: string): Promise<"stopped" | "not-running"> {
+    const outcome = this.supervisor.isRunning() ? await this.supervisor.stop(name) : "not-running";
+    rmSync(servicePaths(this.config, name).pidFile, { force: true });
+    return outcome;
   }
 
   async down(options: UpOptions & { only?: readonly string[] } = {}): Promise<{ stopped: string[] }> {
     const stopped: string[] = [];
     const wanted = (name: string) => options.only === undefined || options.only.includes(name);
-    for (const name of this.recordedApps().filter(wanted)) {
-      const outcome = await stopRecorded(servicePaths(this.config, name).pidFile, "SIGTERM", 10_000);
+    const report = (name: string, outcome: string) => {
       if (outcome === "stopped") stopped.push(name);
       options.onProgress?.(`${name}: ${outcome}`);
+    };
+    if (this.supervisor.isRunning()) {
+      const programs = await this.supervisor.programs();
+      const order = [...this.apps.map((a) => a.name as string), ...[...this.services].reverse().map((s) => s.name as string)];
+      const extra = [...programs.keys()].filter((n) => !order.includes(n)); // e.g. ChunkServices beyond today's count
+      for (const name of [...extra, ...order].filter((n) => programs.has(n) && wanted(n))) {
+        report(name, await this.stopProgram(name));
+      }
+      const left = [...(await this.supervisor.programs()).values()].filter((p) => !["STOPPED", "EXITED", "FATAL"].includes(p.state));
+      if (left.length === 0) report("supervisor", await this.supervisor.shutdown());
     }
-    for (const service of [...this.services].reverse().filter((s) => wanted(s.name))) {
-      const outcome = await this.stop(service);
-      if (outcome === "stopped") stopped.push(service.name);
-      options.onProgress?.(`${service.name}: ${outcome}`);
+    for (const name of this.recordedNames().reverse().filter(wanted)) { // unsupervised: older stacks, orphans
+      const service = this.all().find((s) => s.name === name);
+      report(name, await stopRecorded(servicePaths(this.config, name).pidFile, service?.stopSignal ?? "SIGTERM",
+        service?.stopGraceMs ?? 10_000));
     }
     return { stopped };
   }
 
   async status(): Promise<StackStatus> {
-    const services = await Promise.all([...this.services, ...this.apps].map((s) => this.serviceStatus(s)));
-    return { provider: this.name, services, endpoints: this.endpoints() };
+    const supervisorPid = this.supervisor.pid();
+    const programs = supervisorPid === undefined ? new Map<string, ProgramInfo>() : await this.supervisor.programs();
+    const history = this.supervisor.exitHistory();
+    const services = await Promise.all(this.all().map((s) => this.serviceStatus(s, programs.get(s.name),
+      history.get(s.name))));
+    return { provider: this.name, services, endpoints: redactEndpoints(this.endpoints()),
+      supervisor: { running: supervisorPid !== undefined, ...(supervisorPid ? { pid: supervisorPid } : {}),
+        logFile: this.supervisor.paths.logFile } };
   }
 
-  private async serviceStatus(service: NativeService): Promise<ServiceStatus> {
+  private async serviceStatus(service: NativeService, info: ProgramInfo | undefined,
+    exits: { restarts: number; lastExit?: string } | undefined): Promise<ServiceStatus> {
     const paths = servicePaths(this.config, service.name);
-    const record = readPidRecord(paths.pidFile);
-    const alive = isRecordAlive(record);
     const health = await service.check();
     const base = { name: service.name, endpoint: service.endpoint, logFile: paths.logFile,
-      implementation: health.implementation };
-    if (!alive) {
-      const detail = health.healthy ? "answers, but not started by syncbench (port taken?)" : "not running";
-      return { ...base, healthy: false, detail };
+      implementation: health.implementation, restarts: exits?.restarts ?? 0,
+      ...(exits?.lastExit ? { lastExit: exits.lastExit } : {}) };
+    const supervised = info !== undefined && liveStates.has(info.state) && info.pid > 0;
+    const record = readPidRecord(paths.pidFile);
+    if (supervised) recordPid(paths.pidFile, info.pid, service.name);
+    const pid = supervised ? info.pid : isRecordAlive(record) ? record.pid : undefined;
+    if (pid === undefined) {
+      const why = info && deadStates.has(info.state) ? `${info.state.toLowerCase()} under supervisord: ${info.description}`
+        : health.healthy ? "answers, but not started by syncbench (port taken?)" : "not running";
+      return { ...base, healthy: false, detail: why };
     }
-    return { ...base, healthy: health.healthy, pid: record.pid, rssBytes: treeRssBytes(record.pid),
-      ...(health.detail === undefined ? {} : { detail: health.detail }) };
+    const unsupervised = supervised ? undefined : "running without supervision (older syncbench): `syncbench up` supervises it";
+    const detail = unsupervised ?? health.detail;
+    return { ...base, healthy: health.healthy, pid, rssBytes: treeRssBytes(pid), ...(detail === undefined ? {} : { detail }) };
   }
 }

@@ -14,6 +14,8 @@ import { runCommand } from "./run-command.ts";
 import { s3Endpoint } from "./s3.ts";
 
 const templateFile = fileURLToPath(new URL("../../edge/nginx.conf.template", import.meta.url));
+/** Clears the workers a SIGKILLed master left behind, then execs nginx (see the script). */
+const startScript = fileURLToPath(new URL("./nginx-start.sh", import.meta.url));
 
 function pool(base: number, count: number): string {
   return Array.from({ length: count }, (_, i) => `    server 127.0.0.1:${base + i} max_fails=1 fail_timeout=2s;`)
@@ -55,9 +57,14 @@ export function nginxService(config: NativeConfig): NativeService {
   // As root the workers run as www-data, which must own the cache and temp folders.
   const workerUser = process.getuid?.() === 0 ? "www-data" : undefined;
   const render = () => renderTemplate(readFileSync(templateFile, "utf8"), nginxValues(config, join(config.rootDir, "logs"), workerUser));
+  // `up` prepares every service, also one found running; refresh then reloads what prepare changed.
+  let changedByPrepare = false;
   const writeCheckedConf = async () => {
     const previous = existsSync(confFile) ? readFileSync(confFile, "utf8") : undefined;
-    writeFileSync(confFile, render());
+    const next = render();
+    if (previous === next) return;
+    changedByPrepare = true;
+    writeFileSync(confFile, next);
     const test = await runCommand(binary, ["-t", "-p", paths.dataDir, "-c", confFile], { timeoutMs: 10_000 });
     if (test.exitCode !== 0) {
       if (previous !== undefined) writeFileSync(confFile, previous); // keep the configuration that worked
@@ -77,11 +84,13 @@ export function nginxService(config: NativeConfig): NativeService {
       for (const dir of ["cache", "tmp"]) mkdirSync(join(paths.dataDir, dir), { recursive: true });
       if (workerUser) chownTree(paths.dataDir, workerUser);
       await writeCheckedConf();
-      return { command: binary, args: ["-p", paths.dataDir, "-c", confFile, "-g", "daemon off;"] };
+      return { command: "/bin/sh", args: [startScript, join(paths.dataDir, "nginx.pid"), binary,
+        "-p", paths.dataDir, "-c", confFile, "-g", "daemon off;"] };
     },
     async refresh(pid, progress) {
-      if (existsSync(confFile) && readFileSync(confFile, "utf8") === render()) return;
       await writeCheckedConf();
+      if (!changedByPrepare) return;
+      changedByPrepare = false;
       process.kill(pid, "SIGHUP"); // nginx re-reads its configuration without dropping connections
       progress("nginx: configuration changed (service pools), reloaded");
     },

@@ -43,9 +43,14 @@ describe("process control", () => {
     expect(child).toBeDefined();
     expect(await stopRecorded(pidFile, "SIGTERM", 200)).toBe("stopped");
     expect(isRecordAlive(record)).toBe(false);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    // Gone, or a zombie waiting for its new parent to reap it: either way it holds no port.
-    const state = existsSync(`/proc/${child}/stat`) ? readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]?.[0] : "gone";
+    // Gone, or a zombie waiting for its new parent to reap it: either way it holds no port. The
+    // SIGKILL lands asynchronously: wait for the state to change (bounded), not for a fixed time.
+    const stateOf = () => existsSync(`/proc/${child}/stat`) ? readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]?.[0] : "gone";
+    let state = stateOf();
+    for (let i = 0; i < 500 && !["gone", "Z"].includes(state ?? ""); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      state = stateOf();
+    }
     expect(["gone", "Z"]).toContain(state);
   });
 

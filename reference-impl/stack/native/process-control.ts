@@ -91,6 +91,20 @@ export function spawnServer(spec: SpawnSpec): PidRecord {
   }
 }
 
+/**
+ * Records a process that something else started (supervisord), in the same form as spawnServer,
+ * so that a stack whose supervisor died can still be stopped by PID. Undefined when it is gone.
+ */
+export function recordPid(pidFile: string, pid: number, command: string): PidRecord | undefined {
+  const startTicks = startTicksOf(pid);
+  if (startTicks === undefined) return undefined;
+  const existing = existsSync(pidFile) ? readPidRecord(pidFile) : undefined;
+  if (existing?.pid === pid && existing.startTicks === startTicks) return existing;
+  const record: PidRecord = { pid, startTicks, command, startedAtMs: Date.now() };
+  writeFileSync(pidFile, JSON.stringify(record));
+  return record;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Signals `target` (a PID, or -PID for its group) if the record still names a live process. */

@@ -1,14 +1,18 @@
 // Redis from Debian's apt: the NotificationService's connection registry. No persistence: the
-// registry is rebuilt from live sockets, so a restart costs nothing but re-registration.
-import { mkdirSync } from "node:fs";
+// registry is rebuilt from live sockets, so a restart costs nothing but re-registration. Clients
+// authenticate with the stack's password, which reaches redis-server through a configuration file
+// of mode 0600 (a --requirepass argument would show in `ps`).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import { ensureAptBinary } from "./install.ts";
 import type { NativeConfig } from "./native-config.ts";
 import { servicePaths } from "./native-config.ts";
 import { describeError, type HealthResult, type LaunchSpec, type NativeService } from "./native-service.ts";
+import { stackSecrets } from "./stack-secrets.ts";
 
 export function redisUrl(config: NativeConfig): string {
-  return `redis://127.0.0.1:${config.ports.redis}`;
+  return `redis://:${stackSecrets(config).redisPassword}@127.0.0.1:${config.ports.redis}`;
 }
 
 export function redisService(config: NativeConfig): NativeService {
@@ -25,9 +29,11 @@ export function redisService(config: NativeConfig): NativeService {
     },
     async prepare(): Promise<LaunchSpec> {
       mkdirSync(paths.dataDir, { recursive: true });
+      const confFile = join(paths.dataDir, "redis.conf");
+      writeFileSync(confFile, `requirepass ${stackSecrets(config).redisPassword}\n`, { mode: 0o600 });
       return {
         command: binary,
-        args: ["--port", String(config.ports.redis), "--bind", "127.0.0.1", "--save", "",
+        args: [confFile, "--port", String(config.ports.redis), "--bind", "127.0.0.1", "--save", "",
           "--appendonly", "no", "--daemonize", "no", "--dir", paths.dataDir, "--logfile", ""],
       };
     },

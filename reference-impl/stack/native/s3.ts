@@ -10,14 +10,15 @@ import { ensureVersitygw } from "./install.ts";
 import type { NativeConfig, S3ServerKind } from "./native-config.ts";
 import { servicePaths } from "./native-config.ts";
 import { describeError, type HealthResult, type LaunchSpec, type NativeService } from "./native-service.ts";
+import { stackSecrets } from "./stack-secrets.ts";
 
 export const blocksBucket = "blocks";
-const accessKeyId = "syncbench";
-const secretAccessKey = "syncbench-secret";
 
+/** The key pair is generated per stack on the first `up` (stack-secrets.ts). */
 export function s3Endpoint(config: NativeConfig): S3Endpoint {
-  return { url: `http://127.0.0.1:${config.ports.s3}`, region: "us-east-1", accessKeyId,
-    secretAccessKey, bucket: blocksBucket };
+  const secrets = stackSecrets(config);
+  return { url: `http://127.0.0.1:${config.ports.s3}`, region: "us-east-1", accessKeyId: secrets.s3AccessKeyId,
+    secretAccessKey: secrets.s3SecretAccessKey, bucket: blocksBucket };
 }
 
 /** An S3 client with the settings every adapter and check uses (see block-store.s3.ts). */
@@ -59,7 +60,8 @@ export function s3Service(config: NativeConfig, kind: { current: S3ServerKind })
       const root = join(paths.dataDir, kind.current === "s3rver" ? "s3rver-data" : "buckets");
       mkdirSync(root, { recursive: true });
       if (kind.current === "s3rver" || !versitygw) {
-        return { command: process.execPath, args: [s3rverMain, String(config.ports.s3), root] };
+        return { command: process.execPath, args: [s3rverMain, String(config.ports.s3), root],
+          env: { S3RVER_ACCESS_KEY_ID: endpoint.accessKeyId, S3RVER_SECRET_ACCESS_KEY: endpoint.secretAccessKey } };
       }
       const sidecar = join(paths.dataDir, "meta");
       mkdirSync(sidecar, { recursive: true });
@@ -68,7 +70,7 @@ export function s3Service(config: NativeConfig, kind: { current: S3ServerKind })
         // --keep-alive: without it versitygw answers every request with Connection: close;
         // --quiet: no log line per request (the bench in stack/bench measured both).
         args: ["--port", `127.0.0.1:${config.ports.s3}`, "--keep-alive", "--quiet", "posix", "--sidecar", sidecar, root],
-        env: { ROOT_ACCESS_KEY: accessKeyId, ROOT_SECRET_KEY: secretAccessKey },
+        env: { ROOT_ACCESS_KEY: endpoint.accessKeyId, ROOT_SECRET_KEY: endpoint.secretAccessKey },
       };
     },
     check: () => checkS3(endpoint, kind.current),

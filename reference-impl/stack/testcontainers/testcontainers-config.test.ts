@@ -1,11 +1,12 @@
 // Unit tests of the testcontainers provider's configuration, which run without a Docker engine:
-// pinned images and package versions that work on Node 20, and the container nginx configuration.
+// pinned images and package versions, and the container nginx configuration.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { containerImages, containerPackageVersions, localstackEnvironment, renderContainerNginxConf } from "./testcontainers-config.ts";
+import { containerCredentials, containerImages, containerPackageVersions, localstackEnvironment, redisConfPath,
+  renderContainerNginxConf } from "./testcontainers-config.ts";
 
 const packageJson = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
-  devDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
 };
 
 describe("testcontainers configuration", () => {
@@ -15,9 +16,9 @@ describe("testcontainers configuration", () => {
     expect(containerImages.localstack).toBe("localstack/localstack:4.14.0");
   });
 
-  it("package.json pins the testcontainers versions that load on Node 20", () => {
+  it("package.json pins the testcontainers versions as runtime dependencies (up imports them)", () => {
     for (const [name, version] of Object.entries(containerPackageVersions)) {
-      expect(packageJson.devDependencies[name]).toBe(version);
+      expect(packageJson.dependencies[name]).toBe(version);
     }
   });
 
@@ -33,5 +34,16 @@ describe("testcontainers configuration", () => {
     expect(conf).toContain("proxy_pass http://s3:4566;");
     expect(conf).toContain("server host.docker.internal:7101");
     expect(conf).not.toContain("127.0.0.1");
+  });
+
+  it("gives the containers the stack's own credentials: a Postgres password, a Redis password in a file, S3 keys", () => {
+    const secrets = { postgresPassword: "pg-pw-0123456789", redisPassword: "redis-pw-0123456789",
+      s3AccessKeyId: "SBABCDEF0123456789", s3SecretAccessKey: "s3-secret-0123456789" };
+    const c = containerCredentials(secrets);
+    expect(c.postgres).toEqual({ username: "postgres", password: "pg-pw-0123456789", database: "syncbench" });
+    expect(c.redis.conf).toBe("requirepass redis-pw-0123456789\n");
+    expect(c.redis.command).toEqual(["redis-server", redisConfPath]); // no password on the command line
+    expect(c.redis.command.join(" ")).not.toContain(secrets.redisPassword);
+    expect(c.s3).toEqual({ accessKeyId: "SBABCDEF0123456789", secretAccessKey: "s3-secret-0123456789" });
   });
 });

@@ -1,11 +1,13 @@
 // Pinned images and settings of the testcontainers provider, kept as data so they can be unit
 // tested on machines without a Docker engine. testcontainers 12.x needs Node >= 22.22 (its undici 8
-// crashes at import on Node 20), so the project pins 11.14.0; @testcontainers/redpanda has only
-// 10.28.0 and 12.x, hence 10.28.0. LocalStack tags after 4.14.0 need an auth token.
+// crashes at import on Node 20), so the project pinned 11.14.0; @testcontainers/redpanda has only
+// 10.28.0 and 12.x, hence 10.28.0. On Node 24 (decision 0010) 12.x loads, but moving waits for a
+// machine with a Docker engine to test it on. LocalStack tags after 4.14.0 need an auth token.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defaultNativeConfig } from "../native/native-config.ts";
 import { nginxValues, renderTemplate } from "../native/nginx.ts";
+import type { StackSecrets } from "../native/stack-secrets.ts";
 export const containerImages = {
   postgres: "postgres:15-alpine",
   localstack: "localstack/localstack:4.14.0",
@@ -30,6 +32,21 @@ export const localstackEnvironment = (authToken: string | undefined): Record<str
 });
 
 export const localstackAlias = "s3";
+
+/** Where the Redis container reads its configuration (the password stays out of its command line). */
+export const redisConfPath = "/usr/local/etc/redis/redis.conf";
+
+/** The container stack's credentials come from the same per-stack secrets file as the native one. */
+export function containerCredentials(secrets: Pick<StackSecrets, "postgresPassword" | "redisPassword" |
+  "s3AccessKeyId" | "s3SecretAccessKey">) {
+  return {
+    postgres: { username: "postgres", password: secrets.postgresPassword, database: "syncbench" },
+    redis: { password: secrets.redisPassword, conf: `requirepass ${secrets.redisPassword}\n`,
+      command: ["redis-server", redisConfPath] },
+    // LocalStack accepts any key pair; the stack's own pair keeps the endpoints alike.
+    s3: { accessKeyId: secrets.s3AccessKeyId, secretAccessKey: secrets.s3SecretAccessKey },
+  };
+}
 export const containerGatewayPort = 8080;
 export const containerCdnPort = 8081;
 

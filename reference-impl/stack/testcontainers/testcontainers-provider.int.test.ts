@@ -1,16 +1,25 @@
 // Brings the stack up with the testcontainers provider and checks each service answers, then
 // removes the containers. Skips, saying why, where no Docker engine answers (as on this project's
 // own machines, which run the native provider).
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { dockerEngineAnswers } from "../docker-detect.ts";
 import { checkKafka } from "../native/kafka.ts";
 import { checkPostgres } from "../native/postgres.ts";
 import { checkRedis } from "../native/redis.ts";
 import { checkS3 } from "../native/s3.ts";
 import { TestcontainersProvider } from "./testcontainers-provider.ts";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+
+/** Folders this file made in the system temp folder, removed when it ends. */
+const tempDirs: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 const engine = await dockerEngineAnswers(process.env);
 if (!engine) {
@@ -20,9 +29,10 @@ if (!engine) {
 
 describe.skipIf(!engine)("testcontainers provider on a Docker engine", () => {
   it("starts postgres, localstack, redpanda, redis and nginx with the same endpoints shape", async () => {
-    const provider = new TestcontainersProvider(mkdtempSync(join(tmpdir(), "syncbench-tc-")));
+    const provider = new TestcontainersProvider(tempDir("syncbench-tc-"));
     try {
-      const { endpoints } = await provider.up();
+      await provider.up();
+      const endpoints = await provider.endpointsWithSecrets();
       expect((await checkPostgres(endpoints.postgresUrl)).healthy).toBe(true);
       expect((await checkS3(endpoints.s3, "localstack")).healthy).toBe(true);
       expect((await checkKafka(endpoints.kafkaBrokers)).healthy).toBe(true);

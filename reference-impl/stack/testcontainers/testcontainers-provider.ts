@@ -9,13 +9,14 @@ import type { StartedLocalStackContainer } from "@testcontainers/localstack";
 import type { StartedPostgreSqlContainer } from "@testcontainers/postgresql";
 import type { StartedRedpandaContainer } from "@testcontainers/redpanda";
 import { SyncbenchError } from "../../core/errors.ts";
-import type { Endpoints } from "../endpoints.ts";
+import { redactEndpoints, type Endpoints } from "../endpoints.ts";
 import type { ServiceName, StackProvider, StackStatus, UpOptions } from "../provider.ts";
 import { ensureTopic, fileEventsPartitionCount } from "../native/kafka.ts";
 import { ensureBucket } from "../native/s3.ts";
+import { stackSecrets } from "../native/stack-secrets.ts";
 import {
-  containerCdnPort, containerGatewayPort, containerImages, localstackAlias, localstackEnvironment,
-  renderContainerNginxConf, stackLabel,
+  containerCdnPort, containerCredentials, containerGatewayPort, containerImages, localstackAlias, localstackEnvironment,
+  redisConfPath, renderContainerNginxConf, stackLabel,
 } from "./testcontainers-config.ts";
 
 interface ContainerRecord {
@@ -33,11 +34,23 @@ export class TestcontainersProvider implements StackProvider {
   readonly name = "testcontainers" as const;
   private readonly stateFile: string;
 
-  constructor(rootDir: string) {
+  constructor(private readonly rootDir: string) {
     this.stateFile = join(rootDir, "run", "testcontainers.json");
   }
 
+  async endpointsWithSecrets(): Promise<Endpoints> {
+    const state = this.readState();
+    if (!state) throw new SyncbenchError("STACK_UNHEALTHY", "no testcontainers stack is recorded as running",
+      { hint: "syncbench up --provider testcontainers" });
+    return state.endpoints;
+  }
+
   logFile(): string | undefined {
+    return undefined;
+  }
+
+  /** No ChunkService runs in this stack, so nothing would check a token: none is issued. */
+  secrets(): undefined {
     return undefined;
   }
 
@@ -54,18 +67,22 @@ export class TestcontainersProvider implements StackProvider {
     const { LocalstackContainer } = await import("@testcontainers/localstack");
     const { RedpandaContainer } = await import("@testcontainers/redpanda");
     const labels = { [stackLabel]: "1" };
+    const credentials = containerCredentials(stackSecrets({ rootDir: this.rootDir }));
     const network = await new Network().start();
     const started: StartedTestContainer[] = [];
     const track = <T extends StartedTestContainer>(promise: Promise<T>) => promise.then((c) => (started.push(c), c));
     try {
       progress("starting postgres, localstack, redpanda, redis containers");
       const settled = await Promise.allSettled([
-        track(new PostgreSqlContainer(containerImages.postgres).withDatabase("syncbench").withLabels(labels).start()),
+        track(new PostgreSqlContainer(containerImages.postgres).withDatabase(credentials.postgres.database)
+          .withUsername(credentials.postgres.username).withPassword(credentials.postgres.password).withLabels(labels).start()),
         track(new LocalstackContainer(containerImages.localstack).withNetwork(network).withNetworkAliases(localstackAlias)
           .withEnvironment(localstackEnvironment(process.env.LOCALSTACK_AUTH_TOKEN)).withLabels(labels).start()),
         // @testcontainers/redpanda 10.28 brings testcontainers 10's types; at run time it is a container like the rest.
         track(new RedpandaContainer(containerImages.redpanda).withLabels(labels).start() as unknown as Promise<StartedTestContainer>),
-        track(new GenericContainer(containerImages.redis).withExposedPorts(6379).withLabels(labels).start()),
+        track(new GenericContainer(containerImages.redis).withExposedPorts(6379).withLabels(labels)
+          .withCopyContentToContainer([{ content: credentials.redis.conf, target: redisConfPath }])
+          .withCommand(credentials.redis.command).start()),
       ]);
       const failed = settled.find((r) => r.status === "rejected");
       if (failed) throw failed.reason;
@@ -79,11 +96,11 @@ export class TestcontainersProvider implements StackProvider {
         .withCommand(["nginx", "-g", "daemon off;"]).start());
       const endpoints: Endpoints = {
         postgresUrl: pgC.getConnectionUri(),
-        s3: { url: s3C.getConnectionUri(), region: "us-east-1", accessKeyId: "test", secretAccessKey: "test", bucket: "blocks" },
+        s3: { url: s3C.getConnectionUri(), region: "us-east-1", ...credentials.s3, bucket: "blocks" },
         kafkaBrokers: [(kafkaC as unknown as StartedRedpandaContainer).getBootstrapServers()],
         kafkaTopic: "file-events",
         kafkaPartitionCount: fileEventsPartitionCount,
-        redisUrl: `redis://${redisC.getHost()}:${redisC.getMappedPort(6379)}`,
+        redisUrl: `redis://:${credentials.redis.password}@${redisC.getHost()}:${redisC.getMappedPort(6379)}`,
         gatewayUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerGatewayPort)}`,
         cdnUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerCdnPort)}`,
       };
@@ -95,7 +112,9 @@ export class TestcontainersProvider implements StackProvider {
         { service: "nginx", id: nginxC.getId() },
       ];
       mkdirSync(join(this.stateFile, ".."), { recursive: true });
-      writeFileSync(this.stateFile, JSON.stringify({ containers, endpoints, networkId: network.getId() } satisfies TcState));
+      // The endpoints carry the stack's credentials: readable by this user only.
+      writeFileSync(this.stateFile, JSON.stringify({ containers, endpoints, networkId: network.getId() } satisfies TcState),
+        { mode: 0o600 });
     } catch (error) {
       // All or nothing, as the native provider: no half stack left behind without a state file.
       for (const container of started) await container.stop({ remove: true, removeVolumes: true });
@@ -135,6 +154,6 @@ export class TestcontainersProvider implements StackProvider {
       return { name: record.service, healthy: info.State.Running === true, endpoint: record.id.slice(0, 12),
         implementation: info.Config.Image };
     }));
-    return { provider: this.name, services, endpoints: state.endpoints };
+    return { provider: this.name, services, endpoints: redactEndpoints(state.endpoints) };
   }
 }

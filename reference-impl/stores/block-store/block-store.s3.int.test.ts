@@ -1,5 +1,5 @@
 // Runs the BlockStore contract against the stack's real S3 server, under a key prefix unique to
-// this run, and checks the object size the server reports for a 4 MiB block (the aws-chunked
+// this run (emptied afterwards), and checks the object size the server reports for a 4 MiB block (the aws-chunked
 // corruption shows up there first).
 import { HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
@@ -7,11 +7,12 @@ import { describe, expect, it } from "vitest";
 import { blockSizeBytes } from "../../core/limits.ts";
 import { stackEndpoints, stackImplementation } from "../../stack/stack.test-env.ts";
 import { blockStoreContract } from "../contract/block-store.contract.ts";
-import { runId, sha256Hex } from "../contract/contract-helpers.ts";
+import { sha256Hex } from "../contract/contract-helpers.ts";
+import { useTestKeyPrefix } from "../contract/test-key-prefix.ts";
 import { S3BlockStore } from "./block-store.s3.ts";
 
 const { s3 } = stackEndpoints();
-const keyPrefix = `contract-${runId}/`;
+const keyPrefix = useTestKeyPrefix(s3, "contract");
 
 blockStoreContract("s3", async () => new S3BlockStore({ ...s3, keyPrefix }));
 

@@ -1,17 +1,26 @@
 // The MetadataDb contract: one suite, run against the memory adapter (unit) and the Postgres
 // adapter (integration). It checks the invariants the upload path relies on: the dedup check,
 // ref counts per committed version, optimistic commits that never overwrite, all-or-nothing
-// commits, ordered pagination and the outbox.
+// commits, ordered pagination and the outbox; and the read-only queries fsck relies on.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { CommitInput, MetadataDb } from "../metadata-db/metadata-db.port.ts";
+import {
+  shardCount, type CommitInput, type MetadataDb, type OutboxRow,
+} from "../metadata-db/metadata-db.port.ts";
+import { migrations } from "../metadata-db/migrations/index.ts";
 import { shardIndexOf } from "../metadata-db/shard-router.ts";
 import { fakeHash, uniqueName, withAdapter } from "./contract-helpers.ts";
 
 const hourMs = 3_600_000;
 const graceMs = 72 * hourMs;
 
-export function metadataDbContract(adapterName: string, open: () => Promise<MetadataDb>): void {
+export interface MetadataDbContractOptions {
+  /** An adapter on a store that was never migrated (no schema at all). */
+  readonly openUnmigrated: () => Promise<MetadataDb>;
+}
+
+export function metadataDbContract(adapterName: string, open: () => Promise<MetadataDb>,
+  options: MetadataDbContractOptions): void {
   describe(`MetadataDb contract (${adapterName})`, () => {
     const withDb = withAdapter(open);
     const commit = (over: Partial<CommitInput> & Pick<CommitInput, "userId" | "path">): CommitInput => ({
@@ -24,6 +33,15 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
     it("migrate is idempotent", () => withDb(async (db) => {
       expect((await db.migrate()).applied).toEqual([]);
     }));
+
+    it("lists the applied migrations after migrate, none on a store never migrated", async () => {
+      await withDb(async (db) => {
+        expect(await db.appliedMigrations()).toEqual(migrations.map((m) => m.version));
+      });
+      await withAdapter(options.openUnmigrated)(async (db) => {
+        expect(await db.appliedMigrations()).toEqual([]);
+      });
+    });
 
     it("the dedup check returns exactly the hashes not recorded, once each", () => withDb(async (db) => {
       const [a, b, c] = [fakeHash("dedup-a"), fakeHash("dedup-b"), fakeHash("dedup-c")];
@@ -79,6 +97,23 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       await expect(db.commitVersion({ ...first, path: "/other" })).rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
       await expect(db.commitVersion({ ...first, blockHashes: [] })).rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
     }));
+
+    it("a refused reuse of an eventId leaves the ref counts, on low and high shards", () =>
+      withDb(async (db) => {
+      // One user on shards 0..31 and one on 32..63: a layout that splits the shards over two
+      // clusters then takes both commit paths (same cluster as the blocks table, and the other).
+      for (const low of [true, false]) {
+        let user = uniqueName("u");
+        while ((shardIndexOf(user) < shardCount / 2) !== low) user = uniqueName("u");
+        const a = fakeHash(`reuse-${user}`);
+        await record(db, a);
+        const first = commit({ userId: user, path: "/r", blockHashes: [a] });
+        expect((await db.commitVersion(first)).ok).toBe(true);
+        await expect(db.commitVersion({ ...first, path: "/other" }))
+          .rejects.toMatchObject({ code: "COMMIT_ID_REUSED" });
+        expect((await db.getBlock(a))?.refCount, `shard ${shardIndexOf(user)}`).toBe(1);
+      }
+      }));
 
     it("concurrent commits of different users sharing a block count one reference each", () => withDb(async (db) => {
       const shared = fakeHash("shared-concurrent");
@@ -162,6 +197,75 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect(published).toEqual(["/1", "/2", "/3"]); // each once, in commit order
       expect((await db.readOutbox(shard, 1000)).filter((r) => r.event.userId === user)).toEqual([]);
     }));
+
+    it("fsck: a consistent store has no ref-count mismatch, lists referenced blocks in order", () =>
+      withDb(async (db) => {
+      const user = uniqueName("u");
+      const [a, b, unused] = [fakeHash("fsck-a"), fakeHash("fsck-b"), fakeHash("fsck-unused")];
+      await record(db, a, b, unused);
+      await db.commitVersion(commit({ userId: user, path: "/k", blockHashes: [a, b, a] }));
+      const { blocksChecked, mismatches } = await db.refCountMismatches(1000);
+      expect(mismatches).toEqual([]);
+      expect(blocksChecked).toBeGreaterThanOrEqual(3);
+      const listed: string[] = [];
+      for (let after = ""; listed.length < 100_000;) {
+        const page = await db.referencedBlocks(after, 2);
+        expect(page.length).toBeLessThanOrEqual(2);
+        listed.push(...page);
+        const last = page[page.length - 1];
+        if (last === undefined) break;
+        after = last;
+      }
+      expect(listed).toEqual([...new Set(listed)].sort());
+      expect(listed).toEqual(expect.arrayContaining([a, b]));
+      expect(listed).not.toContain(unused);
+      }));
+
+    it("fsck: an unsent outbox row is stale once older than the bound, not once sent", () =>
+      withDb(async (db) => {
+      const user = uniqueName("u");
+      const shard = shardIndexOf(user);
+      await db.commitVersion(commit({ userId: user, path: "/s", nowMs: 42_000 }));
+      const mine = (rows: readonly OutboxRow[]) => rows.filter((r) => r.event.userId === user);
+      expect(mine(await db.staleOutbox(shard, 42_000, 1000))).toEqual([]);
+      const stale = mine(await db.staleOutbox(shard, 42_001, 1000));
+      expect(stale.map((r) => [r.shardIndex, r.createdAtMs, r.event.filePath]))
+        .toEqual([[shard, 42_000, "/s"]]);
+      expect(await db.shardsWithUnsentEvents()).toContain(shard);
+      await db.markOutboxSent(shard, stale.map((r) => r.outboxId), 43_000);
+      expect(mine(await db.staleOutbox(shard, 99_000, 1000))).toEqual([]);
+      }));
+
+    it("a live claim keeps the shard for its relay; once its lease runs out the next drain sends the rows again",
+      () => withDb(async (db) => {
+        const user = uniqueName("u");
+        const shard = shardIndexOf(user);
+        await db.commitVersion(commit({ userId: user, path: "/lease" }));
+        const mine = (rows: readonly { event: { userId: string; eventId: string } }[]) =>
+          rows.filter((r) => r.event.userId === user).map((r) => r.event.eventId);
+        let release: () => void = () => undefined;
+        const sentByStuck: string[] = [];
+        let claimed: () => void = () => undefined;
+        const claimedOnce = new Promise<void>((resolve) => (claimed = resolve));
+        const stuck = db.drainOutbox(shard, 100, async (rows) => {
+          sentByStuck.push(...mine(rows));
+          claimed();
+          await new Promise<void>((resolve) => (release = resolve)); // a relay stuck in a slow publish
+        }, 10);
+        await claimedOnce;
+        const sentByOthers: string[] = [];
+        const other = async (rows: readonly { event: { userId: string; eventId: string } }[]) => {
+          sentByOthers.push(...mine(rows));
+        };
+        expect(await db.drainOutbox(shard, 100, other, 20)).toBe(0); // its lease is live: hands off
+        expect(sentByOthers).toEqual([]);
+        expect(await db.drainOutbox(shard, 100, other, 10 + 10 * 60_000)).toBeGreaterThan(0); // lease over
+        release();
+        await stuck;
+        expect(sentByOthers).toEqual(sentByStuck); // a duplicate with the same event id, never a loss
+        expect(sentByStuck).toHaveLength(1);
+        expect(mine(await db.readOutbox(shard, 1000))).toEqual([]);
+      }));
 
     it("rejects malformed input with METADATA_INPUT_INVALID and writes nothing", () => withDb(async (db) => {
       const user = uniqueName("u");

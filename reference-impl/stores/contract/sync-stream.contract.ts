@@ -1,6 +1,6 @@
 // The SyncStream contract, run against the memory adapter (unit) and Kafka (integration, on a
-// 64-partition topic created for the run): per-user order, one partition per user, and two
-// consumer groups that each receive every event.
+// 64-partition topic created for the run): per-user order, one partition per user, two consumer
+// groups that each receive every event, and describe()'s partitions and offsets.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { FileChangedEvent } from "../metadata-db/metadata-db.port.ts";
@@ -46,6 +46,26 @@ export function syncStreamContract(adapterName: string, open: () => Promise<Sync
         }
       } finally {
         for (const s of subscriptions) await s.close();
+        await stream.close();
+      }
+    });
+
+    it("describes its partitions in order; a publish moves one partition's offset", async () => {
+      const stream = await open();
+      try {
+        const before = await stream.describe();
+        expect(before.topic).not.toBe("");
+        const indexes = before.partitions.map((p) => p.partition);
+        expect(indexes).toEqual(indexes.map((_, i) => i));
+        expect(before.partitions.length).toBeGreaterThan(0);
+        const user = uniqueName("described");
+        await stream.publish([event(user, 1), event(user, 2), event(user, 3)]);
+        const after = await stream.describe();
+        const moved = after.partitions.map((p, i) =>
+          p.highOffset - (before.partitions[i]?.highOffset ?? 0));
+        expect(moved.filter((n) => n !== 0)).toEqual([3]);
+        for (const p of after.partitions) expect(p.lowOffset).toBeLessThanOrEqual(p.highOffset);
+      } finally {
         await stream.close();
       }
     });

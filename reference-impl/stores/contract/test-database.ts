@@ -1,8 +1,8 @@
 // A Postgres database of its own for one integration test file: created and migrated before the
 // tests, dropped (with its connections) after them, so files never see each other's rows.
-import pg from "pg";
 import { afterAll, beforeAll } from "vitest";
 import { PgMetadataDb } from "../metadata-db/metadata-db.pg.ts";
+import { withPgClient } from "../metadata-db/pg-client.ts";
 import { uniqueName } from "./contract-helpers.ts";
 
 /** `migrate: false` leaves the schema to the test (a multi-cluster layout migrates its own way). */
@@ -10,13 +10,7 @@ export function useTestDatabase(adminUrl: string, label: string, options: { migr
   const name = uniqueName(`syncbench_${label}`).replace(/-/g, "_");
   const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
   const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
+    await withPgClient({ connectionString: adminUrl }, (client) => client.query(sql));
   };
   beforeAll(async () => {
     await admin(`CREATE DATABASE ${name}`);

@@ -6,4 +6,4 @@ metadataDbContract("memory", async () => {
   const db = new MemoryMetadataDb();
   await db.migrate();
   return db;
-});
+}, { openUnmigrated: async () => new MemoryMetadataDb() });

@@ -6,6 +6,7 @@ import {
   type FileChangedEvent, type FileRecord, type ListPage, type MetadataDb, type OutboxRow, type RefCountMismatch,
 } from "./metadata-db.port.ts";
 import { checkSameCommit } from "./metadata-db.pg-sql.ts";
+import { migrations } from "./migrations/index.ts";
 import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
 import { shardIndexOf } from "./shard-router.ts";
 
@@ -20,19 +21,26 @@ const byUtf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.f
 export class MemoryMetadataDb implements MetadataDb {
   private readonly blocks = new Map<string, MutableBlock>();
   private readonly files = new Map<string, FileRecord>();
-  private readonly outbox = new Map<number, Array<OutboxRow & { sent: boolean }>>();
+  private readonly outbox = new Map<number, Array<OutboxRow & { sent: boolean; claimedUntilMs?: number; claimedBy?: number }>>();
+  private nextClaimId = 1;
   private nextOutboxId = 1;
   private readonly owners = new Map<string, Set<string>>();
-  private readonly drains = new Map<number, Promise<unknown>>();
   /** Every committed version's distinct block hashes (the file_versions table). */
   private readonly versions: string[][] = [];
   private readonly commitsByEvent = new Map<string, { userId: string; event: FileChangedEvent; shardIndex: number }>();
   private migrated = false;
 
+  /** outboxLeaseMs: how long a drain's claim on outbox rows lasts (as in the Postgres adapter). */
+  constructor(private readonly options: { outboxLeaseMs?: number } = {}) {}
+
   async migrate(): Promise<{ applied: number[] }> {
-    const applied = this.migrated ? [] : [1];
+    const applied = this.migrated ? [] : migrations.map((m) => m.version);
     this.migrated = true;
     return { applied };
+  }
+
+  async appliedMigrations(): Promise<number[]> {
+    return this.migrated ? migrations.map((m) => m.version) : [];
   }
 
   async findMissingBlocks(hashes: readonly string[]): Promise<string[]> {
@@ -116,20 +124,24 @@ export class MemoryMetadataDb implements MetadataDb {
 
   async drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
     nowMs: number): Promise<number> {
-    // One drainer per shard at a time (as the advisory lock in Postgres), so order is kept.
-    const previous = this.drains.get(shardIndex) ?? Promise.resolve();
-    // A failed earlier drain was reported to its own caller; this one starts after it either way.
-    const run = previous.catch(() => undefined).then(async () => {
-      const rows = await this.readOutbox(shardIndex, limit);
-      if (rows.length > 0) {
-        await publish(rows);
-        await this.markOutboxSent(shardIndex, rows.map((r) => r.outboxId), nowMs);
+    // Claim, publish, mark, as the Postgres adapter: an earlier row under a live claim leaves the
+    // shard to its holder (order per shard); a failed publish gives the claim back at once.
+    const pending = (this.outbox.get(shardIndex) ?? []).filter((r) => !r.sent).slice(0, limit);
+    if (pending.length === 0 || pending.some((r) => (r.claimedUntilMs ?? -Infinity) > nowMs)) return 0;
+    const claimId = this.nextClaimId++;
+    for (const row of pending) Object.assign(row, { claimedUntilMs: nowMs + (this.options.outboxLeaseMs ?? 30_000), claimedBy: claimId });
+    try {
+      await publish(pending.map(({ sent: _s, claimedUntilMs: _u, claimedBy: _b, ...row }) => row));
+    } catch (error) {
+      for (const row of pending) {
+        if (row.claimedBy === claimId && !row.sent) Object.assign(row, { claimedUntilMs: undefined, claimedBy: undefined });
       }
-      return rows.length;
-    });
-    this.drains.set(shardIndex, run);
-    return run;
+      throw error;
+    }
+    for (const row of pending) Object.assign(row, { sent: true, claimedUntilMs: undefined, claimedBy: undefined });
+    return pending.length;
   }
+
   async refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
     const refs = new Map<string, number>();
     for (const hashes of this.versions) for (const h of hashes) refs.set(h, (refs.get(h) ?? 0) + 1);
@@ -154,7 +166,7 @@ export class MemoryMetadataDb implements MetadataDb {
 
   async readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]> {
     return (this.outbox.get(shardIndex) ?? []).filter((r) => !r.sent).slice(0, limit)
-      .map(({ sent: _sent, ...row }) => row);
+      .map(({ sent: _sent, claimedUntilMs: _until, claimedBy: _by, ...row }) => row);
   }
 
   async markOutboxSent(shardIndex: number, outboxIds: readonly number[], _nowMs?: number): Promise<void> {

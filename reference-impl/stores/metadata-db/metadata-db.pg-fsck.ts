@@ -1,9 +1,11 @@
-// The Postgres MetadataDb's fsck queries over one or more clusters: committed versions' block
-// references counted per cluster (each over its own shards) and compared with the global blocks
-// table on cluster 0.
+// The Postgres MetadataDb's fsck queries over one or more clusters: the applied migrations,
+// committed versions' block references counted per cluster (each over its own shards) and
+// compared with the global blocks table on cluster 0.
 import type pg from "pg";
+import { SyncbenchError } from "../../core/errors.ts";
 import type { RefCountMismatch } from "./metadata-db.port.ts";
 import { toBytes, toHex } from "./metadata-db.pg-sql.ts";
+import { checkedOut } from "./pg-client.ts";
 import { shardSchema } from "./shard-router.ts";
 
 export interface ClusterPool {
@@ -18,17 +20,19 @@ const versionRefs = (shards: readonly number[]) => shards.map((i) =>
 
 /** Runs `body` on one read-only REPEATABLE READ snapshot of the pool's cluster. */
 async function inSnapshot<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkedOut(pool);
+  let broken: unknown;
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     const result = await body(client);
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined); // the connection may be gone; report the cause
+    // The connection may be gone: report the cause, and destroy the client if ROLLBACK fails too.
+    await client.query("ROLLBACK").catch((rollbackError: unknown) => (broken = rollbackError));
     throw error;
   } finally {
-    client.release();
+    release(broken);
   }
 }
 
@@ -77,4 +81,36 @@ export async function referencedBlocks(clusters: readonly ClusterPool[], afterHa
     rows.forEach((r) => merged.add(toHex(r.h)));
   }
   return [...merged].sort().slice(0, limit);
+}
+
+/** A client of the pool, or ENV_STACK_UNREACHABLE naming the server when it does not answer. */
+async function reach(pool: pg.Pool): Promise<Awaited<ReturnType<typeof checkedOut>>> {
+  try {
+    return await checkedOut(pool);
+  } catch (error) {
+    const { connectionString, host, port } = pool.options;
+    const where = connectionString ? new URL(connectionString).host
+      : `${host ?? "localhost"}:${port ?? 5432}`;
+    throw new SyncbenchError("ENV_STACK_UNREACHABLE", `Postgres at ${where} does not answer ` +
+      `(${(error as Error).message}); nothing was checked`,
+    { hint: "npx syncbench up", cause: error });
+  }
+}
+
+/** Read-only: the versions in every cluster's public.schema_migrations ([] where it is absent). */
+export async function appliedMigrations(clusters: readonly ClusterPool[]): Promise<number[]> {
+  let common: Set<number> | undefined;
+  for (const { pool } of clusters) {
+    const { client, release } = await reach(pool);
+    try {
+      const exists = await client.query<{ t: string | null }>(
+        "SELECT to_regclass('public.schema_migrations') AS t");
+      const versions = exists.rows[0]?.t === null ? [] : (await client.query<{ version: number }>(
+        "SELECT version FROM public.schema_migrations")).rows.map((r) => r.version);
+      common = new Set(versions.filter((v) => common === undefined || common.has(v)));
+    } finally {
+      release();
+    }
+  }
+  return [...(common ?? [])].sort((a, b) => a - b);
 }

@@ -1,10 +1,12 @@
 // Runs the MetadataDb contract against real PostgreSQL, in a database created for this run (64
 // shard schemas + the global blocks table via the migrations) and dropped afterwards; then checks
-// what only Postgres can show: rows land in the user's shard schema, and migrations are recorded.
+// what only Postgres can show: rows land in the user's shard schema, migrations are recorded,
+// and a server that does not answer is named in an ENV_STACK_UNREACHABLE error.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metadataDbContract } from "../contract/metadata-db.contract.ts";
 import { runId } from "../contract/contract-helpers.ts";
+import { useTestDatabase } from "../contract/test-database.ts";
 import { stackEndpoints } from "../../stack/stack.test-env.ts";
 import { PgMetadataDb } from "./metadata-db.pg.ts";
 import { shardIndexOf, shardSchema } from "./shard-router.ts";
@@ -20,7 +22,7 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE ${databaseName}`);
   await admin.end();
   const db = new PgMetadataDb({ url: testUrl });
-  expect((await db.migrate()).applied).toEqual([1, 2]);
+  expect((await db.migrate()).applied).toEqual([1, 2, 3]);
   await db.close();
 });
 
@@ -31,7 +33,10 @@ afterAll(async () => {
   await admin.end();
 });
 
-metadataDbContract("postgres", async () => new PgMetadataDb({ url: testUrl, poolMax: 4 }));
+const unmigrated = useTestDatabase(adminUrl, "unmigrated", { migrate: false });
+metadataDbContract("postgres", async () => new PgMetadataDb({ url: testUrl, poolMax: 4 }), {
+  openUnmigrated: async () => new PgMetadataDb({ url: unmigrated.url(), poolMax: 2 }),
+});
 
 describe("PgMetadataDb on PostgreSQL", () => {
   it("creates 64 shard schemas with the design's tables, the outbox and user_blocks", async () => {
@@ -61,5 +66,17 @@ describe("PgMetadataDb on PostgreSQL", () => {
     await client.end();
     expect(counts.findIndex((n) => n === 1)).toBe(shardIndexOf(user));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+});
+
+describe("PgMetadataDb when Postgres does not answer", () => {
+  it("appliedMigrations fails with ENV_STACK_UNREACHABLE naming the server", async () => {
+    const db = new PgMetadataDb({ url: "postgres://syncbench@127.0.0.1:1/none", poolMax: 1 });
+    try {
+      await expect(db.appliedMigrations()).rejects.toMatchObject({ code: "ENV_STACK_UNREACHABLE",
+        message: expect.stringContaining("127.0.0.1:1") });
+    } finally {
+      await db.close();
+    }
   });
 });

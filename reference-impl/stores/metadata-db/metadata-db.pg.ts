@@ -6,7 +6,8 @@
 // shard on another cluster cannot share a transaction with `blocks`, so the ref counts are added
 // first and taken back if the shard step fails: a crash in between over-counts (a leak fsck
 // reports), never under-counts (GC deleting a referenced block).
-import pg from "pg";
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
 import { migrations } from "./migrations/index.ts";
 import {
   findMissingHashesMax, listPageRowsMax, type BlockRecord, type CommitInput, type CommitResult,
@@ -14,10 +15,13 @@ import {
 } from "./metadata-db.port.ts";
 import { commitOnShard, decrementRefs, fileColumns, grantSql, incrementRefs, msToDate, toBytes, toFileRecord, toHex,
   type FileRow } from "./metadata-db.pg-sql.ts";
-import { refCountMismatches, referencedBlocks, type ClusterPool } from "./metadata-db.pg-fsck.ts";
+import {
+  appliedMigrations, refCountMismatches, referencedBlocks, type ClusterPool,
+} from "./metadata-db.pg-fsck.ts";
+import { checkedOut, pgPool } from "./pg-client.ts";
 import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
 import { shardIndexOf, shardSchema, singleCluster, validateClusterMap, type ClusterAssignment } from "./shard-router.ts";
-import { SyncbenchError } from "../../core/errors.ts";
+import { isSyncbenchError, SyncbenchError } from "../../core/errors.ts";
 
 export interface PgMetadataDbConfig {
   /** One cluster holding everything, or */
@@ -29,9 +33,16 @@ export interface PgMetadataDbConfig {
   readonly graceMs?: number;
   /** Operational messages (pool errors, unsettled commits); default: standard error. */
   readonly log?: (line: string) => void;
+  /**
+   * How long a relay's claim on outbox rows lasts: it publishes with no transaction open, and a
+   * relay that dies mid-publish leaves rows that another relay takes after this (default 30 s,
+   * above kafkajs's retry time of a send).
+   */
+  readonly outboxLeaseMs?: number;
 }
 
 type OutboxRowDb = { outbox_id: string; payload: FileChangedEvent; created_at: Date };
+type ClaimRowDb = OutboxRowDb & { claimed_until: Date | null };
 const toOutboxRow = (shardIndex: number) => (r: OutboxRowDb): OutboxRow =>
   ({ outboxId: Number(r.outbox_id), shardIndex, event: r.payload, createdAtMs: r.created_at.getTime() });
 
@@ -40,6 +51,7 @@ export class PgMetadataDb implements MetadataDb {
   private readonly poolByShard: pg.Pool[] = [];
   private readonly graceMs: number;
   private readonly log: (line: string) => void;
+  private readonly outboxLeaseMs: number;
 
   constructor(config: PgMetadataDbConfig) {
     this.log = config.log ?? ((line) => process.stderr.write(`metadata-db: ${line}\n`));
@@ -49,13 +61,14 @@ export class PgMetadataDb implements MetadataDb {
       throw new SyncbenchError("CONFIG_INVALID", `invalid cluster map: ${errors.join("; ") || "a cluster has no url"}`);
     }
     this.clusters = map.map((c) => {
-      const pool = new pg.Pool({ connectionString: c.url, max: config.poolMax ?? 8, connectionTimeoutMillis: 5000 });
       // An idle client lost its server: the pool drops it and the next query reconnects or fails.
-      pool.on("error", (error) => this.log(`idle connection to ${new URL(c.url).host} lost: ${error.message}`));
+      const pool = pgPool({ connectionString: c.url, max: config.poolMax ?? 8, connectionTimeoutMillis: 5000 },
+        (error) => this.log(`idle connection to ${new URL(c.url).host} lost: ${error.message}`));
       return { pool, shardIndexes: c.shardIndexes };
     });
     for (const cluster of this.clusters) for (const shard of cluster.shardIndexes) this.poolByShard[shard] = cluster.pool;
     this.graceMs = config.graceMs ?? 72 * 3_600_000;
+    this.outboxLeaseMs = config.outboxLeaseMs ?? 30_000;
   }
 
   private get global(): pg.Pool {
@@ -127,7 +140,13 @@ export class PgMetadataDb implements MetadataDb {
       if (!result.ok || result.replayed) await this.takeBackRefs(distinct, input.nowMs);
       return result;
     } catch (error) {
-      await this.settleFailedShardStep(pool, schema, shardIndex, input, distinct, error);
+      // A refused reuse of an eventId wrote nothing here: the outbox row settle would find is the
+      // earlier commit's, so it would keep this attempt's references (an over-count fsck reports).
+      if (isSyncbenchError(error, "COMMIT_ID_REUSED")) {
+        await this.takeBackRefs(distinct, input.nowMs);
+      } else {
+        await this.settleFailedShardStep(pool, schema, shardIndex, input, distinct, error);
+      }
       throw error;
     }
   }
@@ -186,24 +205,49 @@ export class PgMetadataDb implements MetadataDb {
     await pool.query(grantSql(schema), [userId, hashes.map(toBytes)]);
   }
 
+  /**
+   * Claim, publish, mark: the claim and the mark are short transactions, and no transaction is
+   * open while `publish` talks to Kafka (kafkajs retries for tens of seconds when the broker is
+   * down). Per-shard order: when an earlier unsent row is under another relay's live lease, this
+   * drain claims nothing and leaves the shard to that relay.
+   */
   async drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
     nowMs: number): Promise<number> {
     const schema = shardSchema(shardIndex);
-    return inTransaction(this.poolByShard[shardIndex] as pg.Pool, async (client) => {
-      // One drainer per shard at a time, so one user's events go out in commit order even with a
-      // relay in every ChunkService process (SKIP LOCKED alone would let B send row 11 while A
-      // still holds row 10).
-      await client.query("SELECT pg_advisory_xact_lock(727002, $1)", [shardIndex]);
-      const { rows } = await client.query<OutboxRowDb>(`SELECT outbox_id, payload, created_at FROM ${schema}.outbox
-        WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
-      const claimed = rows.map(toOutboxRow(shardIndex));
-      if (claimed.length > 0) {
-        await publish(claimed);
-        await client.query(`UPDATE ${schema}.outbox SET sent_at = $2 WHERE outbox_id = ANY($1::bigint[])`,
-          [claimed.map((r) => r.outboxId), msToDate(nowMs)]);
+    const pool = this.poolByShard[shardIndex] as pg.Pool;
+    const claimId = randomUUID();
+    const claimed = await inTransaction(pool, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(727002, $1)", [shardIndex]); // one claimer at a time
+      const { rows } = await client.query<ClaimRowDb>(`SELECT outbox_id, payload, created_at, claimed_until
+        FROM ${schema}.outbox WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1`, [limit]);
+      if (rows.length === 0 || rows.some((r) => r.claimed_until !== null && r.claimed_until.getTime() > nowMs)) {
+        return { result: [], commit: false };
       }
-      return { result: claimed.length, commit: true };
+      await client.query(`UPDATE ${schema}.outbox SET claimed_until = $2, claimed_by = $3
+        WHERE outbox_id = ANY($1::bigint[])`, [rows.map((r) => r.outbox_id), msToDate(nowMs + this.outboxLeaseMs), claimId]);
+      return { result: rows.map(toOutboxRow(shardIndex)), commit: true };
     });
+    if (claimed.length === 0) return 0;
+    const ids = claimed.map((r) => r.outboxId);
+    try {
+      await publish(claimed);
+    } catch (error) {
+      // Give the rows back at once; if this fails too, the lease runs out and they go out later.
+      await pool.query(`UPDATE ${schema}.outbox SET claimed_until = NULL, claimed_by = NULL
+        WHERE outbox_id = ANY($1::bigint[]) AND claimed_by = $2 AND sent_at IS NULL`, [ids, claimId])
+        .catch((releaseError: unknown) => this.log(`outbox claim on shard ${shardIndex} kept until its lease ends: ` +
+          `${(releaseError as Error).message}`));
+      throw error;
+    }
+    // Published: mark them sent whoever holds the claim now (a relay that took them after our lease
+    // ran out sends a duplicate with the same event id, never a loss).
+    await pool.query(`UPDATE ${schema}.outbox SET sent_at = $2, claimed_until = NULL, claimed_by = NULL
+      WHERE outbox_id = ANY($1::bigint[]) AND sent_at IS NULL`, [ids, msToDate(nowMs)]);
+    return claimed.length;
+  }
+
+  appliedMigrations(): Promise<number[]> {
+    return appliedMigrations(this.clusters);
   }
 
   refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
@@ -250,17 +294,21 @@ export class PgMetadataDb implements MetadataDb {
 
 /** Runs body in a transaction; commits when it says so, rolls back otherwise or on error. */
 async function inTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<{ result: T; commit: boolean }>): Promise<T> {
-  const client = await pool.connect();
+  // The client carries an 'error' listener while it is out: a server lost between two queries
+  // fails the next query (a 503 upstream), not the process.
+  const { client, release } = await checkedOut(pool);
+  let broken: unknown;
   try {
     await client.query("BEGIN");
     const { result, commit } = await body(client);
     await client.query(commit ? "COMMIT" : "ROLLBACK");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined); // the connection may be gone; report the cause
+    // The connection may be gone: report the cause, and destroy the client if ROLLBACK fails too.
+    await client.query("ROLLBACK").catch((rollbackError: unknown) => (broken = rollbackError));
     throw error;
   } finally {
-    client.release();
+    release(broken);
   }
 }
 

@@ -100,12 +100,20 @@ export interface MetadataDb {
   /** Records that the user may reference these blocks (after an upload or a possession proof). */
   grantBlocks(userId: string, hashes: readonly string[]): Promise<void>;
   /**
-   * Claims up to `limit` unsent outbox rows of one shard (rows claimed by another relay are
-   * skipped), hands them to `publish`, and marks them sent only when publish resolves. If publish
-   * throws, the rows stay unsent for the next drain: delivery is at least once, same event id.
+   * Claims the oldest `limit` unsent outbox rows of one shard for a lease (in a short transaction),
+   * hands them to `publish` with no transaction open, and marks them sent only when publish
+   * resolves. While an earlier row is under another relay's live lease it claims nothing (that
+   * relay keeps the shard's order). If publish throws, the claim is given back and the rows stay
+   * unsent; a relay that dies mid-publish leaves a lease that runs out. Delivery is at least once,
+   * and a duplicate carries the same event id.
    */
   drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
     nowMs: number): Promise<number>;
+  /**
+   * fsck: the migration versions applied on every cluster, ascending; [] before the first
+   * migrate. Reads only (fsck never migrates).
+   */
+  appliedMigrations(): Promise<number[]>;
   /** fsck: blocks whose ref_count differs from the number of committed versions naming them. */
   refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }>;
   /** fsck: distinct block hashes named by committed versions, in hash order, after `afterHash`. */

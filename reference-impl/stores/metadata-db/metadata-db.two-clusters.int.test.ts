@@ -24,6 +24,9 @@ const config2 = { ...stackConfig, rootDir, cacheDir: join(rootDir, "cache"),
   ports: { ...stackConfig.ports, postgres: stackConfig.ports.postgres + 1 } };
 const second = new NativeProvider(config2, [postgresService(config2)]);
 const first = useTestDatabase(stackEndpoints().postgresUrl, "cluster1", { migrate: false });
+/** Never migrated, beside the migrated second cluster: no version is applied on every cluster. */
+const unmigrated = useTestDatabase(stackEndpoints().postgresUrl, "cluster1_bare",
+  { migrate: false });
 let clusters: ClusterAssignment[] = [];
 
 beforeAll(async () => {
@@ -42,7 +45,11 @@ afterAll(async () => {
   rmSync(rootDir, { recursive: true, force: true });
 });
 
-metadataDbContract("postgres, two clusters", async () => new PgMetadataDb({ clusters, poolMax: 4 }));
+metadataDbContract("postgres, two clusters", async () => new PgMetadataDb({ clusters, poolMax: 4 }),
+{
+  openUnmigrated: async () => new PgMetadataDb({ poolMax: 2,
+    clusters: clusters.map((c, i) => (i === 0 ? { ...c, url: unmigrated.url() } : c)) }),
+});
 
 describe("shards on two clusters", () => {
   it("puts each user's rows on the cluster that holds the user's shard, and no shard schema elsewhere", async () => {

@@ -1,7 +1,7 @@
 // Runs the SyncStream contract against the stack's real Kafka broker on a 64-partition topic
-// created for this run and deleted afterwards.
+// created for this run and deleted afterwards; and describe() of an absent topic and the stack's.
 import { Kafka, logLevel } from "kafkajs";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForTopicReady } from "../../stack/native/kafka.ts";
 import { stackEndpoints } from "../../stack/stack.test-env.ts";
 import { syncStreamContract } from "../contract/sync-stream.contract.ts";
@@ -25,3 +25,26 @@ afterAll(async () => {
 });
 
 syncStreamContract("kafka", async () => new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic }), 60_000);
+
+describe("KafkaSyncStream.describe on Kafka", () => {
+  it("gives no partitions for an absent topic, and does not create it", async () => {
+    const absent = uniqueName("file-events-absent");
+    const stream = new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic: absent });
+    try {
+      expect(await stream.describe()).toEqual({ topic: absent, partitions: [] });
+      expect(await admin.listTopics()).not.toContain(absent);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it("gives the stack's topic its partitions", async () => {
+    const stream = new KafkaSyncStream({ brokers: endpoints.kafkaBrokers,
+      topic: endpoints.kafkaTopic });
+    try {
+      expect((await stream.describe()).partitions).toHaveLength(endpoints.kafkaPartitionCount);
+    } finally {
+      await stream.close();
+    }
+  });
+});

@@ -4,8 +4,12 @@
 // versions (notes/infrastructure.md section 3.4); it stays behind this port so it can be replaced.
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from "kafkajs";
 import type { FileChangedEvent } from "../metadata-db/metadata-db.port.ts";
-import type { DeliveredEvent, SubscribeOptions, Subscription, SyncStream } from "./sync-stream.port.ts";
+import type {
+  DeliveredEvent, PartitionDescription, StreamDescription, SubscribeOptions, Subscription,
+  SyncStream,
+} from "./sync-stream.port.ts";
 import { checkPublish } from "./sync-stream.validate.ts";
+import { SyncbenchError } from "../../core/errors.ts";
 
 export interface KafkaSyncStreamConfig {
   readonly brokers: readonly string[];
@@ -58,10 +62,37 @@ export class KafkaSyncStream implements SyncStream {
     } };
   }
 
+  async describe(): Promise<StreamDescription> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      // listTopics first: asking an absent topic's offsets would wait through the retries.
+      const { topic } = this.config;
+      if (!(await admin.listTopics()).includes(topic)) return { topic, partitions: [] };
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const partitions = offsets.map((o): PartitionDescription => ({ partition: o.partition,
+        lowOffset: offsetNumber(o.low, o.partition),
+        highOffset: offsetNumber(o.high, o.partition) }));
+      return { topic, partitions: partitions.sort((a, b) => a.partition - b.partition) };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async close(): Promise<void> {
     for (const consumer of this.consumers) await consumer.disconnect();
     this.consumers.clear();
     await this.producer?.disconnect();
     this.producer = undefined;
   }
+}
+
+/** Kafka offsets are int64 strings; this port gives numbers, exact up to 2^53. */
+function offsetNumber(offset: string, partition: number): number {
+  const n = Number(offset);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new SyncbenchError("STREAM_OFFSET_INVALID",
+      `partition ${partition} reports offset "${offset}", expected an integer 0..2^53-1`);
+  }
+  return n;
 }

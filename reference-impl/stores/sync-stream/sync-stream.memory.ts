@@ -2,7 +2,9 @@
 // consumer group and partition, delivery in order, one handler call at a time per group.
 import { shardIndexOf } from "../metadata-db/shard-router.ts";
 import type { FileChangedEvent } from "../metadata-db/metadata-db.port.ts";
-import type { DeliveredEvent, SubscribeOptions, Subscription, SyncStream } from "./sync-stream.port.ts";
+import type {
+  DeliveredEvent, StreamDescription, SubscribeOptions, Subscription, SyncStream,
+} from "./sync-stream.port.ts";
 import { checkPublish } from "./sync-stream.validate.ts";
 import { partitionCount as designPartitionCount } from "../../core/design-figures.ts";
 
@@ -17,7 +19,8 @@ export class MemorySyncStream implements SyncStream {
   private readonly logs: FileChangedEvent[][];
   private readonly groups = new Set<Group>();
 
-  constructor(private readonly partitionCount = designPartitionCount) {
+  constructor(private readonly partitionCount = designPartitionCount,
+    private readonly topic = "file-events") {
     this.logs = Array.from({ length: partitionCount }, () => []);
   }
 
@@ -63,6 +66,12 @@ export class MemorySyncStream implements SyncStream {
     } finally {
       group.running = false;
     }
+  }
+
+  async describe(): Promise<StreamDescription> {
+    return { topic: this.topic,
+      partitions: this.logs.map((log, partition) =>
+        ({ partition, lowOffset: 0, highOffset: log.length })) };
   }
 
   async close(): Promise<void> {

@@ -19,11 +19,29 @@ export interface SubscribeOptions {
   readonly fromBeginning?: boolean;
 }
 
+/** One partition's retained range: offsets lowOffset..highOffset-1 hold events. */
+export interface PartitionDescription {
+  readonly partition: number;
+  /** Offset of the oldest retained event (the log start). */
+  readonly lowOffset: number;
+  /** Offset the next event will get (the high watermark). */
+  readonly highOffset: number;
+}
+
+/** What fsck reads of the stream: the topic, its partitions and their offsets. */
+export interface StreamDescription {
+  readonly topic: string;
+  /** In partition order; empty when the topic does not exist. */
+  readonly partitions: readonly PartitionDescription[];
+}
+
 export interface SyncStream {
   /** Publishes in order; resolves when the broker has acknowledged every event. */
   publish(events: readonly FileChangedEvent[]): Promise<void>;
   subscribe(groupId: string, handler: (delivered: DeliveredEvent) => Promise<void>,
     options?: SubscribeOptions): Promise<Subscription>;
+  /** Reads only: the topic's partitions and their offsets (admin metadata, no consumer group). */
+  describe(): Promise<StreamDescription>;
   close(): Promise<void>;
 }
 

@@ -24,7 +24,7 @@ async function s3ReadMs(block: Uint8Array, hash: string): Promise<number | undef
   const provider = await createProvider(loadStackConfig(env), env);
   const status = await provider.status().catch(() => undefined);
   if (!status?.services.find((s) => s.name === "s3")?.healthy) return undefined;
-  const store = new S3BlockStore({ ...status.endpoints.s3, keyPrefix: "bench-possession/" });
+  const store = new S3BlockStore({ ...(await provider.endpointsWithSecrets()).s3, keyPrefix: "bench-possession/" });
   await store.put(hash, block);
   const samples: number[] = [];
   for (let i = 0; i < 20; i++) {

@@ -2,6 +2,7 @@
 // for one shard schema; the runner applies what a cluster has not recorded in schema_migrations.
 import * as m0001 from "./0001-initial.ts";
 import * as m0002 from "./0002-user-blocks.ts";
+import * as m0003 from "./0003-outbox-lease.ts";
 
 export interface Migration {
   readonly version: number;
@@ -10,4 +11,4 @@ export interface Migration {
   shardSql(schema: string): string;
 }
 
-export const migrations: readonly Migration[] = [m0001, m0002];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003];

@@ -1,0 +1,178 @@
+// Turns a scenario into concrete requests: which operation comes next (the mix), for which user
+// (Zipf), which block (Zipf popularity over shared content, uniform over private), how large
+// the delta or the new file is. Seeded: the same scenario and seed give the same requests.
+// New files are real content (a window into a seeded random buffer) named by its SHA-256, so
+// the ChunkService accepts them; paths carry a per-run prefix so reruns do not conflict.
+import { createHash } from "node:crypto";
+import {
+  activeOperations,
+  scenarioLimits,
+  type HttpOperationName,
+  type Scenario,
+} from "../scenario.ts";
+import type { DeltaChains, StepFor } from "../delta-upload/delta-chains.ts";
+import { Random, ZipfRanks } from "./random.ts";
+import { routes, type OperationPlan, type RouteName, type Step } from "./routes.ts";
+
+const payload = new Uint8Array(scenarioLimits.blockSizeBytes);
+for (let i = 0; i < payload.length; i++) payload[i] = (i * 2654435761) >>> 24;
+
+/** Two blocks of seeded random bytes: a block-sized window at any offset is distinct content. */
+const contentBytes = (() => {
+  const bytes = new Uint8Array(2 * scenarioLimits.blockSizeBytes);
+  const view = new DataView(bytes.buffer);
+  const random = new Random(20_240_611, "content");
+  for (let i = 0; i < bytes.length; i += 4) view.setUint32(i, random.nextUint32());
+  return bytes;
+})();
+
+function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+function hashHex(random: Random): string {
+  let hex = "";
+  for (let i = 0; i < 8; i++) hex += random.nextUint32().toString(16).padStart(8, "0");
+  return hex;
+}
+
+/** A stable hex "hash" for a numbered shared block, so popular blocks repeat across users. */
+function sharedBlockHash(rank: number): string {
+  return hashHex(new Random(rank, "shared-block"));
+}
+
+/** Bearer tokens by user: the stack's services authenticate every request (runtime/jwt.ts). */
+export type TokenFor = (userId: number) => string;
+
+function step(
+  route: RouteName,
+  auth: { userId: number; tokenFor: TokenFor | undefined },
+  pathArgs: { hash?: string; query?: string },
+  body?: Uint8Array,
+): Step {
+  const r = routes[route];
+  const path = r.pathTemplate.replace(":hash", pathArgs.hash ?? "") + (pathArgs.query ?? "");
+  const headers: Record<string, string> = { "x-user-id": String(auth.userId) };
+  if (auth.tokenFor) headers.authorization = `Bearer ${auth.tokenFor(auth.userId)}`;
+  if (body) {
+    const binary = route === "blockPut" || route === "blockDelta";
+    headers["content-type"] = binary ? "application/octet-stream" : "application/json";
+  }
+  return body
+    ? { route, method: r.method, path, headers, body }
+    : { route, method: r.method, path, headers };
+}
+
+/** The step builder for one run's tokens, as delta-chains.ts takes it. */
+export function stepsWith(tokenFor: TokenFor | undefined): StepFor {
+  return (route, userId, pathArgs, body) => step(route, { userId, tokenFor }, pathArgs, body);
+}
+
+function json(value: unknown): Uint8Array {
+  return Buffer.from(JSON.stringify(value));
+}
+
+/**
+ * A version-4-shaped UUID from the seeded stream and the run's path prefix (commit's uploadId).
+ * The service replays a known uploadId's answer and refuses it for other content (409
+ * COMMIT_ID_REUSED), so ids from the seed alone would collide when a run is repeated with its seed.
+ */
+function uuidFrom(random: Random, salt: string): string {
+  const h = createHash("sha256").update(hashHex(random)).update(salt).digest("hex");
+  const parts = [h.slice(0, 8), h.slice(8, 12), `4${h.slice(13, 16)}`, `8${h.slice(17, 20)}`];
+  return `${parts.join("-")}-${h.slice(20, 32)}`;
+}
+
+export class OperationPlanner {
+  private readonly operations: HttpOperationName[];
+  private readonly cumulative: number[];
+  private readonly random: Random;
+  private readonly users: ZipfRanks;
+  private readonly blocks: ZipfRanks | undefined;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly tokenFor?: TokenFor,
+    /** Prefix of every file path, e.g. "/syncbench/<run>": reruns never hit a version conflict. */
+    private readonly pathPrefix = "",
+    /** Prepared delta chains (real stack); absent: deltas against made-up bases (builtin). */
+    private readonly deltas?: DeltaChains,
+  ) {
+    this.operations = activeOperations(scenario);
+    let sum = 0;
+    this.cumulative = this.operations.map((op) => (sum += scenario.mix[op]));
+    this.random = new Random(scenario.seed, "operations");
+    this.users = new ZipfRanks(scenario.users.count, scenario.users.zipfSkew);
+    const d = scenario.download;
+    this.blocks = d ? new ZipfRanks(d.blocksCount, d.zipfSkew) : undefined;
+  }
+
+  next(): OperationPlan {
+    const u = this.random.next() * (this.cumulative.at(-1) ?? 1);
+    const index = this.cumulative.findIndex((c) => u < c);
+    const operation = this.operations[index === -1 ? this.operations.length - 1 : index]!;
+    if (operation === "deltaUpload" && this.deltas) return this.deltas.nextPlan();
+    return { operation, steps: this.stepsFor(operation, this.users.draw(this.random)) };
+  }
+
+  private stepsFor(operation: HttpOperationName, userId: number): Step[] {
+    const r = this.random;
+    const auth = { userId, tokenFor: this.tokenFor };
+    if (operation === "download") {
+      const shared = r.next() < (this.scenario.download?.sharedFraction ?? 0);
+      const hash = shared && this.blocks ? sharedBlockHash(this.blocks.draw(r)) : hashHex(r);
+      return [step("blockGet", auth, { hash })];
+    }
+    if (operation === "listFolder") {
+      const limit = this.scenario.listFolder?.pageSize ?? 100;
+      return [step("filesList", auth, { query: `?path=%2Fdocs&limit=${limit}` })];
+    }
+    const path = `${this.pathPrefix}/docs/file-${r.int(1000)}.txt`;
+    if (operation === "deltaUpload") return this.deltaSteps(auth, path);
+    return this.newFileSteps(auth, path);
+  }
+
+  /** upload-init, the delta against a base block, commit (the design's upload path). */
+  private deltaSteps(auth: Parameters<typeof step>[1], path: string): Step[] {
+    const d = this.scenario.deltaUpload!;
+    const r = this.random;
+    const editBytes = d.editBytesMin + r.int(d.editBytesMax - d.editBytesMin + 1);
+    const deltaBytes = Math.min(payload.length, Math.ceil(editBytes * d.deltaBytesPerEditByte));
+    const hash = hashHex(r);
+    const query = `?base=${hashHex(r)}`;
+    const file = { path, size: payload.length, blockHashes: [hash] };
+    return [
+      step("uploadInit", auth, {}, json(file)),
+      step("blockDelta", auth, { hash, query }, payload.subarray(0, deltaBytes)),
+      step("uploadFinalize", auth, {}, json({ uploadId: uuidFrom(r, this.pathPrefix), ...file, baseVersion: 0 })),
+    ];
+  }
+
+  private newFileSteps(auth: Parameters<typeof step>[1], path: string): Step[] {
+    const f = this.scenario.newFileUpload!;
+    const r = this.random;
+    const drawn =
+      f.size.kind === "fixed" ? f.size.bytes : r.lognormal(f.size.medianBytes, f.size.sigma);
+    const sizeBytes = Math.max(1, Math.min(f.sizeBytesMax, Math.round(drawn)));
+    const blockCount = Math.ceil(sizeBytes / payload.length);
+    const blocks = Array.from({ length: blockCount }, (_, i) => {
+      const bytes = i === blockCount - 1 ? sizeBytes - i * payload.length : payload.length;
+      const offset = r.int(contentBytes.length - bytes + 1);
+      return contentBytes.subarray(offset, offset + bytes);
+    });
+    const blockHashes = blocks.map(sha256Hex);
+    const uploadId = uuidFrom(r, this.pathPrefix);
+    const file = {
+      path: path.replace("/file-", `/new-${uploadId.slice(0, 8)}-`),
+      size: sizeBytes,
+      blockHashes,
+    };
+    const puts = blocks.map((bytes, i) => step("blockPut", auth, { hash: blockHashes[i]! }, bytes));
+    const commit = json({ uploadId, ...file, baseVersion: 0 });
+    return [
+      step("uploadInit", auth, {}, json(file)),
+      ...puts,
+      step("uploadFinalize", auth, {}, commit),
+    ];
+  }
+}

@@ -1,0 +1,84 @@
+// The WebSocket device driver against the built-in hub: devices spread over two holder
+// processes (a small per-holder cap forces the sharding), every push is received, and the
+// freshness histogram counts one sample per delivery. With a secret the hub refuses devices
+// whose token is missing or badly signed (counted as HTTP_401 connect errors) and admits good ones.
+import { describe, expect, it } from "vitest";
+import { startBuiltinTarget } from "../targets/builtin-target.ts";
+import { attachNotificationHub } from "../targets/ws-hub.ts";
+import { deviceAuth } from "../operations/tokens.ts";
+import { connectDevices, placeDevices, type DevicesRunOptions } from "./ws-devices.ts";
+
+const websocket = {
+  devicesPerUserMin: 2,
+  devicesPerUserMax: 3,
+  connectedUsersCount: 20,
+  notificationRatePerS: 50,
+};
+
+describe("ws devices", () => {
+  it("places 2-3 devices per user, the same for the same seed", () => {
+    const a = placeDevices(websocket, 7);
+    expect(a).toEqual(placeDevices(websocket, 7));
+    expect(a.length).toBeGreaterThanOrEqual(40);
+    expect(a.length).toBeLessThanOrEqual(60);
+  });
+
+  it("holds devices in several holders and records every delivery's freshness", async () => {
+    const target = await startBuiltinTarget();
+    const hub = attachNotificationHub(target.server);
+    try {
+      const fleet = await connectDevices({
+        urls: [`${target.url.replace("http", "ws")}/v1/notifications`],
+        websocket,
+        seed: 7,
+        durationMs: 1_000,
+        publish: hub.publishFor,
+        socketsPerHolderMax: 25,
+      });
+      const result = await fleet.collect(await fleet.publish());
+      expect(result.holderProcessCount).toBeGreaterThanOrEqual(2);
+      expect(result.connectedCount).toBe(result.devicesCount);
+      expect(result.notificationsSentCount).toBeGreaterThanOrEqual(45);
+      expect(result.deliveriesReceivedCount).toBe(result.deliveriesExpectedCount);
+      expect(result.freshnessMs.count).toBe(result.deliveriesReceivedCount);
+    } finally {
+      await hub.close();
+      await target.close();
+    }
+  }, 60_000);
+
+  it("admits devices with their user's token and refuses a missing or bad one", async () => {
+    const secret = "hub-test-secret-0123456789";
+    const target = await startBuiltinTarget();
+    const hub = attachNotificationHub(target.server, { jwtSecret: secret });
+    const small = { ...websocket, connectedUsersCount: 4 };
+    const fleetWith = async (auth: DevicesRunOptions["auth"]) => {
+      const fleet = await connectDevices({
+        urls: [`${target.url.replace("http", "ws")}/v1/notifications`],
+        websocket: small,
+        seed: 7,
+        durationMs: 100,
+        publish: hub.publishFor,
+        ...(auth ? { auth } : {}),
+      });
+      return fleet.collect(await fleet.publish());
+    };
+    try {
+      const good = await fleetWith(deviceAuth(secret, Date.now()));
+      expect(good.connectedCount).toBe(good.devicesCount);
+      expect(good.connectErrorsByCode).toEqual({});
+      const bad = await fleetWith(deviceAuth("another-secret-0123456789", Date.now()));
+      expect(bad.connectedCount).toBe(0);
+      expect(bad.connectErrorsByCode).toEqual({ HTTP_401: bad.devicesCount });
+      const missing = await fleetWith(undefined);
+      expect(missing.connectErrorsByCode).toEqual({ HTTP_401: missing.devicesCount });
+      expect(hub.refusedByCode()).toEqual({
+        AUTH_INVALID: bad.devicesCount,
+        AUTH_MISSING: missing.devicesCount,
+      });
+    } finally {
+      await hub.close();
+      await target.close();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,147 @@
+// A WebSocket holder process (forked by ws-devices.ts): holds up to ~19K device sockets,
+// spreading their source addresses over 127.0.0.x so no (source, destination) pair runs out of
+// ephemeral ports, and records connect time and notification freshness (receipt minus the
+// event's monotonic publish stamp) in HDR histograms. Talks to its parent over IPC only.
+// Given the stack's secret, each device presents its user's token in the upgrade request's
+// Authorization header (signed per user on connect, kept by no socket: ws keeps the URL of
+// every socket, so a ?token= query would cost its bytes per device and land in access logs).
+// A refused upgrade counts as a connect error under HTTP_<status>.
+import WebSocket from "ws";
+import { encodeHistogram, newHistogram, recordMs } from "../../formats/hdr-histogram.ts";
+import { errorCode } from "../http1/http-exchange.ts";
+import { deviceTokenSigner, type DeviceAuth } from "../operations/tokens.ts";
+import type { TokenFor } from "../operations/operations.ts";
+
+export interface HolderConfig {
+  /** Hub URLs; a user's devices all go to urls[userId % urls.length], as a registry routes. */
+  readonly urls: readonly string[];
+  readonly devices: readonly { readonly userId: number; readonly deviceId: number }[];
+  readonly localAddresses: readonly string[];
+  readonly connectConcurrency: number;
+  readonly connectTimeoutMs: number;
+  /** Sign each device's user token with this; absent: devices send no credential. */
+  readonly auth?: DeviceAuth;
+}
+
+export interface HolderReport {
+  readonly connectedCount: number;
+  readonly connectErrorsByCode: Record<string, number>;
+  readonly connectHistogramUs: string;
+  readonly freshnessHistogramUs: string;
+  readonly receivedCount: number;
+  /** Resident memory before connecting and once all devices held (null if unreadable). */
+  readonly rssBytesBefore: number | null;
+  readonly rssBytesConnected: number | null;
+}
+
+export type HolderMessage =
+  { type: "connected"; connectedCount: number } | { type: "report"; report: HolderReport };
+
+const sockets: WebSocket[] = [];
+const connectHistogram = newHistogram();
+const freshnessHistogram = newHistogram();
+const connectErrors = new Map<string, number>();
+let receivedCount = 0;
+let rssBytesBefore: number | null = null;
+let rssBytesConnected: number | null = null;
+let tokenFor: TokenFor | undefined;
+
+function countError(code: string): void {
+  connectErrors.set(code, (connectErrors.get(code) ?? 0) + 1);
+}
+
+/** RSS reads /proc/self/stat: near the file limit that open fails with EMFILE (the notes). */
+function rssBytes(): number | null {
+  try {
+    return process.memoryUsage.rss();
+  } catch (error) {
+    if ((error as { code?: string }).code === "EMFILE") return null;
+    throw error;
+  }
+}
+
+function onMessage(data: WebSocket.RawData): void {
+  const receivedNs = process.hrtime.bigint();
+  const event = JSON.parse(data.toString()) as { publishedAtNs?: string };
+  if (typeof event.publishedAtNs !== "string") return;
+  receivedCount++;
+  recordMs(freshnessHistogram, Number(receivedNs - BigInt(event.publishedAtNs)) / 1e6);
+}
+
+function connectOne(config: HolderConfig, index: number): Promise<void> {
+  const device = config.devices[index]!;
+  const hubUrl = config.urls[device.userId % config.urls.length]!;
+  const url = `${hubUrl}?user=${device.userId}&device=${device.deviceId}`;
+  const localAddress = config.localAddresses[index % config.localAddresses.length]!;
+  const startedAt = performance.now();
+  const headers = tokenFor ? { authorization: `Bearer ${tokenFor(device.userId)}` } : undefined;
+  return new Promise((resolve) => {
+    let opened = false;
+    let refused = false;
+    const ws = new WebSocket(url, {
+      localAddress,
+      perMessageDeflate: false,
+      handshakeTimeout: config.connectTimeoutMs,
+      ...(headers ? { headers } : {}),
+    });
+    ws.once("open", () => {
+      opened = true;
+      recordMs(connectHistogram, performance.now() - startedAt);
+      sockets.push(ws);
+      ws.on("message", onMessage);
+      resolve();
+    });
+    // A refused upgrade (401 without a valid token): counted by its status, not as "Error";
+    // terminate() then emits an abort error, which must not count a second time.
+    ws.once("unexpected-response", (_request, response) => {
+      refused = true;
+      countError(`HTTP_${response.statusCode ?? 0}`);
+      response.resume();
+      ws.terminate();
+      resolve();
+    });
+    ws.on("error", (error) => {
+      if (refused) return;
+      // After the open, an error closes a held socket: visible under its own prefix.
+      countError(opened ? `OPEN_${errorCode(error)}` : errorCode(error));
+      resolve();
+    });
+  });
+}
+
+async function connectAll(config: HolderConfig): Promise<void> {
+  let nextIndex = 0;
+  const worker = async () => {
+    while (nextIndex < config.devices.length) await connectOne(config, nextIndex++);
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(config.connectConcurrency, config.devices.length) }, worker),
+  );
+}
+
+function report(): HolderReport {
+  return {
+    connectedCount: sockets.length,
+    connectErrorsByCode: Object.fromEntries(connectErrors),
+    connectHistogramUs: encodeHistogram(connectHistogram),
+    freshnessHistogramUs: encodeHistogram(freshnessHistogram),
+    receivedCount,
+    rssBytesBefore,
+    rssBytesConnected,
+  };
+}
+
+process.on("message", (message: { type: string; config?: HolderConfig }) => {
+  if (message.type === "start" && message.config) {
+    if (message.config.auth) tokenFor = deviceTokenSigner(message.config.auth);
+    rssBytesBefore = rssBytes();
+    void connectAll(message.config).then(() => {
+      rssBytesConnected = rssBytes();
+      process.send!({ type: "connected", connectedCount: sockets.length } satisfies HolderMessage);
+    });
+  } else if (message.type === "stop") {
+    const final = report();
+    for (const ws of sockets) ws.terminate();
+    process.send!({ type: "report", report: final } satisfies HolderMessage, () => process.exit(0));
+  }
+});
