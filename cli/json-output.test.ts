@@ -32,10 +32,13 @@ interface Case {
 const cases: Readonly<Record<string, readonly Case[]>> = {
   baseline: [{ args: ["update", sample30s, "--out", join(dir, "baseline.json")], exitCodes: [0] }],
   calibrate: [{ args: [results200, "-o", join(dir, "cal.json")], exitCodes: [0] }],
+  claims: [{ args: [results200], exitCodes: [0] }],
+  cost: [{ args: ["--users", "1000"], exitCodes: [0] }],
   delta: [
     { args: ["encode", join(dir, "old"), join(dir, "new"), "-o", join(dir, "d")], exitCodes: [0] },
   ],
   doctor: [{ args: [], exitCodes: [0, 1, 3] }],
+  "edit-workloads": [{ args: ["--edits", "1"], exitCodes: [0] }],
   down: [{ args: [], exitCodes: [0] }],
   fsck: [{ args: [], exitCodes: [3] }],
   gate: [

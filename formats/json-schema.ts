@@ -6,6 +6,8 @@
 import { z } from "zod";
 import { baselineFormat, baselineSchema } from "./baseline.schema.ts";
 import { calibrationFormat, calibrationSchema } from "./calibration.schema.ts";
+import { deltaBenchFormat, deltaBenchSchema } from "./delta-bench.schema.ts";
+import { editWorkloadsFormat, editWorkloadsSchema } from "./edit-workloads.schema.ts";
 import type { FormatDescription } from "./format-file.ts";
 import { kneeFormat, kneeSchema } from "./knee.schema.ts";
 import { measuredFormat, measuredRunSchema } from "./measured.schema.ts";
@@ -51,6 +53,20 @@ export const schemaFiles: readonly SchemaFile[] = [
     format: baselineFormat,
     schema: baselineSchema,
     beyond: "each metric's ciLowMs <= valueMs <= ciHighMs.",
+  },
+  {
+    file: "delta-bench.schema.json",
+    format: deltaBenchFormat,
+    schema: deltaBenchSchema,
+    beyond:
+      "a file without kind and schemaVersion but with synthetic and targets is read as " +
+      "schemaVersion 1 (written before the bench stamped them).",
+  },
+  {
+    file: "edit-workloads.schema.json",
+    format: editWorkloadsFormat,
+    schema: editWorkloadsSchema,
+    beyond: "",
   },
 ];
 

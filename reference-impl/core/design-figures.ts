@@ -181,3 +181,42 @@ export const designFigures: readonly DesignFigure[] = [
     unit: "ms", claims: ["C16"] },
   { name: "serviceTimeMs.listPage", value: serviceTimeMs.listPage, unit: "ms", claims: ["C25"] },
 ];
+
+/**
+ * The document's other stated figures, keyed by claim: mostly the results it states (a ratio, a
+ * total, a delay, a cost) beside the inputs above, so the claims ledger (reports/claims/) can
+ * recompute each result from the inputs and compare. Units are the document's, in the names;
+ * MB, GB, PB and KB here are decimal (SI) as the document writes them, and the ledger prints
+ * both readings wherever binary units (MiB, GiB) would change a verdict.
+ */
+export const stated = {
+  C01: { editBytes: 100, deltaBytes: 200 },
+  C02: { reductionFactor: 20_000 },
+  C03: { uploadSavingsFractionMin: 0.95 },
+  C06: { computeMs: 80 },
+  C07: { netWinDeltaMB: 3.9 },
+  C08: { deltaFractionMin: 0.01, deltaFractionMax: 0.1 },
+  C12: { edgeLatencyMsMax: 10, originLatencyMsMin: 20 },
+  C16: { fileGB: 1, hashCount: 250, dedupCheckMsMin: 10, dedupCheckMsMax: 15 },
+  C17: { hashListKB: 16 },
+  C19: { podMemoryGB: 10 },
+  C20: { pollIntervalS: 5, pollingUsersCount: 100_000_000, pollingQps: 20_000_000 },
+  C21: { pollingDelayMeanS: 2.5, speedupFactor: 10 },
+  C22: { podsRestartedMin: 2, podsRestartedMax: 3, reconnectionsMax: 15_000_000,
+    backoffSMin: 0.5, backoffSMax: 30 },
+  C25: { filesCount: 1_000_000, rowBytes: 500, metadataMB: 500, rowsPerPage: 1_000,
+    listingCallsCount: 1_000, listingS: 30 },
+  C26: { versionsPerFilePerMonth: 10 },
+  C27: { uploadGB: 50, linkMbps: 100, uploadMinutes: 67, graceHours: 72 },
+  C28: { orphanShareOfStorage: 0.001 },
+  C29: { storagePBMin: 3, storagePBMax: 5, usersCount: 1_000_000, dedupFractionMin: 0.3,
+    dedupFractionMax: 0.5, scaleEBMin: 1 },
+  C30: { capacityMsgPerS: 1_000_000, retentionDays: 7, notificationLagSMax: 1,
+    gcLagSMax: 3_600 },
+  C31: { costUsdPerMonth: { V0: 500, V1: 3_000, V2: 8_000 } },
+  C32: { cloudFrontUsdPerGB: 0.085, s3EgressUsdPerGB: 0.09 },
+  C33: { availability: { V0: 0.99, V1: 0.999, V2: 0.9995 } },
+  C34: { v0UploadGB: 1, v0UploadSMin: 80, v1UploadS: 0.3 },
+  C35: { editsPerDay: 10, chunkingMBPerDay: 40, deltaKBPerDay: 2 },
+  C36: { syncDelaySMax: { V0: 5, V1: 5 } },
+} as const;

@@ -171,7 +171,9 @@ function main(): number {
     const targets = [...syntheticTargets(synthetic), ...realTargets(real.rows, real.files), shaTarget()];
     const loadAfter = loadavg().map((l) => l.toFixed(2)).join(" ");
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ runs, quick, loadavgBefore: load, loadavgAfter: loadAfter,
+      // formats/delta-bench.schema.ts reads this (the claims ledger); kind and version are its.
+      process.stdout.write(`${JSON.stringify({ kind: "syncbench.delta-bench", schemaVersion: 1,
+        runs, quick, loadavgBefore: load, loadavgAfter: loadAfter,
         synthetic, real: real.rows, files: real.files, targets }, null, 1)}\n`);
     } else {
       log("\ncells: delta bytes · encode ms/decode ms (syncbench in process, median of " +
