@@ -18,6 +18,14 @@ describe("parseStageFile", () => {
     expect(kinds).toEqual(["results", "calibration", "projection"]);
   });
 
+  it("reads a delta-bench file, stamped or of the first unstamped version", () => {
+    const path = "../reports/sample/inputs/quick.delta-bench.json";
+    const stamped = JSON.parse(text(path)) as Record<string, unknown>;
+    expect(parseStageFile(stamped, path).kind).toBe("delta-bench");
+    const { kind: _kind, schemaVersion: _version, ...unstamped } = stamped;
+    expect(parseStageFile(unstamped, path).kind).toBe("delta-bench");
+  });
+
   it("refuses another kind with STAGE_FILE_INVALID naming the kinds it reads", () => {
     let error: unknown;
     try {

@@ -1,5 +1,5 @@
-// `syncbench report FILE... --out DIR`: any mix of results, knee, calibration and projection
-// files (recognised by their kind, read through formats/) -> one Vega-Lite v5 spec per chart
+// `syncbench report FILE... --out DIR`: any mix of results, knee, calibration, projection and
+// delta-bench files (recognised by their kind, read through formats/) -> one Vega-Lite v5 spec per chart
 // (`<name>.vl.json`, data inline), its SVG rendered in Node (`<name>.svg`), and one self-contained
 // index.html. Two runs of the same inputs give the same bytes: specs are built in a fixed key
 // order with numbers rounded to 6 significant digits, SVG ids are per chart, nothing reads a clock.
@@ -8,13 +8,12 @@ import { join } from "node:path";
 import { parseStageFile } from "../formats/stage-file.ts";
 import type { Chart, ReportInputs } from "./charts/chart.ts";
 import { latencyChart } from "./charts/latency-chart.ts";
+import { deltaSizeChart, wireBytesChart } from "./charts/delta-charts.ts";
 import {
   cdnHitRateChart,
-  deltaSizeChart,
   kafkaLagChart,
   reconnectStormChart,
   shardLoadChart,
-  wireBytesChart,
 } from "./charts/projection-charts.ts";
 import { renderSvg } from "./charts/render-svg.ts";
 import { calibrationChart, kneeChart, kneePartsChart, rateChart } from "./charts/run-charts.ts";
@@ -35,7 +34,13 @@ export interface ReportSource {
 
 /** Stage files, typed by kind, in the order given. */
 export function reportInputs(sources: readonly ReportSource[]): ReportInputs {
-  const inputs = { results: [], knees: [], calibrations: [], projections: [] } as {
+  const inputs = {
+    results: [],
+    knees: [],
+    calibrations: [],
+    projections: [],
+    deltaBenches: [],
+  } as {
     [K in keyof ReportInputs]: ReportInputs[K][number][];
   };
   for (const { source, text } of sources) {
@@ -43,6 +48,7 @@ export function reportInputs(sources: readonly ReportSource[]): ReportInputs {
     if (file.kind === "results") inputs.results.push(file);
     else if (file.kind === "knee") inputs.knees.push(file);
     else if (file.kind === "calibration") inputs.calibrations.push(file);
+    else if (file.kind === "delta-bench") inputs.deltaBenches.push(file);
     else inputs.projections.push(file);
   }
   return inputs;
@@ -60,8 +66,8 @@ export function reportCharts(inputs: ReportInputs): Chart[] {
     shardLoadChart(inputs),
     kafkaLagChart(inputs),
     cdnHitRateChart(inputs),
-    deltaSizeChart(),
-    wireBytesChart(),
+    deltaSizeChart(inputs),
+    wireBytesChart(inputs),
   ];
 }
 

@@ -1,5 +1,5 @@
 // `syncbench report FILE... --out DIR`: the charts and the one-page HTML report of any mix of
-// results, knee, calibration and projection files (reports/build-report.ts). Progress goes to
+// results, knee, calibration, projection and delta-bench files (reports/build-report.ts). Progress goes to
 // stderr: one live line on a terminal, a line per chart otherwise; stdout keeps what --json asks.
 import { resolve } from "node:path";
 import { writeReport, type ReportProgress } from "../../reports/build-report.ts";
@@ -23,7 +23,8 @@ export const command: Command = {
   help: `usage: syncbench report FILE... --out DIR [--json]
 
 Reads any mix of results.json (syncbench run), knee files (run --find-knee), calibration.json
-(calibrate) and projection.json (simulate --out), recognised by their "kind", and writes to DIR:
+(calibrate), projection.json (simulate --out) and delta-bench files (npm run bench:delta --
+--json), recognised by their "kind", and writes to DIR:
   <chart>.vl.json   a Vega-Lite v5 spec with its data inline (same input -> same bytes)
   <chart>.svg       that chart rendered in Node (vega + vega-lite, no browser)
   index.html        one page with every chart inline and the targets table: no script, no fetch,
@@ -31,7 +32,7 @@ Reads any mix of results.json (syncbench run), knee files (run --find-knee), cal
 Charts: latency percentiles per operation vs targets (measured with 95 % intervals, projected),
 rate asked vs achieved per second, the knee, part p99s that grew at the knee, calibration fit,
 reconnect storm, load per shard, Kafka lag, CDN hit rate vs sharing, delta size by edit type,
-bytes on the wire vs link speed. A chart whose inputs are missing says what it could not show.
+one block's upload time vs link speed, whole block vs delta (C07). A chart whose inputs are missing says what it could not show.
 Progress goes to stderr. With --json, stdout is {"ok":true,"out":DIR,"files":[...]}.
 Exit codes: 0 written, 2 usage or an input that is not a stage file.`,
   async run(args, ctx) {

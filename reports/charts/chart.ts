@@ -4,6 +4,7 @@
 // drawn when the inputs have nothing for it (a chart says what it lacks rather than draw nothing).
 import type { TopLevelSpec } from "vega-lite";
 import type { Calibration } from "../../formats/calibration.schema.ts";
+import type { DeltaBench } from "../../formats/delta-bench.schema.ts";
 import type { KneeFile } from "../../formats/knee.schema.ts";
 import type { Projection } from "../../formats/projection.schema.ts";
 import type { Results } from "../../formats/results.schema.ts";
@@ -25,6 +26,7 @@ export interface ReportInputs {
   readonly knees: readonly { readonly source: string; readonly value: KneeFile }[];
   readonly calibrations: readonly { readonly source: string; readonly value: Calibration }[];
   readonly projections: readonly { readonly source: string; readonly value: Projection }[];
+  readonly deltaBenches: readonly { readonly source: string; readonly value: DeltaBench }[];
 }
 
 /** 6 significant digits; -0 and non-finite values are not data. */

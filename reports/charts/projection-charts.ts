@@ -1,8 +1,7 @@
 // Charts of the simulator's projections at the design's scale, one per experiment that has one:
 // the reconnect storm of a rolling deploy over time (rolling-deploy), load per shard under a Zipf
 // user population (shard-skew), Kafka consumer lag at 1x and 2x the peak (kafka-lag), the CDN hit
-// rate vs the shared fraction of content (cdn-hit-rate); and the two the inputs never carry (delta
-// size per edit type, bytes on the wire vs link speed), which say where their figures come from.
+// rate vs the shared fraction of content (cdn-hit-rate).
 import type { TopLevelSpec } from "vega-lite";
 import type { Projection } from "../../formats/projection.schema.ts";
 import {
@@ -221,26 +220,4 @@ export function cdnHitRateChart(inputs: ReportInputs): Chart {
   }
   const spec = { ...base(title, notes, rows), layer: layers } as unknown as TopLevelSpec;
   return { name: "cdn-hit-rate", title, spec, couldNotShow: [] };
-}
-
-export function deltaSizeChart(): Chart {
-  return notMeasuredChart(
-    "delta-size-by-edit-type",
-    "Delta size by edit type against the anchors of bench:delta",
-    [
-      "not measured in this run: delta sizes per edit type come from `npm run bench:delta`,",
-      "which prints them and writes no results, knee, calibration or projection file for a report",
-    ],
-  );
-}
-
-export function wireBytesChart(): Chart {
-  return notMeasuredChart(
-    "wire-bytes-vs-link-speed",
-    "Bytes on the wire vs link speed, and the delta/no-delta crossover (C07)",
-    [
-      "not measured in this run: no input carries bytes on the wire per link speed",
-      "(no simulate experiment writes them yet; claim C07 stays unjudged here)",
-    ],
-  );
 }

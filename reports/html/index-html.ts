@@ -58,6 +58,12 @@ function inputLines(inputs: ReportInputs): string[] {
         `${p.replications} replications, calibration ${p.calibration.source}`,
     );
   }
+  for (const { source, value: b } of inputs.deltaBenches) {
+    lines.push(
+      `delta bench ${shortName(source)}: ${b.synthetic.length} synthetic and ` +
+        `${b.real.length} real block pairs, ${b.runs} run(s)${b.quick ? " (--quick)" : ""}`,
+    );
+  }
   return lines;
 }
 

@@ -1,6 +1,7 @@
 // The sample report's inputs, in a fixed order: a 30 s smoke run of the built-in target, its knee
 // search (on a busy machine: generator-bound at the first step), the simulator's projections of
-// five experiments, and a calibration of formats/' golden set. The golden test
+// five experiments, a calibration of formats/' golden set, and `npm run bench:delta -- --json
+// --quick` (the delta engine beside its anchor tools). The golden test
 // (reports/report.golden.test.ts) and `npm run report:sample` both read them through this list.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -17,6 +18,7 @@ export const sampleInputPaths: readonly string[] = [
   "reports/sample/inputs/shard-skew.projection.json",
   "reports/sample/inputs/kafka-lag.projection.json",
   "reports/sample/inputs/cdn-hit-rate.projection.json",
+  "reports/sample/inputs/quick.delta-bench.json",
 ];
 
 /** Where the golden copy of the sample report lives. */
