@@ -6,7 +6,7 @@ module.exports = {
       name: "runtime-needs-no-dev-dependency",
       comment: "what the syncbench binary and the services run imports only package.json's dependencies (npm ci --omit=dev must run them); tests, benches, fuzzers and contract suites may use devDependencies.",
       severity: "error",
-      from: { pathNot: ["\\.test\\.ts$", "/(bench|fuzz)/", "\\.(bench|fuzz)\\.ts$", "^reference-impl/stores/contract/", "\\.global-setup\\.ts$", "\\.(test-env|api-suite)\\.ts$"] },
+      from: { pathNot: ["\\.test\\.ts$", "(^|/)(bench|fuzz)/", "\\.(bench|fuzz)\\.ts$", "^reference-impl/stores/contract/", "\\.global-setup\\.ts$", "\\.(test-env|api-suite)\\.ts$"] },
       to: { dependencyTypes: ["npm-dev"], dependencyTypesNot: ["type-only"] },
     },
     {
@@ -95,7 +95,7 @@ module.exports = {
       name: "cli-stays-thin",
       comment: "cli/ parses flags, calls one function and prints: it reaches the stack through the provider interface (stack/*.ts), never a provider's internals, an adapter or a server driver.",
       severity: "error",
-      from: { path: "^cli/", pathNot: "\\.test\\.ts$" },
+      from: { path: "^cli/", pathNot: ["\\.test\\.ts$", "^cli/bench/"] },
       to: {
         path: ["^reference-impl/stores/", "^reference-impl/stack/(native|testcontainers)/", "node_modules/(pg|kafkajs|@aws-sdk|ioredis|ws|undici|autocannon)/", "^(node:)?child_process$"],
       },

@@ -34,6 +34,8 @@ const cases: Readonly<Record<string, readonly Case[]>> = {
   calibrate: [{ args: [results200, "-o", join(dir, "cal.json")], exitCodes: [0] }],
   claims: [{ args: [results200], exitCodes: [0] }],
   cost: [{ args: ["--users", "1000"], exitCodes: [0] }],
+  // A usage error (no folder) before anything connects.
+  client: [{ args: ["sync"], exitCodes: [2] }],
   delta: [
     { args: ["encode", join(dir, "old"), join(dir, "new"), "-o", join(dir, "d")], exitCodes: [0] },
   ],

@@ -1,22 +1,59 @@
 // `syncbench probe <url>`: the maximum-throughput probe with autocannon, labelled as what it
 // is: a closed-model measurement whose latencies are not corrected for coordinated omission.
 // Loopback targets only; bounded by --duration. Exit 0 when it ran, 2 on bad usage.
+// `syncbench probe security`: the attack suite of scenarios/security/ against the running stack;
+// exit 1 when any attack is allowed.
 import { runProbe, type ProbeResult } from "../../scenarios/probe/autocannon-probe.ts";
+import { probeSecurity, type ProbeRow, type SecurityReport } from "../../scenarios/security/security-probe.ts";
 import { assertLoopback } from "../../scenarios/targets/open-target.ts";
+import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
+import { stackProbeTarget } from "../../reference-impl/stack/probe-target.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
+import { providerFor } from "../stack-cli.ts";
 
 const durationSMax = 300;
 const connectionsMax = 1_000;
 
 const help = `usage: syncbench probe <url> [--connections N] [--duration S]
                        [--method GET|POST|PUT] [--json]
+       syncbench probe security [--only TEXT] [--json]
 
 Maximum-throughput probe with autocannon (closed model: N connections, each sending its next
 request when the previous one is answered; default 50 connections for 10 s, at most
 ${connectionsMax} and ${durationSMax} s). Its latencies are NOT corrected for coordinated omission
 and have 1 ms resolution: read them as a smoke check, use \`syncbench run\` for percentiles.
-The URL must be on 127.0.0.0/8.`;
+The URL must be on 127.0.0.0/8.
+
+probe security: every attack of issue 12 and design/decisions/0003 against the running stack
+(tokens on every route and the WebSocket upgrade, the Dropship variants, paths, sizes, uploadId
+reuse, the CDN edge and signed URLs, the download path), one row each: refused, allowed or not
+applicable yet, with the answer's status and code. --only keeps the rows whose group or probe
+contains TEXT. Exit 0 when every row is refused or not applicable, 1 when one is allowed,
+3 when the stack does not answer.`;
+
+function printSecurity(ctx: CliContext, report: SecurityReport): void {
+  const mark = (r: ProbeRow) => r.verdict === "refused" ? ctx.color.green("refused") :
+    r.verdict === "allowed" ? ctx.color.red("ALLOWED") : ctx.color.dim("n/a    ");
+  let group = "";
+  for (const r of report.rows) {
+    if (r.group !== group) ctx.out(ctx.color.bold(`${(group = r.group)}:`));
+    ctx.out(`  ${mark(r)}  ${r.probe}`);
+    ctx.out(ctx.color.dim(`           ${r.detail}  [refused = ${r.rule}]`));
+  }
+  const c = report.counts;
+  ctx.out(`${c.refused} refused, ${c.allowed} allowed, ${c["not-applicable"]} not applicable yet (run ${report.runTag})`);
+}
+
+async function runSecurity(args: readonly string[], ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseFlags(args, { ...commonOptions, only: { type: "string" } });
+  if (positionals.length !== 1) throw new UsageError("probe security takes no other argument");
+  const target = await stackProbeTarget(await providerFor(ctx));
+  const report = await probeSecurity(target, { only: values.only });
+  if (values.json) ctx.out(JSON.stringify(report, null, 2));
+  else printSecurity(ctx, report);
+  return report.counts.allowed === 0 ? exitCodes.ok : exitCodes.failure;
+}
 
 function print(ctx: CliContext, r: ProbeResult): void {
   ctx.out(
@@ -39,9 +76,10 @@ function bounded(value: string | undefined, name: string, fallback: number, max:
 }
 
 export const command: Command = {
-  summary: "maximum-throughput probe with autocannon (closed model, not CO-corrected)",
+  summary: "autocannon throughput probe of a URL; `probe security`: the attack suite on the stack",
   help,
   async run(args, ctx) {
+    if (args[0] === "security") return runSecurity(args, ctx);
     const { values, positionals } = parseFlags(args, {
       ...commonOptions,
       connections: { type: "string" },
@@ -53,7 +91,7 @@ export const command: Command = {
     try {
       url = new URL(positionals[0]!);
     } catch {
-      throw new UsageError(`"${positionals[0]}" is not a URL (probe security is not built yet)`);
+      throw new UsageError(`"${positionals[0]}" is not a URL, nor "security"`);
     }
     assertLoopback(url);
     const method = values.method ?? "GET";

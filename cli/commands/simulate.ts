@@ -11,43 +11,67 @@ import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { parseCalibrationFile, type Calibration } from "../../formats/calibration.schema.ts";
 import { measuredFromFile } from "../../formats/measured-from-results.ts";
 import { isModelPartName } from "../../formats/part-names.ts";
-import { checkProjection, type Projection } from "../../formats/projection.schema.ts";
+import { checkProjection, type Projection, type ProjectionMetric } from "../../formats/projection.schema.ts";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
 import { partDrift, type PartDriftRow } from "../../simulator/calibration/part-drift.ts";
 import { replayMeasured, type ReplayRow } from "../../simulator/calibration/replay.ts";
+import { stabilityText } from "../../simulator/experiments/design-peak.ts";
 import { experiments, findExperiment } from "../../simulator/experiments/index.ts";
 import { runExperiment } from "../../simulator/experiments/experiment.ts";
+import { planCapacity } from "../../simulator/planning/plan.ts";
+import { round } from "../../simulator/projection/collector.ts";
 import { designDefaults, withService } from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { readInputFile } from "../read-file.ts";
-import { connectedDevicesCount } from "../../reference-impl/core/design-figures.ts";
+import { connectedDevicesCount, connectionsPerPodCount, memoryBytesPerConnection }
+  from "../../reference-impl/core/design-figures.ts";
 
 export const simulateLimits = {
-  replicationsMax: 100, durationSMin: 1, durationSMax: 3600, devicesMin: 1_000, devicesMax: 1_000_000_000,
+  replicationsMax: 100, peakWindowSMin: 0.01, peakWindowSMax: 3600, durationSMin: 1, durationSMax: 3600, devicesMin: 1_000, devicesMax: 1_000_000_000,
 } as const;
 
 const options = {
   ...commonOptions,
   seed: { type: "string" }, replications: { type: "string" }, "duration-s": { type: "string" },
   "warmup-s": { type: "string" }, devices: { type: "string" }, calibration: { type: "string" },
-  out: { type: "string", short: "o" }, validate: { type: "string" },
+  out: { type: "string", short: "o" }, validate: { type: "string" }, "peak-window-s": { type: "string" },
+  users: { type: "string" }, "devices-per-user": { type: "string" }, rate: { type: "string" },
+  "bytes-per-connection": { type: "string" }, "pod-connection-memory-gb": { type: "string" },
 } as const;
 
+const planOnly = ["users", "devices-per-user", "rate", "bytes-per-connection", "pod-connection-memory-gb"] as const;
+
 const help = `usage: syncbench simulate <experiment> [--seed S] [--replications n] [--duration-s D]
-                         [--warmup-s W] [--devices N] [--calibration calibration.json]
-                         [--out projection.json] [--json]
+                         [--warmup-s W] [--devices N] [--peak-window-s P]
+                         [--calibration calibration.json] [--out projection.json] [--json]
        syncbench simulate --validate results.json [--calibration calibration.json] [--seed S] [--json]
+       syncbench simulate plan --users N --devices-per-user d [--rate R] [--bytes-per-connection B]
+                         [--pod-connection-memory-gb G] [--calibration F] [--seed S]
+                         [--replications n] [--duration-s D] [--json]
+
+plan: the smallest pods per pool, GC workers, shards and partitions that keep every station's
+offered ρ ≤ 0.7, found by search over the simulator (start from the utilisation law, grow what
+a run shows over 0.7, repeat), NotificationService pods sized by connection memory too; prints
+the design's counts beside the plan's, the binding constraint of each, and every latency
+target judged on the plan. --rate defaults to the design's 25K/s scaled by users / 700M;
+connected devices are users × d × the design's connected share (100M of 700M × 2.5);
+--bytes-per-connection defaults to C19's 2 KiB, --pod-connection-memory-gb to C18/C19's
+5M × 2 KiB = 10.24 GB.
 
 experiments:
 ${experiments.map((e) => `  ${e.name.padEnd(15)} ${e.summary}`).join("\n")}
 
 options:
   --seed S           root seed, integer 0..4294967295 (default 42); replication r uses S + r
-  --replications n   independent replications, 1..${simulateLimits.replicationsMax} (default 3); intervals are 95 %
+  --replications n   independent replications, 1..${simulateLimits.replicationsMax} (default 3); intervals are 95 %;
+                     a verdict needs an interval clear of its target, else "undecided (need n
+                     replications)"; deterministic experiments (rolling-deploy) run once
   --duration-s D     simulated seconds of traffic per replication, ${simulateLimits.durationSMin}..${simulateLimits.durationSMax} (default 10)
   --warmup-s W       seconds discarded at the start, 0..D/2 (default 1)
   --devices N        connected devices for rolling-deploy, ${simulateLimits.devicesMin}..${simulateLimits.devicesMax} (default ${connectedDevicesCount})
+  --peak-window-s P  rolling-deploy: window its peak rates are counted over, ${simulateLimits.peakWindowSMin}..${simulateLimits.peakWindowSMax} s
+                     (default 1; 0.01 is one slot of the cohort model)
   --calibration F    calibration.json from \`syncbench calibrate\`; default: the design's figures
   --out F            write the projection (schemaVersion 1) to F
   --validate F       replay measured run F at its measured rates; target: p50/p99 within 30 %
@@ -76,17 +100,39 @@ function loadCalibration(path: string, cwd: string): Calibration {
 }
 
 function printProjection(p: Projection, ctx: CliContext): void {
-  ctx.out(`experiment=${p.experiment} replications=${p.replications} events=${p.simulator.events}`);
+  const runs = p.deterministic ? "deterministic" : `replications=${p.replications}`;
+  ctx.out(`experiment=${p.experiment} ${runs} events=${p.simulator.events}`);
   for (const m of p.metrics) {
-    const ci = m.halfWidth === null ? "" : ` ± ${m.halfWidth}`;
-    const target = m.target ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${colourVerdict(m.target.verdict, ctx)}` : "";
-    ctx.out(`  ${m.name.padEnd(48)} ${String(m.mean).padStart(12)}${ci} ${m.unit}${target}`);
+    const target = m.target ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${verdictText(m.target, m.replications, ctx)}` : "";
+    ctx.out(`  ${m.name.padEnd(48)} ${figureText(m)}${target}`);
   }
   for (const [name, rows] of Object.entries(p.tables)) {
     ctx.out(`table ${name}:`);
     for (const row of rows) ctx.out(`  ${Object.entries(row).map(([k, v]) => `${k}=${v}`).join(" ")}`);
   }
   for (const note of p.notes) ctx.out(ctx.color.dim(`note: ${note}`));
+}
+
+/** The figure, or why there is none: an unstable or unsteady queue prints no percentile. */
+function figureText(m: ProjectionMetric): string {
+  if (m.stability) return stabilityText(m.stability);
+  // A spread narrower than the histogram's bucket is the bucket's, not the replications'.
+  const ci = m.halfWidth === null ? ""
+    : m.resolution !== undefined && m.halfWidth < m.resolution ? ` ± ${m.halfWidth} (bucket ${m.resolution})`
+      : ` ± ${m.halfWidth}`;
+  return `${String(m.mean).padStart(12)}${ci} ${m.unit}`;
+}
+
+function verdictText(t: NonNullable<ProjectionMetric["target"]>, replications: number, ctx: CliContext): string {
+  switch (t.basis) {
+    case "unstable": return `${colourVerdict(t.verdict, ctx)} (unstable)`;
+    case "notSteady": return ctx.color.yellow("undecided (not steady)");
+    case "deterministic": return `${colourVerdict(t.verdict, ctx)} (deterministic)`;
+    case "undecided": return ctx.color.yellow(t.replicationsNeeded ? `undecided (need ${t.replicationsNeeded} replications)`
+      : replications === 1 ? "undecided (one replication gives no interval: --replications 3 or more)"
+        : `undecided (no count ≤ ${simulateLimits.replicationsMax} decides it: the figure sits on the target)`);
+    default: return colourVerdict(t.verdict, ctx);
+  }
 }
 
 function colourVerdict(v: string, ctx: CliContext): string {
@@ -143,6 +189,46 @@ async function runValidate(path: string, calibrationPath: string | undefined, se
   return rows.every((r) => r.within30Pct) ? exitCodes.ok : exitCodes.targetMissed;
 }
 
+type Values = ReturnType<typeof parseFlags<typeof options>>["values"];
+
+function runPlan(values: Values, seed: number, ctx: CliContext): number {
+  if (values.users === undefined || values["devices-per-user"] === undefined) {
+    throw new UsageError("simulate plan needs --users N and --devices-per-user d");
+  }
+  const users = integerFlag(values.users, "users", 0, 1_000, 100_000_000_000);
+  const devicesPerUser = numberFlag(values["devices-per-user"], "devices-per-user", 0, 0.01, 1_000);
+  const ratePerS = values.rate === undefined ? undefined : numberFlag(values.rate, "rate", 0, 1, 10_000_000);
+  const bytesPerConnection = numberFlag(values["bytes-per-connection"], "bytes-per-connection", memoryBytesPerConnection,
+    1, 1_048_576);
+  const podMemoryGb = numberFlag(values["pod-connection-memory-gb"], "pod-connection-memory-gb",
+    (connectionsPerPodCount * memoryBytesPerConnection) / 1e9, 0.01, 4096);
+  const replications = integerFlag(values.replications, "replications", 3, 1, simulateLimits.replicationsMax);
+  const durationS = numberFlag(values["duration-s"], "duration-s", 10, simulateLimits.durationSMin, simulateLimits.durationSMax);
+  const warmupS = numberFlag(values["warmup-s"], "warmup-s", Math.min(1, durationS / 2), 0, durationS / 2);
+  const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
+  const overrides = Object.fromEntries(Object.entries(calibration?.parts ?? {})
+    .filter(([k]) => isModelPartName(k)).map(([k, v]) => [k, v.spec]));
+  const say = values.json ? ctx.err : ctx.out;
+  say(`seed=${seed} calibration=${values.calibration ?? "design-defaults"}`);
+  const plan = planCapacity({ users, devicesPerUser, ratePerS, bytesPerConnection, podConnectionMemoryBytes: podMemoryGb * 1e9,
+    params: withService(designDefaults, overrides), seed, durationS, warmupS, replications });
+  if (values.json) {
+    ctx.out(JSON.stringify(plan));
+  } else {
+    ctx.out(`plan for ${users} users × ${devicesPerUser} devices: ${round(plan.ratePerS)} requests/s, ` +
+      `${plan.connectedDevices} connected devices (${plan.iterations + 1} simulated searches, ${plan.events} events)`);
+    ctx.out(`  ${"resource".padEnd(26)} ${"design".padStart(7)} ${"plan".padStart(7)}  binding constraint`);
+    for (const r of plan.rows) ctx.out(`  ${r.resource.padEnd(26)} ${String(r.design).padStart(7)} ${String(r.plan).padStart(7)}  ${r.binding}`);
+    ctx.out("targets on the plan:");
+    for (const m of plan.targets) {
+      ctx.out(`  ${m.name.padEnd(40)} ${figureText(m)}  target ≤ ${m.target!.max} (${m.target!.claims.join(",")}): ` +
+        verdictText(m.target!, m.replications, ctx));
+    }
+    for (const note of plan.notes) ctx.out(ctx.color.dim(`note: ${note}`));
+  }
+  return exitCodes.ok;
+}
+
 export const command: Command = {
   summary: "project the architecture to 100M devices / 64 shards with the discrete-event simulator",
   help,
@@ -151,6 +237,10 @@ export const command: Command = {
     const seed = integerFlag(values.seed, "seed", 42, 0, 0xffffffff);
     if (values.validate !== undefined) return runValidate(values.validate, values.calibration, seed, values.json === true, ctx);
     const name = positionals[0];
+    if (name !== "plan") {
+      const misplaced = planOnly.filter((f) => values[f] !== undefined);
+      if (misplaced.length > 0) throw new UsageError(`--${misplaced.join(", --")} belong to \`simulate plan\`, not "${name ?? ""}"`);
+    } else if (positionals.length === 1) return runPlan(values, seed, ctx);
     if (positionals.length !== 1 || name === undefined) throw new UsageError(`expected one experiment (${experiments.map((e) => e.name).join(", ")}), got ${positionals.length}`);
     const experiment = findExperiment(name);
     if (!experiment) throw new UsageError(`unknown experiment "${name}"; known: ${experiments.map((e) => e.name).join(", ")}`);
@@ -158,19 +248,24 @@ export const command: Command = {
     const durationS = numberFlag(values["duration-s"], "duration-s", 10, simulateLimits.durationSMin, simulateLimits.durationSMax);
     const warmupS = numberFlag(values["warmup-s"], "warmup-s", Math.min(1, durationS / 2), 0, durationS / 2);
     const devices = integerFlag(values.devices, "devices", connectedDevicesCount, simulateLimits.devicesMin, simulateLimits.devicesMax);
+    const peakWindowS = numberFlag(values["peak-window-s"], "peak-window-s", 1, simulateLimits.peakWindowSMin,
+      simulateLimits.peakWindowSMax);
     const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
     const overrides = Object.fromEntries(Object.entries(calibration?.parts ?? {})
       .filter(([k]) => isModelPartName(k)).map(([k, v]) => [k, v.spec]));
     const source = values.calibration ?? "design-defaults";
     (values.json ? ctx.err : ctx.out)(`seed=${seed} calibration=${source}`);
-    const projection = runExperiment(experiment, { seed, replications, durationS, warmupS, devices,
+    const projection = runExperiment(experiment, { seed, replications, durationS, warmupS, devices, peakWindowS,
       params: withService(designDefaults, overrides) }, { source, parts: Object.keys(overrides) });
     checkProjection(projection, `of ${experiment.name}`);
     if (values.out) writeFileSync(resolve(ctx.cwd, values.out), `${JSON.stringify(projection, null, 2)}\n`);
     if (values.json) ctx.out(JSON.stringify(projection));
     else printProjection(projection, ctx);
     const failed = projection.metrics.filter((m) => m.target?.verdict === "fails");
-    if (failed.length > 0) ctx.err(`targets failed: ${failed.map((m) => `${m.name}=${m.mean} > ${m.target!.max}`).join(", ")}`);
+    if (failed.length > 0) {
+      ctx.err(`targets failed: ${failed.map((m) => `${m.name}=${m.stability ? stabilityText(m.stability) : m.mean} > ${m.target!.max}`)
+        .join(", ")}`);
+    }
     return failed.length > 0 ? exitCodes.targetMissed : exitCodes.ok;
   },
 };

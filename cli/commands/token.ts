@@ -1,11 +1,12 @@
 // `syncbench token --user U`: a bearer token for the running stack's services (HS256, signed with
 // the secret its provider keeps with the stack's data), for curl, scenarios and k6.
+import { apiLimits } from "../../reference-impl/core/limits.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { stackToken } from "../../reference-impl/stack/stack-access.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import { providerFor } from "../stack-cli.ts";
 
-const ttlSMax = 30 * 24 * 3600;
+const ttlSMax = apiLimits.tokenLifetimeSMax; // the services refuse an exp further ahead
 
 export const command: Command = {
   summary: "print a bearer token (JWT) for a user of the running stack",

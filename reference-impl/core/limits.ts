@@ -76,3 +76,95 @@ export function blockDeltaBytesMax(targetBytes: number): number {
 export function deltaBodyBytesMax(targetBytes: number): number {
   return 3 * targetBytes + 64;
 }
+
+// The API's limits: what one file, one request and one user may hold or send. The ChunkService
+// checks each where data enters (a clear error with the code, the value seen and the limit), the
+// gateway's client_max_body_size per route is rendered from the body sizes
+// (reference-impl/edge/edge-limits.ts), and openapi.yaml states each one (a test compares them).
+const mebibyte = 1024 * 1024;
+/** Blocks of one file: 10,000 x 4 MiB = 40 GiB. */
+const fileBlocksMax = 10_000;
+export const apiLimits = {
+  fileBlocksMax,
+  /** A commit's `size`: at most fileBlocksMax full blocks (and it must equal its blocks' sum). */
+  fileSizeBytesMax: fileBlocksMax * blockSizeBytes,
+  /** Hashes in one upload-init or commit: one per block of the file. */
+  hashListLengthMax: fileBlocksMax,
+  /** A delta may name the old blocks i-1, i and i+1 as its source. */
+  deltaBasesMax: sourceWindowBlockCount,
+  /** A block delta: the block itself in raw mode plus its header (DELTA-FORMAT.md). */
+  deltaBytesMax: blockDeltaBytesMax(blockSizeBytes),
+  /** A bearer token's `sub` (the user id), characters. */
+  userIdLengthMax: 256,
+  /** How far ahead a bearer token's `exp` may lie (`syncbench token --ttl-s` allows as much). */
+  tokenLifetimeSMax: 30 * 24 * 3600,
+  /** A file path, UTF-8 bytes. */
+  pathBytesMax: 4096,
+  /** Possession proofs in one commit: each costs the server a 4 MiB read from the BlockStore. */
+  proofsMax: 64,
+  /** A possession challenge token as the commit sends it back. */
+  proofTokenBytesMax: 1024,
+  /** Request bodies per route; the gateway refuses larger ones with 413 before any upstream. */
+  uploadInitBodyBytesMax: mebibyte,
+  commitBodyBytesMax: mebibyte,
+  blockBodyBytesMax: blockSizeBytes,
+  deltaBodyBytesMax: blockDeltaBytesMax(blockSizeBytes),
+  /**
+   * An oversized body is read to its end and dropped before the 413 goes out (an answer while
+   * the proxy is still sending makes it fail the server); beyond this many bytes it is cut off.
+   */
+  bodyDrainBytesMax: 8 * mebibyte,
+  /** Requests of one user in progress at once, per ChunkService process (429 beyond). */
+  userConnectionsMax: 64,
+  /** Sustained requests per user per second, per ChunkService process (token bucket; 429). */
+  userRequestsPerSMax: 200,
+  /** The bucket's depth: a burst this large passes at once after an idle second or two. */
+  userRequestsBurstMax: 400,
+  /** Users whose bucket one process keeps; full (idle) buckets are dropped first. */
+  rateLimitedUsersMax: 100_000,
+} as const;
+
+/** The largest body of a route, by the route names of openapi.yaml's operations. */
+export const routeBodyBytesMax = {
+  uploadInit: apiLimits.uploadInitBodyBytesMax,
+  commit: apiLimits.commitBodyBytesMax,
+  blockPut: apiLimits.blockBodyBytesMax,
+  blockDelta: apiLimits.deltaBodyBytesMax,
+} as const;
+
+/** A commit body at its limits: every hash quoted, the path escaped 6 bytes a byte, each proof. */
+const commitBodyBytesAtLimits = apiLimits.hashListLengthMax * 67 + apiLimits.pathBytesMax * 6 +
+  apiLimits.proofsMax * (apiLimits.proofTokenBytesMax + 64 + 128) + 1024;
+assertLimit(commitBodyBytesAtLimits <= apiLimits.commitBodyBytesMax, "a commit at its limits fits its body");
+assertLimit(commitBodyBytesAtLimits <= apiLimits.uploadInitBodyBytesMax, "an upload-init fits its body");
+assertLimit(apiLimits.fileSizeBytesMax <= Number.MAX_SAFE_INTEGER, "file sizes are exact doubles");
+assertLimit(apiLimits.deltaBodyBytesMax === apiLimits.deltaBytesMax, "a delta body is one delta");
+assertLimit(Math.max(...Object.values(routeBodyBytesMax)) <= apiLimits.bodyDrainBytesMax,
+  "a body the gateway lets through is drained, never cut off");
+assertLimit(apiLimits.userRequestsBurstMax >= apiLimits.userRequestsPerSMax, "a burst holds a second");
+
+// Whole-file deltas (`syncbench delta`, reference-impl/client/file-delta.ts): what apply checks
+// in the untrusted header, and what both directions check on the files, before allocating or
+// writing anything (issue 21).
+
+/**
+ * The largest block size a whole-file delta may use or declare. Apply holds about five blocks at
+ * once (three OLD blocks, their concatenation's copy, the rebuilt block): 16 MiB keeps that near
+ * 80 MiB, where a declared 64 MiB block cost 1 GB before the block was rejected.
+ */
+export const fileDeltaBlockSizeBytesMax = 16 * 1024 * 1024;
+/** The largest OLD file encode or apply reads (1 TiB). */
+export const fileDeltaOldBytesMax = 2 ** 40;
+/** The largest NEW file encode reads and apply writes (1 TiB); apply refuses a larger one. */
+export const fileDeltaNewBytesMax = 2 ** 40;
+/** Apply leaves at least this much free on the output's disk after writing NEW. */
+export const fileDeltaDiskReserveBytesMin = 16 * 1024 * 1024;
+
+assertLimit(blockSizeBytesMin <= blockSizeBytes && blockSizeBytes <= fileDeltaBlockSizeBytesMax,
+  "the design's block size is a valid whole-file delta block size");
+assertLimit(fileDeltaBlockSizeBytesMax <= blockSizeBytesMax,
+  "whole-file blocks stay within the block delta's source window bound");
+assertLimit(
+  Number.isSafeInteger(fileDeltaOldBytesMax) && Number.isSafeInteger(fileDeltaNewBytesMax),
+  "file lengths fit a varint53",
+);

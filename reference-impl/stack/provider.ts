@@ -5,10 +5,12 @@ import type { Endpoints, PublicEndpoints } from "./endpoints.ts";
 export const serviceNames = ["postgres", "kafka", "s3", "redis", "nginx"] as const;
 export type ServiceName = (typeof serviceNames)[number];
 /** A server of the stack, or one of the reference implementation's processes ("chunk-service-1"). */
-export type ProcessName = ServiceName | `chunk-service-${number}`;
+export type ProcessName = ServiceName | `chunk-service-${number}` | `download-service-${number}`
+  | `notification-service-${number}`;
 
 export function isProcessName(name: string): name is ProcessName {
-  return (serviceNames as readonly string[]).includes(name) || /^chunk-service-[1-9][0-9]?$/.test(name);
+  return (serviceNames as readonly string[]).includes(name)
+    || /^(chunk|download|notification)-service-[1-9][0-9]?$/.test(name);
 }
 
 export interface ServiceStatus {
@@ -55,10 +57,12 @@ export interface UpOptions {
   readonly healthTimeoutMs?: number;
 }
 
-/** The secrets the stack's services check: bearer tokens (HS256) and possession proofs. */
+/** The secrets the stack's services check: bearer tokens (HS256), possession proofs, block URLs. */
 export interface StackSecrets {
   readonly jwtSecret: string;
   readonly possessionKey: string;
+  /** HMAC key of the DownloadService's signed block URLs. */
+  readonly blockUrlKey?: string;
 }
 
 export interface StackProvider {

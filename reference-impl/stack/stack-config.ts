@@ -10,6 +10,8 @@ export const repoRoot = fileURLToPath(new URL("../../", import.meta.url)).replac
 export interface StackFlags {
   readonly provider?: string;
   readonly chunkServices?: string;
+  readonly downloadServices?: string;
+  readonly notificationServices?: string;
 }
 
 export interface StackConfig {
@@ -45,6 +47,16 @@ export function loadStackConfig(env: Readonly<Record<string, string | undefined>
   if (!Number.isInteger(chunkServiceCount) || chunkServiceCount < 1 || chunkServiceCount > chunkServicesMax) {
     errors.push(`--chunk-services must be an integer from 1 to ${chunkServicesMax}, got "${chunkValue}"`);
   }
+  const downloadValue = flags.downloadServices ?? env.SYNCBENCH_DOWNLOAD_SERVICES;
+  const downloadServiceCount = downloadValue === undefined ? base.downloadServiceCount : Number(downloadValue);
+  if (!Number.isInteger(downloadServiceCount) || downloadServiceCount < 1 || downloadServiceCount > chunkServicesMax) {
+    errors.push(`--download-services must be an integer from 1 to ${chunkServicesMax}, got "${downloadValue}"`);
+  }
+  const notifyValue = flags.notificationServices ?? env.SYNCBENCH_NOTIFICATION_SERVICES;
+  const notificationServiceCount = notifyValue === undefined ? base.notificationServiceCount : Number(notifyValue);
+  if (!Number.isInteger(notificationServiceCount) || notificationServiceCount < 1 || notificationServiceCount > chunkServicesMax) {
+    errors.push(`--notification-services must be an integer from 1 to ${chunkServicesMax}, got "${notifyValue}"`);
+  }
   const offsetValue = env.SYNCBENCH_PORT_OFFSET;
   const portOffset = offsetValue === undefined ? 0 : Number(offsetValue);
   if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > portOffsetMax) {
@@ -57,6 +69,7 @@ export function loadStackConfig(env: Readonly<Record<string, string | undefined>
   return {
     provider,
     native: { ...base, rootDir, ports: offsetPorts(base.ports, portOffset), cacheDir: env.SYNCBENCH_CACHE_DIR ?? `${rootDir}/cache`,
-      s3Server: s3Value as S3ServerKind, chunkServiceCount, chunkServiceCountGiven: chunkValue !== undefined },
+      s3Server: s3Value as S3ServerKind, chunkServiceCount, chunkServiceCountGiven: chunkValue !== undefined,
+      downloadServiceCount, downloadServiceCountGiven: downloadValue !== undefined, notificationServiceCount },
   };
 }

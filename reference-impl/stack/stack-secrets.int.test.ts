@@ -64,9 +64,12 @@ describe.skipIf(!native)("the stack's secrets", () => {
   it("never appear in status (text or --json), the logs of a run or the repository", async () => {
     // Traffic first, so the logs hold a refused token and a commit as well as the start-up lines.
     const token = signJwt({ sub: `secrets-${randomUUID()}`, exp: Math.floor(Date.now() / 1000) + 300 }, secrets.jwtSecret);
-    const commit = (auth: string) => fetch(`${endpoints.gatewayUrl}/v1/files/commit`, { method: "POST",
-      headers: { authorization: auth, "content-type": "application/json" },
-      body: JSON.stringify({ uploadId: randomUUID(), path: "/s.txt", size: 0, blockHashes: [], baseVersion: 0 }) });
+    const file = { path: "/s.txt", size: 0, blockHashes: [] };
+    const post = (route: string, auth: string, body: unknown) => fetch(`${endpoints.gatewayUrl}/v1/files/${route}`,
+      { method: "POST", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify(body) });
+    // The commit sends back the uploadId that upload-init issued to this user for this path.
+    const plan = (await (await post("upload-init", `Bearer ${token}`, file)).json()) as { uploadId: string };
+    const commit = (auth: string) => post("commit", auth, { uploadId: plan.uploadId, ...file, baseVersion: 0 });
     expect((await commit(`Bearer ${token}x`)).status).toBe(401);
     expect((await commit(`Bearer ${token}`)).status).toBe(200);
     const cli = (args: string[]) => run(process.execPath, [join(repoRoot, "bin/syncbench.mjs"), ...args],

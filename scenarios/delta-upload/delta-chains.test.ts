@@ -11,8 +11,13 @@ import { defaultPrepareBounds, deltaEditsNeeded, planPrepare } from "./delta-pre
 import { DeltaTargets, drawnCounts } from "./delta-targets.ts";
 import { stepsWith } from "../operations/operations.ts";
 import { Random } from "../operations/random.ts";
-import type { OperationPlan } from "../operations/routes.ts";
+import type { OperationPlan, Step } from "../operations/routes.ts";
 import { deltaEditStorm } from "../library/delta-edit-storm.ts";
+
+/** The commit a step would send once upload-init issued its uploadId. */
+function commitBody(step: Step): Record<string, unknown> {
+  return JSON.parse(Buffer.from(step.bodyFrom!(Buffer.from('{"uploadId":"issued"}'))).toString()) as Record<string, unknown>;
+}
 
 const scenario = validateScenario({
   ...deltaEditStorm,
@@ -85,7 +90,7 @@ describe("delta chains", () => {
     await flush();
     expect(secondStarted).toBe(true);
     expect(second.steps[1]!.path).toBe("/v1/blocks/h2/delta?base=h1");
-    expect(JSON.parse(Buffer.from(second.steps[2]!.body!).toString()).baseVersion).toBe(2);
+    expect(commitBody(second.steps[2]!).baseVersion).toBe(2);
     const fourth = chains.nextPlan();
     let fourthStarted = false;
     fourth.deferUntil!(() => (fourthStarted = true));
@@ -144,12 +149,12 @@ describe("delta chains", () => {
     const versions = new Map<string, number>();
     let sent = 0;
     const send = (plan: OperationPlan) => {
-      const commit = JSON.parse(Buffer.from(plan.steps[2]!.body!).toString());
+      const commit = commitBody(plan.steps[2]!);
       const path = commit.path as string;
       expect(inFlight.has(path)).toBe(false);
       expect(commit.baseVersion).toBe((versions.get(path) ?? 0) + 1);
       inFlight.set(path, () => {
-        versions.set(path, commit.baseVersion);
+        versions.set(path, commit.baseVersion as number);
         plan.settle!("ok");
       });
       sent++;

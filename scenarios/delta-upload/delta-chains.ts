@@ -16,14 +16,14 @@
 // as their latency, and after it the files carry on. Any other failure (a 4xx: the server's
 // version is then unknown), or transientRetriesMax transient ones in a row, retires the file;
 // edits waiting on it fail as DELTA_FILE_RETIRED. The chains hold only deltas and hashes, never
-// the blocks. Each edit gets a fresh random uploadId: the service replays a known uploadId's
-// answer (idempotent commits), so a seeded one would make a rerun's commits no-ops.
-import { createCipheriv, createHash, randomUUID } from "node:crypto";
+// the blocks. Each edit commits with the uploadId its first upload-init was issued (the step
+// keeps the answer; the service binds ids to the user and path), kept across the edit's retries.
+import { createCipheriv, createHash } from "node:crypto";
 import { encodeDelta } from "../../reference-impl/core/delta.ts";
 import { scenarioLimits, type Scenario } from "../scenario.ts";
 import type { DeltaTargets } from "./delta-targets.ts";
 import { Random } from "../operations/random.ts";
-import type { OperationPlan, Step } from "../operations/routes.ts";
+import { commitBodyFrom, type OperationPlan, type Step } from "../operations/routes.ts";
 
 export interface DeltaEdit {
   readonly hash: string;
@@ -110,7 +110,10 @@ interface Slot {
   suspended: boolean;
   /** Transient failures in a row of the current edit. */
   transientCount: number;
-  /** The current edit's uploadId, kept across its retries (a landed commit is then replayed). */
+  /**
+   * The uploadId the current edit's first upload-init issued, kept across its retries (a landed
+   * commit is then replayed; the id stays valid: it is bound to the user and path, not the call).
+   */
   uploadId: string | undefined;
   /** Edits waiting for the upload in flight to settle, oldest first. */
   readonly waiting: Array<() => void>;
@@ -279,23 +282,25 @@ export class DeltaChains {
       size: scenarioLimits.blockSizeBytes,
       blockHashes: [edit.hash],
     };
-    slot.uploadId ??= randomUUID();
-    const commit = { uploadId: slot.uploadId, ...file, baseVersion: edit.baseVersion };
     const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+    const init = this.stepFor("uploadInit", chain.userId, {}, json({ ...file, baseVersion: edit.baseVersion }));
+    // The commit's body is built from upload-init's answer, or from the id the edit kept.
+    const commit = this.stepFor("uploadFinalize", chain.userId, {}, new Uint8Array(0));
+    const issued = commitBodyFrom({ ...file, baseVersion: edit.baseVersion });
+    const bodyFrom = (kept: Uint8Array) => {
+      const body = issued(slot.uploadId === undefined ? kept : json({ uploadId: slot.uploadId }));
+      slot.uploadId ??= (JSON.parse(Buffer.from(body).toString()) as { uploadId: string }).uploadId;
+      return body;
+    };
     return [
-      this.stepFor(
-        "uploadInit",
-        chain.userId,
-        {},
-        json({ ...file, baseVersion: edit.baseVersion }),
-      ),
+      { ...init, keepResponse: true },
       this.stepFor(
         "blockDelta",
         chain.userId,
         { hash: edit.hash, query: `?base=${edit.baseHash}` },
         edit.delta,
       ),
-      this.stepFor("uploadFinalize", chain.userId, {}, json(commit)),
+      { ...commit, bodyFrom },
     ];
   }
 

@@ -39,7 +39,8 @@ beforeAll(async () => {
         body,
       });
       res.writeHead(req.method === "PUT" ? 201 : 200, { "content-type": "application/json" });
-      res.end(JSON.stringify({ version: 1 }));
+      const issued = `issued-${received.length}`; // the commit must send back what upload-init issued
+      res.end(JSON.stringify(req.url === "/v1/files/upload-init" ? { uploadId: issued } : { version: 1 }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -70,25 +71,28 @@ describe("prepareDeltaChains", () => {
   it("uploads each user's block whole, commits version 1, and encodes enough edits", async () => {
     received.length = 0;
     const chains = await prepareDeltaChains(request(4, 100));
-    expect(received.map((r) => `${r.method} ${r.url.split("/").slice(0, 3).join("/")}`)).toEqual([
-      "PUT /v1/blocks",
-      "POST /v1/files",
-      "PUT /v1/blocks",
-      "POST /v1/files",
+    expect(received.map((r) => `${r.method} ${r.url.split("/").slice(0, 4).join("/")}`)).toEqual([
+      "PUT /v1/blocks/" + received[0]!.sha256,
+      "POST /v1/files/upload-init",
+      "POST /v1/files/commit",
+      "PUT /v1/blocks/" + received[3]!.sha256,
+      "POST /v1/files/upload-init",
+      "POST /v1/files/commit",
     ]);
-    const [put, commit] = received;
+    const [put, , commit] = received;
     expect(put!.url).toBe(`/v1/blocks/${put!.sha256}`);
     expect(put!.body.length).toBe(4 * 1024 * 1024);
     expect(put!.auth).toBe("Bearer token-1");
     const committed = JSON.parse(commit!.body.toString()) as Record<string, unknown>;
     expect(committed).toMatchObject({
+      uploadId: "issued-2",
       path: "/syncbench/test/docs/user-1/file-0.bin",
       blockHashes: [put!.sha256],
       baseVersion: 0,
     });
     expect(chains.editsLeft).toBeGreaterThanOrEqual(8);
     const plan = chains.nextPlan();
-    const bases = [received[0]!.sha256, received[2]!.sha256];
+    const bases = [received[0]!.sha256, received[3]!.sha256];
     expect(bases).toContain(plan.steps[1]!.path.split("?base=")[1]);
   });
 
@@ -97,7 +101,7 @@ describe("prepareDeltaChains", () => {
     const chains = await prepareDeltaChains(request(4, 1_000, 4));
     const puts = received.filter((r) => r.method === "PUT");
     const commits = received
-      .filter((r) => r.method === "POST")
+      .filter((r) => r.url === "/v1/files/commit")
       .map((r) => ({
         auth: r.auth,
         ...(JSON.parse(r.body.toString()) as { path: string; blockHashes: string[]; baseVersion: number }),

@@ -101,7 +101,7 @@ async function send(
   req: PrepareRequest,
   userId: number,
   what: { method: string; path: string; body: Uint8Array; type: string },
-): Promise<void> {
+): Promise<string> {
   const response = await fetch(`${req.baseUrl}${what.path}`, {
     method: what.method,
     body: what.body,
@@ -116,6 +116,7 @@ async function send(
         text.slice(0, 200),
     );
   }
+  return text;
 }
 
 /** The user's block, whole; then version 1 (baseVersion 0) of each of its files. */
@@ -129,14 +130,13 @@ async function uploadBase(
   const octets = "application/octet-stream";
   await send(req, userId, { method: "PUT", path: `/v1/blocks/${hash}`, body: block, type: octets });
   for (const path of paths) {
-    const commit = {
-      uploadId: crypto.randomUUID(),
-      path,
-      size: block.length,
-      blockHashes: [hash],
-      baseVersion: 0,
-    };
-    const body = Buffer.from(JSON.stringify(commit));
+    const file = { path, size: block.length, blockHashes: [hash] };
+    const json = "application/json";
+    const init = { method: "POST", path: "/v1/files/upload-init", type: json };
+    const plan = await send(req, userId, { ...init, body: Buffer.from(JSON.stringify(file)) });
+    // The commit sends back the uploadId that upload-init issued for this user and path.
+    const { uploadId } = JSON.parse(plan) as { uploadId: string };
+    const body = Buffer.from(JSON.stringify({ uploadId, ...file, baseVersion: 0 }));
     await send(req, userId, {
       method: "POST",
       path: "/v1/files/commit",

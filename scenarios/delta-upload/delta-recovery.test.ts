@@ -48,9 +48,12 @@ function fakeTarget(failuresCount: number, failCode = "HTTP_503") {
   const versions = new Map<string, number>();
   const attempts: Array<Commit & { outcome: "failed" | "ok" }> = [];
   let failuresLeft = failuresCount;
+  let issuedCount = 0;
   const send = (plan: OperationPlan) => {
     expect(plan.failWith).toBeUndefined();
-    const commit = JSON.parse(Buffer.from(plan.steps[2]!.body!).toString()) as Commit;
+    // Each upload-init issues a fresh uploadId; the commit's body is built from that answer.
+    const answer = Buffer.from(JSON.stringify({ uploadId: `issued-${issuedCount++}` }));
+    const commit = JSON.parse(Buffer.from(plan.steps[2]!.bodyFrom!(answer)).toString()) as Commit;
     if (failuresLeft > 0) {
       failuresLeft--;
       attempts.push({ ...commit, outcome: "failed" });

@@ -20,6 +20,8 @@ export type ExchangeDone = (exchange: Exchange, code: string | undefined) => voi
 
 export class Exchange implements ResponseHandler {
   private stepIndex = 0;
+  /** The last kept response body (upload-init's plan), for a step with bodyFrom. */
+  private kept: Uint8Array | undefined;
 
   constructor(
     private readonly pool: Http1Pool,
@@ -39,11 +41,20 @@ export class Exchange implements ResponseHandler {
     else this.pool.request(this.plan.steps[0]!, this);
   }
 
-  onResponse(status: number): void {
+  onResponse(status: number, body?: Uint8Array): void {
     if (status >= 400) return this.done(this, `HTTP_${status}`);
+    if (body) this.kept = body;
     const steps = this.plan.steps;
-    if (++this.stepIndex < steps.length) this.pool.request(steps[this.stepIndex]!, this);
-    else this.done(this, undefined);
+    if (++this.stepIndex >= steps.length) return this.done(this, undefined);
+    const next = steps[this.stepIndex]!;
+    if (!next.bodyFrom) return this.pool.request(next, this);
+    let built: Uint8Array;
+    try {
+      built = next.bodyFrom(this.kept ?? new Uint8Array(0));
+    } catch {
+      return this.done(this, "RESPONSE_UNUSABLE"); // e.g. upload-init answered without an uploadId
+    }
+    this.pool.request({ ...next, body: built }, this);
   }
 
   onError(code: string): void {

@@ -1,7 +1,8 @@
 // The response side of the driver's HTTP/1.1 client (http1-pool.ts): an incremental parser fed
 // whatever bytes a socket read returned, split anywhere, that finds each response's status, its
 // framing (Content-Length, chunked, or until the server closes) and whether the connection may
-// be reused, and reads the body to its end without keeping it (the driver discards bodies).
+// be reused, and reads the body to its end, handing its bytes to onBody (the pool keeps them only
+// for a request that asks: upload-init, whose uploadId the commit sends back).
 // Pure: no I/O, no timers, so a test can split a response at every byte boundary. Profiling
 // showed undici's per-request work, not the sockets, capped the generator (scenarios/README.md).
 
@@ -24,6 +25,8 @@ export interface ResponseHead {
 export interface ParserEvents {
   /** The head of the final (non-1xx) response is complete; `head` is reused, read it now. */
   onHead(head: ResponseHead): void;
+  /** Bytes `[from, to)` of the body (`bytes` is reused: copy what you keep). */
+  onBody?(bytes: Uint8Array, from: number, to: number): void;
   /** The body has been read to its end; `keepAlive` as in the head. */
   onComplete(): void;
 }
@@ -204,6 +207,7 @@ export class ResponseParser {
         case State.Body:
         case State.ChunkData: {
           const n = Math.min(this.bodyLeft, to - i);
+          if (n > 0) this.events.onBody?.(bytes, i, i + n);
           this.bodyLeft -= n;
           i += n;
           if (this.bodyLeft > 0) break;
@@ -221,6 +225,7 @@ export class ResponseParser {
           i = this.readTrailers(bytes, i, to);
           break;
         case State.UntilClose:
+          this.events.onBody?.(bytes, i, to);
           i = to;
           break;
         default:

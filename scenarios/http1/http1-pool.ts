@@ -24,11 +24,17 @@ export interface Http1Request {
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: Uint8Array;
+  /** Hand the response body to onResponse (up to keptBodyBytesMax); others are discarded. */
+  readonly keepResponse?: boolean;
 }
+
+/** A kept response body beyond this is cut off (an upload plan is a few hundred bytes). */
+export const keptBodyBytesMax = 1024 * 1024;
 
 /** Told once how a request ended: a status after the whole body was read, or an error code. */
 export interface ResponseHandler {
-  onResponse(status: number): void;
+  /** `body` only for a request with keepResponse. */
+  onResponse(status: number, body?: Uint8Array): void;
   onError(code: string): void;
 }
 
@@ -74,6 +80,9 @@ class Connection implements ParserEvents {
   idleLimitMs: number;
   private status = 0;
   private keepAlive = true;
+  /** Body chunks of a response the request asked to keep; undefined otherwise. */
+  private kept: Buffer[] | undefined;
+  private keptBytes = 0;
   private completed = false;
 
   constructor(readonly pool: Http1Pool) {
@@ -97,8 +106,10 @@ class Connection implements ParserEvents {
     this.socket.on("close", () => this.fail("UND_ERR_SOCKET"));
   }
 
-  send(head: string, body: Uint8Array | undefined, handler: ResponseHandler): void {
+  send(head: string, body: Uint8Array | undefined, handler: ResponseHandler, keep = false): void {
     this.handler = handler;
+    this.kept = keep ? [] : undefined;
+    this.keptBytes = 0;
     this.completed = false;
     if (this.connected) this.deadlineMs = this.pool.nowMs + this.pool.o.headersTimeoutMs;
     this.phase = Phase.Headers;
@@ -119,6 +130,12 @@ class Connection implements ParserEvents {
     }
     this.phase = Phase.Body;
     this.deadlineMs = this.pool.nowMs + this.pool.o.bodyTimeoutMs;
+  }
+
+  onBody(bytes: Uint8Array, from: number, to: number): void {
+    if (!this.kept || this.keptBytes + (to - from) > keptBodyBytesMax) return;
+    this.kept.push(Buffer.from(bytes.subarray(from, to))); // readBuffer is reused: copy
+    this.keptBytes += to - from;
   }
 
   onComplete(): void {
@@ -153,7 +170,9 @@ class Connection implements ParserEvents {
   /** The response was read to its end: the connection goes back, then the handler hears. */
   private finish(): void {
     const handler = this.handler!;
+    const kept = this.kept && Buffer.concat(this.kept, this.keptBytes);
     this.handler = undefined;
+    this.kept = undefined;
     this.completed = false;
     // An answer that completes while the request body is still being written (an early 413 or
     // 401) leaves the connection busy with that upload, and the server's handling of the unread
@@ -161,7 +180,7 @@ class Connection implements ParserEvents {
     const writing = this.socket.writableLength > 0;
     if (this.keepAlive && this.idleLimitMs > 0 && !writing) this.pool.release(this);
     else this.close();
-    handler.onResponse(this.status);
+    handler.onResponse(this.status, kept);
   }
 
   /** Ends the connection; a request still on it fails with `code`. */
@@ -222,7 +241,7 @@ export class Http1Pool {
     }
     const head = this.headOf(request);
     const connection = this.acquire();
-    if (connection) connection.send(head, request.body, handler);
+    if (connection) connection.send(head, request.body, handler, request.keepResponse);
     else if (this.queue.length - this.queueHead >= this.o.queueMax) {
       queueMicrotask(() => handler.onError("POOL_QUEUE_FULL"));
     } else this.queue.push({ request, handler });
@@ -302,7 +321,7 @@ export class Http1Pool {
   release(c: Connection): void {
     const next = this.dequeue();
     if (next) {
-      c.send(this.headOf(next.request), next.request.body, next.handler);
+      c.send(this.headOf(next.request), next.request.body, next.handler, next.request.keepResponse);
       return;
     }
     c.phase = Phase.Idle;
@@ -319,7 +338,7 @@ export class Http1Pool {
     const fresh = this.acquire();
     if (!fresh) return;
     const next = this.dequeue()!;
-    fresh.send(this.headOf(next.request), next.request.body, next.handler);
+    fresh.send(this.headOf(next.request), next.request.body, next.handler, next.request.keepResponse);
   }
 
   /** The oldest queued request, its slot reclaimed once the taken slots are most of the array. */

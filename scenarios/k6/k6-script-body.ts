@@ -95,10 +95,14 @@ function post(path: string, body: string, userId: number, operation: string) {
   return http.post(BASE + path, body, { headers, tags: { operation } });
 }
 
-function uuid(r: () => number): string {
-  const h = hex64(r);
-  const parts = [h.slice(0, 8), h.slice(8, 12), "4" + h.slice(13, 16), "8" + h.slice(17, 20)];
-  return parts.join("-") + "-" + h.slice(20, 32);
+/** The uploadId upload-init issued (the commit must send it back); "" if the answer had none. */
+function issuedUploadId(res: { json(selector?: string): unknown }): string {
+  try {
+    const id = res.json("uploadId");
+    return typeof id === "string" ? id : "";
+  } catch {
+    return "";
+  }
 }`;
 
 const operations = `export function deltaUpload(): void {
@@ -110,12 +114,17 @@ const operations = `export function deltaUpload(): void {
   const edit = C.DELTA.editBytesMin + Math.floor(r() * span);
   const delta = "d".repeat(Math.ceil(edit * C.DELTA.deltaBytesPerEditByte));
   const file = { path, size: ${blockSizeBytes}, blockHashes: [hash] };
-  const commit = JSON.stringify({ uploadId: uuid(r), ...file, baseVersion: 0 });
+  let uploadId = "";
   run("deltaUpload", [
-    () => post("/v1/files/upload-init", JSON.stringify(file), userId, "deltaUpload"),
+    () => {
+      const res = post("/v1/files/upload-init", JSON.stringify(file), userId, "deltaUpload");
+      uploadId = issuedUploadId(res);
+      return res;
+    },
     () => http.put(BASE + "/v1/blocks/" + hash + "/delta?base=" + hex64(r), delta,
       { headers: auth(userId), tags: { operation: "deltaUpload" } }),
-    () => post("/v1/files/commit", commit, userId, "deltaUpload"),
+    () => post("/v1/files/commit", JSON.stringify({ uploadId, ...file, baseVersion: 0 }), userId,
+      "deltaUpload"),
   ]);
 }
 
@@ -127,12 +136,17 @@ export function newFileUpload(): void {
   const bytes = Math.min(f.sizeBytesMax, size, ${blockSizeBytes});
   const hash = hex64(r);
   const file = { path: "/docs/new-" + hash.slice(0, 8) + ".bin", size: bytes, blockHashes: [hash] };
-  const commit = JSON.stringify({ uploadId: uuid(r), ...file, baseVersion: 0 });
+  let uploadId = "";
   run("newFileUpload", [
-    () => post("/v1/files/upload-init", JSON.stringify(file), userId, "newFileUpload"),
+    () => {
+      const res = post("/v1/files/upload-init", JSON.stringify(file), userId, "newFileUpload");
+      uploadId = issuedUploadId(res);
+      return res;
+    },
     () => http.put(BASE + "/v1/blocks/" + hash, "n".repeat(bytes),
       { headers: auth(userId), tags: { operation: "newFileUpload" } }),
-    () => post("/v1/files/commit", commit, userId, "newFileUpload"),
+    () => post("/v1/files/commit", JSON.stringify({ uploadId, ...file, baseVersion: 0 }), userId,
+      "newFileUpload"),
   ]);
 }
 

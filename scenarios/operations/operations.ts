@@ -12,7 +12,7 @@ import {
 } from "../scenario.ts";
 import type { DeltaChains, StepFor } from "../delta-upload/delta-chains.ts";
 import { Random, ZipfRanks } from "./random.ts";
-import { routes, type OperationPlan, type RouteName, type Step } from "./routes.ts";
+import { commitBodyFrom, routes, type OperationPlan, type RouteName, type Step } from "./routes.ts";
 
 const payload = new Uint8Array(scenarioLimits.blockSizeBytes);
 for (let i = 0; i < payload.length; i++) payload[i] = (i * 2654435761) >>> 24;
@@ -73,14 +73,20 @@ function json(value: unknown): Uint8Array {
 }
 
 /**
- * A version-4-shaped UUID from the seeded stream and the run's path prefix (commit's uploadId).
- * The service replays a known uploadId's answer and refuses it for other content (409
- * COMMIT_ID_REUSED), so ids from the seed alone would collide when a run is repeated with its seed.
+ * upload-init, then the commit whose body carries the uploadId that upload-init issued (the
+ * service binds it to the user and path), read from the kept answer when the commit is sent.
  */
-function uuidFrom(random: Random, salt: string): string {
-  const h = createHash("sha256").update(hashHex(random)).update(salt).digest("hex");
-  const parts = [h.slice(0, 8), h.slice(8, 12), `4${h.slice(13, 16)}`, `8${h.slice(17, 20)}`];
-  return `${parts.join("-")}-${h.slice(20, 32)}`;
+function initAndCommit(auth: Parameters<typeof step>[1], file: { path: string }, baseVersion: number) {
+  return {
+    init: { ...step("uploadInit", auth, {}, json(file)), keepResponse: true },
+    commit: { ...step("uploadFinalize", auth, {}, new Uint8Array(0)),
+      bodyFrom: commitBodyFrom({ ...file, baseVersion }) },
+  };
+}
+
+/** A name for a new file from the seeded stream and the run's path prefix: reruns do not collide. */
+function nameFrom(random: Random, salt: string): string {
+  return createHash("sha256").update(hashHex(random)).update(salt).digest("hex").slice(0, 8);
 }
 
 export class OperationPlanner {
@@ -141,11 +147,8 @@ export class OperationPlanner {
     const hash = hashHex(r);
     const query = `?base=${hashHex(r)}`;
     const file = { path, size: payload.length, blockHashes: [hash] };
-    return [
-      step("uploadInit", auth, {}, json(file)),
-      step("blockDelta", auth, { hash, query }, payload.subarray(0, deltaBytes)),
-      step("uploadFinalize", auth, {}, json({ uploadId: uuidFrom(r, this.pathPrefix), ...file, baseVersion: 0 })),
-    ];
+    const { init, commit } = initAndCommit(auth, file, 0);
+    return [init, step("blockDelta", auth, { hash, query }, payload.subarray(0, deltaBytes)), commit];
   }
 
   private newFileSteps(auth: Parameters<typeof step>[1], path: string): Step[] {
@@ -161,18 +164,13 @@ export class OperationPlanner {
       return contentBytes.subarray(offset, offset + bytes);
     });
     const blockHashes = blocks.map(sha256Hex);
-    const uploadId = uuidFrom(r, this.pathPrefix);
     const file = {
-      path: path.replace("/file-", `/new-${uploadId.slice(0, 8)}-`),
+      path: path.replace("/file-", `/new-${nameFrom(r, this.pathPrefix)}-`),
       size: sizeBytes,
       blockHashes,
     };
     const puts = blocks.map((bytes, i) => step("blockPut", auth, { hash: blockHashes[i]! }, bytes));
-    const commit = json({ uploadId, ...file, baseVersion: 0 });
-    return [
-      step("uploadInit", auth, {}, json(file)),
-      ...puts,
-      step("uploadFinalize", auth, {}, commit),
-    ];
+    const { init, commit } = initAndCommit(auth, file, 0);
+    return [init, ...puts, commit];
   }
 }

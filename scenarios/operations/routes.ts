@@ -40,6 +40,19 @@ export interface Step {
   readonly path: string;
   readonly headers: Record<string, string>;
   readonly body?: Uint8Array;
+  /** Keep this step's response body: the next step's `bodyFrom` reads it (upload-init's uploadId). */
+  readonly keepResponse?: boolean;
+  /** Builds this step's body from the kept response of the step before (the commit's uploadId). */
+  readonly bodyFrom?: (kept: Uint8Array) => Uint8Array;
+}
+
+/** The commit body: `file` with the uploadId that upload-init issued (its kept response). */
+export function commitBodyFrom(file: object): (kept: Uint8Array) => Uint8Array {
+  return (kept) => {
+    const { uploadId } = JSON.parse(Buffer.from(kept).toString("utf8")) as { uploadId?: unknown };
+    if (typeof uploadId !== "string") throw new Error("upload-init answered without an uploadId");
+    return Buffer.from(JSON.stringify({ uploadId, ...file }));
+  };
 }
 
 export interface OperationPlan {

@@ -56,7 +56,7 @@ function answer(route: RouteName, response: ServerResponse, downloadBody: Buffer
   }
   const body =
     route === "uploadInit"
-      ? '{"missing":[]}'
+      ? '{"uploadId":"00000000-0000-8000-8000-000000000000","missing":[]}'
       : route === "filesList"
         ? '{"files":[]}'
         : '{"ok":true}';

@@ -75,6 +75,12 @@ export class Histogram {
     return this.max;
   }
 
+  /** Width of the bucket that holds x (0 for x ≤ 0): a quantile read here is known to this much. */
+  static bucketWidthAt(x: number): number {
+    if (!(x > 0)) return 0;
+    return 2 ** Math.floor(Math.log2(x)) / subCount;
+  }
+
   /** Fraction of recorded values strictly greater than t (to bucket resolution). */
   fractionAbove(t: number): number {
     const counts = this.counts;

@@ -70,8 +70,10 @@ export class Station {
   arrivals = 0;
   completions = 0;
   blocked = 0;
-  /** Waiting times in queue (seconds) of customers that started service. */
-  readonly waits = new Histogram();
+  /** Waiting times in queue (seconds) of customers that started service since the last reset. */
+  waits = new Histogram();
+  /** Arrivals since the last reset (the offered load's count). */
+  arrivalsSinceReset = 0;
   private readonly queues: RingQueue[];
   private readonly serviceS: (id: number) => number;
   private readonly queueMax: number;
@@ -99,6 +101,7 @@ export class Station {
   arrive(id: number, priority = 0): void {
     this.advance();
     this.arrivals++;
+    this.arrivalsSinceReset++;
     if (this.busy < this.servers) {
       this.busy++;
       this.waits.record(0);
@@ -145,9 +148,11 @@ export class Station {
     return this.waiting;
   }
 
-  /** Restart the time integrals (end of warm-up). */
+  /** Restart the time integrals, the wait histogram and the arrival count (end of warm-up). */
   resetStats(): void {
     this.advance();
+    this.waits = new Histogram();
+    this.arrivalsSinceReset = 0;
     this.busyArea = 0;
     this.numberArea = 0;
     this.statsStart = this.env.now;

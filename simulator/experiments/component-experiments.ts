@@ -3,6 +3,7 @@
 // cdn-hit-rate (LRU hit rate vs the shared fraction, with Che's approximation beside it) and
 // gc-backlog (orphans held through the 72 h grace and hourly sweeps).
 import { blockSizeBytes, cdnHitRateMin } from "../../reference-impl/core/design-figures.ts";
+import { Histogram } from "../core/histogram.ts";
 import { architectureNetwork } from "../models/architecture.ts";
 import { cheHitRate, simulateCdn } from "../models/cdn.ts";
 import { simulateGcBacklog } from "../models/gc-worker.ts";
@@ -46,8 +47,11 @@ export const kafkaLag: Experiment = {
           rateScale: scale, seed: replicationSeed(o.seed, r) }));
         for (const s of result.stations.filter((x) => x.name.startsWith("kafka"))) {
           const limitS = s.name === "kafkaNotifyPartition" ? 1 : 3600; // C30: < 1 s and up to 1 h
-          out.collector.add(`x${scale}.${s.name}.lagMsP99`, "ms", s.waitP99S * 1000, { max: limitS * 1000, claims: ["C30"] });
-          out.collector.add(`x${scale}.${s.name}.lagMessagesMax`, "messages", s.numberInSystemMax);
+          out.collector.add(`x${scale}.${s.name}.lagMsP99`, "ms", s.waitP99S * 1000, { max: limitS * 1000, claims: ["C30"] },
+            { offeredRho: s.offeredRhoMax, afterS: o.durationS, resolution: Histogram.bucketWidthAt(s.waitP99S) * 1000,
+              halves: { first: s.waitMeanHalvesS[0], second: s.waitMeanHalvesS[1] } });
+          out.collector.add(`x${scale}.${s.name}.lagMessagesMax`, "messages", s.numberInSystemMax, undefined,
+            { offeredRho: s.offeredRhoMax, afterS: o.durationS });
           out.collector.add(`x${scale}.${s.name}.utilisationMax`, "ratio", s.utilisationMax);
         }
         out.events += result.events;

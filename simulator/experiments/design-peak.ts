@@ -2,28 +2,36 @@
 // design's targets (C09-C12, C25), utilisation per pool, and Little's law as a run invariant.
 // scale-sweep: rate multiples of the peak; pods per pool sized by the utilisation law to
 // ρ ≤ 0.7, then simulated, so the table says which counts meet the targets and which cannot.
+import { Histogram } from "../core/histogram.ts";
 import { moments } from "../core/variates.ts";
 import { architectureNetwork } from "../models/architecture.ts";
 import { designTargets, type ArchitectureParameters, type PoolName } from "../models/design.ts";
 import { simulateNetwork, type NetworkResult } from "../models/network.ts";
 import { round } from "../projection/collector.ts";
+import type { ProjectionMetric } from "../../formats/projection.schema.ts";
 import { replicationSeed, type Experiment, type ExperimentOptions, type ExperimentOutput } from "./experiment.ts";
 
 const ms = 1000;
 
-export function recordNetwork(result: NetworkResult, out: ExperimentOutput, prefix = ""): void {
+export function recordNetwork(result: NetworkResult, out: ExperimentOutput, afterS: number, prefix = ""): void {
   const c = out.collector;
+  const rhoOf = new Map(result.stations.map((s) => [s.name, s.offeredRhoMax]));
   for (const [name, h] of result.latency) {
     const metric = name === "notification" ? "freshnessMs" : name === "gcEvent" ? "lagMs" : "latencyMs";
+    const offeredRho = Math.max(0, ...(result.classStations.get(name) ?? []).map((s) => rhoOf.get(s) ?? 0));
     for (const [q, label] of [[0.5, "P50"], [0.99, "P99"]] as const) {
       const target = designTargets.find((t) => t.className === name && t.quantile === q);
-      c.add(`${prefix}${name}.${metric}${label}`, "ms", h.quantile(q) * ms,
-        target ? { max: target.maxS * ms, claims: target.claims } : undefined);
+      const value = h.quantile(q);
+      c.add(`${prefix}${name}.${metric}${label}`, "ms", value * ms,
+        target ? { max: target.maxS * ms, claims: target.claims } : undefined,
+        { offeredRho, halves: result.latencyHalves.get(name), afterS, resolution: Histogram.bucketWidthAt(value) * ms });
     }
   }
   for (const s of result.stations) {
-    c.add(`${prefix}${s.name}.utilisationMean`, "ratio", s.utilisationMean);
-    if (s.members > 1) c.add(`${prefix}${s.name}.utilisationMax`, "ratio", s.utilisationMax);
+    // A saturated station's utilisation is 1 whatever its load: its offered ρ says how far over.
+    const stability = { offeredRho: s.offeredRhoMax, afterS };
+    c.add(`${prefix}${s.name}.utilisationMean`, "ratio", s.utilisationMean, undefined, stability);
+    if (s.members > 1) c.add(`${prefix}${s.name}.utilisationMax`, "ratio", s.utilisationMax, undefined, stability);
   }
   const gap = Math.abs(result.little.numberInSystem - result.little.lambdaW) / result.little.numberInSystem;
   c.add(`${prefix}little.relativeGap`, "ratio", gap);
@@ -36,7 +44,7 @@ export const designPeak: Experiment = {
   run(o, out) {
     for (let r = 0; r < o.replications; r++) {
       const net = architectureNetwork(o.params, { durationS: o.durationS, warmupS: o.warmupS, seed: replicationSeed(o.seed, r) });
-      recordNetwork(simulateNetwork(net), out);
+      recordNetwork(simulateNetwork(net), out, o.durationS);
     }
     out.notes.push("latencies are server-side plus S3/CDN/network delays; client delta compute (C04) is excluded");
     out.notes.push(...overloadNotes(o.params, o.params.peakRps));
@@ -88,7 +96,7 @@ export const scaleSweep: Experiment = {
       for (let r = 0; r < o.replications; r++) {
         const net = architectureNetwork(params, { durationS: o.durationS, warmupS: o.warmupS, rateScale: scale,
           seed: replicationSeed(o.seed, r) });
-        recordNetwork(simulateNetwork(net), out, `x${scale}.`);
+        recordNetwork(simulateNetwork(net), out, o.durationS, `x${scale}.`);
       }
       rows.push({ rateScale: scale, ratePerS: rate, ...Object.fromEntries(sizedPools.map((s) => [`${s.pool}Pods`, pods[s.pool]])) });
     }
@@ -100,7 +108,14 @@ export const scaleSweep: Experiment = {
 
 function addTargetTable(out: ExperimentOutput): void {
   const metrics = out.collector.metrics().filter((m) => m.target);
-  out.tables.targets = metrics.map((m) => ({ metric: m.name, meanMs: round(m.mean), maxMs: m.target!.max, verdict: m.target!.verdict }));
+  out.tables.targets = metrics.map((m) => ({ metric: m.name,
+    meanMs: m.stability ? null : round(m.mean), stability: m.stability ? stabilityText(m.stability) : "steady",
+    maxMs: m.target!.max, verdict: m.target!.verdict }));
+}
+
+/** "unstable (offered ρ = 1.25)" or "not steady after 10 s": what replaces a figure that is none. */
+export function stabilityText(s: NonNullable<ProjectionMetric["stability"]>): string {
+  return s.status === "unstable" ? `unstable (offered ρ = ${s.offeredRho?.toFixed(2)})` : `not steady after ${s.afterS} s`;
 }
 
 export type { ExperimentOptions };

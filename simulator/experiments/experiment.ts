@@ -14,6 +14,8 @@ export interface ExperimentOptions {
   readonly warmupS: number;
   /** Connected devices (rolling-deploy). */
   readonly devices: number;
+  /** Window the rolling-deploy's peak rates are counted over (default 1 s). */
+  readonly peakWindowS?: number;
 }
 
 export interface ExperimentOutput {
@@ -26,6 +28,8 @@ export interface ExperimentOutput {
 export interface Experiment {
   readonly name: string;
   readonly summary: string;
+  /** The model draws nothing at random: one run is the figure, the seed and replications unused. */
+  readonly deterministic?: boolean;
   run(options: ExperimentOptions, output: ExperimentOutput): void;
 }
 
@@ -35,14 +39,16 @@ export function replicationSeed(seed: number, r: number): number {
 
 export function runExperiment(experiment: Experiment, options: ExperimentOptions,
   calibration: Projection["calibration"]): Projection {
-  const output: ExperimentOutput = { collector: new MetricCollector(), tables: {}, notes: [], events: 0 };
+  const deterministic = experiment.deterministic === true;
+  const output: ExperimentOutput = { collector: new MetricCollector(deterministic), tables: {}, notes: [], events: 0 };
   experiment.run(options, output);
   return {
     schemaVersion: 1,
     kind: "syncbench.projection",
     experiment: experiment.name,
     seed: options.seed,
-    replications: options.replications,
+    replications: deterministic ? 1 : options.replications,
+    ...(deterministic ? { deterministic } : {}),
     calibration,
     options: { durationS: options.durationS, warmupS: options.warmupS, devices: options.devices,
       peakRps: options.params.peakRps },

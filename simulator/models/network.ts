@@ -9,7 +9,7 @@ import { Histogram } from "../core/histogram.ts";
 import { IdPool } from "../core/id-pool.ts";
 import { hashName, mix32, Rng, ZipfSampler } from "../../reference-impl/core/random.ts";
 import { Station } from "../core/resource.ts";
-import { makeSampler, type Sampler, type VariateSpec } from "../core/variates.ts";
+import { makeSampler, moments, type Sampler, type VariateSpec } from "../core/variates.ts";
 
 export interface StationSpec {
   readonly name: string;
@@ -53,6 +53,19 @@ export interface StationReport {
   readonly waitP99S: number;
   /** Time-average number in system of the busiest member (Kafka: lag in messages). */
   readonly numberInSystemMax: number;
+  /**
+   * Offered load of the busiest member over the measured window: its arrivals per second times
+   * the mean service time, over its servers. ≥ 1 means no steady state.
+   */
+  readonly offeredRhoMax: number;
+  /** Mean queue wait (s) of the window's first and second halves, all members pooled. */
+  readonly waitMeanHalvesS: readonly [number, number];
+}
+
+/** Mean latency (s) of the requests that started in each half of the measured window. */
+export interface Halves {
+  readonly first: number;
+  readonly second: number;
 }
 
 export interface NetworkResult {
@@ -62,6 +75,9 @@ export interface NetworkResult {
   readonly little: { readonly numberInSystem: number; readonly lambdaW: number };
   readonly events: number;
   readonly unfinished: number;
+  readonly latencyHalves: ReadonlyMap<string, Halves>;
+  /** The stations each class visits itself (not those of the classes it spawns). */
+  readonly classStations: ReadonlyMap<string, readonly string[]>;
 }
 
 type CompiledStep =
@@ -98,6 +114,9 @@ class NetworkRun {
   private lastChange = 0;
   private finished = 0;
   private sojournSum = 0;
+  private readonly halfSums: Float64Array;
+  private readonly halfCounts: Float64Array;
+  private waitsAtMid = new Map<Station, { count: number; sum: number }>();
 
   constructor(private readonly spec: NetworkSpec) {
     this.rng = new Rng(spec.seed);
@@ -107,6 +126,8 @@ class NetworkRun {
     spec.stations.forEach((s) => this.groups.set(s.name, this.makeGroup(s)));
     this.steps = spec.classes.map((c) => c.steps.map((step) => this.compileStep(c.name, step)));
     this.latency = spec.classes.map(() => new Histogram());
+    this.halfSums = new Float64Array(spec.classes.length * 2);
+    this.halfCounts = new Float64Array(spec.classes.length * 2);
   }
 
   private makeGroup(s: StationSpec): Station[] {
@@ -142,6 +163,8 @@ class NetworkRun {
     this.spec.classes.forEach((c, i) => this.startArrivals(c, i));
     this.env.run(this.spec.warmupS);
     this.allStations.forEach((s) => s.resetStats());
+    this.env.run(this.midS());
+    this.waitsAtMid = new Map(this.allStations.map((s) => [s, { count: s.waits.count, sum: s.waits.sum }]));
     this.env.run(this.spec.durationS);
     const stationReports = this.reportStations();
     const memberUtilisation = new Map(this.spec.stations.map((s) => [s.name,
@@ -156,7 +179,17 @@ class NetworkRun {
       little: { numberInSystem: this.area / horizon, lambdaW: this.sojournSum / horizon },
       events: this.env.eventCount,
       unfinished: this.pool.inUse,
+      latencyHalves: new Map(this.spec.classes.map((c, i) => [c.name, {
+        first: this.halfSums[2 * i]! / this.halfCounts[2 * i]!,
+        second: this.halfSums[2 * i + 1]! / this.halfCounts[2 * i + 1]!,
+      }])),
+      classStations: new Map(this.spec.classes.map((c) => [c.name,
+        c.steps.flatMap((step) => ("station" in step ? [step.station] : []))])),
     };
+  }
+
+  private midS(): number {
+    return (this.spec.warmupS + this.spec.durationS) / 2;
   }
 
   private startArrivals(c: ClassSpec, classIndex: number): void {
@@ -220,8 +253,13 @@ class NetworkRun {
     const pool = this.pool, t = this.env.now - pool.startS[id]!;
     this.finished++;
     this.sojournSum += t;
-    if (pool.startS[id]! >= this.spec.warmupS && pool.startS[id]! <= this.spec.durationS) {
-      this.latency[pool.classIndex[id]!]!.record(t);
+    const start = pool.startS[id]!;
+    if (start >= this.spec.warmupS && start <= this.spec.durationS) {
+      const c = pool.classIndex[id]!;
+      this.latency[c]!.record(t);
+      const half = 2 * c + (start < this.midS() ? 0 : 1);
+      this.halfSums[half]! += t;
+      this.halfCounts[half]!++;
     }
     pool.release(id);
   }
@@ -237,9 +275,21 @@ class NetworkRun {
       const u = group.map((st) => st.averages().utilisation);
       const waits = new Histogram();
       group.forEach((st) => waits.merge(st.waits));
+      const windowS = this.spec.durationS - this.spec.warmupS;
+      const meanS = moments(s.service).mean;
+      const offered = group.map((st) => (st.arrivalsSinceReset / windowS) * meanS / s.servers);
+      let firstCount = 0, firstSum = 0;
+      for (const st of group) {
+        const mid = this.waitsAtMid.get(st)!;
+        firstCount += mid.count;
+        firstSum += mid.sum;
+      }
+      const halves: [number, number] = [firstCount > 0 ? firstSum / firstCount : 0,
+        waits.count > firstCount ? (waits.sum - firstSum) / (waits.count - firstCount) : 0];
       return { name: s.name, members: group.length, servers: s.servers,
         utilisationMean: u.reduce((a, b) => a + b, 0) / u.length, utilisationMax: Math.max(...u),
-        waitP99S: waits.quantile(0.99), numberInSystemMax: Math.max(...group.map((st) => st.averages().numberInSystem)) };
+        waitP99S: waits.quantile(0.99), numberInSystemMax: Math.max(...group.map((st) => st.averages().numberInSystem)),
+        offeredRhoMax: Math.max(...offered), waitMeanHalvesS: halves };
     });
   }
 }

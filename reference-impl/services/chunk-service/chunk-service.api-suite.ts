@@ -39,9 +39,10 @@ export function chunkServiceApiSuite(name: string, openPorts: () => Promise<Chun
     };
     const init = (user: string, path: string, blocks: Uint8Array[]) =>
       call(user, "POST", "/v1/files/upload-init", { path, size: blocks.reduce((n, b) => n + b.length, 0), blockHashes: blocks.map(sha) });
-    const commit = (user: string, path: string, blocks: Uint8Array[], baseVersion: number, proofs?: unknown[]) =>
-      call(user, "POST", "/v1/files/commit", { uploadId: randomUUID(), path, size: blocks.reduce((n, b) => n + b.length, 0),
-        blockHashes: blocks.map(sha), baseVersion, ...(proofs ? { proofs } : {}) });
+    /** upload-init issues the uploadId the commit sends back. */
+    const commit = async (user: string, path: string, blocks: Uint8Array[], baseVersion: number, proofs?: unknown[]) =>
+      call(user, "POST", "/v1/files/commit", { uploadId: (await init(user, path, blocks)).json.uploadId as string, path,
+        size: blocks.reduce((n, b) => n + b.length, 0), blockHashes: blocks.map(sha), baseVersion, ...(proofs ? { proofs } : {}) });
     const put = (user: string, block: Uint8Array) => call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block);
     const newUser = () => `user-${randomUUID().slice(0, 8)}`;
 

@@ -1,7 +1,7 @@
 // Runs the ChunkService API suite on the real stack: Postgres (a database of its own, migrated),
 // the S3 server (a key prefix of its own, emptied afterwards) and Kafka; then checks that a commit's file_changed event
 // leaves through the outbox relay and reaches a Kafka consumer group with its event id.
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../core/hash.ts";
 import { SystemClock } from "../../runtime/clock.ts";
@@ -16,10 +16,13 @@ import type { FileChangedEvent } from "../../stores/metadata-db/metadata-db.port
 import { KafkaSyncStream } from "../../stores/sync-stream/sync-stream.kafka.ts";
 import { Kafka, logLevel } from "kafkajs";
 import { chunkServiceApiSuite } from "./chunk-service.api-suite.ts";
+import { shardIndexOf } from "../../stores/metadata-db/shard-router.ts";
+import { chunkServiceSecuritySuite } from "./chunk-service.security.api-suite.ts";
 import { commitFile } from "./commit.ts";
 import { OutboxRelay } from "./outbox-relay.ts";
 import type { ChunkServicePorts } from "./ports.ts";
 import { uploadBlock } from "./upload-block.ts";
+import { issueUploadId } from "./upload-id.ts";
 
 const endpoints = stackEndpoints();
 const database = useTestDatabase(endpoints.postgresUrl, "chunk");
@@ -47,6 +50,7 @@ afterAll(async () => {
 });
 
 chunkServiceApiSuite("postgres + s3 + kafka", openPorts);
+chunkServiceSecuritySuite("postgres + s3 + kafka", openPorts, shardIndexOf);
 
 describe("ChunkService outbox on the real stack", () => {
   it("publishes each commit's file_changed event to Kafka through the outbox, same event id", async () => {
@@ -59,7 +63,7 @@ describe("ChunkService outbox on the real stack", () => {
     const subscription = await ports.syncStream.subscribe(uniqueName("notifier"), async (d) => {
       if (d.event.userId === user) received.push(d.event);
     }, { fromBeginning: true });
-    const result = await commitFile(ports, settings, user, { uploadId: randomUUID(), path: "/o.txt", size: 2048,
+    const result = await commitFile(ports, settings, user, { uploadId: issueUploadId(settings.possessionKey, user, "/o.txt"), path: "/o.txt", size: 2048,
       blockHashes: [sha256Hex(block)], baseVersion: 0 });
     expect(result.ok).toBe(true);
     const relay = new OutboxRelay(ports.metadataDb, ports.syncStream, ports.clock,

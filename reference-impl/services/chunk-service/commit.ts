@@ -5,6 +5,7 @@ import { SyncbenchError } from "../../core/errors.ts";
 import type { CommitResult } from "../../stores/metadata-db/metadata-db.port.ts";
 import type { ChunkServicePorts, ChunkServiceSettings } from "./ports.ts";
 import { openChallenge, proofMatches } from "./possession.ts";
+import { checkUploadId } from "./upload-id.ts";
 
 export interface Proof {
   readonly hash: string;
@@ -37,8 +38,24 @@ async function checkProofs(ports: ChunkServicePorts, settings: ChunkServiceSetti
   if (granted.length > 0) await ports.metadataDb.grantBlocks(userId, granted);
 }
 
+/** The commit's size must be its blocks' stored sizes summed (checked once every block is known). */
+async function checkSize(ports: ChunkServicePorts, request: CommitRequest): Promise<void> {
+  const sizes = await ports.metadataDb.blockSizes([...new Set(request.blockHashes)]);
+  let sum = 0;
+  for (const hash of request.blockHashes) {
+    const size = sizes.get(hash);
+    if (size === undefined) return; // missing: commitVersion answers with the missing blocks
+    sum += size;
+  }
+  if (sum !== request.size) {
+    throw new SyncbenchError("COMMIT_SIZE_MISMATCH", `${request.path}: size ${request.size} differs from its ` +
+      `${request.blockHashes.length} block(s), which hold ${sum} bytes; nothing was committed`);
+  }
+}
+
 export async function commitFile(ports: ChunkServicePorts, settings: ChunkServiceSettings, userId: string,
   request: CommitRequest): Promise<CommitResult> {
+  checkUploadId(settings.possessionKey, userId, request.path, request.uploadId);
   await checkProofs(ports, settings, userId, request.proofs ?? []);
   // Every block must be the user's own (uploaded, proved or committed before) when the version is
   // committed: a block that is merely missing now could be uploaded by someone else before the
@@ -54,6 +71,7 @@ export async function commitFile(ports: ChunkServicePorts, settings: ChunkServic
     { hint: "answer the challenges from upload-init in the commit's proofs" });
   }
   const deleting = request.delete === true;
+  if (!deleting) await checkSize(ports, request);
   return ports.metadataDb.commitVersion({ userId, path: request.path, blockHashes: deleting ? [] : request.blockHashes,
     sizeBytes: deleting ? 0 : request.size, baseVersion: request.baseVersion,
     changeType: deleting ? "delete" : request.baseVersion === 0 ? "create" : "update",

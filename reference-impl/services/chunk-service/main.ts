@@ -22,7 +22,7 @@ export async function main(env: Readonly<Record<string, string | undefined>>): P
   const query = "metadataDb.query";
   const ports = { clock, timings,
     metadataDb: timedMethods(metadataDb, timings, { commitVersion: "metadataDb.commit", ownedBlocks: query,
-      findMissingBlocks: query, recordBlock: query, grantBlocks: query, getBlock: query, getFile: query }),
+      findMissingBlocks: query, blockSizes: query, recordBlock: query, grantBlocks: query, getBlock: query, getFile: query }),
     blockStore: timedMethods(new S3BlockStore(endpoints.s3), timings, { get: "s3.read", put: "s3.write", exists: "s3.head" }),
     syncStream: timedMethods(new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic: endpoints.kafkaTopic,
       clientId: config.podId }), timings, { publish: "kafka.publish" }) };

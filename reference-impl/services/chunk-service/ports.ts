@@ -16,19 +16,8 @@ export interface ChunkServicePorts {
 }
 
 export interface ChunkServiceSettings {
-  /** HMAC key of the possession challenges (shared by every ChunkService process). */
+  /** HMAC key of the possession challenges and the upload ids (shared by every ChunkService process). */
   readonly possessionKey: string;
   /** How long an uploaded but uncommitted block is kept before GC may take it (design: 72 h). */
   readonly graceMs: number;
 }
-
-export const chunkLimits = {
-  /** Hashes in one upload-init or commit: 10,000 x 4 MiB = 40 GiB per file. */
-  uploadInitHashesMax: 10_000,
-  /** A delta may name the old blocks i-1, i and i+1 as its source. */
-  deltaBasesMax: 3,
-  /** JSON bodies: 10,000 hashes of 66 characters plus proofs fit well within. */
-  jsonBodyBytesMax: 2 * 1024 * 1024,
-  /** Possession proofs in one commit: each costs the server a 4 MiB read from the BlockStore. */
-  proofsMax: 64,
-} as const;

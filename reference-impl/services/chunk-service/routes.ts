@@ -3,14 +3,15 @@
 // a store that does not answer is a 503 with nothing committed.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { SyncbenchError } from "../../core/errors.ts";
-import { blockSizeBytes, deltaRawOverheadBytesMax } from "../../core/limits.ts";
+import { apiLimits, routeBodyBytesMax } from "../../core/limits.ts";
 import { verifyJwt } from "../../runtime/jwt.ts";
 import { commitFile } from "./commit.ts";
-import { parseJson, readBody, sendError, sendJson } from "./http-io.ts";
-import { chunkLimits, type ChunkServicePorts, type ChunkServiceSettings } from "./ports.ts";
+import { closeAfter, drainBody, parseJson, readBody, sendError, sendJson } from "./http-io.ts";
+import type { ChunkServicePorts, ChunkServiceSettings } from "./ports.ts";
 import { commitSchema, describeIssues, hexSha256, uploadInitSchema } from "./schemas.ts";
 import { uploadBlock, uploadDelta } from "./upload-block.ts";
 import { uploadInit } from "./upload-init.ts";
+import { UserAdmission } from "./user-admission.ts";
 
 export interface ChunkServiceDeps {
   readonly ports: ChunkServicePorts;
@@ -18,6 +19,8 @@ export interface ChunkServiceDeps {
   /** Called after each successful commit with the shard it landed on (wakes the outbox relay). */
   readonly onCommitted: (shardIndex: number) => void;
   readonly log: (line: string) => void;
+  /** Per-user limits of this process (tests pass their own to share it across servers). */
+  readonly admission?: UserAdmission;
 }
 
 const blockRoute = /^\/v1\/blocks\/([^/]+)(\/delta)?$/;
@@ -36,7 +39,8 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   return result.data;
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, deps: ChunkServiceDeps): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, deps: ChunkServiceDeps,
+  admission: UserAdmission): Promise<void> {
   const url = new URL(req.url ?? "/", "http://chunk-service");
   if (req.method === "GET" && url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
   const { ports, settings } = deps;
@@ -46,12 +50,14 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: ChunkServi
     return sendJson(res, 200, ports.timings.snapshot());
   }
   const userId = authenticate(req, settings.jwtSecret, ports.clock.nowMs());
+  admission.enter(userId, ports.clock.nowMs());
+  res.on("close", () => admission.leave(userId));
   if (req.method === "POST" && url.pathname === "/v1/files/upload-init") {
-    const body = parse(uploadInitSchema, parseJson(await readBody(req, chunkLimits.jsonBodyBytesMax)));
+    const body = parse(uploadInitSchema, parseJson(await readBody(req, routeBodyBytesMax.uploadInit)));
     return sendJson(res, 200, await uploadInit(ports, settings, userId, body));
   }
   if (req.method === "POST" && url.pathname === "/v1/files/commit") {
-    const body = parse(commitSchema, parseJson(await readBody(req, chunkLimits.jsonBodyBytesMax)));
+    const body = parse(commitSchema, parseJson(await readBody(req, routeBodyBytesMax.commit)));
     const result = await commitFile(ports, settings, userId, body);
     if (result.ok) {
       deps.onCommitted(result.shardIndex);
@@ -73,16 +79,16 @@ async function putBlock(req: IncomingMessage, res: ServerResponse, deps: ChunkSe
   match: RegExpExecArray, url: URL): Promise<void> {
   const hash = parse(hexSha256, match[1]);
   if (!match[2]) {
-    const bytes = await readBody(req, blockSizeBytes);
+    const bytes = await readBody(req, routeBodyBytesMax.blockPut);
     const stored = await uploadBlock(deps.ports, deps.settings, userId, hash, bytes);
     return sendJson(res, stored.created ? 201 : 200, stored);
   }
   const bases = (url.searchParams.get("base") ?? "").split(",").filter((b) => b !== "");
-  if (bases.length === 0 || bases.length > chunkLimits.deltaBasesMax) {
-    throw new SyncbenchError("REQUEST_INVALID", `base must name 1..${chunkLimits.deltaBasesMax} hashes, got ${bases.length}`);
+  if (bases.length === 0 || bases.length > apiLimits.deltaBasesMax) {
+    throw new SyncbenchError("REQUEST_INVALID", `base must name 1..${apiLimits.deltaBasesMax} hashes, got ${bases.length}`);
   }
   bases.forEach((b) => parse(hexSha256, b));
-  const delta = await readBody(req, blockSizeBytes + deltaRawOverheadBytesMax);
+  const delta = await readBody(req, routeBodyBytesMax.blockDelta);
   const stored = await uploadDelta(deps.ports, deps.settings, userId, hash, bases, delta);
   return sendJson(res, stored.created ? 201 : 200, { ...stored, deltaBytes: delta.byteLength });
 }
@@ -108,15 +114,21 @@ function unavailable(error: unknown): SyncbenchError | undefined {
     "returns its result", { hint: "retry with backoff", cause: error }) : undefined;
 }
 
+/** Answers a failed request once the rest of its body is read (see drainBody in http-io.ts). */
+async function answerError(req: IncomingMessage, res: ServerResponse, deps: ChunkServiceDeps, error: unknown) {
+  const known = error instanceof SyncbenchError ? error : unavailable(error);
+  if (!known) deps.log(`unexpected error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+  const drained = await drainBody(req);
+  if (res.destroyed) return; // the client went away: there is no one to answer
+  if (!drained) closeAfter(res);
+  sendError(res, known ?? new SyncbenchError("INTERNAL", "unexpected server error"));
+}
+
 export function createChunkServer(deps: ChunkServiceDeps): Server {
+  const admission = deps.admission ?? new UserAdmission();
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    route(req, res, deps).catch((error: unknown) => {
-      if (res.destroyed) return; // the client went away: there is no one to answer
-      const known = error instanceof SyncbenchError ? error : unavailable(error);
-      if (known) return sendError(res, known);
-      deps.log(`unexpected error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
-      return sendError(res, new SyncbenchError("INTERNAL", "unexpected server error"));
-    });
+    route(req, res, deps, admission).catch((error: unknown) => answerError(req, res, deps, error))
+      .catch((error: unknown) => deps.log(`answering ${req.method} ${req.url} failed: ${String(error)}`));
   });
   server.maxConnections = connectionsMax; // beyond it the kernel backlog waits, memory stays bounded
   return server;

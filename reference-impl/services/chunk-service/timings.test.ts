@@ -1,7 +1,7 @@
 // The ChunkService's part timings: the composition root's way of wrapping the stores (timedMethods)
 // times each store call under the simulator's part names, the delta apply is timed in the use case,
 // and GET /internal/timings serves the histograms without a token. Memory adapters, real HTTP.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import * as hdr from "hdr-histogram-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +13,7 @@ import { MemoryBlockStore } from "../../stores/block-store/block-store.memory.ts
 import { MemoryMetadataDb } from "../../stores/metadata-db/metadata-db.memory.ts";
 import { MemorySyncStream } from "../../stores/sync-stream/sync-stream.memory.ts";
 import { createChunkServer } from "./routes.ts";
+import { issueUploadId } from "./upload-id.ts";
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 const jwtSecret = "test-secret-0123456789";
@@ -72,7 +73,7 @@ describe("GET /internal/timings", () => {
     edited.write("an edit", 500);
     const commit = (block: Uint8Array, baseVersion: number) => fetch(`${base}/v1/files/commit`, { method: "POST",
       headers: { ...headers, "content-type": "application/json" },
-      body: JSON.stringify({ uploadId: randomUUID(), path: "/f", size: block.length, blockHashes: [sha(block)], baseVersion }) });
+      body: JSON.stringify({ uploadId: issueUploadId("possession-key-0123456789", "u1", "/f"), path: "/f", size: block.length, blockHashes: [sha(block)], baseVersion }) });
     expect((await fetch(`${base}/v1/blocks/${sha(old)}`, { method: "PUT", headers, body: old })).status).toBe(201);
     expect((await commit(old, 0)).status).toBe(200);
     const delta = encodeDelta(old, edited);

@@ -2,9 +2,9 @@
 // lacks (they must be uploaded, as a delta where the previous version has a block at that index);
 // a second, on the user's shard, finds which present blocks the user may already reference; for
 // the rest the user gets possession challenges instead of a free reference.
-import { randomUUID } from "node:crypto";
 import type { ChunkServicePorts, ChunkServiceSettings } from "./ports.ts";
 import { makeChallenge, type Challenge } from "./possession.ts";
+import { issueUploadId } from "./upload-id.ts";
 
 export interface UploadInitRequest {
   readonly path: string;
@@ -14,6 +14,7 @@ export interface UploadInitRequest {
 }
 
 export interface UploadInitResponse {
+  /** Issued to this user for this path: the commit must send it back (upload-id.ts). */
   readonly uploadId: string;
   /** The version a commit must name as baseVersion (0: the file does not exist). */
   readonly currentVersion: number;
@@ -43,5 +44,5 @@ export async function uploadInit(ports: ChunkServicePorts, settings: ChunkServic
     deltaBases[hash] = [previous[index - 1], previous[index], previous[index + 1]]
       .filter((h): h is string => h !== undefined);
   });
-  return { uploadId: randomUUID(), currentVersion: current?.version ?? 0, missing, deltaBases, challenges };
+  return { uploadId: issueUploadId(settings.possessionKey, userId, request.path), currentVersion: current?.version ?? 0, missing, deltaBases, challenges };
 }

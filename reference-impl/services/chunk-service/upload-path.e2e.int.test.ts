@@ -39,8 +39,13 @@ async function call(user: string, method: string, path: string, body?: unknown, 
   const text = await response.text();
   return { status: response.status, json: (text.startsWith("{") ? JSON.parse(text) : { text }) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
-const commit = (user: string, path: string, blocks: Uint8Array[], baseVersion: number) => call(user, "POST", "/v1/files/commit",
-  { uploadId: randomUUID(), path, size: blocks.reduce((n, b) => n + b.length, 0), blockHashes: blocks.map(sha), baseVersion });
+const file = (path: string, blocks: Uint8Array[]) =>
+  ({ path, size: blocks.reduce((n, b) => n + b.length, 0), blockHashes: blocks.map(sha) });
+/** upload-init issues the uploadId that the commit sends back. */
+const uploadIdFor = async (user: string, path: string, blocks: Uint8Array[]) =>
+  (await call(user, "POST", "/v1/files/upload-init", file(path, blocks))).json.uploadId as string;
+const commit = async (user: string, path: string, blocks: Uint8Array[], baseVersion: number) => call(user, "POST",
+  "/v1/files/commit", { uploadId: await uploadIdFor(user, path, blocks), ...file(path, blocks), baseVersion });
 
 /** fsck over a database and bucket, judged on what this test wrote (its blocks and its user's events). */
 async function fsckClean(user: string, blocks: readonly Uint8Array[],
@@ -149,9 +154,11 @@ describe.skipIf(!secret)("upload path faults, on servers this test starts", () =
 
   const ownCall = (user: string, method: string, path: string, body?: unknown, raw?: Uint8Array) =>
     call(user, method, path, body, raw, target);
-  const ownCommit = (user: string, path: string, blocks: Uint8Array[], baseVersion: number) =>
-    ownCall(user, "POST", "/v1/files/commit", { uploadId: randomUUID(), path,
-      size: blocks.reduce((n, b) => n + b.length, 0), blockHashes: blocks.map(sha), baseVersion });
+  /** upload-init on the test's own service issues the uploadId that the commit sends back. */
+  const ownCommit = async (user: string, path: string, blocks: Uint8Array[], baseVersion: number) => {
+    const { uploadId } = (await ownCall(user, "POST", "/v1/files/upload-init", file(path, blocks))).json as { uploadId: string };
+    return ownCall(user, "POST", "/v1/files/commit", { uploadId, ...file(path, blocks), baseVersion });
+  };
 
   it("with the S3 server stopped between upload-init and the block upload: a clean 503, nothing committed", async () => {
     const user = `e2e-s3-${randomUUID().slice(0, 8)}`;
@@ -176,7 +183,7 @@ describe.skipIf(!secret)("upload path faults, on servers this test starts", () =
     const user = `e2e-pg-${randomUUID().slice(0, 8)}`;
     const block = randomBytes(4096);
     expect((await ownCall(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
-    const uploadId = randomUUID();
+    const uploadId = (await ownCall(user, "POST", "/v1/files/upload-init", file("/p", [block]))).json.uploadId as string;
     const commitOnce = () => ownCall(user, "POST", "/v1/files/commit", { uploadId, path: "/p", size: block.length,
       blockHashes: [sha(block)], baseVersion: 0 });
     await own.down({ only: ["postgres"] });

@@ -21,9 +21,21 @@ async function checkHttp(url: string, implementation: string): Promise<HealthRes
 }
 
 export function chunkServices(config: NativeConfig, repoRoot: string, endpoints: Endpoints): NativeService[] {
-  return Array.from({ length: config.chunkServiceCount }, (_, i) => {
-    const port = config.ports.chunkServiceBase + i;
-    const name = `chunk-service-${i + 1}` as const;
+  return nodeServices(config, repoRoot, endpoints, "chunk-service", config.chunkServiceCount, config.ports.chunkServiceBase);
+}
+
+/** K NotificationService processes behind the gateway's /v1/notifications route (ports notificationServiceBase + i). */
+export function notificationServices(config: NativeConfig, repoRoot: string, endpoints: Endpoints): NativeService[] {
+  return nodeServices(config, repoRoot, endpoints, "notification-service", config.notificationServiceCount,
+    config.ports.notificationServiceBase);
+}
+
+function nodeServices(config: NativeConfig, repoRoot: string, endpoints: Endpoints,
+  kind: "chunk-service" | "notification-service", count: number, basePort: number): NativeService[] {
+  const implementation = kind === "chunk-service" ? "ChunkService (node)" : "NotificationService (node)";
+  return Array.from({ length: count }, (_, i) => {
+    const port = basePort + i;
+    const name = `${kind}-${i + 1}` as const;
     return {
       name,
       endpoint: `http://127.0.0.1:${port}`,
@@ -35,13 +47,36 @@ export function chunkServices(config: NativeConfig, repoRoot: string, endpoints:
         const secrets = stackSecrets(config);
         return {
           command: process.execPath,
-          args: ["--import", "tsx", join(repoRoot, "reference-impl/services/chunk-service/main.ts")],
+          args: ["--import", "tsx", join(repoRoot, `reference-impl/services/${kind}/main.ts`)],
           cwd: repoRoot,
           env: { ...endpointsToEnv(endpoints), SYNCBENCH_SERVICE_PORT: String(port), SYNCBENCH_POD_ID: name,
             SYNCBENCH_JWT_SECRET: secrets.jwtSecret, SYNCBENCH_POSSESSION_KEY: secrets.possessionKey },
         };
       },
-      check: () => checkHttp(`http://127.0.0.1:${port}/healthz`, "ChunkService (node)"),
+      check: () => checkHttp(`http://127.0.0.1:${port}/healthz`, implementation),
+    };
+  });
+}
+
+/** M DownloadService processes behind the DownloadLB (ports downloadServiceBase + i), block URLs via the CDN. */
+export function downloadServices(config: NativeConfig, repoRoot: string, endpoints: Endpoints): NativeService[] {
+  return Array.from({ length: config.downloadServiceCount }, (_, i) => {
+    const port = config.ports.downloadServiceBase + i;
+    const name = `download-service-${i + 1}` as const;
+    return {
+      name, endpoint: `http://127.0.0.1:${port}`, stopSignal: "SIGTERM", stopGraceMs: 10_000, startTimeoutMs: 60_000,
+      install: async () => undefined,
+      prepare: async () => {
+        const secrets = stackSecrets(config);
+        return {
+          command: process.execPath,
+          args: ["--import", "tsx", join(repoRoot, "reference-impl/services/download-service/main.ts")],
+          cwd: repoRoot,
+          env: { ...endpointsToEnv(endpoints), SYNCBENCH_SERVICE_PORT: String(port), SYNCBENCH_POD_ID: name,
+            SYNCBENCH_JWT_SECRET: secrets.jwtSecret, SYNCBENCH_BLOCK_URL_KEY: secrets.blockUrlKey },
+        };
+      },
+      check: () => checkHttp(`http://127.0.0.1:${port}/healthz`, "DownloadService (node)"),
     };
   });
 }

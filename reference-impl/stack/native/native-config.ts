@@ -33,6 +33,8 @@ export interface NativeConfig {
   /** False when chunkServiceCount is the default: `up` then keeps the count the stack runs with. */
   readonly chunkServiceCountGiven: boolean;
   readonly downloadServiceCount: number;
+  /** False when downloadServiceCount is the default: `up` then keeps the count the stack runs with. */
+  readonly downloadServiceCountGiven?: boolean;
   readonly notificationServiceCount: number;
 }
 
@@ -44,9 +46,11 @@ export const defaultPorts: NativePorts = {
   redis: 63790,
   gateway: 8080,
   cdn: 8081,
+  // Each pool holds at most 16 processes and the pools sit 20 apart inside one block of 50, so stacks
+  // on offsets that are multiples of 50 never share a port (7201 collided with chunk + 100).
   chunkServiceBase: 7101,
-  downloadServiceBase: 7201,
-  notificationServiceBase: 7301,
+  downloadServiceBase: 7121,
+  notificationServiceBase: 7141,
 };
 
 export function defaultNativeConfig(repoRoot: string): NativeConfig {

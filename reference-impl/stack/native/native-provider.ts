@@ -12,7 +12,7 @@ import { redactEndpoints, type Endpoints } from "../endpoints.ts";
 import type {
   ProcessName, ServiceStatus, StackProvider, StackSecrets, StackStatus, UpOptions,
 } from "../provider.ts";
-import { chunkServices, stackSecrets } from "./app-services.ts";
+import { chunkServices, downloadServices, notificationServices, stackSecrets } from "./app-services.ts";
 import { fileEventsPartitionCount, fileEventsTopic, kafkaService } from "./kafka.ts";
 import { servicePaths, type NativeConfig, type S3ServerKind } from "./native-config.ts";
 import type { NativeService } from "./native-service.ts";
@@ -27,6 +27,7 @@ import { Supervisor, type ProgramInfo } from "./supervisor.ts";
 interface StackState {
   readonly s3Server: S3ServerKind;
   readonly chunkServiceCount?: number;
+  readonly downloadServiceCount?: number;
 }
 
 type Progress = (line: string) => void;
@@ -50,13 +51,17 @@ export class NativeProvider implements StackProvider {
     const state = this.readState();
     this.s3Kind = { current: state?.s3Server ?? given.s3Server };
     const chunkServiceCount = given.chunkServiceCountGiven ? given.chunkServiceCount : state?.chunkServiceCount ?? given.chunkServiceCount;
-    const config = { ...given, chunkServiceCount };
+    const downloadServiceCount = given.downloadServiceCountGiven ? given.downloadServiceCount
+      : state?.downloadServiceCount ?? given.downloadServiceCount;
+    const config = { ...given, chunkServiceCount, downloadServiceCount };
     this.config = config;
     this.supervisor = new Supervisor(config.rootDir, config.repoRoot);
     // Start order; `down` stops in reverse (the services first, the gateway, the databases last).
     this.services = services ?? [postgresService(config), redisService(config), s3Service(config, this.s3Kind),
       kafkaService(config), nginxService(config)];
-    this.apps = apps ?? (services ? [] : chunkServices(config, config.repoRoot, this.endpoints()));
+    this.apps = apps ?? (services ? [] : [...chunkServices(config, config.repoRoot, this.endpoints()),
+      ...downloadServices(config, config.repoRoot, this.endpoints()),
+      ...notificationServices(config, config.repoRoot, this.endpoints())]);
   }
 
   /** The endpoints with their secrets, for services, tests and tools that connect. */
@@ -100,7 +105,7 @@ export class NativeProvider implements StackProvider {
     for (const service of this.services) await service.install(progress);
     await this.supervisor.install(progress);
     writeFileSync(this.stateFile, JSON.stringify({ s3Server: this.s3Kind.current,
-      chunkServiceCount: this.config.chunkServiceCount } satisfies StackState));
+      chunkServiceCount: this.config.chunkServiceCount, downloadServiceCount: this.config.downloadServiceCount } satisfies StackState));
     await this.stopUnsupervised(progress);
     const programs: ProgramSpec[] = [];
     for (const service of this.all()) programs.push(await this.programSpec(service, progress));

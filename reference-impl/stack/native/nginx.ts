@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SyncbenchError } from "../../core/errors.ts";
+import { edgeTemplateValues, upstreamServerParameters } from "../../edge/edge-limits.ts";
 import { ensureAptBinary } from "./install.ts";
 import type { NativeConfig } from "./native-config.ts";
 import { servicePaths } from "./native-config.ts";
@@ -18,7 +19,7 @@ const templateFile = fileURLToPath(new URL("../../edge/nginx.conf.template", imp
 const startScript = fileURLToPath(new URL("./nginx-start.sh", import.meta.url));
 
 function pool(base: number, count: number): string {
-  return Array.from({ length: count }, (_, i) => `    server 127.0.0.1:${base + i} max_fails=1 fail_timeout=2s;`)
+  return Array.from({ length: count }, (_, i) => `    server 127.0.0.1:${base + i} ${upstreamServerParameters};`)
     .join("\n");
 }
 
@@ -42,7 +43,7 @@ export function nginxValues(config: NativeConfig, logDir: string, user: string |
     PUSH_SERVERS: pool(ports.notificationServiceBase, config.notificationServiceCount),
     GATEWAY_PORT: String(ports.gateway),
     CDN_PORT: String(ports.cdn),
-    UPLOAD_BODY_MAX: "5m", // a 4 MiB block plus headroom for a delta header
+    ...edgeTemplateValues(), // body sizes per route and the gateway's JSON errors, from core/limits.ts
     CDN_CACHE_MAX: "2g",
     S3_URL: s3.url,
     S3_HOST: new URL(s3.url).host,

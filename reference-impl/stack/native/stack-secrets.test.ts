@@ -13,7 +13,7 @@ describe("stack secrets", () => {
   it("are generated on first use, distinct, kept with mode 0600 and the same on every later read", () => {
     const config = { rootDir: join(root, "a") };
     const first = stackSecrets(config);
-    expect(new Set(Object.values(first)).size).toBe(6);
+    expect(new Set(Object.values(first)).size).toBe(7);
     expect(first.s3AccessKeyId).toMatch(/^[A-Z0-9]{20}$/);
     expect(statSync(secretsFile(config)).mode & 0o777).toBe(0o600);
     expect(stackSecrets(config)).toEqual(first);

@@ -14,6 +14,8 @@ export interface StackSecrets {
   readonly redisPassword: string;
   readonly s3AccessKeyId: string;
   readonly s3SecretAccessKey: string;
+  /** HMAC key of the DownloadService's signed block URLs (checked again at the CDN edge). */
+  readonly blockUrlKey: string;
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString("hex");
@@ -26,6 +28,7 @@ const generators: { readonly [K in keyof StackSecrets]: () => string } = {
   // The shape of AWS keys (20 upper-case characters, 40 characters), so every S3 server takes them.
   s3AccessKeyId: () => `SB${randomBytes(9).toString("hex").toUpperCase()}`,
   s3SecretAccessKey: () => hex(20),
+  blockUrlKey: () => hex(32),
 };
 
 export function secretsFile(config: Pick<NativeConfig, "rootDir">): string {

@@ -27,11 +27,13 @@ describe("testcontainers configuration", () => {
     expect(localstackEnvironment("t")).toEqual({ SERVICES: "s3", LOCALSTACK_AUTH_TOKEN: "t" });
   });
 
-  it("renders nginx for the container: listens on all interfaces, CDN origin is LocalStack", () => {
+  it("renders nginx for the container: listens on all interfaces, CDN origin is the DownloadService pool", () => {
     const conf = renderContainerNginxConf();
     expect(conf).toContain("listen 8080;");
     expect(conf).toContain("listen 8081;");
-    expect(conf).toContain("proxy_pass http://s3:4566;");
+    // The CDN edge's origin and its auth subrequests: the DownloadServices on the host.
+    expect(conf).toMatch(/proxy_pass http:\/\/download_pool\/internal\/block-grant;/);
+    expect(conf).toContain("server host.docker.internal:7121");
     expect(conf).toContain("server host.docker.internal:7101");
     expect(conf).not.toContain("127.0.0.1");
   });

@@ -49,6 +49,12 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
       expect((await db.findMissingBlocks([a, b, c, b])).sort()).toEqual([b, c].sort());
     }));
 
+    it("block sizes come back for recorded blocks only, in one call", () => withDb(async (db) => {
+      const [a, b] = [fakeHash("sizes-a"), fakeHash("sizes-b")];
+      await db.recordBlock({ hash: a, sizeBytes: 4_194_304, nowMs: 1, graceMs });
+      expect([...(await db.blockSizes([a, b, a])).entries()]).toEqual([[a, 4_194_304]]);
+    }));
+
     it("a recorded block is unreferenced and due for GC after the grace period, which a re-upload extends", () => withDb(async (db) => {
       const hash = fakeHash("grace");
       await db.recordBlock({ hash, sizeBytes: 4, nowMs: 5000, graceMs });
@@ -168,6 +174,56 @@ export function metadataDbContract(adapterName: string, open: () => Promise<Meta
         if (after === undefined) break;
       }
       expect(seen).toEqual(["/Z", "/a", "/b", "/c/d", "/é"]);
+    }));
+
+    it("lists only paths under a prefix, taken literally (% and _ are plain characters)", () => withDb(async (db) => {
+      const user = uniqueName("u");
+      for (const path of ["/docs/a", "/docs/b", "/docsx", "/d%cs/z", "/dXcs/y", "/other"]) {
+        await db.commitVersion(commit({ userId: user, path }));
+      }
+      const paths = async (prefix: string) => (await db.listFiles(user, { prefix, limit: 10 })).files.map((f) => f.path);
+      expect(await paths("/docs/")).toEqual(["/docs/a", "/docs/b"]);
+      expect(await paths("/d%cs/")).toEqual(["/d%cs/z"]);
+      expect(await paths("/d_cs")).toEqual([]);
+      const page = await db.listFiles(user, { prefix: "/docs", limit: 2 });
+      expect(page.files.map((f) => f.path)).toEqual(["/docs/a", "/docs/b"]);
+      expect((await db.listFiles(user, { prefix: "/docs", afterPath: page.nextAfterPath ?? "", limit: 2 }))
+        .files.map((f) => f.path)).toEqual(["/docsx"]);
+    }));
+
+    it("pages neither skip nor repeat a row while the user's files change between pages", () => withDb(async (db) => {
+      const user = uniqueName("u");
+      const before = ["/m01", "/m02", "/m03", "/m04", "/m05", "/m06"];
+      for (const path of before) await db.commitVersion(commit({ userId: user, path }));
+      const first = await db.listFiles(user, { limit: 3 });
+      // Between pages: a file before the cursor appears, one after it appears, one listed changes.
+      await db.commitVersion(commit({ userId: user, path: "/m00" }));
+      await db.commitVersion(commit({ userId: user, path: "/m045" }));
+      await db.commitVersion(commit({ userId: user, path: "/m02", baseVersion: 1 }));
+      const second = await db.listFiles(user, { afterPath: first.nextAfterPath ?? "", limit: 1000 });
+      const seen = [...first.files, ...second.files].map((f) => f.path);
+      expect(seen).toEqual(["/m01", "/m02", "/m03", "/m04", "/m045", "/m05", "/m06"]);
+      expect(new Set(seen).size).toBe(seen.length);
+    }));
+
+    it("keeps every version of a file, newest first, for its owner only", () => withDb(async (db) => {
+      const [user, other] = [uniqueName("u"), uniqueName("v")];
+      const [a, b] = [fakeHash("ver-a"), fakeHash("ver-b")];
+      await record(db, a, b);
+      await db.commitVersion(commit({ userId: user, path: "/h", blockHashes: [a], sizeBytes: 4, nowMs: 5000 }));
+      await db.commitVersion(commit({ userId: user, path: "/h", blockHashes: [a, b], sizeBytes: 8, baseVersion: 1,
+        changeType: "update" }));
+      await db.commitVersion(commit({ userId: user, path: "/h", blockHashes: [], baseVersion: 2, changeType: "delete" }));
+      const versions = await db.listVersions(user, "/h", 10);
+      expect(versions.map((v) => [v.version, v.changeType, v.sizeBytes, v.blockHashes]))
+        .toEqual([[3, "delete", 0, []], [2, "update", 8, [a, b]], [1, "create", 4, [a]]]);
+      expect((await db.listVersions(user, "/h", 1)).map((v) => v.version)).toEqual([3]);
+      expect(await db.getVersion(user, "/h", 1)).toEqual({ version: 1, sizeBytes: 4, blockHashes: [a],
+        changeType: "create", createdAtMs: 5000 });
+      expect(await db.getVersion(user, "/h", 4)).toBeUndefined();
+      expect(await db.getVersion(other, "/h", 1)).toBeUndefined();
+      expect(await db.listVersions(other, "/h", 10)).toEqual([]);
+      await expect(db.listVersions(user, "/h", 0)).rejects.toMatchObject({ code: "METADATA_INPUT_INVALID" });
     }));
 
     it("a user owns what was granted to them and what they committed, and nothing of others'", () => withDb(async (db) => {

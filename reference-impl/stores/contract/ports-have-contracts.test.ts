@@ -11,8 +11,8 @@ const ports = readdirSync(storesDir, { withFileTypes: true })
   .flatMap((d) => readdirSync(`${storesDir}${d.name}`).filter((f) => f.endsWith(".port.ts")).map((f) => ({ dir: d.name, file: f })));
 
 describe("every store port has a contract suite run against both adapters", () => {
-  it("finds the four ports of the design", () => {
-    expect(ports.map((p) => p.dir).sort()).toEqual(["block-store", "metadata-db", "registry", "sync-stream"]);
+  it("finds the four ports of the design and the NotificationService's log", () => {
+    expect(ports.map((p) => p.dir).sort()).toEqual(["block-store", "metadata-db", "notification-log", "registry", "sync-stream"]);
   });
 
   for (const port of ports) {

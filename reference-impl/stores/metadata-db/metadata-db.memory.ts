@@ -4,6 +4,7 @@
 import {
   findMissingHashesMax, listPageRowsMax, type BlockRecord, type CommitInput, type CommitResult,
   type FileChangedEvent, type FileRecord, type ListPage, type MetadataDb, type OutboxRow, type RefCountMismatch,
+  type VersionRecord, versionListRowsMax,
 } from "./metadata-db.port.ts";
 import { checkSameCommit } from "./metadata-db.pg-sql.ts";
 import { migrations } from "./migrations/index.ts";
@@ -27,6 +28,8 @@ export class MemoryMetadataDb implements MetadataDb {
   private readonly owners = new Map<string, Set<string>>();
   /** Every committed version's distinct block hashes (the file_versions table). */
   private readonly versions: string[][] = [];
+  /** Each file's versions, oldest first, by user and path. */
+  private readonly history = new Map<string, VersionRecord[]>();
   private readonly commitsByEvent = new Map<string, { userId: string; event: FileChangedEvent; shardIndex: number }>();
   private migrated = false;
 
@@ -56,6 +59,16 @@ export class MemoryMetadataDb implements MetadataDb {
     else if (block.refCount === 0) block.deleteAfterMs = Math.max(block.deleteAfterMs ?? 0, deleteAfterMs);
   }
 
+  async blockSizes(hashes: readonly string[]): Promise<Map<string, number>> {
+    checkHashes(hashes, findMissingHashesMax);
+    const sizes = new Map<string, number>();
+    for (const hash of hashes) {
+      const block = this.blocks.get(hash);
+      if (block) sizes.set(hash, block.sizeBytes);
+    }
+    return sizes;
+  }
+
   async getBlock(hash: string): Promise<BlockRecord | undefined> {
     checkHashes([hash], 1);
     const block = this.blocks.get(hash);
@@ -83,6 +96,10 @@ export class MemoryMetadataDb implements MetadataDb {
     const version = current + 1;
     const shardIndex = shardIndexOf(input.userId);
     this.versions.push(distinct);
+    const history = this.history.get(key) ?? [];
+    history.push({ version, sizeBytes: input.sizeBytes, blockHashes: [...input.blockHashes],
+      changeType: input.changeType, createdAtMs: input.nowMs });
+    this.history.set(key, history);
     this.files.set(key, { userId: input.userId, path: input.path, version, sizeBytes: input.sizeBytes,
       blockHashes: [...input.blockHashes], deleted: input.changeType === "delete", updatedAtMs: input.nowMs });
     const event: FileChangedEvent = { eventId: input.eventId, userId: input.userId, filePath: input.path, version,
@@ -99,14 +116,24 @@ export class MemoryMetadataDb implements MetadataDb {
     return this.files.get(`${userId}\u0000${path}`);
   }
 
-  async listFiles(userId: string, options: { afterPath?: string; limit: number }): Promise<ListPage> {
+  async listFiles(userId: string, options: { afterPath?: string; prefix?: string; limit: number }): Promise<ListPage> {
     checkListLimit(options.limit, listPageRowsMax);
     const after = options.afterPath ?? "";
+    const prefix = options.prefix ?? "";
     const all = [...this.files.values()]
-      .filter((f) => f.userId === userId && byUtf8(f.path, after) > 0)
+      .filter((f) => f.userId === userId && byUtf8(f.path, after) > 0 && f.path.startsWith(prefix))
       .sort((a, b) => byUtf8(a.path, b.path));
     const files = all.slice(0, options.limit);
     return { files, nextAfterPath: all.length > options.limit ? files[files.length - 1]?.path : undefined };
+  }
+
+  async getVersion(userId: string, path: string, version: number): Promise<VersionRecord | undefined> {
+    return this.history.get(`${userId}\u0000${path}`)?.find((v) => v.version === version);
+  }
+
+  async listVersions(userId: string, path: string, limit: number): Promise<VersionRecord[]> {
+    checkListLimit(limit, versionListRowsMax);
+    return [...(this.history.get(`${userId}\u0000${path}`) ?? [])].reverse().slice(0, limit);
   }
 
   async ownedBlocks(userId: string, hashes: readonly string[]): Promise<string[]> {

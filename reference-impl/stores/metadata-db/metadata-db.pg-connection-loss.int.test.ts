@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SystemClock } from "../../runtime/clock.ts";
 import { signJwt } from "../../runtime/jwt.ts";
 import { createChunkServer } from "../../services/chunk-service/routes.ts";
+import { issueUploadId } from "../../services/chunk-service/upload-id.ts";
 import { stackEndpoints } from "../../stack/stack.test-env.ts";
 import { MemoryBlockStore } from "../block-store/block-store.memory.ts";
 import { uniqueName } from "../contract/contract-helpers.ts";
@@ -91,16 +92,19 @@ describe("PgMetadataDb when the database connection is lost", () => {
     async () => {
       const db = openDb(() => undefined);
       const jwtSecret = randomBytes(32).toString("hex");
+      const possessionKey = randomBytes(32).toString("hex");
       const server = createChunkServer({ log: () => undefined, onCommitted: () => undefined,
         ports: { metadataDb: db, blockStore: new MemoryBlockStore(), syncStream: new MemorySyncStream(),
           clock: new SystemClock() },
-        settings: { jwtSecret, possessionKey: randomBytes(32).toString("hex"), graceMs: 60_000 } });
+        settings: { jwtSecret, possessionKey, graceMs: 60_000 } });
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       const user = uniqueName("u");
       const token = signJwt({ sub: user, exp: Math.floor(Date.now() / 1000) + 600 }, jwtSecret);
       const commit = (path: string) => fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/files/commit`, {
         method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify({ uploadId: randomUUID(), path, size: 0, blockHashes: [], baseVersion: 0 }) });
+        // The uploadId upload-init would issue (issued here: upload-init would meet the held lock).
+        body: JSON.stringify({ uploadId: issueUploadId(possessionKey, user, path), path, size: 0, blockHashes: [],
+          baseVersion: 0 }) });
       try {
         await db.migrate();
         // Hold the user's shard table locked, so the commit's query waits inside the database.

@@ -47,14 +47,32 @@ export async function decrementRefs(client: pg.ClientBase, distinct: readonly st
      WHERE block_hash = ANY($1::bytea[]) AND ref_count > 0`, [distinct.map(toBytes), msToDate(nowMs + graceMs)]);
 }
 
-/** A commit id (uploadId) names one commit: a retry must repeat it, not commit something else. */
+/**
+ * A commit id (uploadId) names one commit: a retry must repeat it, not commit something else. The
+ * message names the earlier commit's path and version only to the user who made it.
+ */
 export function checkSameCommit(userId: string, first: FileChangedEvent, input: CommitInput): void {
-  const same = userId === input.userId && first.filePath === input.path &&
+  if (userId !== input.userId) {
+    throw new SyncbenchError("COMMIT_ID_REUSED", `uploadId ${input.eventId} names another commit; nothing was committed`,
+      { hint: "commit with the uploadId that upload-init issued for this file" });
+  }
+  const same = first.filePath === input.path &&
     JSON.stringify(first.blockHashes ?? []) === JSON.stringify(input.blockHashes);
   if (!same) {
     throw new SyncbenchError("COMMIT_ID_REUSED", `uploadId ${input.eventId} already committed ${first.filePath} ` +
       `version ${first.version} with other content; nothing was committed`, { hint: "use a fresh uploadId for each commit" });
   }
+}
+
+/** The earlier result of this commit id on the shard, if it was committed before. */
+async function replayOf(client: pg.ClientBase, schema: string, shardIndex: number,
+  input: CommitInput): Promise<CommitResult | undefined> {
+  const earlier = await client.query<{ payload: FileChangedEvent; user_id: string }>(
+    `SELECT payload, user_id FROM ${schema}.outbox WHERE event_id = $1`, [input.eventId]);
+  const first = earlier.rows[0];
+  if (!first) return undefined;
+  checkSameCommit(first.user_id, first.payload, input);
+  return { ok: true, version: first.payload.version, shardIndex, replayed: true };
 }
 
 /**
@@ -64,13 +82,8 @@ export function checkSameCommit(userId: string, first: FileChangedEvent, input: 
  */
 export async function commitOnShard(client: pg.ClientBase, schema: string, shardIndex: number,
   input: CommitInput): Promise<CommitResult> {
-  const earlier = await client.query<{ payload: FileChangedEvent; user_id: string }>(
-    `SELECT payload, user_id FROM ${schema}.outbox WHERE event_id = $1`, [input.eventId]);
-  const first = earlier.rows[0];
-  if (first) {
-    checkSameCommit(first.user_id, first.payload, input);
-    return { ok: true, version: first.payload.version, shardIndex, replayed: true };
-  }
+  const replay = await replayOf(client, schema, shardIndex, input);
+  if (replay) return replay;
   const version = input.baseVersion + 1;
   const hashes = input.blockHashes.map(toBytes);
   const now = msToDate(input.nowMs);
@@ -86,6 +99,10 @@ export async function commitOnShard(client: pg.ClientBase, schema: string, shard
       [input.userId, input.path, version, input.sizeBytes, hashes, deleted, now, input.baseVersion]);
   const fileId = fileRow.rows[0]?.file_id;
   if (fileId === undefined) {
+    // A concurrent retry of this very commit may have held the row and committed first: this
+    // statement waited for it, and a fresh read now sees its outbox row.
+    const concurrent = await replayOf(client, schema, shardIndex, input);
+    if (concurrent) return concurrent;
     const current = await client.query<{ latest_version: string }>(
       `SELECT latest_version FROM ${schema}.files WHERE user_id = $1 AND path = $2`, [input.userId, input.path]);
     return { ok: false, reason: "conflict", currentVersion: Number(current.rows[0]?.latest_version ?? 0) };

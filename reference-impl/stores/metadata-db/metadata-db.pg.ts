@@ -12,6 +12,7 @@ import { migrations } from "./migrations/index.ts";
 import {
   findMissingHashesMax, listPageRowsMax, type BlockRecord, type CommitInput, type CommitResult,
   type FileChangedEvent, type FileRecord, type ListPage, type MetadataDb, type OutboxRow, type RefCountMismatch,
+  type VersionRecord, versionListRowsMax,
 } from "./metadata-db.port.ts";
 import { commitOnShard, decrementRefs, fileColumns, grantSql, incrementRefs, msToDate, toBytes, toFileRecord, toHex,
   type FileRow } from "./metadata-db.pg-sql.ts";
@@ -106,6 +107,13 @@ export class PgMetadataDb implements MetadataDb {
       [toBytes(input.hash), input.sizeBytes, msToDate(input.nowMs), msToDate(input.nowMs + input.graceMs)]);
   }
 
+  async blockSizes(hashes: readonly string[]): Promise<Map<string, number>> {
+    checkHashes(hashes, findMissingHashesMax);
+    const { rows } = await this.global.query<{ block_hash: Buffer; size_bytes: number }>(
+      "SELECT block_hash, size_bytes FROM public.blocks WHERE block_hash = ANY($1::bytea[])", [hashes.map(toBytes)]);
+    return new Map(rows.map((r) => [toHex(r.block_hash), Number(r.size_bytes)]));
+  }
+
   async getBlock(hash: string): Promise<BlockRecord | undefined> {
     checkHashes([hash], 1);
     const { rows } = await this.global.query<{ size_bytes: number; ref_count: string; delete_after: Date | null }>(
@@ -179,14 +187,36 @@ export class PgMetadataDb implements MetadataDb {
     return rows[0] ? toFileRecord(rows[0]) : undefined;
   }
 
-  async listFiles(userId: string, options: { afterPath?: string; limit: number }): Promise<ListPage> {
+  async listFiles(userId: string, options: { afterPath?: string; prefix?: string; limit: number }): Promise<ListPage> {
     checkListLimit(options.limit, listPageRowsMax);
     const { pool, schema } = this.shardPool(userId);
     const { rows } = await pool.query<FileRow>(
       `SELECT ${fileColumns} FROM ${schema}.files WHERE user_id = $1 AND path COLLATE "C" > $2
-       ORDER BY path COLLATE "C" LIMIT $3`, [userId, options.afterPath ?? "", options.limit + 1]);
+       AND starts_with(path, $4) ORDER BY path COLLATE "C" LIMIT $3`,
+      [userId, options.afterPath ?? "", options.limit + 1, options.prefix ?? ""]);
     const files = rows.slice(0, options.limit).map(toFileRecord);
     return { files, nextAfterPath: rows.length > options.limit ? files[files.length - 1]?.path : undefined };
+  }
+
+  async getVersion(userId: string, path: string, version: number): Promise<VersionRecord | undefined> {
+    if (!Number.isSafeInteger(version) || version < 1) return undefined;
+    return (await this.versionRows(userId, path, "AND v.version = $3", [version]))[0];
+  }
+
+  async listVersions(userId: string, path: string, limit: number): Promise<VersionRecord[]> {
+    checkListLimit(limit, versionListRowsMax);
+    return this.versionRows(userId, path, "ORDER BY v.version DESC LIMIT $3", [limit]);
+  }
+
+  private async versionRows(userId: string, path: string, tail: string, extra: unknown[]): Promise<VersionRecord[]> {
+    const { pool, schema } = this.shardPool(userId);
+    const { rows } = await pool.query<{ version: string; size_bytes: string; block_hashes: Buffer[];
+      change_type: VersionRecord["changeType"]; created_at: Date }>(
+      `SELECT v.version, v.size_bytes, v.block_hashes, v.change_type, v.created_at
+       FROM ${schema}.file_versions v JOIN ${schema}.files f ON f.file_id = v.file_id
+       WHERE f.user_id = $1 AND f.path = $2 ${tail}`, [userId, path, ...extra]);
+    return rows.map((r) => ({ version: Number(r.version), sizeBytes: Number(r.size_bytes),
+      blockHashes: r.block_hashes.map(toHex), changeType: r.change_type, createdAtMs: r.created_at.getTime() }));
   }
 
   async ownedBlocks(userId: string, hashes: readonly string[]): Promise<string[]> {

@@ -74,6 +74,15 @@ export interface RefCountMismatch {
   readonly referencingVersions: number;
 }
 
+/** One committed version of a file (the file_versions table). */
+export interface VersionRecord {
+  readonly version: number;
+  readonly sizeBytes: number;
+  readonly blockHashes: readonly string[];
+  readonly changeType: ChangeType;
+  readonly createdAtMs: number;
+}
+
 export interface ListPage {
   readonly files: readonly FileRecord[];
   /** Pass as afterPath for the next page; undefined on the last page. */
@@ -91,10 +100,20 @@ export interface MetadataDb {
    */
   recordBlock(input: { hash: string; sizeBytes: number; nowMs: number; graceMs: number }): Promise<void>;
   getBlock(hash: string): Promise<BlockRecord | undefined>;
+  /** Stored sizes of these blocks, by hash, in one query; hashes the table lacks are left out. */
+  blockSizes(hashes: readonly string[]): Promise<Map<string, number>>;
   /** Commits a version, increments ref counts and writes the outbox row, in one transaction. */
   commitVersion(input: CommitInput): Promise<CommitResult>;
   getFile(userId: string, path: string): Promise<FileRecord | undefined>;
-  listFiles(userId: string, options: { afterPath?: string; limit: number }): Promise<ListPage>;
+  /**
+   * The user's files in path byte order after `afterPath` (a keyset: a row committed or changed
+   * between two pages never shifts the next page), only paths starting with `prefix` when given.
+   */
+  listFiles(userId: string, options: { afterPath?: string; prefix?: string; limit: number }): Promise<ListPage>;
+  /** One committed version of the user's file, or undefined (no such file or version). */
+  getVersion(userId: string, path: string, version: number): Promise<VersionRecord | undefined>;
+  /** The user's versions of a file, newest first, at most `limit`; [] when the file is not theirs. */
+  listVersions(userId: string, path: string, limit: number): Promise<VersionRecord[]>;
   /** Of these hashes, the ones the user may reference (uploaded, proved or committed by them). */
   ownedBlocks(userId: string, hashes: readonly string[]): Promise<string[]>;
   /** Records that the user may reference these blocks (after an upload or a possession proof). */
@@ -131,4 +150,5 @@ export interface MetadataDb {
 /** Logical shards (schemas shard_00..shard_63): the design's 64 (C24). */
 export { shardCount };
 export const listPageRowsMax = 1000;
+export const versionListRowsMax = 1000;
 export const findMissingHashesMax = 10_000;

@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   }
   let base: Uint8Array = randomBytes(blockSizeBytes);
   await call("PUT", `/v1/blocks/${sha(base)}`, base, "application/octet-stream");
-  await call("POST", "/v1/files/commit", JSON.stringify({ uploadId: randomUUID(), path: "/doc", size: base.length, blockHashes: [sha(base)], baseVersion: 0 }));
+  // upload-init issues the uploadId each commit sends back (outside the timed calls).
+  const uploadIdFor = async (block: Uint8Array) => (await call("POST", "/v1/files/upload-init",
+    JSON.stringify({ path: "/doc", size: block.length, blockHashes: [sha(block)] }))).uploadId as string;
+  await call("POST", "/v1/files/commit", JSON.stringify({ uploadId: await uploadIdFor(base), path: "/doc", size: base.length, blockHashes: [sha(base)], baseVersion: 0 }));
   const deltaMs: number[] = [];
   const commitMs: number[] = [];
   const deltaBytes: number[] = [];
@@ -50,11 +53,12 @@ async function main(): Promise<void> {
     randomBytes(100).copy(edited, Math.floor(Math.random() * (edited.length - 100)));
     const delta = encodeDelta(base, edited);
     deltaBytes.push(delta.length);
+    const uploadId = await uploadIdFor(edited);
     let t = performance.now();
     await call("PUT", `/v1/blocks/${sha(edited)}/delta?base=${sha(base)}`, delta, "application/octet-stream");
     deltaMs.push(performance.now() - t);
     t = performance.now();
-    await call("POST", "/v1/files/commit", JSON.stringify({ uploadId: randomUUID(), path: "/doc", size: edited.length, blockHashes: [sha(edited)], baseVersion: version }));
+    await call("POST", "/v1/files/commit", JSON.stringify({ uploadId, path: "/doc", size: edited.length, blockHashes: [sha(edited)], baseVersion: version }));
     commitMs.push(performance.now() - t);
     base = edited;
   }
