@@ -22,7 +22,11 @@ export class UsageError extends SyncbenchError {
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /** parseArgs in strict mode, with its errors turned into UsageErrors that name the flag. */
-export function parseFlags<T extends Options>(args: readonly string[], options: T, allowPositionals = true) {
+export function parseFlags<T extends Options>(
+  args: readonly string[],
+  options: T,
+  allowPositionals = true,
+) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals, strict: true });
   } catch (error) {

@@ -22,7 +22,8 @@ function wrap(open: number, close: number, enabled: boolean): (text: string) => 
 }
 
 export function makeColors(env: CliContext["env"], isTty: boolean): Colors {
-  const enabled = isTty && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb";
+  const enabled =
+    isTty && (env.NO_COLOR === undefined || env.NO_COLOR === "") && env.TERM !== "dumb";
   return {
     green: wrap(32, 39, enabled),
     red: wrap(31, 39, enabled),

@@ -26,7 +26,9 @@ async function loadCommand(name: string): Promise<Command | undefined> {
 }
 
 async function printHelp(ctx: CliContext): Promise<void> {
-  ctx.out("syncbench: does this delta-sync architecture's latency, bandwidth, capacity and cost claims hold?");
+  ctx.out(
+    "syncbench: does this delta-sync architecture's latency, bandwidth, capacity and cost claims hold?",
+  );
   ctx.out("");
   ctx.out("usage: syncbench <command> [options]     (syncbench <command> --help for details)");
   ctx.out("");
@@ -37,13 +39,16 @@ async function printHelp(ctx: CliContext): Promise<void> {
   }
   ctx.out("");
   ctx.out("Every command takes --help and --json. Exit codes: 0 ok, 1 failure, 2 usage error,");
-  ctx.out("3 environment missing (a server cannot be installed or started), 4 target missed. NO_COLOR is honoured.");
+  ctx.out(
+    "3 environment missing (a server cannot be installed or started), 4 target missed. NO_COLOR is honoured.",
+  );
 }
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof UsageError) return exitCodes.usage;
   if (error instanceof SyncbenchError) {
-    if (error.code.startsWith("ENV_") || error.code === "STACK_UNHEALTHY") return exitCodes.environmentMissing;
+    if (error.code.startsWith("ENV_") || error.code === "STACK_UNHEALTHY")
+      return exitCodes.environmentMissing;
     if (error.code.endsWith("_INVALID") || error.code.startsWith("CLI_")) return exitCodes.usage;
   }
   return exitCodes.failure;
@@ -71,7 +76,13 @@ function jsonErrorDocument(error: unknown, exitCode: number): JsonErrorDocument 
 export async function main(argv: readonly string[], env: CliContext["env"]): Promise<number> {
   const base = makeContext(env);
   let stdoutWritten = false;
-  const ctx: CliContext = { ...base, out: (line) => { stdoutWritten = true; base.out(line); } };
+  const ctx: CliContext = {
+    ...base,
+    out: (line) => {
+      stdoutWritten = true;
+      base.out(line);
+    },
+  };
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     await printHelp(ctx);
@@ -101,7 +112,8 @@ export async function main(argv: readonly string[], env: CliContext["env"]): Pro
       ctx.err(ctx.color.red(`syncbench ${name}: unexpected error`));
       ctx.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
-    if (rest.includes("--json") && !stdoutWritten) ctx.out(JSON.stringify(jsonErrorDocument(error, code)));
+    if (rest.includes("--json") && !stdoutWritten)
+      ctx.out(JSON.stringify(jsonErrorDocument(error, code)));
     return code;
   }
 }

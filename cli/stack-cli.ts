@@ -19,7 +19,9 @@ export function printStatus(ctx: CliContext, status: StackStatus): void {
   for (const s of status.services) {
     const mark = s.healthy ? ctx.color.green("healthy  ") : ctx.color.red("UNHEALTHY");
     const pid = s.pid === undefined ? "" : `pid ${s.pid}`;
-    ctx.out(`  ${s.name.padEnd(15)} ${mark} ${s.endpoint.padEnd(42)} ${s.implementation.padEnd(28)} ${pid.padEnd(11)} rss ${formatBytes(s.rssBytes)}`);
+    ctx.out(
+      `  ${s.name.padEnd(15)} ${mark} ${s.endpoint.padEnd(42)} ${s.implementation.padEnd(28)} ${pid.padEnd(11)} rss ${formatBytes(s.rssBytes)}`,
+    );
     if (!s.healthy && s.detail) ctx.out(ctx.color.dim(`                  ${s.detail}`));
   }
 }

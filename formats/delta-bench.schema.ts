@@ -62,17 +62,23 @@ export function checkDeltaBench(value: unknown, source: string): DeltaBench {
 export function looksLikeDeltaBench(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Record<string, unknown>;
-  return v.kind === deltaBenchFormat.kind ||
-    (v.kind === undefined && Array.isArray(v.synthetic) && Array.isArray(v.targets));
+  return (
+    v.kind === deltaBenchFormat.kind ||
+    (v.kind === undefined && Array.isArray(v.synthetic) && Array.isArray(v.targets))
+  );
 }
 
 /** bench:delta --json output (text or parsed) -> DeltaBench, or DELTA_BENCH_INVALID. */
 export function parseDeltaBenchFile(input: unknown, source = "(input)"): DeltaBench {
   const value = jsonValue(input, deltaBenchFormat, source);
-  const stamped = typeof value === "object" && value !== null && !Array.isArray(value) &&
-    (value as { kind?: unknown }).kind === undefined && looksLikeDeltaBench(value)
-    ? { ...value, kind: deltaBenchFormat.kind, schemaVersion: deltaBenchSchemaVersion }
-    : value;
+  const stamped =
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    (value as { kind?: unknown }).kind === undefined &&
+    looksLikeDeltaBench(value)
+      ? { ...value, kind: deltaBenchFormat.kind, schemaVersion: deltaBenchSchemaVersion }
+      : value;
   checkKindAndVersion(stamped, deltaBenchFormat, source);
   return checkFormat(deltaBenchSchema, stamped, deltaBenchFormat, source);
 }

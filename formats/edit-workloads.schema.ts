@@ -4,8 +4,12 @@
 // bytes the edit changed, the blocks it touched, the delta bytes that would cross the wire and
 // the whole blocks block-level sync would send instead. The claims ledger reads it for C03, C08.
 import { z } from "zod";
-import { checkFormat, parseFormat, type DeepReadonly, type FormatDescription }
-  from "./format-file.ts";
+import {
+  checkFormat,
+  parseFormat,
+  type DeepReadonly,
+  type FormatDescription,
+} from "./format-file.ts";
 
 export const editWorkloadsSchemaVersion = 1;
 

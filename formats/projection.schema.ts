@@ -29,7 +29,13 @@ export const verdictSchema = z.enum(["holds", "fails", "uncertain"]);
  * verdict "uncertain"), "undecided" (the interval straddles the target or one replication gave
  * none: verdict "uncertain", replicationsNeeded says how many would decide it).
  */
-export const verdictBasisSchema = z.enum(["interval", "deterministic", "unstable", "notSteady", "undecided"]);
+export const verdictBasisSchema = z.enum([
+  "interval",
+  "deterministic",
+  "unstable",
+  "notSteady",
+  "undecided",
+]);
 
 /** Why a figure is no steady-state figure (absent when it is one). */
 export const stabilitySchema = z.strictObject({

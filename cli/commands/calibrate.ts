@@ -15,7 +15,8 @@ import { commonOptions, parseFlags, UsageError, type Command } from "../command.
 import { readInputFile } from "../read-file.ts";
 
 export const command: Command = {
-  summary: "fit the simulator's service times from a measured run (results.json -> calibration.json)",
+  summary:
+    "fit the simulator's service times from a measured run (results.json -> calibration.json)",
   help: `usage: syncbench calibrate results.json -o calibration.json [--json]
 
 Reads a measured run: the results.json that \`syncbench run\` writes ("syncbench.results"; its
@@ -33,37 +34,57 @@ time in place of the design's ~30 ms; the delta apply alone is only part of it.
 With --json, stdout is the calibration (one JSON document); the seed line and warnings go to
 stderr. Exit codes: 0 ok, 2 invalid input.`,
   async run(args, ctx) {
-    const { values, positionals } = parseFlags(args, { ...commonOptions, out: { type: "string", short: "o" } });
+    const { values, positionals } = parseFlags(args, {
+      ...commonOptions,
+      out: { type: "string", short: "o" },
+    });
     const input = positionals[0];
-    if (positionals.length !== 1 || input === undefined) throw new UsageError(`expected one results file, got ${positionals.length}`);
-    if (!values.out) throw new UsageError("missing -o calibration.json (where to write the calibration)");
+    if (positionals.length !== 1 || input === undefined)
+      throw new UsageError(`expected one results file, got ${positionals.length}`);
+    if (!values.out)
+      throw new UsageError("missing -o calibration.json (where to write the calibration)");
     (values.json ? ctx.err : ctx.out)(`seed=none calibration=${values.out} (fitted from ${input})`);
-    const measured = measuredFromFile(readInputFile(input, ctx.cwd, "measured run"), input, ctx.err);
+    const measured = measuredFromFile(
+      readInputFile(input, ctx.cwd, "measured run"),
+      input,
+      ctx.err,
+    );
     const calibration = fitCalibration(measured, input);
     checkCalibration(calibration, `fitted from "${input}"`); // a fit that produced NaN stops here
     writeFileSync(resolve(ctx.cwd, values.out), `${JSON.stringify(calibration, null, 2)}\n`);
     if (values.json) ctx.out(JSON.stringify(calibration));
     else {
       for (const [name, part] of Object.entries(calibration.parts)) {
-        ctx.out(`  ${name.padEnd(34)} ${part.method.padEnd(22)} ${part.spec.kind} ` +
-          `p50 error ${part.p50ErrorPct.toFixed(1)} % ` +
-          `p99 error ${part.p99ErrorPct.toFixed(1)} % samples=${part.samples ?? "n/a"}`);
+        ctx.out(
+          `  ${name.padEnd(34)} ${part.method.padEnd(22)} ${part.spec.kind} ` +
+            `p50 error ${part.p50ErrorPct.toFixed(1)} % ` +
+            `p99 error ${part.p99ErrorPct.toFixed(1)} % samples=${part.samples ?? "n/a"}`,
+        );
       }
       // Which of the experiments' parts this calibration replaces, beside the design's figure.
       const replaced = Object.keys(calibration.parts).filter((n) => isModelPartName(n));
       for (const name of replaced) {
         const measuredMs = moments(calibration.parts[name]!.spec).mean * 1000;
         const designMs = moments(designDefaults.service[name]).mean * 1000;
-        ctx.out(`  experiments use measured ${name}: mean ${measuredMs.toFixed(2)} ms (design figure ${designMs.toFixed(2)} ms)`);
+        ctx.out(
+          `  experiments use measured ${name}: mean ${measuredMs.toFixed(2)} ms (design figure ${designMs.toFixed(2)} ms)`,
+        );
       }
       // Server-side parts the experiments' model has no place for (the delta apply is inside
       // chunkService.cpu there), so nobody reads them as calibrating a projection.
-      const operationParts = new Set(calibration.operations.flatMap((op) => op.parts.map((p) => p.name)));
-      const unused = Object.keys(calibration.parts).filter((n) => !replaced.includes(n as ModelPartName) && !operationParts.has(n));
-      if (unused.length > 0) ctx.out(`  measured but no part of the experiments' model: ${unused.join(", ")}`);
+      const operationParts = new Set(
+        calibration.operations.flatMap((op) => op.parts.map((p) => p.name)),
+      );
+      const unused = Object.keys(calibration.parts).filter(
+        (n) => !replaced.includes(n as ModelPartName) && !operationParts.has(n),
+      );
+      if (unused.length > 0)
+        ctx.out(`  measured but no part of the experiments' model: ${unused.join(", ")}`);
       if (replaced.length === 0) {
-        ctx.out("  no part of the experiments' model is in this run (no server-side timings): " +
-          "simulate <experiment> --calibration would use the design's figures; --validate uses the operations' parts");
+        ctx.out(
+          "  no part of the experiments' model is in this run (no server-side timings): " +
+            "simulate <experiment> --calibration would use the design's figures; --validate uses the operations' parts",
+        );
       }
     }
     return 0;

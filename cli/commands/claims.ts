@@ -26,10 +26,14 @@ FILE may be, in any order:
 With no file, the arithmetic, cost and assumption parts are decided and the rest is not-measured.
 --json prints the rows as one JSON document. Exit codes: 0 ok, 2 a file unreadable or invalid.`,
   async run(args, ctx) {
-    const { values, positionals } = parseFlags(args, { ...commonOptions,
-      brief: { type: "boolean" } });
-    const files = positionals.map((path) => ({ path,
-      text: readInputFile(path, ctx.cwd, "evidence file") }));
+    const { values, positionals } = parseFlags(args, {
+      ...commonOptions,
+      brief: { type: "boolean" },
+    });
+    const files = positionals.map((path) => ({
+      path,
+      text: readInputFile(path, ctx.cwd, "evidence file"),
+    }));
     const inputs = ledgerInputs(readEvidence(files));
     const rows = evaluateClaims(inputs);
     if (values.json) {

@@ -21,23 +21,42 @@ afterAll(() => stop.abort());
 
 function device(user: string, deviceId: string) {
   const dir = mkdtempSync(join(tmpdir(), `sync-${deviceId}-`));
-  const token = () => signJwt({ sub: user, exp: Math.floor(Date.now() / 1000) + 600 }, secret ?? "");
-  const client = new SyncClient({ dir, gatewayUrl, token, deviceId, random: Math.random, log: () => undefined });
+  const token = () =>
+    signJwt({ sub: user, exp: Math.floor(Date.now() / 1000) + 600 }, secret ?? "");
+  const client = new SyncClient({
+    dir,
+    gatewayUrl,
+    token,
+    deviceId,
+    random: Math.random,
+    log: () => undefined,
+  });
   const changes: (() => void)[] = [];
-  const listening = client.listen(stop.signal, () => { for (const c of changes.splice(0)) c(); });
+  const listening = client.listen(stop.signal, () => {
+    for (const c of changes.splice(0)) c();
+  });
   /** Waits for the notification; the bound only turns a hang into a message that says what was seen. */
   const pendingHas = async (path: string, version: number) => {
     const giveUp = Date.now() + 60_000;
     while (client.state.pendingDownloads[path] !== version) {
-      if (Date.now() > giveUp) throw new Error(`${deviceId}: no notification of ${path} v${version}; pending ${JSON.stringify(client.state.pendingDownloads)}`);
-      await new Promise<void>((resolve) => { changes.push(resolve); setTimeout(resolve, 5_000); });
+      if (Date.now() > giveUp)
+        throw new Error(
+          `${deviceId}: no notification of ${path} v${version}; pending ${JSON.stringify(client.state.pendingDownloads)}`,
+        );
+      await new Promise<void>((resolve) => {
+        changes.push(resolve);
+        setTimeout(resolve, 5_000);
+      });
     }
   };
   return { dir, client, listening, pendingHas };
 }
 
 describe.skipIf(!secret)("syncbench client sync on the real stack", { timeout: 180_000 }, () => {
-  const [user, stranger] = [`client-${randomUUID().slice(0, 8)}`, `client-${randomUUID().slice(0, 8)}`];
+  const [user, stranger] = [
+    `client-${randomUUID().slice(0, 8)}`,
+    `client-${randomUUID().slice(0, 8)}`,
+  ];
   const a = device(user, "laptop");
   const b = device(user, "phone");
   const other = device(stranger, "tablet");
@@ -47,22 +66,36 @@ describe.skipIf(!secret)("syncbench client sync on the real stack", { timeout: 1
     writeFileSync(join(a.dir, "big.bin"), original);
     const notes = `notes ${randomUUID()}\n`;
     writeFileSync(join(a.dir, "notes.txt"), notes);
-    expect(await a.client.pass()).toMatchObject({ filesUp: 2, bytesSent: original.length + notes.length, conflicts: 0 });
+    expect(await a.client.pass()).toMatchObject({
+      filesUp: 2,
+      bytesSent: original.length + notes.length,
+      conflicts: 0,
+    });
     // The user's first commit may precede B's socket; the edit is what B must hear of.
     const edited = Buffer.from(original);
     randomBytes(100).copy(edited, 5_000_000);
     writeFileSync(join(a.dir, "big.bin"), edited);
     const blockIndex = Math.floor(5_000_000 / blockSizeBytes);
-    const block = (bytes: Buffer) => bytes.subarray(blockIndex * blockSizeBytes, (blockIndex + 1) * blockSizeBytes);
-    const deltaBytes = encodeDelta(Buffer.concat([original.subarray((blockIndex - 1) * blockSizeBytes,
-      (blockIndex + 2) * blockSizeBytes)]), block(edited)).length;
+    const block = (bytes: Buffer) =>
+      bytes.subarray(blockIndex * blockSizeBytes, (blockIndex + 1) * blockSizeBytes);
+    const deltaBytes = encodeDelta(
+      Buffer.concat([
+        original.subarray((blockIndex - 1) * blockSizeBytes, (blockIndex + 2) * blockSizeBytes),
+      ]),
+      block(edited),
+    ).length;
     const edit = await a.client.pass();
     expect(edit).toMatchObject({ filesUp: 1, blocksAsDelta: 1, blocksDeduplicated: 2 });
     expect(edit.bytesSent).toBeLessThanOrEqual(2 * deltaBytes);
     await b.pendingHas("/big.bin", 2);
 
     renameSync(join(a.dir, "notes.txt"), join(a.dir, "renamed.txt"));
-    expect(await a.client.pass()).toMatchObject({ filesUp: 1, filesDeleted: 1, bytesSent: 0, blocksDeduplicated: 1 });
+    expect(await a.client.pass()).toMatchObject({
+      filesUp: 1,
+      filesDeleted: 1,
+      bytesSent: 0,
+      blocksDeduplicated: 1,
+    });
     await b.pendingHas("/renamed.txt", 1);
 
     // Concurrent edits of one path: A commits first, B's commit names base 0 and is refused.

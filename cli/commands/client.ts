@@ -31,32 +31,54 @@ Downloading other devices' changes waits for the DownloadService: they are liste
 
 exit codes: 0 done (or interrupted); 1 a request failed; 2 usage error; 3 no stack running.`,
   async run(args, ctx) {
-    const { values, positionals } = parseFlags(args, { ...commonOptions, user: { type: "string" },
-      device: { type: "string" }, once: { type: "boolean" } });
+    const { values, positionals } = parseFlags(args, {
+      ...commonOptions,
+      user: { type: "string" },
+      device: { type: "string" },
+      once: { type: "boolean" },
+    });
     const [sub, dirArg, ...extra] = positionals;
-    if (sub !== "sync" || dirArg === undefined || extra.length > 0) throw new UsageError("expected: client sync DIR --user U --device D");
+    if (sub !== "sync" || dirArg === undefined || extra.length > 0)
+      throw new UsageError("expected: client sync DIR --user U --device D");
     const user = values.user ?? "";
-    if (user.length < 1 || user.length > 256) throw new UsageError(`--user must be 1..256 characters, got "${user}"`);
+    if (user.length < 1 || user.length > 256)
+      throw new UsageError(`--user must be 1..256 characters, got "${user}"`);
     const deviceId = values.device ?? "";
-    if (!/^[A-Za-z0-9._-]{1,64}$/.test(deviceId)) throw new UsageError(`--device must be 1..64 of [A-Za-z0-9._-], got "${deviceId}"`);
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(deviceId))
+      throw new UsageError(`--device must be 1..64 of [A-Za-z0-9._-], got "${deviceId}"`);
     const dir = isAbsolute(dirArg) ? dirArg : resolve(process.cwd(), dirArg);
-    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`DIR must be a folder, got "${dirArg}"`);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+      throw new UsageError(`DIR must be a folder, got "${dirArg}"`);
     const provider = await providerFor(ctx);
     const { gatewayUrl } = await provider.endpointsWithSecrets();
     const token = () => stackToken(provider, { user, ttlS: 3600, nowMs: Date.now() }).token;
-    const client = new SyncClient({ dir, gatewayUrl, token, deviceId, random: Math.random,
-      log: (line) => { if (!values.json) ctx.out(line); } });
-    const print = (report: PassReport) => ctx.out(values.json ? JSON.stringify(report) :
-      `up ${report.filesUp} (${report.bytesSent} B sent, ${report.blocksAsDelta} block deltas, ` +
-      `${report.blocksDeduplicated} blocks deduplicated), deleted ${report.filesDeleted}, conflicts ${report.conflicts}, ` +
-      `pending downloads ${report.pendingDownloads}`);
+    const client = new SyncClient({
+      dir,
+      gatewayUrl,
+      token,
+      deviceId,
+      random: Math.random,
+      log: (line) => {
+        if (!values.json) ctx.out(line);
+      },
+    });
+    const print = (report: PassReport) =>
+      ctx.out(
+        values.json
+          ? JSON.stringify(report)
+          : `up ${report.filesUp} (${report.bytesSent} B sent, ${report.blocksAsDelta} block deltas, ` +
+              `${report.blocksDeduplicated} blocks deduplicated), deleted ${report.filesDeleted}, conflicts ${report.conflicts}, ` +
+              `pending downloads ${report.pendingDownloads}`,
+      );
     print(await client.pass());
     if (values.once) return exitCodes.ok;
     const stop = new AbortController();
     process.once("SIGINT", () => stop.abort());
     process.once("SIGTERM", () => stop.abort());
     let running = Promise.resolve();
-    const schedule = () => { running = running.then(async () => print(await client.pass())); };
+    const schedule = () => {
+      running = running.then(async () => print(await client.pass()));
+    };
     const timer = setInterval(schedule, passIntervalMs);
     await client.listen(stop.signal, schedule);
     clearInterval(timer);

@@ -17,13 +17,18 @@ and update). The capacity plan scales the design's pod, shard and broker counts 
 until \`simulate plan\` sizes them. Every assumption is printed with its source.
 Example: syncbench cost --users 700000000 --variant V2. Exit codes: 0 ok, 2 usage error.`,
   async run(args, ctx) {
-    const { values } = parseFlags(args, { ...commonOptions, users: { type: "string" },
-      variant: { type: "string" } }, false);
+    const { values } = parseFlags(
+      args,
+      { ...commonOptions, users: { type: "string" }, variant: { type: "string" } },
+      false,
+    );
     if (values.users === undefined) throw new UsageError("missing --users N (the user count)");
     const users = Number(values.users.replaceAll("_", ""));
     if (!Number.isInteger(users) || users < costLimits.usersMin || users > costLimits.usersMax) {
-      throw new UsageError(`--users must be an integer from ${costLimits.usersMin} to ` +
-        `${costLimits.usersMax}, got "${values.users}"`);
+      throw new UsageError(
+        `--users must be an integer from ${costLimits.usersMin} to ` +
+          `${costLimits.usersMax}, got "${values.users}"`,
+      );
     }
     const variant = values.variant ?? "V2";
     if (!(variantNames as readonly string[]).includes(variant)) {

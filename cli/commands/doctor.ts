@@ -5,7 +5,8 @@ import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { commonOptions, parseFlags, type Command } from "../command.ts";
 
 export const command: Command = {
-  summary: "check prerequisites (node, java, mvn, go, servers, ports, disk) and say how to fix them",
+  summary:
+    "check prerequisites (node, java, mvn, go, servers, ports, disk) and say how to fix them",
   help: `usage: syncbench doctor [--json]
 
 "warn" marks something \`up\` installs by itself (as root) or works around; "fail" blocks \`up\`.
@@ -17,7 +18,12 @@ Exit codes: 0 nothing fails; 3 something fails (the line says the fixing command
     if (values.json) ctx.out(JSON.stringify({ ok: !failed, checks }, null, 2));
     else {
       for (const c of checks) {
-        const mark = c.level === "ok" ? ctx.color.green("ok  ") : c.level === "warn" ? ctx.color.yellow("warn") : ctx.color.red("FAIL");
+        const mark =
+          c.level === "ok"
+            ? ctx.color.green("ok  ")
+            : c.level === "warn"
+              ? ctx.color.yellow("warn")
+              : ctx.color.red("FAIL");
         ctx.out(`${mark} ${c.name.padEnd(14)} ${c.found}`);
         if (c.fix) ctx.out(ctx.color.dim(`     fix: ${c.fix}`));
       }

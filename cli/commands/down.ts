@@ -12,7 +12,9 @@ started; data and installs stay, so the next \`up\` is quick.`,
   async run(args, ctx) {
     const { values } = parseFlags(args, { ...commonOptions, provider: { type: "string" } }, false);
     const provider = await providerFor(ctx, { provider: values.provider });
-    const result = await provider.down({ onProgress: values.json ? undefined : (line) => ctx.out(line) });
+    const result = await provider.down({
+      onProgress: values.json ? undefined : (line) => ctx.out(line),
+    });
     if (values.json) ctx.out(JSON.stringify(result));
     return exitCodes.ok;
   },

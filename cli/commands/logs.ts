@@ -9,10 +9,15 @@ export const command: Command = {
   summary: "print the last lines of a server's log",
   help: `usage: syncbench logs <${serviceNames.join("|")}|chunk-service-N> [--lines N] [--json]`,
   async run(args, ctx) {
-    const { values, positionals } = parseFlags(args, { ...commonOptions, lines: { type: "string" } });
+    const { values, positionals } = parseFlags(args, {
+      ...commonOptions,
+      lines: { type: "string" },
+    });
     const [service] = positionals;
     if (service === undefined || !isProcessName(service)) {
-      throw new UsageError(`logs needs one of ${serviceNames.join(", ")}, chunk-service-N, got "${service ?? ""}"`);
+      throw new UsageError(
+        `logs needs one of ${serviceNames.join(", ")}, chunk-service-N, got "${service ?? ""}"`,
+      );
     }
     const count = values.lines === undefined ? 50 : Number(values.lines);
     if (!Number.isInteger(count) || count < 1 || count > 100_000) {

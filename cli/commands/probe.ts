@@ -4,7 +4,11 @@
 // `syncbench probe security`: the attack suite of scenarios/security/ against the running stack;
 // exit 1 when any attack is allowed.
 import { runProbe, type ProbeResult } from "../../scenarios/probe/autocannon-probe.ts";
-import { probeSecurity, type ProbeRow, type SecurityReport } from "../../scenarios/security/security-probe.ts";
+import {
+  probeSecurity,
+  type ProbeRow,
+  type SecurityReport,
+} from "../../scenarios/security/security-probe.ts";
 import { assertLoopback } from "../../scenarios/targets/open-target.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { stackProbeTarget } from "../../reference-impl/stack/probe-target.ts";
@@ -33,8 +37,12 @@ contains TEXT. Exit 0 when every row is refused or not applicable, 1 when one is
 3 when the stack does not answer.`;
 
 function printSecurity(ctx: CliContext, report: SecurityReport): void {
-  const mark = (r: ProbeRow) => r.verdict === "refused" ? ctx.color.green("refused") :
-    r.verdict === "allowed" ? ctx.color.red("ALLOWED") : ctx.color.dim("n/a    ");
+  const mark = (r: ProbeRow) =>
+    r.verdict === "refused"
+      ? ctx.color.green("refused")
+      : r.verdict === "allowed"
+        ? ctx.color.red("ALLOWED")
+        : ctx.color.dim("n/a    ");
   let group = "";
   for (const r of report.rows) {
     if (r.group !== group) ctx.out(ctx.color.bold(`${(group = r.group)}:`));
@@ -42,7 +50,9 @@ function printSecurity(ctx: CliContext, report: SecurityReport): void {
     ctx.out(ctx.color.dim(`           ${r.detail}  [refused = ${r.rule}]`));
   }
   const c = report.counts;
-  ctx.out(`${c.refused} refused, ${c.allowed} allowed, ${c["not-applicable"]} not applicable yet (run ${report.runTag})`);
+  ctx.out(
+    `${c.refused} refused, ${c.allowed} allowed, ${c["not-applicable"]} not applicable yet (run ${report.runTag})`,
+  );
 }
 
 async function runSecurity(args: readonly string[], ctx: CliContext): Promise<number> {

@@ -26,7 +26,10 @@ afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: t
 const secret = stackJwtSecret();
 /** The test's own environment (SYNCBENCH_PORT_OFFSET, SYNCBENCH_PROVIDER): the stack it runs on. */
 const env = { ...process.env, NO_COLOR: "1" };
-if (!secret) process.stdout.write("[run] real-stack run skipped: the stack's provider starts no ChunkService\n");
+if (!secret)
+  process.stdout.write(
+    "[run] real-stack run skipped: the stack's provider starts no ChunkService\n",
+  );
 
 describe.skipIf(!secret)("syncbench run against the real stack", () => {
   it("measures delta uploads and the ChunkServices' own part timings, and calibrate uses them", async () => {
@@ -34,8 +37,24 @@ describe.skipIf(!secret)("syncbench run against the real stack", () => {
     const out = join(dir, "results.json");
     // No warm-up: the first timings snapshot is then taken before the load, so every upload of
     // the run falls in the window and the counts below are exact, whatever the machine's load.
-    const code = await main(["run", "delta-edit-storm", "--rate", "3", "--duration", "8", "--warmup", "0",
-      "--prepare-users", "6", "--no-websocket", "--out", out], env);
+    const code = await main(
+      [
+        "run",
+        "delta-edit-storm",
+        "--rate",
+        "3",
+        "--duration",
+        "8",
+        "--warmup",
+        "0",
+        "--prepare-users",
+        "6",
+        "--no-websocket",
+        "--out",
+        out,
+      ],
+      env,
+    );
     expect([0, 4]).toContain(code);
     const results = readResults(out);
     const upload = results.operations.find((o) => o.name === "deltaUpload");
@@ -57,8 +76,12 @@ describe.skipIf(!secret)("syncbench run against the real stack", () => {
     expect(count("metadataDb.query")).toBeGreaterThan(ok);
 
     expect(await main(["calibrate", out, "-o", join(dir, "calibration.json")], env)).toBe(0);
-    const calibration = JSON.parse(readFileSync(join(dir, "calibration.json"), "utf8")) as Calibration;
-    expect(Object.keys(calibration.parts)).toEqual(expect.arrayContaining(["chunkService.deltaApply", "s3.read", "s3.write"]));
+    const calibration = JSON.parse(
+      readFileSync(join(dir, "calibration.json"), "utf8"),
+    ) as Calibration;
+    expect(Object.keys(calibration.parts)).toEqual(
+      expect.arrayContaining(["chunkService.deltaApply", "s3.read", "s3.write"]),
+    );
     // The ChunkServices reported their CPU, and the window held delta uploads alone: the CPU per
     // upload is a part, and it includes the delta apply, so it is larger than the apply's mean.
     expect(parts.cpuSeconds).toBeGreaterThan(0);
@@ -75,17 +98,40 @@ describe.skipIf(!secret)("syncbench run --find-knee against the real stack", () 
     const dir = tempDir("syncbench-knee-int-");
     // Half the mix is downloads, which this stack does not serve yet: the knee must say so.
     const scenario = join(dir, "knee-mix.json");
-    writeFileSync(scenario, JSON.stringify({
-      name: "knee-mix", description: "delta uploads and downloads, a low peak",
-      arrival: { kind: "constant-arrival-rate", ratePerS: 8, durationS: 4, spacing: "poisson" },
-      warmupS: 1, mix: { deltaUpload: 0.5, download: 0.5 }, users: { count: 100, zipfSkew: 0.99 },
-      deltaUpload: { editBytesMin: 100, editBytesMax: 100, deltaBytesPerEditByte: 2 },
-      download: { blocksCount: 100, zipfSkew: 0.99, sharedFraction: 0.5 }, seed: 7,
-      targets: { "deltaUpload.latencyMsP99": { max: 60_000, claims: ["C09"], figure: "lenient" } },
-    }));
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: "knee-mix",
+        description: "delta uploads and downloads, a low peak",
+        arrival: { kind: "constant-arrival-rate", ratePerS: 8, durationS: 4, spacing: "poisson" },
+        warmupS: 1,
+        mix: { deltaUpload: 0.5, download: 0.5 },
+        users: { count: 100, zipfSkew: 0.99 },
+        deltaUpload: { editBytesMin: 100, editBytesMax: 100, deltaBytesPerEditByte: 2 },
+        download: { blocksCount: 100, zipfSkew: 0.99, sharedFraction: 0.5 },
+        seed: 7,
+        targets: {
+          "deltaUpload.latencyMsP99": { max: 60_000, claims: ["C09"], figure: "lenient" },
+        },
+      }),
+    );
     const out = join(dir, "knee.json");
-    const code = await main(["run", scenario, "--find-knee", "--knee-start", "4", "--duration", "4",
-      "--prepare-users", "6", "--out", out], env);
+    const code = await main(
+      [
+        "run",
+        scenario,
+        "--find-knee",
+        "--knee-start",
+        "4",
+        "--duration",
+        "4",
+        "--prepare-users",
+        "6",
+        "--out",
+        out,
+      ],
+      env,
+    );
     expect(code).toBe(0);
     const knee = checkKnee(JSON.parse(readFileSync(out, "utf8")), out);
     expect(knee.servedOperations).toEqual(["deltaUpload"]);

@@ -115,8 +115,10 @@ async function runningGateway(provider: () => Promise<StackProvider>): Promise<s
 }
 
 /** The configured target (flag, SYNCBENCH_GATEWAY_URL, file), else the running stack's gateway. */
-async function targetSpecOf(configured: string | undefined,
-  provider: () => Promise<StackProvider>): Promise<string> {
+async function targetSpecOf(
+  configured: string | undefined,
+  provider: () => Promise<StackProvider>,
+): Promise<string> {
   const spec = configured ?? (await runningGateway(provider));
   if (spec) return spec;
   throw new SyncbenchError("ENV_TARGET_MISSING", "no target to run against: no stack is up", {
@@ -156,8 +158,10 @@ function processNamesOf(status: StackStatusOrNone): Map<number, string> {
  * The stack's JWT secret: SYNCBENCH_JWT_SECRET, else the one `syncbench token` signs with; none
  * for a stack that runs no ChunkService (its requests then carry no token).
  */
-async function jwtSecret(env: Readonly<Record<string, string | undefined>>,
-  provider: () => Promise<StackProvider>): Promise<string | undefined> {
+async function jwtSecret(
+  env: Readonly<Record<string, string | undefined>>,
+  provider: () => Promise<StackProvider>,
+): Promise<string | undefined> {
   return env.SYNCBENCH_JWT_SECRET ?? (await provider()).secrets()?.jwtSecret;
 }
 

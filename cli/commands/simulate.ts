@@ -11,7 +11,11 @@ import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { parseCalibrationFile, type Calibration } from "../../formats/calibration.schema.ts";
 import { measuredFromFile } from "../../formats/measured-from-results.ts";
 import { isModelPartName } from "../../formats/part-names.ts";
-import { checkProjection, type Projection, type ProjectionMetric } from "../../formats/projection.schema.ts";
+import {
+  checkProjection,
+  type Projection,
+  type ProjectionMetric,
+} from "../../formats/projection.schema.ts";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
 import { partDrift, type PartDriftRow } from "../../simulator/calibration/part-drift.ts";
 import { replayMeasured, type ReplayRow } from "../../simulator/calibration/replay.ts";
@@ -24,23 +28,47 @@ import { designDefaults, withService } from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { readInputFile } from "../read-file.ts";
-import { connectedDevicesCount, connectionsPerPodCount, memoryBytesPerConnection }
-  from "../../reference-impl/core/design-figures.ts";
+import {
+  connectedDevicesCount,
+  connectionsPerPodCount,
+  memoryBytesPerConnection,
+} from "../../reference-impl/core/design-figures.ts";
 
 export const simulateLimits = {
-  replicationsMax: 100, peakWindowSMin: 0.01, peakWindowSMax: 3600, durationSMin: 1, durationSMax: 3600, devicesMin: 1_000, devicesMax: 1_000_000_000,
+  replicationsMax: 100,
+  peakWindowSMin: 0.01,
+  peakWindowSMax: 3600,
+  durationSMin: 1,
+  durationSMax: 3600,
+  devicesMin: 1_000,
+  devicesMax: 1_000_000_000,
 } as const;
 
 const options = {
   ...commonOptions,
-  seed: { type: "string" }, replications: { type: "string" }, "duration-s": { type: "string" },
-  "warmup-s": { type: "string" }, devices: { type: "string" }, calibration: { type: "string" },
-  out: { type: "string", short: "o" }, validate: { type: "string" }, "peak-window-s": { type: "string" },
-  users: { type: "string" }, "devices-per-user": { type: "string" }, rate: { type: "string" },
-  "bytes-per-connection": { type: "string" }, "pod-connection-memory-gb": { type: "string" },
+  seed: { type: "string" },
+  replications: { type: "string" },
+  "duration-s": { type: "string" },
+  "warmup-s": { type: "string" },
+  devices: { type: "string" },
+  calibration: { type: "string" },
+  out: { type: "string", short: "o" },
+  validate: { type: "string" },
+  "peak-window-s": { type: "string" },
+  users: { type: "string" },
+  "devices-per-user": { type: "string" },
+  rate: { type: "string" },
+  "bytes-per-connection": { type: "string" },
+  "pod-connection-memory-gb": { type: "string" },
 } as const;
 
-const planOnly = ["users", "devices-per-user", "rate", "bytes-per-connection", "pod-connection-memory-gb"] as const;
+const planOnly = [
+  "users",
+  "devices-per-user",
+  "rate",
+  "bytes-per-connection",
+  "pod-connection-memory-gb",
+] as const;
 
 const help = `usage: syncbench simulate <experiment> [--seed S] [--replications n] [--duration-s D]
                          [--warmup-s W] [--devices N] [--peak-window-s P]
@@ -81,17 +109,31 @@ options:
 
 exit codes: 0 ok, 2 usage or invalid input, 4 a target failed (projection) or a replay missed 30 %`;
 
-function integerFlag(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+function integerFlag(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer in ${min}..${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer in ${min}..${max}, got "${value}"`);
   return n;
 }
 
-function numberFlag(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+function numberFlag(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number in ${min}..${max}, got "${value}"`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be a number in ${min}..${max}, got "${value}"`);
   return n;
 }
 
@@ -103,12 +145,19 @@ function printProjection(p: Projection, ctx: CliContext): void {
   const runs = p.deterministic ? "deterministic" : `replications=${p.replications}`;
   ctx.out(`experiment=${p.experiment} ${runs} events=${p.simulator.events}`);
   for (const m of p.metrics) {
-    const target = m.target ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${verdictText(m.target, m.replications, ctx)}` : "";
+    const target = m.target
+      ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${verdictText(m.target, m.replications, ctx)}`
+      : "";
     ctx.out(`  ${m.name.padEnd(48)} ${figureText(m)}${target}`);
   }
   for (const [name, rows] of Object.entries(p.tables)) {
     ctx.out(`table ${name}:`);
-    for (const row of rows) ctx.out(`  ${Object.entries(row).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+    for (const row of rows)
+      ctx.out(
+        `  ${Object.entries(row)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(" ")}`,
+      );
   }
   for (const note of p.notes) ctx.out(ctx.color.dim(`note: ${note}`));
 }
@@ -117,26 +166,46 @@ function printProjection(p: Projection, ctx: CliContext): void {
 function figureText(m: ProjectionMetric): string {
   if (m.stability) return stabilityText(m.stability);
   // A spread narrower than the histogram's bucket is the bucket's, not the replications'.
-  const ci = m.halfWidth === null ? ""
-    : m.resolution !== undefined && m.halfWidth < m.resolution ? ` ± ${m.halfWidth} (bucket ${m.resolution})`
-      : ` ± ${m.halfWidth}`;
+  const ci =
+    m.halfWidth === null
+      ? ""
+      : m.resolution !== undefined && m.halfWidth < m.resolution
+        ? ` ± ${m.halfWidth} (bucket ${m.resolution})`
+        : ` ± ${m.halfWidth}`;
   return `${String(m.mean).padStart(12)}${ci} ${m.unit}`;
 }
 
-function verdictText(t: NonNullable<ProjectionMetric["target"]>, replications: number, ctx: CliContext): string {
+function verdictText(
+  t: NonNullable<ProjectionMetric["target"]>,
+  replications: number,
+  ctx: CliContext,
+): string {
   switch (t.basis) {
-    case "unstable": return `${colourVerdict(t.verdict, ctx)} (unstable)`;
-    case "notSteady": return ctx.color.yellow("undecided (not steady)");
-    case "deterministic": return `${colourVerdict(t.verdict, ctx)} (deterministic)`;
-    case "undecided": return ctx.color.yellow(t.replicationsNeeded ? `undecided (need ${t.replicationsNeeded} replications)`
-      : replications === 1 ? "undecided (one replication gives no interval: --replications 3 or more)"
-        : `undecided (no count ≤ ${simulateLimits.replicationsMax} decides it: the figure sits on the target)`);
-    default: return colourVerdict(t.verdict, ctx);
+    case "unstable":
+      return `${colourVerdict(t.verdict, ctx)} (unstable)`;
+    case "notSteady":
+      return ctx.color.yellow("undecided (not steady)");
+    case "deterministic":
+      return `${colourVerdict(t.verdict, ctx)} (deterministic)`;
+    case "undecided":
+      return ctx.color.yellow(
+        t.replicationsNeeded
+          ? `undecided (need ${t.replicationsNeeded} replications)`
+          : replications === 1
+            ? "undecided (one replication gives no interval: --replications 3 or more)"
+            : `undecided (no count ≤ ${simulateLimits.replicationsMax} decides it: the figure sits on the target)`,
+      );
+    default:
+      return colourVerdict(t.verdict, ctx);
   }
 }
 
 function colourVerdict(v: string, ctx: CliContext): string {
-  return v === "holds" ? ctx.color.green(v) : v === "fails" ? ctx.color.red(v) : ctx.color.yellow(v);
+  return v === "holds"
+    ? ctx.color.green(v)
+    : v === "fails"
+      ? ctx.color.red(v)
+      : ctx.color.yellow(v);
 }
 
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(1)} %`;
@@ -144,35 +213,63 @@ const pct = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(1)} %`;
 function formatRow(r: ReplayRow): string {
   const band = (e: number) => (Math.abs(e) <= 20 ? "≤20" : Math.abs(e) <= 30 ? "≤30" : ">30");
   const ms = (x: number) => `${x.toFixed(2)} ms`;
-  return `  ${r.operation.padEnd(16)} rate=${r.ratePerS.toFixed(1)}/s  ` +
+  return (
+    `  ${r.operation.padEnd(16)} rate=${r.ratePerS.toFixed(1)}/s  ` +
     `p50 measured ${ms(r.measuredP50Ms)} predicted ${ms(r.predictedP50Ms)} ` +
     `(${pct(r.p50ErrorPct)}, ${band(r.p50ErrorPct)})  ` +
     `p99 measured ${ms(r.measuredP99Ms)} predicted ${ms(r.predictedP99Ms)} ` +
-    `(${pct(r.p99ErrorPct)}, ${band(r.p99ErrorPct)})  ${r.within30Pct ? "within 30 %" : "MISSED 30 %"}`;
+    `(${pct(r.p99ErrorPct)}, ${band(r.p99ErrorPct)})  ${r.within30Pct ? "within 30 %" : "MISSED 30 %"}`
+  );
 }
 
-function printDrift(drift: readonly PartDriftRow[], from: string, to: string, ctx: CliContext): void {
+function printDrift(
+  drift: readonly PartDriftRow[],
+  from: string,
+  to: string,
+  ctx: CliContext,
+): void {
   if (drift.length === 0) return;
   ctx.out(`server parts, calibration (${from}) -> predicted run (${to}):`);
   const ms = (x: number) => `${x.toFixed(2)} ms`;
   for (const d of drift) {
-    ctx.out(`  ${d.part.padEnd(26)} p50 ${ms(d.calibratedP50Ms)} -> ${ms(d.measuredP50Ms)}  ` +
-      `p99 ${ms(d.calibratedP99Ms)} -> ${ms(d.measuredP99Ms)} (${pct(d.p99ChangePct)})`);
+    ctx.out(
+      `  ${d.part.padEnd(26)} p50 ${ms(d.calibratedP50Ms)} -> ${ms(d.measuredP50Ms)}  ` +
+        `p99 ${ms(d.calibratedP99Ms)} -> ${ms(d.measuredP99Ms)} (${pct(d.p99ChangePct)})`,
+    );
   }
 }
 
-async function runValidate(path: string, calibrationPath: string | undefined, seed: number, json: boolean, ctx: CliContext) {
+async function runValidate(
+  path: string,
+  calibrationPath: string | undefined,
+  seed: number,
+  json: boolean,
+  ctx: CliContext,
+) {
   const warn = (line: string) => ctx.err(ctx.color.yellow(line));
   const measured = measuredFromFile(readInputFile(path, ctx.cwd, "measured run"), path, warn);
-  const calibration = calibrationPath ? loadCalibration(calibrationPath, ctx.cwd) : fitCalibration(measured, path);
+  const calibration = calibrationPath
+    ? loadCalibration(calibrationPath, ctx.cwd)
+    : fitCalibration(measured, path);
   const say = json ? ctx.err : ctx.out; // progress; with --json stdout is the document alone
   say(`seed=${seed} calibration=${calibrationPath ?? `fitted from ${path}`}`);
   const total = (ops: Calibration["operations"]) => ops.reduce((s, o) => s + o.rateAchievedPerS, 0);
-  say(`calibrated at ${total(calibration.operations).toFixed(1)}/s (${calibration.source.file}), ` +
-    `predicting ${total(measured.operations).toFixed(1)}/s (${path})`);
-  const missing = measured.operations.flatMap((op) => op.parts.filter((p) => !calibration.parts[p.name]).map((p) => `${op.name}.${p.name}`));
-  if (missing.length > 0) throw new SyncbenchError("SIM_CALIBRATION_INVALID", `calibration lacks parts: ${missing.join(", ")}`);
-  const { rows } = replayMeasured({ ...calibration, operations: measured.operations }, { seed, durationS: 60 });
+  say(
+    `calibrated at ${total(calibration.operations).toFixed(1)}/s (${calibration.source.file}), ` +
+      `predicting ${total(measured.operations).toFixed(1)}/s (${path})`,
+  );
+  const missing = measured.operations.flatMap((op) =>
+    op.parts.filter((p) => !calibration.parts[p.name]).map((p) => `${op.name}.${p.name}`),
+  );
+  if (missing.length > 0)
+    throw new SyncbenchError(
+      "SIM_CALIBRATION_INVALID",
+      `calibration lacks parts: ${missing.join(", ")}`,
+    );
+  const { rows } = replayMeasured(
+    { ...calibration, operations: measured.operations },
+    { seed, durationS: 60 },
+  );
   const drift = partDrift(calibration, measured);
   if (json) ctx.out(JSON.stringify({ seed, measured: path, rows, partDrift: drift }));
   else {
@@ -180,11 +277,17 @@ async function runValidate(path: string, calibrationPath: string | undefined, se
     printDrift(drift, calibration.source.file, path, ctx);
   }
   if (measured.operations.every((op) => op.parts.every((p) => p.servers === null))) {
-    const where = drift.length > 0 ? "the server parts above show which part moved between the runs"
-      : "on a shared machine CPU contention is one, a server's own queue another";
-    say(ctx.color.dim("note: every part is a pure delay (servers null): the model has no " +
-      "queue, so its prediction does not grow with the rate; a measured rise with the rate comes " +
-      `from a queue it does not have (${where})`));
+    const where =
+      drift.length > 0
+        ? "the server parts above show which part moved between the runs"
+        : "on a shared machine CPU contention is one, a server's own queue another";
+    say(
+      ctx.color.dim(
+        "note: every part is a pure delay (servers null): the model has no " +
+          "queue, so its prediction does not grow with the rate; a measured rise with the rate comes " +
+          `from a queue it does not have (${where})`,
+      ),
+    );
   }
   return rows.every((r) => r.within30Pct) ? exitCodes.ok : exitCodes.targetMissed;
 }
@@ -197,32 +300,83 @@ function runPlan(values: Values, seed: number, ctx: CliContext): number {
   }
   const users = integerFlag(values.users, "users", 0, 1_000, 100_000_000_000);
   const devicesPerUser = numberFlag(values["devices-per-user"], "devices-per-user", 0, 0.01, 1_000);
-  const ratePerS = values.rate === undefined ? undefined : numberFlag(values.rate, "rate", 0, 1, 10_000_000);
-  const bytesPerConnection = numberFlag(values["bytes-per-connection"], "bytes-per-connection", memoryBytesPerConnection,
-    1, 1_048_576);
-  const podMemoryGb = numberFlag(values["pod-connection-memory-gb"], "pod-connection-memory-gb",
-    (connectionsPerPodCount * memoryBytesPerConnection) / 1e9, 0.01, 4096);
-  const replications = integerFlag(values.replications, "replications", 3, 1, simulateLimits.replicationsMax);
-  const durationS = numberFlag(values["duration-s"], "duration-s", 10, simulateLimits.durationSMin, simulateLimits.durationSMax);
-  const warmupS = numberFlag(values["warmup-s"], "warmup-s", Math.min(1, durationS / 2), 0, durationS / 2);
+  const ratePerS =
+    values.rate === undefined ? undefined : numberFlag(values.rate, "rate", 0, 1, 10_000_000);
+  const bytesPerConnection = numberFlag(
+    values["bytes-per-connection"],
+    "bytes-per-connection",
+    memoryBytesPerConnection,
+    1,
+    1_048_576,
+  );
+  const podMemoryGb = numberFlag(
+    values["pod-connection-memory-gb"],
+    "pod-connection-memory-gb",
+    (connectionsPerPodCount * memoryBytesPerConnection) / 1e9,
+    0.01,
+    4096,
+  );
+  const replications = integerFlag(
+    values.replications,
+    "replications",
+    3,
+    1,
+    simulateLimits.replicationsMax,
+  );
+  const durationS = numberFlag(
+    values["duration-s"],
+    "duration-s",
+    10,
+    simulateLimits.durationSMin,
+    simulateLimits.durationSMax,
+  );
+  const warmupS = numberFlag(
+    values["warmup-s"],
+    "warmup-s",
+    Math.min(1, durationS / 2),
+    0,
+    durationS / 2,
+  );
   const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
-  const overrides = Object.fromEntries(Object.entries(calibration?.parts ?? {})
-    .filter(([k]) => isModelPartName(k)).map(([k, v]) => [k, v.spec]));
+  const overrides = Object.fromEntries(
+    Object.entries(calibration?.parts ?? {})
+      .filter(([k]) => isModelPartName(k))
+      .map(([k, v]) => [k, v.spec]),
+  );
   const say = values.json ? ctx.err : ctx.out;
   say(`seed=${seed} calibration=${values.calibration ?? "design-defaults"}`);
-  const plan = planCapacity({ users, devicesPerUser, ratePerS, bytesPerConnection, podConnectionMemoryBytes: podMemoryGb * 1e9,
-    params: withService(designDefaults, overrides), seed, durationS, warmupS, replications });
+  const plan = planCapacity({
+    users,
+    devicesPerUser,
+    ratePerS,
+    bytesPerConnection,
+    podConnectionMemoryBytes: podMemoryGb * 1e9,
+    params: withService(designDefaults, overrides),
+    seed,
+    durationS,
+    warmupS,
+    replications,
+  });
   if (values.json) {
     ctx.out(JSON.stringify(plan));
   } else {
-    ctx.out(`plan for ${users} users × ${devicesPerUser} devices: ${round(plan.ratePerS)} requests/s, ` +
-      `${plan.connectedDevices} connected devices (${plan.iterations + 1} simulated searches, ${plan.events} events)`);
-    ctx.out(`  ${"resource".padEnd(26)} ${"design".padStart(7)} ${"plan".padStart(7)}  binding constraint`);
-    for (const r of plan.rows) ctx.out(`  ${r.resource.padEnd(26)} ${String(r.design).padStart(7)} ${String(r.plan).padStart(7)}  ${r.binding}`);
+    ctx.out(
+      `plan for ${users} users × ${devicesPerUser} devices: ${round(plan.ratePerS)} requests/s, ` +
+        `${plan.connectedDevices} connected devices (${plan.iterations + 1} simulated searches, ${plan.events} events)`,
+    );
+    ctx.out(
+      `  ${"resource".padEnd(26)} ${"design".padStart(7)} ${"plan".padStart(7)}  binding constraint`,
+    );
+    for (const r of plan.rows)
+      ctx.out(
+        `  ${r.resource.padEnd(26)} ${String(r.design).padStart(7)} ${String(r.plan).padStart(7)}  ${r.binding}`,
+      );
     ctx.out("targets on the plan:");
     for (const m of plan.targets) {
-      ctx.out(`  ${m.name.padEnd(40)} ${figureText(m)}  target ≤ ${m.target!.max} (${m.target!.claims.join(",")}): ` +
-        verdictText(m.target!, m.replications, ctx));
+      ctx.out(
+        `  ${m.name.padEnd(40)} ${figureText(m)}  target ≤ ${m.target!.max} (${m.target!.claims.join(",")}): ` +
+          verdictText(m.target!, m.replications, ctx),
+      );
     }
     for (const note of plan.notes) ctx.out(ctx.color.dim(`note: ${note}`));
   }
@@ -235,36 +389,98 @@ export const command: Command = {
   async run(args, ctx) {
     const { values, positionals } = parseFlags(args, options);
     const seed = integerFlag(values.seed, "seed", 42, 0, 0xffffffff);
-    if (values.validate !== undefined) return runValidate(values.validate, values.calibration, seed, values.json === true, ctx);
+    if (values.validate !== undefined)
+      return runValidate(values.validate, values.calibration, seed, values.json === true, ctx);
     const name = positionals[0];
     if (name !== "plan") {
       const misplaced = planOnly.filter((f) => values[f] !== undefined);
-      if (misplaced.length > 0) throw new UsageError(`--${misplaced.join(", --")} belong to \`simulate plan\`, not "${name ?? ""}"`);
+      if (misplaced.length > 0)
+        throw new UsageError(
+          `--${misplaced.join(", --")} belong to \`simulate plan\`, not "${name ?? ""}"`,
+        );
     } else if (positionals.length === 1) return runPlan(values, seed, ctx);
-    if (positionals.length !== 1 || name === undefined) throw new UsageError(`expected one experiment (${experiments.map((e) => e.name).join(", ")}), got ${positionals.length}`);
+    if (positionals.length !== 1 || name === undefined)
+      throw new UsageError(
+        `expected one experiment (${experiments.map((e) => e.name).join(", ")}), got ${positionals.length}`,
+      );
     const experiment = findExperiment(name);
-    if (!experiment) throw new UsageError(`unknown experiment "${name}"; known: ${experiments.map((e) => e.name).join(", ")}`);
-    const replications = integerFlag(values.replications, "replications", 3, 1, simulateLimits.replicationsMax);
-    const durationS = numberFlag(values["duration-s"], "duration-s", 10, simulateLimits.durationSMin, simulateLimits.durationSMax);
-    const warmupS = numberFlag(values["warmup-s"], "warmup-s", Math.min(1, durationS / 2), 0, durationS / 2);
-    const devices = integerFlag(values.devices, "devices", connectedDevicesCount, simulateLimits.devicesMin, simulateLimits.devicesMax);
-    const peakWindowS = numberFlag(values["peak-window-s"], "peak-window-s", 1, simulateLimits.peakWindowSMin,
-      simulateLimits.peakWindowSMax);
-    const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
-    const overrides = Object.fromEntries(Object.entries(calibration?.parts ?? {})
-      .filter(([k]) => isModelPartName(k)).map(([k, v]) => [k, v.spec]));
+    if (!experiment)
+      throw new UsageError(
+        `unknown experiment "${name}"; known: ${experiments.map((e) => e.name).join(", ")}`,
+      );
+    const replications = integerFlag(
+      values.replications,
+      "replications",
+      3,
+      1,
+      simulateLimits.replicationsMax,
+    );
+    const durationS = numberFlag(
+      values["duration-s"],
+      "duration-s",
+      10,
+      simulateLimits.durationSMin,
+      simulateLimits.durationSMax,
+    );
+    const warmupS = numberFlag(
+      values["warmup-s"],
+      "warmup-s",
+      Math.min(1, durationS / 2),
+      0,
+      durationS / 2,
+    );
+    const devices = integerFlag(
+      values.devices,
+      "devices",
+      connectedDevicesCount,
+      simulateLimits.devicesMin,
+      simulateLimits.devicesMax,
+    );
+    const peakWindowS = numberFlag(
+      values["peak-window-s"],
+      "peak-window-s",
+      1,
+      simulateLimits.peakWindowSMin,
+      simulateLimits.peakWindowSMax,
+    );
+    const calibration = values.calibration
+      ? loadCalibration(values.calibration, ctx.cwd)
+      : undefined;
+    const overrides = Object.fromEntries(
+      Object.entries(calibration?.parts ?? {})
+        .filter(([k]) => isModelPartName(k))
+        .map(([k, v]) => [k, v.spec]),
+    );
     const source = values.calibration ?? "design-defaults";
     (values.json ? ctx.err : ctx.out)(`seed=${seed} calibration=${source}`);
-    const projection = runExperiment(experiment, { seed, replications, durationS, warmupS, devices, peakWindowS,
-      params: withService(designDefaults, overrides) }, { source, parts: Object.keys(overrides) });
+    const projection = runExperiment(
+      experiment,
+      {
+        seed,
+        replications,
+        durationS,
+        warmupS,
+        devices,
+        peakWindowS,
+        params: withService(designDefaults, overrides),
+      },
+      { source, parts: Object.keys(overrides) },
+    );
     checkProjection(projection, `of ${experiment.name}`);
-    if (values.out) writeFileSync(resolve(ctx.cwd, values.out), `${JSON.stringify(projection, null, 2)}\n`);
+    if (values.out)
+      writeFileSync(resolve(ctx.cwd, values.out), `${JSON.stringify(projection, null, 2)}\n`);
     if (values.json) ctx.out(JSON.stringify(projection));
     else printProjection(projection, ctx);
     const failed = projection.metrics.filter((m) => m.target?.verdict === "fails");
     if (failed.length > 0) {
-      ctx.err(`targets failed: ${failed.map((m) => `${m.name}=${m.stability ? stabilityText(m.stability) : m.mean} > ${m.target!.max}`)
-        .join(", ")}`);
+      ctx.err(
+        `targets failed: ${failed
+          .map(
+            (m) =>
+              `${m.name}=${m.stability ? stabilityText(m.stability) : m.mean} > ${m.target!.max}`,
+          )
+          .join(", ")}`,
+      );
     }
     return failed.length > 0 ? exitCodes.targetMissed : exitCodes.ok;
   },

@@ -17,11 +17,17 @@ export const command: Command = {
 
 example: curl -H "Authorization: Bearer $(npx syncbench token --user alice)" http://127.0.0.1:8080/v1/...`,
   async run(args, ctx) {
-    const { values } = parseFlags(args, { ...commonOptions, user: { type: "string" }, "ttl-s": { type: "string" } }, false);
+    const { values } = parseFlags(
+      args,
+      { ...commonOptions, user: { type: "string" }, "ttl-s": { type: "string" } },
+      false,
+    );
     const user = values.user ?? "";
-    if (user.length < 1 || user.length > 256) throw new UsageError(`--user must be 1..256 characters, got "${user}"`);
+    if (user.length < 1 || user.length > 256)
+      throw new UsageError(`--user must be 1..256 characters, got "${user}"`);
     const ttlS = values["ttl-s"] === undefined ? 3600 : Number(values["ttl-s"]);
-    if (!Number.isInteger(ttlS) || ttlS < 1 || ttlS > ttlSMax) throw new UsageError(`--ttl-s must be an integer 1..${ttlSMax}, got "${values["ttl-s"]}"`);
+    if (!Number.isInteger(ttlS) || ttlS < 1 || ttlS > ttlSMax)
+      throw new UsageError(`--ttl-s must be an integer 1..${ttlSMax}, got "${values["ttl-s"]}"`);
     const issued = stackToken(await providerFor(ctx), { user, ttlS, nowMs: Date.now() });
     ctx.out(values.json ? JSON.stringify(issued) : issued.token);
     return exitCodes.ok;

@@ -24,17 +24,27 @@ The native provider installs what is missing once (apt, Maven Central, Go module
 Exit codes: 0 all healthy; 3 a server could not be installed or started (everything this call
 started is stopped again; the message names the server, its log and the log's last lines).`,
   async run(args, ctx) {
-    const { values } = parseFlags(args, {
-      ...commonOptions,
-      provider: { type: "string" },
-      "chunk-services": { type: "string" },
-      "download-services": { type: "string" },
-      "notification-services": { type: "string" },
-    }, false);
-    const provider = await providerFor(ctx, { provider: values.provider, chunkServices: values["chunk-services"],
-      downloadServices: values["download-services"], notificationServices: values["notification-services"] });
+    const { values } = parseFlags(
+      args,
+      {
+        ...commonOptions,
+        provider: { type: "string" },
+        "chunk-services": { type: "string" },
+        "download-services": { type: "string" },
+        "notification-services": { type: "string" },
+      },
+      false,
+    );
+    const provider = await providerFor(ctx, {
+      provider: values.provider,
+      chunkServices: values["chunk-services"],
+      downloadServices: values["download-services"],
+      notificationServices: values["notification-services"],
+    });
     const startedAtMs = Date.now();
-    const status = await provider.up({ onProgress: values.json ? undefined : (line) => ctx.out(ctx.color.dim(line)) });
+    const status = await provider.up({
+      onProgress: values.json ? undefined : (line) => ctx.out(ctx.color.dim(line)),
+    });
     const elapsedMs = Date.now() - startedAtMs;
     if (values.json) ctx.out(JSON.stringify({ ...status, upMs: elapsedMs }, null, 2));
     else {

@@ -4,8 +4,11 @@
 export const reconnectBackoff = { baseMs: 500, capMs: 30_000 } as const;
 
 /** Delay before reconnect attempt `attempt` (0 for the first retry); random is uniform in [0, 1). */
-export function fullJitterDelayMs(attempt: number, random: () => number,
-  policy: { baseMs: number; capMs: number } = reconnectBackoff): number {
+export function fullJitterDelayMs(
+  attempt: number,
+  random: () => number,
+  policy: { baseMs: number; capMs: number } = reconnectBackoff,
+): number {
   const ceilingMs = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30));
   return random() * ceilingMs;
 }

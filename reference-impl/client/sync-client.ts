@@ -62,8 +62,17 @@ export class SyncClient {
 
   /** Scans the folder and uploads every change since the last synced version. */
   async pass(): Promise<PassReport> {
-    const report: PassReport = { filesUp: 0, filesDeleted: 0, filesDown: 0, bytesSent: 0, bytesReceived: 0,
-      blocksDeduplicated: 0, blocksAsDelta: 0, conflicts: 0, pendingDownloads: 0 };
+    const report: PassReport = {
+      filesUp: 0,
+      filesDeleted: 0,
+      filesDown: 0,
+      bytesSent: 0,
+      bytesReceived: 0,
+      blocksDeduplicated: 0,
+      blocksAsDelta: 0,
+      conflicts: 0,
+      pendingDownloads: 0,
+    };
     const onDisk = this.scan();
     for (const [path, stat] of onDisk) {
       const synced = this.state.files[path];
@@ -87,7 +96,10 @@ export class SyncClient {
         if (entry.isDirectory() && entry.name !== stateDirName) walk(full);
         else if (entry.isFile() && !entry.name.includes(".tmp-")) {
           const stat = statSync(full);
-          found.set(`/${relative(this.options.dir, full).split(sep).join("/")}`, { mtimeMs: stat.mtimeMs, size: stat.size });
+          found.set(`/${relative(this.options.dir, full).split(sep).join("/")}`, {
+            mtimeMs: stat.mtimeMs,
+            size: stat.size,
+          });
         }
       }
     };
@@ -96,10 +108,15 @@ export class SyncClient {
   }
 
   private async request(method: string, path: string, body?: unknown, raw?: Uint8Array) {
-    const response = await fetch(`${this.options.gatewayUrl}${path}`, { method,
-      headers: { authorization: `Bearer ${this.options.token()}`, "content-type": raw ? "application/octet-stream" : "application/json" },
-      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
-    const json = await response.json() as Record<string, unknown>;
+    const response = await fetch(`${this.options.gatewayUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.options.token()}`,
+        "content-type": raw ? "application/octet-stream" : "application/json",
+      },
+      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+    });
+    const json = (await response.json()) as Record<string, unknown>;
     return { status: response.status, json };
   }
 
@@ -111,7 +128,12 @@ export class SyncClient {
     const hashes = blocks.map((b) => b.ref.sha256);
     const synced = this.state.files[path];
     const baseVersion = synced?.version ?? 0;
-    const init = await this.request("POST", "/v1/files/upload-init", { path, size: bytes.length, blockHashes: hashes, baseVersion });
+    const init = await this.request("POST", "/v1/files/upload-init", {
+      path,
+      size: bytes.length,
+      blockHashes: hashes,
+      baseVersion,
+    });
     if (init.status !== 200) throw apiError(`upload-init of ${path}`, init);
     const answer = init.json as unknown as InitAnswer;
     const missing = new Set(answer.missing);
@@ -119,61 +141,119 @@ export class SyncClient {
     for (const block of blocks) {
       if (!missing.has(block.ref.sha256)) continue;
       missing.delete(block.ref.sha256);
-      report.bytesSent += await this.sendBlock(block.ref.sha256, block.bytes, answer.deltaBases[block.ref.sha256], report);
+      report.bytesSent += await this.sendBlock(
+        block.ref.sha256,
+        block.bytes,
+        answer.deltaBases[block.ref.sha256],
+        report,
+      );
     }
-    const proofs = answer.challenges.map((c) => ({ hash: c.hash, token: c.token,
-      proof: createHash("sha256").update(Buffer.from(c.nonce, "hex"))
-        .update(blocks.find((b) => b.ref.sha256 === c.hash)!.bytes).digest("hex") }));
-    const commit = await this.request("POST", "/v1/files/commit", { uploadId: randomUUID(), path, size: bytes.length,
-      blockHashes: hashes, baseVersion, ...(proofs.length > 0 ? { proofs } : {}) });
-    if (commit.status === 409 && (commit.json.error as { code?: string }).code === "VERSION_CONFLICT") {
-      return this.keepBoth(path, full, (commit.json.error as { currentVersion: number }).currentVersion, report);
+    const proofs = answer.challenges.map((c) => ({
+      hash: c.hash,
+      token: c.token,
+      proof: createHash("sha256")
+        .update(Buffer.from(c.nonce, "hex"))
+        .update(blocks.find((b) => b.ref.sha256 === c.hash)!.bytes)
+        .digest("hex"),
+    }));
+    const commit = await this.request("POST", "/v1/files/commit", {
+      uploadId: randomUUID(),
+      path,
+      size: bytes.length,
+      blockHashes: hashes,
+      baseVersion,
+      ...(proofs.length > 0 ? { proofs } : {}),
+    });
+    if (
+      commit.status === 409 &&
+      (commit.json.error as { code?: string }).code === "VERSION_CONFLICT"
+    ) {
+      return this.keepBoth(
+        path,
+        full,
+        (commit.json.error as { currentVersion: number }).currentVersion,
+        report,
+      );
     }
     if (commit.status !== 200) throw apiError(`commit of ${path}`, commit);
-    for (const block of blocks) writeFileAtomically(join(this.stateDir, "blocks", block.ref.sha256), block.bytes);
-    this.state.files[path] = { version: commit.json.version as number, sizeBytes: bytes.length, blockHashes: hashes, mtimeMs };
+    for (const block of blocks)
+      writeFileAtomically(join(this.stateDir, "blocks", block.ref.sha256), block.bytes);
+    this.state.files[path] = {
+      version: commit.json.version as number,
+      sizeBytes: bytes.length,
+      blockHashes: hashes,
+      mtimeMs,
+    };
     report.filesUp++;
   }
 
   /** Sends one block: a delta against the old blocks the server named when this device holds them. */
-  private async sendBlock(hash: string, bytes: Uint8Array, bases: readonly string[] | undefined, report: PassReport): Promise<number> {
+  private async sendBlock(
+    hash: string,
+    bytes: Uint8Array,
+    bases: readonly string[] | undefined,
+    report: PassReport,
+  ): Promise<number> {
     const cached = (bases ?? []).map((b) => join(this.stateDir, "blocks", b));
     if (cached.length > 0 && cached.every((p) => existsSync(p))) {
       const source = Buffer.concat(cached.map((p) => readFileSync(p)));
       const delta = encodeDelta(source, bytes);
       if (delta.length < bytes.length / 2) {
-        const put = await this.request("PUT", `/v1/blocks/${hash}/delta?base=${bases!.join(",")}`, undefined, delta);
+        const put = await this.request(
+          "PUT",
+          `/v1/blocks/${hash}/delta?base=${bases!.join(",")}`,
+          undefined,
+          delta,
+        );
         if (put.status === 200 || put.status === 201) {
           report.blocksAsDelta++;
           return delta.length;
         }
-        this.options.log(`delta of block ${hash.slice(0, 12)}… refused (${put.status}); sending it whole`);
+        this.options.log(
+          `delta of block ${hash.slice(0, 12)}… refused (${put.status}); sending it whole`,
+        );
       }
     }
     const put = await this.request("PUT", `/v1/blocks/${hash}`, undefined, bytes);
-    if (put.status !== 200 && put.status !== 201) throw apiError(`upload of block ${hash.slice(0, 12)}…`, put);
+    if (put.status !== 200 && put.status !== 201)
+      throw apiError(`upload of block ${hash.slice(0, 12)}…`, put);
     return bytes.length;
   }
 
   private async uploadDelete(path: string, report: PassReport): Promise<void> {
     const synced = this.state.files[path]!;
-    const commit = await this.request("POST", "/v1/files/commit", { uploadId: randomUUID(), path, size: 0, blockHashes: [],
-      baseVersion: synced.version, delete: true });
+    const commit = await this.request("POST", "/v1/files/commit", {
+      uploadId: randomUUID(),
+      path,
+      size: 0,
+      blockHashes: [],
+      baseVersion: synced.version,
+      delete: true,
+    });
     if (commit.status === 409) {
       // Changed elsewhere since: the other device's version wins over a delete; fetch it later.
-      this.state.pendingDownloads[path] = (commit.json.error as { currentVersion?: number }).currentVersion ?? 0;
+      this.state.pendingDownloads[path] =
+        (commit.json.error as { currentVersion?: number }).currentVersion ?? 0;
     } else if (commit.status !== 200) throw apiError(`delete of ${path}`, commit);
     delete this.state.files[path];
     report.filesDeleted++;
   }
 
   /** Another device committed first: the local bytes become a conflicted copy, uploaded as a new file. */
-  private async keepBoth(path: string, full: string, currentVersion: number, report: PassReport): Promise<void> {
+  private async keepBoth(
+    path: string,
+    full: string,
+    currentVersion: number,
+    report: PassReport,
+  ): Promise<void> {
     const extension = extname(full);
     const copy = `${full.slice(0, full.length - extension.length)} (conflicted copy from ${this.options.deviceId})${extension}`;
     renameSync(full, copy);
     report.conflicts++;
-    this.state.pendingDownloads[path] = Math.max(this.state.pendingDownloads[path] ?? 0, currentVersion);
+    this.state.pendingDownloads[path] = Math.max(
+      this.state.pendingDownloads[path] ?? 0,
+      currentVersion,
+    );
     delete this.state.files[path];
     const copyPath = `/${relative(this.options.dir, copy).split(sep).join("/")}`;
     await this.upload(copyPath, report);
@@ -193,7 +273,14 @@ export class SyncClient {
       this.options.log(`notifications: reconnecting in ${(delayMs / 1000).toFixed(1)} s`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delayMs);
-        signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
+        signal.addEventListener(
+          "abort",
+          () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          { once: true },
+        );
       });
     }
   }
@@ -201,17 +288,23 @@ export class SyncClient {
   /** One socket's life; resolves true if it opened (the backoff then starts over), false if refused. */
   private holdSocket(signal: AbortSignal, onChange: () => void): Promise<boolean> {
     const cursor = this.state.cursor;
-    const url = `${this.options.gatewayUrl.replace(/^http/, "ws")}/v1/notifications?device=${encodeURIComponent(this.options.deviceId)}` +
+    const url =
+      `${this.options.gatewayUrl.replace(/^http/, "ws")}/v1/notifications?device=${encodeURIComponent(this.options.deviceId)}` +
       (cursor ? `&cursor=${cursor}` : "");
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${this.options.token()}` } });
     let opened = false;
     return new Promise((resolve) => {
       const abort = () => ws.close(1000);
       signal.addEventListener("abort", abort, { once: true });
-      ws.on("open", () => { opened = true; });
+      ws.on("open", () => {
+        opened = true;
+      });
       ws.on("message", (data) => {
-        const message = JSON.parse(data.toString()) as { type: string; cursor: string;
-          event?: { filePath: string; version: number } };
+        const message = JSON.parse(data.toString()) as {
+          type: string;
+          cursor: string;
+          event?: { filePath: string; version: number };
+        };
         this.state.cursor = message.cursor;
         if (message.type === "event" && message.event) {
           const mine = this.state.files[message.event.filePath];
@@ -236,9 +329,14 @@ export class SyncClient {
   }
 }
 
-function apiError(what: string, answer: { status: number; json: Record<string, unknown> }): SyncbenchError {
+function apiError(
+  what: string,
+  answer: { status: number; json: Record<string, unknown> },
+): SyncbenchError {
   const error = (answer.json.error ?? {}) as { code?: string; message?: string };
-  return new SyncbenchError("CLIENT_REQUEST_FAILED", `${what} answered ${answer.status} ${error.code ?? ""}: ` +
-    `${error.message ?? JSON.stringify(answer.json)}; the file stays unsynced and is retried next pass`);
+  return new SyncbenchError(
+    "CLIENT_REQUEST_FAILED",
+    `${what} answered ${answer.status} ${error.code ?? ""}: ` +
+      `${error.message ?? JSON.stringify(answer.json)}; the file stays unsynced and is retried next pass`,
+  );
 }
-

@@ -1,7 +1,15 @@
 // The sync client's local state file (<dir>/.syncbench-client/state.json): per path the version it
 // last synced and that version's block hashes, and the notification cursor. Written atomically
 // (temporary file, fsync, rename), so a crash leaves the previous state, never half of one.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeSync,
+} from "node:fs";
 import { dirname } from "node:path";
 import { SyncbenchError } from "../core/errors.ts";
 
@@ -36,10 +44,18 @@ export function loadState(path: string): SyncState {
   }
   const state = JSON.parse(text) as Partial<SyncState>;
   if (state.schemaVersion !== 1 || typeof state.files !== "object" || state.files === null) {
-    throw new SyncbenchError("CLIENT_STATE_INVALID", `${path} is not a schemaVersion 1 sync state; nothing was synced`,
-      { hint: "move the file away to resync the folder from scratch" });
+    throw new SyncbenchError(
+      "CLIENT_STATE_INVALID",
+      `${path} is not a schemaVersion 1 sync state; nothing was synced`,
+      { hint: "move the file away to resync the folder from scratch" },
+    );
   }
-  return { schemaVersion: 1, files: state.files, cursor: state.cursor, pendingDownloads: state.pendingDownloads ?? {} };
+  return {
+    schemaVersion: 1,
+    files: state.files,
+    cursor: state.cursor,
+    pendingDownloads: state.pendingDownloads ?? {},
+  };
 }
 
 /** Writes bytes to path through a temporary file in the same folder: fsync, then rename. */

@@ -8,27 +8,32 @@ import { isSyncbenchError } from "./errors.ts";
 
 describe("BlockChunker", () => {
   it("cuts blocks of the configured size whatever the push sizes (property)", () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 40_000 }),
-      fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 20 }),
-      (bytes, cuts) => {
-        const chunker = new BlockChunker(4096);
-        const blocks = [];
-        let at = 0;
-        for (let i = 0; at < bytes.length; i++) {
-          const n = cuts[i % cuts.length] as number;
-          blocks.push(...chunker.push(bytes.subarray(at, at + n)));
-          at += n;
-        }
-        const end = chunker.finish();
-        blocks.push(...end.blocks);
-        expect(Buffer.concat(blocks.map((b) => b.bytes)).equals(Buffer.from(bytes))).toBe(true);
-        expect(end.file.sha256).toBe(sha256Hex(bytes));
-        expect(end.file.blockCount).toBe(Math.ceil(bytes.length / 4096));
-        for (const b of blocks) {
-          expect(b.ref.sha256).toBe(sha256Hex(b.bytes));
-          expect(b.ref.offsetBytes).toBe(b.ref.blockIndex * 4096);
-        }
-      }), { seed: 99, numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 40_000 }),
+        fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 20 }),
+        (bytes, cuts) => {
+          const chunker = new BlockChunker(4096);
+          const blocks = [];
+          let at = 0;
+          for (let i = 0; at < bytes.length; i++) {
+            const n = cuts[i % cuts.length] as number;
+            blocks.push(...chunker.push(bytes.subarray(at, at + n)));
+            at += n;
+          }
+          const end = chunker.finish();
+          blocks.push(...end.blocks);
+          expect(Buffer.concat(blocks.map((b) => b.bytes)).equals(Buffer.from(bytes))).toBe(true);
+          expect(end.file.sha256).toBe(sha256Hex(bytes));
+          expect(end.file.blockCount).toBe(Math.ceil(bytes.length / 4096));
+          for (const b of blocks) {
+            expect(b.ref.sha256).toBe(sha256Hex(b.bytes));
+            expect(b.ref.offsetBytes).toBe(b.ref.blockIndex * 4096);
+          }
+        },
+      ),
+      { seed: 99, numRuns: 200 },
+    );
   });
 
   it("gives an empty file no blocks and the empty SHA-256", () => {

@@ -26,10 +26,16 @@ export interface FileSummary {
 }
 
 export function checkBlockSize(blockSizeBytes: number): void {
-  if (!Number.isInteger(blockSizeBytes) || blockSizeBytes < limits.blockSizeBytesMin ||
-    blockSizeBytes > limits.blockSizeBytesMax) {
-    throw new SyncbenchError("CHUNK_BLOCK_SIZE_OUT_OF_RANGE", `block size ${blockSizeBytes} B is ` +
-      `outside ${limits.blockSizeBytesMin}..${limits.blockSizeBytesMax} B`);
+  if (
+    !Number.isInteger(blockSizeBytes) ||
+    blockSizeBytes < limits.blockSizeBytesMin ||
+    blockSizeBytes > limits.blockSizeBytesMax
+  ) {
+    throw new SyncbenchError(
+      "CHUNK_BLOCK_SIZE_OUT_OF_RANGE",
+      `block size ${blockSizeBytes} B is ` +
+        `outside ${limits.blockSizeBytesMin}..${limits.blockSizeBytesMax} B`,
+    );
   }
 }
 
@@ -67,15 +73,22 @@ export class BlockChunker {
     if (this.finished) throw new Error("BlockChunker.finish called twice");
     const blocks = this.filled > 0 ? [this.cut()] : [];
     this.finished = true;
-    const file = { lengthBytes: this.offsetBytes, sha256: this.fileHash.digestHex(),
-      blockCount: this.blockIndex };
+    const file = {
+      lengthBytes: this.offsetBytes,
+      sha256: this.fileHash.digestHex(),
+      blockCount: this.blockIndex,
+    };
     return { blocks, file };
   }
 
   private cut(): Block {
     const bytes = this.buffer.subarray(0, this.filled);
-    const ref: BlockRef = { blockIndex: this.blockIndex, offsetBytes: this.offsetBytes,
-      lengthBytes: this.filled, sha256: sha256Hex(bytes) };
+    const ref: BlockRef = {
+      blockIndex: this.blockIndex,
+      offsetBytes: this.offsetBytes,
+      lengthBytes: this.filled,
+      sha256: sha256Hex(bytes),
+    };
     this.blockIndex++;
     this.offsetBytes += this.filled;
     this.filled = 0;
@@ -105,15 +118,20 @@ export interface ChangedBlock {
  * The blocks of `current` that the server does not hold: a block whose hash appears anywhere in
  * `previous` is unchanged (content-addressed), even if it moved.
  */
-export function changedBlocks(previous: readonly BlockRef[],
-  current: readonly BlockRef[]): ChangedBlock[] {
+export function changedBlocks(
+  previous: readonly BlockRef[],
+  current: readonly BlockRef[],
+): ChangedBlock[] {
   const known = new Set(previous.map((b) => b.sha256));
   const changed: ChangedBlock[] = [];
   for (const block of current) {
     if (known.has(block.sha256)) continue;
     const before = previous[block.blockIndex];
-    changed.push({ blockIndex: block.blockIndex, reason: before ? "modified" : "new",
-      previous: before });
+    changed.push({
+      blockIndex: block.blockIndex,
+      reason: before ? "modified" : "new",
+      previous: before,
+    });
   }
   return changed;
 }

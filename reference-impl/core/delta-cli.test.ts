@@ -42,15 +42,28 @@ async function run(...argv: string[]): Promise<{ code: number; out: string[] }> 
 describe("syncbench delta", () => {
   const rng = new Rng(77);
   const oldBytes = rng.bytes(3 * 8192 + 100);
-  const newBytes = Buffer.concat([oldBytes.subarray(0, 9000), rng.bytes(50),
-    oldBytes.subarray(9100), rng.bytes(7000)]);
+  const newBytes = Buffer.concat([
+    oldBytes.subarray(0, 9000),
+    rng.bytes(50),
+    oldBytes.subarray(9100),
+    rng.bytes(7000),
+  ]);
   const p = (name: string) => join(dir, name);
   writeFileSync(p("old"), oldBytes);
   writeFileSync(p("new"), newBytes);
 
   it("encodes and applies across block boundaries, printing JSON stats", async () => {
-    const enc = await run("delta", "encode", p("old"), p("new"), "-o", p("d"), "--block-size",
-      "8192", "--json");
+    const enc = await run(
+      "delta",
+      "encode",
+      p("old"),
+      p("new"),
+      "-o",
+      p("d"),
+      "--block-size",
+      "8192",
+      "--json",
+    );
     expect(enc.code).toBe(0);
     const stats = JSON.parse(enc.out.join("")) as { bytesIn: number; bytesOut: number; ms: number };
     expect(stats.bytesIn).toBe(newBytes.length);
@@ -78,8 +91,9 @@ describe("syncbench delta", () => {
 
   it("exits 2 on usage errors", async () => {
     expect((await run("delta", "encode", p("old"))).code).toBe(2);
-    expect((await run("delta", "encode", p("old"), p("new"), "-o", p("x"), "--block-size", "7"))
-      .code).toBe(2);
+    expect(
+      (await run("delta", "encode", p("old"), p("new"), "-o", p("x"), "--block-size", "7")).code,
+    ).toBe(2);
   });
 
   it("exits 1 with a code and no stack trace on unusable inputs and outputs", async () => {
@@ -101,8 +115,9 @@ describe("syncbench delta", () => {
       expect(text, code).not.toMatch(/unexpected error|\n\s+at /);
     }
     expect(readFileSync(p("existing"), "utf8")).toBe("previous");
-    expect((await run("delta", "apply", p("old"), p("d"), "-o", p("existing"), "--force")).code)
-      .toBe(0);
+    expect(
+      (await run("delta", "apply", p("old"), p("d"), "-o", p("existing"), "--force")).code,
+    ).toBe(0);
     expect(readFileSync(p("existing")).equals(newBytes)).toBe(true);
   });
 
@@ -124,8 +139,11 @@ describe("syncbench delta", () => {
         if (String(name).endsWith(".tmp")) resolve(String(name));
       });
     });
-    const child = spawn(process.execPath, [bin, "delta", "apply", join(big, "old"),
-      join(big, "d"), "-o", join(big, "out")], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [bin, "delta", "apply", join(big, "old"), join(big, "d"), "-o", join(big, "out")],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     let stderr = "";
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));

@@ -1,8 +1,15 @@
 // Unit tests of the file container's pure parts: source windows, frames that round-trip a
 // multi-block file whose edit crosses block boundaries, and frame checks that catch corruption.
 import { describe, expect, it } from "vitest";
-import { applyBlockFrame, blockCountOf, blockLengthOf, concatBlocks, encodeBlockFrame,
-  readFrameHeader, windowRange } from "./delta-file.ts";
+import {
+  applyBlockFrame,
+  blockCountOf,
+  blockLengthOf,
+  concatBlocks,
+  encodeBlockFrame,
+  readFrameHeader,
+  windowRange,
+} from "./delta-file.ts";
 import { Rng } from "./random.ts";
 import { isSyncbenchError } from "./errors.ts";
 
@@ -26,8 +33,13 @@ function roundTripFile(oldFile: Uint8Array, newFile: Uint8Array): number {
     total += frame.length;
     const head = readFrameHeader(frame, i, blockLengthOf(i, newFile.length, blockSize));
     const delta = frame.subarray(head.headerBytes, head.headerBytes + head.deltaBytes);
-    parts.push(applyBlockFrame(window, delta, { blockIndex: i,
-      lengthBytes: blockLengthOf(i, newFile.length, blockSize), sha256: head.sha256 }));
+    parts.push(
+      applyBlockFrame(window, delta, {
+        blockIndex: i,
+        lengthBytes: blockLengthOf(i, newFile.length, blockSize),
+        sha256: head.sha256,
+      }),
+    );
   }
   expect(Buffer.concat(parts).equals(Buffer.from(newFile))).toBe(true);
   return total;
@@ -44,7 +56,11 @@ describe("file container frames", () => {
   it("an insert near the start shifts every block yet costs little", () => {
     const rng = new Rng(1);
     const oldFile = rng.bytes(5 * blockSize + 123);
-    const newFile = Buffer.concat([oldFile.subarray(0, 100), rng.bytes(300), oldFile.subarray(100)]);
+    const newFile = Buffer.concat([
+      oldFile.subarray(0, 100),
+      rng.bytes(300),
+      oldFile.subarray(100),
+    ]);
     const total = roundTripFile(oldFile, new Uint8Array(newFile));
     expect(total).toBeLessThan(300 + 6 * 60);
   });
@@ -69,7 +85,11 @@ describe("file container frames", () => {
     const at = delta.length - 40;
     delta[at] = (delta[at] as number) ^ 1;
     try {
-      applyBlockFrame(oldBlock, delta, { blockIndex: 0, lengthBytes: blockSize, sha256: head.sha256 });
+      applyBlockFrame(oldBlock, delta, {
+        blockIndex: 0,
+        lengthBytes: blockSize,
+        sha256: head.sha256,
+      });
       expect.unreachable();
     } catch (error) {
       expect(isSyncbenchError(error)).toBe(true);

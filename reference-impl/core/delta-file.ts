@@ -57,26 +57,38 @@ export function readFrameHeader(head: Uint8Array, blockIndex: number, blockLengt
   const deltaBytes = r.varint("the delta length");
   const deltaBytesMax = limits.blockDeltaBytesMax(blockLength);
   if (deltaBytes > deltaBytesMax) {
-    throw deltaError("DELTA_OUT_OF_RANGE", `block ${blockIndex} declares a ${deltaBytes} B delta ` +
-      `for a ${blockLength} B block (at most ${deltaBytesMax} B)`);
+    throw deltaError(
+      "DELTA_OUT_OF_RANGE",
+      `block ${blockIndex} declares a ${deltaBytes} B delta ` +
+        `for a ${blockLength} B block (at most ${deltaBytesMax} B)`,
+    );
   }
   const sha256 = r.take(digestBytes, "the block SHA-256");
   return { deltaBytes, sha256, headerBytes: r.pos };
 }
 
 /** Rebuilds new block `blockIndex` and checks its length and SHA-256 against the frame. */
-export function applyBlockFrame(window: Uint8Array, delta: Uint8Array,
-  expected: { blockIndex: number; lengthBytes: number; sha256: Uint8Array }): Uint8Array {
+export function applyBlockFrame(
+  window: Uint8Array,
+  delta: Uint8Array,
+  expected: { blockIndex: number; lengthBytes: number; sha256: Uint8Array },
+): Uint8Array {
   const out = applyDelta(window, delta, { targetBytesMax: expected.lengthBytes });
   if (out.length !== expected.lengthBytes) {
-    throw deltaError("DELTA_OUT_OF_RANGE", `block ${expected.blockIndex} decodes to ` +
-      `${out.length} B, expected ${expected.lengthBytes} B; nothing was written`);
+    throw deltaError(
+      "DELTA_OUT_OF_RANGE",
+      `block ${expected.blockIndex} decodes to ` +
+        `${out.length} B, expected ${expected.lengthBytes} B; nothing was written`,
+    );
   }
   const actual = sha256Bytes(out);
   if (!actual.every((b, i) => expected.sha256[i] === b)) {
-    throw deltaError("CHUNK_HASH_MISMATCH", `block ${expected.blockIndex}: SHA-256 after ` +
-      `applying the delta is ${hex(actual)}, expected ${hex(expected.sha256)}; nothing was written`,
-      "the delta was made against a different OLD file, or it is corrupt");
+    throw deltaError(
+      "CHUNK_HASH_MISMATCH",
+      `block ${expected.blockIndex}: SHA-256 after ` +
+        `applying the delta is ${hex(actual)}, expected ${hex(expected.sha256)}; nothing was written`,
+      "the delta was made against a different OLD file, or it is corrupt",
+    );
   }
   return out;
 }
@@ -94,8 +106,10 @@ export function writeTrailer(oldSha256: Uint8Array, newSha256: Uint8Array): Uint
 
 export function readTrailer(bytes: Uint8Array) {
   if (bytes.length !== trailerBytes) {
-    throw deltaError("DELTA_TRUNCATED", `delta file trailer holds ${bytes.length} B, ` +
-      `expected ${trailerBytes} B`);
+    throw deltaError(
+      "DELTA_TRUNCATED",
+      `delta file trailer holds ${bytes.length} B, ` + `expected ${trailerBytes} B`,
+    );
   }
   return { oldSha256: bytes.subarray(0, digestBytes), newSha256: bytes.subarray(digestBytes) };
 }

@@ -41,9 +41,15 @@ export interface SourceIndex {
 }
 
 function hash8(b: Uint8Array, p: number, shift: number): number {
-  const lo = (b[p] as number) | ((b[p + 1] as number) << 8) | ((b[p + 2] as number) << 16) |
+  const lo =
+    (b[p] as number) |
+    ((b[p + 1] as number) << 8) |
+    ((b[p + 2] as number) << 16) |
     ((b[p + 3] as number) << 24);
-  const hi = (b[p + 4] as number) | ((b[p + 5] as number) << 8) | ((b[p + 6] as number) << 16) |
+  const hi =
+    (b[p + 4] as number) |
+    ((b[p + 5] as number) << 8) |
+    ((b[p + 6] as number) << 16) |
     ((b[p + 7] as number) << 24);
   return Math.imul(lo ^ Math.imul(hi, 0x85ebca77), 0x9e3779b1) >>> shift;
 }
@@ -131,8 +137,10 @@ function extendForward(x: Scan, sPos: number, tPos: number, max: number): number
     return n;
   }
   for (let stride = 4096; stride >= 256; stride >>= 4) {
-    while (n + stride <= max &&
-      x.tb.compare(x.sb, sPos + n, sPos + n + stride, tPos + n, tPos + n + stride) === 0) {
+    while (
+      n + stride <= max &&
+      x.tb.compare(x.sb, sPos + n, sPos + n + stride, tPos + n, tPos + n + stride) === 0
+    ) {
       n += stride;
     }
   }
@@ -168,8 +176,14 @@ function offsetCost(sStart: number, lastEnd: number, cursor: number): number {
   return varintSize(zigzag(sStart - cursor));
 }
 
-function consider(x: Scan, best: Best, c: number, pos: number, litStart: number,
-  lastEnd: number): void {
+function consider(
+  x: Scan,
+  best: Best,
+  c: number,
+  pos: number,
+  litStart: number,
+  lastEnd: number,
+): void {
   const fwd = extendForward(x, c, pos, Math.min(x.s.length - c, x.t.length - pos));
   if (fwd < resumeCopyBytesMin) return;
   const back = extendBackward(x, c, pos, litStart);
@@ -200,16 +214,26 @@ const goodEnoughBytes = 256;
  */
 const resumeOnlyBytes = 8;
 
-function probe(x: Scan, index: SourceIndex, best: Best, pos: number, litStart: number,
-  lastEnd: number, walkChain: boolean): void {
+function probe(
+  x: Scan,
+  index: SourceIndex,
+  best: Best,
+  pos: number,
+  litStart: number,
+  lastEnd: number,
+  walkChain: boolean,
+): void {
   best.reset();
   const n = x.s.length;
   const atCursor = lastEnd + (pos - litStart);
   if (atCursor < n) consider(x, best, atCursor, pos, litStart, lastEnd);
   if (lastEnd !== atCursor && lastEnd < n) consider(x, best, lastEnd, pos, litStart, lastEnd);
   if (!walkChain || pos + matchHashBytes > x.t.length) return;
-  const h = Math.imul(x.tv.getInt32(pos, true) ^ Math.imul(x.tv.getInt32(pos + 4, true),
-    0x85ebca77), 0x9e3779b1) >>> index.shift; // hash8 of the target at pos
+  const h =
+    Math.imul(
+      x.tv.getInt32(pos, true) ^ Math.imul(x.tv.getInt32(pos + 4, true), 0x85ebca77),
+      0x9e3779b1,
+    ) >>> index.shift; // hash8 of the target at pos
   let slot = index.table[h] as number;
   const step = index.step;
   for (let i = 0; slot !== 0 && i < chainCandidatesMax; i++) {
@@ -280,8 +304,7 @@ class PendingCopies {
   /** Target end of the last chosen copy (0 before the first). */
   get tEnd(): number {
     const n = this.count;
-    return n === this.head ? this.sentEnd
-      : (this.t[n - 1] as number) + (this.len[n - 1] as number);
+    return n === this.head ? this.sentEnd : (this.t[n - 1] as number) + (this.len[n - 1] as number);
   }
 
   push(tStart: number, sStart: number, length: number): void {
@@ -297,8 +320,8 @@ class PendingCopies {
   retract(tMin: number): number {
     while (this.count > this.head && (this.t[this.count - 1] as number) >= tMin) this.count--;
     const n = this.count;
-    this.lastEnd = n === this.head ? this.sentLastEnd
-      : (this.s[n - 1] as number) + (this.len[n - 1] as number);
+    this.lastEnd =
+      n === this.head ? this.sentLastEnd : (this.s[n - 1] as number) + (this.len[n - 1] as number);
     return this.tEnd;
   }
 
@@ -348,8 +371,14 @@ function reachBack(x: Scan, best: Best, pending: PendingCopies): void {
 
 /** Walks the target and reports literals and copies to `sink`, covering every target byte. */
 export function findMatches(source: Uint8Array, target: Uint8Array, sink: MatchSink): void {
-  const x: Scan = { s: source, t: target, sv: asView(source), tv: asView(target),
-    sb: asBuffer(source), tb: asBuffer(target) };
+  const x: Scan = {
+    s: source,
+    t: target,
+    sv: asView(source),
+    tv: asView(target),
+    sb: asBuffer(source),
+    tb: asBuffer(target),
+  };
   const m = target.length;
   // An unchanged block at the start of its source needs no index: one copy to the end.
   if (m >= resumeCopyBytesMin && extendForward(x, 0, 0, Math.min(source.length, m)) === m) {
@@ -367,8 +396,15 @@ export function findMatches(source: Uint8Array, target: Uint8Array, sink: MatchS
   let litStart = 0;
   let misses = 0;
   while (pos + resumeCopyBytesMin <= m) {
-    probe(x, index, best, pos, litStart, pending.lastEnd,
-      litStart === 0 || pos - litStart >= resumeOnlyBytes);
+    probe(
+      x,
+      index,
+      best,
+      pos,
+      litStart,
+      pending.lastEnd,
+      litStart === 0 || pos - litStart >= resumeOnlyBytes,
+    );
     if (best.length === 0) {
       misses++;
       const stride = 1 + (misses >> 6);

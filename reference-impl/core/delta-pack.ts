@@ -1,8 +1,13 @@
 // Compression of block delta bodies (DELTA-FORMAT.md, modes 2 and 3): the encoder's choice of
 // brotli quality and of a deflate dictionary cut from the source, the incompressible-input check,
 // and the decoder's bounded decompression (a body above its bound is DELTA_CORRUPT).
-import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, deflateRawSync,
-  inflateRawSync } from "node:zlib";
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  constants as zlibConstants,
+  deflateRawSync,
+  inflateRawSync,
+} from "node:zlib";
 import { compressBodyBytesMin, deltaBodyBytesMax } from "./limits.ts";
 import { ByteReader, ByteWriter, deltaError, deltaMode, type DeltaMode } from "./wire.ts";
 
@@ -10,8 +15,11 @@ import { ByteReader, ByteWriter, deltaError, deltaMode, type DeltaMode } from ".
 const dictionaryBytesMax = 32 * 1024;
 
 export function outOfRange(what: string): Error {
-  return deltaError("DELTA_OUT_OF_RANGE", `block delta ${what}; nothing was written`,
-    "the delta was made against a different source, or it is corrupt");
+  return deltaError(
+    "DELTA_OUT_OF_RANGE",
+    `block delta ${what}; nothing was written`,
+    "the delta was made against a different source, or it is corrupt",
+  );
 }
 
 /** Bytes in each of the three slices (start, middle, end) of the compressibility sample. */
@@ -24,8 +32,11 @@ const sampleSliceBytes = 16 * 1024;
 export function sampleRatio(body: Uint8Array): number | undefined {
   if (body.length < 4 * sampleSliceBytes) return undefined;
   const middle = body.length >> 1;
-  const sample = Buffer.concat([body.subarray(0, sampleSliceBytes),
-    body.subarray(middle, middle + sampleSliceBytes), body.subarray(body.length - sampleSliceBytes)]);
+  const sample = Buffer.concat([
+    body.subarray(0, sampleSliceBytes),
+    body.subarray(middle, middle + sampleSliceBytes),
+    body.subarray(body.length - sampleSliceBytes),
+  ]);
   return deflateRawSync(sample, { level: 1 }).length / sample.length;
 }
 
@@ -34,8 +45,11 @@ export function looksIncompressible(body: Uint8Array, ratio = sampleRatio(body))
   return ratio !== undefined && ratio > 0.95;
 }
 
-export interface BrotliSettings { readonly quality: number; readonly lgwin: number;
-  readonly lgblock?: number }
+export interface BrotliSettings {
+  readonly quality: number;
+  readonly lgwin: number;
+  readonly lgblock?: number;
+}
 
 /**
  * Brotli settings by predicted cost (design/decisions/0005, 0007): brotli's time grows with the
@@ -68,12 +82,14 @@ export function compressBody(body: Uint8Array): Uint8Array | undefined {
   const ratio = sampleRatio(body);
   if (looksIncompressible(body, ratio)) return undefined;
   const { quality, lgwin, lgblock } = brotliSettingsFor(body.length, ratio);
-  return brotliCompressSync(body, { params: {
-    [zlibConstants.BROTLI_PARAM_QUALITY]: quality,
-    [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
-    [zlibConstants.BROTLI_PARAM_LGWIN]: lgwin,
-    ...(lgblock === undefined ? {} : { [zlibConstants.BROTLI_PARAM_LGBLOCK]: lgblock }),
-  } });
+  return brotliCompressSync(body, {
+    params: {
+      [zlibConstants.BROTLI_PARAM_QUALITY]: quality,
+      [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      [zlibConstants.BROTLI_PARAM_LGWIN]: lgwin,
+      ...(lgblock === undefined ? {} : { [zlibConstants.BROTLI_PARAM_LGBLOCK]: lgblock }),
+    },
+  });
 }
 
 /**
@@ -81,8 +97,11 @@ export function compressBody(body: Uint8Array): Uint8Array | undefined {
  * around the median literal position, so new code that reuses nearby identifiers compresses as
  * references into the old text (the 32 KiB deflate window bounds the dictionary).
  */
-export function deflateWithSource(split: Uint8Array, source: Uint8Array,
-  cursors: readonly number[]): Uint8Array | undefined {
+export function deflateWithSource(
+  split: Uint8Array,
+  source: Uint8Array,
+  cursors: readonly number[],
+): Uint8Array | undefined {
   if (split.length < compressBodyBytesMin || split.length > 64 * 1024 || cursors.length === 0) {
     return undefined;
   }
@@ -99,8 +118,12 @@ export function deflateWithSource(split: Uint8Array, source: Uint8Array,
   return w.finish();
 }
 
-export function decompress(mode: DeltaMode, body: Uint8Array, targetLength: number,
-  source: Uint8Array): Uint8Array {
+export function decompress(
+  mode: DeltaMode,
+  body: Uint8Array,
+  targetLength: number,
+  source: Uint8Array,
+): Uint8Array {
   const maxOutputLength = deltaBodyBytesMax(targetLength);
   let input = body;
   let dictionary: Uint8Array | undefined;
@@ -109,20 +132,28 @@ export function decompress(mode: DeltaMode, body: Uint8Array, targetLength: numb
     const dictStart = r.varint("the dictionary offset");
     const dictLength = r.varint("the dictionary length");
     if (dictLength > dictionaryBytesMax || dictStart + dictLength > source.length) {
-      throw outOfRange(`names dictionary bytes ${dictStart}..${dictStart + dictLength} of a ` +
-        `${source.length} B source (at most ${dictionaryBytesMax} B)`);
+      throw outOfRange(
+        `names dictionary bytes ${dictStart}..${dictStart + dictLength} of a ` +
+          `${source.length} B source (at most ${dictionaryBytesMax} B)`,
+      );
     }
     dictionary = source.subarray(dictStart, dictStart + dictLength);
     input = body.subarray(r.pos);
   }
   try {
     return mode === deltaMode.deflate
-      ? inflateRawSync(input, dictionary && dictionary.length > 0
-        ? { maxOutputLength, dictionary } : { maxOutputLength })
+      ? inflateRawSync(
+          input,
+          dictionary && dictionary.length > 0
+            ? { maxOutputLength, dictionary }
+            : { maxOutputLength },
+        )
       : brotliDecompressSync(input, { maxOutputLength });
   } catch (error) {
-    throw deltaError("DELTA_CORRUPT", `block delta body does not decompress within ` +
-      `${maxOutputLength} B: ${error instanceof Error ? error.message : String(error)}`);
+    throw deltaError(
+      "DELTA_CORRUPT",
+      `block delta body does not decompress within ` +
+        `${maxOutputLength} B: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
-

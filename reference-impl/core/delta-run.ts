@@ -33,8 +33,13 @@ export interface Streams {
  * out[at..] = from[start, start + length), bounds already checked. Runs up to 64 B go byte by
  * byte (about 20 ns), longer ones through `set` (about 45 ns per call for the subarray).
  */
-export function copyBytes(out: Uint8Array, at: number, from: Uint8Array, start: number,
-  length: number): void {
+export function copyBytes(
+  out: Uint8Array,
+  at: number,
+  from: Uint8Array,
+  start: number,
+  length: number,
+): void {
   if (length <= shortCopyBytesLocal) {
     for (let i = 0; i < length; i++) out[at + i] = from[start + i] as number;
   } else {
@@ -52,8 +57,15 @@ function viewOf(bytes: Uint8Array): DataView {
  * the same). Int32 only: a Float64 round trip may rewrite NaN
  * bit patterns, so it could change the bytes.
  */
-function copyWords(out: Uint8Array, ov: DataView, at: number, from: Uint8Array, fv: DataView,
-  start: number, length: number): void {
+function copyWords(
+  out: Uint8Array,
+  ov: DataView,
+  at: number,
+  from: Uint8Array,
+  fv: DataView,
+  start: number,
+  length: number,
+): void {
   if (length > shortCopyBytesLocal) {
     out.set(from.subarray(start, start + length), at);
     return;

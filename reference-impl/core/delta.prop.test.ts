@@ -21,7 +21,8 @@ function applyEdits(source: Uint8Array, edits: readonly Edit[]): Uint8Array {
     const at = out.length === 0 ? 0 : e.at % (out.length + 1);
     const head = out.subarray(0, at);
     if (e.kind === "insert") out = Buffer.concat([head, e.bytes, out.subarray(at)]);
-    if (e.kind === "overwrite") out = Buffer.concat([head, e.bytes, out.subarray(at + e.bytes.length)]);
+    if (e.kind === "overwrite")
+      out = Buffer.concat([head, e.bytes, out.subarray(at + e.bytes.length)]);
     if (e.kind === "delete") out = Buffer.concat([head, out.subarray(at + e.n)]);
   }
   return new Uint8Array(out);
@@ -30,7 +31,9 @@ function applyEdits(source: Uint8Array, edits: readonly Edit[]): Uint8Array {
 /** Low-entropy sources (few distinct bytes) stress repeated matches and hash collisions. */
 const sourceArb = fc.oneof(
   fc.uint8Array({ maxLength: 20_000, size: "max" }),
-  fc.array(fc.constantFrom(97, 98, 99, 32), { maxLength: 20_000, size: "max" }).map((a) => Uint8Array.from(a)),
+  fc
+    .array(fc.constantFrom(97, 98, 99, 32), { maxLength: 20_000, size: "max" })
+    .map((a) => Uint8Array.from(a)),
 );
 
 function check(source: Uint8Array, target: Uint8Array): void {
@@ -42,23 +45,37 @@ function check(source: Uint8Array, target: Uint8Array): void {
 
 describe("delta round trip properties", () => {
   it("round-trips random edit scripts", () => {
-    fc.assert(fc.property(sourceArb, fc.array(editArb, { maxLength: 12 }), (source, edits) => {
-      check(source, applyEdits(source, edits));
-    }), { seed, numRuns: 1000 });
+    fc.assert(
+      fc.property(sourceArb, fc.array(editArb, { maxLength: 12 }), (source, edits) => {
+        check(source, applyEdits(source, edits));
+      }),
+      { seed, numRuns: 1000 },
+    );
   });
 
   it("round-trips unrelated pairs, prepends and appends", () => {
-    fc.assert(fc.property(sourceArb, sourceArb, fc.boolean(), (a, b, prepend) => {
-      check(a, b);
-      check(a, new Uint8Array(prepend ? Buffer.concat([b, a]) : Buffer.concat([a, b])));
-    }), { seed, numRuns: 250 });
+    fc.assert(
+      fc.property(sourceArb, sourceArb, fc.boolean(), (a, b, prepend) => {
+        check(a, b);
+        check(a, new Uint8Array(prepend ? Buffer.concat([b, a]) : Buffer.concat([a, b])));
+      }),
+      { seed, numRuns: 250 },
+    );
   });
 
   it("round-trips against a source window of three blocks", () => {
-    fc.assert(fc.property(sourceArb, sourceArb, sourceArb, fc.array(editArb, { maxLength: 4 }),
-      (left, middle, right, edits) => {
-        const window = new Uint8Array(Buffer.concat([left, middle, right]));
-        check(window, applyEdits(new Uint8Array(Buffer.concat([middle, right])), edits));
-      }), { seed, numRuns: 400 });
+    fc.assert(
+      fc.property(
+        sourceArb,
+        sourceArb,
+        sourceArb,
+        fc.array(editArb, { maxLength: 4 }),
+        (left, middle, right, edits) => {
+          const window = new Uint8Array(Buffer.concat([left, middle, right]));
+          check(window, applyEdits(new Uint8Array(Buffer.concat([middle, right])), edits));
+        },
+      ),
+      { seed, numRuns: 400 },
+    );
   });
 });

@@ -10,11 +10,12 @@ import { brotliSettingsFor, sampleRatio } from "./delta-pack.ts";
 
 const mib4 = 4 * 1024 * 1024;
 
-
 function roundTrip(source: Uint8Array, target: Uint8Array): Uint8Array {
   const delta = encodeDelta(source, target);
-  const out = applyDelta(source, delta, { targetBytesMax: target.length,
-    expectedSha256: sha256Hex(target) });
+  const out = applyDelta(source, delta, {
+    targetBytesMax: target.length,
+    expectedSha256: sha256Hex(target),
+  });
   expect(Buffer.compare(out, target)).toBe(0);
   return delta;
 }
@@ -30,8 +31,12 @@ describe("encodeDelta / applyDelta round trip", () => {
   }
 
   it("handles empty, 1-byte and tiny inputs in every combination", () => {
-    const samples = [new Uint8Array(0), Uint8Array.of(7), Uint8Array.of(7, 7, 7, 7, 7),
-      Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9)];
+    const samples = [
+      new Uint8Array(0),
+      Uint8Array.of(7),
+      Uint8Array.of(7, 7, 7, 7, 7),
+      Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9),
+    ];
     for (const s of samples) for (const t of samples) roundTrip(s, t);
   });
 
@@ -89,8 +94,9 @@ describe("large literal sections (design/decisions/0005)", () => {
     expect(brotliSettingsFor(256 * 1024, 0.4).quality).toBe(6);
     expect(brotliSettingsFor(512 * 1024, 0.4).quality).toBe(5);
     expect(brotliSettingsFor(mib4, undefined).quality).toBe(9);
-    const qualities = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.6]
-      .map((ratio) => brotliSettingsFor(mib4, ratio).quality);
+    const qualities = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.6].map(
+      (ratio) => brotliSettingsFor(mib4, ratio).quality,
+    );
     expect(qualities).toEqual([5, 4, 4, 3, 3, 1, 1, 1, 1]);
   });
 });
@@ -99,8 +105,13 @@ describe("a compressed body that is one ADD of the whole target", () => {
   const target = new Uint8Array(100).map((_, i) => i);
   // Split body: varint(ops length) ops varint(offsets length = 0) literals; ADD 100 = 0x23 0x03.
   const delta = (ops: number[], literalCount: number) => {
-    const split = Uint8Array.of(ops.length, ...ops, 0, ...target.subarray(0, literalCount),
-      ...new Uint8Array(Math.max(0, literalCount - target.length)));
+    const split = Uint8Array.of(
+      ops.length,
+      ...ops,
+      0,
+      ...target.subarray(0, literalCount),
+      ...new Uint8Array(Math.max(0, literalCount - target.length)),
+    );
     return Uint8Array.of(0xd5, 0x13, 100, ...brotliCompressSync(split));
   };
   const apply = (d: Uint8Array) => () => applyDelta(new Uint8Array(0), d, { targetBytesMax: 1024 });
@@ -114,8 +125,7 @@ describe("a compressed body that is one ADD of the whole target", () => {
     expect(codeOf(apply(delta([0x23, 0x03], 101)))).toBe("DELTA_TRAILING_BYTES");
     expect(codeOf(apply(delta([0x23, 0x03, 0x00], 100)))).toBe("DELTA_TRAILING_BYTES");
     expect(codeOf(apply(delta([0x23, 0x02], 100)))).toBe("DELTA_TRUNCATED");
-    expect(codeOf(apply(delta([0x23, 0xff, 0xff, 0xff, 0xff, 0x7f], 100))))
-      .toBe("DELTA_MALFORMED");
+    expect(codeOf(apply(delta([0x23, 0xff, 0xff, 0xff, 0xff, 0x7f], 100)))).toBe("DELTA_MALFORMED");
   });
 });
 
@@ -145,7 +155,9 @@ describe("the split-body fast loop (delta-run.ts) decodes as step() does", () =>
         applyDelta(small, d, { targetBytesMax: 1024 });
         return "no error";
       } catch (error) {
-        return `${codeOf(() => { throw error; })} ${(error as Error).message}`;
+        return `${codeOf(() => {
+          throw error;
+        })} ${(error as Error).message}`;
       }
     };
     expect(message(packed)).toMatch(/^DELTA_OUT_OF_RANGE /);
@@ -156,8 +168,10 @@ describe("the split-body fast loop (delta-run.ts) decodes as step() does", () =>
 describe("applyDelta rejects bad deltas with a code", () => {
   const pair = syntheticPair(21, "random", "overwrite100", 64 * 1024);
   const delta = encodeDelta(pair.source, pair.target, { compress: false });
-  const apply = (d: Uint8Array, max = 128 * 1024) => () =>
-    applyDelta(pair.source, d, { targetBytesMax: max });
+  const apply =
+    (d: Uint8Array, max = 128 * 1024) =>
+    () =>
+      applyDelta(pair.source, d, { targetBytesMax: max });
 
   it("accepts the unmodified delta", () => {
     expect(codeOf(apply(delta))).toBe("no error");
@@ -165,8 +179,9 @@ describe("applyDelta rejects bad deltas with a code", () => {
 
   it("rejects a wrong magic, version and mode", () => {
     expect(codeOf(apply(Uint8Array.of(0, ...delta.subarray(1))))).toBe("DELTA_BAD_MAGIC");
-    expect(codeOf(apply(Uint8Array.of(0xd5, 0x21, ...delta.subarray(2)))))
-      .toBe("DELTA_UNSUPPORTED_VERSION");
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x21, ...delta.subarray(2))))).toBe(
+      "DELTA_UNSUPPORTED_VERSION",
+    );
     expect(codeOf(apply(Uint8Array.of(0xd5, 0x1f, ...delta.subarray(2))))).toBe("DELTA_MALFORMED");
   });
 
@@ -181,20 +196,25 @@ describe("applyDelta rejects bad deltas with a code", () => {
   });
 
   it("rejects a target above the limit before allocating", () => {
-    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 0xff, 0xff, 0xff, 0xff, 0x0f), 1024)))
-      .toBe("DELTA_OUT_OF_RANGE");
-    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01))))
-      .toBe("DELTA_MALFORMED");
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 0xff, 0xff, 0xff, 0xff, 0x0f), 1024))).toBe(
+      "DELTA_OUT_OF_RANGE",
+    );
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01)))).toBe(
+      "DELTA_MALFORMED",
+    );
   });
 
   it("rejects copies outside the source and past the target", () => {
     // target 100 B: copy explicit, length code 0 (to end), offset -1 (zigzag 1).
     expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 100, 0xc0, 0x01)))).toBe("DELTA_OUT_OF_RANGE");
     // target 10 B: copy of 50 B at the cursor.
-    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 10, 0x40 | 0x20 | 15, 1))))
-      .toBe("DELTA_OUT_OF_RANGE");
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 10, 0x40 | 0x20 | 15, 1)))).toBe(
+      "DELTA_OUT_OF_RANGE",
+    );
     // target 4 B: add 5 literal bytes.
-    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 4, 4, 1, 2, 3, 4, 5)))).toBe("DELTA_OUT_OF_RANGE");
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x11, 4, 4, 1, 2, 3, 4, 5)))).toBe(
+      "DELTA_OUT_OF_RANGE",
+    );
   });
 
   it("rejects a decompression bomb within the body limit", () => {
@@ -204,17 +224,19 @@ describe("applyDelta rejects bad deltas with a code", () => {
 
   it("rejects a deflate dictionary outside the source or longer than 32 KiB", () => {
     // 64 KiB source: dictionary at 65 535 of length 16 ends past it.
-    expect(codeOf(apply(Uint8Array.of(0xd5, 0x12, 10, 0xff, 0xff, 0x03, 0x10, 0x00))))
-      .toBe("DELTA_OUT_OF_RANGE");
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x12, 10, 0xff, 0xff, 0x03, 0x10, 0x00)))).toBe(
+      "DELTA_OUT_OF_RANGE",
+    );
     // dictionary length 65 536 > 32 KiB.
-    expect(codeOf(apply(Uint8Array.of(0xd5, 0x12, 10, 0x00, 0x80, 0x80, 0x04, 0x00))))
-      .toBe("DELTA_OUT_OF_RANGE");
+    expect(codeOf(apply(Uint8Array.of(0xd5, 0x12, 10, 0x00, 0x80, 0x80, 0x04, 0x00)))).toBe(
+      "DELTA_OUT_OF_RANGE",
+    );
   });
 
   it("decodes a whole-block copy as a view and still rejects a bad one", () => {
     const src = pair.source;
-    const at = (d: number[]) => applyDelta(src, Uint8Array.of(0xd5, 0x11, 0x80, 0x04, ...d),
-      { targetBytesMax: 1024 });
+    const at = (d: number[]) =>
+      applyDelta(src, Uint8Array.of(0xd5, 0x11, 0x80, 0x04, ...d), { targetBytesMax: 1024 });
     // target 512 B: copy to end at the cursor (0), then explicit at +100 (zigzag 200 = c8 01).
     expect(Buffer.compare(at([0x40]), src.subarray(0, 512))).toBe(0);
     expect(Buffer.compare(at([0xc0, 0xc8, 0x01]), src.subarray(100, 612))).toBe(0);
@@ -224,12 +246,24 @@ describe("applyDelta rejects bad deltas with a code", () => {
     expect(codeOf(() => at([0xc0, 0xff, 0xff, 0xff, 0xff, 0x7f]))).toBe("DELTA_MALFORMED");
     // offset 65 536 - 100: the copy would end past the 64 KiB source.
     expect(codeOf(() => at([0xc0, 0xb8, 0xfe, 0x07]))).toBe("DELTA_OUT_OF_RANGE");
-    expect(codeOf(() => applyDelta(src, Uint8Array.of(0xd5, 0x11, 0x80, 0x04, 0x40),
-      { targetBytesMax: 1024, expectedSha256: "00".repeat(32) }))).toBe("CHUNK_HASH_MISMATCH");
+    expect(
+      codeOf(() =>
+        applyDelta(src, Uint8Array.of(0xd5, 0x11, 0x80, 0x04, 0x40), {
+          targetBytesMax: 1024,
+          expectedSha256: "00".repeat(32),
+        }),
+      ),
+    ).toBe("CHUNK_HASH_MISMATCH");
   });
 
   it("rejects a wrong expected SHA-256", () => {
-    expect(codeOf(() => applyDelta(pair.source, delta, { targetBytesMax: 128 * 1024,
-      expectedSha256: "00".repeat(32) }))).toBe("CHUNK_HASH_MISMATCH");
+    expect(
+      codeOf(() =>
+        applyDelta(pair.source, delta, {
+          targetBytesMax: 128 * 1024,
+          expectedSha256: "00".repeat(32),
+        }),
+      ),
+    ).toBe("CHUNK_HASH_MISMATCH");
   });
 });

@@ -6,12 +6,25 @@
 import { sha256Hex } from "./hash.ts";
 import { findMatches, type MatchSink } from "./delta-match.ts";
 import { copyBytes, runSplit, type ApplyState, type Streams } from "./delta-run.ts";
-import { compressBody, decompress, deflateWithSource, looksIncompressible,
-  outOfRange } from "./delta-pack.ts";
+import {
+  compressBody,
+  decompress,
+  deflateWithSource,
+  looksIncompressible,
+  outOfRange,
+} from "./delta-pack.ts";
 import { blockSizeBytes } from "./limits.ts";
 import {
-  blockFormatVersion, blockMagic, ByteReader, ByteWriter, deltaError, deltaMode, type DeltaMode,
-  opKind, unzigzag, zigzag,
+  blockFormatVersion,
+  blockMagic,
+  ByteReader,
+  ByteWriter,
+  deltaError,
+  deltaMode,
+  type DeltaMode,
+  opKind,
+  unzigzag,
+  zigzag,
 } from "./wire.ts";
 
 export interface EncodeOptions {
@@ -123,12 +136,18 @@ function withHeader(mode: DeltaMode, targetLength: number, body: Uint8Array): Ui
 export function instructionBodies(source: Uint8Array, target: Uint8Array) {
   const writer = new InstructionWriter(target);
   findMatches(source, target, writer);
-  return { plain: writer.out.finish(), split: writer.splitBody(),
-    literalBytes: writer.literals.length };
+  return {
+    plain: writer.out.finish(),
+    split: writer.splitBody(),
+    literalBytes: writer.literals.length,
+  };
 }
 
-export function encodeDelta(source: Uint8Array, target: Uint8Array,
-  options: EncodeOptions = {}): Uint8Array {
+export function encodeDelta(
+  source: Uint8Array,
+  target: Uint8Array,
+  options: EncodeOptions = {},
+): Uint8Array {
   const m = target.length;
   const writer = new InstructionWriter(target);
   findMatches(source, target, writer);
@@ -178,8 +197,9 @@ function step(r: Streams, st: ApplyState): void {
     start += st.addedBytes + unzigzagLocal(r.offsets.varint("a copy offset"));
   }
   if (start < 0 || start + length > st.source.length) {
-    throw outOfRange(`copies source bytes ${start}..${start + length} of a ` +
-      `${st.source.length} B source`);
+    throw outOfRange(
+      `copies source bytes ${start}..${start + length} of a ` + `${st.source.length} B source`,
+    );
   }
   copyBytes(st.out, st.produced, st.source, start, length);
   st.produced += length;
@@ -191,15 +211,20 @@ function readHeader(delta: Uint8Array, targetBytesMax: number) {
   const r = new ByteReader(delta, 0, "block delta");
   const magic = r.byte("the magic");
   if (magic !== blockMagic) {
-    throw deltaError("DELTA_BAD_MAGIC", `block delta starts with 0x${magic.toString(16)}, ` +
-      `expected 0x${blockMagic.toString(16)}`);
+    throw deltaError(
+      "DELTA_BAD_MAGIC",
+      `block delta starts with 0x${magic.toString(16)}, ` + `expected 0x${blockMagic.toString(16)}`,
+    );
   }
   const versionMode = r.byte("the version");
   const version = versionMode >>> 4;
   const mode = versionMode & 15;
   if (version !== blockFormatVersion) {
-    throw deltaError("DELTA_UNSUPPORTED_VERSION", `block delta format version ${version} is ` +
-      `not supported (this build reads ${blockFormatVersion})`);
+    throw deltaError(
+      "DELTA_UNSUPPORTED_VERSION",
+      `block delta format version ${version} is ` +
+        `not supported (this build reads ${blockFormatVersion})`,
+    );
   }
   if (mode > deltaMode.brotli) throw deltaError("DELTA_MALFORMED", `unknown block mode ${mode}`);
   const targetLength = r.varint("the target length");
@@ -214,8 +239,11 @@ function readHeader(delta: Uint8Array, targetBytesMax: number) {
  * end of the target, the delta of a block that did not change. Returns undefined for anything
  * else, and for a copy outside the source, which the general path then rejects with its code.
  */
-function wholeCopy(source: Uint8Array, body: Uint8Array,
-  targetLength: number): Uint8Array | undefined {
+function wholeCopy(
+  source: Uint8Array,
+  body: Uint8Array,
+  targetLength: number,
+): Uint8Array | undefined {
   const b = body[0];
   if (targetLength === 0 || b === undefined || b >>> 6 === opAdd || (b & 0x3f) !== 0) {
     return undefined;
@@ -259,33 +287,49 @@ function wholeAdd(s: Streams, targetLength: number): Uint8Array | undefined {
  * changing either buffer. A compressed delta that is one ADD of the whole target returns a view
  * of its own decompressed literal section (a fresh buffer, shared with nothing else).
  */
-export function applyDelta(source: Uint8Array, delta: Uint8Array,
-  options: ApplyOptions = {}): Uint8Array {
+export function applyDelta(
+  source: Uint8Array,
+  delta: Uint8Array,
+  options: ApplyOptions = {},
+): Uint8Array {
   const { r, mode, targetLength } = readHeader(delta, options.targetBytesMax ?? blockSizeBytes);
   let out: Uint8Array;
   if (mode === deltaMode.raw) {
     if (r.remaining !== targetLength) {
-      throw deltaError(r.remaining < targetLength ? "DELTA_TRUNCATED" : "DELTA_TRAILING_BYTES",
-        `raw block delta holds ${r.remaining} B for a ${targetLength} B target`);
+      throw deltaError(
+        r.remaining < targetLength ? "DELTA_TRUNCATED" : "DELTA_TRAILING_BYTES",
+        `raw block delta holds ${r.remaining} B for a ${targetLength} B target`,
+      );
     }
     out = Uint8Array.prototype.slice.call(delta, r.pos);
   } else {
     const rest = delta.subarray(r.pos);
     const whole = mode === deltaMode.plain ? wholeCopy(source, rest, targetLength) : undefined;
     if (whole !== undefined) return checked(whole, options.expectedSha256);
-    const streams = mode === deltaMode.plain ? interleaved(rest)
-      : splitStreams(decompress(mode, rest, targetLength, source));
+    const streams =
+      mode === deltaMode.plain
+        ? interleaved(rest)
+        : splitStreams(decompress(mode, rest, targetLength, source));
     const literal = mode === deltaMode.plain ? undefined : wholeAdd(streams, targetLength);
     if (literal !== undefined) return checked(literal, options.expectedSha256);
-    const st: ApplyState = { source, out: Buffer.allocUnsafe(targetLength), produced: 0,
-      lastCopyEnd: 0, addedBytes: 0 };
+    const st: ApplyState = {
+      source,
+      out: Buffer.allocUnsafe(targetLength),
+      produced: 0,
+      lastCopyEnd: 0,
+      addedBytes: 0,
+    };
     if (mode !== deltaMode.plain) runSplit(streams, st);
     while (st.produced < targetLength) step(streams, st);
-    const left = streams.ops.remaining + (mode === deltaMode.plain ? 0
-      : streams.offsets.remaining + streams.literals.remaining);
+    const left =
+      streams.ops.remaining +
+      (mode === deltaMode.plain ? 0 : streams.offsets.remaining + streams.literals.remaining);
     if (left !== 0) {
-      throw deltaError("DELTA_TRAILING_BYTES", `block delta has ${left} B after the ` +
-        `instruction that completed the ${targetLength} B target`);
+      throw deltaError(
+        "DELTA_TRAILING_BYTES",
+        `block delta has ${left} B after the ` +
+          `instruction that completed the ${targetLength} B target`,
+      );
     }
     out = st.out;
   }
@@ -307,15 +351,20 @@ function splitStreams(body: Uint8Array): Streams {
   const r = new ByteReader(body, 0, "block delta body");
   const ops = r.take(r.varint("the opcode section length"), "the opcode section");
   const offsets = r.take(r.varint("the offset section length"), "the offset section");
-  return { ops: new ByteReader(ops, 0, "opcode section"),
+  return {
+    ops: new ByteReader(ops, 0, "opcode section"),
     offsets: new ByteReader(offsets, 0, "offset section"),
-    literals: new ByteReader(r.buf, r.pos, "literal section") };
+    literals: new ByteReader(r.buf, r.pos, "literal section"),
+  };
 }
 
 function checkSha256(out: Uint8Array, expected: string): void {
   const actual = sha256Hex(out);
   if (actual !== expected.toLowerCase()) {
-    throw deltaError("CHUNK_HASH_MISMATCH", `SHA-256 after applying the delta is ` +
-      `${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…; nothing was stored`);
+    throw deltaError(
+      "CHUNK_HASH_MISMATCH",
+      `SHA-256 after applying the delta is ` +
+        `${actual.slice(0, 12)}…, expected ${expected.slice(0, 12)}…; nothing was stored`,
+    );
   }
 }

@@ -112,25 +112,61 @@ export interface LatencyTarget {
 }
 
 export const latencyTargets: readonly LatencyTarget[] = [
-  { metric: "deltaUpload.latencyMsP99", operation: "deltaUpload", quantile: 0.99, latencyMsMax: 100,
-    claims: ["C09"], partOfClaims: ["C34"], statement: "delta upload p99 < 0.1 s" },
-  { metric: "download.latencyMsP99", operation: "download", quantile: 0.99, latencyMsMax: 50,
-    claims: ["C12"], partOfClaims: [], statement: "CDN download p99 < 50 ms" },
-  { metric: "listFolder.latencyMsP50", operation: "listFolder", quantile: 0.5,
-    latencyMsMax: serviceTimeMs.listPage, claims: ["C25"], partOfClaims: [],
-    statement: "a 1,000-row page in ~30 ms" },
-  { metric: "notification.freshnessMsP50", operation: "notification", quantile: 0.5,
-    latencyMsMax: 200, claims: ["C10"], partOfClaims: ["C21"], statement: "push within ~200 ms" },
-  { metric: "notification.freshnessMsP99", operation: "notification", quantile: 0.99,
-    latencyMsMax: 2_000, claims: ["C11"], partOfClaims: ["C36"], statement: "sync p99 < 2 s" },
+  {
+    metric: "deltaUpload.latencyMsP99",
+    operation: "deltaUpload",
+    quantile: 0.99,
+    latencyMsMax: 100,
+    claims: ["C09"],
+    partOfClaims: ["C34"],
+    statement: "delta upload p99 < 0.1 s",
+  },
+  {
+    metric: "download.latencyMsP99",
+    operation: "download",
+    quantile: 0.99,
+    latencyMsMax: 50,
+    claims: ["C12"],
+    partOfClaims: [],
+    statement: "CDN download p99 < 50 ms",
+  },
+  {
+    metric: "listFolder.latencyMsP50",
+    operation: "listFolder",
+    quantile: 0.5,
+    latencyMsMax: serviceTimeMs.listPage,
+    claims: ["C25"],
+    partOfClaims: [],
+    statement: "a 1,000-row page in ~30 ms",
+  },
+  {
+    metric: "notification.freshnessMsP50",
+    operation: "notification",
+    quantile: 0.5,
+    latencyMsMax: 200,
+    claims: ["C10"],
+    partOfClaims: ["C21"],
+    statement: "push within ~200 ms",
+  },
+  {
+    metric: "notification.freshnessMsP99",
+    operation: "notification",
+    quantile: 0.99,
+    latencyMsMax: 2_000,
+    claims: ["C11"],
+    partOfClaims: ["C36"],
+    statement: "sync p99 < 2 s",
+  },
 ];
 
 /** The latency target named `metric`; throws on a name that is not one (a programmer error). */
 export function latencyTarget(metric: string): LatencyTarget {
   const target = latencyTargets.find((t) => t.metric === metric);
   if (!target) {
-    throw new RangeError(`no design latency target "${metric}"; the targets are ` +
-      latencyTargets.map((t) => t.metric).join(", "));
+    throw new RangeError(
+      `no design latency target "${metric}"; the targets are ` +
+        latencyTargets.map((t) => t.metric).join(", "),
+    );
   }
   return target;
 }
@@ -145,8 +181,12 @@ export interface DesignFigure {
 
 /** Every scalar figure above, for the claims ledger and reports (targets are latencyTargets). */
 export const designFigures: readonly DesignFigure[] = [
-  { name: "blockSizeBytes", value: blockSizeBytes, unit: "B",
-    claims: ["C01", "C02", "C07", "C17", "C34", "C35"] },
+  {
+    name: "blockSizeBytes",
+    value: blockSizeBytes,
+    unit: "B",
+    claims: ["C01", "C02", "C07", "C17", "C34", "C35"],
+  },
   { name: "peakRatePerS", value: peakRatePerS, unit: "1/s", claims: ["C14"] },
   { name: "downloadsPerUpload", value: downloadsPerUpload, unit: "ratio", claims: ["C15"] },
   { name: "peakUploadRatePerS", value: peakUploadRatePerS, unit: "1/s", claims: ["C14", "C15"] },
@@ -154,31 +194,61 @@ export const designFigures: readonly DesignFigure[] = [
   { name: "devicesPerUserMax", value: devicesPerUserMax, unit: "devices", claims: ["C23"] },
   { name: "devicesPerUserMean", value: devicesPerUserMean, unit: "devices", claims: ["C23"] },
   { name: "usersCount", value: usersCount, unit: "users", claims: ["C24"] },
-  { name: "usersPerShardCountStated", value: usersPerShardCountStated, unit: "users",
-    claims: ["C24"] },
-  { name: "connectedDevicesCount", value: connectedDevicesCount, unit: "devices",
-    claims: ["C18"] },
+  {
+    name: "usersPerShardCountStated",
+    value: usersPerShardCountStated,
+    unit: "users",
+    claims: ["C24"],
+  },
+  { name: "connectedDevicesCount", value: connectedDevicesCount, unit: "devices", claims: ["C18"] },
   { name: "shardCount", value: shardCount, unit: "shards", claims: ["C24"] },
   { name: "partitionCount", value: partitionCount, unit: "partitions", claims: ["C30"] },
   { name: "podCounts.chunkService", value: podCounts.chunkService, unit: "pods", claims: ["C14"] },
-  { name: "podCounts.downloadService", value: podCounts.downloadService, unit: "pods",
-    claims: ["C14"] },
-  { name: "podCounts.notificationService", value: podCounts.notificationService, unit: "pods",
-    claims: ["C14", "C18"] },
+  {
+    name: "podCounts.downloadService",
+    value: podCounts.downloadService,
+    unit: "pods",
+    claims: ["C14"],
+  },
+  {
+    name: "podCounts.notificationService",
+    value: podCounts.notificationService,
+    unit: "pods",
+    claims: ["C14", "C18"],
+  },
   { name: "podCounts.gcWorker", value: podCounts.gcWorker, unit: "pods", claims: [] },
-  { name: "connectionsPerPodCount", value: connectionsPerPodCount, unit: "connections",
-    claims: ["C18"] },
-  { name: "memoryBytesPerConnection", value: memoryBytesPerConnection, unit: "B",
-    claims: ["C19"] },
+  {
+    name: "connectionsPerPodCount",
+    value: connectionsPerPodCount,
+    unit: "connections",
+    claims: ["C18"],
+  },
+  { name: "memoryBytesPerConnection", value: memoryBytesPerConnection, unit: "B", claims: ["C19"] },
   { name: "cdnHitRateMin", value: cdnHitRateMin, unit: "ratio", claims: ["C13"] },
-  { name: "serviceTimeMs.deltaEncode", value: serviceTimeMs.deltaEncode, unit: "ms",
-    claims: ["C04"] },
-  { name: "serviceTimeMs.deltaReconstruct", value: serviceTimeMs.deltaReconstruct, unit: "ms",
-    claims: ["C05"] },
-  { name: "serviceTimeMs.baseBlockRead", value: serviceTimeMs.baseBlockRead, unit: "ms",
-    claims: ["C06"] },
-  { name: "serviceTimeMs.metadataCacheHitPerHash", value: serviceTimeMs.metadataCacheHitPerHash,
-    unit: "ms", claims: ["C16"] },
+  {
+    name: "serviceTimeMs.deltaEncode",
+    value: serviceTimeMs.deltaEncode,
+    unit: "ms",
+    claims: ["C04"],
+  },
+  {
+    name: "serviceTimeMs.deltaReconstruct",
+    value: serviceTimeMs.deltaReconstruct,
+    unit: "ms",
+    claims: ["C05"],
+  },
+  {
+    name: "serviceTimeMs.baseBlockRead",
+    value: serviceTimeMs.baseBlockRead,
+    unit: "ms",
+    claims: ["C06"],
+  },
+  {
+    name: "serviceTimeMs.metadataCacheHitPerHash",
+    value: serviceTimeMs.metadataCacheHitPerHash,
+    unit: "ms",
+    claims: ["C16"],
+  },
   { name: "serviceTimeMs.listPage", value: serviceTimeMs.listPage, unit: "ms", claims: ["C25"] },
 ];
 
@@ -202,17 +272,33 @@ export const stated = {
   C19: { podMemoryGB: 10 },
   C20: { pollIntervalS: 5, pollingUsersCount: 100_000_000, pollingQps: 20_000_000 },
   C21: { pollingDelayMeanS: 2.5, speedupFactor: 10 },
-  C22: { podsRestartedMin: 2, podsRestartedMax: 3, reconnectionsMax: 15_000_000,
-    backoffSMin: 0.5, backoffSMax: 30 },
-  C25: { filesCount: 1_000_000, rowBytes: 500, metadataMB: 500, rowsPerPage: 1_000,
-    listingCallsCount: 1_000, listingS: 30 },
+  C22: {
+    podsRestartedMin: 2,
+    podsRestartedMax: 3,
+    reconnectionsMax: 15_000_000,
+    backoffSMin: 0.5,
+    backoffSMax: 30,
+  },
+  C25: {
+    filesCount: 1_000_000,
+    rowBytes: 500,
+    metadataMB: 500,
+    rowsPerPage: 1_000,
+    listingCallsCount: 1_000,
+    listingS: 30,
+  },
   C26: { versionsPerFilePerMonth: 10 },
   C27: { uploadGB: 50, linkMbps: 100, uploadMinutes: 67, graceHours: 72 },
   C28: { orphanShareOfStorage: 0.001 },
-  C29: { storagePBMin: 3, storagePBMax: 5, usersCount: 1_000_000, dedupFractionMin: 0.3,
-    dedupFractionMax: 0.5, scaleEBMin: 1 },
-  C30: { capacityMsgPerS: 1_000_000, retentionDays: 7, notificationLagSMax: 1,
-    gcLagSMax: 3_600 },
+  C29: {
+    storagePBMin: 3,
+    storagePBMax: 5,
+    usersCount: 1_000_000,
+    dedupFractionMin: 0.3,
+    dedupFractionMax: 0.5,
+    scaleEBMin: 1,
+  },
+  C30: { capacityMsgPerS: 1_000_000, retentionDays: 7, notificationLagSMax: 1, gcLagSMax: 3_600 },
   C31: { costUsdPerMonth: { V0: 500, V1: 3_000, V2: 8_000 } },
   C32: { cloudFrontUsdPerGB: 0.085, s3EgressUsdPerGB: 0.09 },
   C33: { availability: { V0: 0.99, V1: 0.999, V2: 0.9995 } },

@@ -54,13 +54,19 @@ function assertLimit(condition: boolean, message: string): void {
 
 assertLimit(blockSizeBytes % indexStepBytes === 0, "blockSizeBytes % indexStepBytes === 0");
 assertLimit(blockSizeBytesMax * sourceWindowBlockCount < 2 ** 31, "source window fits int32");
-assertLimit(blockSizeBytesMin <= blockSizeBytes && blockSizeBytes <= blockSizeBytesMax,
-  "blockSizeBytesMin <= blockSizeBytes <= blockSizeBytesMax");
+assertLimit(
+  blockSizeBytesMin <= blockSizeBytes && blockSizeBytes <= blockSizeBytesMax,
+  "blockSizeBytesMin <= blockSizeBytes <= blockSizeBytesMax",
+);
 assertLimit(deltaHeaderBytesMax <= deltaRawOverheadBytesMax, "raw header within raw overhead");
-assertLimit(indexStepBytes % probeStrideMax !== 0 && probeStrideMax % 2 === 1,
-  "the top probe stride visits every phase of the index step");
-assertLimit(indexStepBytesWide % 16 === 0 && indexStepBytesWide % probeStrideMax !== 0,
-  "the wide index step keeps word-aligned fingerprints and every probe phase");
+assertLimit(
+  indexStepBytes % probeStrideMax !== 0 && probeStrideMax % 2 === 1,
+  "the top probe stride visits every phase of the index step",
+);
+assertLimit(
+  indexStepBytesWide % 16 === 0 && indexStepBytesWide % probeStrideMax !== 0,
+  "the wide index step keeps word-aligned fingerprints and every probe phase",
+);
 assertLimit(matchHashBytes <= explicitCopyBytesMin, "explicit copies are at least one hash");
 assertLimit(resumeCopyBytesMin >= 4, "copy lengths are coded as length - 3 (0 means to end)");
 
@@ -133,15 +139,29 @@ export const routeBodyBytesMax = {
 } as const;
 
 /** A commit body at its limits: every hash quoted, the path escaped 6 bytes a byte, each proof. */
-const commitBodyBytesAtLimits = apiLimits.hashListLengthMax * 67 + apiLimits.pathBytesMax * 6 +
-  apiLimits.proofsMax * (apiLimits.proofTokenBytesMax + 64 + 128) + 1024;
-assertLimit(commitBodyBytesAtLimits <= apiLimits.commitBodyBytesMax, "a commit at its limits fits its body");
-assertLimit(commitBodyBytesAtLimits <= apiLimits.uploadInitBodyBytesMax, "an upload-init fits its body");
+const commitBodyBytesAtLimits =
+  apiLimits.hashListLengthMax * 67 +
+  apiLimits.pathBytesMax * 6 +
+  apiLimits.proofsMax * (apiLimits.proofTokenBytesMax + 64 + 128) +
+  1024;
+assertLimit(
+  commitBodyBytesAtLimits <= apiLimits.commitBodyBytesMax,
+  "a commit at its limits fits its body",
+);
+assertLimit(
+  commitBodyBytesAtLimits <= apiLimits.uploadInitBodyBytesMax,
+  "an upload-init fits its body",
+);
 assertLimit(apiLimits.fileSizeBytesMax <= Number.MAX_SAFE_INTEGER, "file sizes are exact doubles");
 assertLimit(apiLimits.deltaBodyBytesMax === apiLimits.deltaBytesMax, "a delta body is one delta");
-assertLimit(Math.max(...Object.values(routeBodyBytesMax)) <= apiLimits.bodyDrainBytesMax,
-  "a body the gateway lets through is drained, never cut off");
-assertLimit(apiLimits.userRequestsBurstMax >= apiLimits.userRequestsPerSMax, "a burst holds a second");
+assertLimit(
+  Math.max(...Object.values(routeBodyBytesMax)) <= apiLimits.bodyDrainBytesMax,
+  "a body the gateway lets through is drained, never cut off",
+);
+assertLimit(
+  apiLimits.userRequestsBurstMax >= apiLimits.userRequestsPerSMax,
+  "a burst holds a second",
+);
 
 // Whole-file deltas (`syncbench delta`, reference-impl/client/file-delta.ts): what apply checks
 // in the untrusted header, and what both directions check on the files, before allocating or
@@ -160,10 +180,14 @@ export const fileDeltaNewBytesMax = 2 ** 40;
 /** Apply leaves at least this much free on the output's disk after writing NEW. */
 export const fileDeltaDiskReserveBytesMin = 16 * 1024 * 1024;
 
-assertLimit(blockSizeBytesMin <= blockSizeBytes && blockSizeBytes <= fileDeltaBlockSizeBytesMax,
-  "the design's block size is a valid whole-file delta block size");
-assertLimit(fileDeltaBlockSizeBytesMax <= blockSizeBytesMax,
-  "whole-file blocks stay within the block delta's source window bound");
+assertLimit(
+  blockSizeBytesMin <= blockSizeBytes && blockSizeBytes <= fileDeltaBlockSizeBytesMax,
+  "the design's block size is a valid whole-file delta block size",
+);
+assertLimit(
+  fileDeltaBlockSizeBytesMax <= blockSizeBytesMax,
+  "whole-file blocks stay within the block delta's source window bound",
+);
 assertLimit(
   Number.isSafeInteger(fileDeltaOldBytesMax) && Number.isSafeInteger(fileDeltaNewBytesMax),
   "file lengths fit a varint53",

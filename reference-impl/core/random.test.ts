@@ -44,7 +44,8 @@ describe("Rng", () => {
   });
 
   it("is reproducible and fork(name) ignores the order in which streams are made", () => {
-    const a = new Rng(42), b = new Rng(42);
+    const a = new Rng(42),
+      b = new Rng(42);
     const xs = Array.from({ length: 5 }, () => a.nextU32());
     expect(Array.from({ length: 5 }, () => b.nextU32())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => new Rng(43).nextU32())).not.toEqual(xs);
@@ -64,7 +65,8 @@ describe("Rng", () => {
 
   it("uniform is in (0,1) with mean 1/2 ± 4σ over 1e5 draws", () => {
     const rng = new Rng(1);
-    let sum = 0, outside = 0;
+    let sum = 0,
+      outside = 0;
     for (let i = 0; i < 1e5; i++) {
       const u = rng.uniform();
       if (!(u > 0 && u < 1)) outside++;
@@ -75,15 +77,18 @@ describe("Rng", () => {
   });
 
   it("below(n) is an integer in 0..n-1 for any seed and n (property)", () => {
-    fc.assert(fc.property(fc.nat({ max: 0xffffffff }), fc.integer({ min: 1, max: 2 ** 32 }),
-      (seed, n) => {
+    fc.assert(
+      fc.property(fc.nat({ max: 0xffffffff }), fc.integer({ min: 1, max: 2 ** 32 }), (seed, n) => {
         const x = new Rng(seed).below(n);
         return Number.isInteger(x) && x >= 0 && x < n;
-      }), { seed: 11 });
+      }),
+      { seed: 11 },
+    );
   });
 
   it("bytes(length) has the length asked, is seeded, and its byte values are uniform", () => {
-    const a = new Rng(3).bytes(65_539), b = new Rng(3).bytes(65_539);
+    const a = new Rng(3).bytes(65_539),
+      b = new Rng(3).bytes(65_539);
     expect(a.length).toBe(65_539);
     expect(a).toEqual(b);
     const counts = new Float64Array(256);
@@ -94,7 +99,8 @@ describe("Rng", () => {
 
   it("normal and exponential have their means within 4σ over 1e5 draws", () => {
     const rng = new Rng(8);
-    let sumN = 0, sumE = 0;
+    let sumN = 0,
+      sumE = 0;
     for (let i = 0; i < 1e5; i++) {
       sumN += normal(rng);
       sumE += exponential(rng, 2);
@@ -112,12 +118,23 @@ describe("ZipfSampler", () => {
 
   it("draws ranks in 1..n, and draw(rng) is sample() on a stream given per call", () => {
     const skew = fc.double({ min: 0, max: 3, noNaN: true });
-    fc.assert(fc.property(fc.integer({ min: 1, max: 1e9 }), skew, fc.nat({ max: 0xffffffff }),
-      (n, s, seed) => {
-        const k = new ZipfSampler(n, s, new Rng(seed)).sample();
-        return Number.isInteger(k) && k >= 1 && k <= n &&
-          new ZipfSampler(n, s).draw(new Rng(seed)) === k;
-      }), { seed: 12 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 1e9 }),
+        skew,
+        fc.nat({ max: 0xffffffff }),
+        (n, s, seed) => {
+          const k = new ZipfSampler(n, s, new Rng(seed)).sample();
+          return (
+            Number.isInteger(k) &&
+            k >= 1 &&
+            k <= n &&
+            new ZipfSampler(n, s).draw(new Rng(seed)) === k
+          );
+        },
+      ),
+      { seed: 12 },
+    );
   });
 
   it("refuses n < 1, a fractional n, a negative or infinite s, sample() without a stream", () => {
@@ -132,14 +149,16 @@ describe("ZipfSampler", () => {
   // is chi-square with 99 degrees of freedom; 0.1 % critical value ≈ 148.2.
   for (const s of [0, 0.99, 1.1]) {
     it(`rank frequencies of Zipf(100, ${s}) pass chi-square at 0.1 % against k^-s / H`, () => {
-      const n = 100, draws = 100_000;
+      const n = 100,
+        draws = 100_000;
       const x2 = chiSquare(rankCounts(n, s, 21, draws), zipfPmf(n, s), draws);
       expect(x2).toBeLessThan(chiSquareCritical999(n - 1));
     });
   }
 
   it("the same test rejects a sampler whose skew is off by 0.1 (the test can fail)", () => {
-    const n = 100, draws = 100_000;
+    const n = 100,
+      draws = 100_000;
     const x2 = chiSquare(rankCounts(n, 1.09, 21, draws), zipfPmf(n, 0.99), draws);
     expect(x2).toBeGreaterThan(chiSquareCritical999(n - 1));
   });

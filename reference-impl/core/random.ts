@@ -124,7 +124,11 @@ export class ZipfSampler {
   private readonly hIntegralN: number;
   private readonly threshold: number;
 
-  constructor(readonly n: number, readonly s: number, private readonly rng?: Rng) {
+  constructor(
+    readonly n: number,
+    readonly s: number,
+    private readonly rng?: Rng,
+  ) {
     if (!(n >= 1) || !Number.isInteger(n) || !(s >= 0) || !Number.isFinite(s)) {
       throw new RangeError(`zipf needs an integer n ≥ 1 and a finite s ≥ 0, got n=${n} s=${s}`);
     }
@@ -173,5 +177,7 @@ function helper1(x: number): number {
 }
 /** (exp(x)-1)/x, continuous at 0. */
 function helper2(x: number): number {
-  return Math.abs(x) > 1e-8 ? Math.expm1(x) / x : 1 + x * 0.5 * (1 + (x * 1) / 3 * (1 + 0.25 * x));
+  return Math.abs(x) > 1e-8
+    ? Math.expm1(x) / x
+    : 1 + x * 0.5 * (1 + ((x * 1) / 3) * (1 + 0.25 * x));
 }

@@ -114,9 +114,11 @@ export class ByteReader {
   }
 
   truncated(field: string): SyncbenchError {
-    return deltaError("DELTA_TRUNCATED",
+    return deltaError(
+      "DELTA_TRUNCATED",
       `${this.what} ends inside ${field} at byte ${this.pos} of ${this.buf.length}; nothing was written`,
-      "the delta file is incomplete: copy it again or re-create it with `syncbench delta encode`");
+      "the delta file is incomplete: copy it again or re-create it with `syncbench delta encode`",
+    );
   }
 
   byte(field: string): number {
@@ -139,8 +141,10 @@ export class ByteReader {
       }
       scale *= 0x80;
     }
-    throw deltaError("DELTA_MALFORMED",
-      `${this.what}: ${field} at byte ${this.pos} is not a varint of at most ${bytesMax} bytes`);
+    throw deltaError(
+      "DELTA_MALFORMED",
+      `${this.what}: ${field} at byte ${this.pos} is not a varint of at most ${bytesMax} bytes`,
+    );
   }
 
   varint53(field: string): number {
@@ -180,18 +184,26 @@ export function readFileHeader(
   const r = new ByteReader(buf, 0, "delta file header");
   const magic = r.take(fileMagic.length, "the magic");
   if (!fileMagic.every((b, i) => magic[i] === b)) {
-    throw deltaError("DELTA_BAD_MAGIC", "not a syncbench delta file: it does not start with SBDF",
-      "pass a file written by `syncbench delta encode`");
+    throw deltaError(
+      "DELTA_BAD_MAGIC",
+      "not a syncbench delta file: it does not start with SBDF",
+      "pass a file written by `syncbench delta encode`",
+    );
   }
   const version = r.byte("the format version");
   if (version !== fileFormatVersion) {
-    throw deltaError("DELTA_UNSUPPORTED_VERSION",
-      `delta file format version ${version} is not supported (this build reads ${fileFormatVersion})`);
+    throw deltaError(
+      "DELTA_UNSUPPORTED_VERSION",
+      `delta file format version ${version} is not supported (this build reads ${fileFormatVersion})`,
+    );
   }
   const blockSize = r.varint("the block size");
   if (blockSize < limits.blockSizeBytesMin || blockSize > limits.blockSizeBytesMax) {
-    throw deltaError("DELTA_OUT_OF_RANGE", `delta file declares block size ${blockSize} B, ` +
-      `outside ${limits.blockSizeBytesMin}..${limits.blockSizeBytesMax} B`);
+    throw deltaError(
+      "DELTA_OUT_OF_RANGE",
+      `delta file declares block size ${blockSize} B, ` +
+        `outside ${limits.blockSizeBytesMin}..${limits.blockSizeBytesMax} B`,
+    );
   }
   const oldLength = r.varint53("the old file length");
   const newLength = r.varint53("the new file length");

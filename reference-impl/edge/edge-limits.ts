@@ -11,7 +11,8 @@ import { routeBodyBytesMax } from "../core/limits.ts";
  */
 export const upstreamServerParameters = "max_fails=0";
 
-const limitsText = `upload-init ${routeBodyBytesMax.uploadInit} bytes, commit ${routeBodyBytesMax.commit}, ` +
+const limitsText =
+  `upload-init ${routeBodyBytesMax.uploadInit} bytes, commit ${routeBodyBytesMax.commit}, ` +
   `block ${routeBodyBytesMax.blockPut}, delta ${routeBodyBytesMax.blockDelta}`;
 
 /** The errors nginx answers on its own, with the code and message a client gets. */
@@ -19,12 +20,28 @@ export const gatewayErrors: readonly { status: number; code: string; message: st
   { status: 400, code: "GATEWAY_BAD_REQUEST", message: "the gateway could not parse the request" },
   { status: 404, code: "NOT_FOUND", message: "no API route at this path" },
   { status: 405, code: "METHOD_NOT_ALLOWED", message: "this route does not take the method" },
-  { status: 413, code: "BODY_TOO_LARGE", message: `request body over the limit of its route (${limitsText}); nothing was forwarded` },
+  {
+    status: 413,
+    code: "BODY_TOO_LARGE",
+    message: `request body over the limit of its route (${limitsText}); nothing was forwarded`,
+  },
   { status: 429, code: "GATEWAY_RATE_LIMITED", message: "too many requests; retry later" },
   { status: 500, code: "GATEWAY_INTERNAL", message: "the gateway failed to handle the request" },
-  { status: 502, code: "UPSTREAM_UNAVAILABLE", message: "no service process answered; retry with backoff" },
-  { status: 503, code: "UPSTREAM_UNAVAILABLE", message: "the service is unavailable; retry with backoff" },
-  { status: 504, code: "UPSTREAM_TIMEOUT", message: "the service did not answer in time; retry with backoff" },
+  {
+    status: 502,
+    code: "UPSTREAM_UNAVAILABLE",
+    message: "no service process answered; retry with backoff",
+  },
+  {
+    status: 503,
+    code: "UPSTREAM_UNAVAILABLE",
+    message: "the service is unavailable; retry with backoff",
+  },
+  {
+    status: 504,
+    code: "UPSTREAM_TIMEOUT",
+    message: "the service did not answer in time; retry with backoff",
+  },
 ];
 
 function errorLocation(e: (typeof gatewayErrors)[number]): string {

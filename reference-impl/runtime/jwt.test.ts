@@ -28,16 +28,27 @@ function refusal(token: string): { code: string; message: string } | undefined {
 
 describe("verifyJwt", () => {
   it("accepts a token within its lifetime, up to tokenLifetimeSMax ahead", () => {
-    expect(verifyJwt(signJwt({ sub: "alice", exp: nowS + 60 }, secret), secret, nowMs)).toEqual({ sub: "alice", exp: nowS + 60 });
+    expect(verifyJwt(signJwt({ sub: "alice", exp: nowS + 60 }, secret), secret, nowMs)).toEqual({
+      sub: "alice",
+      exp: nowS + 60,
+    });
     const longest = nowS + apiLimits.tokenLifetimeSMax;
-    expect(verifyJwt(signJwt({ sub: "alice", exp: longest }, secret), secret, nowMs).exp).toBe(longest);
+    expect(verifyJwt(signJwt({ sub: "alice", exp: longest }, secret), secret, nowMs).exp).toBe(
+      longest,
+    );
   });
 
   it("refuses an exp that never comes (1e400 is Infinity) or lies beyond the longest lifetime", () => {
-    expect(refusal(rawToken('{"sub":"alice","exp":1e400}'))).toMatchObject({ code: "AUTH_INVALID", message: /exp must be/ });
-    expect(refusal(rawToken(`{"sub":"alice","exp":${nowS + apiLimits.tokenLifetimeSMax + 1}}`)))
-      .toMatchObject({ code: "AUTH_INVALID" });
-    expect(refusal(rawToken('{"sub":"alice","exp":"9999999999"}'))).toMatchObject({ code: "AUTH_INVALID" });
+    expect(refusal(rawToken('{"sub":"alice","exp":1e400}'))).toMatchObject({
+      code: "AUTH_INVALID",
+      message: /exp must be/,
+    });
+    expect(
+      refusal(rawToken(`{"sub":"alice","exp":${nowS + apiLimits.tokenLifetimeSMax + 1}}`)),
+    ).toMatchObject({ code: "AUTH_INVALID" });
+    expect(refusal(rawToken('{"sub":"alice","exp":"9999999999"}'))).toMatchObject({
+      code: "AUTH_INVALID",
+    });
   });
 
   it("says a token without exp has no exp, not that it expired at undefined", () => {
@@ -47,21 +58,32 @@ describe("verifyJwt", () => {
   });
 
   it("reports an expired token with its expiry as a date", () => {
-    expect(refusal(signJwt({ sub: "alice", exp: nowS - 1 }, secret)))
-      .toMatchObject({ code: "AUTH_EXPIRED", message: /expired at 2026-12-05T23:59:59.000Z/ });
+    expect(refusal(signJwt({ sub: "alice", exp: nowS - 1 }, secret))).toMatchObject({
+      code: "AUTH_EXPIRED",
+      message: /expired at 2026-12-05T23:59:59.000Z/,
+    });
   });
 
   it("refuses a sub with a NUL, another control character or a lone surrogate", () => {
     for (const sub of ["al\u0000ice", "line\nbreak", "\ud800x", "x\udc00", ""]) {
-      expect(refusal(signJwt({ sub, exp: nowS + 60 }, secret))).toMatchObject({ code: "AUTH_INVALID" });
+      expect(refusal(signJwt({ sub, exp: nowS + 60 }, secret))).toMatchObject({
+        code: "AUTH_INVALID",
+      });
     }
-    expect(refusal(signJwt({ sub: "a".repeat(apiLimits.userIdLengthMax + 1), exp: nowS + 60 }, secret)))
-      .toMatchObject({ code: "AUTH_INVALID" });
-    expect(verifyJwt(signJwt({ sub: "😀 ünïcode", exp: nowS + 60 }, secret), secret, nowMs).sub).toBe("😀 ünïcode");
+    expect(
+      refusal(signJwt({ sub: "a".repeat(apiLimits.userIdLengthMax + 1), exp: nowS + 60 }, secret)),
+    ).toMatchObject({ code: "AUTH_INVALID" });
+    expect(
+      verifyJwt(signJwt({ sub: "😀 ünïcode", exp: nowS + 60 }, secret), secret, nowMs).sub,
+    ).toBe("😀 ünïcode");
   });
 
   it("refuses alg none and a wrong signature", () => {
-    expect(refusal(rawToken(`{"sub":"alice","exp":${nowS + 60}}`, "none"))).toMatchObject({ code: "AUTH_INVALID" });
-    expect(refusal(`${signJwt({ sub: "alice", exp: nowS + 60 }, secret).slice(0, -2)}AA`)).toMatchObject({ code: "AUTH_INVALID" });
+    expect(refusal(rawToken(`{"sub":"alice","exp":${nowS + 60}}`, "none"))).toMatchObject({
+      code: "AUTH_INVALID",
+    });
+    expect(
+      refusal(`${signJwt({ sub: "alice", exp: nowS + 60 }, secret).slice(0, -2)}AA`),
+    ).toMatchObject({ code: "AUTH_INVALID" });
   });
 });

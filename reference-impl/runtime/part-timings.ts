@@ -8,7 +8,10 @@
 // a ChunkService spends far more CPU per delta upload (SDK, JSON, hashing) than its delta apply.
 import { performance } from "node:perf_hooks";
 import {
-  encodeHistogram, newHistogram, recordMs, type Histogram,
+  encodeHistogram,
+  newHistogram,
+  recordMs,
+  type Histogram,
 } from "../../formats/hdr-histogram.ts";
 
 export const partTimingsKind = "syncbench.part-timings";
@@ -21,7 +24,9 @@ export interface PartTimingsSnapshot {
   readonly schemaVersion: 1;
   readonly source: string;
   /** Per part: samples recorded since the process started, and the HDR histogram (µs, compressed base64). */
-  readonly parts: Readonly<Record<string, { readonly count: number; readonly histogramUs: string }>>;
+  readonly parts: Readonly<
+    Record<string, { readonly count: number; readonly histogramUs: string }>
+  >;
   /** The process's CPU time since it started, user + system, in µs (absent from older processes). */
   readonly cpuUs?: number;
 }
@@ -76,7 +81,13 @@ export class PartTimings {
       parts[name] = { count: h.totalCount, histogramUs: encodeHistogram(h) };
     }
     const cpu = process.cpuUsage();
-    return { kind: partTimingsKind, schemaVersion: 1, source: this.source, parts, cpuUs: cpu.user + cpu.system };
+    return {
+      kind: partTimingsKind,
+      schemaVersion: 1,
+      source: this.source,
+      parts,
+      cpuUs: cpu.user + cpu.system,
+    };
   }
 }
 
@@ -85,14 +96,23 @@ export class PartTimings {
  * other property passes through untouched. The composition root wraps the real adapters with it,
  * so the use cases stay unaware of the measurement.
  */
-export function timedMethods<T extends object>(target: T, timings: PartTimings,
-  parts: Partial<Record<keyof T & string, string>>): T {
+export function timedMethods<T extends object>(
+  target: T,
+  timings: PartTimings,
+  parts: Partial<Record<keyof T & string, string>>,
+): T {
   return new Proxy(target, {
     get(object, property, receiver) {
       const value: unknown = Reflect.get(object, property, receiver);
-      const part = typeof property === "string" ? (parts as Record<string, string | undefined>)[property] : undefined;
+      const part =
+        typeof property === "string"
+          ? (parts as Record<string, string | undefined>)[property]
+          : undefined;
       if (part === undefined || typeof value !== "function") return value;
-      return (...args: unknown[]) => timings.time(part, () => (value as (...a: unknown[]) => Promise<unknown>).apply(object, args));
+      return (...args: unknown[]) =>
+        timings.time(part, () =>
+          (value as (...a: unknown[]) => Promise<unknown>).apply(object, args),
+        );
     },
   });
 }

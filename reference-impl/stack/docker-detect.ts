@@ -4,17 +4,24 @@ import { existsSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 
-export function dockerSocketCandidates(env: Readonly<Record<string, string | undefined>>): http.RequestOptions[] {
+export function dockerSocketCandidates(
+  env: Readonly<Record<string, string | undefined>>,
+): http.RequestOptions[] {
   const candidates: http.RequestOptions[] = [];
   const dockerHost = env.DOCKER_HOST;
-  if (dockerHost?.startsWith("unix://")) candidates.push({ socketPath: dockerHost.slice("unix://".length) });
+  if (dockerHost?.startsWith("unix://"))
+    candidates.push({ socketPath: dockerHost.slice("unix://".length) });
   else if (dockerHost?.startsWith("tcp://")) {
     const url = new URL(dockerHost.replace("tcp://", "http://"));
     candidates.push({ host: url.hostname, port: Number(url.port || 2375) });
   }
   const uid = process.getuid?.() ?? 0;
-  const sockets = ["/var/run/docker.sock", `${os.homedir()}/.docker/run/docker.sock`,
-    `/run/user/${uid}/docker.sock`, `/run/user/${uid}/podman/podman.sock`];
+  const sockets = [
+    "/var/run/docker.sock",
+    `${os.homedir()}/.docker/run/docker.sock`,
+    `/run/user/${uid}/docker.sock`,
+    `/run/user/${uid}/podman/podman.sock`,
+  ];
   for (const socketPath of sockets) if (existsSync(socketPath)) candidates.push({ socketPath });
   return candidates;
 }
@@ -33,7 +40,11 @@ function ping(options: http.RequestOptions, timeoutMs: number): Promise<boolean>
   });
 }
 
-export async function dockerEngineAnswers(env: Readonly<Record<string, string | undefined>>, timeoutMs = 1500): Promise<boolean> {
-  for (const candidate of dockerSocketCandidates(env)) if (await ping(candidate, timeoutMs)) return true;
+export async function dockerEngineAnswers(
+  env: Readonly<Record<string, string | undefined>>,
+  timeoutMs = 1500,
+): Promise<boolean> {
+  for (const candidate of dockerSocketCandidates(env))
+    if (await ping(candidate, timeoutMs)) return true;
   return false;
 }

@@ -27,7 +27,9 @@ export interface Endpoints {
 }
 
 /** Endpoints without credentials: what `status` prints (URLs keep their user, lose the password). */
-export type PublicEndpoints = Omit<Endpoints, "s3"> & { readonly s3: Omit<S3Endpoint, "accessKeyId" | "secretAccessKey"> };
+export type PublicEndpoints = Omit<Endpoints, "s3"> & {
+  readonly s3: Omit<S3Endpoint, "accessKeyId" | "secretAccessKey">;
+};
 
 function withoutPassword(url: string): string {
   const parsed = new URL(url);
@@ -38,7 +40,12 @@ function withoutPassword(url: string): string {
 
 export function redactEndpoints(e: Endpoints): PublicEndpoints {
   const { accessKeyId: _id, secretAccessKey: _secret, ...s3 } = e.s3;
-  return { ...e, postgresUrl: withoutPassword(e.postgresUrl), redisUrl: withoutPassword(e.redisUrl), s3 };
+  return {
+    ...e,
+    postgresUrl: withoutPassword(e.postgresUrl),
+    redisUrl: withoutPassword(e.redisUrl),
+    s3,
+  };
 }
 
 export const endpointEnvNames = {

@@ -5,12 +5,17 @@ import type { Endpoints, PublicEndpoints } from "./endpoints.ts";
 export const serviceNames = ["postgres", "kafka", "s3", "redis", "nginx"] as const;
 export type ServiceName = (typeof serviceNames)[number];
 /** A server of the stack, or one of the reference implementation's processes ("chunk-service-1"). */
-export type ProcessName = ServiceName | `chunk-service-${number}` | `download-service-${number}`
+export type ProcessName =
+  | ServiceName
+  | `chunk-service-${number}`
+  | `download-service-${number}`
   | `notification-service-${number}`;
 
 export function isProcessName(name: string): name is ProcessName {
-  return (serviceNames as readonly string[]).includes(name)
-    || /^(chunk|download|notification)-service-[1-9][0-9]?$/.test(name);
+  return (
+    (serviceNames as readonly string[]).includes(name) ||
+    /^(chunk|download|notification)-service-[1-9][0-9]?$/.test(name)
+  );
 }
 
 export interface ServiceStatus {

@@ -5,12 +5,18 @@ import { NativeProvider } from "./native/native-provider.ts";
 import type { ProviderName, StackProvider } from "./provider.ts";
 import type { StackConfig } from "./stack-config.ts";
 
-export async function chooseProviderName(config: StackConfig, env: Readonly<Record<string, string | undefined>>): Promise<ProviderName> {
+export async function chooseProviderName(
+  config: StackConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<ProviderName> {
   if (config.provider) return config.provider;
   return (await dockerEngineAnswers(env)) ? "testcontainers" : "native";
 }
 
-export async function createProvider(config: StackConfig, env: Readonly<Record<string, string | undefined>>): Promise<StackProvider> {
+export async function createProvider(
+  config: StackConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<StackProvider> {
   const name = await chooseProviderName(config, env);
   if (name === "native") return new NativeProvider(config.native);
   const { TestcontainersProvider } = await import("./testcontainers/testcontainers-provider.ts");

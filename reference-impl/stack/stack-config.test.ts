@@ -6,7 +6,10 @@ describe("loadStackConfig", () => {
   it("takes defaults, then environment, then flags", () => {
     expect(loadStackConfig({}).native.chunkServiceCount).toBe(2);
     expect(loadStackConfig({ SYNCBENCH_CHUNK_SERVICES: "4" }).native.chunkServiceCount).toBe(4);
-    expect(loadStackConfig({ SYNCBENCH_CHUNK_SERVICES: "4" }, { chunkServices: "6" }).native.chunkServiceCount).toBe(6);
+    expect(
+      loadStackConfig({ SYNCBENCH_CHUNK_SERVICES: "4" }, { chunkServices: "6" }).native
+        .chunkServiceCount,
+    ).toBe(6);
     expect(loadStackConfig({ SYNCBENCH_PROVIDER: "native" }).provider).toBe("native");
     expect(loadStackConfig({}).provider).toBeUndefined();
   });
@@ -14,8 +17,11 @@ describe("loadStackConfig", () => {
   it("moves every port by SYNCBENCH_PORT_OFFSET and refuses an offset past its limit", () => {
     const base = loadStackConfig({}).native.ports;
     const moved = loadStackConfig({ SYNCBENCH_PORT_OFFSET: "100" }).native.ports;
-    for (const [name, port] of Object.entries(base)) expect(moved[name as keyof typeof moved]).toBe(port + 100);
-    expect(() => loadStackConfig({ SYNCBENCH_PORT_OFFSET: "1001" })).toThrow(/SYNCBENCH_PORT_OFFSET must be an integer from 0 to 1000, got "1001"/);
+    for (const [name, port] of Object.entries(base))
+      expect(moved[name as keyof typeof moved]).toBe(port + 100);
+    expect(() => loadStackConfig({ SYNCBENCH_PORT_OFFSET: "1001" })).toThrow(
+      /SYNCBENCH_PORT_OFFSET must be an integer from 0 to 1000, got "1001"/,
+    );
     expect(() => loadStackConfig({ SYNCBENCH_PORT_OFFSET: "-5" })).toThrow(/got "-5"/);
   });
 

@@ -14,11 +14,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const alreadyUp = before?.services.every((s) => s.healthy) ?? false;
   const startedAtMs = Date.now();
   const status = alreadyUp && before ? before : await provider.up({ onProgress: log });
-  log(`${alreadyUp ? "found the stack running" : `started the stack in ${((Date.now() - startedAtMs) / 1000).toFixed(1)} s`}` +
-    ` (provider ${status.provider}); integration tests run against these real servers:`);
-  for (const s of status.services) log(`  ${s.name.padEnd(8)} ${s.implementation} at ${s.endpoint}${s.pid ? ` (pid ${s.pid})` : ""}`);
+  log(
+    `${alreadyUp ? "found the stack running" : `started the stack in ${((Date.now() - startedAtMs) / 1000).toFixed(1)} s`}` +
+      ` (provider ${status.provider}); integration tests run against these real servers:`,
+  );
+  for (const s of status.services)
+    log(
+      `  ${s.name.padEnd(8)} ${s.implementation} at ${s.endpoint}${s.pid ? ` (pid ${s.pid})` : ""}`,
+    );
   project.provide("stackEndpoints", await provider.endpointsWithSecrets());
-  project.provide("stackImplementations", Object.fromEntries(status.services.map((s) => [s.name, s.implementation])));
+  project.provide(
+    "stackImplementations",
+    Object.fromEntries(status.services.map((s) => [s.name, s.implementation])),
+  );
   project.provide("stackJwtSecret", provider.secrets()?.jwtSecret);
   const startedHere = status.started ?? [];
   return async () => {

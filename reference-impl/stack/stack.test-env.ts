@@ -23,6 +23,9 @@ export function stackJwtSecret(): string | undefined {
 
 export function stackEndpoints(): Endpoints {
   const endpoints = inject("stackEndpoints");
-  if (!endpoints) throw new Error("stackEndpoints not provided: run integration tests through `vitest --project int`");
+  if (!endpoints)
+    throw new Error(
+      "stackEndpoints not provided: run integration tests through `vitest --project int`",
+    );
   return endpoints;
 }

@@ -11,8 +11,11 @@ export interface Component {
   readonly source: string;
 }
 
-const sla = (name: string, availability: number, source: string): Component =>
-  ({ name, availability, source });
+const sla = (name: string, availability: number, source: string): Component => ({
+  name,
+  availability,
+  source,
+});
 
 /** AWS SLAs as published (2024-12): the per-variant request path, ASSUMED. */
 export const availabilityComponents: Record<"V0" | "V1" | "V2", readonly Component[]> = {
@@ -44,14 +47,19 @@ export function seriesAvailability(components: readonly Component[]): number {
   return components.reduce((a, c) => a * c.availability, 1);
 }
 
-export function c33(d: DesignInputs,
-  components: Record<"V0" | "V1" | "V2", readonly Component[]> = availabilityComponents): Part {
+export function c33(
+  d: DesignInputs,
+  components: Record<"V0" | "V1" | "V2", readonly Component[]> = availabilityComponents,
+): Part {
   const variants = ["V0", "V1", "V2"] as const;
   const computed = variants.map((v) => seriesAvailability(components[v]));
   // An availability claim is a floor: it holds when the series product reaches the stated
   // figure read at its precision (99 % covers 98.95 %).
-  const ok = variants.map((v, i) => computed[i]! >= d.stated.C33.availability[v] ||
-    roundsTo(computed[i]! * 100, d.stated.C33.availability[v] * 100));
+  const ok = variants.map(
+    (v, i) =>
+      computed[i]! >= d.stated.C33.availability[v] ||
+      roundsTo(computed[i]! * 100, d.stated.C33.availability[v] * 100),
+  );
   const minutes = (a: number) => fmt((1 - a) * 30 * 24 * 60);
   return {
     method: "arithmetic",
@@ -60,13 +68,22 @@ export function c33(d: DesignInputs,
     steps: [
       "availability = product of the components on a request's path (series), each at its " +
         "published AWS SLA (ASSUMED; 2024-12); downtime over a 30-day month",
-      ...variants.map((v, i) => `${v}: ${components[v].map((c) => `${c.name} ${pct(c.availability)}`)
-        .join(" x ")} = ${pct(computed[i]!)} (${minutes(computed[i]!)} min a month); stated ` +
-        `${pct(d.stated.C33.availability[v])} (${minutes(d.stated.C33.availability[v])} min)`),
+      ...variants.map(
+        (v, i) =>
+          `${v}: ${components[v]
+            .map((c) => `${c.name} ${pct(c.availability)}`)
+            .join(" x ")} = ${pct(computed[i]!)} (${minutes(computed[i]!)} min a month); stated ` +
+          `${pct(d.stated.C33.availability[v])} (${minutes(d.stated.C33.availability[v])} min)`,
+      ),
     ],
     sources: ["design: stated.C33", "reports/claims/availability.ts (SLA assumptions)"],
-    ...(ok.every(Boolean) ? {} : { detail: `${variants.filter((_, i) => !ok[i]).join(", ")} ` +
-      "below the stated figure: every component added in series lowers availability; the " +
-      "stated figure needs redundancy the design does not describe" }),
+    ...(ok.every(Boolean)
+      ? {}
+      : {
+          detail:
+            `${variants.filter((_, i) => !ok[i]).join(", ")} ` +
+            "below the stated figure: every component added in series lowers availability; the " +
+            "stated figure needs redundancy the design does not describe",
+        }),
   };
 }

@@ -5,9 +5,11 @@ import { claimTexts } from "./claims-list.ts";
 
 describe("claims list", () => {
   it("matches design/CLAIMS.md row by row", () => {
-    const rows = readFileSync("design/CLAIMS.md", "utf8").split("\n")
+    const rows = readFileSync("design/CLAIMS.md", "utf8")
+      .split("\n")
       .map((l) => /^\| (C\d\d) \| (.*?) \| (.*?) \|$/.exec(l.trim()))
-      .filter((m) => m !== null).map((m) => ({ id: m[1], claim: m[2], method: m[3] }));
+      .filter((m) => m !== null)
+      .map((m) => ({ id: m[1], claim: m[2], method: m[3] }));
     expect(rows).toHaveLength(36);
     expect(claimTexts).toEqual(rows);
   });

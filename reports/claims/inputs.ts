@@ -2,20 +2,32 @@
 // into a plain object so a test can change one and see a verdict move) and the evidence files
 // given on the command line, each recognised by its kind and read by its formats/ reader.
 import * as design from "../../formats/design.ts";
-import { looksLikeDeltaBench, parseDeltaBenchFile, type DeltaBench }
-  from "../../formats/delta-bench.schema.ts";
-import { editWorkloadsFormat, parseEditWorkloadsFile, type EditWorkloads }
-  from "../../formats/edit-workloads.schema.ts";
-import { parseProjectionFile, projectionFormat, type Projection }
-  from "../../formats/projection.schema.ts";
+import {
+  looksLikeDeltaBench,
+  parseDeltaBenchFile,
+  type DeltaBench,
+} from "../../formats/delta-bench.schema.ts";
+import {
+  editWorkloadsFormat,
+  parseEditWorkloadsFile,
+  type EditWorkloads,
+} from "../../formats/edit-workloads.schema.ts";
+import {
+  parseProjectionFile,
+  projectionFormat,
+  type Projection,
+} from "../../formats/projection.schema.ts";
 import { parseResultsFile, resultsFormat, type Results } from "../../formats/results.schema.ts";
 import { SyncbenchError } from "../../formats/errors.ts";
 
 /** `as const` data made plain: numbers widened, nothing readonly (tests change figures). */
-export type Plain<T> = T extends number ? number
-  : T extends string ? string
-  : T extends readonly (infer U)[] ? Plain<U>[]
-  : { -readonly [K in keyof T]: Plain<T[K]> };
+export type Plain<T> = T extends number
+  ? number
+  : T extends string
+    ? string
+    : T extends readonly (infer U)[]
+      ? Plain<U>[]
+      : { -readonly [K in keyof T]: Plain<T[K]> };
 
 function inputsFromDesign() {
   return {
@@ -24,8 +36,11 @@ function inputsFromDesign() {
     downloadsPerUpload: design.downloadsPerUpload,
     peakMix: { ...design.peakMix },
     peakUploadRatePerS: design.peakUploadRatePerS,
-    devicesPerUser: { min: design.devicesPerUserMin, max: design.devicesPerUserMax,
-      mean: design.devicesPerUserMean },
+    devicesPerUser: {
+      min: design.devicesPerUserMin,
+      max: design.devicesPerUserMax,
+      mean: design.devicesPerUserMean,
+    },
     usersCount: design.usersCount,
     usersPerShardCountStated: design.usersPerShardCountStated,
     connectedDevicesCount: design.connectedDevicesCount,
@@ -36,8 +51,13 @@ function inputsFromDesign() {
     memoryBytesPerConnection: design.memoryBytesPerConnection,
     cdnHitRateMin: design.cdnHitRateMin,
     serviceTimeMs: { ...design.serviceTimeMs },
-    targets: design.latencyTargets.map((t) => ({ metric: t.metric, latencyMsMax: t.latencyMsMax,
-      claims: [...t.claims], partOfClaims: [...t.partOfClaims], statement: t.statement })),
+    targets: design.latencyTargets.map((t) => ({
+      metric: t.metric,
+      latencyMsMax: t.latencyMsMax,
+      claims: [...t.claims],
+      partOfClaims: [...t.partOfClaims],
+      statement: t.statement,
+    })),
     stated: structuredClone(design.stated),
   };
 }
@@ -69,8 +89,12 @@ export interface Evidence {
   readonly editWorkloads: Sourced<EditWorkloads> | undefined;
 }
 
-export const noEvidence: Evidence = { results: [], projections: [], deltaBench: undefined,
-  editWorkloads: undefined };
+export const noEvidence: Evidence = {
+  results: [],
+  projections: [],
+  deltaBench: undefined,
+  editWorkloads: undefined,
+};
 
 /** A file as the CLI read it. */
 export interface EvidenceFile {
@@ -78,16 +102,24 @@ export interface EvidenceFile {
   readonly text: string;
 }
 
-const known = [resultsFormat.kind, projectionFormat.kind, editWorkloadsFormat.kind,
-  "syncbench.delta-bench"];
+const known = [
+  resultsFormat.kind,
+  projectionFormat.kind,
+  editWorkloadsFormat.kind,
+  "syncbench.delta-bench",
+];
 
 function jsonOf(file: EvidenceFile): unknown {
   try {
     return JSON.parse(file.text) as unknown;
   } catch (error) {
-    throw new SyncbenchError("CLAIMS_FILE_INVALID", `"${file.path}" is not JSON: ` +
-      `${(error as Error).message}; the ledger reads results, projection, delta bench and ` +
-      "edit workloads files", { cause: error });
+    throw new SyncbenchError(
+      "CLAIMS_FILE_INVALID",
+      `"${file.path}" is not JSON: ` +
+        `${(error as Error).message}; the ledger reads results, projection, delta bench and ` +
+        "edit workloads files",
+      { cause: error },
+    );
   }
 }
 
@@ -103,8 +135,10 @@ export function readEvidence(files: readonly EvidenceFile[]): Evidence {
   let editWorkloads: Sourced<EditWorkloads> | undefined;
   const once = (what: string, previous: Sourced<unknown> | undefined, path: string) => {
     if (previous) {
-      throw new SyncbenchError("CLAIMS_FILE_INVALID", `two ${what} files given, ` +
-        `"${previous.source}" and "${path}"; the ledger reads one`);
+      throw new SyncbenchError(
+        "CLAIMS_FILE_INVALID",
+        `two ${what} files given, ` + `"${previous.source}" and "${path}"; the ledger reads one`,
+      );
     }
   };
   for (const file of files) {
@@ -121,8 +155,11 @@ export function readEvidence(files: readonly EvidenceFile[]): Evidence {
       once("edit workloads", editWorkloads, file.path);
       editWorkloads = { source: file.path, data: parseEditWorkloadsFile(value, `"${file.path}"`) };
     } else {
-      throw new SyncbenchError("CLAIMS_FILE_INVALID", `"${file.path}" has kind ` +
-        `${JSON.stringify(kind) ?? "(missing)"}; the ledger reads ${known.join(", ")}`);
+      throw new SyncbenchError(
+        "CLAIMS_FILE_INVALID",
+        `"${file.path}" has kind ` +
+          `${JSON.stringify(kind) ?? "(missing)"}; the ledger reads ${known.join(", ")}`,
+      );
     }
   }
   return { results, projections, deltaBench, editWorkloads };

@@ -17,10 +17,27 @@ const projection = "formats/testdata/golden/projection-design-peak-seed7.json";
 
 function deltaBench(bytes: number, encodeMs = 12) {
   const cell = { bytes, encodeMs, decodeMs: 2, roundTripOk: true, runs: 5 };
-  return { path: "delta.json", text: JSON.stringify({ kind: "syncbench.delta-bench",
-    schemaVersion: 1, runs: 5, quick: true, loadavgBefore: "1", synthetic: [{ corpus: "synthetic",
-      name: "text-overwrite100", kind: "text", newBytes: 4194304, cells: { syncbench: cell } }],
-    real: [], targets: [] }) };
+  return {
+    path: "delta.json",
+    text: JSON.stringify({
+      kind: "syncbench.delta-bench",
+      schemaVersion: 1,
+      runs: 5,
+      quick: true,
+      loadavgBefore: "1",
+      synthetic: [
+        {
+          corpus: "synthetic",
+          name: "text-overwrite100",
+          kind: "text",
+          newBytes: 4194304,
+          cells: { syncbench: cell },
+        },
+      ],
+      real: [],
+      targets: [],
+    }),
+  };
 }
 
 function evaluate(change?: (i: LedgerInputs) => void, evidence?: Evidence): ClaimRow[] {
@@ -32,14 +49,17 @@ function evaluate(change?: (i: LedgerInputs) => void, evidence?: Evidence): Clai
 describe("claims ledger", () => {
   it("prints 36 rows in CLAIMS.md's order; with no file, arithmetic decided, the rest not-measured", () => {
     const rows = evaluate();
-    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 36 },
-      (_, i) => `C${String(i + 1).padStart(2, "0")}`));
+    expect(rows.map((r) => r.id)).toEqual(
+      Array.from({ length: 36 }, (_, i) => `C${String(i + 1).padStart(2, "0")}`),
+    );
     for (const r of rows) {
       for (const p of r.parts) {
         if (p.method === "measured" || p.method === "simulated") {
           expect(["not-measured", "unverifiable"], `${r.id} ${p.method}`).toContain(p.verdict);
         } else {
-          expect(["holds", "fails", "inconsistent", "unverifiable"], `${r.id}`).toContain(p.verdict);
+          expect(["holds", "fails", "inconsistent", "unverifiable"], `${r.id}`).toContain(
+            p.verdict,
+          );
         }
       }
     }
@@ -59,17 +79,55 @@ describe("claims ledger", () => {
   });
 
   it("moves a verdict when an input figure changes", () => {
-    expect(row(evaluate((i) => { i.design.shardCount = 32; }), "C24").verdict).toBe("inconsistent");
-    expect(part(evaluate((i) => { i.design.stated.C01.deltaBytes = 100_000; }), "C08",
-      "arithmetic").verdict).toBe("holds");
-    expect(row(evaluate((i) => { i.design.serviceTimeMs.metadataCacheHitPerHash = 0.05; }),
-      "C16").parts[0]!.verdict).toBe("holds");
-    expect(row(evaluate((i) => { i.design.stated.C06.computeMs = 200; }), "C06")
-      .parts[0]!.verdict).toBe("inconsistent");
-    expect(row(evaluate((i) => { i.design.stated.C07.netWinDeltaMB = 2.9; }), "C07").verdict)
-      .toBe("holds");
-    expect(row(evaluate((i) => { i.design.stated.C31.costUsdPerMonth = { V0: 1e6, V1: 1e6,
-      V2: 1e6 }; }), "C31").verdict).toBe("holds");
+    expect(
+      row(
+        evaluate((i) => {
+          i.design.shardCount = 32;
+        }),
+        "C24",
+      ).verdict,
+    ).toBe("inconsistent");
+    expect(
+      part(
+        evaluate((i) => {
+          i.design.stated.C01.deltaBytes = 100_000;
+        }),
+        "C08",
+        "arithmetic",
+      ).verdict,
+    ).toBe("holds");
+    expect(
+      row(
+        evaluate((i) => {
+          i.design.serviceTimeMs.metadataCacheHitPerHash = 0.05;
+        }),
+        "C16",
+      ).parts[0]!.verdict,
+    ).toBe("holds");
+    expect(
+      row(
+        evaluate((i) => {
+          i.design.stated.C06.computeMs = 200;
+        }),
+        "C06",
+      ).parts[0]!.verdict,
+    ).toBe("inconsistent");
+    expect(
+      row(
+        evaluate((i) => {
+          i.design.stated.C07.netWinDeltaMB = 2.9;
+        }),
+        "C07",
+      ).verdict,
+    ).toBe("holds");
+    expect(
+      row(
+        evaluate((i) => {
+          i.design.stated.C31.costUsdPerMonth = { V0: 1e6, V1: 1e6, V2: 1e6 };
+        }),
+        "C31",
+      ).verdict,
+    ).toBe("holds");
   });
 
   it("reads a delta bench: C01 holds at 65 B, fails at 300 B; C04 fails at 80 ms", () => {
@@ -78,8 +136,9 @@ describe("claims ledger", () => {
     expect(part(small, "C01", "measured").figures[0]).toContain("65 B");
     expect(part(small, "C01", "measured").samples).toContain("5 runs");
     expect(row(evaluate(undefined, readEvidence([deltaBench(300)])), "C01").verdict).toBe("fails");
-    expect(row(evaluate(undefined, readEvidence([deltaBench(65, 80)])), "C04").verdict)
-      .toBe("fails");
+    expect(row(evaluate(undefined, readEvidence([deltaBench(65, 80)])), "C04").verdict).toBe(
+      "fails",
+    );
   });
 
   it("reads a run's results: C09's p99 against the design's target, with its sample count", () => {
@@ -88,8 +147,12 @@ describe("claims ledger", () => {
     expect(measured.verdict).toBe("holds");
     expect(measured.samples).toMatch(/\d+ samples/);
     expect(part(rows, "C11", "measured").verdict).toBe("not-measured"); // no devices in the run
-    const tight = evaluate((i) => { i.design.targets.find((t) => t.metric ===
-      "deltaUpload.latencyMsP99")!.latencyMsMax = 1; }, readEvidence([file(results)]));
+    const tight = evaluate(
+      (i) => {
+        i.design.targets.find((t) => t.metric === "deltaUpload.latencyMsP99")!.latencyMsMax = 1;
+      },
+      readEvidence([file(results)]),
+    );
     expect(part(tight, "C09", "measured").verdict).toBe("fails");
   });
 
@@ -103,14 +166,18 @@ describe("claims ledger", () => {
   });
 
   it("refuses a file of another kind, and a second delta bench", () => {
-    expect(() => readEvidence([{ path: "x.json", text: "{\"kind\":\"other\"}" }]))
-      .toThrow(expect.objectContaining({ code: "CLAIMS_FILE_INVALID" }));
-    expect(() => readEvidence([{ path: "x.json", text: "not json" }]))
-      .toThrow(expect.objectContaining({ code: "CLAIMS_FILE_INVALID" }));
-    expect(() => readEvidence([deltaBench(65), deltaBench(66)]))
-      .toThrow(expect.objectContaining({ code: "CLAIMS_FILE_INVALID" }));
-    expect(() => readEvidence([{ path: "d.json", text: "{\"synthetic\":[],\"targets\":[]}" }]))
-      .toThrow(expect.objectContaining({ code: "DELTA_BENCH_INVALID" }));
+    expect(() => readEvidence([{ path: "x.json", text: '{"kind":"other"}' }])).toThrow(
+      expect.objectContaining({ code: "CLAIMS_FILE_INVALID" }),
+    );
+    expect(() => readEvidence([{ path: "x.json", text: "not json" }])).toThrow(
+      expect.objectContaining({ code: "CLAIMS_FILE_INVALID" }),
+    );
+    expect(() => readEvidence([deltaBench(65), deltaBench(66)])).toThrow(
+      expect.objectContaining({ code: "CLAIMS_FILE_INVALID" }),
+    );
+    expect(() => readEvidence([{ path: "d.json", text: '{"synthetic":[],"targets":[]}' }])).toThrow(
+      expect.objectContaining({ code: "DELTA_BENCH_INVALID" }),
+    );
   });
 
   it("gives the input assumptions a sensitivity line at half and double", () => {

@@ -12,7 +12,14 @@ import { c31, c32 } from "./cost-claims.ts";
 import { designInputs, noEvidence, targetMs, type DesignInputs, type Evidence } from "./inputs.ts";
 import * as measured from "./measured.ts";
 import * as simulated from "./simulated.ts";
-import { combine, methods, unverifiable, type ClaimRow, type Method, type Part } from "./verdict.ts";
+import {
+  combine,
+  methods,
+  unverifiable,
+  type ClaimRow,
+  type Method,
+  type Part,
+} from "./verdict.ts";
 
 export interface LedgerInputs {
   readonly design: DesignInputs;
@@ -34,7 +41,8 @@ type Evaluate = (i: LedgerInputs) => Evaluation;
 const p = (...parts: Part[]): Evaluation => ({ parts });
 const latency = (i: LedgerInputs, metric: string, experiment = "design-peak") => [
   measured.latency(i.design, i.evidence, metric),
-  simulated.targetsOf(i.design, i.evidence, metricClaim(i.design, metric), experiment)];
+  simulated.targetsOf(i.design, i.evidence, metricClaim(i.design, metric), experiment),
+];
 const metricClaim = (d: DesignInputs, metric: string) =>
   d.targets.find((t) => t.metric === metric)!.claims[0]!;
 
@@ -51,49 +59,99 @@ const evaluations: Record<string, Evaluate> = {
   C10: (i) => p(...latency(i, "notification.freshnessMsP50")),
   C11: (i) => p(...latency(i, "notification.freshnessMsP99")),
   C12: (i) => p(...latency(i, "download.latencyMsP99")),
-  C13: (i) => p(simulated.targetsOf(i.design, i.evidence, "C13", "cdn-hit-rate"),
-    unverifiable("measured", "results.json records no CDN cache status; X-Cache hit/miss " +
-      "counts from the edge during a download run would decide it")),
+  C13: (i) =>
+    p(
+      simulated.targetsOf(i.design, i.evidence, "C13", "cdn-hit-rate"),
+      unverifiable(
+        "measured",
+        "results.json records no CDN cache status; X-Cache hit/miss " +
+          "counts from the edge during a download run would decide it",
+      ),
+    ),
   C14: (i) => p(simulated.c14(i.evidence)),
-  C15: (i) => { const a = assumptions.c15(i.design, i.evidence, i.cost);
-    return { parts: [a.part], sensitivity: a.sensitivity }; },
-  C16: (i) => p(arithmetic.c16(i.design), unverifiable("measured", "no run times upload-init " +
-    "alone for a 250-hash file; a scenario of 1 GB new-file uploads timing upload-init would")),
+  C15: (i) => {
+    const a = assumptions.c15(i.design, i.evidence, i.cost);
+    return { parts: [a.part], sensitivity: a.sensitivity };
+  },
+  C16: (i) =>
+    p(
+      arithmetic.c16(i.design),
+      unverifiable(
+        "measured",
+        "no run times upload-init " +
+          "alone for a 250-hash file; a scenario of 1 GB new-file uploads timing upload-init would",
+      ),
+    ),
   C17: (i) => p(arithmetic.c17(i.design)),
   C18: (i) => p(arithmetic.c18(i.design), simulated.c18(i.design, i.evidence)),
-  C19: (i) => p(arithmetic.c19(i.design), unverifiable("measured", "results.json records the " +
-    "device holders' (client) RSS per connection, not the NotificationService's; its RSS " +
-    "before and after N connections would decide it")),
+  C19: (i) =>
+    p(
+      arithmetic.c19(i.design),
+      unverifiable(
+        "measured",
+        "results.json records the " +
+          "device holders' (client) RSS per connection, not the NotificationService's; its RSS " +
+          "before and after N connections would decide it",
+      ),
+    ),
   C20: (i) => p(arithmetic.c20(i.design)),
-  C21: (i) => p(arithmetic.c21(i.design, targetMs(i.design, "notification.freshnessMsP50")),
-    measured.c21(i.design, i.evidence)),
+  C21: (i) =>
+    p(
+      arithmetic.c21(i.design, targetMs(i.design, "notification.freshnessMsP50")),
+      measured.c21(i.design, i.evidence),
+    ),
   C22: (i) => p(arithmetic.c22(i.design), simulated.c22(i.design, i.evidence)),
-  C23: (i) => { const a = assumptions.c23(i.design);
-    return { parts: [a.part], sensitivity: a.sensitivity }; },
+  C23: (i) => {
+    const a = assumptions.c23(i.design);
+    return { parts: [a.part], sensitivity: a.sensitivity };
+  },
   C24: (i) => p(arithmetic.c24(i.design)),
   C25: (i) => p(arithmetic.c25(i.design), ...latency(i, "listFolder.latencyMsP50")),
-  C26: (i) => { const a = assumptions.c26(i.design, i.cost);
-    return { parts: [a.part], sensitivity: a.sensitivity }; },
+  C26: (i) => {
+    const a = assumptions.c26(i.design, i.cost);
+    return { parts: [a.part], sensitivity: a.sensitivity };
+  },
   C27: (i) => p(arithmetic.c27(i.design)),
-  C28: (i) => p(arithmetic.c28(i.design, i.cost.storedGBPerUser.value,
-    i.design.stated.C35.editsPerDay), simulated.targetsOf(i.design, i.evidence, "C28", "gc-backlog")),
+  C28: (i) =>
+    p(
+      arithmetic.c28(i.design, i.cost.storedGBPerUser.value, i.design.stated.C35.editsPerDay),
+      simulated.targetsOf(i.design, i.evidence, "C28", "gc-backlog"),
+    ),
   C29: (i) => p(arithmetic.c29(i.design, (gb) => tieredUsd(i.prices.s3.storageTiers, gb))),
-  C30: (i) => p(simulated.targetsOf(i.design, i.evidence, "C30", "kafka-lag"),
-    unverifiable("measured", "results.json records no consumer lag; the NotificationService " +
-      "and GcWorker groups' lag sampled during a run would decide it")),
+  C30: (i) =>
+    p(
+      simulated.targetsOf(i.design, i.evidence, "C30", "kafka-lag"),
+      unverifiable(
+        "measured",
+        "results.json records no consumer lag; the NotificationService " +
+          "and GcWorker groups' lag sampled during a run would decide it",
+      ),
+    ),
   C31: (i) => p(c31(i.design, i.cost, i.prices)),
   C32: (i) => p(c32(i.design, i.prices)),
   C33: (i) => p(c33(i.design)),
-  C34: (i) => p(arithmetic.c34(i.design, targetMs(i.design, "deltaUpload.latencyMsP99") / 1000),
-    measured.latency(i.design, i.evidence, "deltaUpload.latencyMsP99"),
-    unverifiable("measured", "V0 and V1 are not variants of the stack yet: compare-variants " +
-      "(issue 16, part 3) runs would decide their upload times")),
+  C34: (i) =>
+    p(
+      arithmetic.c34(i.design, targetMs(i.design, "deltaUpload.latencyMsP99") / 1000),
+      measured.latency(i.design, i.evidence, "deltaUpload.latencyMsP99"),
+      unverifiable(
+        "measured",
+        "V0 and V1 are not variants of the stack yet: compare-variants " +
+          "(issue 16, part 3) runs would decide their upload times",
+      ),
+    ),
   C35: (i) => p(arithmetic.c35(i.design), measured.c35(i.design, i.evidence)),
-  C36: (i) => p(arithmetic.c36Polling(i.design),
-    measured.latency(i.design, i.evidence, "notification.freshnessMsP99"),
-    simulated.targetsOf(i.design, i.evidence, "C36", "design-peak", true),
-    unverifiable("measured", "V1's Kafka-driven polling is not a variant of the stack yet: " +
-      "compare-variants runs would decide its < 5 s")),
+  C36: (i) =>
+    p(
+      arithmetic.c36Polling(i.design),
+      measured.latency(i.design, i.evidence, "notification.freshnessMsP99"),
+      simulated.targetsOf(i.design, i.evidence, "C36", "design-peak", true),
+      unverifiable(
+        "measured",
+        "V1's Kafka-driven polling is not a variant of the stack yet: " +
+          "compare-variants runs would decide its < 5 s",
+      ),
+    ),
 };
 
 function methodsOf(parts: readonly Part[]): Method[] {
@@ -106,8 +164,14 @@ export function evaluateClaims(inputs: LedgerInputs): ClaimRow[] {
     const evaluate = evaluations[c.id];
     if (!evaluate) throw new RangeError(`claim ${c.id} has no evaluation in ledger.ts`);
     const { parts, sensitivity = [] } = evaluate(inputs);
-    return { id: c.id, claim: c.claim, methods: methodsOf(parts), verdict: combine(parts), parts,
-      sensitivity };
+    return {
+      id: c.id,
+      claim: c.claim,
+      methods: methodsOf(parts),
+      verdict: combine(parts),
+      parts,
+      sensitivity,
+    };
   });
 }
 

@@ -5,12 +5,20 @@
 import type { Results } from "../../formats/results.schema.ts";
 import type { DeltaBenchRow } from "../../formats/delta-bench.schema.ts";
 import { targetMs, type DesignInputs, type Evidence, type Sourced } from "./inputs.ts";
-import { fmt, notMeasured, pct, statedInterval, verdictOf, type Part, type Verdict }
-  from "./verdict.ts";
+import {
+  fmt,
+  notMeasured,
+  pct,
+  statedInterval,
+  verdictOf,
+  type Part,
+  type Verdict,
+} from "./verdict.ts";
 
 export const deltaBenchFile = "a delta bench file: npm run -s bench:delta -- --json > delta.json";
 export const resultsFile = "a results file: npx syncbench run <scenario> --out results.json";
-export const editWorkloadsFile = "an edit workloads file: npx syncbench edit-workloads --out edits.json";
+export const editWorkloadsFile =
+  "an edit workloads file: npx syncbench edit-workloads --out edits.json";
 
 /** The design's "typical text edit": 100 bytes overwritten in a 4 MiB text block. */
 export const typicalEditRow = "text-overwrite100";
@@ -21,46 +29,83 @@ function typicalRow(e: Evidence): { row: DeltaBenchRow; source: string } | undef
   return bench && row ? { row, source: bench.source } : undefined;
 }
 
-function benchPart(e: Evidence, build: (row: DeltaBenchRow, runs: number) =>
-  { ok: boolean; figures: string[]; steps: string[] }, field: string): Part {
+function benchPart(
+  e: Evidence,
+  build: (row: DeltaBenchRow, runs: number) => { ok: boolean; figures: string[]; steps: string[] },
+  field: string,
+): Part {
   const typical = typicalRow(e);
   if (!typical) {
-    return notMeasured("measured", e.deltaBench ? `a delta bench file with the ${typicalEditRow} ` +
-      `row (${e.deltaBench.source} has none)` : deltaBenchFile);
+    return notMeasured(
+      "measured",
+      e.deltaBench
+        ? `a delta bench file with the ${typicalEditRow} ` + `row (${e.deltaBench.source} has none)`
+        : deltaBenchFile,
+    );
   }
   const cell = typical.row.cells.syncbench;
   if (!cell) return notMeasured("measured", `a delta bench file with syncbench's cells`);
   const built = build(typical.row, cell.runs);
-  return { method: "measured", verdict: verdictOf(built.ok), figures: built.figures,
-    steps: built.steps, samples: `${cell.runs} runs (median), one seeded pair`,
-    sources: [`${typical.source}: synthetic[${typicalEditRow}].cells.syncbench.${field}`] };
+  return {
+    method: "measured",
+    verdict: verdictOf(built.ok),
+    figures: built.figures,
+    steps: built.steps,
+    samples: `${cell.runs} runs (median), one seeded pair`,
+    sources: [`${typical.source}: synthetic[${typicalEditRow}].cells.syncbench.${field}`],
+  };
 }
 
 /** C01: the typical edit's delta size against ~200 B (smaller is no failure). */
 export function c01(d: DesignInputs, e: Evidence): Part {
   const high = statedInterval(d.stated.C01.deltaBytes).high;
-  return benchPart(e, (row) => ({ ok: row.cells.syncbench!.bytes < high,
-    figures: [`${row.cells.syncbench!.bytes} B delta for a ${d.stated.C01.editBytes} B edit`],
-    steps: [`measured ${row.cells.syncbench!.bytes} B; stated ~${d.stated.C01.deltaBytes} B ` +
-      `(holds below ${fmt(high)} B)`] }), "bytes");
+  return benchPart(
+    e,
+    (row) => ({
+      ok: row.cells.syncbench!.bytes < high,
+      figures: [`${row.cells.syncbench!.bytes} B delta for a ${d.stated.C01.editBytes} B edit`],
+      steps: [
+        `measured ${row.cells.syncbench!.bytes} B; stated ~${d.stated.C01.deltaBytes} B ` +
+          `(holds below ${fmt(high)} B)`,
+      ],
+    }),
+    "bytes",
+  );
 }
 
 export function c02(d: DesignInputs, e: Evidence): Part {
   const low = statedInterval(d.stated.C02.reductionFactor).low;
-  return benchPart(e, (row) => {
-    const factor = d.blockSizeBytes / row.cells.syncbench!.bytes;
-    return { ok: factor >= low, figures: [`${fmt(factor)}x measured`],
-      steps: [`${fmt(d.blockSizeBytes)} B / ${row.cells.syncbench!.bytes} B = ${fmt(factor)}x; ` +
-        `holds from ${fmt(low)}x`] };
-  }, "bytes");
+  return benchPart(
+    e,
+    (row) => {
+      const factor = d.blockSizeBytes / row.cells.syncbench!.bytes;
+      return {
+        ok: factor >= low,
+        figures: [`${fmt(factor)}x measured`],
+        steps: [
+          `${fmt(d.blockSizeBytes)} B / ${row.cells.syncbench!.bytes} B = ${fmt(factor)}x; ` +
+            `holds from ${fmt(low)}x`,
+        ],
+      };
+    },
+    "bytes",
+  );
 }
 
 function timePart(e: Evidence, statedMs: number, key: "encodeMs" | "decodeMs", what: string): Part {
   const high = statedInterval(statedMs).high;
-  return benchPart(e, (row) => ({ ok: row.cells.syncbench![key] < high,
-    figures: [`${what} ${fmt(row.cells.syncbench![key])} ms`],
-    steps: [`measured ${fmt(row.cells.syncbench![key])} ms (wall clock, shared 2-core machine); ` +
-      `stated ~${statedMs} ms (holds below ${fmt(high)} ms)`] }), key);
+  return benchPart(
+    e,
+    (row) => ({
+      ok: row.cells.syncbench![key] < high,
+      figures: [`${what} ${fmt(row.cells.syncbench![key])} ms`],
+      steps: [
+        `measured ${fmt(row.cells.syncbench![key])} ms (wall clock, shared 2-core machine); ` +
+          `stated ~${statedMs} ms (holds below ${fmt(high)} ms)`,
+      ],
+    }),
+    key,
+  );
 }
 
 export const c04 = (d: DesignInputs, e: Evidence) =>
@@ -81,32 +126,60 @@ function s3ReadMs(e: Evidence): { ms: number; count: number; source: string } | 
 export function c06(d: DesignInputs, e: Evidence): Part {
   const high = statedInterval(d.stated.C06.computeMs).high;
   const s3 = s3ReadMs(e);
-  const part = benchPart(e, (row) => {
-    const c = row.cells.syncbench!;
-    const compute = c.encodeMs + c.decodeMs;
-    const s3Ok = s3 === undefined || s3.ms < statedInterval(d.serviceTimeMs.baseBlockRead).high;
-    return { ok: compute < high && s3Ok, figures: [`compute ${fmt(compute)} ms`,
-      s3 ? `S3 read p50 ${fmt(s3.ms)} ms (${s3.count} reads, ${s3.source})` : "S3 read: no run given"],
-    steps: [`encode ${fmt(c.encodeMs)} ms + apply ${fmt(c.decodeMs)} ms = ${fmt(compute)} ms; ` +
-      `stated ~${d.stated.C06.computeMs} ms + ~${d.serviceTimeMs.baseBlockRead} ms S3 read`] };
-  }, "encodeMs, decodeMs");
-  return s3 ? { ...part, sources: [...part.sources, `${s3.source}: serverParts.parts["s3.read"].ms.p50`] }
+  const part = benchPart(
+    e,
+    (row) => {
+      const c = row.cells.syncbench!;
+      const compute = c.encodeMs + c.decodeMs;
+      const s3Ok = s3 === undefined || s3.ms < statedInterval(d.serviceTimeMs.baseBlockRead).high;
+      return {
+        ok: compute < high && s3Ok,
+        figures: [
+          `compute ${fmt(compute)} ms`,
+          s3
+            ? `S3 read p50 ${fmt(s3.ms)} ms (${s3.count} reads, ${s3.source})`
+            : "S3 read: no run given",
+        ],
+        steps: [
+          `encode ${fmt(c.encodeMs)} ms + apply ${fmt(c.decodeMs)} ms = ${fmt(compute)} ms; ` +
+            `stated ~${d.stated.C06.computeMs} ms + ~${d.serviceTimeMs.baseBlockRead} ms S3 read`,
+        ],
+      };
+    },
+    "encodeMs, decodeMs",
+  );
+  return s3
+    ? { ...part, sources: [...part.sources, `${s3.source}: serverParts.parts["s3.read"].ms.p50`] }
     : part;
 }
 
 /** C35: ten of the measured typical deltas a day against ~2 KB. */
 export function c35(d: DesignInputs, e: Evidence): Part {
   const high = statedInterval(d.stated.C35.deltaKBPerDay).high * 1000;
-  return benchPart(e, (row) => {
-    const day = d.stated.C35.editsPerDay * row.cells.syncbench!.bytes;
-    return { ok: day < high, figures: [`${fmt(day)} B/day of deltas`],
-      steps: [`${d.stated.C35.editsPerDay} x ${row.cells.syncbench!.bytes} B = ${fmt(day)} B ` +
-        "(delta payload only; request headers and upload-init not counted)"] };
-  }, "bytes");
+  return benchPart(
+    e,
+    (row) => {
+      const day = d.stated.C35.editsPerDay * row.cells.syncbench!.bytes;
+      return {
+        ok: day < high,
+        figures: [`${fmt(day)} B/day of deltas`],
+        steps: [
+          `${d.stated.C35.editsPerDay} x ${row.cells.syncbench!.bytes} B = ${fmt(day)} B ` +
+            "(delta payload only; request headers and upload-init not counted)",
+        ],
+      };
+    },
+    "bytes",
+  );
 }
 
-interface TargetReading { value: number; count: number; source: string; saturated: boolean;
-  target: string }
+interface TargetReading {
+  value: number;
+  count: number;
+  source: string;
+  saturated: boolean;
+  target: string;
+}
 
 /** Every results file's measured value of `metric` (the run's targets), with its sample count. */
 function readTarget(results: readonly Sourced<Results>[], metric: string): TargetReading[] {
@@ -115,10 +188,17 @@ function readTarget(results: readonly Sourced<Results>[], metric: string): Targe
     const t = r.data.targets.find((x) => x.metric === metric);
     if (!t || t.measured === null) continue;
     const op = r.data.operations.find((o) => o.name === metric.split(".")[0]);
-    const count = op?.status === "measured" ? op.latencyMs.count
-      : r.data.websocket?.deliveriesReceivedCount ?? 0;
-    out.push({ value: t.measured, count, source: r.source, saturated: r.data.saturation.saturated,
-      target: r.data.config.target });
+    const count =
+      op?.status === "measured"
+        ? op.latencyMs.count
+        : (r.data.websocket?.deliveriesReceivedCount ?? 0);
+    out.push({
+      value: t.measured,
+      count,
+      source: r.source,
+      saturated: r.data.saturation.saturated,
+      target: r.data.config.target,
+    });
   }
   return out;
 }
@@ -128,16 +208,26 @@ export function latency(d: DesignInputs, e: Evidence, metric: string): Part {
   const max = targetMs(d, metric);
   const readings = readTarget(e.results, metric);
   if (readings.length === 0) {
-    return notMeasured("measured", e.results.length === 0 ? resultsFile
-      : `a results file whose run measured ${metric} (the ones given did not)`);
+    return notMeasured(
+      "measured",
+      e.results.length === 0
+        ? resultsFile
+        : `a results file whose run measured ${metric} (the ones given did not)`,
+    );
   }
   const verdict: Verdict = verdictOf(readings.every((r) => r.value <= max));
-  return { method: "measured", verdict,
-    figures: readings.map((r) => `${metric} ${fmt(r.value)} ms (${r.source}, ${r.target}` +
-      `${r.saturated ? ", run saturated" : ""})`),
+  return {
+    method: "measured",
+    verdict,
+    figures: readings.map(
+      (r) =>
+        `${metric} ${fmt(r.value)} ms (${r.source}, ${r.target}` +
+        `${r.saturated ? ", run saturated" : ""})`,
+    ),
     steps: [`each run's ${metric} against the design's ${fmt(max)} ms`],
     samples: readings.map((r) => `${fmt(r.count)} samples`).join(", "),
-    sources: readings.map((r) => `${r.source}: targets[${metric}].measured`) };
+    sources: readings.map((r) => `${r.source}: targets[${metric}].measured`),
+  };
 }
 
 /** A measured p50 of the push (C10) read for C21's speed-up. */
@@ -149,13 +239,15 @@ export function pushP50(e: Evidence): TargetReading | undefined {
 export function c21(d: DesignInputs, e: Evidence): Part {
   const push = pushP50(e);
   if (!push) return notMeasured("measured", resultsFile + " (with WebSocket devices)");
-  const factor = (d.stated.C20.pollIntervalS / 2) * 1000 / push.value;
-  return { method: "measured",
+  const factor = ((d.stated.C20.pollIntervalS / 2) * 1000) / push.value;
+  return {
+    method: "measured",
     verdict: verdictOf(factor >= statedInterval(d.stated.C21.speedupFactor).low),
     figures: [`push p50 ${fmt(push.value)} ms`, `speed-up ${fmt(factor)}x`],
     steps: [`${fmt(d.stated.C20.pollIntervalS / 2)} s / ${fmt(push.value)} ms = ${fmt(factor)}x`],
     samples: `${fmt(push.count)} deliveries`,
-    sources: [`${push.source}: targets[notification.freshnessMsP50].measured`] };
+    sources: [`${push.source}: targets[notification.freshnessMsP50].measured`],
+  };
 }
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -170,7 +262,8 @@ export function editWorkloads(d: DesignInputs, e: Evidence, claim: "C03" | "C08"
   const rows = file.data.workloads.map((w) => {
     const delta = w.samples.reduce((s, x) => s + x.deltaBytes, 0);
     const whole = w.samples.reduce((s, x) => s + x.wholeBlocksBytes, 0);
-    const fractions = w.samples.filter((x) => x.changedBlocksCount > 0)
+    const fractions = w.samples
+      .filter((x) => x.changedBlocksCount > 0)
       .map((x) => x.deltaBytes / (x.changedBlocksCount * file.data.blockSizeBytes))
       .sort((a, b) => a - b);
     return { w, saving: whole === 0 ? 1 : 1 - delta / whole, fractions };
@@ -179,19 +272,30 @@ export function editWorkloads(d: DesignInputs, e: Evidence, claim: "C03" | "C08"
   const decide = documents.length > 0 ? documents : rows;
   const { uploadSavingsFractionMin } = d.stated.C03;
   const { deltaFractionMin, deltaFractionMax } = d.stated.C08;
-  const ok = claim === "C03"
-    ? decide.every((r) => r.saving > uploadSavingsFractionMin)
-    : decide.every((r) => { const m = quantile(r.fractions, 0.5);
-      return m >= deltaFractionMin && m <= deltaFractionMax; });
-  return { method: "measured", verdict: verdictOf(ok),
-    figures: rows.map((r) => claim === "C03" ? `${r.w.name}: saves ${pct(r.saving)}`
-      : `${r.w.name}: delta/block p10 ${pct(quantile(r.fractions, 0.1))} p50 ` +
-        `${pct(quantile(r.fractions, 0.5))} p90 ${pct(quantile(r.fractions, 0.9))}`),
-    steps: [claim === "C03"
-      ? `saving = 1 - sum(delta bytes) / sum(whole changed blocks) per workload; "typical ` +
-        `document editing" = the document family, which must save more than ${pct(uploadSavingsFractionMin)}`
-      : `per edit: delta bytes / (changed blocks x ${fmt(file.data.blockSizeBytes)} B); ` +
-        `"typically" = the document family's median within ${pct(deltaFractionMin)}-${pct(deltaFractionMax)}`],
+  const ok =
+    claim === "C03"
+      ? decide.every((r) => r.saving > uploadSavingsFractionMin)
+      : decide.every((r) => {
+          const m = quantile(r.fractions, 0.5);
+          return m >= deltaFractionMin && m <= deltaFractionMax;
+        });
+  return {
+    method: "measured",
+    verdict: verdictOf(ok),
+    figures: rows.map((r) =>
+      claim === "C03"
+        ? `${r.w.name}: saves ${pct(r.saving)}`
+        : `${r.w.name}: delta/block p10 ${pct(quantile(r.fractions, 0.1))} p50 ` +
+          `${pct(quantile(r.fractions, 0.5))} p90 ${pct(quantile(r.fractions, 0.9))}`,
+    ),
+    steps: [
+      claim === "C03"
+        ? `saving = 1 - sum(delta bytes) / sum(whole changed blocks) per workload; "typical ` +
+          `document editing" = the document family, which must save more than ${pct(uploadSavingsFractionMin)}`
+        : `per edit: delta bytes / (changed blocks x ${fmt(file.data.blockSizeBytes)} B); ` +
+          `"typically" = the document family's median within ${pct(deltaFractionMin)}-${pct(deltaFractionMax)}`,
+    ],
     samples: rows.map((r) => `${r.w.name} ${r.w.samples.length} edits`).join(", "),
-    sources: [`${file.source}: workloads[].samples (seed ${file.data.seed})`] };
+    sources: [`${file.source}: workloads[].samples (seed ${file.data.seed})`],
+  };
 }

@@ -14,7 +14,10 @@ function rowFigures(row: ClaimRow): string {
 }
 
 function samples(row: ClaimRow): string {
-  return row.parts.map((p) => p.samples).filter((s) => s !== undefined).join("; ");
+  return row.parts
+    .map((p) => p.samples)
+    .filter((s) => s !== undefined)
+    .join("; ");
 }
 
 export function verdictCounts(rows: readonly ClaimRow[]): Record<Verdict, number> {
@@ -24,12 +27,16 @@ export function verdictCounts(rows: readonly ClaimRow[]): Record<Verdict, number
 }
 
 export function tableLines(rows: readonly ClaimRow[]): string[] {
-  const lines = [`${"id".padEnd(4)} ${"verdict".padEnd(13)} ${"methods".padEnd(22)} ` +
-    `${"claim".padEnd(48)} figure`];
+  const lines = [
+    `${"id".padEnd(4)} ${"verdict".padEnd(13)} ${"methods".padEnd(22)} ` +
+      `${"claim".padEnd(48)} figure`,
+  ];
   for (const r of rows) {
     const s = samples(r);
-    lines.push(`${r.id.padEnd(4)} ${r.verdict.padEnd(13)} ${clip(r.methods.join("+"), 22)} ` +
-      `${clip(r.claim, 48)} ${rowFigures(r)}${s ? ` [${s}]` : ""}`);
+    lines.push(
+      `${r.id.padEnd(4)} ${r.verdict.padEnd(13)} ${clip(r.methods.join("+"), 22)} ` +
+        `${clip(r.claim, 48)} ${rowFigures(r)}${s ? ` [${s}]` : ""}`,
+    );
   }
   const counts = verdictCounts(rows);
   lines.push("", `${rows.length} claims: ` + verdicts.map((v) => `${counts[v]} ${v}`).join(", "));
@@ -37,7 +44,9 @@ export function tableLines(rows: readonly ClaimRow[]): string[] {
 }
 
 function partLines(p: Part): string[] {
-  const lines = [`  ${p.method}: ${p.verdict}${p.figures.length ? ` — ${p.figures.join("; ")}` : ""}`];
+  const lines = [
+    `  ${p.method}: ${p.verdict}${p.figures.length ? ` — ${p.figures.join("; ")}` : ""}`,
+  ];
   for (const step of p.steps) lines.push(`    · ${step}`);
   if (p.detail) lines.push(`    ${p.verdict === "inconsistent" ? "conflict" : "why"}: ${p.detail}`);
   if (p.samples) lines.push(`    samples: ${p.samples}`);

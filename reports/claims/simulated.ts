@@ -9,15 +9,23 @@ import { fmt, notMeasured, type Part, type Verdict } from "./verdict.ts";
 export const projectionFile = (experiment: string) =>
   `a projection file: npx syncbench simulate ${experiment} --out ${experiment}.json`;
 
-interface Found { metric: ProjectionMetric; source: string; experiment: string }
+interface Found {
+  metric: ProjectionMetric;
+  source: string;
+  experiment: string;
+}
 
 function findMetrics(e: Evidence, match: (m: ProjectionMetric) => boolean): Found[] {
-  return e.projections.flatMap((p) => p.data.metrics.filter(match)
-    .map((metric) => ({ metric, source: p.source, experiment: p.data.experiment })));
+  return e.projections.flatMap((p) =>
+    p.data.metrics
+      .filter(match)
+      .map((metric) => ({ metric, source: p.source, experiment: p.data.experiment })),
+  );
 }
 
 function interval(m: ProjectionMetric): string {
-  return m.halfWidth === null ? `${fmt(m.mean)} ${m.unit}`
+  return m.halfWidth === null
+    ? `${fmt(m.mean)} ${m.unit}`
     : `${fmt(m.mean)} ± ${fmt(m.halfWidth)} ${m.unit}`;
 }
 
@@ -31,30 +39,54 @@ function boundVerdict(m: ProjectionMetric, max: number): Verdict {
 
 function combineFound(found: Found[], maxOf: (f: Found) => number, what: string): Part {
   const verdicts = found.map((f) => boundVerdict(f.metric, maxOf(f)));
-  const verdict: Verdict = verdicts.includes("fails") ? "fails"
-    : verdicts.includes("unverifiable") ? "unverifiable" : "holds";
-  return { method: "simulated", verdict,
+  const verdict: Verdict = verdicts.includes("fails")
+    ? "fails"
+    : verdicts.includes("unverifiable")
+      ? "unverifiable"
+      : "holds";
+  return {
+    method: "simulated",
+    verdict,
     figures: found.map((f) => `${f.metric.name} ${interval(f.metric)} (<= ${fmt(maxOf(f))})`),
     steps: [`${what}; an interval straddling the bound decides nothing`],
-    samples: [...new Set(found.map((f) => `${f.metric.replications} replications, 95 % interval`))]
-      .join("; "),
+    samples: [
+      ...new Set(found.map((f) => `${f.metric.replications} replications, 95 % interval`)),
+    ].join("; "),
     sources: found.map((f) => `${f.source}: metrics[${f.metric.name}] (${f.experiment})`),
-    ...(verdict === "unverifiable" ? { detail: "the 95 % interval straddles the bound: more " +
-      "replications (--replications) or a longer run (--duration-s) would decide" } : {}) };
+    ...(verdict === "unverifiable"
+      ? {
+          detail:
+            "the 95 % interval straddles the bound: more " +
+            "replications (--replications) or a longer run (--duration-s) would decide",
+        }
+      : {}),
+  };
 }
 
 /**
  * Every projected metric that targets `claim`: latency targets against the design's figure
  * (from the inputs), other targets (C13, C28, C30) against the bound the experiment states.
  */
-export function targetsOf(d: DesignInputs, e: Evidence, claim: string, experiment: string,
-  partOf = false): Part {
+export function targetsOf(
+  d: DesignInputs,
+  e: Evidence,
+  claim: string,
+  experiment: string,
+  partOf = false,
+): Part {
   const design = d.targets.filter((t) => (partOf ? t.partOfClaims : t.claims).includes(claim));
-  const found = findMetrics(e, (m) => design.some((t) => t.metric === m.name) ||
-    (!partOf && (m.target?.claims.includes(claim) ?? false)));
+  const found = findMetrics(
+    e,
+    (m) =>
+      design.some((t) => t.metric === m.name) ||
+      (!partOf && (m.target?.claims.includes(claim) ?? false)),
+  );
   if (found.length === 0) return notMeasured("simulated", projectionFile(experiment));
-  return combineFound(found, (f) => design.find((t) => t.metric === f.metric.name)?.latencyMsMax
-    ?? f.metric.target!.max, "each projected figure against its bound");
+  return combineFound(
+    found,
+    (f) => design.find((t) => t.metric === f.metric.name)?.latencyMsMax ?? f.metric.target!.max,
+    "each projected figure against its bound",
+  );
 }
 
 /** C14: every pool of design-peak stays below saturation (utilisation < 1, no overload note). */
@@ -64,12 +96,20 @@ export function c14(e: Evidence): Part {
   const pools = peak.data.metrics.filter((m) => m.name.endsWith(".utilisationMean"));
   const overloaded = peak.data.notes.filter((n) => n.startsWith("OVERLOADED"));
   const found = pools.map((metric) => ({ metric, source: peak.source, experiment: "design-peak" }));
-  const part = combineFound(found, () => 1, "served = every pool's mean utilisation below 1 " +
-    "(a stable queue); the latency targets are C09-C12's");
+  const part = combineFound(
+    found,
+    () => 1,
+    "served = every pool's mean utilisation below 1 " +
+      "(a stable queue); the latency targets are C09-C12's",
+  );
   const top = [...pools].sort((a, b) => b.mean - a.mean).slice(0, 3);
   const verdict: Verdict = overloaded.length > 0 ? "fails" : part.verdict;
-  return { ...part, verdict, figures: top.map((m) => `${m.name} ${interval(m)}`),
-    ...(overloaded.length > 0 ? { detail: overloaded.join("; ") } : {}) };
+  return {
+    ...part,
+    verdict,
+    figures: top.map((m) => `${m.name} ${interval(m)}`),
+    ...(overloaded.length > 0 ? { detail: overloaded.join("; ") } : {}),
+  };
 }
 
 const designPolicy = "design-equal-jitter-0.5-30s";
@@ -78,18 +118,24 @@ const designPolicy = "design-equal-jitter-0.5-30s";
 export function c18(d: DesignInputs, e: Evidence): Part {
   const found = findMetrics(e, (m) => m.name === `${designPolicy}.connectionsPerPodMax`);
   if (found.length === 0) return notMeasured("simulated", projectionFile("rolling-deploy"));
-  return combineFound(found, () => d.connectionsPerPodCount,
+  return combineFound(
+    found,
+    () => d.connectionsPerPodCount,
     `the fullest pod while ${d.stated.C22.podsRestartedMax} of ${d.podCounts.notificationService} ` +
-    "pods restart, against C18's connections per pod");
+      "pods restart, against C18's connections per pod",
+  );
 }
 
 /** C22: 99 % of each wave's devices back within the backoff cap (the design's policy). */
 export function c22(d: DesignInputs, e: Evidence): Part {
   const found = findMetrics(e, (m) => m.name === `${designPolicy}.recovery99SMax`);
   if (found.length === 0) return notMeasured("simulated", projectionFile("rolling-deploy"));
-  return combineFound(found, () => d.stated.C22.backoffSMax,
+  return combineFound(
+    found,
+    () => d.stated.C22.backoffSMax,
     `"absorbs" read as: under the design's backoff (${d.stated.C22.backoffSMin} s to ` +
-    `${d.stated.C22.backoffSMax} s, jitter) 99 % of every wave's devices reconnect within the cap`);
+      `${d.stated.C22.backoffSMax} s, jitter) 99 % of every wave's devices reconnect within the cap`,
+  );
 }
 
 export { notMeasured };

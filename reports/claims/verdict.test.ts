@@ -3,8 +3,13 @@
 import { describe, expect, it } from "vitest";
 import { combine, roundsTo, statedInterval, type Part } from "./verdict.ts";
 
-const part = (verdict: Part["verdict"]): Part =>
-  ({ method: "arithmetic", verdict, figures: [], steps: [], sources: [] });
+const part = (verdict: Part["verdict"]): Part => ({
+  method: "arithmetic",
+  verdict,
+  figures: [],
+  steps: [],
+  sources: [],
+});
 
 describe("verdict conventions", () => {
   it("reads a stated figure at its significant digits", () => {

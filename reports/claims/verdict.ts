@@ -38,8 +38,13 @@ export interface ClaimRow {
  * A claim's verdict from its parts: the design contradicting itself outranks a failure, a
  * failure outranks a part still to measure, and a claim holds only when every part holds.
  */
-const precedence: readonly Verdict[] = ["inconsistent", "fails", "not-measured", "unverifiable",
-  "holds"];
+const precedence: readonly Verdict[] = [
+  "inconsistent",
+  "fails",
+  "not-measured",
+  "unverifiable",
+  "holds",
+];
 
 export function combine(parts: readonly Part[]): Verdict {
   for (const v of precedence) if (parts.some((p) => p.verdict === v)) return v;
@@ -76,8 +81,9 @@ export function fmt(value: number): string {
   if (!Number.isFinite(value)) return String(value);
   const abs = Math.abs(value);
   if (abs !== 0 && (abs < 0.001 || abs >= 1e15)) return value.toExponential(3);
-  const rounded = Number(value.toPrecision(abs >= 1e4 ? Math.max(4, Math.ceil(Math.log10(abs)))
-    : 4));
+  const rounded = Number(
+    value.toPrecision(abs >= 1e4 ? Math.max(4, Math.ceil(Math.log10(abs))) : 4),
+  );
   return rounded.toLocaleString("en-US", { maximumFractionDigits: 6 });
 }
 
@@ -94,12 +100,22 @@ export function intervalText(stated: number): string {
 
 /** A part whose file was not given: which file decides it and the command that writes it. */
 export function notMeasured(method: Method, file: string, sources: readonly string[] = []): Part {
-  return { method, verdict: "not-measured", figures: [], steps: [], detail: `give ${file}`,
-    sources };
+  return {
+    method,
+    verdict: "not-measured",
+    figures: [],
+    steps: [],
+    detail: `give ${file}`,
+    sources,
+  };
 }
 
 /** A part no file of this tool can decide: what evidence would. */
-export function unverifiable(method: Method, evidence: string, figures: readonly string[] = [],
-  sources: readonly string[] = []): Part {
+export function unverifiable(
+  method: Method,
+  evidence: string,
+  figures: readonly string[] = [],
+  sources: readonly string[] = [],
+): Part {
   return { method, verdict: "unverifiable", figures, steps: [], detail: evidence, sources };
 }

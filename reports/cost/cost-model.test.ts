@@ -7,7 +7,10 @@ import { priceTable, tieredUsd } from "./price-table.ts";
 
 describe("cost model", () => {
   it("charges tiered prices slice by slice", () => {
-    const tiers = [{ upToGB: 10, usdPerGB: 1 }, { upToGB: Infinity, usdPerGB: 0.5 }];
+    const tiers = [
+      { upToGB: 10, usdPerGB: 1 },
+      { upToGB: Infinity, usdPerGB: 0.5 },
+    ];
     expect(tieredUsd(tiers, 4)).toBe(4);
     expect(tieredUsd(tiers, 30)).toBe(10 + 10);
   });
@@ -33,8 +36,16 @@ describe("cost model", () => {
   it("decides C32 from the price table: a dearer CDN fails it", () => {
     const inputs = ledgerInputs();
     expect(evaluateClaims(inputs).find((r) => r.id === "C32")!.verdict).toBe("holds");
-    const dear = { ...inputs, prices: { ...priceTable, cloudFront: { ...priceTable.cloudFront,
-      egressTiers: [{ upToGB: Infinity, usdPerGB: 0.12 }] } } };
+    const dear = {
+      ...inputs,
+      prices: {
+        ...priceTable,
+        cloudFront: {
+          ...priceTable.cloudFront,
+          egressTiers: [{ upToGB: Infinity, usdPerGB: 0.12 }],
+        },
+      },
+    };
     expect(evaluateClaims(dear).find((r) => r.id === "C32")!.verdict).toBe("fails");
   });
 });

@@ -17,23 +17,43 @@ const c29 = design.stated.C29;
 export function defaultAssumptions() {
   const a = (value: number, unit: string, source: string) => ({ value, unit, source });
   return {
-    storedGBPerUser: a(midpoint(c29.storagePBMin, c29.storagePBMax) * 1e15 / c29.usersCount / gb,
-      "GB", "C29: 3-5 PB at 1M users after dedup, midpoint"),
-    dedupFraction: a(midpoint(c29.dedupFractionMin, c29.dedupFractionMax), "ratio",
-      "C29: 30-50 % dedup, midpoint (V0 has no dedup and stores the logical bytes)"),
+    storedGBPerUser: a(
+      (midpoint(c29.storagePBMin, c29.storagePBMax) * 1e15) / c29.usersCount / gb,
+      "GB",
+      "C29: 3-5 PB at 1M users after dedup, midpoint",
+    ),
+    dedupFraction: a(
+      midpoint(c29.dedupFractionMin, c29.dedupFractionMax),
+      "ratio",
+      "C29: 30-50 % dedup, midpoint (V0 has no dedup and stores the logical bytes)",
+    ),
     editsPerUserPerDay: a(design.stated.C35.editsPerDay, "edits", "C35's user, ASSUMED average"),
     deltaBytesPerEdit: a(design.stated.C01.deltaBytes, "B", "C01 (V2's upload per edit)"),
     editedFileMB: a(10, "MB", "ASSUMED: V0 re-uploads the whole edited file"),
     versionRetentionDays: a(30, "days", "the design: versions kept 30 days, then GC"),
-    downloadsPerUpload: a(design.downloadsPerUpload, "ratio", "C15: each edit's block downloaded 3x"),
+    downloadsPerUpload: a(
+      design.downloadsPerUpload,
+      "ratio",
+      "C15: each edit's block downloaded 3x",
+    ),
     cdnHitRate: a(design.cdnHitRateMin, "ratio", "C13 (V2 only)"),
-    connectedDevicesPerUser: a(design.connectedDevicesCount / design.usersCount, "devices",
-      "C18 / C24: 100M connected devices at 700M users"),
+    connectedDevicesPerUser: a(
+      design.connectedDevicesCount / design.usersCount,
+      "devices",
+      "C18 / C24: 100M connected devices at 700M users",
+    ),
     pollIntervalS: a(design.stated.C20.pollIntervalS, "s", "C20 (V0 and V1 poll)"),
     pollsPerPodPerS: a(5_000, "1/s", "ASSUMED: an empty poll answer costs 0.4 ms of a 2-vCPU pod"),
-    metadataBytesPerUser: a(1_000 * design.stated.C25.rowBytes, "B",
-      "ASSUMED 1,000 files per user x C25's 500 B a row"),
-    usersAtDesignScale: a(design.usersCount, "users", "C24: the pod, shard and broker counts' scale"),
+    metadataBytesPerUser: a(
+      1_000 * design.stated.C25.rowBytes,
+      "B",
+      "ASSUMED 1,000 files per user x C25's 500 B a row",
+    ),
+    usersAtDesignScale: a(
+      design.usersCount,
+      "users",
+      "C24: the pod, shard and broker counts' scale",
+    ),
   };
 }
 
@@ -79,11 +99,13 @@ export function capacityPlan(variant: VariantName, users: number, a: CostAssumpt
   return {
     chunkService: scaled(design.podCounts.chunkService, users, a, min),
     downloadService: scaled(design.podCounts.downloadService, users, a, min),
-    notificationService: polling ? 0
+    notificationService: polling
+      ? 0
       : Math.max(min, Math.ceil(devices / design.connectionsPerPodCount)),
     gcWorker: variant === "V0" ? 0 : scaled(design.podCounts.gcWorker, users, a, 1),
-    poller: polling ? Math.max(min, Math.ceil(devices / a.pollIntervalS.value /
-      a.pollsPerPodPerS.value)) : 0,
+    poller: polling
+      ? Math.max(min, Math.ceil(devices / a.pollIntervalS.value / a.pollsPerPodPerS.value))
+      : 0,
     metadataShards: variant === "V0" ? 1 : scaled(design.shardCount, users, a, 1),
     kafkaBrokers: variant === "V0" ? 0 : 3,
     cacheNodes: variant === "V2" ? 2 : 0,
@@ -99,22 +121,36 @@ function line(item: string, quantity: string, usdPerMonth: number, basis: string
 const n = (v: number) => Math.round(v).toLocaleString("en-US");
 
 function computeLines(plan: CapacityPlan, p: PriceTable): CostLine[] {
-  const pools = ["chunkService", "downloadService", "notificationService", "gcWorker",
-    "poller"] as const;
-  return pools.filter((pool) => plan[pool] > 0).map((pool) => {
-    const shape = podShape[pool];
-    const usdPerPodHour = shape.vcpu * p.compute.usdPerVcpuHour + shape.gib * p.compute.usdPerGiBHour;
-    return line(`compute ${pool}`, `${plan[pool]} pods x ${shape.vcpu} vCPU ${shape.gib} GiB`,
-      plan[pool] * usdPerPodHour * p.hoursPerMonth, "compute.usdPerVcpuHour, usdPerGiBHour");
-  });
+  const pools = [
+    "chunkService",
+    "downloadService",
+    "notificationService",
+    "gcWorker",
+    "poller",
+  ] as const;
+  return pools
+    .filter((pool) => plan[pool] > 0)
+    .map((pool) => {
+      const shape = podShape[pool];
+      const usdPerPodHour =
+        shape.vcpu * p.compute.usdPerVcpuHour + shape.gib * p.compute.usdPerGiBHour;
+      return line(
+        `compute ${pool}`,
+        `${plan[pool]} pods x ${shape.vcpu} vCPU ${shape.gib} GiB`,
+        plan[pool] * usdPerPodHour * p.hoursPerMonth,
+        "compute.usdPerVcpuHour, usdPerGiBHour",
+      );
+    });
 }
 
 function dataLines(variant: VariantName, users: number, a: CostAssumptions, p: PriceTable) {
   const days = p.hoursPerMonth / 24;
   const editsPerMonth = users * a.editsPerUserPerDay.value * days;
   const objectBytes = variant === "V0" ? a.editedFileMB.value * 1e6 : design.blockSizeBytes;
-  const logicalGB = variant === "V0" ? a.storedGBPerUser.value / (1 - a.dedupFraction.value)
-    : a.storedGBPerUser.value;
+  const logicalGB =
+    variant === "V0"
+      ? a.storedGBPerUser.value / (1 - a.dedupFraction.value)
+      : a.storedGBPerUser.value;
   const versionGB = (a.editsPerUserPerDay.value * a.versionRetentionDays.value * objectBytes) / gb;
   const storedGB = users * (logicalGB + versionGB);
   const downloads = editsPerMonth * a.downloadsPerUpload.value;
@@ -122,64 +158,130 @@ function dataLines(variant: VariantName, users: number, a: CostAssumptions, p: P
   const hit = variant === "V2" ? a.cdnHitRate.value : 0;
   const gets = downloads * (1 - hit) + (variant === "V2" ? editsPerMonth : 0);
   const lines = [
-    line("S3 storage", `${n(storedGB)} GB (${logicalGB.toFixed(2)} GB/user + versions ` +
-      `${versionGB.toFixed(2)} GB/user)`, tieredUsd(p.s3.storageTiers, storedGB),
-      "s3.storageTiers"),
-    line("S3 PUT", `${n(editsPerMonth)} objects written`,
-      (editsPerMonth / 1000) * p.s3.usdPerThousandPuts, "s3.usdPerThousandPuts"),
-    line("S3 GET", `${n(gets)} (downloads missing the CDN${variant === "V2" ? ", base blocks" : ""})`,
-      (gets / 1000) * p.s3.usdPerThousandGets, "s3.usdPerThousandGets"),
+    line(
+      "S3 storage",
+      `${n(storedGB)} GB (${logicalGB.toFixed(2)} GB/user + versions ` +
+        `${versionGB.toFixed(2)} GB/user)`,
+      tieredUsd(p.s3.storageTiers, storedGB),
+      "s3.storageTiers",
+    ),
+    line(
+      "S3 PUT",
+      `${n(editsPerMonth)} objects written`,
+      (editsPerMonth / 1000) * p.s3.usdPerThousandPuts,
+      "s3.usdPerThousandPuts",
+    ),
+    line(
+      "S3 GET",
+      `${n(gets)} (downloads missing the CDN${variant === "V2" ? ", base blocks" : ""})`,
+      (gets / 1000) * p.s3.usdPerThousandGets,
+      "s3.usdPerThousandGets",
+    ),
   ];
   if (variant === "V2") {
-    lines.push(line("CloudFront egress", `${n(downloadGB)} GB`,
-      tieredUsd(p.cloudFront.egressTiers, downloadGB), "cloudFront.egressTiers"));
-    lines.push(line("CloudFront requests", `${n(downloads)} requests`,
-      (downloads / 10_000) * p.cloudFront.usdPerTenThousandHttpsRequests,
-      "cloudFront.usdPerTenThousandHttpsRequests"));
+    lines.push(
+      line(
+        "CloudFront egress",
+        `${n(downloadGB)} GB`,
+        tieredUsd(p.cloudFront.egressTiers, downloadGB),
+        "cloudFront.egressTiers",
+      ),
+    );
+    lines.push(
+      line(
+        "CloudFront requests",
+        `${n(downloads)} requests`,
+        (downloads / 10_000) * p.cloudFront.usdPerTenThousandHttpsRequests,
+        "cloudFront.usdPerTenThousandHttpsRequests",
+      ),
+    );
   } else {
-    lines.push(line("S3 egress", `${n(downloadGB)} GB`, tieredUsd(p.s3.egressTiers, downloadGB),
-      "s3.egressTiers"));
+    lines.push(
+      line(
+        "S3 egress",
+        `${n(downloadGB)} GB`,
+        tieredUsd(p.s3.egressTiers, downloadGB),
+        "s3.egressTiers",
+      ),
+    );
   }
   return lines;
 }
 
-function platformLines(variant: VariantName, users: number, plan: CapacityPlan,
-  a: CostAssumptions, p: PriceTable): CostLine[] {
+function platformLines(
+  variant: VariantName,
+  users: number,
+  plan: CapacityPlan,
+  a: CostAssumptions,
+  p: PriceTable,
+): CostLine[] {
   const multiAz = variant === "V0" ? 1 : 2;
   const metadataGB = (users * a.metadataBytesPerUser.value) / gb;
   const lines = [
-    line("MetadataDB instances", `${plan.metadataShards} x db.r6g.xlarge` +
-      (multiAz > 1 ? " Multi-AZ" : " single-AZ"),
+    line(
+      "MetadataDB instances",
+      `${plan.metadataShards} x db.r6g.xlarge` + (multiAz > 1 ? " Multi-AZ" : " single-AZ"),
       plan.metadataShards * multiAz * p.rds.usdPerInstanceHour * p.hoursPerMonth,
-      "rds.usdPerInstanceHour"),
-    line("MetadataDB storage", `${n(metadataGB)} GB`,
-      metadataGB * multiAz * p.rds.usdPerStorageGBMonth, "rds.usdPerStorageGBMonth"),
-    line("load balancers", `${variant === "V0" ? 1 : 2} ALB`,
+      "rds.usdPerInstanceHour",
+    ),
+    line(
+      "MetadataDB storage",
+      `${n(metadataGB)} GB`,
+      metadataGB * multiAz * p.rds.usdPerStorageGBMonth,
+      "rds.usdPerStorageGBMonth",
+    ),
+    line(
+      "load balancers",
+      `${variant === "V0" ? 1 : 2} ALB`,
       (variant === "V0" ? 1 : 2) * p.loadBalancer.usdPerHour * p.hoursPerMonth,
-      "loadBalancer.usdPerHour"),
+      "loadBalancer.usdPerHour",
+    ),
   ];
   if (plan.kafkaBrokers > 0) {
-    lines.push(line("Kafka (MSK)", `${plan.kafkaBrokers} x kafka.m5.large`,
-      plan.kafkaBrokers * p.msk.usdPerBrokerHour * p.hoursPerMonth, "msk.usdPerBrokerHour"));
+    lines.push(
+      line(
+        "Kafka (MSK)",
+        `${plan.kafkaBrokers} x kafka.m5.large`,
+        plan.kafkaBrokers * p.msk.usdPerBrokerHour * p.hoursPerMonth,
+        "msk.usdPerBrokerHour",
+      ),
+    );
   }
   if (plan.cacheNodes > 0) {
-    lines.push(line("Redis registry", `${plan.cacheNodes} x cache.r6g.large`,
-      plan.cacheNodes * p.elastiCache.usdPerNodeHour * p.hoursPerMonth,
-      "elastiCache.usdPerNodeHour"));
+    lines.push(
+      line(
+        "Redis registry",
+        `${plan.cacheNodes} x cache.r6g.large`,
+        plan.cacheNodes * p.elastiCache.usdPerNodeHour * p.hoursPerMonth,
+        "elastiCache.usdPerNodeHour",
+      ),
+    );
   }
   return lines;
 }
 
 /** The monthly cost of `users` under `variant`, every line with its quantity and price entry. */
-export function estimateCost(variant: VariantName, users: number,
-  assumptions: CostAssumptions = defaultAssumptions(), prices: PriceTable = defaultPrices): CostEstimate {
+export function estimateCost(
+  variant: VariantName,
+  users: number,
+  assumptions: CostAssumptions = defaultAssumptions(),
+  prices: PriceTable = defaultPrices,
+): CostEstimate {
   const plan = capacityPlan(variant, users, assumptions);
-  const lines = [...computeLines(plan, prices), ...dataLines(variant, users, assumptions, prices),
-    ...platformLines(variant, users, plan, assumptions, prices)];
+  const lines = [
+    ...computeLines(plan, prices),
+    ...dataLines(variant, users, assumptions, prices),
+    ...platformLines(variant, users, plan, assumptions, prices),
+  ];
   const usdPerMonth = lines.reduce((sum, l) => sum + l.usdPerMonth, 0);
   return {
-    variant, usersCount: users, usdPerMonth, usdPerUserMonth: usdPerMonth / users, lines,
-    capacity: plan, assumptions,
+    variant,
+    usersCount: users,
+    usdPerMonth,
+    usdPerUserMonth: usdPerMonth / users,
+    lines,
+    capacity: plan,
+    assumptions,
     prices: { asOf: prices.asOf, region: prices.region, source: prices.source },
     notes: [
       "capacity: the design's pod, shard and broker counts (C14, C18, C24) scaled linearly " +

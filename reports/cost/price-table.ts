@@ -13,7 +13,8 @@ export interface Tier {
 export const priceTable = {
   asOf: "2024-12",
   region: "us-east-1",
-  source: "AWS public on-demand list prices (aws.amazon.com/<service>/pricing), region " +
+  source:
+    "AWS public on-demand list prices (aws.amazon.com/<service>/pricing), region " +
     "us-east-1, as of 2024-12; typed from the pricing pages, to be checked before use",
   compute: {
     /** Fargate Linux/x86: the per-vCPU and per-GB rates a pod of the design pays. */

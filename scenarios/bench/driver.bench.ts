@@ -85,7 +85,8 @@ async function wrkMax(wrk: string, url: string, rep: number) {
   const { stdout, stderr } = await promisify(execFile)("bash", ["-c", script]);
   const wallS = (performance.now() - startedAt) / 1000;
   const matched = /Requests\/sec:\s+([\d.]+)/.exec(stdout);
-  if (!matched) throw new Error(`wrk printed no "Requests/sec" line: ${stdout} ${stderr}`.slice(0, 600));
+  if (!matched)
+    throw new Error(`wrk printed no "Requests/sec" line: ${stdout} ${stderr}`.slice(0, 600));
   const perS = Number(matched[1]);
   const children = stdout.trim().split("\n").at(-1) ?? "";
   const seconds2 = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map(
@@ -177,26 +178,37 @@ interface Row {
   readonly verdict: string;
 }
 
-function verdictRows(summary: ReturnType<typeof summarize>, ws: Awaited<ReturnType<typeof wsMemory>> | null): Row[] {
+function verdictRows(
+  summary: ReturnType<typeof summarize>,
+  ws: Awaited<ReturnType<typeof wsMemory>> | null,
+): Row[] {
   const kib = ws?.kibPerDevice ?? null;
   const lag = summary.sendLagMsP99At20k;
   const best = Math.max(...Object.values(summary.driverPerCorePerS));
   return [
     {
       figure: `requests/s per generator core (median of ${summary.reps} paired reps)`,
-      ours: `${best}`, anchor: `wrk ${summary.wrkPerCorePerS}`,
-      ratio: `${summary.perCoreRatioToWrk}x`, target: `>= ${summary.perCoreRatioTarget}x wrk`,
+      ours: `${best}`,
+      anchor: `wrk ${summary.wrkPerCorePerS}`,
+      ratio: `${summary.perCoreRatioToWrk}x`,
+      target: `>= ${summary.perCoreRatioTarget}x wrk`,
       verdict: summary.perCoreRatioToWrk >= summary.perCoreRatioTarget ? "met" : "MISSED",
     },
     {
-      figure: "send-lag p99 at 20K req/s", ours: `${lag} ms`, anchor: "- (wrk is closed-model)",
-      ratio: "-", target: `<= ${summary.sendLagMsP99Target} ms`,
+      figure: "send-lag p99 at 20K req/s",
+      ours: `${lag} ms`,
+      anchor: "- (wrk is closed-model)",
+      ratio: "-",
+      target: `<= ${summary.sendLagMsP99Target} ms`,
       verdict: lag <= summary.sendLagMsP99Target ? "met" : "MISSED",
     },
     {
       figure: `memory per idle WebSocket device (${ws ? ws.devices : 0} devices, ${ws?.holders ?? 0} holders)`,
-      ours: kib === null ? "-" : `${kib} KiB`, anchor: "- (no anchor; the issue's bound)", ratio: "-",
-      target: "<= 8 KiB", verdict: kib === null ? "NOT MEASURED" : kib <= 8 ? "met" : "MISSED",
+      ours: kib === null ? "-" : `${kib} KiB`,
+      anchor: "- (no anchor; the issue's bound)",
+      ratio: "-",
+      target: "<= 8 KiB",
+      verdict: kib === null ? "NOT MEASURED" : kib <= 8 ? "met" : "MISSED",
     },
   ];
 }
@@ -204,7 +216,10 @@ function verdictRows(summary: ReturnType<typeof summarize>, ws: Awaited<ReturnTy
 function printTable(rows: readonly Row[]): void {
   console.log("\n| figure | syncbench | anchor (same run) | ratio | target | verdict |");
   console.log("|---|---:|---:|---:|---|---|");
-  for (const r of rows) console.log(`| ${r.figure} | ${r.ours} | ${r.anchor} | ${r.ratio} | ${r.target} | ${r.verdict} |`);
+  for (const r of rows)
+    console.log(
+      `| ${r.figure} | ${r.ours} | ${r.anchor} | ${r.ratio} | ${r.target} | ${r.verdict} |`,
+    );
   console.log(`load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)}`);
   const met = rows.filter((r) => r.verdict === "met").length;
   console.log(`targets: ${met} of ${rows.length} met`);
@@ -234,8 +249,10 @@ try {
   console.log(JSON.stringify(summary));
   rows = verdictRows(summarize(wrkRows, driverRows), ws);
   mkdirSync(".syncbench/bench", { recursive: true });
-  writeFileSync(".syncbench/bench/driver.json",
-    JSON.stringify({ rows: [...wrkRows, ...driverRows], summary, verdicts: rows }, null, 2));
+  writeFileSync(
+    ".syncbench/bench/driver.json",
+    JSON.stringify({ rows: [...wrkRows, ...driverRows], summary, verdicts: rows }, null, 2),
+  );
 } finally {
   server.stop();
 }

@@ -6,7 +6,14 @@
 import { describe, expect, it } from "vitest";
 import { applyDelta } from "../../reference-impl/core/delta.ts";
 import { validateScenario } from "../scenario-validate.ts";
-import { baseBlock, buildChain, DeltaChains, editBlock, queuedEditsMax, sha256Hex } from "./delta-chains.ts";
+import {
+  baseBlock,
+  buildChain,
+  DeltaChains,
+  editBlock,
+  queuedEditsMax,
+  sha256Hex,
+} from "./delta-chains.ts";
 import { defaultPrepareBounds, deltaEditsNeeded, planPrepare } from "./delta-prepare.ts";
 import { DeltaTargets, drawnCounts } from "./delta-targets.ts";
 import { stepsWith } from "../operations/operations.ts";
@@ -16,7 +23,9 @@ import { deltaEditStorm } from "../library/delta-edit-storm.ts";
 
 /** The commit a step would send once upload-init issued its uploadId. */
 function commitBody(step: Step): Record<string, unknown> {
-  return JSON.parse(Buffer.from(step.bodyFrom!(Buffer.from('{"uploadId":"issued"}'))).toString()) as Record<string, unknown>;
+  return JSON.parse(
+    Buffer.from(step.bodyFrom!(Buffer.from('{"uploadId":"issued"}'))).toString(),
+  ) as Record<string, unknown>;
 }
 
 const scenario = validateScenario({
@@ -66,7 +75,9 @@ describe("delta chains", () => {
     }));
     // Draws in a fixed order: file 0, file 0 again, file 1, file 0.
     const draws = [0, 0, 1, 0, ...new Array<number>(queuedEditsMax + 1).fill(1)];
-    const targets = { next: () => ({ userIndex: 0, fileIndex: draws.shift()! }) } as unknown as DeltaTargets;
+    const targets = {
+      next: () => ({ userIndex: 0, fileIndex: draws.shift()! }),
+    } as unknown as DeltaTargets;
     const chains = new DeltaChains(
       [
         { userId: 1, fileIndex: 0, path: "/a", edits },
@@ -143,7 +154,11 @@ describe("delta chains", () => {
         })),
       })),
     );
-    const chains = new DeltaChains(chainsOf, stepsWith(() => "t"), new DeltaTargets(population));
+    const chains = new DeltaChains(
+      chainsOf,
+      stepsWith(() => "t"),
+      new DeltaTargets(population),
+    );
     const inFlight = new Map<string, () => void>();
     const random = new Random(3, "settle-order");
     const versions = new Map<string, number>();

@@ -145,8 +145,16 @@ export function isTransientFailure(code: string | undefined): boolean {
   return transientCodes.has(code);
 }
 const transientCodes = new Set([
-  "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
 ]);
 
 /** Where the backoff's timers come from: the system's, or a test's manual one. */
@@ -191,8 +199,17 @@ export class DeltaChains {
     for (const chain of chains) {
       if (chain.edits.length === 0) continue;
       const slots = this.byUser.get(chain.userId - 1) ?? [];
-      slots.push({ chain, next: 0, busy: false, retired: false, suspended: false, transientCount: 0,
-        uploadId: undefined, waiting: [], queued: 0 });
+      slots.push({
+        chain,
+        next: 0,
+        busy: false,
+        retired: false,
+        suspended: false,
+        transientCount: 0,
+        uploadId: undefined,
+        waiting: [],
+        queued: 0,
+      });
       this.byUser.set(chain.userId - 1, slots);
     }
     for (const slots of this.byUser.values()) {
@@ -283,7 +300,12 @@ export class DeltaChains {
       blockHashes: [edit.hash],
     };
     const json = (v: unknown) => Buffer.from(JSON.stringify(v));
-    const init = this.stepFor("uploadInit", chain.userId, {}, json({ ...file, baseVersion: edit.baseVersion }));
+    const init = this.stepFor(
+      "uploadInit",
+      chain.userId,
+      {},
+      json({ ...file, baseVersion: edit.baseVersion }),
+    );
     // The commit's body is built from upload-init's answer, or from the id the edit kept.
     const commit = this.stepFor("uploadFinalize", chain.userId, {}, new Uint8Array(0));
     const issued = commitBodyFrom({ ...file, baseVersion: edit.baseVersion });
@@ -326,7 +348,10 @@ export class DeltaChains {
   /** After a transient failure: the file waits out its backoff, then its first waiter retries. */
   private holdBack(slot: Slot): void {
     this.transientFailureCount++;
-    const delayMs = Math.min(transientRetry.delayMsMax, transientRetry.delayMsMin * 2 ** slot.transientCount);
+    const delayMs = Math.min(
+      transientRetry.delayMsMax,
+      transientRetry.delayMsMin * 2 ** slot.transientCount,
+    );
     slot.transientCount++;
     slot.suspended = true;
     const backoff = this.timer.after(delayMs, () => {

@@ -40,7 +40,9 @@ beforeAll(async () => {
       });
       res.writeHead(req.method === "PUT" ? 201 : 200, { "content-type": "application/json" });
       const issued = `issued-${received.length}`; // the commit must send back what upload-init issued
-      res.end(JSON.stringify(req.url === "/v1/files/upload-init" ? { uploadId: issued } : { version: 1 }));
+      res.end(
+        JSON.stringify(req.url === "/v1/files/upload-init" ? { uploadId: issued } : { version: 1 }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -104,7 +106,11 @@ describe("prepareDeltaChains", () => {
       .filter((r) => r.url === "/v1/files/commit")
       .map((r) => ({
         auth: r.auth,
-        ...(JSON.parse(r.body.toString()) as { path: string; blockHashes: string[]; baseVersion: number }),
+        ...(JSON.parse(r.body.toString()) as {
+          path: string;
+          blockHashes: string[];
+          baseVersion: number;
+        }),
       }));
     expect(puts.length).toBeLessThanOrEqual(2);
     expect(commits.length).toBeGreaterThan(puts.length);

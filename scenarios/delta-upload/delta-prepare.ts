@@ -170,7 +170,12 @@ export async function prepareDeltaChains(req: PrepareRequest): Promise<DeltaChai
     const block = baseBlock(scenario.seed, userId);
     const files = [...row.entries()].filter(([, n]) => n > 0);
     const pathOf = (f: number) => `${req.runPrefix}/docs/user-${userId}/file-${f}.bin`;
-    await uploadBase(req, userId, block, files.map(([f]) => pathOf(f)));
+    await uploadBase(
+      req,
+      userId,
+      block,
+      files.map(([f]) => pathOf(f)),
+    );
     for (const [fileIndex, length] of files) {
       const path = pathOf(fileIndex);
       chains.push(buildChain({ scenario, userId, fileIndex, path, block, length, deadlineMs }));

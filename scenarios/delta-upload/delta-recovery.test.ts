@@ -6,7 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { stepsWith } from "../operations/operations.ts";
 import type { OperationPlan } from "../operations/routes.ts";
-import { DeltaChains, isTransientFailure, transientRetry, type DeltaChain, type RetryTimer } from "./delta-chains.ts";
+import {
+  DeltaChains,
+  isTransientFailure,
+  transientRetry,
+  type DeltaChain,
+  type RetryTimer,
+} from "./delta-chains.ts";
 import type { DeltaTargets } from "./delta-targets.ts";
 
 /** Timers that fire only when the test says so, in due order. */
@@ -24,7 +30,9 @@ class ManualTimer implements RetryTimer {
   /** Fires everything due up to `nowMs + ms`, in due order. */
   advance(ms: number): void {
     this.nowMs += ms;
-    const due = this.pending.filter((p) => p.atMs <= this.nowMs && !p.cancelled).sort((a, b) => a.atMs - b.atMs);
+    const due = this.pending
+      .filter((p) => p.atMs <= this.nowMs && !p.cancelled)
+      .sort((a, b) => a.atMs - b.atMs);
     this.pending = this.pending.filter((p) => !due.includes(p));
     for (const p of due) p.run();
   }
@@ -34,14 +42,23 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 function chainsOf(filesCount: number, editsCount: number): DeltaChain[] {
   return Array.from({ length: filesCount }, (_, f) => ({
-    userId: 1, fileIndex: f, path: `/f${f}`,
+    userId: 1,
+    fileIndex: f,
+    path: `/f${f}`,
     edits: Array.from({ length: editsCount }, (_, k) => ({
-      hash: `f${f}v${k + 1}`, baseHash: `f${f}v${k}`, delta: new Uint8Array(1), baseVersion: k + 1,
+      hash: `f${f}v${k + 1}`,
+      baseHash: `f${f}v${k}`,
+      delta: new Uint8Array(1),
+      baseVersion: k + 1,
     })),
   }));
 }
 
-interface Commit { path: string; baseVersion: number; uploadId: string }
+interface Commit {
+  path: string;
+  baseVersion: number;
+  uploadId: string;
+}
 
 /** A target that answers 503 to the first `failuresCount` uploads, then commits each in order. */
 function fakeTarget(failuresCount: number, failCode = "HTTP_503") {
@@ -71,10 +88,19 @@ function fakeTarget(failuresCount: number, failCode = "HTTP_503") {
 describe("delta uploads after a transient outage", () => {
   it("retries the files that failed once the backoff ends, and runs every edit", async () => {
     const timer = new ManualTimer();
-    const filesCount = 4, editsCount = 10, failuresCount = 6;
+    const filesCount = 4,
+      editsCount = 10,
+      failuresCount = 6;
     let draw = 0;
-    const targets = { next: () => ({ userIndex: 0, fileIndex: draw++ % filesCount }) } as unknown as DeltaTargets;
-    const chains = new DeltaChains(chainsOf(filesCount, editsCount), stepsWith(() => "t"), targets, timer);
+    const targets = {
+      next: () => ({ userIndex: 0, fileIndex: draw++ % filesCount }),
+    } as unknown as DeltaTargets;
+    const chains = new DeltaChains(
+      chainsOf(filesCount, editsCount),
+      stepsWith(() => "t"),
+      targets,
+      timer,
+    );
     const target = fakeTarget(failuresCount);
     const plans: OperationPlan[] = [];
     for (let k = 0; k < filesCount * editsCount; k++) {
@@ -102,8 +128,9 @@ describe("delta uploads after a transient outage", () => {
     expect(target.attempts.filter((a) => a.outcome === "ok")).toHaveLength(committed);
     // A failed edit went again with its uploadId: a commit that landed unanswered is replayed.
     for (const failed of target.attempts.filter((a) => a.outcome === "failed")) {
-      const retry = target.attempts.find((a) => a.outcome === "ok" && a.path === failed.path &&
-        a.baseVersion === failed.baseVersion);
+      const retry = target.attempts.find(
+        (a) => a.outcome === "ok" && a.path === failed.path && a.baseVersion === failed.baseVersion,
+      );
       expect(retry?.uploadId).toBe(failed.uploadId);
     }
     chains.close();
@@ -112,7 +139,12 @@ describe("delta uploads after a transient outage", () => {
   it("backs off 250 ms doubling: nothing is sent for a held-back file before its backoff ends", async () => {
     const timer = new ManualTimer();
     const targets = { next: () => ({ userIndex: 0, fileIndex: 0 }) } as unknown as DeltaTargets;
-    const chains = new DeltaChains(chainsOf(1, 5), stepsWith(() => "t"), targets, timer);
+    const chains = new DeltaChains(
+      chainsOf(1, 5),
+      stepsWith(() => "t"),
+      targets,
+      timer,
+    );
     const target = fakeTarget(2);
     const first = chains.nextPlan();
     target.send(first);
@@ -149,7 +181,12 @@ describe("delta uploads after a transient outage", () => {
   it("retires a file on a non-transient failure, as before", async () => {
     const timer = new ManualTimer();
     const targets = { next: () => ({ userIndex: 0, fileIndex: 0 }) } as unknown as DeltaTargets;
-    const chains = new DeltaChains(chainsOf(1, 5), stepsWith(() => "t"), targets, timer);
+    const chains = new DeltaChains(
+      chainsOf(1, 5),
+      stepsWith(() => "t"),
+      targets,
+      timer,
+    );
     const target = fakeTarget(1, "HTTP_409");
     target.send(chains.nextPlan());
     await flush();
@@ -159,8 +196,16 @@ describe("delta uploads after a transient outage", () => {
   });
 
   it("classifies 5xx, refused and reset connections and timeouts as transient, 4xx as not", () => {
-    for (const code of ["HTTP_500", "HTTP_502", "HTTP_503", "ECONNREFUSED", "ECONNRESET",
-      "UND_ERR_SOCKET", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]) {
+    for (const code of [
+      "HTTP_500",
+      "HTTP_502",
+      "HTTP_503",
+      "ECONNREFUSED",
+      "ECONNRESET",
+      "UND_ERR_SOCKET",
+      "UND_ERR_HEADERS_TIMEOUT",
+      "UND_ERR_CONNECT_TIMEOUT",
+    ]) {
       expect(isTransientFailure(code), code).toBe(true);
     }
     for (const code of ["HTTP_400", "HTTP_409", "HTTP_413", "DELTA_FILE_RETIRED", undefined]) {

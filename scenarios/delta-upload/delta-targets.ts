@@ -32,7 +32,10 @@ export class DeltaTargets {
   }
 
   next(): DeltaTarget {
-    return { userIndex: this.users.draw(this.userRandom), fileIndex: this.files.draw(this.fileRandom) };
+    return {
+      userIndex: this.users.draw(this.userRandom),
+      fileIndex: this.files.draw(this.fileRandom),
+    };
   }
 }
 

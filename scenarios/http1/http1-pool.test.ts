@@ -214,7 +214,7 @@ describe("Http1Pool", () => {
         return socket;
       }) as typeof net.connect);
       expect(await call(pool)).toEqual({ status: 200 });
-      expect(await (await sentAtEnd)).toEqual({ status: 200 });
+      expect(await await sentAtEnd).toEqual({ status: 200 });
     } finally {
       await new Promise((r) => server.close(r));
     }

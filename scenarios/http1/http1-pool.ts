@@ -338,7 +338,12 @@ export class Http1Pool {
     const fresh = this.acquire();
     if (!fresh) return;
     const next = this.dequeue()!;
-    fresh.send(this.headOf(next.request), next.request.body, next.handler, next.request.keepResponse);
+    fresh.send(
+      this.headOf(next.request),
+      next.request.body,
+      next.handler,
+      next.request.keepResponse,
+    );
   }
 
   /** The oldest queued request, its slot reclaimed once the taken slots are most of the array. */

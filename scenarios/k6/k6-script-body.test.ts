@@ -31,7 +31,12 @@ function scriptHelpers(vu: number, iteration: number, seed: number): Helpers {
 describe("the k6 script's PRNG and Zipf sampler", () => {
   it("draw the uniforms of the core Rng on the same seed and stream", () => {
     const h = scriptHelpers(1, 0, 0);
-    for (const [seed, key] of [[0, 0], [7, 123], [25_000, 0xffffffff], [0xffffffff, 42]]) {
+    for (const [seed, key] of [
+      [0, 0],
+      [7, 123],
+      [25_000, 0xffffffff],
+      [0xffffffff, 42],
+    ]) {
       const script = h.rng(seed!, key!);
       const core = new Rng(seed!, key!);
       const a = Array.from({ length: 1000 }, () => script());
@@ -49,8 +54,15 @@ describe("the k6 script's PRNG and Zipf sampler", () => {
 
   it("draw the ranks of the core ZipfSampler, 0-based, for s = 0, 0.99, 1 and 1.1", () => {
     const h = scriptHelpers(1, 0, 0);
-    for (const [n, s] of [[1, 0.99], [100, 0], [1_000_000, 0.99], [64, 1], [10_000, 1.1]]) {
-      const script = h.rng(9, 1), core = new Rng(9, 1);
+    for (const [n, s] of [
+      [1, 0.99],
+      [100, 0],
+      [1_000_000, 0.99],
+      [64, 1],
+      [10_000, 1.1],
+    ]) {
+      const script = h.rng(9, 1),
+        core = new Rng(9, 1);
       const sampler = new ZipfSampler(n!, s!);
       const a = Array.from({ length: 500 }, () => h.zipf(script, n!, s!));
       expect(a).toEqual(Array.from({ length: 500 }, () => sampler.draw(core) - 1));

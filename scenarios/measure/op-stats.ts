@@ -3,7 +3,12 @@
 // for the run the send lag, late and dropped sends, and a one-second timeline for progress.
 // Failures the driver decided itself, sending nothing (a plan's failWith, e.g.
 // DELTA_EDITS_EXHAUSTED), are counted apart from the stack's errors: they say nothing of it.
-import { newHistogram, percentilesMs, recordMs, type Histogram } from "../../formats/hdr-histogram.ts";
+import {
+  newHistogram,
+  percentilesMs,
+  recordMs,
+  type Histogram,
+} from "../../formats/hdr-histogram.ts";
 
 export class OperationStats {
   scheduledCount = 0;

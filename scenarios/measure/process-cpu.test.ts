@@ -14,13 +14,18 @@ import {
   type ProcessStat,
 } from "./process-cpu.ts";
 
-function snap(rows: [number, ProcessStat][], machineBusyTicks = 0, disks: [string, number][] = []): CpuSnapshot {
+function snap(
+  rows: [number, ProcessStat][],
+  machineBusyTicks = 0,
+  disks: [string, number][] = [],
+): CpuSnapshot {
   return { processes: new Map(rows), machineBusyTicks, diskIoMs: new Map(disks) };
 }
 
 describe("process CPU", () => {
   it("parses a stat line whose comm holds spaces and a parenthesis", () => {
-    const line = "4242 (node (worker) x) S 4200 4242 4242 0 -1 4194560 1 0 0 0 150 25 0 0 20 0 11 0";
+    const line =
+      "4242 (node (worker) x) S 4200 4242 4242 0 -1 4194560 1 0 0 0 150 25 0 0 20 0 11 0";
     expect(parseStat(line)).toEqual({ comm: "node (worker) x", ppid: 4200, ticks: 175 });
   });
 
@@ -36,28 +41,46 @@ describe("process CPU", () => {
       " 254       1 vda1 100 0 0 0 0 0 0 0 0 15000 0",
       " 259       0 nvme0n1 1 0 0 0 0 0 0 0 0 40 0",
     ].join("\n");
-    expect([...parseDiskIoMs(text)]).toEqual([["vda", 15912], ["nvme0n1", 40]]);
-    const before = snap([], 0, [["vda", 1_000], ["sdb", 0]]);
-    const after = snap([], 0, [["vda", 1_500], ["sdb", 1_800]]);
+    expect([...parseDiskIoMs(text)]).toEqual([
+      ["vda", 15912],
+      ["nvme0n1", 40],
+    ]);
+    const before = snap([], 0, [
+      ["vda", 1_000],
+      ["sdb", 0],
+    ]);
+    const after = snap([], 0, [
+      ["vda", 1_500],
+      ["sdb", 1_800],
+    ]);
     expect(busiestDisk(before, after, 2_000)).toEqual({ device: "sdb", busyShare: 0.9 });
     expect(busiestDisk(snap([]), snap([]), 1_000)).toBeNull();
   });
 
   it("sums a named server's children under its name and leaves strangers alone", () => {
-    const before = snap([
-      [10, { comm: "postgres", ppid: 1, ticks: 100 }],
-      [11, { comm: "postgres", ppid: 10, ticks: 10 }],
-      [20, { comm: "node", ppid: 1, ticks: 0 }],
-      [30, { comm: "bash", ppid: 1, ticks: 5 }],
-    ], 1_000);
-    const after = snap([
-      [10, { comm: "postgres", ppid: 1, ticks: 150 }], // +50
-      [11, { comm: "postgres", ppid: 10, ticks: 40 }], // +30
-      [12, { comm: "postgres", ppid: 11, ticks: 20 }], // new grandchild, +20
-      [20, { comm: "node", ppid: 1, ticks: 90 }], // +90
-      [30, { comm: "bash", ppid: 1, ticks: 55 }], // +50, unnamed
-    ], 1_400);
-    const names = new Map([[10, "postgres"], [20, "chunk-service-1"]]);
+    const before = snap(
+      [
+        [10, { comm: "postgres", ppid: 1, ticks: 100 }],
+        [11, { comm: "postgres", ppid: 10, ticks: 10 }],
+        [20, { comm: "node", ppid: 1, ticks: 0 }],
+        [30, { comm: "bash", ppid: 1, ticks: 5 }],
+      ],
+      1_000,
+    );
+    const after = snap(
+      [
+        [10, { comm: "postgres", ppid: 1, ticks: 150 }], // +50
+        [11, { comm: "postgres", ppid: 10, ticks: 40 }], // +30
+        [12, { comm: "postgres", ppid: 11, ticks: 20 }], // new grandchild, +20
+        [20, { comm: "node", ppid: 1, ticks: 90 }], // +90
+        [30, { comm: "bash", ppid: 1, ticks: 55 }], // +50, unnamed
+      ],
+      1_400,
+    );
+    const names = new Map([
+      [10, "postgres"],
+      [20, "chunk-service-1"],
+    ]);
     const rows = cpuByName(before, after, 2_000, names);
     expect(rows).toEqual([
       { name: "postgres", pidsCount: 3, cores: 0.5 },

@@ -157,7 +157,8 @@ export function cpuByName(
   const rows: ProcessCpu[] = [];
   for (const [name, sum] of sums) {
     const cores = sum.ticks / ticksPerS / (wallMs / 1000);
-    if (cores > 0.01) rows.push({ name, pidsCount: sum.pids, cores: Math.round(cores * 100) / 100 });
+    if (cores > 0.01)
+      rows.push({ name, pidsCount: sum.pids, cores: Math.round(cores * 100) / 100 });
   }
   return rows.sort((a, b) => b.cores - a.cores || a.name.localeCompare(b.name)).slice(0, count);
 }
@@ -169,11 +170,16 @@ export function machineBusyCores(before: CpuSnapshot, after: CpuSnapshot, wallMs
 }
 
 /** The disk that had I/O in flight for the largest share of the time, or null without disks. */
-export function busiestDisk(before: CpuSnapshot, after: CpuSnapshot, wallMs: number): DiskBusy | null {
+export function busiestDisk(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  wallMs: number,
+): DiskBusy | null {
   let best: DiskBusy | null = null;
   for (const [device, end] of after.diskIoMs) {
     const share = Math.min(1, Math.max(0, (end - (before.diskIoMs.get(device) ?? end)) / wallMs));
-    if (!best || share > best.busyShare) best = { device, busyShare: Math.round(share * 100) / 100 };
+    if (!best || share > best.busyShare)
+      best = { device, busyShare: Math.round(share * 100) / 100 };
   }
   return best;
 }

@@ -2,7 +2,12 @@
 // figures or "not available in this stack", targets judged against measured values, and the
 // saturation verdict (was the generator or the target the limit?). Pure: no I/O here.
 import type { OpenModelOutcome } from "../open-model/http-open-model.ts";
-import type { OperationResult, Results, TargetResult, WebsocketResult } from "../../formats/results.schema.ts";
+import type {
+  OperationResult,
+  Results,
+  TargetResult,
+  WebsocketResult,
+} from "../../formats/results.schema.ts";
 import type { HttpOperationName, Scenario } from "../scenario.ts";
 import { encodeHistogram, percentilesMs } from "../../formats/hdr-histogram.ts";
 
@@ -30,7 +35,9 @@ export function operationResult(name: string, outcome: OpenModelOutcome): Operat
       dropped: s.droppedCount,
     },
     errorsByCode: Object.fromEntries(s.errorsByCode),
-    ...(s.driverErrorCount > 0 ? { driverErrorsByCode: Object.fromEntries(s.driverErrorsByCode) } : {}),
+    ...(s.driverErrorCount > 0
+      ? { driverErrorsByCode: Object.fromEntries(s.driverErrorsByCode) }
+      : {}),
     latencyMs: percentilesMs(s.latency),
     serviceTimeMs: percentilesMs(s.serviceTime),
     histograms: {
@@ -89,7 +96,8 @@ export function judgeGenerator(outcome: OpenModelOutcome): { bound: string[]; no
   const notes: string[] = [];
   const cores = outcome.generatorCpuCores;
   const coresText = `${cores.toFixed(2)} cores`;
-  if (cores > b.generatorCpuCoresMax) bound.push(`generator used ${coresText} > ${b.generatorCpuCoresMax}`);
+  if (cores > b.generatorCpuCoresMax)
+    bound.push(`generator used ${coresText} > ${b.generatorCpuCoresMax}`);
   const lagP99 = percentilesMs(outcome.stats.sendLag).p99;
   if (lagP99 <= b.sendLagMsP99Max) return { bound, notes };
   const lag = `send lag p99 ${lagP99} ms > ${b.sendLagMsP99Max} ms`;
@@ -98,8 +106,10 @@ export function judgeGenerator(outcome: OpenModelOutcome): { bound: string[]; no
   if (cores >= b.generatorBusyCoresMin) {
     bound.push(`${lag}: the generator was late, busy with its own work (${coresText})`);
   } else if (loop && loop.p99 > b.eventLoopDelayMsP99Max) {
-    notes.push(`machine busy: ${lag} with the generator at ${coresText} and ${loopText} ` +
-      `> ${b.eventLoopDelayMsP99Max} ms: other processes held the CPU; latencies include the lag`);
+    notes.push(
+      `machine busy: ${lag} with the generator at ${coresText} and ${loopText} ` +
+        `> ${b.eventLoopDelayMsP99Max} ms: other processes held the CPU; latencies include the lag`,
+    );
   } else {
     bound.push(`${lag} with ${loopText} and ${coresText}: the driver itself was late`);
   }
@@ -113,8 +123,10 @@ export function judgeSaturation(outcome: OpenModelOutcome): Results["saturation"
   // spacing at 4/s draws 53 or 75 sends in 16 s by chance, which says nothing about the target.
   const windowS = outcome.measuredWindowMs / 1000;
   // The driver's own failures (nothing sent) are no part of what the target was asked to serve.
-  const scheduled = [...outcome.stats.operations.values()]
-    .reduce((n, op) => n + op.scheduledCount - op.driverErrorCount, 0);
+  const scheduled = [...outcome.stats.operations.values()].reduce(
+    (n, op) => n + op.scheduledCount - op.driverErrorCount,
+    0,
+  );
   const scheduledPerS = windowS > 0 ? scheduled / windowS : 0;
   const ratio = scheduledPerS === 0 ? 1 : outcome.achievedRatePerS / scheduledPerS;
   if (ratio < validityBounds.achievedRatioMin) {

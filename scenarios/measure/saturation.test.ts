@@ -9,8 +9,12 @@ import type { OpenModelOutcome } from "../open-model/http-open-model.ts";
 import { RunStats } from "./op-stats.ts";
 import { judgeSaturation } from "./results-build.ts";
 
-function outcome(scheduled: number, ok: number, askedPerS: number,
-  generator: { lagMs?: number; cores?: number; loopMsP99?: number } = {}): OpenModelOutcome {
+function outcome(
+  scheduled: number,
+  ok: number,
+  askedPerS: number,
+  generator: { lagMs?: number; cores?: number; loopMsP99?: number } = {},
+): OpenModelOutcome {
   const stats = new RunStats(["deltaUpload"]);
   const op = stats.op("deltaUpload");
   op.scheduledCount = scheduled;
@@ -18,14 +22,26 @@ function outcome(scheduled: number, ok: number, askedPerS: number,
   op.okCount = ok;
   for (let i = 0; i < scheduled; i++) recordMs(stats.sendLag, generator.lagMs ?? 0.5);
   const loop = generator.loopMsP99 ?? 0.5;
-  return { stats, measuredWindowMs: 16_000, askedRatePerS: askedPerS, sentRatePerS: scheduled / 16,
-    achievedRatePerS: ok / 16, unfinishedCount: 0, generatorCpuCores: generator.cores ?? 0.02, wallMs: 20_000,
-    eventLoopDelayMs: { p50: loop / 2, p99: loop, max: loop } };
+  return {
+    stats,
+    measuredWindowMs: 16_000,
+    askedRatePerS: askedPerS,
+    sentRatePerS: scheduled / 16,
+    achievedRatePerS: ok / 16,
+    unfinishedCount: 0,
+    generatorCpuCores: generator.cores ?? 0.02,
+    wallMs: 20_000,
+    eventLoopDelayMs: { p50: loop / 2, p99: loop, max: loop },
+  };
 }
 
 describe("judgeSaturation", () => {
   it("a Poisson schedule that drew 53 sends where 64 were expected, all served, is not saturation", () => {
-    expect(judgeSaturation(outcome(53, 53, 4))).toEqual({ saturated: false, by: "none", reasons: [] });
+    expect(judgeSaturation(outcome(53, 53, 4))).toEqual({
+      saturated: false,
+      by: "none",
+      reasons: [],
+    });
   });
 
   it("a target that served 40 of the 53 scheduled is saturated, with both rates named", () => {
@@ -40,15 +56,21 @@ describe("judgeSaturation", () => {
     expect(verdict.saturated).toBe(false);
     expect(verdict.reasons).toHaveLength(1);
     // 40 ms comes back from the 3-digit histogram as 40.031.
-    expect(verdict.reasons[0]).toMatch(new RegExp("^machine busy: send lag p99 40\\.\\d+ ms > 10 ms with the " +
-      "generator at 0\\.01 cores and event-loop delay p99 35 ms > 10 ms: other processes held the CPU; " +
-      "latencies include the lag$"));
+    expect(verdict.reasons[0]).toMatch(
+      new RegExp(
+        "^machine busy: send lag p99 40\\.\\d+ ms > 10 ms with the " +
+          "generator at 0\\.01 cores and event-loop delay p99 35 ms > 10 ms: other processes held the CPU; " +
+          "latencies include the lag$",
+      ),
+    );
   });
 
   it("a late generator busy with its own work is generator-bound", () => {
     const verdict = judgeSaturation(outcome(64, 64, 4, { lagMs: 40, cores: 0.6, loopMsP99: 35 }));
     expect(verdict.by).toBe("generator");
-    expect(verdict.reasons[0]).toMatch(/^send lag p99 40\.\d+ ms > 10 ms: the generator was late, busy with its own work/);
+    expect(verdict.reasons[0]).toMatch(
+      /^send lag p99 40\.\d+ ms > 10 ms: the generator was late, busy with its own work/,
+    );
   });
 
   it("a late generator whose event loop ran on time is generator-bound (the driver was late)", () => {
@@ -58,7 +80,9 @@ describe("judgeSaturation", () => {
   });
 
   it("a generator above 0.8 cores is generator-bound even when on time", () => {
-    expect(judgeSaturation(outcome(64, 64, 4, { cores: 0.9 })).reasons).toEqual(["generator used 0.90 cores > 0.8"]);
+    expect(judgeSaturation(outcome(64, 64, 4, { cores: 0.9 })).reasons).toEqual([
+      "generator used 0.90 cores > 0.8",
+    ]);
   });
 
   it("the driver's own failures do not count against the target", () => {

@@ -13,7 +13,9 @@ afterAll(() => servers.forEach((s) => s.close()));
 async function serve(get: () => PartTimings): Promise<string> {
   const server = createServer((req, res) => {
     if (req.url !== "/internal/timings") return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(get().snapshot()));
+    res
+      .writeHead(200, { "content-type": "application/json" })
+      .end(JSON.stringify(get().snapshot()));
   });
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -22,7 +24,8 @@ async function serve(get: () => PartTimings): Promise<string> {
 
 describe("serverPartsBetween", () => {
   it("subtracts each process's start snapshot and sums the processes' windows", async () => {
-    const a = new PartTimings("chunk-a"), b = new PartTimings("chunk-b");
+    const a = new PartTimings("chunk-a"),
+      b = new PartTimings("chunk-b");
     const urls = [await serve(() => a), await serve(() => b)];
     for (let i = 0; i < 100; i++) a.record("s3.read", 500); // before the window: not counted
     const before = await snapshotServerParts(urls);
@@ -58,8 +61,17 @@ describe("serverPartsBetween", () => {
   });
 
   it("sums the processes' CPU over the window, and says null when one did not report it", () => {
-    const snap = (url: string, source: string, cpuUs?: number): SnapshotOrError => ({ url, ok: true,
-      snapshot: { kind: partTimingsKind, schemaVersion: 1, source, parts: {}, ...(cpuUs === undefined ? {} : { cpuUs }) } });
+    const snap = (url: string, source: string, cpuUs?: number): SnapshotOrError => ({
+      url,
+      ok: true,
+      snapshot: {
+        kind: partTimingsKind,
+        schemaVersion: 1,
+        source,
+        parts: {},
+        ...(cpuUs === undefined ? {} : { cpuUs }),
+      },
+    });
     const before = [snap("a", "chunk-a", 1_000_000), snap("b", "chunk-b", 0)];
     const after = [snap("a", "chunk-a", 1_500_000), snap("b", "chunk-b", 250_000)];
     expect(serverPartsBetween(before, after).cpuSeconds).toBeCloseTo(0.75, 9);

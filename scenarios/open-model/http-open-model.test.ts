@@ -27,7 +27,10 @@ describe("runOpenModel with deferred plans", () => {
     let started = 0;
     let waitedMsSum = 0;
     const nextPlan = (): OperationPlan => {
-      const plan: { -readonly [K in keyof OperationPlan]: OperationPlan[K] } = { operation: "deferred", steps: [] };
+      const plan: { -readonly [K in keyof OperationPlan]: OperationPlan[K] } = {
+        operation: "deferred",
+        steps: [],
+      };
       plan.deferUntil = (start) => {
         const deferredAt = performance.now();
         setTimeout(() => {
@@ -40,7 +43,12 @@ describe("runOpenModel with deferred plans", () => {
       return plan;
     };
     const outcome = await runOpenModel({
-      baseUrl, poisson: false, seed: 1, warmupMs: 0, operations: ["deferred"], nextPlan,
+      baseUrl,
+      poisson: false,
+      seed: 1,
+      warmupMs: 0,
+      operations: ["deferred"],
+      nextPlan,
       arrival: { kind: "constant-arrival-rate", ratePerS: 50, durationS: 2, spacing: "uniform" },
       limits: defaultDriverLimits,
     });
@@ -49,7 +57,8 @@ describe("runOpenModel with deferred plans", () => {
     expect(started).toBe(op.scheduledCount); // every deferred plan started, none left unfinished
     expect(op.okCount).toBe(started);
     expect(op.errorCount).toBe(0);
-    const latency = percentilesMs(op.latency), service = percentilesMs(op.serviceTime);
+    const latency = percentilesMs(op.latency),
+      service = percentilesMs(op.serviceTime);
     const lag = percentilesMs(outcome.stats.sendLag);
     // Each operation waited at least waitMs after it fell due, so its latency is at least that
     // (a lower bound: a slow machine only adds to it).

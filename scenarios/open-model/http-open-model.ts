@@ -149,7 +149,9 @@ function fire(r: Runner, intendedMs: number): void {
   if (r.stats.inFlight > r.stats.inFlightPeak) r.stats.inFlightPeak = r.stats.inFlight;
   if (plan.deferUntil) {
     // The generator was on time (send lag above); the operation's own queue decides when it goes.
-    plan.deferUntil(() => new Exchange(r.pool, plan, intendedMs, performance.now(), r.done).start());
+    plan.deferUntil(() =>
+      new Exchange(r.pool, plan, intendedMs, performance.now(), r.done).start(),
+    );
     return;
   }
   new Exchange(r.pool, plan, intendedMs, sentAt, r.done).start();

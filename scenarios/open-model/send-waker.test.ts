@@ -9,7 +9,8 @@ import { SendWaker } from "./send-waker.ts";
 async function until(done: () => boolean, what: string, limitMs = 30_000): Promise<void> {
   const deadline = performance.now() + limitMs;
   while (!done()) {
-    if (performance.now() > deadline) throw new Error(`gave up after ${limitMs} ms waiting for ${what}`);
+    if (performance.now() > deadline)
+      throw new Error(`gave up after ${limitMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

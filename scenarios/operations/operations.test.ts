@@ -13,18 +13,23 @@ import type { OperationPlan } from "./routes.ts";
 function uploadPlans(prefix: string): OperationPlan[] {
   const scenario = applyOverrides(loadScenario("smoke"), { seed: 7 });
   const planner = new OperationPlanner(scenario, () => "token", prefix);
-  return Array.from({ length: 200 }, () => planner.next()).filter((p) => p.steps.some((s) => s.route === "uploadFinalize"));
+  return Array.from({ length: 200 }, () => planner.next()).filter((p) =>
+    p.steps.some((s) => s.route === "uploadFinalize"),
+  );
 }
 
 /** A pool that answers each request at once with the next canned answer, recording what was sent. */
 function fakePool(answers: { status: number; body?: string }[]) {
   const sent: Http1Request[] = [];
-  const pool = { request(request: Http1Request, handler: ResponseHandler) {
-    sent.push(request);
-    const answer = answers.shift() ?? { status: 200 };
-    const body = request.keepResponse && answer.body !== undefined ? Buffer.from(answer.body) : undefined;
-    queueMicrotask(() => handler.onResponse(answer.status, body));
-  } } as unknown as Http1Pool;
+  const pool = {
+    request(request: Http1Request, handler: ResponseHandler) {
+      sent.push(request);
+      const answer = answers.shift() ?? { status: 200 };
+      const body =
+        request.keepResponse && answer.body !== undefined ? Buffer.from(answer.body) : undefined;
+      queueMicrotask(() => handler.onResponse(answer.status, body));
+    },
+  } as unknown as Http1Pool;
   return { pool, sent };
 }
 
@@ -44,9 +49,14 @@ describe("OperationPlanner upload operations", () => {
       expect(init).toMatchObject({ route: "uploadInit", keepResponse: true });
       const file = JSON.parse(Buffer.from(init.body!).toString()) as Record<string, unknown>;
       const issued = "0123abcd-1234-8abc-9abc-0123456789ab";
-      const { code, sent } = await run(plan, [{ status: 200, body: JSON.stringify({ uploadId: issued, missing: [] }) }]);
+      const { code, sent } = await run(plan, [
+        { status: 200, body: JSON.stringify({ uploadId: issued, missing: [] }) },
+      ]);
       expect(code).toBeUndefined();
-      const commit = JSON.parse(Buffer.from(sent.at(-1)!.body!).toString()) as Record<string, unknown>;
+      const commit = JSON.parse(Buffer.from(sent.at(-1)!.body!).toString()) as Record<
+        string,
+        unknown
+      >;
       expect(commit).toEqual({ uploadId: issued, ...file, baseVersion: 0 });
       expect(sent.at(-1)!.headers["content-type"]).toBe("application/json");
     }
@@ -60,8 +70,10 @@ describe("OperationPlanner upload operations", () => {
   });
 
   it("name new files from the seed and the run prefix: a rerun with another prefix never collides", () => {
-    const paths = (prefix: string) => uploadPlans(prefix).map((p) =>
-      (JSON.parse(Buffer.from(p.steps[0]!.body!).toString()) as { path: string }).path);
+    const paths = (prefix: string) =>
+      uploadPlans(prefix).map(
+        (p) => (JSON.parse(Buffer.from(p.steps[0]!.body!).toString()) as { path: string }).path,
+      );
     expect(paths("/syncbench/smoke-a")).toEqual(paths("/syncbench/smoke-a"));
     const other = new Set(paths("/syncbench/smoke-b"));
     expect(paths("/syncbench/smoke-a").filter((p) => other.has(p))).toEqual([]);

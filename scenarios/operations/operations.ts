@@ -76,11 +76,17 @@ function json(value: unknown): Uint8Array {
  * upload-init, then the commit whose body carries the uploadId that upload-init issued (the
  * service binds it to the user and path), read from the kept answer when the commit is sent.
  */
-function initAndCommit(auth: Parameters<typeof step>[1], file: { path: string }, baseVersion: number) {
+function initAndCommit(
+  auth: Parameters<typeof step>[1],
+  file: { path: string },
+  baseVersion: number,
+) {
   return {
     init: { ...step("uploadInit", auth, {}, json(file)), keepResponse: true },
-    commit: { ...step("uploadFinalize", auth, {}, new Uint8Array(0)),
-      bodyFrom: commitBodyFrom({ ...file, baseVersion }) },
+    commit: {
+      ...step("uploadFinalize", auth, {}, new Uint8Array(0)),
+      bodyFrom: commitBodyFrom({ ...file, baseVersion }),
+    },
   };
 }
 
@@ -148,7 +154,11 @@ export class OperationPlanner {
     const query = `?base=${hashHex(r)}`;
     const file = { path, size: payload.length, blockHashes: [hash] };
     const { init, commit } = initAndCommit(auth, file, 0);
-    return [init, step("blockDelta", auth, { hash, query }, payload.subarray(0, deltaBytes)), commit];
+    return [
+      init,
+      step("blockDelta", auth, { hash, query }, payload.subarray(0, deltaBytes)),
+      commit,
+    ];
   }
 
   private newFileSteps(auth: Parameters<typeof step>[1], path: string): Step[] {

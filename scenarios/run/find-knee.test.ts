@@ -38,9 +38,13 @@ describe("findKnee", () => {
     expect(Object.keys(first.samplesByOperation).sort()).toEqual(
       Object.keys(first.latencyMsP99ByOperation).sort(),
     );
-    expect(Object.values(first.samplesByOperation).every((n) => n > 0)).toBe(true);
-    // This process drove the load, so its tree shows under the name it was given.
-    expect(first.processes.some((p) => p.name === "generator" && p.cores > 0)).toBe(true);
+    // 30 sends over the mix: a rare operation (listFolder) may draw none in the step.
+    const samples = Object.values(first.samplesByOperation);
+    expect(samples.every((n) => Number.isInteger(n) && n >= 0)).toBe(true);
+    expect(samples.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // This process drove the load, so its tree shows under the name it was given. Its CPU is not
+    // checked: /proc counts it in 10 ms ticks, and 30 requests over a step can round to 0 ticks.
+    expect(first.processes.some((p) => p.name === "generator" && p.cores >= 0)).toBe(true);
     expect(first.serverPartsMsP99).toBeNull();
     if (report.limitedBy === "none") {
       expect(report.kneeRatePerS).toBe(80);

@@ -137,7 +137,13 @@ async function runStep(
   const parts = results.serverParts?.parts;
   const step: KneeStep = {
     ratePerS,
-    servedRatePerS: round2(ratePerS * servedShareOf(o.scenario, measured.map((op) => op.name))),
+    servedRatePerS: round2(
+      ratePerS *
+        servedShareOf(
+          o.scenario,
+          measured.map((op) => op.name),
+        ),
+    ),
     achievedPerS: Math.round(results.rate.achievedPerS),
     passed: reasons.length === 0,
     reasons,

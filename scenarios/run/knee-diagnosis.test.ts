@@ -53,7 +53,9 @@ describe("diagnoseKnee", () => {
       machineBusyCores: 1.9,
     };
     const lines = diagnoseKnee(hot, held, 2);
-    expect(lines).toContain("CPU: chunk-service-2 used 0.93 cores (its JavaScript runs on one thread)");
+    expect(lines).toContain(
+      "CPU: chunk-service-2 used 0.93 cores (its JavaScript runs on one thread)",
+    );
     expect(lines.some((l) => l.startsWith("CPU: the machine's 2 cores were 95 % busy"))).toBe(true);
     expect(lines.some((l) => l.startsWith("no CPU"))).toBe(false);
     expect(lines.some((l) => l.includes("postgres used"))).toBe(false);
@@ -68,7 +70,9 @@ describe("diagnoseKnee", () => {
   it("with no step that held lists the slowest parts, and warns about a thin p99", () => {
     const thin = { ...failing, samplesByOperation: { deltaUpload: 46 } };
     const lines = diagnoseKnee(thin, undefined, 2);
-    expect(lines).toContain("slowest server parts (p99): s3.write 140.0 ms, metadataDb.commit 30.0 ms, s3.read 25.0 ms");
+    expect(lines).toContain(
+      "slowest server parts (p99): s3.write 140.0 ms, metadataDb.commit 30.0 ms, s3.read 25.0 ms",
+    );
     expect(lines.at(-1)).toMatch(/^deltaUpload's p99 rests on 46 samples \(fewer than 100\)/);
   });
 

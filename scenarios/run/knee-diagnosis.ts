@@ -42,7 +42,10 @@ function cpuLines(step: DiagnosedStep, machineCores: number): string[] {
     .map((p) => `CPU: ${p.name} used ${p.cores} cores (its JavaScript runs on one thread)`);
   const share = machineCores > 0 ? step.machineBusyCores / machineCores : 0;
   if (share >= l.machineBusyShareMin) {
-    const top = step.processes.slice(0, 3).map((p) => `${p.name} ${p.cores}`).join(", ");
+    const top = step.processes
+      .slice(0, 3)
+      .map((p) => `${p.name} ${p.cores}`)
+      .join(", ");
     lines.push(
       `CPU: the machine's ${machineCores} cores were ${(share * 100).toFixed(0)} % busy ` +
         `(${step.machineBusyCores} cores; most: ${top})`,
@@ -58,7 +61,10 @@ function diskLines(step: DiagnosedStep): string[] {
 }
 
 function idleLine(step: DiagnosedStep, machineCores: number): string {
-  const top = step.processes.slice(0, 3).map((p) => `${p.name} ${p.cores}`).join(", ");
+  const top = step.processes
+    .slice(0, 3)
+    .map((p) => `${p.name} ${p.cores}`)
+    .join(", ");
   const disk = step.disk
     ? `; disk ${step.disk.device} busy ${(step.disk.busyShare * 100).toFixed(0)} % of the time`
     : "";
@@ -73,9 +79,13 @@ function partLines(failing: DiagnosedStep, held: DiagnosedStep | undefined): str
   if (!now) return [];
   const before = held?.serverPartsMsP99 ?? null;
   if (!before) {
-    const slowest = Object.entries(now).sort((a, b) => b[1] - a[1]).slice(0, kneeDiagnosisLimits.partsShownMax);
+    const slowest = Object.entries(now)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, kneeDiagnosisLimits.partsShownMax);
     if (slowest.length === 0) return [];
-    return [`slowest server parts (p99): ${slowest.map(([n, v]) => `${n} ${v.toFixed(1)} ms`).join(", ")}`];
+    return [
+      `slowest server parts (p99): ${slowest.map(([n, v]) => `${n} ${v.toFixed(1)} ms`).join(", ")}`,
+    ];
   }
   const grown = Object.entries(now)
     .filter(([name]) => before[name] !== undefined)
@@ -86,12 +96,17 @@ function partLines(failing: DiagnosedStep, held: DiagnosedStep | undefined): str
   const text = grown
     .map((g) => `${g.name} ${g.from.toFixed(1)} -> ${g.to.toFixed(1)} ms`)
     .join(", ");
-  return [`server parts whose p99 grew most from ${held!.ratePerS}/s to ${failing.ratePerS}/s: ${text}`];
+  return [
+    `server parts whose p99 grew most from ${held!.ratePerS}/s to ${failing.ratePerS}/s: ${text}`,
+  ];
 }
 
 function sampleLines(step: DiagnosedStep): string[] {
   return Object.entries(step.samplesByOperation)
-    .filter(([op, n]) => n < kneeDiagnosisLimits.p99SamplesMin && step.latencyMsP99ByOperation[op] !== undefined)
+    .filter(
+      ([op, n]) =>
+        n < kneeDiagnosisLimits.p99SamplesMin && step.latencyMsP99ByOperation[op] !== undefined,
+    )
     .map(
       ([op, n]) =>
         `${op}'s p99 rests on ${n} samples (fewer than ${kneeDiagnosisLimits.p99SamplesMin}): ` +

@@ -134,9 +134,12 @@ export async function runScenario(req: RunRequest): Promise<Results> {
     // The services' own timings over the measured window: a snapshot when warm-up ends, one at the
     // end. With no warm-up the first is taken before the load starts, so the window holds every
     // upload of the run exactly (what run.int.test.ts counts).
-    const atWindowStart = sources.length === 0 ? undefined
-      : req.scenario.warmupS === 0 ? Promise.resolve(await snapshotServerParts(sources))
-      : sleep(req.scenario.warmupS * 1000).then(() => snapshotServerParts(sources));
+    const atWindowStart =
+      sources.length === 0
+        ? undefined
+        : req.scenario.warmupS === 0
+          ? Promise.resolve(await snapshotServerParts(sources))
+          : sleep(req.scenario.warmupS * 1000).then(() => snapshotServerParts(sources));
     // Sockets close only after the HTTP load has ended, so 50K closes never land in its window.
     const [httpOutcome, tally] = await Promise.all([
       driveHttp(req, narrowed, measured, { runPrefix, deltas }),

@@ -8,7 +8,9 @@ import { probeWebsocket } from "../websocket/ws-probe.ts";
 import { deviceTokenSigner, type DeviceAuth } from "../operations/tokens.ts";
 import { arrivalDurationS, type Scenario } from "../scenario.ts";
 
-export type DevicesRunner = (scenario: Scenario) => Promise<ConnectedFleet | { unavailable: string }>;
+export type DevicesRunner = (
+  scenario: Scenario,
+) => Promise<ConnectedFleet | { unavailable: string }>;
 
 export function stackDevicesRunner(baseUrl: string, auth: DeviceAuth): DevicesRunner {
   const url = `${baseUrl.replace(/^http/, "ws")}/v1/notifications`;

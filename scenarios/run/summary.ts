@@ -40,7 +40,9 @@ function operationLines(r: Results): string[] {
     // The driver's own failures (nothing sent) are apart from the stack's errors above.
     const driver = Object.entries(op.driverErrorsByCode ?? {}).map(([c, n]) => `${c} x${n}`);
     if (driver.length > 0)
-      lines.push(`  ${"".padEnd(14)} driver's own (nothing sent, not the stack's): ${driver.join(", ")}`);
+      lines.push(
+        `  ${"".padEnd(14)} driver's own (nothing sent, not the stack's): ${driver.join(", ")}`,
+      );
   }
   return lines;
 }
@@ -68,9 +70,13 @@ function websocketLines(r: Results): string[] {
 function serverPartLines(r: Results): string[] {
   const sp = r.serverParts;
   if (!sp) return [];
-  const lines = [`  server parts (${sp.sources.map((s) => s.source).join(", ") || "no process answered"}):`];
+  const lines = [
+    `  server parts (${sp.sources.map((s) => s.source).join(", ") || "no process answered"}):`,
+  ];
   for (const [name, part] of Object.entries(sp.parts)) {
-    lines.push(`    ${name.padEnd(26)} ${cells([part.ms.count, 8])} samples  p50 ${part.ms.p50.toFixed(2)} ms  p99 ${part.ms.p99.toFixed(2)} ms`);
+    lines.push(
+      `    ${name.padEnd(26)} ${cells([part.ms.count, 8])} samples  p50 ${part.ms.p50.toFixed(2)} ms  p99 ${part.ms.p99.toFixed(2)} ms`,
+    );
   }
   sp.excluded.forEach((why) => lines.push(`    left out: ${why}`));
   return lines;

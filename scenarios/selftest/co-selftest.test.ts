@@ -7,7 +7,12 @@
 // The verdict's rule (passed / inconclusive / failed) is checked on fixed figures.
 import { describe, expect, it } from "vitest";
 import { runClosedModel } from "../open-model/http-closed-model.ts";
-import { coVerdict, runCoSelftest, type CoSelftestReport, type QuantileCheck } from "./co-selftest.ts";
+import {
+  coVerdict,
+  runCoSelftest,
+  type CoSelftestReport,
+  type QuantileCheck,
+} from "./co-selftest.ts";
 import { startStallServer, trueQuantileMs } from "./stall-server.ts";
 
 const params = {
@@ -21,11 +26,27 @@ const params = {
 };
 
 const open = (o: Partial<CoSelftestReport["openModel"]>): CoSelftestReport["openModel"] => ({
-  count: 1125, p50: 0.2, p90: 100, p99: 286, p999: 298, max: 300, mean: 30,
-  sendLagMsP99: 1, scheduledCount: 1125, droppedCount: 0, errorCount: 0, ...o,
+  count: 1125,
+  p50: 0.2,
+  p90: 100,
+  p99: 286,
+  p999: 298,
+  max: 300,
+  mean: 30,
+  sendLagMsP99: 1,
+  scheduledCount: 1125,
+  droppedCount: 0,
+  errorCount: 0,
+  ...o,
 });
-const check = (withinTolerance: boolean): QuantileCheck => ({ quantile: "p99", truthMs: 285,
-  openModelMs: withinTolerance ? 286 : 330, closedModelMs: null, relativeError: 0, withinTolerance });
+const check = (withinTolerance: boolean): QuantileCheck => ({
+  quantile: "p99",
+  truthMs: 285,
+  openModelMs: withinTolerance ? 286 : 330,
+  closedModelMs: null,
+  relativeError: 0,
+  withinTolerance,
+});
 
 describe("selftest co", () => {
   it("truth: p99 = stall - 1% of the period", () => {
@@ -39,7 +60,9 @@ describe("selftest co", () => {
     expect(coVerdict(open({}), [check(false)], 7)).toBe("failed");
     expect(coVerdict(open({ sendLagMsP99: 40 }), [check(false)], 7)).toBe("inconclusive");
     expect(coVerdict(open({ errorCount: 1 }), [check(true)], 7)).toBe("failed");
-    expect(coVerdict(open({ droppedCount: 2, sendLagMsP99: 40 }), [check(true)], 7)).toBe("inconclusive");
+    expect(coVerdict(open({ droppedCount: 2, sendLagMsP99: 40 }), [check(true)], 7)).toBe(
+      "inconclusive",
+    );
   });
 
   it("open model records every intended send and its p99 reaches the stall; closed model omits", async () => {

@@ -54,7 +54,7 @@ export function refusalOf(
   const header = request.headers.authorization ?? "";
   const match = /^Bearer (\S+)$/i.exec(header);
   if (!match) {
-    const reason = header ? "Authorization is not \"Bearer <token>\"" : "no Authorization header";
+    const reason = header ? 'Authorization is not "Bearer <token>"' : "no Authorization header";
     return { status: 401, code: "AUTH_MISSING", reason: `${reason}; send the user's HS256 JWT` };
   }
   try {

@@ -12,12 +12,20 @@ const python = `${venv}/bin/python`;
 
 /** The venv's python with SimPy importable, or the reason it is not available. */
 export function ensureSimpy(): { python: string } | { reason: string } {
-  const check = () => existsSync(python) && spawnSync(python, ["-c", "import simpy"], { encoding: "utf8" }).status === 0;
+  const check = () =>
+    existsSync(python) &&
+    spawnSync(python, ["-c", "import simpy"], { encoding: "utf8" }).status === 0;
   if (check()) return { python };
-  const steps: string[][] = [["python3", "-m", "venv", venv], [`${venv}/bin/pip`, "install", "--quiet", "simpy"]];
+  const steps: string[][] = [
+    ["python3", "-m", "venv", venv],
+    [`${venv}/bin/pip`, "install", "--quiet", "simpy"],
+  ];
   for (const [cmd, ...args] of steps) {
     const r = spawnSync(cmd!, args, { encoding: "utf8", timeout: 300_000 });
-    if (r.status !== 0) return { reason: `${cmd} ${args.join(" ")} failed: ${(r.stderr || r.error?.message || "").trim().slice(0, 300)}` };
+    if (r.status !== 0)
+      return {
+        reason: `${cmd} ${args.join(" ")} failed: ${(r.stderr || r.error?.message || "").trim().slice(0, 300)}`,
+      };
   }
   return check() ? { python } : { reason: "simpy installed but cannot be imported" };
 }
@@ -59,9 +67,21 @@ export interface SimpyResult {
   readonly simpy: string;
 }
 
-export function runSimpyMmc(pythonPath: string, p: { arrivalRate: number; serviceRate: number; servers: number;
-  customers: number; warmupFraction: number; seed: number }): SimpyResult {
-  const r = spawnSync(pythonPath, ["-c", script, JSON.stringify(p)], { encoding: "utf8", timeout: 600_000 });
+export function runSimpyMmc(
+  pythonPath: string,
+  p: {
+    arrivalRate: number;
+    serviceRate: number;
+    servers: number;
+    customers: number;
+    warmupFraction: number;
+    seed: number;
+  },
+): SimpyResult {
+  const r = spawnSync(pythonPath, ["-c", script, JSON.stringify(p)], {
+    encoding: "utf8",
+    timeout: 600_000,
+  });
   if (r.status !== 0) throw new Error(`SimPy run failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as SimpyResult;
 }

@@ -16,23 +16,35 @@ export function fitCalibration(run: MeasuredRun, file: string): Calibration {
   for (const op of run.operations) for (const part of op.parts) parts[part.name] ??= fitPart(part);
   // Server-side parts carry the simulator's own part names, so experiments can use them directly.
   for (const part of run.serverParts ?? []) parts[part.name] ??= fitPart(part);
-  return { schemaVersion: 1, kind: "syncbench.calibration", source: { file, scenario: run.scenario }, parts,
-    operations: run.operations };
+  return {
+    schemaVersion: 1,
+    kind: "syncbench.calibration",
+    source: { file, scenario: run.scenario },
+    parts,
+    operations: run.operations,
+  };
 }
 
 export function fitPart(part: MeasuredPart): FittedPart {
   if (part.histogram) return fitHistogram(part.histogram);
   const t = part.serviceTimeMs!;
   const sigma = Math.max(1e-6, (Math.log(t.p99) - Math.log(t.p50)) / z99);
-  return { spec: { kind: "lognormal", mu: Math.log(t.p50 * ms), sigma }, method: "lognormal-percentiles",
-    p50ErrorPct: 0, p99ErrorPct: 0, samples: null };
+  return {
+    spec: { kind: "lognormal", mu: Math.log(t.p50 * ms), sigma },
+    method: "lognormal-percentiles",
+    p50ErrorPct: 0,
+    p99ErrorPct: 0,
+    samples: null,
+  };
 }
 
 function fitHistogram(h: HistogramInput): FittedPart {
-  const logs: number[] = [], weights: number[] = [];
+  const logs: number[] = [],
+    weights: number[] = [];
   h.counts.forEach((c, i) => {
     if (c <= 0) return;
-    const lo = Math.max(h.boundsMs[i]!, h.boundsMs[i + 1]! * 1e-3), hi = h.boundsMs[i + 1]!;
+    const lo = Math.max(h.boundsMs[i]!, h.boundsMs[i + 1]! * 1e-3),
+      hi = h.boundsMs[i + 1]!;
     logs.push(Math.log(Math.sqrt(lo * hi) * ms));
     weights.push(c);
   });
@@ -45,10 +57,21 @@ function fitHistogram(h: HistogramInput): FittedPart {
   const errors = fitted.map((f, i) => (100 * (f - measured[i]!)) / measured[i]!);
   const lognormal: VariateSpec = { kind: "lognormal", mu, sigma };
   if (Math.abs(errors[0]!) <= 10 && Math.abs(errors[1]!) <= 10) {
-    return { spec: lognormal, method: "lognormal-histogram", p50ErrorPct: errors[0]!, p99ErrorPct: errors[1]!, samples: total };
+    return {
+      spec: lognormal,
+      method: "lognormal-histogram",
+      p50ErrorPct: errors[0]!,
+      p99ErrorPct: errors[1]!,
+      samples: total,
+    };
   }
-  return { spec: { kind: "empirical", boundsS: h.boundsMs.map((b) => b * ms), counts: [...h.counts] },
-    method: "empirical-histogram", p50ErrorPct: 0, p99ErrorPct: 0, samples: total };
+  return {
+    spec: { kind: "empirical", boundsS: h.boundsMs.map((b) => b * ms), counts: [...h.counts] },
+    method: "empirical-histogram",
+    p50ErrorPct: 0,
+    p99ErrorPct: 0,
+    samples: total,
+  };
 }
 
 /** q-quantile of a bucketed histogram in ms, linear inside the bucket. */
@@ -57,7 +80,8 @@ export function histogramQuantile(h: HistogramInput, q: number): number {
   let seen = 0;
   for (let i = 0; i < h.counts.length; i++) {
     const c = h.counts[i]!;
-    if (seen + c >= q * total && c > 0) return h.boundsMs[i]! + ((q * total - seen) / c) * (h.boundsMs[i + 1]! - h.boundsMs[i]!);
+    if (seen + c >= q * total && c > 0)
+      return h.boundsMs[i]! + ((q * total - seen) / c) * (h.boundsMs[i + 1]! - h.boundsMs[i]!);
     seen += c;
   }
   return h.boundsMs[h.boundsMs.length - 1]!;

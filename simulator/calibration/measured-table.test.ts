@@ -25,22 +25,32 @@ function load(rate: number) {
 function predict(calibratedAt: number, validatedAt: number): ReplayRow[] {
   const calibration = fitCalibration(load(calibratedAt).run, `smoke-${calibratedAt}.json`);
   const measured = load(validatedAt).run;
-  return replayMeasured({ ...calibration, operations: measured.operations },
-    { seed: 42, durationS: 60 }).rows;
+  return replayMeasured(
+    { ...calibration, operations: measured.operations },
+    { seed: 42, durationS: 60 },
+  ).rows;
 }
 
 describe("calibration error on measured runs (built-in target)", () => {
-  it.each([[200, 1000], [200, 1500], [1000, 200], [1000, 1500]])(
-    "calibrated at %i/s, predicts %i/s within 30 % (p50 within 20 %)", (a, b) => {
-      const rows = predict(a, b);
-      expect(rows.map((r) => r.operation).sort())
-        .toEqual(["deltaUpload", "download", "listFolder", "newFileUpload"]);
-      for (const r of rows) {
-        expect(Math.abs(r.p50ErrorPct), `${r.operation} p50`).toBeLessThan(20);
-        expect(Math.abs(r.p99ErrorPct), `${r.operation} p99`).toBeLessThan(30);
-        expect(r.within30Pct).toBe(true);
-      }
-    });
+  it.each([
+    [200, 1000],
+    [200, 1500],
+    [1000, 200],
+    [1000, 1500],
+  ])("calibrated at %i/s, predicts %i/s within 30 % (p50 within 20 %)", (a, b) => {
+    const rows = predict(a, b);
+    expect(rows.map((r) => r.operation).sort()).toEqual([
+      "deltaUpload",
+      "download",
+      "listFolder",
+      "newFileUpload",
+    ]);
+    for (const r of rows) {
+      expect(Math.abs(r.p50ErrorPct), `${r.operation} p50`).toBeLessThan(20);
+      expect(Math.abs(r.p99ErrorPct), `${r.operation} p99`).toBeLessThan(30);
+      expect(r.within30Pct).toBe(true);
+    }
+  });
 
   it("past the knee the pure-delay model misses p99, and the run says it was saturated", () => {
     expect(load(2000).warnings.join("\n")).toMatch(/saturated by the generator/);

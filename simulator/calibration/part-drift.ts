@@ -31,7 +31,10 @@ export function specQuantileMs(spec: VariateSpec, q: 0.5 | 0.99): number {
     case "exponential":
       return -Math.log(1 - q) * spec.meanS * 1000;
     case "empirical":
-      return histogramQuantile({ boundsMs: spec.boundsS.map((b) => b * 1000), counts: spec.counts }, q);
+      return histogramQuantile(
+        { boundsMs: spec.boundsS.map((b) => b * 1000), counts: spec.counts },
+        q,
+      );
     case "hyperexponential":
       return Number.NaN; // no closed-form quantile; never produced by calibrate
   }

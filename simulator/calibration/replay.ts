@@ -19,11 +19,15 @@ export interface ReplayRow {
   readonly within30Pct: boolean;
 }
 
-export function replayMeasured(calibration: Calibration, options: { seed: number; durationS: number }): { rows: ReplayRow[]; events: number } {
+export function replayMeasured(
+  calibration: Calibration,
+  options: { seed: number; durationS: number },
+): { rows: ReplayRow[]; events: number } {
   const rows: ReplayRow[] = [];
   let events = 0;
   calibration.operations.forEach((op, index) => {
-    const stations: StationSpec[] = [], steps: StepSpec[] = [];
+    const stations: StationSpec[] = [],
+      steps: StepSpec[] = [];
     op.parts.forEach((part, i) => {
       const spec: VariateSpec = calibration.parts[part.name]!.spec;
       if (part.servers === null) steps.push({ delay: spec, name: `${part.name}.${i}` });
@@ -33,15 +37,32 @@ export function replayMeasured(calibration: Calibration, options: { seed: number
       }
     });
     const durationS = Math.max(options.durationS, 20_000 / op.rateAchievedPerS);
-    const result = simulateNetwork({ stations, classes: [{ name: op.name, ratePerS: op.rateAchievedPerS, steps }],
-      users: { count: 1, zipfSkew: 1 }, partitionCount: 1, durationS, warmupS: durationS * 0.05, seed: options.seed + index });
+    const result = simulateNetwork({
+      stations,
+      classes: [{ name: op.name, ratePerS: op.rateAchievedPerS, steps }],
+      users: { count: 1, zipfSkew: 1 },
+      partitionCount: 1,
+      durationS,
+      warmupS: durationS * 0.05,
+      seed: options.seed + index,
+    });
     events += result.events;
     const h = result.latency.get(op.name)!;
-    const p50 = h.quantile(0.5) * 1000, p99 = h.quantile(0.99) * 1000;
-    const e50 = (100 * (p50 - op.latencyMs.p50)) / op.latencyMs.p50, e99 = (100 * (p99 - op.latencyMs.p99)) / op.latencyMs.p99;
-    rows.push({ operation: op.name, ratePerS: op.rateAchievedPerS, measuredP50Ms: op.latencyMs.p50, predictedP50Ms: p50,
-      p50ErrorPct: e50, measuredP99Ms: op.latencyMs.p99, predictedP99Ms: p99, p99ErrorPct: e99,
-      within30Pct: Math.abs(e50) <= 30 && Math.abs(e99) <= 30 });
+    const p50 = h.quantile(0.5) * 1000,
+      p99 = h.quantile(0.99) * 1000;
+    const e50 = (100 * (p50 - op.latencyMs.p50)) / op.latencyMs.p50,
+      e99 = (100 * (p99 - op.latencyMs.p99)) / op.latencyMs.p99;
+    rows.push({
+      operation: op.name,
+      ratePerS: op.rateAchievedPerS,
+      measuredP50Ms: op.latencyMs.p50,
+      predictedP50Ms: p50,
+      p50ErrorPct: e50,
+      measuredP99Ms: op.latencyMs.p99,
+      predictedP99Ms: p99,
+      p99ErrorPct: e99,
+      within30Pct: Math.abs(e50) <= 30 && Math.abs(e99) <= 30,
+    });
   });
   return { rows, events };
 }

@@ -12,14 +12,22 @@ import { binomial, lognormalFromMean, makeSampler, moments } from "./variates.ts
 
 describe("EventQueue", () => {
   it("pops by time, then priority, then insertion order (property)", () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2 }))), (items) => {
-      const q = new EventQueue(2);
-      items.forEach(([t, p], i) => q.push(t, i, p));
-      const expected = items.map(([t, p], i) => ({ t, p, i }))
-        .sort((x, y) => x.t - y.t || x.p - y.p || x.i - y.i).map((x) => x.i);
-      const got = items.map(() => q.pop());
-      expect(got).toEqual(expected);
-    }), { seed: 20240607, numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 2 }))),
+        (items) => {
+          const q = new EventQueue(2);
+          items.forEach(([t, p], i) => q.push(t, i, p));
+          const expected = items
+            .map(([t, p], i) => ({ t, p, i }))
+            .sort((x, y) => x.t - y.t || x.p - y.p || x.i - y.i)
+            .map((x) => x.i);
+          const got = items.map(() => q.pop());
+          expect(got).toEqual(expected);
+        },
+      ),
+      { seed: 20240607, numRuns: 200 },
+    );
   });
 
   it("an urgent event at the same time runs before a normal one scheduled earlier", () => {
@@ -42,7 +50,9 @@ describe("EventQueue", () => {
 
 describe("Histogram", () => {
   it("quantiles are within 0.05 % of the sorted-sample quantile; zeros are exact", () => {
-    const rng = new Rng(3), h = new Histogram(), xs: number[] = [];
+    const rng = new Rng(3),
+      h = new Histogram(),
+      xs: number[] = [];
     for (let i = 0; i < 20_000; i++) {
       const x = i % 10 === 0 ? 0 : -Math.log(rng.uniform()) * 0.01;
       xs.push(x);
@@ -78,7 +88,11 @@ describe("variates", () => {
 
   it("binomial has mean np ± 4σ/√m in both the exact and the normal branch", () => {
     const rng = new Rng(9);
-    for (const [n, p] of [[50, 0.1], [1e6, 0.3], [1e6, 0.99]] as const) {
+    for (const [n, p] of [
+      [50, 0.1],
+      [1e6, 0.3],
+      [1e6, 0.99],
+    ] as const) {
       let sum = 0;
       const m = 2000;
       for (let i = 0; i < m; i++) sum += binomial(rng, n, p);

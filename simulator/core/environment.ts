@@ -33,7 +33,10 @@ export class Environment {
   /** Register a handler; returns the event kind to pass to schedule(). At most 32 kinds. */
   register(name: string, handler: Handler): number {
     if (this.handlers.length > kindMask) {
-      throw new SyncbenchError("SIM_TOO_MANY_KINDS", `event kind "${name}" exceeds ${kindMask + 1} kinds`);
+      throw new SyncbenchError(
+        "SIM_TOO_MANY_KINDS",
+        `event kind "${name}" exceeds ${kindMask + 1} kinds`,
+      );
     }
     this.handlers.push(handler);
     this.handlerNames.push(name);
@@ -54,7 +57,9 @@ export class Environment {
 
   /** Process events until the queue is empty or the next event is later than untilS. */
   run(untilS = Infinity): void {
-    const queue = this.queue, handlers = this.handlers, eventsMax = this.limits.eventsMax;
+    const queue = this.queue,
+      handlers = this.handlers,
+      eventsMax = this.limits.eventsMax;
     let events = this.eventCount;
     while (queue.size > 0 && queue.peekTime() <= untilS) {
       const payload = queue.pop();
@@ -68,7 +73,10 @@ export class Environment {
 
   private rejectTime(delayS: number, time: number): never {
     if (!(delayS >= 0)) {
-      throw new SyncbenchError("SIM_NEGATIVE_DELAY", `event scheduled with delay ${delayS} s at t=${this.now}`);
+      throw new SyncbenchError(
+        "SIM_NEGATIVE_DELAY",
+        `event scheduled with delay ${delayS} s at t=${this.now}`,
+      );
     }
     throw new SyncbenchError(
       "SIM_TIME_MAX",

@@ -34,9 +34,12 @@ export class EventQueue {
 
   push(time: number, payload: number, priority = priorityNormal): void {
     if (this.count === this.times.length) this.grow();
-    if (priority < 0 || priority > priorityMax) throw new RangeError(`priority ${priority} not in 0..255`);
+    if (priority < 0 || priority > priorityMax)
+      throw new RangeError(`priority ${priority} not in 0..255`);
     const rank = priority * rankScale + this.sequence++;
-    const times = this.times, ranks = this.ranks, payloads = this.payloads;
+    const times = this.times,
+      ranks = this.ranks,
+      payloads = this.payloads;
     let i = this.count++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
@@ -54,7 +57,9 @@ export class EventQueue {
 
   /** Remove the earliest event and return its payload; its time is `lastTime` afterwards. */
   pop(): number {
-    const times = this.times, ranks = this.ranks, payloads = this.payloads;
+    const times = this.times,
+      ranks = this.ranks,
+      payloads = this.payloads;
     const top = payloads[0]!;
     this.lastTime = times[0]!;
     const n = --this.count;
@@ -65,14 +70,17 @@ export class EventQueue {
   lastTime = 0;
 
   private siftDown(time: number, rank: number, payload: number, n: number): void {
-    const times = this.times, ranks = this.ranks, payloads = this.payloads;
+    const times = this.times,
+      ranks = this.ranks,
+      payloads = this.payloads;
     let i = 0;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
       const right = child + 1;
       if (right < n) {
-        const ct = times[child]!, rt = times[right]!;
+        const ct = times[child]!,
+          rt = times[right]!;
         if (rt < ct || (rt === ct && ranks[right]! < ranks[child]!)) child = right;
       }
       const ct = times[child]!;
@@ -89,7 +97,8 @@ export class EventQueue {
 
   private grow(): void {
     const capacity = this.times.length * 2;
-    const times = new Float64Array(capacity), ranks = new Float64Array(capacity);
+    const times = new Float64Array(capacity),
+      ranks = new Float64Array(capacity);
     const payloads = new Int32Array(capacity);
     times.set(this.times);
     ranks.set(this.ranks);

@@ -35,7 +35,8 @@ export class RingQueue {
 
   private grow(): void {
     const n = this.ids.length;
-    const ids = new Int32Array(n * 2), times = new Float64Array(n * 2);
+    const ids = new Int32Array(n * 2),
+      times = new Float64Array(n * 2);
     for (let i = 0; i < this.size; i++) {
       ids[i] = this.ids[(this.head + i) & (n - 1)]!;
       times[i] = this.times[(this.head + i) & (n - 1)]!;
@@ -84,9 +85,14 @@ export class Station {
   private numberArea = 0;
   private statsStart = 0;
 
-  constructor(private readonly env: Environment, options: StationOptions) {
+  constructor(
+    private readonly env: Environment,
+    options: StationOptions,
+  ) {
     if (!(options.servers >= 1) || !Number.isInteger(options.servers)) {
-      throw new RangeError(`station ${options.name}: servers must be an integer ≥ 1, got ${options.servers}`);
+      throw new RangeError(
+        `station ${options.name}: servers must be an integer ≥ 1, got ${options.servers}`,
+      );
     }
     this.name = options.name;
     this.servers = options.servers;
@@ -94,7 +100,8 @@ export class Station {
     this.queueMax = options.queueMax ?? Infinity;
     const levels = options.priorityLevels ?? 1;
     this.queues = Array.from({ length: levels }, () => new RingQueue());
-    this.doneKind = options.sharedDoneKind ?? env.register(`${options.name}.done`, (id) => this.complete(id));
+    this.doneKind =
+      options.sharedDoneKind ?? env.register(`${options.name}.done`, (id) => this.complete(id));
   }
 
   /** Customer `id` arrives now, with priority class 0 (first served) .. levels-1. */
@@ -138,7 +145,8 @@ export class Station {
   }
 
   private advance(): void {
-    const now = this.env.now, dt = now - this.lastChange;
+    const now = this.env.now,
+      dt = now - this.lastChange;
     this.busyArea += dt * this.busy;
     this.numberArea += dt * (this.busy + this.waiting);
     this.lastChange = now;
@@ -163,6 +171,10 @@ export class Station {
     this.advance();
     const span = this.env.now - this.statsStart;
     const busy = span > 0 ? this.busyArea / span : 0;
-    return { utilisation: busy / this.servers, busyServers: busy, numberInSystem: span > 0 ? this.numberArea / span : 0 };
+    return {
+      utilisation: busy / this.servers,
+      busyServers: busy,
+      numberInSystem: span > 0 ? this.numberArea / span : 0,
+    };
   }
 }

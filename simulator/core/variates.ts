@@ -9,8 +9,17 @@ export type VariateSpec =
   | { readonly kind: "exponential"; readonly meanS: number }
   | { readonly kind: "deterministic"; readonly valueS: number }
   | { readonly kind: "lognormal"; readonly mu: number; readonly sigma: number }
-  | { readonly kind: "hyperexponential"; readonly p: number; readonly mean1S: number; readonly mean2S: number }
-  | { readonly kind: "empirical"; readonly boundsS: readonly number[]; readonly counts: readonly number[] };
+  | {
+      readonly kind: "hyperexponential";
+      readonly p: number;
+      readonly mean1S: number;
+      readonly mean2S: number;
+    }
+  | {
+      readonly kind: "empirical";
+      readonly boundsS: readonly number[];
+      readonly counts: readonly number[];
+    };
 
 export type Sampler = () => number;
 
@@ -42,9 +51,13 @@ export function moments(spec: VariateSpec): { mean: number; secondMoment: number
 }
 
 function empiricalMoments(bounds: readonly number[], counts: readonly number[]) {
-  let n = 0, m1 = 0, m2 = 0;
+  let n = 0,
+    m1 = 0,
+    m2 = 0;
   for (let i = 0; i < counts.length; i++) {
-    const lo = bounds[i]!, hi = bounds[i + 1]!, c = counts[i]!;
+    const lo = bounds[i]!,
+      hi = bounds[i + 1]!,
+      c = counts[i]!;
     n += c;
     m1 += (c * (lo + hi)) / 2;
     m2 += (c * (lo * lo + lo * hi + hi * hi)) / 3; // uniform within the bucket
@@ -85,7 +98,8 @@ function empiricalSampler(bounds: readonly number[], counts: readonly number[], 
   const hi = Float64Array.from(bounds.slice(1));
   return () => {
     const u = rng.uniform() * total;
-    let a = 0, b = cumulative.length - 1;
+    let a = 0,
+      b = cumulative.length - 1;
     while (a < b) {
       const m = (a + b) >>> 1;
       if (cumulative[m]! < u) a = m + 1;

@@ -12,11 +12,18 @@ describe("design-peak overload notes", () => {
   });
 
   it("name an overloaded pool with its ρ and the pods that would hold 0.7", () => {
-    const params = { ...designDefaults,
-      service: { ...designDefaults.service, "chunkService.cpu": { kind: "deterministic", valueS: 0.06 } as const } };
+    const params = {
+      ...designDefaults,
+      service: {
+        ...designDefaults.service,
+        "chunkService.cpu": { kind: "deterministic", valueS: 0.06 } as const,
+      },
+    };
     const notes = overloadNotes(params, params.peakRps);
     expect(notes).toHaveLength(1);
     // 25,000 × 0.2 × 0.06 = 300 busy cores on 15 × 16 = 240: ρ = 1.25; 300 / (0.7 × 16) → 27 pods.
-    expect(notes[0]).toMatch(/^OVERLOADED: chunkService offered ρ = 1\.25 on 15 pods × 16 workers: .* 27 pods hold ρ ≤ 0\.7$/);
+    expect(notes[0]).toMatch(
+      /^OVERLOADED: chunkService offered ρ = 1\.25 on 15 pods × 16 workers: .* 27 pods hold ρ ≤ 0\.7$/,
+    );
   });
 });

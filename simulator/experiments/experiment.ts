@@ -37,10 +37,18 @@ export function replicationSeed(seed: number, r: number): number {
   return (seed + r) >>> 0;
 }
 
-export function runExperiment(experiment: Experiment, options: ExperimentOptions,
-  calibration: Projection["calibration"]): Projection {
+export function runExperiment(
+  experiment: Experiment,
+  options: ExperimentOptions,
+  calibration: Projection["calibration"],
+): Projection {
   const deterministic = experiment.deterministic === true;
-  const output: ExperimentOutput = { collector: new MetricCollector(deterministic), tables: {}, notes: [], events: 0 };
+  const output: ExperimentOutput = {
+    collector: new MetricCollector(deterministic),
+    tables: {},
+    notes: [],
+    events: 0,
+  };
   experiment.run(options, output);
   return {
     schemaVersion: 1,
@@ -50,8 +58,12 @@ export function runExperiment(experiment: Experiment, options: ExperimentOptions
     replications: deterministic ? 1 : options.replications,
     ...(deterministic ? { deterministic } : {}),
     calibration,
-    options: { durationS: options.durationS, warmupS: options.warmupS, devices: options.devices,
-      peakRps: options.params.peakRps },
+    options: {
+      durationS: options.durationS,
+      warmupS: options.warmupS,
+      devices: options.devices,
+      peakRps: options.params.peakRps,
+    },
     metrics: output.collector.metrics(),
     tables: output.tables,
     notes: output.notes,

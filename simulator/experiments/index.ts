@@ -4,8 +4,15 @@ import { designPeak, scaleSweep } from "./design-peak.ts";
 import type { Experiment } from "./experiment.ts";
 import { rollingDeploy } from "./rolling-deploy.ts";
 
-export const experiments: readonly Experiment[] = [designPeak, scaleSweep, rollingDeploy, shardSkew, kafkaLag,
-  cdnHitRate, gcBacklog];
+export const experiments: readonly Experiment[] = [
+  designPeak,
+  scaleSweep,
+  rollingDeploy,
+  shardSkew,
+  kafkaLag,
+  cdnHitRate,
+  gcBacklog,
+];
 
 export function findExperiment(name: string): Experiment | undefined {
   return experiments.find((e) => e.name === name);

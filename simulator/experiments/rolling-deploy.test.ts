@@ -7,7 +7,14 @@ import { designDefaults } from "../models/design.ts";
 import { runExperiment } from "./experiment.ts";
 import { reconnectionsPerWaveMax, rollingDeploy } from "./rolling-deploy.ts";
 
-const base = { seed: 1, replications: 5, params: designDefaults, durationS: 10, warmupS: 1, devices: 1_000_000 };
+const base = {
+  seed: 1,
+  replications: 5,
+  params: designDefaults,
+  durationS: 10,
+  warmupS: 1,
+  devices: 1_000_000,
+};
 const calibration = { source: "design-defaults", parts: [] };
 
 describe("rolling-deploy projection", () => {
@@ -29,8 +36,10 @@ describe("rolling-deploy projection", () => {
   });
 
   it("counts the peak attempt rate over 1 s by default, over one slot on request", () => {
-    const peak = (peakWindowS?: number) => runExperiment(rollingDeploy, { ...base, peakWindowS }, calibration).metrics
-      .find((m) => m.name === "full-jitter-0.5-30s.attemptRatePeakPerS")!.mean;
+    const peak = (peakWindowS?: number) =>
+      runExperiment(rollingDeploy, { ...base, peakWindowS }, calibration).metrics.find(
+        (m) => m.name === "full-jitter-0.5-30s.attemptRatePeakPerS",
+      )!.mean;
     expect(peak()).toBe(peak(1));
     expect(peak(0.01)).toBeGreaterThan(peak(1));
   });

@@ -27,14 +27,23 @@ export const rollingDeploy: Experiment = {
     const p = o.params;
     const peakWindowS = o.peakWindowS ?? peakWindowSDefault;
     // The design's 15M is for 100M devices; a smaller population scales it (figures per device).
-    const reconnectionsMax = (reconnectionsPerWaveMax * o.devices) / (p.pods.notificationService * connectionsPerPodCount);
+    const reconnectionsMax =
+      (reconnectionsPerWaveMax * o.devices) / (p.pods.notificationService * connectionsPerPodCount);
     const uploadsPerS = p.peakRps * (p.mix.deltaUpload + p.mix.newFileUpload);
     const rows: Record<string, number | string | null>[] = [];
     for (const policy of backoffPolicies) {
       const r = simulateRollingDeploy({
-        devices: o.devices, pods: p.pods.notificationService, podsPerWave, restartS: 20, peakWindowS,
-        handshakesPerPodPerS: 20_000, notificationsPerDevicePerS: (uploadsPerS * p.devicesPerUser) / o.devices,
-        policy, bucketS: 0.01, settleS: 10, horizonS: 3 * 3600,
+        devices: o.devices,
+        pods: p.pods.notificationService,
+        podsPerWave,
+        restartS: 20,
+        peakWindowS,
+        handshakesPerPodPerS: 20_000,
+        notificationsPerDevicePerS: (uploadsPerS * p.devicesPerUser) / o.devices,
+        policy,
+        bucketS: 0.01,
+        settleS: 10,
+        horizonS: 3 * 3600,
       });
       const key = policy.name;
       const c = out.collector;
@@ -44,16 +53,32 @@ export const rollingDeploy: Experiment = {
       c.add(`${key}.attemptsPerReconnect`, "attempts", r.attemptsPerReconnect);
       c.add(`${key}.notificationsDelayed`, "notifications", r.notificationsDelayed);
       c.add(`${key}.connectionsPerPodMax`, "connections", r.connectionsPerPodMax);
-      c.add(`${key}.reconnectionsPerWaveMax`, "reconnections", Math.max(...r.waves.map((w) => w.dropped)),
-        { max: round(reconnectionsMax), claims: ["C22"] });
+      c.add(
+        `${key}.reconnectionsPerWaveMax`,
+        "reconnections",
+        Math.max(...r.waves.map((w) => w.dropped)),
+        { max: round(reconnectionsMax), claims: ["C22"] },
+      );
       c.add(`${key}.podMemoryMaxGB`, "GB", podMemoryBytes(r.connectionsPerPodMax) / 1e9);
       c.add(`${key}.deployDurationS`, "s", r.endS);
-      rows.push(...r.waves.map((w) => ({ policy: key, wave: w.wave, startS: round(w.startS), dropped: Math.round(w.dropped),
-        recovery99S: round(w.recovery99S), recovery999S: round(w.recovery999S) })));
+      rows.push(
+        ...r.waves.map((w) => ({
+          policy: key,
+          wave: w.wave,
+          startS: round(w.startS),
+          dropped: Math.round(w.dropped),
+          recovery99S: round(w.recovery99S),
+          recovery999S: round(w.recovery999S),
+        })),
+      );
       out.notes.push(`${key}: cohort state ${r.stateBytes} bytes for ${o.devices} devices`);
     }
     out.tables.waves = rows;
-    out.notes.push(`peak rates over ${peakWindowS} s windows; the cohort model is deterministic (the seed changes nothing)`);
-    out.notes.push("ASSUMED: 20K handshakes/s per pod (JWT + registry write), pods down 20 s, uniform LB over live pods");
+    out.notes.push(
+      `peak rates over ${peakWindowS} s windows; the cohort model is deterministic (the seed changes nothing)`,
+    );
+    out.notes.push(
+      "ASSUMED: 20K handshakes/s per pod (JWT + registry write), pods down 20 s, uniform LB over live pods",
+    );
   },
 };

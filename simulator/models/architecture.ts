@@ -23,8 +23,12 @@ export function architectureNetwork(p: ArchitectureParameters, window: RunWindow
   const rate = p.peakRps * (window.rateScale ?? 1);
   return {
     stations: [
-      ...gatewayStations(p), ...chunkServiceStations(p), ...downloadServiceStations(p),
-      ...metadataShardStations(p), ...kafkaStations(p), ...notificationStations(p),
+      ...gatewayStations(p),
+      ...chunkServiceStations(p),
+      ...downloadServiceStations(p),
+      ...metadataShardStations(p),
+      ...kafkaStations(p),
+      ...notificationStations(p),
     ],
     classes: [
       { name: "deltaUpload", ratePerS: rate * p.mix.deltaUpload, steps: uploadSteps(p, "delta") },

@@ -24,9 +24,10 @@ export const backoffPolicies: readonly BackoffPolicy[] = [
 
 /** [lo, hi) of attempt j's delay in seconds. */
 export function backoffWindow(policy: BackoffPolicy, attempt: number): [number, number] {
-  const w = attempt === 0 && policy.firstWindowS !== undefined
-    ? policy.firstWindowS
-    : Math.min(policy.capS, policy.baseS * 2 ** Math.min(attempt, 60));
+  const w =
+    attempt === 0 && policy.firstWindowS !== undefined
+      ? policy.firstWindowS
+      : Math.min(policy.capS, policy.baseS * 2 ** Math.min(attempt, 60));
   return policy.jitter === "full" ? [0, w] : [w / 2, w];
 }
 
@@ -34,11 +35,15 @@ export function backoffWindow(policy: BackoffPolicy, attempt: number): [number, 
  * Oracle with independent success probability p per attempt (notes/simulation.md §2.7):
  * E[attempts] = 1/p; E[T] = Σ_j (1−p)^j · E[U_j], U_j the delay of attempt j.
  */
-export function backoffMeanTimeS(policy: BackoffPolicy, p: number): { attempts: number; meanTimeS: number } {
-  let mean = 0, survive = 1;
+export function backoffMeanTimeS(
+  policy: BackoffPolicy,
+  p: number,
+): { attempts: number; meanTimeS: number } {
+  let mean = 0,
+    survive = 1;
   for (let j = 0; j < 10_000 && survive > 1e-15; j++) {
     const [lo, hi] = backoffWindow(policy, j);
-    mean += survive * (lo + hi) / 2;
+    mean += (survive * (lo + hi)) / 2;
     survive *= 1 - p;
   }
   return { attempts: 1 / p, meanTimeS: mean };

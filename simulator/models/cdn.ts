@@ -78,7 +78,8 @@ export class LruCache {
     this.pushFront(slot);
   }
   private unlink(slot: number): void {
-    const p = this.prev[slot]!, n = this.next[slot]!;
+    const p = this.prev[slot]!,
+      n = this.next[slot]!;
     if (p >= 0) this.next[p] = n;
     else this.head = n;
     if (n >= 0) this.prev[n] = p;
@@ -106,12 +107,19 @@ export interface CdnWorkload {
   readonly seed: number;
 }
 
-export function simulateCdn(w: CdnWorkload): { hitRate: number; sharedHitRate: number; requests: number } {
+export function simulateCdn(w: CdnWorkload): {
+  hitRate: number;
+  sharedHitRate: number;
+  requests: number;
+} {
   const rng = new Rng(w.seed).fork(`cdn`);
   const zipf = new ZipfSampler(w.catalogueBlocks, w.zipfSkew, rng.fork("popularity"));
   const cache = new LruCache(w.cacheBlocks);
   const recent = new Int32Array(w.recentPrivateBlocks);
-  let privateNext = 0, hits = 0, sharedHits = 0, shared = 0;
+  let privateNext = 0,
+    hits = 0,
+    sharedHits = 0,
+    shared = 0;
   const privateBase = w.catalogueBlocks + 1;
   for (let r = 0; r < w.warmupRequests + w.requests; r++) {
     const isShared = rng.uniform() < w.sharedFraction;
@@ -129,17 +137,26 @@ export function simulateCdn(w: CdnWorkload): { hitRate: number; sharedHitRate: n
       if (hit) sharedHits++;
     }
   }
-  return { hitRate: hits / w.requests, sharedHitRate: shared > 0 ? sharedHits / shared : NaN, requests: w.requests };
+  return {
+    hitRate: hits / w.requests,
+    sharedHitRate: shared > 0 ? sharedHits / shared : NaN,
+    requests: w.requests,
+  };
 }
 
 /** Che's approximation of the LRU hit rate for Zipf(n, s) popularity and capacity C. */
 export function cheHitRate(n: number, s: number, capacity: number): number {
   const p = new Float64Array(n);
   let h = 0;
-  for (let k = 1; k <= n; k++) h += (p[k - 1] = k ** -s);
+  for (let k = 1; k <= n; k++) h += p[k - 1] = k ** -s;
   for (let k = 0; k < n; k++) p[k]! /= h;
-  const occupancy = (t: number) => { let x = 0; for (let k = 0; k < n; k++) x += 1 - Math.exp(-p[k]! * t); return x; };
-  let lo = 0, hi = 1;
+  const occupancy = (t: number) => {
+    let x = 0;
+    for (let k = 0; k < n; k++) x += 1 - Math.exp(-p[k]! * t);
+    return x;
+  };
+  let lo = 0,
+    hi = 1;
   while (occupancy(hi) < capacity) hi *= 2;
   for (let i = 0; i < 100; i++) {
     const mid = (lo + hi) / 2;

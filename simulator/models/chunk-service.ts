@@ -8,21 +8,33 @@ import { s3ReadStep, s3WriteStep } from "./s3.ts";
 
 export function chunkServiceStations(p: ArchitectureParameters): StationSpec[] {
   return [
-    { name: "chunkService", servers: p.pods.chunkService * p.workersPerPod.chunkService,
-      service: p.service["chunkService.cpu"] },
-    { name: "chunkServiceVerify", servers: p.pods.chunkService * p.workersPerPod.chunkService,
-      service: p.service["chunkService.verify"] },
+    {
+      name: "chunkService",
+      servers: p.pods.chunkService * p.workersPerPod.chunkService,
+      service: p.service["chunkService.cpu"],
+    },
+    {
+      name: "chunkServiceVerify",
+      servers: p.pods.chunkService * p.workersPerPod.chunkService,
+      service: p.service["chunkService.verify"],
+    },
   ];
 }
 
 export function uploadSteps(p: ArchitectureParameters, kind: "delta" | "new"): StepSpec[] {
-  const work: StepSpec[] = kind === "delta"
-    ? [s3ReadStep(p), { station: "chunkService" }]
-    : [{ station: "chunkServiceVerify" }];
+  const work: StepSpec[] =
+    kind === "delta"
+      ? [s3ReadStep(p), { station: "chunkService" }]
+      : [{ station: "chunkServiceVerify" }];
   return [
-    { station: "apiGateway" }, { station: "uploadLb" }, { station: "metadataShard" }, ...work,
-    s3WriteStep(p), { station: "metadataShardCommit" },
+    { station: "apiGateway" },
+    { station: "uploadLb" },
+    { station: "metadataShard" },
+    ...work,
+    s3WriteStep(p),
+    { station: "metadataShardCommit" },
     { delay: p.service["kafka.publish"], name: "kafkaPublish" },
-    { spawn: "notification" }, { spawn: "gcEvent" },
+    { spawn: "notification" },
+    { spawn: "gcEvent" },
   ];
 }

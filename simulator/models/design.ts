@@ -10,15 +10,27 @@ import { lognormalFromMean, type VariateSpec } from "../core/variates.ts";
 export const partNames = modelPartNames;
 export type PartName = ModelPartName;
 
-export const poolNames = ["apiGateway", "uploadLb", "downloadLb", "chunkService", "downloadService",
-  "notificationService", "gcWorker"] as const;
+export const poolNames = [
+  "apiGateway",
+  "uploadLb",
+  "downloadLb",
+  "chunkService",
+  "downloadService",
+  "notificationService",
+  "gcWorker",
+] as const;
 export type PoolName = (typeof poolNames)[number];
 
 export interface ArchitectureParameters {
   /** HTTP requests per second at the peak (C14: 25K). */
   readonly peakRps: number;
   /** Request mix; uploads : downloads = 1 : 3 (C15), as scenarios/library/design-peak-25k.ts. */
-  readonly mix: { readonly deltaUpload: number; readonly newFileUpload: number; readonly download: number; readonly listFolder: number };
+  readonly mix: {
+    readonly deltaUpload: number;
+    readonly newFileUpload: number;
+    readonly download: number;
+    readonly listFolder: number;
+  };
   readonly users: { readonly count: number; readonly zipfSkew: number };
   /** Devices notified per file_changed (C23: 2-3). */
   readonly devicesPerUser: number;
@@ -47,8 +59,15 @@ export const designDefaults: ArchitectureParameters = {
   pods: { apiGateway: 10, uploadLb: 2, downloadLb: 2, ...figures.podCounts },
   // ASSUMED: 16-core ChunkService pods (30 ms of CPU per delta at 5,000/s needs 150 cores),
   // async I/O pools with 64 in-flight requests per pod elsewhere.
-  workersPerPod: { apiGateway: 64, uploadLb: 256, downloadLb: 256, chunkService: 16, downloadService: 64,
-    notificationService: 8, gcWorker: 1 },
+  workersPerPod: {
+    apiGateway: 64,
+    uploadLb: 256,
+    downloadLb: 256,
+    chunkService: 16,
+    downloadService: 64,
+    notificationService: 8,
+    gcWorker: 1,
+  },
   shardCount: figures.shardCount,
   shardPoolSize: 8,
   partitionCount: figures.partitionCount,
@@ -84,13 +103,24 @@ export const designDefaults: ArchitectureParameters = {
  * The design's latency targets in seconds, as the simulator checks them: figures.latencyTargets
  * with the claims each one decides.
  */
-export const designTargets: ReadonlyArray<{ metric: string; className: string; quantile: number;
-  maxS: number; claims: string[] }> = figures.latencyTargets.map((t) => ({
-  metric: t.metric, className: t.operation, quantile: t.quantile, maxS: t.latencyMsMax / 1000,
+export const designTargets: ReadonlyArray<{
+  metric: string;
+  className: string;
+  quantile: number;
+  maxS: number;
+  claims: string[];
+}> = figures.latencyTargets.map((t) => ({
+  metric: t.metric,
+  className: t.operation,
+  quantile: t.quantile,
+  maxS: t.latencyMsMax / 1000,
   claims: [...t.claims],
 }));
 
 /** Parameters with some service parts replaced (from calibration.json). */
-export function withService(base: ArchitectureParameters, overrides: Partial<Record<PartName, VariateSpec>>): ArchitectureParameters {
+export function withService(
+  base: ArchitectureParameters,
+  overrides: Partial<Record<PartName, VariateSpec>>,
+): ArchitectureParameters {
   return { ...base, service: { ...base.service, ...overrides } };
 }

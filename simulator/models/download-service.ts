@@ -5,13 +5,20 @@ import type { StationSpec, StepSpec } from "./network.ts";
 import type { ArchitectureParameters } from "./design.ts";
 
 export function downloadServiceStations(p: ArchitectureParameters): StationSpec[] {
-  return [{ name: "downloadService", servers: p.pods.downloadService * p.workersPerPod.downloadService,
-    service: p.service["downloadService.resolve"] }];
+  return [
+    {
+      name: "downloadService",
+      servers: p.pods.downloadService * p.workersPerPod.downloadService,
+      service: p.service["downloadService.resolve"],
+    },
+  ];
 }
 
 export function downloadSteps(p: ArchitectureParameters): StepSpec[] {
   return [
-    { station: "apiGateway" }, { station: "downloadLb" }, { station: "downloadService" },
+    { station: "apiGateway" },
+    { station: "downloadLb" },
+    { station: "downloadService" },
     { station: "metadataShard" },
     { delay: p.service["cdn.edge"], name: "cdnEdge" },
     { delay: p.service["cdn.origin"], name: "cdnOrigin", probability: 1 - p.cdnHitRate },
@@ -19,6 +26,10 @@ export function downloadSteps(p: ArchitectureParameters): StepSpec[] {
 }
 
 export function listSteps(_p: ArchitectureParameters): StepSpec[] {
-  return [{ station: "apiGateway" }, { station: "downloadLb" }, { station: "downloadService" },
-    { station: "metadataShardList" }];
+  return [
+    { station: "apiGateway" },
+    { station: "downloadLb" },
+    { station: "downloadService" },
+    { station: "metadataShardList" },
+  ];
 }

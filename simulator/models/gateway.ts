@@ -5,8 +5,20 @@ import type { ArchitectureParameters } from "./design.ts";
 
 export function gatewayStations(p: ArchitectureParameters): StationSpec[] {
   return [
-    { name: "apiGateway", servers: p.pods.apiGateway * p.workersPerPod.apiGateway, service: p.service.apiGateway },
-    { name: "uploadLb", servers: p.pods.uploadLb * p.workersPerPod.uploadLb, service: p.service.loadBalancer },
-    { name: "downloadLb", servers: p.pods.downloadLb * p.workersPerPod.downloadLb, service: p.service.loadBalancer },
+    {
+      name: "apiGateway",
+      servers: p.pods.apiGateway * p.workersPerPod.apiGateway,
+      service: p.service.apiGateway,
+    },
+    {
+      name: "uploadLb",
+      servers: p.pods.uploadLb * p.workersPerPod.uploadLb,
+      service: p.service.loadBalancer,
+    },
+    {
+      name: "downloadLb",
+      servers: p.pods.downloadLb * p.workersPerPod.downloadLb,
+      service: p.service.loadBalancer,
+    },
   ];
 }

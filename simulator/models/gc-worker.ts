@@ -32,11 +32,15 @@ export function simulateGcBacklog(o: GcOptions): GcResult {
   const rng = new Rng(o.seed).fork("gc");
   const hours = Math.round(o.days * 24);
   const created = new Float64Array(hours);
-  const held = new Float64Array(hours), backlog = new Float64Array(hours);
-  let eligible = 0, inGrace = 0, sweepMax = 0;
+  const held = new Float64Array(hours),
+    backlog = new Float64Array(hours);
+  let eligible = 0,
+    inGrace = 0,
+    sweepMax = 0;
   const sweepCapacity = o.workers * o.deletesPerWorkerPerS * 3600 * o.sweepEveryH;
   for (let h = 0; h < hours; h++) {
-    const mean = o.orphanRatePerS * 3600 * (1 + o.diurnalAmplitude * Math.sin((2 * Math.PI * h) / 24));
+    const mean =
+      o.orphanRatePerS * 3600 * (1 + o.diurnalAmplitude * Math.sin((2 * Math.PI * h) / 24));
     const n = Math.max(0, Math.round(mean + Math.sqrt(mean) * normal(rng))); // Poisson ≈ normal at 1e6+/h
     created[h] = n;
     inGrace += n;
@@ -53,6 +57,12 @@ export function simulateGcBacklog(o: GcOptions): GcResult {
     backlog[h] = eligible;
   }
   const orphanMax = Math.max(...held);
-  return { orphanBlocksByHour: held, eligibleBacklogByHour: backlog, orphanBlocksMax: orphanMax,
-    eligibleBacklogMax: Math.max(...backlog), sweepDurationMaxS: sweepMax, orphanBytesMax: orphanMax * o.blockSizeBytes };
+  return {
+    orphanBlocksByHour: held,
+    eligibleBacklogByHour: backlog,
+    orphanBlocksMax: orphanMax,
+    eligibleBacklogMax: Math.max(...backlog),
+    sweepDurationMaxS: sweepMax,
+    orphanBytesMax: orphanMax * o.blockSizeBytes,
+  };
 }

@@ -8,17 +8,30 @@ import type { ArchitectureParameters } from "./design.ts";
 
 export function kafkaStations(p: ArchitectureParameters): StationSpec[] {
   return [
-    { name: "kafkaNotifyPartition", servers: 1, members: p.partitionCount, keyedBy: "partition",
-      service: p.service["kafka.notifyConsume"] },
-    { name: "kafkaGcWorker", servers: p.workersPerPod.gcWorker, members: p.pods.gcWorker, keyedBy: "partition",
-      service: p.service["kafka.gcConsume"] },
+    {
+      name: "kafkaNotifyPartition",
+      servers: 1,
+      members: p.partitionCount,
+      keyedBy: "partition",
+      service: p.service["kafka.notifyConsume"],
+    },
+    {
+      name: "kafkaGcWorker",
+      servers: p.workersPerPod.gcWorker,
+      members: p.pods.gcWorker,
+      keyedBy: "partition",
+      service: p.service["kafka.gcConsume"],
+    },
   ];
 }
 
 /** From publish to the device: consume, fan out on a NotificationService pod, deliver. */
 export function notificationSteps(p: ArchitectureParameters): StepSpec[] {
-  return [{ station: "kafkaNotifyPartition" }, { station: "notificationService" },
-    { delay: p.service["network.push"], name: "networkPush" }];
+  return [
+    { station: "kafkaNotifyPartition" },
+    { station: "notificationService" },
+    { delay: p.service["network.push"], name: "networkPush" },
+  ];
 }
 
 export function gcSteps(_p: ArchitectureParameters): StepSpec[] {

@@ -7,10 +7,15 @@ import type { ArchitectureParameters } from "./design.ts";
 import { userShard } from "./network.ts";
 
 export function metadataShardStations(p: ArchitectureParameters): StationSpec[] {
-  const shard = (name: string, part: "metadataDb.query" | "metadataDb.commit" | "metadataDb.listPage") =>
-    ({ name, servers: p.shardPoolSize, members: p.shardCount, service: p.service[part] });
-  return [shard("metadataShard", "metadataDb.query"), shard("metadataShardCommit", "metadataDb.commit"),
-    shard("metadataShardList", "metadataDb.listPage")];
+  const shard = (
+    name: string,
+    part: "metadataDb.query" | "metadataDb.commit" | "metadataDb.listPage",
+  ) => ({ name, servers: p.shardPoolSize, members: p.shardCount, service: p.service[part] });
+  return [
+    shard("metadataShard", "metadataDb.query"),
+    shard("metadataShardCommit", "metadataDb.commit"),
+    shard("metadataShardList", "metadataDb.listPage"),
+  ];
 }
 
 /**
@@ -18,7 +23,12 @@ export function metadataShardStations(p: ArchitectureParameters): StationSpec[] 
  * users are summed one by one through the real user→shard hash; the tail's mass is spread
  * evenly (its per-shard deviation is O(√(Σ p_u²)) which is < 1e-4 beyond 1e6 users).
  */
-export function shardShares(userCount: number, zipfSkew: number, shardCount: number, exactUsers = 1_000_000): Float64Array {
+export function shardShares(
+  userCount: number,
+  zipfSkew: number,
+  shardCount: number,
+  exactUsers = 1_000_000,
+): Float64Array {
   const head = Math.min(userCount, exactUsers);
   const shares = new Float64Array(shardCount);
   let headMass = 0;
@@ -29,7 +39,8 @@ export function shardShares(userCount: number, zipfSkew: number, shardCount: num
   }
   const tailMass = generalisedHarmonic(userCount, zipfSkew) - headMass;
   const total = headMass + Math.max(0, tailMass);
-  for (let k = 0; k < shardCount; k++) shares[k] = (shares[k]! + Math.max(0, tailMass) / shardCount) / total;
+  for (let k = 0; k < shardCount; k++)
+    shares[k] = (shares[k]! + Math.max(0, tailMass) / shardCount) / total;
   return shares;
 }
 

@@ -15,21 +15,46 @@ import { simulateNetwork, userShard } from "./network.ts";
 import { simulateRollingDeploy } from "./population.ts";
 
 const fullJitter = backoffPolicies[0]!;
-const deploy = { devices: 1e6, pods: 20, podsPerWave: 3, waves: 1, restartS: 20, notificationsPerDevicePerS: 1e-4,
-  bucketS: 0.001, settleS: 0, horizonS: 3600 };
+const deploy = {
+  devices: 1e6,
+  pods: 20,
+  podsPerWave: 3,
+  waves: 1,
+  restartS: 20,
+  notificationsPerDevicePerS: 1e-4,
+  bucketS: 0.001,
+  settleS: 0,
+  horizonS: 3600,
+};
 
 describe("CDN LRU", () => {
   it("evicts the least recently used block", () => {
     const c = new LruCache(2);
-    expect([c.access(1), c.access(2), c.access(1), c.access(3), c.access(2), c.access(1), c.access(2)])
-      .toEqual([false, false, true, false, false, false, true]);
+    expect([
+      c.access(1),
+      c.access(2),
+      c.access(1),
+      c.access(3),
+      c.access(2),
+      c.access(1),
+      c.access(2),
+    ]).toEqual([false, false, true, false, false, false, true]);
   });
 
   it("hit rate under Zipf(1e5, 0.9) with C = 1e4 is within 0.01 of Che's approximation", () => {
     // Che's approximation is asymptotically exact (Fricker et al. 2012); the sampling sd of a
     // 1e6-request hit rate is < 0.001, so 0.01 absolute bounds the approximation error itself.
-    const r = simulateCdn({ catalogueBlocks: 1e5, zipfSkew: 0.9, cacheBlocks: 1e4, sharedFraction: 1, devicesPerUser: 2.5,
-      recentPrivateBlocks: 100, requests: 1e6, warmupRequests: 3e5, seed: 4 });
+    const r = simulateCdn({
+      catalogueBlocks: 1e5,
+      zipfSkew: 0.9,
+      cacheBlocks: 1e4,
+      sharedFraction: 1,
+      devicesPerUser: 2.5,
+      recentPrivateBlocks: 100,
+      requests: 1e6,
+      warmupRequests: 3e5,
+      seed: 4,
+    });
     expect(Math.abs(r.hitRate - cheHitRate(1e5, 0.9, 1e4))).toBeLessThan(0.01);
   });
 });
@@ -53,13 +78,24 @@ describe("rolling deploy cohorts", () => {
   it("the independent-p oracle: E[attempts] = 1/p and E[T] grows with the windows", () => {
     const { attempts, meanTimeS } = backoffMeanTimeS(fullJitter, 0.5);
     expect(attempts).toBe(2);
-    expect(meanTimeS).toBeCloseTo(0.25 + 0.5 * 0.5 + 0.25 * 1 + 0.125 * 2 + 0.0625 * 4 + 0.03125 * 8 + 0.015625 * 15 * (1 / (1 - 0.5)), 2);
+    expect(meanTimeS).toBeCloseTo(
+      0.25 +
+        0.5 * 0.5 +
+        0.25 * 1 +
+        0.125 * 2 +
+        0.0625 * 4 +
+        0.03125 * 8 +
+        0.015625 * 15 * (1 / (1 - 0.5)),
+      2,
+    );
   });
 });
 
 describe("MetadataDB shards", () => {
   it("shardShares equals the direct sum when every user is summed exactly", () => {
-    const n = 5000, s = 1.1, direct = new Float64Array(64);
+    const n = 5000,
+      s = 1.1,
+      direct = new Float64Array(64);
     let h = 0;
     for (let u = 1; u <= n; u++) {
       direct[userShard(u - 1, 64)]! += u ** -s;
@@ -72,16 +108,36 @@ describe("MetadataDB shards", () => {
 
 describe("architecture network", () => {
   it("satisfies Little's law over the run and drains completely at the design peak", () => {
-    const r = simulateNetwork(architectureNetwork(designDefaults, { durationS: 2, warmupS: 0.5, seed: 3 }));
+    const r = simulateNetwork(
+      architectureNetwork(designDefaults, { durationS: 2, warmupS: 0.5, seed: 3 }),
+    );
     expect(r.unfinished).toBe(0);
-    expect(Math.abs(r.little.numberInSystem - r.little.lambdaW) / r.little.numberInSystem).toBeLessThan(1e-9);
+    expect(
+      Math.abs(r.little.numberInSystem - r.little.lambdaW) / r.little.numberInSystem,
+    ).toBeLessThan(1e-9);
     expect(r.latency.get("deltaUpload")!.count).toBeGreaterThan(5000);
   });
 
   it("same seed, byte-identical projection; another seed, a different one", () => {
-    const hash = (seed: number) => createHash("sha256").update(JSON.stringify(runExperiment(findExperiment("design-peak")!,
-      { seed, replications: 2, params: designDefaults, durationS: 1, warmupS: 0.2, devices: 1e8 },
-      { source: "design-defaults", parts: [] }))).digest("hex");
+    const hash = (seed: number) =>
+      createHash("sha256")
+        .update(
+          JSON.stringify(
+            runExperiment(
+              findExperiment("design-peak")!,
+              {
+                seed,
+                replications: 2,
+                params: designDefaults,
+                durationS: 1,
+                warmupS: 0.2,
+                devices: 1e8,
+              },
+              { source: "design-defaults", parts: [] },
+            ),
+          ),
+        )
+        .digest("hex");
     expect(hash(7)).toBe(hash(7));
     expect(hash(8)).not.toBe(hash(7));
   });
@@ -89,9 +145,15 @@ describe("architecture network", () => {
 
 describe("network stability", () => {
   const spec = (ratePerS: number, durationS = 60) => ({
-    stations: [{ name: "pool", servers: 1, service: { kind: "exponential", meanS: 0.01 } as const }],
+    stations: [
+      { name: "pool", servers: 1, service: { kind: "exponential", meanS: 0.01 } as const },
+    ],
     classes: [{ name: "job", ratePerS, steps: [{ station: "pool" }] }],
-    users: { count: 1000, zipfSkew: 0.5 }, partitionCount: 1, durationS, warmupS: 5, seed: 3,
+    users: { count: 1000, zipfSkew: 0.5 },
+    partitionCount: 1,
+    durationS,
+    warmupS: 5,
+    seed: 3,
   });
 
   it("measures a stable station's offered ρ and finds its halves alike", () => {

@@ -121,7 +121,9 @@ class NetworkRun {
   constructor(private readonly spec: NetworkSpec) {
     this.rng = new Rng(spec.seed);
     this.zipf = new ZipfSampler(spec.users.count, spec.users.zipfSkew, this.rng.fork("users"));
-    this.doneKind = this.env.register("station.done", (id) => this.allStations[this.stationOf[id]!]!.complete(id));
+    this.doneKind = this.env.register("station.done", (id) =>
+      this.allStations[this.stationOf[id]!]!.complete(id),
+    );
     this.delayKind = this.env.register("delay.done", (id) => this.advance(id));
     spec.stations.forEach((s) => this.groups.set(s.name, this.makeGroup(s)));
     this.steps = spec.classes.map((c) => c.steps.map((step) => this.compileStep(c.name, step)));
@@ -135,8 +137,12 @@ class NetworkRun {
     this.groupBase.set(s.name, this.allStations.length);
     return Array.from({ length: members }, (_, m) => {
       const sample = makeSampler(s.service, this.rng.fork(`service.${s.name}.${m}`));
-      const station = new Station(this.env, { name: `${s.name}[${m}]`, servers: s.servers,
-        serviceS: sample, sharedDoneKind: this.doneKind });
+      const station = new Station(this.env, {
+        name: `${s.name}[${m}]`,
+        servers: s.servers,
+        serviceS: sample,
+        sharedDoneKind: this.doneKind,
+      });
       station.onDone = (id) => this.advance(id);
       this.allStations.push(station);
       return station;
@@ -146,16 +152,28 @@ class NetworkRun {
   private compileStep(className: string, step: StepSpec): CompiledStep {
     if ("station" in step) {
       const group = this.groups.get(step.station);
-      if (!group) throw new SyncbenchError("SIM_MODEL_INVALID", `class ${className}: unknown station "${step.station}"`);
-      const keyed = this.spec.stations.find((s) => s.name === step.station)?.keyedBy === "partition";
+      if (!group)
+        throw new SyncbenchError(
+          "SIM_MODEL_INVALID",
+          `class ${className}: unknown station "${step.station}"`,
+        );
+      const keyed =
+        this.spec.stations.find((s) => s.name === step.station)?.keyedBy === "partition";
       return { kind: 0, group, base: this.groupBase.get(step.station)!, keyedByPartition: keyed };
     }
     if ("delay" in step) {
-      return { kind: 1, sample: makeSampler(step.delay, this.rng.fork(`delay.${className}.${step.name}`)),
-        probability: step.probability ?? 1 };
+      return {
+        kind: 1,
+        sample: makeSampler(step.delay, this.rng.fork(`delay.${className}.${step.name}`)),
+        probability: step.probability ?? 1,
+      };
     }
     const classIndex = this.spec.classes.findIndex((c) => c.name === step.spawn);
-    if (classIndex < 0) throw new SyncbenchError("SIM_MODEL_INVALID", `class ${className}: unknown spawn "${step.spawn}"`);
+    if (classIndex < 0)
+      throw new SyncbenchError(
+        "SIM_MODEL_INVALID",
+        `class ${className}: unknown spawn "${step.spawn}"`,
+      );
     return { kind: 2, classIndex };
   }
 
@@ -164,11 +182,17 @@ class NetworkRun {
     this.env.run(this.spec.warmupS);
     this.allStations.forEach((s) => s.resetStats());
     this.env.run(this.midS());
-    this.waitsAtMid = new Map(this.allStations.map((s) => [s, { count: s.waits.count, sum: s.waits.sum }]));
+    this.waitsAtMid = new Map(
+      this.allStations.map((s) => [s, { count: s.waits.count, sum: s.waits.sum }]),
+    );
     this.env.run(this.spec.durationS);
     const stationReports = this.reportStations();
-    const memberUtilisation = new Map(this.spec.stations.map((s) => [s.name,
-      Float64Array.from(this.groups.get(s.name)!, (st) => st.averages().utilisation)]));
+    const memberUtilisation = new Map(
+      this.spec.stations.map((s) => [
+        s.name,
+        Float64Array.from(this.groups.get(s.name)!, (st) => st.averages().utilisation),
+      ]),
+    );
     this.env.run(this.spec.durationS * 4 + 60); // drain, bounded so an overloaded run ends
     this.touch();
     const horizon = this.env.now;
@@ -179,12 +203,21 @@ class NetworkRun {
       little: { numberInSystem: this.area / horizon, lambdaW: this.sojournSum / horizon },
       events: this.env.eventCount,
       unfinished: this.pool.inUse,
-      latencyHalves: new Map(this.spec.classes.map((c, i) => [c.name, {
-        first: this.halfSums[2 * i]! / this.halfCounts[2 * i]!,
-        second: this.halfSums[2 * i + 1]! / this.halfCounts[2 * i + 1]!,
-      }])),
-      classStations: new Map(this.spec.classes.map((c) => [c.name,
-        c.steps.flatMap((step) => ("station" in step ? [step.station] : []))])),
+      latencyHalves: new Map(
+        this.spec.classes.map((c, i) => [
+          c.name,
+          {
+            first: this.halfSums[2 * i]! / this.halfCounts[2 * i]!,
+            second: this.halfSums[2 * i + 1]! / this.halfCounts[2 * i + 1]!,
+          },
+        ]),
+      ),
+      classStations: new Map(
+        this.spec.classes.map((c) => [
+          c.name,
+          c.steps.flatMap((step) => ("station" in step ? [step.station] : [])),
+        ]),
+      ),
     };
   }
 
@@ -240,17 +273,26 @@ class NetworkRun {
     }
   }
 
-  private visit(id: number, step: { group: Station[]; base: number; keyedByPartition: boolean }): void {
-    const user = this.pool.tag[id]!, members = step.group.length;
-    const key = members === 1 ? 0
-      : step.keyedByPartition ? userPartition(user, this.spec.partitionCount) % members : userShard(user, members);
+  private visit(
+    id: number,
+    step: { group: Station[]; base: number; keyedByPartition: boolean },
+  ): void {
+    const user = this.pool.tag[id]!,
+      members = step.group.length;
+    const key =
+      members === 1
+        ? 0
+        : step.keyedByPartition
+          ? userPartition(user, this.spec.partitionCount) % members
+          : userShard(user, members);
     this.stationOf[id] = step.base + key;
     step.group[key]!.arrive(id);
   }
 
   private finish(id: number): void {
     this.touch();
-    const pool = this.pool, t = this.env.now - pool.startS[id]!;
+    const pool = this.pool,
+      t = this.env.now - pool.startS[id]!;
     this.finished++;
     this.sojournSum += t;
     const start = pool.startS[id]!;
@@ -277,19 +319,29 @@ class NetworkRun {
       group.forEach((st) => waits.merge(st.waits));
       const windowS = this.spec.durationS - this.spec.warmupS;
       const meanS = moments(s.service).mean;
-      const offered = group.map((st) => (st.arrivalsSinceReset / windowS) * meanS / s.servers);
-      let firstCount = 0, firstSum = 0;
+      const offered = group.map((st) => ((st.arrivalsSinceReset / windowS) * meanS) / s.servers);
+      let firstCount = 0,
+        firstSum = 0;
       for (const st of group) {
         const mid = this.waitsAtMid.get(st)!;
         firstCount += mid.count;
         firstSum += mid.sum;
       }
-      const halves: [number, number] = [firstCount > 0 ? firstSum / firstCount : 0,
-        waits.count > firstCount ? (waits.sum - firstSum) / (waits.count - firstCount) : 0];
-      return { name: s.name, members: group.length, servers: s.servers,
-        utilisationMean: u.reduce((a, b) => a + b, 0) / u.length, utilisationMax: Math.max(...u),
-        waitP99S: waits.quantile(0.99), numberInSystemMax: Math.max(...group.map((st) => st.averages().numberInSystem)),
-        offeredRhoMax: Math.max(...offered), waitMeanHalvesS: halves };
+      const halves: [number, number] = [
+        firstCount > 0 ? firstSum / firstCount : 0,
+        waits.count > firstCount ? (waits.sum - firstSum) / (waits.count - firstCount) : 0,
+      ];
+      return {
+        name: s.name,
+        members: group.length,
+        servers: s.servers,
+        utilisationMean: u.reduce((a, b) => a + b, 0) / u.length,
+        utilisationMax: Math.max(...u),
+        waitP99S: waits.quantile(0.99),
+        numberInSystemMax: Math.max(...group.map((st) => st.averages().numberInSystem)),
+        offeredRhoMax: Math.max(...offered),
+        waitMeanHalvesS: halves,
+      };
     });
   }
 }

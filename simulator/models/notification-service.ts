@@ -6,8 +6,13 @@ import type { StationSpec } from "./network.ts";
 import type { ArchitectureParameters } from "./design.ts";
 
 export function notificationStations(p: ArchitectureParameters): StationSpec[] {
-  return [{ name: "notificationService", servers: p.pods.notificationService * p.workersPerPod.notificationService,
-    service: p.service["notificationService.push"] }];
+  return [
+    {
+      name: "notificationService",
+      servers: p.pods.notificationService * p.workersPerPod.notificationService,
+      service: p.service["notificationService.push"],
+    },
+  ];
 }
 
 /** Memory per pod for a given number of connections (C19: 5M × 2 KB = 10 GB). */

@@ -69,11 +69,26 @@ class CohortDeploy {
   private readonly connected: Float64Array;
   private readonly podUpAtS: Float64Array;
   private pending = 0;
-  private readonly stats = { attemptPeak: 0, connectPeak: 0, attempts: 0, reconnects: 0, disconnected: 0, perPodMax: 0 };
-  private readonly window = { slots: 1, attempts: 0, connects: 0, ringA: new Float64Array(1), ringC: new Float64Array(1) };
+  private readonly stats = {
+    attemptPeak: 0,
+    connectPeak: 0,
+    attempts: 0,
+    reconnects: 0,
+    disconnected: 0,
+    perPodMax: 0,
+  };
+  private readonly window = {
+    slots: 1,
+    attempts: 0,
+    connects: 0,
+    ringA: new Float64Array(1),
+    ringC: new Float64Array(1),
+  };
 
   constructor(private readonly o: RollingDeployOptions) {
-    const windowMax = Math.max(...Array.from({ length: levelCount }, (_, j) => backoffWindow(o.policy, j)[1]));
+    const windowMax = Math.max(
+      ...Array.from({ length: levelCount }, (_, j) => backoffWindow(o.policy, j)[1]),
+    );
     this.slots = Math.ceil(windowMax / o.bucketS) + 2;
     this.diff = new Float64Array(this.slots * levelCount);
     this.connected = new Float64Array(o.pods).fill(o.devices / o.pods);
@@ -85,7 +100,8 @@ class CohortDeploy {
   }
 
   run(): RollingDeployResult {
-    const o = this.o, waves: WaveReport[] = [];
+    const o = this.o,
+      waves: WaveReport[] = [];
     const waveCount = o.waves ?? Math.ceil(o.pods / o.podsPerWave);
     let slot = 0;
     for (let w = 0; w < waveCount; w++) {
@@ -97,16 +113,24 @@ class CohortDeploy {
       while (done.length < 2 && slot * o.bucketS <= o.horizonS) {
         this.step(slot++);
         // step(k) holds the attempts of [(k-1)·bucketS, k·bucketS): the wave is back by k·bucketS.
-        while (done.length < 2 && this.pending <= marks[done.length]!) done.push((slot - 1) * o.bucketS - startS);
+        while (done.length < 2 && this.pending <= marks[done.length]!)
+          done.push((slot - 1) * o.bucketS - startS);
       }
-      waves.push({ wave: w, startS, dropped, recovery99S: done[0] ?? NaN, recovery999S: done[1] ?? NaN });
+      waves.push({
+        wave: w,
+        startS,
+        dropped,
+        recovery99S: done[0] ?? NaN,
+        recovery999S: done[1] ?? NaN,
+      });
       while (slot * o.bucketS < startS + (done[1] ?? 0) + o.settleS) this.step(slot++);
     }
     return this.report(waves, slot * o.bucketS);
   }
 
   private dropWave(wave: number, slot: number): number {
-    const o = this.o, nowS = slot * o.bucketS;
+    const o = this.o,
+      nowS = slot * o.bucketS;
     let dropped = 0;
     for (let k = 0; k < o.podsPerWave; k++) {
       const pod = wave * o.podsPerWave + k;
@@ -132,7 +156,9 @@ class CohortDeploy {
   }
 
   private step(slot: number): void {
-    const o = this.o, nowS = slot * o.bucketS, base = (slot % this.slots) * levelCount;
+    const o = this.o,
+      nowS = slot * o.bucketS,
+      base = (slot % this.slots) * levelCount;
     let attempts = 0;
     for (let l = 0; l < levelCount; l++) {
       this.rate[l]! += this.diff[base + l]!;
@@ -164,7 +190,9 @@ class CohortDeploy {
   }
 
   private account(slot: number, attempts: number, connects: number): void {
-    const s = this.stats, dt = this.o.bucketS, w = this.window;
+    const s = this.stats,
+      dt = this.o.bucketS,
+      w = this.window;
     s.attempts += attempts;
     s.reconnects += connects;
     s.disconnected += this.pending * dt;
@@ -180,7 +208,8 @@ class CohortDeploy {
   private report(waves: WaveReport[], endS: number): RollingDeployResult {
     const s = this.stats;
     return {
-      waves, endS,
+      waves,
+      endS,
       attemptRatePeakPerS: s.attemptPeak,
       connectRatePeakPerS: s.connectPeak,
       registryWritesPeakPerS: s.connectPeak,
@@ -190,7 +219,11 @@ class CohortDeploy {
       disconnectedDeviceS: s.disconnected,
       notificationsDelayed: s.disconnected * this.o.notificationsPerDevicePerS,
       connectionsPerPodMax: s.perPodMax,
-      stateBytes: this.diff.byteLength + this.connected.byteLength + this.podUpAtS.byteLength + this.rate.byteLength,
+      stateBytes:
+        this.diff.byteLength +
+        this.connected.byteLength +
+        this.podUpAtS.byteLength +
+        this.rate.byteLength,
     };
   }
 }

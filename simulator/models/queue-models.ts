@@ -37,10 +37,15 @@ export function simulateMgc(options: MgcOptions): MgcResult {
   const arrivalRng = rng.fork("arrivals");
   const service = makeSampler(options.service, rng.fork("service"));
   const station = new Station(env, {
-    name: "station", servers: options.servers, serviceS: service, queueMax: options.queueMax,
+    name: "station",
+    servers: options.servers,
+    serviceS: service,
+    queueMax: options.queueMax,
   });
   const pool = new IdPool();
-  const sojourn = new Histogram(), wait = new Histogram(), all = new Histogram();
+  const sojourn = new Histogram(),
+    wait = new Histogram(),
+    all = new Histogram();
   const warmup = Math.floor((options.warmupFraction ?? 0) * options.customers);
   const meanInterarrival = 1 / options.arrivalRatePerS;
   let generated = 0;
@@ -66,7 +71,11 @@ export function simulateMgc(options: MgcOptions): MgcResult {
   const horizon = env.now;
   wait.merge(station.waits);
   return {
-    sojourn, wait, blocked: station.blocked, offered: options.customers, events: env.eventCount,
+    sojourn,
+    wait,
+    blocked: station.blocked,
+    offered: options.customers,
+    events: env.eventCount,
     little: { numberInSystem: averages.numberInSystem, lambdaW: (all.count / horizon) * all.mean },
     utilisation: averages.utilisation,
   };
@@ -103,8 +112,10 @@ export function simulateJackson(options: JacksonOptions): JacksonResult {
   const rng = new Rng(options.seed);
   const routeRng = rng.fork("routing");
   const pool = new IdPool();
-  const sojourn = new Histogram(), all = new Histogram();
-  let inSystemArea = 0, lastChange = 0;
+  const sojourn = new Histogram(),
+    all = new Histogram();
+  let inSystemArea = 0,
+    lastChange = 0;
   const touch = () => {
     inSystemArea += (env.now - lastChange) * pool.inUse;
     lastChange = env.now;
@@ -112,7 +123,11 @@ export function simulateJackson(options: JacksonOptions): JacksonResult {
   const stations = options.stations.map((spec, i) => {
     const serviceRng = rng.fork(`service.${i}`);
     const mean = spec.meanServiceS;
-    return new Station(env, { name: spec.name, servers: spec.servers, serviceS: () => -Math.log(serviceRng.uniform()) * mean });
+    return new Station(env, {
+      name: spec.name,
+      servers: spec.servers,
+      serviceS: () => -Math.log(serviceRng.uniform()) * mean,
+    });
   });
   stations.forEach((station, i) => {
     const row = options.routing[i] ?? [];
@@ -147,7 +162,9 @@ export function simulateJackson(options: JacksonOptions): JacksonResult {
   touch();
   const horizon = env.now;
   return {
-    sojourn, perStationWait: stations.map((s) => s.waits), events: env.eventCount,
+    sojourn,
+    perStationWait: stations.map((s) => s.waits),
+    events: env.eventCount,
     throughputPerS: sojourn.count / (options.durationS - options.warmupS),
     little: { numberInSystem: inSystemArea / horizon, lambdaW: (all.count / horizon) * all.mean },
   };

@@ -10,14 +10,20 @@ export interface JacksonInput {
   readonly routing: readonly (readonly number[])[];
 }
 
-export function trafficEquations(gamma: readonly number[], routing: readonly (readonly number[])[]): number[] {
+export function trafficEquations(
+  gamma: readonly number[],
+  routing: readonly (readonly number[])[],
+): number[] {
   const n = gamma.length;
   const a = Array.from({ length: n }, (_, i) =>
-    Array.from({ length: n + 1 }, (_, j) => (j === n ? gamma[i]! : (i === j ? 1 : 0) - (routing[j]?.[i] ?? 0))),
+    Array.from({ length: n + 1 }, (_, j) =>
+      j === n ? gamma[i]! : (i === j ? 1 : 0) - (routing[j]?.[i] ?? 0),
+    ),
   );
   for (let col = 0; col < n; col++) {
     let pivot = col;
-    for (let r = col + 1; r < n; r++) if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;
+    for (let r = col + 1; r < n; r++)
+      if (Math.abs(a[r]![col]!) > Math.abs(a[pivot]![col]!)) pivot = r;
     [a[col], a[pivot]] = [a[pivot]!, a[col]!];
     for (let r = 0; r < n; r++) {
       if (r === col) continue;
@@ -28,7 +34,10 @@ export function trafficEquations(gamma: readonly number[], routing: readonly (re
   return a.map((row, i) => row[n]! / row[i]!);
 }
 
-export function jacksonMeanSojournS(input: JacksonInput): { meanSojournS: number; arrivalRatesPerS: number[] } {
+export function jacksonMeanSojournS(input: JacksonInput): {
+  meanSojournS: number;
+  arrivalRatesPerS: number[];
+} {
   const lambdas = trafficEquations(input.externalRatesPerS, input.routing);
   const total = input.externalRatesPerS.reduce((s, x) => s + x, 0);
   let mean = 0;

@@ -13,7 +13,12 @@ export function mg1(arrivalRatePerS: number, meanServiceS: number, secondMomentS
   const rho = arrivalRatePerS * meanServiceS;
   if (!(rho < 1)) throw new RangeError(`M/G/1 is unstable: ρ = ${rho} ≥ 1`);
   const wq = (arrivalRatePerS * secondMomentS2) / (2 * (1 - rho));
-  return { meanWaitS: wq, meanSojournS: wq + meanServiceS, meanQueueLength: arrivalRatePerS * wq, utilisation: rho };
+  return {
+    meanWaitS: wq,
+    meanSojournS: wq + meanServiceS,
+    meanQueueLength: arrivalRatePerS * wq,
+    utilisation: rho,
+  };
 }
 
 export function md1(arrivalRatePerS: number, serviceS: number): Mg1 {

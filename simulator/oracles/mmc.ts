@@ -36,7 +36,8 @@ export function mmc(arrivalRatePerS: number, serviceRatePerS: number, servers: n
   const sojournTail = (t: number) =>
     Math.abs(theta - mu) < 1e-12 * mu
       ? (1 - c) * Math.exp(-mu * t) + c * Math.exp(-mu * t) * (1 + mu * t)
-      : (1 - c) * Math.exp(-mu * t) + (c * (theta * Math.exp(-mu * t) - mu * Math.exp(-theta * t))) / (theta - mu);
+      : (1 - c) * Math.exp(-mu * t) +
+        (c * (theta * Math.exp(-mu * t) - mu * Math.exp(-theta * t))) / (theta - mu);
   return {
     probabilityWait: c,
     meanWaitS: c / theta,
@@ -51,7 +52,8 @@ export function mmc(arrivalRatePerS: number, serviceRatePerS: number, servers: n
 
 /** Smallest t with tail(t) ≤ p, by bracketing and bisection (tail is decreasing). */
 export function invertTail(tail: (t: number) => number, p: number): number {
-  let lo = 0, hi = 1e-9;
+  let lo = 0,
+    hi = 1e-9;
   while (tail(hi) > p) hi *= 2;
   for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
     const mid = (lo + hi) / 2;

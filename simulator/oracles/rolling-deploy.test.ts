@@ -170,7 +170,11 @@ describe("rolling deploy: cohorts against the per-device reference", () => {
         bucketS,
         notificationsPerDevicePerS: 0,
       });
-      const rs = rows(cohort, await perDevice(devices / 4, policy), await perDevice(devices, policy));
+      const rs = rows(
+        cohort,
+        await perDevice(devices / 4, policy),
+        await perDevice(devices, policy),
+      );
       console.log(`${policy.name}: ${cohort.waves.length} waves, ${seeds.length} seeds per N`);
       console.table(printable(rs));
       expect(rs.length).toBe(3 + cohort.waves.length);

@@ -11,12 +11,30 @@ const simpy = ensureSimpy();
 if ("reason" in simpy) console.warn(`SimPy cross-check skipped: ${simpy.reason}`);
 
 describe.skipIf("reason" in simpy)("SimPy cross-check", () => {
-  it.each([[1, 0.5], [3, 2.1]])("M/M/%i with λ = %f, μ = 1: simulator and SimPy agree", (servers, lambda) => {
-    const params = { arrivalRate: lambda, serviceRate: 1, servers, customers: 200_000, warmupFraction: 0.05, seed: 17 };
+  it.each([
+    [1, 0.5],
+    [3, 2.1],
+  ])("M/M/%i with λ = %f, μ = 1: simulator and SimPy agree", (servers, lambda) => {
+    const params = {
+      arrivalRate: lambda,
+      serviceRate: 1,
+      servers,
+      customers: 200_000,
+      warmupFraction: 0.05,
+      seed: 17,
+    };
     const theirs = runSimpyMmc((simpy as { python: string }).python, params);
-    const ours = simulateMgc({ arrivalRatePerS: lambda, service: { kind: "exponential", meanS: 1 }, servers,
-      customers: params.customers, warmupFraction: params.warmupFraction, seed: 17 });
-    expect(Math.abs(ours.sojourn.mean - theirs.meanSojournS) / theirs.meanSojournS).toBeLessThan(0.044);
+    const ours = simulateMgc({
+      arrivalRatePerS: lambda,
+      service: { kind: "exponential", meanS: 1 },
+      servers,
+      customers: params.customers,
+      warmupFraction: params.warmupFraction,
+      seed: 17,
+    });
+    expect(Math.abs(ours.sojourn.mean - theirs.meanSojournS) / theirs.meanSojournS).toBeLessThan(
+      0.044,
+    );
     expect(Math.abs(ours.sojourn.quantile(0.99) - theirs.p99S) / theirs.p99S).toBeLessThan(0.088);
   });
 });

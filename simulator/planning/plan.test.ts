@@ -6,7 +6,15 @@ import { describe, expect, it } from "vitest";
 import { designDefaults } from "../models/design.ts";
 import { planCapacity } from "./plan.ts";
 
-const base = { users: 7_000_000, devicesPerUser: 2.5, params: designDefaults, seed: 5, durationS: 4, warmupS: 1, replications: 2 };
+const base = {
+  users: 7_000_000,
+  devicesPerUser: 2.5,
+  params: designDefaults,
+  seed: 5,
+  durationS: 4,
+  warmupS: 1,
+  replications: 2,
+};
 
 describe("planCapacity", () => {
   it("sizes NotificationService pods by connection memory: 1M devices × 2 KiB over 10.24 GB per pod", () => {
@@ -32,12 +40,20 @@ describe("planCapacity", () => {
   it("doubles the shards while the simulated hottest shard is over the margin", () => {
     // One connection per shard and 6 ms queries: at 2,500/s the hottest of 64 shards is offered
     // ρ ≈ 1 (Zipf 0.99 over 7M users), which the utilisation law over all shards cannot see.
-    const params = { ...designDefaults, shardPoolSize: 1,
-      service: { ...designDefaults.service, "metadataDb.query": { kind: "deterministic", valueS: 0.006 } as const } };
+    const params = {
+      ...designDefaults,
+      shardPoolSize: 1,
+      service: {
+        ...designDefaults.service,
+        "metadataDb.query": { kind: "deterministic", valueS: 0.006 } as const,
+      },
+    };
     const plan = planCapacity({ ...base, params, ratePerS: 2_500, rhoMax: 0.9 });
     const shards = plan.rows.find((r) => r.resource === "MetadataDB shards")!;
     expect(shards.plan).toBeGreaterThan(64);
-    expect(shards.binding).toMatch(/^a shard's hot spot \(hottest shard ρ \d\.\d\d at \d+ shards\)$/);
+    expect(shards.binding).toMatch(
+      /^a shard's hot spot \(hottest shard ρ \d\.\d\d at \d+ shards\)$/,
+    );
     expect(plan.iterations).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -6,8 +6,13 @@
 // judge every latency target on it. NotificationService pods are sized by connection memory
 // too (C18/C19: connected devices × bytes per connection over the memory a pod gives to
 // connections). The binding constraint of each count is the one that set it.
-import { connectedDevicesCount, connectionsPerPodCount, devicesPerUserMean, memoryBytesPerConnection, usersCount }
-  from "../../reference-impl/core/design-figures.ts";
+import {
+  connectedDevicesCount,
+  connectionsPerPodCount,
+  devicesPerUserMean,
+  memoryBytesPerConnection,
+  usersCount,
+} from "../../reference-impl/core/design-figures.ts";
 import { moments } from "../core/variates.ts";
 import { architectureNetwork } from "../models/architecture.ts";
 import type { ArchitectureParameters, PoolName } from "../models/design.ts";
@@ -71,13 +76,20 @@ export function planCapacity(input: PlanInput): Plan {
   const rhoMax = input.rhoMax ?? 0.7;
   const design = input.params;
   const ratePerS = input.ratePerS ?? (design.peakRps * input.users) / usersCount;
-  const connectedFraction = input.connectedFraction ?? connectedDevicesCount / (usersCount * devicesPerUserMean);
+  const connectedFraction =
+    input.connectedFraction ?? connectedDevicesCount / (usersCount * devicesPerUserMean);
   const connectedDevices = Math.round(input.users * input.devicesPerUser * connectedFraction);
   const bytesPerConnection = input.bytesPerConnection ?? memoryBytesPerConnection;
-  const podMemory = input.podConnectionMemoryBytes ?? connectionsPerPodCount * memoryBytesPerConnection;
+  const podMemory =
+    input.podConnectionMemoryBytes ?? connectionsPerPodCount * memoryBytesPerConnection;
   const memoryPods = Math.ceil((connectedDevices * bytesPerConnection) / podMemory);
-  let p: ArchitectureParameters = { ...design, peakRps: ratePerS, devicesPerUser: input.devicesPerUser,
-    users: { ...design.users, count: input.users }, pods: { ...design.pods, ...utilisationLawPods(design, ratePerS, rhoMax) } };
+  let p: ArchitectureParameters = {
+    ...design,
+    peakRps: ratePerS,
+    devicesPerUser: input.devicesPerUser,
+    users: { ...design.users, count: input.users },
+    pods: { ...design.pods, ...utilisationLawPods(design, ratePerS, rhoMax) },
+  };
   const binding = new Map<string, string>();
   for (const s of poolStations) binding.set(s.pool, `${s.what} (utilisation law)`);
   binding.set("gcWorker", "kept (design)");
@@ -85,13 +97,22 @@ export function planCapacity(input: PlanInput): Plan {
   binding.set("partitions", "kept (design)");
   if (memoryPods > p.pods.notificationService) {
     p = { ...p, pods: { ...p.pods, notificationService: memoryPods } };
-    binding.set("notificationService", `connections' memory (${connectedDevices} × ${bytesPerConnection} B / ` +
-      `${(podMemory / 1e9).toFixed(2)} GB per pod)`);
+    binding.set(
+      "notificationService",
+      `connections' memory (${connectedDevices} × ${bytesPerConnection} B / ` +
+        `${(podMemory / 1e9).toFixed(2)} GB per pod)`,
+    );
   }
-  let iterations = 0, events = 0;
+  let iterations = 0,
+    events = 0;
   for (; iterations < searchIterationsMax; iterations++) {
-    const result = simulateNetwork(architectureNetwork(p, { durationS: input.durationS, warmupS: input.warmupS,
-      seed: replicationSeed(input.seed, iterations) }));
+    const result = simulateNetwork(
+      architectureNetwork(p, {
+        durationS: input.durationS,
+        warmupS: input.warmupS,
+        seed: replicationSeed(input.seed, iterations),
+      }),
+    );
     events += result.events;
     const grown = grow(p, result, rhoMax, binding);
     if (!grown) {
@@ -101,17 +122,50 @@ export function planCapacity(input: PlanInput): Plan {
     p = grown;
   }
   // The plan, simulated with replications: every latency target judged on it.
-  const out: ExperimentOutput = { collector: new MetricCollector(), tables: {}, notes: [], events: 0 };
+  const out: ExperimentOutput = {
+    collector: new MetricCollector(),
+    tables: {},
+    notes: [],
+    events: 0,
+  };
   for (let r = 0; r < input.replications; r++) {
-    recordNetwork(simulateNetwork(architectureNetwork(p, { durationS: input.durationS, warmupS: input.warmupS,
-      seed: replicationSeed(input.seed, 1000 + r) })), out, input.durationS);
+    recordNetwork(
+      simulateNetwork(
+        architectureNetwork(p, {
+          durationS: input.durationS,
+          warmupS: input.warmupS,
+          seed: replicationSeed(input.seed, 1000 + r),
+        }),
+      ),
+      out,
+      input.durationS,
+    );
   }
   const rows: PlanRow[] = [
-    ...poolStations.map((s) => ({ resource: `${s.pool} pods`, design: design.pods[s.pool], plan: p.pods[s.pool],
-      binding: binding.get(s.pool)! })),
-    { resource: "gcWorker workers", design: design.pods.gcWorker, plan: p.pods.gcWorker, binding: binding.get("gcWorker")! },
-    { resource: "MetadataDB shards", design: design.shardCount, plan: p.shardCount, binding: binding.get("shards")! },
-    { resource: "SyncStream partitions", design: design.partitionCount, plan: p.partitionCount, binding: binding.get("partitions")! },
+    ...poolStations.map((s) => ({
+      resource: `${s.pool} pods`,
+      design: design.pods[s.pool],
+      plan: p.pods[s.pool],
+      binding: binding.get(s.pool)!,
+    })),
+    {
+      resource: "gcWorker workers",
+      design: design.pods.gcWorker,
+      plan: p.pods.gcWorker,
+      binding: binding.get("gcWorker")!,
+    },
+    {
+      resource: "MetadataDB shards",
+      design: design.shardCount,
+      plan: p.shardCount,
+      binding: binding.get("shards")!,
+    },
+    {
+      resource: "SyncStream partitions",
+      design: design.partitionCount,
+      plan: p.partitionCount,
+      binding: binding.get("partitions")!,
+    },
   ];
   const notes = [
     `margin: every station's offered ρ ≤ ${rhoMax} (hottest member for shards, partitions and GC workers)`,
@@ -122,48 +176,80 @@ export function planCapacity(input: PlanInput): Plan {
   const targets = out.collector.metrics().filter((m) => m.target);
   const fixed = targets.filter((m) => m.target!.verdict === "fails" && !m.stability);
   if (fixed.length > 0 && iterations < searchIterationsMax) {
-    notes.push(`${fixed.map((m) => `${m.name} (${m.target!.claims.join(",")})`).join(", ")} fail with every station ` +
-      `under ρ ${rhoMax}: more pods do not move them (the path's fixed delays: S3, CDN, network)`);
+    notes.push(
+      `${fixed.map((m) => `${m.name} (${m.target!.claims.join(",")})`).join(", ")} fail with every station ` +
+        `under ρ ${rhoMax}: more pods do not move them (the path's fixed delays: S3, CDN, network)`,
+    );
   }
-  if (iterations === searchIterationsMax) notes.push(`search stopped after ${searchIterationsMax} iterations: some station still over the margin`);
-  return { ratePerS, connectedDevices, rhoMax, rows, targets,
-    iterations, events: events + out.events, notes };
+  if (iterations === searchIterationsMax)
+    notes.push(
+      `search stopped after ${searchIterationsMax} iterations: some station still over the margin`,
+    );
+  return {
+    ratePerS,
+    connectedDevices,
+    rhoMax,
+    rows,
+    targets,
+    iterations,
+    events: events + out.events,
+    notes,
+  };
 }
 
 /** Counts the search never had to grow: the simulated ρ that held them under the margin. */
 function annotate(result: NetworkResult, binding: Map<string, string>): void {
   const rho = new Map(result.stations.map((s) => [s.name, s.offeredRhoMax]));
-  const max = (names: readonly string[]) => Math.max(...names.map((n) => rho.get(n) ?? 0)).toFixed(2);
+  const max = (names: readonly string[]) =>
+    Math.max(...names.map((n) => rho.get(n) ?? 0)).toFixed(2);
   for (const s of poolStations) {
     const b = binding.get(s.pool)!;
-    if (b.endsWith("(utilisation law)")) binding.set(s.pool, `${s.what} (utilisation law; simulated ρ ${max(s.stations)})`);
+    if (b.endsWith("(utilisation law)"))
+      binding.set(s.pool, `${s.what} (utilisation law; simulated ρ ${max(s.stations)})`);
   }
   const kept = (key: string, text: string) => {
     if (binding.get(key) === "kept (design)") binding.set(key, text);
   };
   kept("gcWorker", `kept (design): hottest GC worker ρ ${max(["kafkaGcWorker"])}`);
-  kept("shards", `kept (design): hottest shard ρ ${max(["metadataShard", "metadataShardCommit", "metadataShardList"])}`);
+  kept(
+    "shards",
+    `kept (design): hottest shard ρ ${max(["metadataShard", "metadataShardCommit", "metadataShardList"])}`,
+  );
   kept("partitions", `kept (design): hottest notify partition ρ ${max(["kafkaNotifyPartition"])}`);
 }
 
-function utilisationLawPods(p: ArchitectureParameters, rate: number, rhoMax: number): Partial<Record<PoolName, number>> {
-  const uploads = rate * (p.mix.deltaUpload + p.mix.newFileUpload), reads = rate * (p.mix.download + p.mix.listFolder);
+function utilisationLawPods(
+  p: ArchitectureParameters,
+  rate: number,
+  rhoMax: number,
+): Partial<Record<PoolName, number>> {
+  const uploads = rate * (p.mix.deltaUpload + p.mix.newFileUpload),
+    reads = rate * (p.mix.download + p.mix.listFolder);
   const busy: Partial<Record<PoolName, number>> = {
     apiGateway: rate * moments(p.service.apiGateway).mean,
     uploadLb: uploads * moments(p.service.loadBalancer).mean,
     downloadLb: reads * moments(p.service.loadBalancer).mean,
-    chunkService: rate * p.mix.deltaUpload * moments(p.service["chunkService.cpu"]).mean
-      + rate * p.mix.newFileUpload * moments(p.service["chunkService.verify"]).mean,
+    chunkService:
+      rate * p.mix.deltaUpload * moments(p.service["chunkService.cpu"]).mean +
+      rate * p.mix.newFileUpload * moments(p.service["chunkService.verify"]).mean,
     downloadService: reads * moments(p.service["downloadService.resolve"]).mean,
     notificationService: uploads * moments(p.service["notificationService.push"]).mean,
   };
-  return Object.fromEntries(Object.entries(busy).map(([pool, b]) =>
-    [pool, Math.max(1, Math.ceil(b / (rhoMax * p.workersPerPod[pool as PoolName])))]));
+  return Object.fromEntries(
+    Object.entries(busy).map(([pool, b]) => [
+      pool,
+      Math.max(1, Math.ceil(b / (rhoMax * p.workersPerPod[pool as PoolName]))),
+    ]),
+  );
 }
 
 /** One search step: grow what the run shows over the margin; undefined when nothing is. */
-function grow(p: ArchitectureParameters, result: NetworkResult, rhoMax: number, binding: Map<string, string>):
-  ArchitectureParameters | undefined {
+function grow(
+  p: ArchitectureParameters,
+  result: NetworkResult,
+  rhoMax: number,
+  binding: Map<string, string>,
+): ArchitectureParameters | undefined {
   const rho = new Map(result.stations.map((s) => [s.name, s.offeredRhoMax]));
   const pods = { ...p.pods };
   let next: ArchitectureParameters | undefined;
@@ -174,28 +260,45 @@ function grow(p: ArchitectureParameters, result: NetworkResult, rhoMax: number, 
     binding.set(s.pool, `${s.what} (simulated ρ ${worst.toFixed(2)} at ${p.pods[s.pool]} pods)`);
     next = { ...(next ?? p), pods };
   }
-  const shard = Math.max(...["metadataShard", "metadataShardCommit", "metadataShardList"].map((n) => rho.get(n) ?? 0));
+  const shard = Math.max(
+    ...["metadataShard", "metadataShardCommit", "metadataShardList"].map((n) => rho.get(n) ?? 0),
+  );
   if (shard > rhoMax && p.shardCount < shardCountMax) {
-    binding.set("shards", `a shard's hot spot (hottest shard ρ ${shard.toFixed(2)} at ${p.shardCount} shards)`);
+    binding.set(
+      "shards",
+      `a shard's hot spot (hottest shard ρ ${shard.toFixed(2)} at ${p.shardCount} shards)`,
+    );
     next = { ...(next ?? p), pods, shardCount: p.shardCount * 2 };
   } else if (shard > rhoMax) {
-    binding.set("shards", `a shard's hot spot, still ρ ${shard.toFixed(2)} at ${shardCountMax} shards: its hottest ` +
-      "users alone overload one shard's connection pool, which more shards cannot split");
+    binding.set(
+      "shards",
+      `a shard's hot spot, still ρ ${shard.toFixed(2)} at ${shardCountMax} shards: its hottest ` +
+        "users alone overload one shard's connection pool, which more shards cannot split",
+    );
   }
   const gc = rho.get("kafkaGcWorker") ?? 0;
   if (gc > rhoMax) {
     if (p.pods.gcWorker < p.partitionCount) {
       pods.gcWorker = Math.min(p.partitionCount, Math.ceil((p.pods.gcWorker * gc) / rhoMax));
-      binding.set("gcWorker", `a GC worker's partitions (hottest worker ρ ${gc.toFixed(2)} at ${p.pods.gcWorker})`);
+      binding.set(
+        "gcWorker",
+        `a GC worker's partitions (hottest worker ρ ${gc.toFixed(2)} at ${p.pods.gcWorker})`,
+      );
       next = { ...(next ?? p), pods };
     } else {
-      binding.set("partitions", `a partition's throughput (hottest GC partition ρ ${gc.toFixed(2)} at ${p.partitionCount})`);
+      binding.set(
+        "partitions",
+        `a partition's throughput (hottest GC partition ρ ${gc.toFixed(2)} at ${p.partitionCount})`,
+      );
       next = { ...(next ?? p), pods, partitionCount: p.partitionCount * 2 };
     }
   }
   const notify = rho.get("kafkaNotifyPartition") ?? 0;
   if (notify > rhoMax) {
-    binding.set("partitions", `a partition's throughput (hottest notify partition ρ ${notify.toFixed(2)} at ${p.partitionCount})`);
+    binding.set(
+      "partitions",
+      `a partition's throughput (hottest notify partition ρ ${notify.toFixed(2)} at ${p.partitionCount})`,
+    );
     next = { ...(next ?? p), pods, partitionCount: p.partitionCount * 2 };
   }
   return next;

@@ -42,8 +42,13 @@ export class MetricCollector {
   /** deterministic: the experiment's model draws nothing at random, so one run is the figure. */
   constructor(private readonly deterministic = false) {}
 
-  add(name: string, unit: string, value: number, target?: { max: number; claims: string[] },
-    context: FigureContext = {}): void {
+  add(
+    name: string,
+    unit: string,
+    value: number,
+    target?: { max: number; claims: string[] },
+    context: FigureContext = {},
+  ): void {
     const entry = this.entries.get(name) ?? { unit, values: [], contexts: [], target };
     entry.values.push(value);
     entry.contexts.push(context);
@@ -57,15 +62,30 @@ export class MetricCollector {
       const mean = ci ? ci.mean : NaN;
       const half = !this.deterministic && ci && Number.isFinite(ci.halfWidth) ? ci.halfWidth : null;
       const stability = stabilityOf(e.contexts);
-      const resolutions = e.contexts.flatMap((c) => (c.resolution === undefined ? [] : [c.resolution]));
+      const resolutions = e.contexts.flatMap((c) =>
+        c.resolution === undefined ? [] : [c.resolution],
+      );
       const resolution = resolutions.length > 0 ? Math.max(...resolutions) : undefined;
-      const metric: ProjectionMetric = { name, unit: e.unit, mean: round(mean), halfWidth: half === null ? null : round(half),
+      const metric: ProjectionMetric = {
+        name,
+        unit: e.unit,
+        mean: round(mean),
+        halfWidth: half === null ? null : round(half),
         replications: e.values.length,
         ...(resolution === undefined ? {} : { resolution: round(resolution) }),
-        ...(stability ? { stability } : {}) };
+        ...(stability ? { stability } : {}),
+      };
       if (!e.target) return metric;
-      const judged = judge({ mean, half, sd: ci && finite.length > 1 ? sdOf(finite) : NaN, n: finite.length,
-        max: e.target.max, resolution: resolution ?? 0, deterministic: this.deterministic, stability });
+      const judged = judge({
+        mean,
+        half,
+        sd: ci && finite.length > 1 ? sdOf(finite) : NaN,
+        n: finite.length,
+        max: e.target.max,
+        resolution: resolution ?? 0,
+        deterministic: this.deterministic,
+        stability,
+      });
       return { ...metric, target: { ...e.target, ...judged } };
     });
   }
@@ -80,8 +100,11 @@ function stabilityOf(contexts: readonly FigureContext[]): Stability | undefined 
   if (offeredRho !== undefined && offeredRho >= 1) {
     return { status: "unstable", offeredRho: round(offeredRho), afterS: round(afterS) };
   }
-  const halves = contexts.flatMap((c) => (c.halves && Number.isFinite(c.halves.first) && Number.isFinite(c.halves.second)
-    ? [c.halves] : []));
+  const halves = contexts.flatMap((c) =>
+    c.halves && Number.isFinite(c.halves.first) && Number.isFinite(c.halves.second)
+      ? [c.halves]
+      : [],
+  );
   if (halves.length === 0) return undefined;
   const first = halves.reduce((s, h) => s + h.first, 0) / halves.length;
   const second = halves.reduce((s, h) => s + h.second, 0) / halves.length;
@@ -90,9 +113,17 @@ function stabilityOf(contexts: readonly FigureContext[]): Stability | undefined 
   // second-half minus first-half mean is one paired difference, its 95 % interval above zero.
   const diffs = halves.map((h) => h.second - h.first);
   const significant = diffs.length < 2 || growth - replicationInterval(diffs, 0.95).halfWidth > 0;
-  if (significant && growth > Math.max(steadyGrowthMax.relative * first, steadyGrowthMax.absoluteS)) {
-    return { status: "notSteady", ...(offeredRho === undefined ? {} : { offeredRho: round(offeredRho) }), afterS: round(afterS),
-      firstHalfMeanS: round(first), secondHalfMeanS: round(second) };
+  if (
+    significant &&
+    growth > Math.max(steadyGrowthMax.relative * first, steadyGrowthMax.absoluteS)
+  ) {
+    return {
+      status: "notSteady",
+      ...(offeredRho === undefined ? {} : { offeredRho: round(offeredRho) }),
+      afterS: round(afterS),
+      firstHalfMeanS: round(first),
+      secondHalfMeanS: round(second),
+    };
   }
   return undefined;
 }
@@ -113,17 +144,28 @@ interface JudgeInput {
   stability: Stability | undefined;
 }
 
-function judge(j: JudgeInput): { verdict: Verdict; basis: VerdictBasis; replicationsNeeded?: number | null } {
+function judge(j: JudgeInput): {
+  verdict: Verdict;
+  basis: VerdictBasis;
+  replicationsNeeded?: number | null;
+} {
   if (j.stability?.status === "unstable") return { verdict: "fails", basis: "unstable" };
   if (j.stability?.status === "notSteady") return { verdict: "uncertain", basis: "notSteady" };
-  if (!Number.isFinite(j.mean)) return { verdict: "fails", basis: j.deterministic ? "deterministic" : "interval" };
-  if (j.deterministic) return { verdict: j.mean <= j.max ? "holds" : "fails", basis: "deterministic" };
-  if (j.half === null) return { verdict: "uncertain", basis: "undecided", replicationsNeeded: null };
+  if (!Number.isFinite(j.mean))
+    return { verdict: "fails", basis: j.deterministic ? "deterministic" : "interval" };
+  if (j.deterministic)
+    return { verdict: j.mean <= j.max ? "holds" : "fails", basis: "deterministic" };
+  if (j.half === null)
+    return { verdict: "uncertain", basis: "undecided", replicationsNeeded: null };
   // The bucket a quantile was read from bounds its precision: the interval is never narrower.
   const half = Math.max(j.half, j.resolution / 2);
   if (j.mean + half <= j.max) return { verdict: "holds", basis: "interval" };
   if (j.mean - half > j.max) return { verdict: "fails", basis: "interval" };
-  return { verdict: "uncertain", basis: "undecided", replicationsNeeded: replicationsNeeded(j.sd, Math.abs(j.mean - j.max), j.resolution) };
+  return {
+    verdict: "uncertain",
+    basis: "undecided",
+    replicationsNeeded: replicationsNeeded(j.sd, Math.abs(j.mean - j.max), j.resolution),
+  };
 }
 
 /**

@@ -4,8 +4,36 @@
 import { blockSizeBytes } from "../limits.ts";
 import { Rng } from "../random.ts";
 
-const syllables = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "ve", "da", "xe", "qua", "th",
-  "ion", "ent", "ar", "el", "or", "is", "un", "be", "co", "de", "fi", "gra", "str", "pl", "ou"];
+const syllables = [
+  "ka",
+  "lo",
+  "mi",
+  "ne",
+  "su",
+  "ta",
+  "ri",
+  "po",
+  "ve",
+  "da",
+  "xe",
+  "qua",
+  "th",
+  "ion",
+  "ent",
+  "ar",
+  "el",
+  "or",
+  "is",
+  "un",
+  "be",
+  "co",
+  "de",
+  "fi",
+  "gra",
+  "str",
+  "pl",
+  "ou",
+];
 
 /** English-like text: a seeded vocabulary of 4 096 words, sentences, line breaks. */
 export function textBytes(rng: Rng, length: number): Uint8Array {
@@ -33,8 +61,15 @@ export function textBytes(rng: Rng, length: number): Uint8Array {
 }
 
 export type Content = "random" | "text";
-export const editNames = ["overwrite100", "insert100", "delete100", "scattered10x50",
-  "prepend1k", "unrelated", "identical"] as const;
+export const editNames = [
+  "overwrite100",
+  "insert100",
+  "delete100",
+  "scattered10x50",
+  "prepend1k",
+  "unrelated",
+  "identical",
+] as const;
 export type EditName = (typeof editNames)[number];
 
 export interface Pair {
@@ -56,17 +91,27 @@ function splice(a: Uint8Array, at: number, removeCount: number, insert: Uint8Arr
 }
 
 /** Applies one named edit to `source` at seeded positions. */
-export function applyEdit(rng: Rng, content: Content, source: Uint8Array,
-  edit: EditName): Uint8Array {
+export function applyEdit(
+  rng: Rng,
+  content: Content,
+  source: Uint8Array,
+  edit: EditName,
+): Uint8Array {
   const n = source.length;
   const at = () => rng.below(Math.max(1, n - 100));
   switch (edit) {
-    case "overwrite100": return splice(source, at(), 100, fresh(rng, content, 100));
-    case "insert100": return splice(source, at(), 0, fresh(rng, content, 100));
-    case "delete100": return splice(source, at(), 100, new Uint8Array(0));
-    case "prepend1k": return splice(source, 0, 0, fresh(rng, content, 1024));
-    case "unrelated": return fresh(rng, content, n);
-    case "identical": return source.slice();
+    case "overwrite100":
+      return splice(source, at(), 100, fresh(rng, content, 100));
+    case "insert100":
+      return splice(source, at(), 0, fresh(rng, content, 100));
+    case "delete100":
+      return splice(source, at(), 100, new Uint8Array(0));
+    case "prepend1k":
+      return splice(source, 0, 0, fresh(rng, content, 1024));
+    case "unrelated":
+      return fresh(rng, content, n);
+    case "identical":
+      return source.slice();
     case "scattered10x50": {
       const out = source.slice();
       for (let i = 0; i < 10; i++) {
@@ -80,8 +125,12 @@ export function applyEdit(rng: Rng, content: Content, source: Uint8Array,
 }
 
 /** One synthetic pair: a fresh `length`-byte block and its edited version, from `seed`. */
-export function syntheticPair(seed: number, content: Content, edit: EditName,
-  length = blockSizeBytes): Pair {
+export function syntheticPair(
+  seed: number,
+  content: Content,
+  edit: EditName,
+  length = blockSizeBytes,
+): Pair {
   const rng = new Rng(seed);
   const source = fresh(rng, content, length);
   return { name: `${content}-${edit}`, source, target: applyEdit(rng, content, source, edit) };

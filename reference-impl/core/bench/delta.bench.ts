@@ -11,22 +11,51 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sha256Hex } from "../hash.ts";
 import { ensureAnchors, toolVersions } from "./anchors.ts";
-import { configure, median, realRows, syntheticRows, type Cell, type DecodeFloor,
-  type FileTotal, type Row } from "./measure.ts";
+import {
+  configure,
+  median,
+  realRows,
+  syntheticRows,
+  type Cell,
+  type DecodeFloor,
+  type FileTotal,
+  type Row,
+} from "./measure.ts";
 import { blockSizeBytes } from "../limits.ts";
 
-const { values: flags } = parseArgs({ options: { quick: { type: "boolean" },
-  json: { type: "boolean" }, runs: { type: "string" }, "no-real": { type: "boolean" } } });
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean" },
+    json: { type: "boolean" },
+    runs: { type: "string" },
+    "no-real": { type: "boolean" },
+  },
+});
 const quick = flags.quick === true;
 const runs = Math.max(5, Number(flags.runs ?? 5));
 const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(`${line}\n`);
 configure({ quick, runs, anchorRuns: quick ? 1 : runs, log });
 
-interface Target { name: string; measured: number; limit: number; unit: string; met: boolean;
-  note?: string }
+interface Target {
+  name: string;
+  measured: number;
+  limit: number;
+  unit: string;
+  met: boolean;
+  note?: string;
+}
 
-const columns = ["syncbench", "xdelta3-9", "xdelta3-1", "xdelta3-9-Snone", "rdiff-b512", "bsdiff",
-  "zstd-3-patchfrom", "zstd-19-patchfrom", "zstd-3-nodelta"];
+const columns = [
+  "syncbench",
+  "xdelta3-9",
+  "xdelta3-1",
+  "xdelta3-9-Snone",
+  "rdiff-b512",
+  "bsdiff",
+  "zstd-3-patchfrom",
+  "zstd-19-patchfrom",
+  "zstd-3-nodelta",
+];
 
 function fmtCell(c: Cell | undefined, ours: boolean): string {
   if (!c) return "–";
@@ -38,21 +67,33 @@ function fmtCell(c: Cell | undefined, ours: boolean): string {
 
 function table(rows: Row[]): string[] {
   const used = columns.filter((c) => rows.some((r) => r.cells[c]));
-  const lines = [`| case | new B | ${used.join(" | ")} | syncbench / xdelta3-9 |`,
-    `|---|---:|${used.map(() => "---:").join("|")}|---:|`];
+  const lines = [
+    `| case | new B | ${used.join(" | ")} | syncbench / xdelta3-9 |`,
+    `|---|---:|${used.map(() => "---:").join("|")}|---:|`,
+  ];
   for (const r of rows) {
     const x = r.cells["xdelta3-9"]?.bytes;
     const ratio = x ? ((r.cells.syncbench as Cell).bytes / x).toFixed(3) : "–";
-    lines.push(`| ${r.name} | ${r.newBytes} | ${used.map((c) => fmtCell(r.cells[c], c === "syncbench"))
-      .join(" | ")} | ${ratio} |`);
+    lines.push(
+      `| ${r.name} | ${r.newBytes} | ${used
+        .map((c) => fmtCell(r.cells[c], c === "syncbench"))
+        .join(" | ")} | ${ratio} |`,
+    );
   }
   return lines;
 }
 
 function sizeLimit(name: string, newBytes: number): number | undefined {
-  const fixed: Record<string, number> = { "random-overwrite100": 128, "random-insert100": 128,
-    "text-overwrite100": 132, "text-insert100": 132, delete100: 28, scattered10x50: 610,
-    prepend1k: 1036, identical: 10 };
+  const fixed: Record<string, number> = {
+    "random-overwrite100": 128,
+    "random-insert100": 128,
+    "text-overwrite100": 132,
+    "text-insert100": 132,
+    delete100: 28,
+    scattered10x50: 610,
+    prepend1k: 1036,
+    identical: 10,
+  };
   const edit = name.split("-")[1] as string;
   if (fixed[name] !== undefined) return fixed[name];
   if (fixed[edit] !== undefined) return fixed[edit];
@@ -64,11 +105,13 @@ function sizeLimit(name: string, newBytes: number): number | undefined {
 /** ms figures of a decode floor, for a target's note and the floor line under the table. */
 function floorText(f: DecodeFloor): string {
   const ms = (v: number | undefined) => (v === undefined ? "–" : `${v.toFixed(2)} ms`);
-  return `paired rounds: syncbench ${ms(f.oursPairedMs)}, brotliDecompressSync of the same ` +
+  return (
+    `paired rounds: syncbench ${ms(f.oursPairedMs)}, brotliDecompressSync of the same ` +
     `body ${ms(f.brotliBodyMs)}, inflateRawSync of ` +
     `deflate-6 of NEW (${f.deflate6Bytes} B) ${ms(f.inflateMs)}, zstd -d CLI ${ms(f.zstdCliMs)} ` +
     `(process + file I/O), zstd -3 in memory (zstd -b3) ${ms(f.zstdInMemoryMs)}, 4 MiB copy ` +
-    `${ms(f.copyMs)}`;
+    `${ms(f.copyMs)}`
+  );
 }
 
 function syntheticTargets(rows: Row[]): Target[] {
@@ -96,8 +139,13 @@ function syntheticTargets(rows: Row[]): Target[] {
   return out;
 }
 
-function target(name: string, measured: number, limit: number, unit: string,
-  atLeast = false): Target {
+function target(
+  name: string,
+  measured: number,
+  limit: number,
+  unit: string,
+  atLeast = false,
+): Target {
   return { name, measured, limit, unit, met: atLeast ? measured >= limit : measured <= limit };
 }
 
@@ -106,9 +154,10 @@ function bodyFloorText(r: Row): string | undefined {
   const f = r.bodyFloor;
   if (!f) return undefined;
   const inflate = f.mode === "deflate" ? "inflateRawSync" : "brotliDecompressSync";
-  return f.decompressMs === undefined ? `${f.mode} body, no decompressor`
+  return f.decompressMs === undefined
+    ? `${f.mode} body, no decompressor`
     : `paired rounds: syncbench ${f.oursPairedMs.toFixed(2)} ms, ${inflate} of the same ` +
-      `${f.mode} body ${f.decompressMs.toFixed(2)} ms`;
+        `${f.mode} body ${f.decompressMs.toFixed(2)} ms`;
 }
 
 function realTargets(rows: Row[], files: FileTotal[]): Target[] {
@@ -130,19 +179,28 @@ function realTargets(rows: Row[], files: FileTotal[]): Target[] {
   }
   for (const f of files) {
     if (f.wholeFileXdelta9 === undefined) continue;
-    out.push(target(`${f.name} blocks total vs 1.2 x whole-file xdelta3-9`, f.blocksTotalBytes,
-      1.2 * f.wholeFileXdelta9, "B"));
+    out.push(
+      target(
+        `${f.name} blocks total vs 1.2 x whole-file xdelta3-9`,
+        f.blocksTotalBytes,
+        1.2 * f.wholeFileXdelta9,
+        "B",
+      ),
+    );
   }
   return out;
 }
 
 function shaTarget(): Target {
   const block = new Uint8Array(blockSizeBytes).map((_, i) => (i * 2654435761) >>> 24);
-  const time = (fn: () => unknown) => median(Array.from({ length: 9 }, () => {
-    const t0 = performance.now();
-    fn();
-    return performance.now() - t0;
-  }));
+  const time = (fn: () => unknown) =>
+    median(
+      Array.from({ length: 9 }, () => {
+        const t0 = performance.now();
+        fn();
+        return performance.now() - t0;
+      }),
+    );
   const node = time(() => createHash("sha256").update(block).digest());
   const ours = time(() => sha256Hex(block));
   log(`sha256 of 4 MiB: syncbench ${ours.toFixed(2)} ms, node crypto ${node.toFixed(2)} ms`);
@@ -153,38 +211,69 @@ function printTargets(targets: Target[]): void {
   const missed = targets.filter((t) => !t.met);
   log(`\ntargets: ${targets.length - missed.length} of ${targets.length} met`);
   for (const t of missed) {
-    log(`MISSED ${t.name}: ${Number(t.measured.toFixed(3))} ${t.unit}, target <= ` +
-      `${Number(t.limit.toFixed(3))} ${t.unit}${t.note ? ` (${t.note})` : ""}`);
+    log(
+      `MISSED ${t.name}: ${Number(t.measured.toFixed(3))} ${t.unit}, target <= ` +
+        `${Number(t.limit.toFixed(3))} ${t.unit}${t.note ? ` (${t.note})` : ""}`,
+    );
   }
 }
 
 function main(): number {
-  const load = loadavg().map((l) => l.toFixed(2)).join(" ");
-  log(`bench:delta ${quick ? "--quick " : ""}runs=${runs} cpus=${cpus().length} node=${process.version}` +
-    ` loadavg=${load} (shared machine: other work runs at the same time)`);
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+  log(
+    `bench:delta ${quick ? "--quick " : ""}runs=${runs} cpus=${cpus().length} node=${process.version}` +
+      ` loadavg=${load} (shared machine: other work runs at the same time)`,
+  );
   const tools = ensureAnchors(log);
   log(`anchors: ${JSON.stringify(toolVersions())}`);
   const dir = mkdtempSync(join(tmpdir(), "syncbench-bench-"));
   try {
     const synthetic = syntheticRows(dir, tools);
     const real = flags["no-real"] ? { rows: [], files: [] } : realRows(dir, tools);
-    const targets = [...syntheticTargets(synthetic), ...realTargets(real.rows, real.files), shaTarget()];
-    const loadAfter = loadavg().map((l) => l.toFixed(2)).join(" ");
+    const targets = [
+      ...syntheticTargets(synthetic),
+      ...realTargets(real.rows, real.files),
+      shaTarget(),
+    ];
+    const loadAfter = loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ");
     if (flags.json) {
       // formats/delta-bench.schema.ts reads this (the claims ledger); kind and version are its.
-      process.stdout.write(`${JSON.stringify({ kind: "syncbench.delta-bench", schemaVersion: 1,
-        runs, quick, loadavgBefore: load, loadavgAfter: loadAfter,
-        synthetic, real: real.rows, files: real.files, targets }, null, 1)}\n`);
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            kind: "syncbench.delta-bench",
+            schemaVersion: 1,
+            runs,
+            quick,
+            loadavgBefore: load,
+            loadavgAfter: loadAfter,
+            synthetic,
+            real: real.rows,
+            files: real.files,
+            targets,
+          },
+          null,
+          1,
+        )}\n`,
+      );
     } else {
-      log("\ncells: delta bytes · encode ms/decode ms (syncbench in process, median of " +
-        `${runs}, CPU time of the same runs in brackets; anchors are processes incl. start-up ` +
-        "and file I/O)");
+      log(
+        "\ncells: delta bytes · encode ms/decode ms (syncbench in process, median of " +
+          `${runs}, CPU time of the same runs in brackets; anchors are processes incl. start-up ` +
+          "and file I/O)",
+      );
       for (const line of [...table(synthetic), "", ...table(real.rows)]) log(line);
       for (const r of synthetic) {
         if (!r.decodeFloor) continue;
         const ours = r.cells.syncbench as Cell;
-        log(`decode floor, ${r.name}: syncbench ${ours.decodeMs.toFixed(2)} ms (cpu ` +
-          `${ours.decodeCpuMs?.toFixed(2) ?? "–"} ms); ${floorText(r.decodeFloor)}`);
+        log(
+          `decode floor, ${r.name}: syncbench ${ours.decodeMs.toFixed(2)} ms (cpu ` +
+            `${ours.decodeCpuMs?.toFixed(2) ?? "–"} ms); ${floorText(r.decodeFloor)}`,
+        );
       }
       for (const r of real.rows) {
         const floor = bodyFloorText(r);
@@ -192,8 +281,10 @@ function main(): number {
         if (floor) log(`decode, ${r.name}: syncbench ${ours.decodeMs.toFixed(2)} ms; ${floor}`);
       }
       for (const f of real.files) {
-        log(`${f.name}: syncbench blocks total ${f.blocksTotalBytes} B, whole-file xdelta3 -9 ` +
-          `${f.wholeFileXdelta9 ?? "–"} B`);
+        log(
+          `${f.name}: syncbench blocks total ${f.blocksTotalBytes} B, whole-file xdelta3 -9 ` +
+            `${f.wholeFileXdelta9 ?? "–"} B`,
+        );
       }
       log(`loadavg after: ${loadAfter}`);
     }

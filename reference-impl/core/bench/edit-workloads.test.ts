@@ -16,8 +16,11 @@ describe("edit workloads", () => {
     expect(one.deltaBytes).toBeLessThan(100);
     const grown = new Uint8Array(4 * 4096);
     grown.set(before);
-    expect(measureEdit(before, grown, 4096)).toMatchObject({ changedBlocksCount: 1,
-      deltaBytes: 4096, wholeBlocksBytes: 4096 });
+    expect(measureEdit(before, grown, 4096)).toMatchObject({
+      changedBlocksCount: 1,
+      deltaBytes: 4096,
+      wholeBlocksBytes: 4096,
+    });
     expect(measureEdit(before, before, 4096).changedBlocksCount).toBe(0);
   });
 

@@ -45,8 +45,11 @@ function changedBytes(a: Uint8Array, b: Uint8Array): number {
 }
 
 /** One edit measured: old and new file split into fixed blocks, changed blocks delta-encoded. */
-export function measureEdit(before: Uint8Array, after: Uint8Array, blockBytes = blockSizeBytes):
-  EditSample {
+export function measureEdit(
+  before: Uint8Array,
+  after: Uint8Array,
+  blockBytes = blockSizeBytes,
+): EditSample {
   let changedBlocksCount = 0;
   let deltaBytes = 0;
   let wholeBlocksBytes = 0;
@@ -58,8 +61,12 @@ export function measureEdit(before: Uint8Array, after: Uint8Array, blockBytes = 
     wholeBlocksBytes += next.length;
     deltaBytes += prev.length === 0 ? next.length : encodeDelta(prev, next).length;
   }
-  return { changedBytes: changedBytes(before, after), changedBlocksCount, deltaBytes,
-    wholeBlocksBytes };
+  return {
+    changedBytes: changedBytes(before, after),
+    changedBlocksCount,
+    deltaBytes,
+    wholeBlocksBytes,
+  };
 }
 
 type Step = (rng: Rng, file: Uint8Array) => Uint8Array;
@@ -75,9 +82,12 @@ const documentEdit: Step = (rng, file) => {
 
 const logAppend: Step = (rng, file) => {
   const lines = 1 + rng.below(20);
-  const text = Array.from({ length: lines }, (_, i) =>
-    `2024-12-01T00:00:${String(i % 60).padStart(2, "0")}Z INFO request id=${rng.below(1e9)} ` +
-    `status=200 ms=${rng.below(500)}\n`).join("");
+  const text = Array.from(
+    { length: lines },
+    (_, i) =>
+      `2024-12-01T00:00:${String(i % 60).padStart(2, "0")}Z INFO request id=${rng.below(1e9)} ` +
+      `status=200 ms=${rng.below(500)}\n`,
+  ).join("");
   return splice(file, file.length, 0, new TextEncoder().encode(text));
 };
 
@@ -94,19 +104,45 @@ const pageUpdate: Step = (rng, file) => {
   return out;
 };
 
-interface Family { name: string; family: EditWorkload["family"]; description: string;
-  start: (rng: Rng) => Uint8Array; step: Step; compressed?: boolean }
+interface Family {
+  name: string;
+  family: EditWorkload["family"];
+  description: string;
+  start: (rng: Rng) => Uint8Array;
+  step: Step;
+  compressed?: boolean;
+}
 
 const families: readonly Family[] = [
-  { name: "document-text", family: "document", description: "6 MiB text: insert, replace or " +
-    "delete 1-200 bytes at a random place", start: (r) => textBytes(r, 6 * 1024 * 1024), step: documentEdit },
-  { name: "log-append", family: "log", description: "3 MiB log: append 1-20 lines",
-    start: (r) => textBytes(r, 3 * 1024 * 1024), step: logAppend },
-  { name: "database-pages", family: "database", description: "8 MiB of 8 KiB pages: 1-5 pages " +
-    "updated in place (LSN + a 100-400 B row)", start: (r) => r.bytes(8 * 1024 * 1024), step: pageUpdate },
-  { name: "compressed-resave", family: "compressed", description: "a 3 MiB text document " +
-    "edited as document-text, saved deflate-compressed", start: (r) => textBytes(r, 3 * 1024 * 1024),
-  step: documentEdit, compressed: true },
+  {
+    name: "document-text",
+    family: "document",
+    description: "6 MiB text: insert, replace or " + "delete 1-200 bytes at a random place",
+    start: (r) => textBytes(r, 6 * 1024 * 1024),
+    step: documentEdit,
+  },
+  {
+    name: "log-append",
+    family: "log",
+    description: "3 MiB log: append 1-20 lines",
+    start: (r) => textBytes(r, 3 * 1024 * 1024),
+    step: logAppend,
+  },
+  {
+    name: "database-pages",
+    family: "database",
+    description: "8 MiB of 8 KiB pages: 1-5 pages " + "updated in place (LSN + a 100-400 B row)",
+    start: (r) => r.bytes(8 * 1024 * 1024),
+    step: pageUpdate,
+  },
+  {
+    name: "compressed-resave",
+    family: "compressed",
+    description: "a 3 MiB text document " + "edited as document-text, saved deflate-compressed",
+    start: (r) => textBytes(r, 3 * 1024 * 1024),
+    step: documentEdit,
+    compressed: true,
+  },
 ];
 
 /** Every family's edit sequence from `seed`, `edits` edits each. */
@@ -114,7 +150,8 @@ export function runEditWorkloads(seed: number, edits: number): EditWorkload[] {
   const root = new Rng(seed);
   return families.map((f) => {
     const rng = root.fork(f.name);
-    const save = (plain: Uint8Array) => f.compressed ? new Uint8Array(deflateRawSync(plain)) : plain;
+    const save = (plain: Uint8Array) =>
+      f.compressed ? new Uint8Array(deflateRawSync(plain)) : plain;
     let plain = f.start(rng);
     let saved = save(plain);
     const samples: EditSample[] = [];
@@ -124,7 +161,12 @@ export function runEditWorkloads(seed: number, edits: number): EditWorkload[] {
       samples.push(measureEdit(saved, next));
       saved = next;
     }
-    return { name: f.name, family: f.family, description: f.description, fileBytes: saved.length,
-      samples };
+    return {
+      name: f.name,
+      family: f.family,
+      description: f.description,
+      fileBytes: saved.length,
+      samples,
+    };
   });
 }

@@ -34,10 +34,24 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
-export interface Cell { bytes: number; encodeMs: number; decodeMs: number; encodeCpuMs?: number;
-  decodeCpuMs?: number; roundTripOk: boolean; runs: number }
-export interface Row { corpus: string; name: string; kind: string; newBytes: number;
-  cells: Record<string, Cell>; decodeFloor?: DecodeFloor; bodyFloor?: BodyFloor }
+export interface Cell {
+  bytes: number;
+  encodeMs: number;
+  decodeMs: number;
+  encodeCpuMs?: number;
+  decodeCpuMs?: number;
+  roundTripOk: boolean;
+  runs: number;
+}
+export interface Row {
+  corpus: string;
+  name: string;
+  kind: string;
+  newBytes: number;
+  cells: Record<string, Cell>;
+  decodeFloor?: DecodeFloor;
+  bodyFloor?: BodyFloor;
+}
 
 /**
  * For a real block: syncbench's decode and the decompressor alone on the very body its delta
@@ -76,15 +90,23 @@ function bodyFloor(source: Uint8Array, target: Uint8Array, delta: Uint8Array): B
   const mode = (delta[1] as number) & 15;
   const body = delta.subarray(2 + varintSize(target.length));
   const dictLength = mode === deltaMode.deflate ? deflateDictionaryLength(body) : 0;
-  const decompress = mode === deltaMode.brotli ? () => brotliDecompressSync(body)
-    : mode === deltaMode.deflate ? () => inflateBody(source, body, dictLength) : () => undefined;
+  const decompress =
+    mode === deltaMode.brotli
+      ? () => brotliDecompressSync(body)
+      : mode === deltaMode.deflate
+        ? () => inflateBody(source, body, dictLength)
+        : () => undefined;
   const [oursMs, decompressMs] = pairedMedians([
-    () => applyDelta(source, delta, { targetBytesMax: target.length }), decompress,
+    () => applyDelta(source, delta, { targetBytesMax: target.length }),
+    decompress,
   ]) as [number, number];
   const names = ["raw", "plain", "deflate", "brotli"];
-  return { oursPairedMs: oursMs, mode: names[mode] ?? String(mode),
-    decompressMs: mode === deltaMode.brotli || mode === deltaMode.deflate ? decompressMs
-      : undefined };
+  return {
+    oursPairedMs: oursMs,
+    mode: names[mode] ?? String(mode),
+    decompressMs:
+      mode === deltaMode.brotli || mode === deltaMode.deflate ? decompressMs : undefined,
+  };
 }
 
 /** The dictionary header of a deflate body: varint(dictStart) varint(dictLength). */
@@ -102,8 +124,10 @@ function inflateBody(source: Uint8Array, body: Uint8Array, dictLength: number): 
   return inflateRawSync(body.subarray(r.pos), dictLength > 0 ? { dictionary } : {});
 }
 
-function measureOursWithDelta(source: Uint8Array,
-  target: Uint8Array): { cell: Cell; delta: Uint8Array } {
+function measureOursWithDelta(
+  source: Uint8Array,
+  target: Uint8Array,
+): { cell: Cell; delta: Uint8Array } {
   const enc: number[] = [];
   const encCpu: number[] = [];
   const dec: number[] = [];
@@ -124,8 +148,18 @@ function measureOursWithDelta(source: Uint8Array,
     decCpu.push(cpuMs() - c1);
     ok &&= sha256Hex(out) === expected;
   }
-  return { cell: { bytes: delta.length, encodeMs: median(enc), encodeCpuMs: median(encCpu),
-    decodeMs: median(dec), decodeCpuMs: median(decCpu), roundTripOk: ok, runs: opts.runs }, delta };
+  return {
+    cell: {
+      bytes: delta.length,
+      encodeMs: median(enc),
+      encodeCpuMs: median(encCpu),
+      decodeMs: median(dec),
+      decodeCpuMs: median(decCpu),
+      roundTripOk: ok,
+      runs: opts.runs,
+    },
+    delta,
+  };
 }
 
 /**
@@ -147,15 +181,23 @@ function pairedMedians(fns: readonly (() => unknown)[]): number[] {
 
 /** zstd -b<level> of `file`: its in-memory decompression speed, as ms for `bytes`. */
 function zstdInMemoryDecodeMs(file: string, level: number, bytes: number): number | undefined {
-  const out = execFileSync("zstd", [`-b${level}`, "-i1", file], { encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync("zstd", [`-b${level}`, "-i1", file], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const speeds = [...out.matchAll(/([\d.]+) MB\/s,\s+([\d.]+) MB\/s/g)].pop();
   const mbPerS = speeds ? Number(speeds[2]) : Number.NaN;
   return Number.isFinite(mbPerS) && mbPerS > 0 ? bytes / (mbPerS * 1e3) : undefined;
 }
 
-function decodeFloor(dir: string, source: Uint8Array, target: Uint8Array, delta: Uint8Array,
-  zstdCell: Cell | undefined, tools: Set<string>): DecodeFloor {
+function decodeFloor(
+  dir: string,
+  source: Uint8Array,
+  target: Uint8Array,
+  delta: Uint8Array,
+  zstdCell: Cell | undefined,
+  tools: Set<string>,
+): DecodeFloor {
   const bodyStart = 2 + varintSize(target.length);
   const isBrotli = ((delta[1] as number) & 15) === deltaMode.brotli;
   const body = delta.subarray(bodyStart);
@@ -173,18 +215,27 @@ function decodeFloor(dir: string, source: Uint8Array, target: Uint8Array, delta:
     inflateMs,
     deflate6Bytes: deflated.length,
     zstdCliMs: zstdCell?.decodeMs,
-    zstdInMemoryMs: tools.has("zstd") ? zstdInMemoryDecodeMs(join(dir, "new"), 3, target.length)
+    zstdInMemoryMs: tools.has("zstd")
+      ? zstdInMemoryDecodeMs(join(dir, "new"), 3, target.length)
       : undefined,
     copyMs,
   };
 }
 
-const noDelta: Anchor = { name: "zstd-3-nodelta", tool: "zstd",
+const noDelta: Anchor = {
+  name: "zstd-3-nodelta",
+  tool: "zstd",
   encode: (_o, n, d) => [["zstd", "-q", "-f", "-3", n, "-o", d]],
-  decode: (_o, d, out) => [["zstd", "-q", "-f", "-d", d, "-o", out]] };
+  decode: (_o, d, out) => [["zstd", "-q", "-f", "-d", d, "-o", out]],
+};
 
-function measureAnchors(dir: string, source: Uint8Array, target: Uint8Array,
-  list: readonly Anchor[], tools: Set<string>): Record<string, Cell> {
+function measureAnchors(
+  dir: string,
+  source: Uint8Array,
+  target: Uint8Array,
+  list: readonly Anchor[],
+  tools: Set<string>,
+): Record<string, Cell> {
   writeFileSync(join(dir, "old"), source);
   writeFileSync(join(dir, "new"), target);
   const cells: Record<string, Cell> = {};
@@ -192,15 +243,21 @@ function measureAnchors(dir: string, source: Uint8Array, target: Uint8Array,
     if (!tools.has(anchor.tool)) continue;
     const n = anchor.name === "bsdiff" ? Math.min(opts.anchorRuns, 3) : opts.anchorRuns;
     const r = runAnchor(anchor, dir, n);
-    cells[anchor.name] = { bytes: r.bytes, encodeMs: median(r.encodeMs),
-      decodeMs: median(r.decodeMs), roundTripOk: r.roundTripOk, runs: n };
+    cells[anchor.name] = {
+      bytes: r.bytes,
+      encodeMs: median(r.encodeMs),
+      decodeMs: median(r.decodeMs),
+      roundTripOk: r.roundTripOk,
+      runs: n,
+    };
   }
   return cells;
 }
 
 export function syntheticRows(dir: string, tools: Set<string>): Row[] {
   const rows: Row[] = [];
-  const list = opts.quick ? anchors.filter((a) => !["bsdiff", "zstd-19-patchfrom"].includes(a.name))
+  const list = opts.quick
+    ? anchors.filter((a) => !["bsdiff", "zstd-19-patchfrom"].includes(a.name))
     : anchors;
   let seed = 20240904;
   for (const content of ["random", "text"] as Content[]) {
@@ -209,12 +266,22 @@ export function syntheticRows(dir: string, tools: Set<string>): Row[] {
       log(`synthetic ${pair.name} ...`);
       const extra = edit === "unrelated" ? [noDelta] : [];
       const ours = measureOursWithDelta(pair.source, pair.target);
-      const cells: Record<string, Cell> = { syncbench: ours.cell,
-        ...measureAnchors(dir, pair.source, pair.target, [...list, ...extra], tools) };
-      const floor = edit === "unrelated" ? decodeFloor(dir, pair.source, pair.target, ours.delta,
-        cells[noDelta.name], tools) : undefined;
-      rows.push({ corpus: "synthetic", name: pair.name, kind: content, newBytes: pair.target.length,
-        cells, ...(floor ? { decodeFloor: floor } : {}) });
+      const cells: Record<string, Cell> = {
+        syncbench: ours.cell,
+        ...measureAnchors(dir, pair.source, pair.target, [...list, ...extra], tools),
+      };
+      const floor =
+        edit === "unrelated"
+          ? decodeFloor(dir, pair.source, pair.target, ours.delta, cells[noDelta.name], tools)
+          : undefined;
+      rows.push({
+        corpus: "synthetic",
+        name: pair.name,
+        kind: content,
+        newBytes: pair.target.length,
+        cells,
+        ...(floor ? { decodeFloor: floor } : {}),
+      });
     }
   }
   return rows;
@@ -236,8 +303,14 @@ function fetchRelease(pkg: string, version: string): string {
   if (existsSync(join(target, "package"))) return join(target, "package");
   mkdirSync(target, { recursive: true });
   log(`fetching ${pkg}@${version} with npm pack into ${cacheDir}`);
-  const tgz = execFileSync("npm", ["pack", `${pkg}@${version}`, "--silent", "--pack-destination",
-    cacheDir], { encoding: "utf8" }).trim().split("\n").pop() as string;
+  const tgz = execFileSync(
+    "npm",
+    ["pack", `${pkg}@${version}`, "--silent", "--pack-destination", cacheDir],
+    { encoding: "utf8" },
+  )
+    .trim()
+    .split("\n")
+    .pop() as string;
   execFileSync("tar", ["-xzf", join(cacheDir, tgz), "-C", target]);
   return join(target, "package");
 }
@@ -245,13 +318,17 @@ function fetchRelease(pkg: string, version: string): string {
 export function realRows(dir: string, tools: Set<string>): { rows: Row[]; files: FileTotal[] } {
   const rows: Row[] = [];
   const files: FileTotal[] = [];
-  const list = anchors.filter((a) => ["xdelta3-9", "xdelta3-9-Snone", "zstd-19-patchfrom"]
-    .includes(a.name) && !(opts.quick && a.name === "zstd-19-patchfrom"));
+  const list = anchors.filter(
+    (a) =>
+      ["xdelta3-9", "xdelta3-9-Snone", "zstd-19-patchfrom"].includes(a.name) &&
+      !(opts.quick && a.name === "zstd-19-patchfrom"),
+  );
   for (const rel of releases) {
     const oldFile = readFileSync(join(fetchRelease(rel.pkg, rel.from), rel.file));
     const newFile = readFileSync(join(fetchRelease(rel.pkg, rel.to), rel.file));
     const oldBlocks: Uint8Array[] = [];
-    for (let at = 0; at < oldFile.length; at += mib4) oldBlocks.push(oldFile.subarray(at, at + mib4));
+    for (let at = 0; at < oldFile.length; at += mib4)
+      oldBlocks.push(oldFile.subarray(at, at + mib4));
     let ours = 0;
     for (let i = 0; i * mib4 < newFile.length; i++) {
       const { first, end } = windowRange(i, oldBlocks.length);
@@ -260,17 +337,30 @@ export function realRows(dir: string, tools: Set<string>): { rows: Row[]; files:
       const name = `${rel.pkg}@${rel.from}->${rel.to} ${rel.file} block ${i}`;
       log(`real ${name} ...`);
       const measured = measureOursWithDelta(window, block);
-      const cells = { syncbench: measured.cell, ...measureAnchors(dir, window, block, list, tools) };
+      const cells = {
+        syncbench: measured.cell,
+        ...measureAnchors(dir, window, block, list, tools),
+      };
       ours += cells.syncbench.bytes;
-      rows.push({ corpus: "npm", name, kind: rel.kind, newBytes: block.length, cells,
-        bodyFloor: bodyFloor(window, block, measured.delta) });
+      rows.push({
+        corpus: "npm",
+        name,
+        kind: rel.kind,
+        newBytes: block.length,
+        cells,
+        bodyFloor: bodyFloor(window, block, measured.delta),
+      });
     }
-    const whole = tools.has("xdelta3") ? measureAnchors(dir, oldFile, newFile, [anchors[0] as Anchor],
-      tools)["xdelta3-9"]?.bytes : undefined;
+    const whole = tools.has("xdelta3")
+      ? measureAnchors(dir, oldFile, newFile, [anchors[0] as Anchor], tools)["xdelta3-9"]?.bytes
+      : undefined;
     files.push({ name: `${rel.pkg} ${rel.file}`, blocksTotalBytes: ours, wholeFileXdelta9: whole });
   }
   return { rows, files };
 }
 
-export interface FileTotal { name: string; blocksTotalBytes: number; wholeFileXdelta9: number | undefined }
-
+export interface FileTotal {
+  name: string;
+  blocksTotalBytes: number;
+  wholeFileXdelta9: number | undefined;
+}

@@ -16,7 +16,12 @@ describe("delta decoder fuzz slice", () => {
       const targetLength = r.varint("target length");
       const split = brotliDecompressSync(delta.subarray(r.pos));
       // ops section of 2 B (one ADD: 0x20 | low bits, then the high bits), no offsets.
-      expect([split[0], split[1]! >>> 6, split[3], split.length]).toEqual([2, 0, 0, 4 + targetLength]);
+      expect([split[0], split[1]! >>> 6, split[3], split.length]).toEqual([
+        2,
+        0,
+        0,
+        4 + targetLength,
+      ]);
     }
   });
 

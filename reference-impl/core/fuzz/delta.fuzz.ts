@@ -5,8 +5,10 @@ import { parseArgs } from "node:util";
 import { runFuzz } from "./mutate.ts";
 
 const { values } = parseArgs({
-  options: { iterations: { type: "string", default: "1000000" }, seed: { type: "string",
-    default: "20240904" } },
+  options: {
+    iterations: { type: "string", default: "1000000" },
+    seed: { type: "string", default: "20240904" },
+  },
 });
 const iterations = Number(values.iterations);
 const seed = Number(values.seed);
@@ -14,8 +16,10 @@ const sliceCount = 20;
 // Slice s runs on seed + s, and the PRNG takes seeds in 0..2^32-1.
 const seedMax = 0xffffffff - sliceCount;
 if (!Number.isInteger(seed) || seed < 0 || seed > seedMax) {
-  console.error(`fuzz:delta: --seed must be an integer in 0..${seedMax}, got ${values.seed}; ` +
-    "nothing was run");
+  console.error(
+    `fuzz:delta: --seed must be an integer in 0..${seedMax}, got ${values.seed}; ` +
+      "nothing was run",
+  );
   process.exit(2);
 }
 const perSlice = Math.ceil(iterations / sliceCount);
@@ -27,7 +31,8 @@ for (let s = 0; s < sliceCount && done < iterations; s++) {
   const count = Math.min(perSlice, iterations - done);
   const report = runFuzz(seed + s, count);
   accepted += report.accepted;
-  for (const [code, n] of Object.entries(report.rejectedByCode)) totals[code] = (totals[code] ?? 0) + n;
+  for (const [code, n] of Object.entries(report.rejectedByCode))
+    totals[code] = (totals[code] ?? 0) + n;
   done += count;
   process.stdout.write(`fuzz:delta ${done}/${iterations} mutated deltas, no crash\n`);
 }

@@ -50,14 +50,26 @@ export function mutate(rng: Rng, delta: Uint8Array, other: Uint8Array): Uint8Arr
   const at = rng.below(Math.max(1, delta.length));
   const out = delta.slice();
   switch (rng.below(8)) {
-    case 0: out[at] = (out[at] ?? 0) ^ (1 << rng.below(8)); return out;
-    case 1: out[at] = rng.below(256); return out;
-    case 2: return delta.subarray(0, at);
-    case 3: return concat(delta.subarray(0, at), rng.bytes(1 + rng.below(8)), delta.subarray(at));
-    case 4: return concat(delta.subarray(0, at), delta.subarray(at + 1 + rng.below(8)));
-    case 5: return concat(delta.subarray(0, at), other.subarray(rng.below(other.length)));
-    case 6: return concat(delta.subarray(0, at), Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x7f),
-      delta.subarray(at));
+    case 0:
+      out[at] = (out[at] ?? 0) ^ (1 << rng.below(8));
+      return out;
+    case 1:
+      out[at] = rng.below(256);
+      return out;
+    case 2:
+      return delta.subarray(0, at);
+    case 3:
+      return concat(delta.subarray(0, at), rng.bytes(1 + rng.below(8)), delta.subarray(at));
+    case 4:
+      return concat(delta.subarray(0, at), delta.subarray(at + 1 + rng.below(8)));
+    case 5:
+      return concat(delta.subarray(0, at), other.subarray(rng.below(other.length)));
+    case 6:
+      return concat(
+        delta.subarray(0, at),
+        Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x7f),
+        delta.subarray(at),
+      );
     default:
       out[at] = interesting[rng.below(interesting.length)] as number;
       return out;
@@ -93,8 +105,11 @@ export function runFuzz(seed: number, iterations: number): FuzzReport {
     } catch (error) {
       if (!isSyncbenchError(error) || !/^(DELTA|CHUNK)_/.test(error.code)) {
         const hex = Buffer.from(delta).toString("hex");
-        throw new Error(`fuzz seed ${seed} iteration ${i}: unexpected ${String(error)} for ` +
-          `delta ${hex.slice(0, 400)}`, { cause: error });
+        throw new Error(
+          `fuzz seed ${seed} iteration ${i}: unexpected ${String(error)} for ` +
+            `delta ${hex.slice(0, 400)}`,
+          { cause: error },
+        );
       }
       rejectedByCode[error.code] = (rejectedByCode[error.code] ?? 0) + 1;
     }

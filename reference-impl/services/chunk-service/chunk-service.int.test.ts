@@ -31,22 +31,32 @@ const keyPrefix = useTestKeyPrefix(endpoints.s3, "chunk");
 const opened: ChunkServicePorts[] = [];
 
 async function openPorts(): Promise<ChunkServicePorts> {
-  const admin = new Kafka({ brokers: [...endpoints.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    brokers: [...endpoints.kafkaBrokers],
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   if (!(await admin.listTopics()).includes(topic)) {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 64, replicationFactor: 1 }] });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: 64, replicationFactor: 1 }],
+    });
     await waitForTopicReady(admin, topic);
   }
   await admin.disconnect();
-  const ports = { metadataDb: new PgMetadataDb({ url: database.url(), poolMax: 8 }), clock: new SystemClock(),
+  const ports = {
+    metadataDb: new PgMetadataDb({ url: database.url(), poolMax: 8 }),
+    clock: new SystemClock(),
     blockStore: new S3BlockStore({ ...endpoints.s3, keyPrefix }),
-    syncStream: new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic }) };
+    syncStream: new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic }),
+  };
   opened.push(ports);
   return ports;
 }
 
 afterAll(async () => {
-  for (const p of opened) await Promise.all([p.metadataDb.close(), p.blockStore.close(), p.syncStream.close()]);
+  for (const p of opened)
+    await Promise.all([p.metadataDb.close(), p.blockStore.close(), p.syncStream.close()]);
 });
 
 chunkServiceApiSuite("postgres + s3 + kafka", openPorts);
@@ -60,22 +70,40 @@ describe("ChunkService outbox on the real stack", () => {
     const block = randomBytes(2048);
     await uploadBlock(ports, settings, user, sha256Hex(block), block);
     const received: FileChangedEvent[] = [];
-    const subscription = await ports.syncStream.subscribe(uniqueName("notifier"), async (d) => {
-      if (d.event.userId === user) received.push(d.event);
-    }, { fromBeginning: true });
-    const result = await commitFile(ports, settings, user, { uploadId: issueUploadId(settings.possessionKey, user, "/o.txt"), path: "/o.txt", size: 2048,
-      blockHashes: [sha256Hex(block)], baseVersion: 0 });
+    const subscription = await ports.syncStream.subscribe(
+      uniqueName("notifier"),
+      async (d) => {
+        if (d.event.userId === user) received.push(d.event);
+      },
+      { fromBeginning: true },
+    );
+    const result = await commitFile(ports, settings, user, {
+      uploadId: issueUploadId(settings.possessionKey, user, "/o.txt"),
+      path: "/o.txt",
+      size: 2048,
+      blockHashes: [sha256Hex(block)],
+      baseVersion: 0,
+    });
     expect(result.ok).toBe(true);
-    const relay = new OutboxRelay(ports.metadataDb, ports.syncStream, ports.clock,
-      { sweepIntervalMs: 100, batchRowsMax: 100, onError: (e) => { throw e; } });
+    const relay = new OutboxRelay(ports.metadataDb, ports.syncStream, ports.clock, {
+      sweepIntervalMs: 100,
+      batchRowsMax: 100,
+      onError: (e) => {
+        throw e;
+      },
+    });
     if (result.ok) relay.wake(result.shardIndex);
     const deadline = Date.now() + 30_000;
-    while (received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (received.length === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     await relay.stop();
     await subscription.close();
-    expect(received.map((e) => ({ filePath: e.filePath, version: e.version, changeType: e.changeType })))
-      .toEqual([{ filePath: "/o.txt", version: 1, changeType: "create" }]);
-    const [row] = (await ports.metadataDb.readOutbox(result.ok ? result.shardIndex : 0, 1000)).filter((r) => r.event.userId === user);
+    expect(
+      received.map((e) => ({ filePath: e.filePath, version: e.version, changeType: e.changeType })),
+    ).toEqual([{ filePath: "/o.txt", version: 1, changeType: "create" }]);
+    const [row] = (
+      await ports.metadataDb.readOutbox(result.ok ? result.shardIndex : 0, 1000)
+    ).filter((r) => r.event.userId === user);
     expect(row).toBeUndefined(); // marked sent
   });
 });

@@ -7,7 +7,19 @@ import { chunkServiceApiSuite } from "./chunk-service.api-suite.ts";
 import { shardIndexOf } from "../../stores/metadata-db/shard-router.ts";
 import { chunkServiceSecuritySuite } from "./chunk-service.security.api-suite.ts";
 
-chunkServiceApiSuite("memory adapters", async () => ({ metadataDb: new MemoryMetadataDb(), blockStore: new MemoryBlockStore(),
-  syncStream: new MemorySyncStream(), clock: new ManualClock(Date.now()) }));
-chunkServiceSecuritySuite("memory adapters", async () => ({ metadataDb: new MemoryMetadataDb(), blockStore: new MemoryBlockStore(),
-  syncStream: new MemorySyncStream(), clock: new ManualClock(Date.now()) }), shardIndexOf);
+chunkServiceApiSuite("memory adapters", async () => ({
+  metadataDb: new MemoryMetadataDb(),
+  blockStore: new MemoryBlockStore(),
+  syncStream: new MemorySyncStream(),
+  clock: new ManualClock(Date.now()),
+}));
+chunkServiceSecuritySuite(
+  "memory adapters",
+  async () => ({
+    metadataDb: new MemoryMetadataDb(),
+    blockStore: new MemoryBlockStore(),
+    syncStream: new MemorySyncStream(),
+    clock: new ManualClock(Date.now()),
+  }),
+  shardIndexOf,
+);

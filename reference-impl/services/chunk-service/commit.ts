@@ -23,15 +23,27 @@ export interface CommitRequest {
   readonly proofs?: readonly Proof[];
 }
 
-async function checkProofs(ports: ChunkServicePorts, settings: ChunkServiceSettings, userId: string,
-  proofs: readonly Proof[]): Promise<void> {
+async function checkProofs(
+  ports: ChunkServicePorts,
+  settings: ChunkServiceSettings,
+  userId: string,
+  proofs: readonly Proof[],
+): Promise<void> {
   const granted: string[] = [];
   for (const p of proofs) {
-    const body = openChallenge(settings.possessionKey, p.token, userId, p.hash, ports.clock.nowMs());
+    const body = openChallenge(
+      settings.possessionKey,
+      p.token,
+      userId,
+      p.hash,
+      ports.clock.nowMs(),
+    );
     const block = await ports.blockStore.get(p.hash);
     if (!block || !proofMatches(block, body, p.proof)) {
-      throw new SyncbenchError("POSSESSION_PROOF_INVALID",
-        `the proof for block ${p.hash.slice(0, 12)}… does not match its content; nothing was committed`);
+      throw new SyncbenchError(
+        "POSSESSION_PROOF_INVALID",
+        `the proof for block ${p.hash.slice(0, 12)}… does not match its content; nothing was committed`,
+      );
     }
     granted.push(p.hash);
   }
@@ -48,13 +60,20 @@ async function checkSize(ports: ChunkServicePorts, request: CommitRequest): Prom
     sum += size;
   }
   if (sum !== request.size) {
-    throw new SyncbenchError("COMMIT_SIZE_MISMATCH", `${request.path}: size ${request.size} differs from its ` +
-      `${request.blockHashes.length} block(s), which hold ${sum} bytes; nothing was committed`);
+    throw new SyncbenchError(
+      "COMMIT_SIZE_MISMATCH",
+      `${request.path}: size ${request.size} differs from its ` +
+        `${request.blockHashes.length} block(s), which hold ${sum} bytes; nothing was committed`,
+    );
   }
 }
 
-export async function commitFile(ports: ChunkServicePorts, settings: ChunkServiceSettings, userId: string,
-  request: CommitRequest): Promise<CommitResult> {
+export async function commitFile(
+  ports: ChunkServicePorts,
+  settings: ChunkServiceSettings,
+  userId: string,
+  request: CommitRequest,
+): Promise<CommitResult> {
   checkUploadId(settings.possessionKey, userId, request.path, request.uploadId);
   await checkProofs(ports, settings, userId, request.proofs ?? []);
   // Every block must be the user's own (uploaded, proved or committed before) when the version is
@@ -66,14 +85,23 @@ export async function commitFile(ports: ChunkServicePorts, settings: ChunkServic
   if (notOwned.length > 0) {
     const missing = await ports.metadataDb.findMissingBlocks(notOwned);
     if (missing.length > 0) return { ok: false, reason: "missing-blocks", missing };
-    throw new SyncbenchError("POSSESSION_REQUIRED", `${notOwned.length} block(s) belong to other users' files and ` +
-      `this user has not proved possession (first: ${notOwned[0]?.slice(0, 12)}…); nothing was committed`,
-    { hint: "answer the challenges from upload-init in the commit's proofs" });
+    throw new SyncbenchError(
+      "POSSESSION_REQUIRED",
+      `${notOwned.length} block(s) belong to other users' files and ` +
+        `this user has not proved possession (first: ${notOwned[0]?.slice(0, 12)}…); nothing was committed`,
+      { hint: "answer the challenges from upload-init in the commit's proofs" },
+    );
   }
   const deleting = request.delete === true;
   if (!deleting) await checkSize(ports, request);
-  return ports.metadataDb.commitVersion({ userId, path: request.path, blockHashes: deleting ? [] : request.blockHashes,
-    sizeBytes: deleting ? 0 : request.size, baseVersion: request.baseVersion,
+  return ports.metadataDb.commitVersion({
+    userId,
+    path: request.path,
+    blockHashes: deleting ? [] : request.blockHashes,
+    sizeBytes: deleting ? 0 : request.size,
+    baseVersion: request.baseVersion,
     changeType: deleting ? "delete" : request.baseVersion === 0 ? "create" : "update",
-    eventId: request.uploadId, nowMs: ports.clock.nowMs() });
+    eventId: request.uploadId,
+    nowMs: ports.clock.nowMs(),
+  });
 }

@@ -7,16 +7,30 @@ import { SyncbenchError } from "../../core/errors.ts";
 import { apiLimits } from "../../core/limits.ts";
 
 const statusByCode: Readonly<Record<string, number>> = {
-  REQUEST_INVALID: 400, DELTA_INVALID: 400, BLOCK_KEY_INVALID: 400, METADATA_INPUT_INVALID: 400,
+  REQUEST_INVALID: 400,
+  DELTA_INVALID: 400,
+  BLOCK_KEY_INVALID: 400,
+  METADATA_INPUT_INVALID: 400,
   COMMIT_SIZE_MISMATCH: 400,
-  AUTH_REQUIRED: 401, AUTH_INVALID: 401, AUTH_EXPIRED: 401,
-  POSSESSION_REQUIRED: 403, POSSESSION_PROOF_INVALID: 403, CHUNK_BASE_NOT_OWNED: 403, UPLOAD_ID_INVALID: 403,
-  NOT_FOUND: 404, CHUNK_BASE_MISSING: 404,
-  VERSION_CONFLICT: 409, COMMIT_BLOCKS_MISSING: 409, COMMIT_ID_REUSED: 409,
-  BODY_TOO_LARGE: 413, BLOCK_TOO_LARGE: 413,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID: 401,
+  AUTH_EXPIRED: 401,
+  POSSESSION_REQUIRED: 403,
+  POSSESSION_PROOF_INVALID: 403,
+  CHUNK_BASE_NOT_OWNED: 403,
+  UPLOAD_ID_INVALID: 403,
+  NOT_FOUND: 404,
+  CHUNK_BASE_MISSING: 404,
+  VERSION_CONFLICT: 409,
+  COMMIT_BLOCKS_MISSING: 409,
+  COMMIT_ID_REUSED: 409,
+  BODY_TOO_LARGE: 413,
+  BLOCK_TOO_LARGE: 413,
   CHUNK_HASH_MISMATCH: 422,
-  USER_RATE_LIMITED: 429, USER_CONNECTIONS_MAX: 429,
-  STORE_UNAVAILABLE: 503, METADATA_DB_UNAVAILABLE: 503,
+  USER_RATE_LIMITED: 429,
+  USER_CONNECTIONS_MAX: 429,
+  STORE_UNAVAILABLE: 503,
+  METADATA_DB_UNAVAILABLE: 503,
   // The BlockStore holds a damaged copy under the key: the upload was right, the store is not;
   // nothing changes until fsck finds and an operator repairs it (so no Retry-After).
   BLOCK_STORED_CORRUPT: 503,
@@ -32,24 +46,41 @@ export function statusFor(code: string): number {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
 /** An error the client may retry after `retryAfterS` seconds (429): sent as Retry-After. */
 export class RetryLaterError extends SyncbenchError {
-  constructor(code: string, message: string, readonly retryAfterS: number) {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterS: number,
+  ) {
     super(code, message, { hint: `retry after ${retryAfterS} s` });
   }
 }
 
-export function sendError(res: ServerResponse, error: SyncbenchError, extra: Record<string, unknown> = {}): void {
+export function sendError(
+  res: ServerResponse,
+  error: SyncbenchError,
+  extra: Record<string, unknown> = {},
+): void {
   if (error instanceof RetryLaterError) res.setHeader("retry-after", String(error.retryAfterS));
   else if (statusFor(error.code) === 503 && error.code !== "BLOCK_STORED_CORRUPT") {
     res.setHeader("retry-after", String(retryAfterS));
   }
-  sendJson(res, statusFor(error.code), { error: { code: error.code, message: error.message,
-    ...(error.hint ? { hint: error.hint } : {}), ...extra } });
+  sendJson(res, statusFor(error.code), {
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(error.hint ? { hint: error.hint } : {}),
+      ...extra,
+    },
+  });
 }
 
 /** Reads a body of at most `bytesMax` bytes; a larger one is refused (BODY_TOO_LARGE) unread. */
@@ -79,7 +110,8 @@ export function readBody(req: IncomingMessage, bytesMax: number): Promise<Buffer
  */
 export function drainBody(req: IncomingMessage): Promise<boolean> {
   if (req.complete) return Promise.resolve(true);
-  if (Number(req.headers["content-length"] ?? "0") > apiLimits.bodyDrainBytesMax) return Promise.resolve(false);
+  if (Number(req.headers["content-length"] ?? "0") > apiLimits.bodyDrainBytesMax)
+    return Promise.resolve(false);
   return new Promise((resolve) => {
     let drained = 0;
     const onData = (chunk: Buffer) => {
@@ -103,13 +135,18 @@ export function closeAfter(res: ServerResponse): void {
 }
 
 function tooLarge(seen: number, max: number): SyncbenchError {
-  return new SyncbenchError("BODY_TOO_LARGE", `request body of ${seen} bytes or more, at most ${max} allowed; nothing was stored`);
+  return new SyncbenchError(
+    "BODY_TOO_LARGE",
+    `request body of ${seen} bytes or more, at most ${max} allowed; nothing was stored`,
+  );
 }
 
 export function parseJson(body: Buffer): unknown {
   try {
     return JSON.parse(body.toString("utf8"));
   } catch (error) {
-    throw new SyncbenchError("REQUEST_INVALID", `body is not JSON: ${(error as Error).message}`, { cause: error });
+    throw new SyncbenchError("REQUEST_INVALID", `body is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -12,7 +12,8 @@ import { createChunkServer } from "./routes.ts";
 
 export async function main(env: Readonly<Record<string, string | undefined>>): Promise<void> {
   const config = loadChunkServiceConfig(env);
-  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${config.podId} ${line}\n`);
+  const log = (line: string) =>
+    process.stdout.write(`${new Date().toISOString()} ${config.podId} ${line}\n`);
   const { endpoints } = config;
   const clock = new SystemClock();
   const metadataDb = new PgMetadataDb({ url: endpoints.postgresUrl, poolMax: 16 });
@@ -20,17 +21,51 @@ export async function main(env: Readonly<Record<string, string | undefined>>): P
   // Every store call is timed under the simulator's part names (GET /internal/timings).
   const timings = new PartTimings(config.podId);
   const query = "metadataDb.query";
-  const ports = { clock, timings,
-    metadataDb: timedMethods(metadataDb, timings, { commitVersion: "metadataDb.commit", ownedBlocks: query,
-      findMissingBlocks: query, blockSizes: query, recordBlock: query, grantBlocks: query, getBlock: query, getFile: query }),
-    blockStore: timedMethods(new S3BlockStore(endpoints.s3), timings, { get: "s3.read", put: "s3.write", exists: "s3.head" }),
-    syncStream: timedMethods(new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic: endpoints.kafkaTopic,
-      clientId: config.podId }), timings, { publish: "kafka.publish" }) };
-  const relay = new OutboxRelay(metadataDb, ports.syncStream, clock, { sweepIntervalMs: 1000, batchRowsMax: 500,
-    onError: (error) => log(`outbox relay: ${(error as Error).message} (rows stay unsent, retried)`) });
+  const ports = {
+    clock,
+    timings,
+    metadataDb: timedMethods(metadataDb, timings, {
+      commitVersion: "metadataDb.commit",
+      ownedBlocks: query,
+      findMissingBlocks: query,
+      blockSizes: query,
+      recordBlock: query,
+      grantBlocks: query,
+      getBlock: query,
+      getFile: query,
+    }),
+    blockStore: timedMethods(new S3BlockStore(endpoints.s3), timings, {
+      get: "s3.read",
+      put: "s3.write",
+      exists: "s3.head",
+    }),
+    syncStream: timedMethods(
+      new KafkaSyncStream({
+        brokers: endpoints.kafkaBrokers,
+        topic: endpoints.kafkaTopic,
+        clientId: config.podId,
+      }),
+      timings,
+      { publish: "kafka.publish" },
+    ),
+  };
+  const relay = new OutboxRelay(metadataDb, ports.syncStream, clock, {
+    sweepIntervalMs: 1000,
+    batchRowsMax: 500,
+    onError: (error) =>
+      log(`outbox relay: ${(error as Error).message} (rows stay unsent, retried)`),
+  });
   relay.start();
-  const server = createChunkServer({ ports, log, onCommitted: (shard) => relay.wake(shard),
-    settings: { jwtSecret: config.jwtSecret, possessionKey: config.possessionKey, graceMs: config.graceMs } });
+  const server = createChunkServer({
+    ports,
+    log,
+    onCommitted: (shard) => relay.wake(shard),
+    settings: {
+      jwtSecret: config.jwtSecret,
+      possessionKey: config.possessionKey,
+      graceMs: config.graceMs,
+    },
+  });
   server.listen(config.port, config.host, () => log(`listening on ${config.host}:${config.port}`));
   const stop = async () => {
     log("stopping");
@@ -44,7 +79,10 @@ export async function main(env: Readonly<Record<string, string | undefined>>): P
 }
 
 main(process.env).catch((error: unknown) => {
-  const text = error instanceof SyncbenchError ? `${error.message} (${error.code})` : String((error as Error).stack ?? error);
+  const text =
+    error instanceof SyncbenchError
+      ? `${error.message} (${error.code})`
+      : String((error as Error).stack ?? error);
   process.stderr.write(`chunk-service: ${text}\n`);
   process.exit(error instanceof SyncbenchError && error.code === "CONFIG_INVALID" ? 2 : 1);
 });

@@ -27,18 +27,38 @@ const limits: Readonly<Record<string, number>> = apiLimits;
 
 describe("openapi.yaml and core/limits.ts", () => {
   it("every bound in the file names its limit and has its value", () => {
-    const wrong = statedBounds().filter((b) => b.name === undefined || limits[b.name] !== b.value)
-      .map((b) => `line ${b.line}: ${b.value} for ${b.name ?? "(no x-limit)"}, limits.ts has ${b.name ? limits[b.name] : "-"}`);
+    const wrong = statedBounds()
+      .filter((b) => b.name === undefined || limits[b.name] !== b.value)
+      .map(
+        (b) =>
+          `line ${b.line}: ${b.value} for ${b.name ?? "(no x-limit)"}, limits.ts has ${b.name ? limits[b.name] : "-"}`,
+      );
     expect(wrong).toEqual([]);
   });
 
   it("states every limit a client can meet", () => {
     const stated = new Set(statedBounds().map((b) => b.name));
-    const clientFacing = ["fileSizeBytesMax", "hashListLengthMax", "deltaBasesMax", "deltaBytesMax", "pathBytesMax",
-      "proofsMax", "proofTokenBytesMax", "uploadInitBodyBytesMax", "commitBodyBytesMax", "blockBodyBytesMax",
-      "deltaBodyBytesMax", "userConnectionsMax", "userRequestsPerSMax", "userRequestsBurstMax", "tokenLifetimeSMax"];
+    const clientFacing = [
+      "fileSizeBytesMax",
+      "hashListLengthMax",
+      "deltaBasesMax",
+      "deltaBytesMax",
+      "pathBytesMax",
+      "proofsMax",
+      "proofTokenBytesMax",
+      "uploadInitBodyBytesMax",
+      "commitBodyBytesMax",
+      "blockBodyBytesMax",
+      "deltaBodyBytesMax",
+      "userConnectionsMax",
+      "userRequestsPerSMax",
+      "userRequestsBurstMax",
+      "tokenLifetimeSMax",
+    ];
     expect(clientFacing.filter((name) => !(name in limits))).toEqual([]);
-    expect(clientFacing.filter((name) => name !== "deltaBytesMax" && !stated.has(name))).toEqual([]);
+    expect(clientFacing.filter((name) => name !== "deltaBytesMax" && !stated.has(name))).toEqual(
+      [],
+    );
     expect(limits.deltaBytesMax).toBe(limits.deltaBodyBytesMax); // stated as the delta route's body
   });
 });

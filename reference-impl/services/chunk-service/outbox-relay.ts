@@ -20,8 +20,12 @@ export class OutboxRelay {
   private stopped = false;
   published = 0;
 
-  constructor(private readonly db: MetadataDb, private readonly stream: SyncStream, private readonly clock: Clock,
-    private readonly options: RelayOptions) {}
+  constructor(
+    private readonly db: MetadataDb,
+    private readonly stream: SyncStream,
+    private readonly clock: Clock,
+    private readonly options: RelayOptions,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
@@ -50,8 +54,12 @@ export class OutboxRelay {
         const shard = this.dirty.values().next().value as number;
         this.dirty.delete(shard);
         try {
-          const count = await this.db.drainOutbox(shard, this.options.batchRowsMax,
-            (rows) => this.stream.publish(rows.map((r) => r.event)), this.clock.nowMs());
+          const count = await this.db.drainOutbox(
+            shard,
+            this.options.batchRowsMax,
+            (rows) => this.stream.publish(rows.map((r) => r.event)),
+            this.clock.nowMs(),
+          );
           this.published += count;
           if (count === this.options.batchRowsMax) this.dirty.add(shard); // more may wait
         } catch (error) {

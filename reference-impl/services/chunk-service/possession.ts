@@ -43,14 +43,23 @@ function invalid(message: string): never {
 }
 
 /** Checks the token's signature, user, block and expiry; returns what the proof must answer. */
-export function openChallenge(key: string, token: string, userId: string, hash: string, nowMs: number): ChallengeBody {
-  if (token.length > possession.tokenBytesMax) invalid(`challenge token longer than ${possession.tokenBytesMax} bytes`);
+export function openChallenge(
+  key: string,
+  token: string,
+  userId: string,
+  hash: string,
+  nowMs: number,
+): ChallengeBody {
+  if (token.length > possession.tokenBytesMax)
+    invalid(`challenge token longer than ${possession.tokenBytesMax} bytes`);
   const [payload = "", mac = ""] = token.split(".");
   const expected = createHmac("sha256", key).update(payload).digest();
   const given = Buffer.from(mac, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) invalid("challenge token signature does not verify");
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    invalid("challenge token signature does not verify");
   const body = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as ChallengeBody;
-  if (body.u !== userId || body.h !== hash) invalid(`challenge was issued for another user or block, not ${hash.slice(0, 12)}…`);
+  if (body.u !== userId || body.h !== hash)
+    invalid(`challenge was issued for another user or block, not ${hash.slice(0, 12)}…`);
   if (body.x <= nowMs) invalid("challenge expired; ask upload-init for a new one");
   return body;
 }

@@ -11,7 +11,10 @@ const domain = "syncbench upload-id v1";
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 function tag(key: string, userId: string, path: string, nonce: Buffer): Buffer {
-  return createHmac("sha256", key).update(`${domain}\u0000${userId}\u0000${path}\u0000`).update(nonce).digest()
+  return createHmac("sha256", key)
+    .update(`${domain}\u0000${userId}\u0000${path}\u0000`)
+    .update(nonce)
+    .digest()
     .subarray(0, 8);
 }
 
@@ -36,10 +39,16 @@ export function issueUploadId(key: string, userId: string, path: string): string
 
 /** Throws UPLOAD_ID_INVALID unless upload-init issued `uploadId` to this user for this path. */
 export function checkUploadId(key: string, userId: string, path: string, uploadId: string): void {
-  const given = uuidPattern.test(uploadId) ? Buffer.from(uploadId.replaceAll("-", ""), "hex") : undefined;
+  const given = uuidPattern.test(uploadId)
+    ? Buffer.from(uploadId.replaceAll("-", ""), "hex")
+    : undefined;
   const expected = given && assemble(key, userId, path, given.subarray(0, 8));
   if (!given || !expected || !timingSafeEqual(given, expected)) {
-    throw new SyncbenchError("UPLOAD_ID_INVALID", "uploadId was not issued by upload-init to this user for " +
-      "this path; nothing was committed", { hint: "call upload-init for the path and commit with its uploadId" });
+    throw new SyncbenchError(
+      "UPLOAD_ID_INVALID",
+      "uploadId was not issued by upload-init to this user for " +
+        "this path; nothing was committed",
+      { hint: "call upload-init for the path and commit with its uploadId" },
+    );
   }
 }

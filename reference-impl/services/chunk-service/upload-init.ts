@@ -26,8 +26,12 @@ export interface UploadInitResponse {
   readonly challenges: readonly Challenge[];
 }
 
-export async function uploadInit(ports: ChunkServicePorts, settings: ChunkServiceSettings, userId: string,
-  request: UploadInitRequest): Promise<UploadInitResponse> {
+export async function uploadInit(
+  ports: ChunkServicePorts,
+  settings: ChunkServiceSettings,
+  userId: string,
+  request: UploadInitRequest,
+): Promise<UploadInitResponse> {
   const current = await ports.metadataDb.getFile(userId, request.path);
   const distinct = [...new Set(request.blockHashes)];
   const missing = await ports.metadataDb.findMissingBlocks(distinct);
@@ -36,13 +40,21 @@ export async function uploadInit(ports: ChunkServicePorts, settings: ChunkServic
   const owned = new Set(await ports.metadataDb.ownedBlocks(userId, present));
   const nowMs = ports.clock.nowMs();
   const challenges: Challenge[] = [];
-  for (const hash of present.filter((h) => !owned.has(h))) challenges.push(makeChallenge(settings.possessionKey, userId, hash, nowMs));
+  for (const hash of present.filter((h) => !owned.has(h)))
+    challenges.push(makeChallenge(settings.possessionKey, userId, hash, nowMs));
   const previous = current && !current.deleted ? current.blockHashes : [];
   const deltaBases: Record<string, string[]> = {};
   request.blockHashes.forEach((hash, index) => {
     if (!missingSet.has(hash) || deltaBases[hash] || previous[index] === undefined) return;
-    deltaBases[hash] = [previous[index - 1], previous[index], previous[index + 1]]
-      .filter((h): h is string => h !== undefined);
+    deltaBases[hash] = [previous[index - 1], previous[index], previous[index + 1]].filter(
+      (h): h is string => h !== undefined,
+    );
   });
-  return { uploadId: issueUploadId(settings.possessionKey, userId, request.path), currentVersion: current?.version ?? 0, missing, deltaBases, challenges };
+  return {
+    uploadId: issueUploadId(settings.possessionKey, userId, request.path),
+    currentVersion: current?.version ?? 0,
+    missing,
+    deltaBases,
+    challenges,
+  };
 }

@@ -30,46 +30,79 @@ const secret = stackJwtSecret();
 const endpoints = stackEndpoints();
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
-async function call(user: string, method: string, path: string, body?: unknown, raw?: Uint8Array,
-  target = { url: endpoints.gatewayUrl, secret: secret ?? "" }) {
+async function call(
+  user: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  raw?: Uint8Array,
+  target = { url: endpoints.gatewayUrl, secret: secret ?? "" },
+) {
   const token = signJwt({ sub: user, exp: Date.now() / 1000 + 600 }, target.secret);
-  const response = await fetch(`${target.url}${path}`, { method,
-    headers: { authorization: `Bearer ${token}`, "content-type": raw ? "application/octet-stream" : "application/json" },
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  const response = await fetch(`${target.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": raw ? "application/octet-stream" : "application/json",
+    },
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
   const text = await response.text();
-  return { status: response.status, json: (text.startsWith("{") ? JSON.parse(text) : { text }) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return {
+    status: response.status,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    json: (text.startsWith("{") ? JSON.parse(text) : { text }) as Record<string, any>,
+  };
 }
-const file = (path: string, blocks: Uint8Array[]) =>
-  ({ path, size: blocks.reduce((n, b) => n + b.length, 0), blockHashes: blocks.map(sha) });
+const file = (path: string, blocks: Uint8Array[]) => ({
+  path,
+  size: blocks.reduce((n, b) => n + b.length, 0),
+  blockHashes: blocks.map(sha),
+});
 /** upload-init issues the uploadId that the commit sends back. */
 const uploadIdFor = async (user: string, path: string, blocks: Uint8Array[]) =>
   (await call(user, "POST", "/v1/files/upload-init", file(path, blocks))).json.uploadId as string;
-const commit = async (user: string, path: string, blocks: Uint8Array[], baseVersion: number) => call(user, "POST",
-  "/v1/files/commit", { uploadId: await uploadIdFor(user, path, blocks), ...file(path, blocks), baseVersion });
+const commit = async (user: string, path: string, blocks: Uint8Array[], baseVersion: number) =>
+  call(user, "POST", "/v1/files/commit", {
+    uploadId: await uploadIdFor(user, path, blocks),
+    ...file(path, blocks),
+    baseVersion,
+  });
 
 /** fsck over a database and bucket, judged on what this test wrote (its blocks and its user's events). */
-async function fsckClean(user: string, blocks: readonly Uint8Array[],
-  stores: { postgresUrl: string; s3: S3Endpoint } = endpoints): Promise<void> {
-  const report = await fsckStack({ ...endpoints, ...stores },
-    { nowMs: Date.now(), outboxStaleMs: 60_000, blocksMax: 100_000 });
+async function fsckClean(
+  user: string,
+  blocks: readonly Uint8Array[],
+  stores: { postgresUrl: string; s3: S3Endpoint } = endpoints,
+): Promise<void> {
+  const report = await fsckStack(
+    { ...endpoints, ...stores },
+    { nowMs: Date.now(), outboxStaleMs: 60_000, blocksMax: 100_000 },
+  );
   const mine = new Set(blocks.map(sha));
   expect(report.checked.referencedBlocks).toBeGreaterThan(0);
   expect(report.violations.filter((v) => mine.has(v.id) || v.detail.includes(user))).toEqual([]);
 }
 
-if (!secret) process.stdout.write("[upload-path] end-to-end tests skipped: the stack's provider starts no ChunkService\n");
+if (!secret)
+  process.stdout.write(
+    "[upload-path] end-to-end tests skipped: the stack's provider starts no ChunkService\n",
+  );
 
 describe.skipIf(!secret)("upload path through the gateway", () => {
   const config = loadStackConfig(process.env).native;
 
   /** chunkService.deltaApply samples over every ChunkService process `up` started. */
   async function deltaApplyCount(): Promise<number> {
-    const services = (await new NativeProvider(config).status()).services.filter((s) => s.name.startsWith("chunk-service"));
+    const services = (await new NativeProvider(config).status()).services.filter((s) =>
+      s.name.startsWith("chunk-service"),
+    );
     expect(services.length).toBeGreaterThan(0);
     let count = 0;
     for (const service of services) {
-      const snapshot = (await (await fetch(`${service.endpoint}/internal/timings`)).json()) as
-        { parts: Record<string, { count: number }> };
+      const snapshot = (await (await fetch(`${service.endpoint}/internal/timings`)).json()) as {
+        parts: Record<string, { count: number }>;
+      };
       count += snapshot.parts["chunkService.deltaApply"]?.count ?? 0;
     }
     return count;
@@ -83,20 +116,44 @@ describe.skipIf(!secret)("upload path through the gateway", () => {
   it("uploads a 4 MiB file, edits it with a ~100 B delta, and fsck finds everything consistent", async () => {
     const user = `e2e-${randomUUID().slice(0, 8)}`;
     const block = randomBytes(4 * 1024 * 1024);
-    expect((await call(user, "POST", "/v1/files/upload-init", { path: "/big.bin", size: block.length, blockHashes: [sha(block)] })).json.missing)
-      .toEqual([sha(block)]);
-    expect((await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
-    expect(await commit(user, "/big.bin", [block], 0)).toEqual({ status: 200, json: { version: 1 } });
+    expect(
+      (
+        await call(user, "POST", "/v1/files/upload-init", {
+          path: "/big.bin",
+          size: block.length,
+          blockHashes: [sha(block)],
+        })
+      ).json.missing,
+    ).toEqual([sha(block)]);
+    expect((await call(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(
+      201,
+    );
+    expect(await commit(user, "/big.bin", [block], 0)).toEqual({
+      status: 200,
+      json: { version: 1 },
+    });
     const edited = Buffer.from(block);
     randomBytes(100).copy(edited, 2_000_000);
     const delta = encodeDelta(block, edited);
     const appliedBefore = await deltaApplyCount();
-    const sent = await call(user, "PUT", `/v1/blocks/${sha(edited)}/delta?base=${sha(block)}`, undefined, delta);
-    expect(sent).toMatchObject({ status: 201, json: { hash: sha(edited), deltaBytes: delta.length } });
+    const sent = await call(
+      user,
+      "PUT",
+      `/v1/blocks/${sha(edited)}/delta?base=${sha(block)}`,
+      undefined,
+      delta,
+    );
+    expect(sent).toMatchObject({
+      status: 201,
+      json: { hash: sha(edited), deltaBytes: delta.length },
+    });
     // The ChunkService timed that delta apply (GET /internal/timings on its own port; other
     // test files may upload deltas meanwhile, so at least one more).
     expect(await deltaApplyCount()).toBeGreaterThan(appliedBefore);
-    expect(await commit(user, "/big.bin", [edited], 1)).toEqual({ status: 200, json: { version: 2 } });
+    expect(await commit(user, "/big.bin", [edited], 1)).toEqual({
+      status: 200,
+      json: { version: 2 },
+    });
     await fsckClean(user, [block, edited]);
   });
 });
@@ -126,19 +183,37 @@ describe.skipIf(!secret)("upload path faults, on servers this test starts", () =
   let closeService = async () => undefined as void;
 
   beforeAll(async () => {
-    config = { ...stackConfig, rootDir, ports: { ...stackConfig.ports, postgres: await freePort(), s3: await freePort() } };
-    own = new NativeProvider(config, [postgresService(config), s3Service(config, { current: stackConfig.s3Server })]);
+    config = {
+      ...stackConfig,
+      rootDir,
+      ports: { ...stackConfig.ports, postgres: await freePort(), s3: await freePort() },
+    };
+    own = new NativeProvider(config, [
+      postgresService(config),
+      s3Service(config, { current: stackConfig.s3Server }),
+    ]);
     await own.up();
     stores = { postgresUrl: postgresUrl(config), s3: s3Endpoint(config) };
     const metadataDb = new PgMetadataDb({ url: stores.postgresUrl, poolMax: 4 });
     await metadataDb.migrate();
     const blockStore = new S3BlockStore(stores.s3);
     const jwtSecret = randomBytes(32).toString("hex");
-    const server = createChunkServer({ log: () => undefined, onCommitted: () => undefined,
-      ports: { metadataDb, blockStore, syncStream: new MemorySyncStream(), clock: new SystemClock() },
-      settings: { jwtSecret, possessionKey: randomBytes(32).toString("hex"), graceMs: 3_600_000 } });
+    const server = createChunkServer({
+      log: () => undefined,
+      onCommitted: () => undefined,
+      ports: {
+        metadataDb,
+        blockStore,
+        syncStream: new MemorySyncStream(),
+        clock: new SystemClock(),
+      },
+      settings: { jwtSecret, possessionKey: randomBytes(32).toString("hex"), graceMs: 3_600_000 },
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    target = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, secret: jwtSecret };
+    target = {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      secret: jwtSecret,
+    };
     closeService = async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -155,26 +230,45 @@ describe.skipIf(!secret)("upload path faults, on servers this test starts", () =
   const ownCall = (user: string, method: string, path: string, body?: unknown, raw?: Uint8Array) =>
     call(user, method, path, body, raw, target);
   /** upload-init on the test's own service issues the uploadId that the commit sends back. */
-  const ownCommit = async (user: string, path: string, blocks: Uint8Array[], baseVersion: number) => {
-    const { uploadId } = (await ownCall(user, "POST", "/v1/files/upload-init", file(path, blocks))).json as { uploadId: string };
-    return ownCall(user, "POST", "/v1/files/commit", { uploadId, ...file(path, blocks), baseVersion });
+  const ownCommit = async (
+    user: string,
+    path: string,
+    blocks: Uint8Array[],
+    baseVersion: number,
+  ) => {
+    const { uploadId } = (await ownCall(user, "POST", "/v1/files/upload-init", file(path, blocks)))
+      .json as { uploadId: string };
+    return ownCall(user, "POST", "/v1/files/commit", {
+      uploadId,
+      ...file(path, blocks),
+      baseVersion,
+    });
   };
 
   it("with the S3 server stopped between upload-init and the block upload: a clean 503, nothing committed", async () => {
     const user = `e2e-s3-${randomUUID().slice(0, 8)}`;
     const block = randomBytes(64 * 1024);
-    const plan = await ownCall(user, "POST", "/v1/files/upload-init", { path: "/f", size: block.length, blockHashes: [sha(block)] });
+    const plan = await ownCall(user, "POST", "/v1/files/upload-init", {
+      path: "/f",
+      size: block.length,
+      blockHashes: [sha(block)],
+    });
     expect(plan.json.missing).toEqual([sha(block)]);
     // Through the supervisor: a server killed behind its back is restarted at once (issue 12).
     await own.down({ only: ["s3"] });
     try {
       const put = await ownCall(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block);
       expect(put).toMatchObject({ status: 503, json: { error: { code: "STORE_UNAVAILABLE" } } });
-      expect(await ownCommit(user, "/f", [block], 0)).toMatchObject({ status: 409, json: { error: { code: "COMMIT_BLOCKS_MISSING" } } });
+      expect(await ownCommit(user, "/f", [block], 0)).toMatchObject({
+        status: 409,
+        json: { error: { code: "COMMIT_BLOCKS_MISSING" } },
+      });
     } finally {
       await own.up();
     }
-    expect((await ownCall(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
+    expect((await ownCall(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(
+      201,
+    );
     expect(await ownCommit(user, "/f", [block], 0)).toEqual({ status: 200, json: { version: 1 } });
     await fsckClean(user, [block], stores);
   });
@@ -182,15 +276,26 @@ describe.skipIf(!secret)("upload path faults, on servers this test starts", () =
   it("with Postgres restarted mid-run, requests fail cleanly and the retry succeeds", async () => {
     const user = `e2e-pg-${randomUUID().slice(0, 8)}`;
     const block = randomBytes(4096);
-    expect((await ownCall(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(201);
-    const uploadId = (await ownCall(user, "POST", "/v1/files/upload-init", file("/p", [block]))).json.uploadId as string;
-    const commitOnce = () => ownCall(user, "POST", "/v1/files/commit", { uploadId, path: "/p", size: block.length,
-      blockHashes: [sha(block)], baseVersion: 0 });
+    expect((await ownCall(user, "PUT", `/v1/blocks/${sha(block)}`, undefined, block)).status).toBe(
+      201,
+    );
+    const uploadId = (await ownCall(user, "POST", "/v1/files/upload-init", file("/p", [block])))
+      .json.uploadId as string;
+    const commitOnce = () =>
+      ownCall(user, "POST", "/v1/files/commit", {
+        uploadId,
+        path: "/p",
+        size: block.length,
+        blockHashes: [sha(block)],
+        baseVersion: 0,
+      });
     await own.down({ only: ["postgres"] });
     try {
       const during = await commitOnce();
       expect(during.status).toBe(503);
-      expect(["STORE_UNAVAILABLE", "METADATA_DB_UNAVAILABLE"]).toContain((during.json as { error: { code: string } }).error.code);
+      expect(["STORE_UNAVAILABLE", "METADATA_DB_UNAVAILABLE"]).toContain(
+        (during.json as { error: { code: string } }).error.code,
+      );
     } finally {
       await own.up();
     }

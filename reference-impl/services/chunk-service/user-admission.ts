@@ -29,18 +29,28 @@ export class UserAdmission {
   enter(userId: string, nowMs: number): void {
     const l = this.limits;
     const state = this.users.get(userId) ?? this.add(userId, nowMs);
-    state.tokens = Math.min(l.userRequestsBurstMax,
-      state.tokens + ((nowMs - state.refilledAtMs) * l.userRequestsPerSMax) / 1000);
+    state.tokens = Math.min(
+      l.userRequestsBurstMax,
+      state.tokens + ((nowMs - state.refilledAtMs) * l.userRequestsPerSMax) / 1000,
+    );
     state.refilledAtMs = nowMs;
     if (state.inFlight >= l.userConnectionsMax) {
-      throw new RetryLaterError("USER_CONNECTIONS_MAX", `user ${userId} has ${state.inFlight} requests in ` +
-        `progress, at most ${l.userConnectionsMax} per ChunkService; this one was not started`, 1);
+      throw new RetryLaterError(
+        "USER_CONNECTIONS_MAX",
+        `user ${userId} has ${state.inFlight} requests in ` +
+          `progress, at most ${l.userConnectionsMax} per ChunkService; this one was not started`,
+        1,
+      );
     }
     if (state.tokens < 1) {
       const waitS = Math.max(1, Math.ceil((1 - state.tokens) / l.userRequestsPerSMax));
-      throw new RetryLaterError("USER_RATE_LIMITED", `user ${userId} sent more than ` +
-        `${l.userRequestsPerSMax} requests/s (burst ${l.userRequestsBurstMax}) to this ChunkService; ` +
-        "this one was not started", waitS);
+      throw new RetryLaterError(
+        "USER_RATE_LIMITED",
+        `user ${userId} sent more than ` +
+          `${l.userRequestsPerSMax} requests/s (burst ${l.userRequestsBurstMax}) to this ChunkService; ` +
+          "this one was not started",
+        waitS,
+      );
     }
     state.tokens -= 1;
     state.inFlight += 1;

@@ -15,7 +15,10 @@ const blockUrlKey = "block-url-key-0123456789";
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export function downloadServiceApiSuite(name: string, openPorts: () => Promise<DownloadServicePorts>): void {
+export function downloadServiceApiSuite(
+  name: string,
+  openPorts: () => Promise<DownloadServicePorts>,
+): void {
   describe(`DownloadService API (${name})`, () => {
     let base = "";
     let ports: DownloadServicePorts;
@@ -23,32 +26,71 @@ export function downloadServiceApiSuite(name: string, openPorts: () => Promise<D
     beforeAll(async () => {
       ports = await openPorts();
       // The block URLs point at the service itself (its origin path), as when no edge is in front.
-      const server = createDownloadServer({ ports, log: () => undefined,
-        settings: { jwtSecret, blockUrlKey, blockUrlTtlS: 300, podId: "download-test", get cdnBaseUrl() { return base; } } });
+      const server = createDownloadServer({
+        ports,
+        log: () => undefined,
+        settings: {
+          jwtSecret,
+          blockUrlKey,
+          blockUrlTtlS: 300,
+          podId: "download-test",
+          get cdnBaseUrl() {
+            return base;
+          },
+        },
+      });
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       close = () => new Promise((resolve) => server.close(() => resolve()));
     });
     afterAll(() => close());
 
-    const token = (user: string) => signJwt({ sub: user, exp: Math.floor(ports.clock.nowMs() / 1000) + 600 }, jwtSecret);
+    const token = (user: string) =>
+      signJwt({ sub: user, exp: Math.floor(ports.clock.nowMs() / 1000) + 600 }, jwtSecret);
     const get = async (user: string | undefined, path: string, init: RequestInit = {}) => {
-      const response = await fetch(path.startsWith("http") ? path : `${base}${path}`,
-        { ...init, headers: user === undefined ? {} : { authorization: `Bearer ${token(user)}` } });
+      const response = await fetch(path.startsWith("http") ? path : `${base}${path}`, {
+        ...init,
+        headers: user === undefined ? {} : { authorization: `Bearer ${token(user)}` },
+      });
       const type = response.headers.get("content-type") ?? "";
-      const body = type.includes("json") ? (await response.json()) as Json : new Uint8Array(await response.arrayBuffer());
-      return { status: response.status, json: body as Json, bytes: body as Uint8Array, headers: response.headers };
+      const body = type.includes("json")
+        ? ((await response.json()) as Json)
+        : new Uint8Array(await response.arrayBuffer());
+      return {
+        status: response.status,
+        json: body as Json,
+        bytes: body as Uint8Array,
+        headers: response.headers,
+      };
     };
     const newUser = () => `user-${randomUUID().slice(0, 8)}`;
     /** Stores the blocks and commits them as the next version of the user's file. */
-    const commit = async (user: string, path: string, blocks: Uint8Array[], baseVersion = 0, deleting = false) => {
+    const commit = async (
+      user: string,
+      path: string,
+      blocks: Uint8Array[],
+      baseVersion = 0,
+      deleting = false,
+    ) => {
       for (const block of blocks) {
         await ports.blockStore.put(sha(block), block);
-        await ports.metadataDb.recordBlock({ hash: sha(block), sizeBytes: block.byteLength, nowMs: ports.clock.nowMs(), graceMs: 1000 });
+        await ports.metadataDb.recordBlock({
+          hash: sha(block),
+          sizeBytes: block.byteLength,
+          nowMs: ports.clock.nowMs(),
+          graceMs: 1000,
+        });
       }
-      const result = await ports.metadataDb.commitVersion({ userId: user, path, blockHashes: blocks.map(sha),
-        sizeBytes: blocks.reduce((n, b) => n + b.byteLength, 0), baseVersion, eventId: randomUUID(), nowMs: ports.clock.nowMs(),
-        changeType: deleting ? "delete" : baseVersion === 0 ? "create" : "update" });
+      const result = await ports.metadataDb.commitVersion({
+        userId: user,
+        path,
+        blockHashes: blocks.map(sha),
+        sizeBytes: blocks.reduce((n, b) => n + b.byteLength, 0),
+        baseVersion,
+        eventId: randomUUID(),
+        nowMs: ports.clock.nowMs(),
+        changeType: deleting ? "delete" : baseVersion === 0 ? "create" : "update",
+      });
       expect(result.ok).toBe(true);
     };
     const content = (user: string, path: string, extra = "") =>
@@ -62,9 +104,17 @@ export function downloadServiceApiSuite(name: string, openPorts: () => Promise<D
       const answer = await content(user, "/docs/a.bin");
       expect(answer.status).toBe(200);
       expect(answer.headers.get("x-served-by")).toBe("download-service download-test");
-      expect(answer.json).toMatchObject({ path: "/docs/a.bin", version: 1, sizeBytes: 141_000, via: "cdn" });
-      expect(answer.json.blocks.map((b: Json) => [b.hash, b.sizeBytes, b.offsetBytes]))
-        .toEqual([[sha(blocks[0] as Buffer), 70_000, 0], [sha(blocks[1] as Buffer), 1000, 70_000], [sha(blocks[0] as Buffer), 70_000, 71_000]]);
+      expect(answer.json).toMatchObject({
+        path: "/docs/a.bin",
+        version: 1,
+        sizeBytes: 141_000,
+        via: "cdn",
+      });
+      expect(answer.json.blocks.map((b: Json) => [b.hash, b.sizeBytes, b.offsetBytes])).toEqual([
+        [sha(blocks[0] as Buffer), 70_000, 0],
+        [sha(blocks[1] as Buffer), 1000, 70_000],
+        [sha(blocks[0] as Buffer), 70_000, 71_000],
+      ]);
       for (const [index, entry] of (answer.json.blocks as Json[]).entries()) {
         const block = await get(undefined, entry.url as string);
         expect(block.status).toBe(200);
@@ -80,13 +130,23 @@ export function downloadServiceApiSuite(name: string, openPorts: () => Promise<D
       await commit(user, "/h.txt", [v1]);
       await commit(user, "/h.txt", [v2], 1);
       await commit(user, "/h.txt", [], 2, true);
-      expect((await content(user, "/h.txt", "&version=1")).json.blocks.map((b: Json) => b.hash)).toEqual([sha(v1)]);
-      expect((await content(user, "/h.txt", "&version=2")).json).toMatchObject({ version: 2, sizeBytes: 600 });
+      expect(
+        (await content(user, "/h.txt", "&version=1")).json.blocks.map((b: Json) => b.hash),
+      ).toEqual([sha(v1)]);
+      expect((await content(user, "/h.txt", "&version=2")).json).toMatchObject({
+        version: 2,
+        sizeBytes: 600,
+      });
       expect((await content(user, "/h.txt")).json.error.code).toBe("FILE_DELETED");
       expect((await content(user, "/h.txt", "&version=9")).status).toBe(404);
       const history = await get(user, "/v1/files/versions?path=%2Fh.txt");
-      expect(history.json.versions.map((v: Json) => [v.version, v.changeType, v.blockCount]))
-        .toEqual([[3, "delete", 0], [2, "update", 1], [1, "create", 1]]);
+      expect(
+        history.json.versions.map((v: Json) => [v.version, v.changeType, v.blockCount]),
+      ).toEqual([
+        [3, "delete", 0],
+        [2, "update", 1],
+        [1, "create", 1],
+      ]);
     });
 
     it("shows a user only their own rows: another user's path is a 404, their listing empty", async () => {
@@ -115,9 +175,15 @@ export function downloadServiceApiSuite(name: string, openPorts: () => Promise<D
       expect((await get(other, tampered.href)).status).toBe(403);
       // Validly signed but expired; and validly signed but valid for longer than the edge allows.
       const nowS = Math.floor(ports.clock.nowMs() / 1000);
-      const expired = await get(undefined, `/v1/blocks/${sha(block)}?${blockUrlQuery(blockUrlKey, { hash: sha(block), userId: owner, expiresAtS: nowS - 1 })}`);
+      const expired = await get(
+        undefined,
+        `/v1/blocks/${sha(block)}?${blockUrlQuery(blockUrlKey, { hash: sha(block), userId: owner, expiresAtS: nowS - 1 })}`,
+      );
       expect([expired.status, expired.json.error.code]).toEqual([403, "BLOCK_URL_EXPIRED"]);
-      const tooLong = await get(undefined, `/v1/blocks/${sha(block)}?${blockUrlQuery(blockUrlKey, { hash: sha(block), userId: owner, expiresAtS: nowS + 86_400 })}`);
+      const tooLong = await get(
+        undefined,
+        `/v1/blocks/${sha(block)}?${blockUrlQuery(blockUrlKey, { hash: sha(block), userId: owner, expiresAtS: nowS + 86_400 })}`,
+      );
       expect(tooLong.json.error.code).toBe("BLOCK_URL_INVALID");
       // A URL signed for one block does not open another.
       const swapped = `${base}/v1/blocks/${sha(randomBytes(10))}${url.search}`;
@@ -131,7 +197,11 @@ export function downloadServiceApiSuite(name: string, openPorts: () => Promise<D
       await commit(user, "/q/other", []);
       const first = await get(user, "/v1/files?prefix=%2Fp%2F&limit=3");
       expect(first.json.files.map((f: Json) => f.path)).toEqual(["/p/f1", "/p/f2", "/p/f3"]);
-      await Promise.all([commit(user, "/p/f0", []), commit(user, "/p/f35", []), commit(user, "/p/f2", [], 1)]);
+      await Promise.all([
+        commit(user, "/p/f0", []),
+        commit(user, "/p/f35", []),
+        commit(user, "/p/f2", [], 1),
+      ]);
       const seen = [...first.json.files];
       let cursor = first.json.nextCursor as string | null;
       while (cursor !== null) {
@@ -140,7 +210,16 @@ export function downloadServiceApiSuite(name: string, openPorts: () => Promise<D
         seen.push(...page.json.files);
         cursor = page.json.nextCursor as string | null;
       }
-      expect(seen.map((f: Json) => f.path)).toEqual(["/p/f1", "/p/f2", "/p/f3", "/p/f35", "/p/f4", "/p/f5", "/p/f6", "/p/f7"]);
+      expect(seen.map((f: Json) => f.path)).toEqual([
+        "/p/f1",
+        "/p/f2",
+        "/p/f3",
+        "/p/f35",
+        "/p/f4",
+        "/p/f5",
+        "/p/f6",
+        "/p/f7",
+      ]);
     });
 
     it("refuses bad queries with every problem named: limit, cursor, unknown parameter, path", async () => {
@@ -148,7 +227,9 @@ export function downloadServiceApiSuite(name: string, openPorts: () => Promise<D
       const tooMany = await get(user, "/v1/files?limit=1001&colour=red");
       expect(tooMany.status).toBe(400);
       expect(tooMany.json.error.message).toMatch(/limit: must be 1\.\.1000.*colour|colour.*limit/s);
-      expect((await get(user, "/v1/files?cursor=bm90LWEtY3Vyc29y")).json.error.code).toBe("CURSOR_INVALID");
+      expect((await get(user, "/v1/files?cursor=bm90LWEtY3Vyc29y")).json.error.code).toBe(
+        "CURSOR_INVALID",
+      );
       expect((await content(user, "relative.txt")).json.error.code).toBe("REQUEST_INVALID");
       expect((await get(user, "/v1/files/content?path=%2Fa&path=%2Fb")).status).toBe(400);
       expect((await get(undefined, "/v1/files")).status).toBe(401);
@@ -163,7 +244,8 @@ export function downloadServiceApiSuite(name: string, openPorts: () => Promise<D
       expect(answer.json.via).toBe("s3");
       const url = answer.json.blocks[0].url as string;
       expect(url).toContain(sha(block));
-      if (url.startsWith("http")) { // the real presigner: the S3 server serves the block on it
+      if (url.startsWith("http")) {
+        // the real presigner: the S3 server serves the block on it
         const fetched = await fetch(url);
         expect(fetched.status).toBe(200);
         expect(Buffer.from(await fetched.arrayBuffer()).equals(block)).toBe(true);

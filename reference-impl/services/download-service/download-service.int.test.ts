@@ -21,8 +21,12 @@ const s3 = { ...endpoints.s3, keyPrefix: `download-${runId}/` };
 const opened: DownloadServicePorts[] = [];
 
 async function openPorts(): Promise<DownloadServicePorts> {
-  const ports = { metadataDb: new PgMetadataDb({ url: database.url(), poolMax: 8 }), clock: new SystemClock(),
-    blockStore: new S3BlockStore(s3), presigner: new S3BlockPresigner(s3) };
+  const ports = {
+    metadataDb: new PgMetadataDb({ url: database.url(), poolMax: 8 }),
+    clock: new SystemClock(),
+    blockStore: new S3BlockStore(s3),
+    presigner: new S3BlockPresigner(s3),
+  };
   opened.push(ports);
   return ports;
 }
@@ -38,13 +42,18 @@ describe("presigned S3 URLs on the real S3 server", () => {
     const ports = await openPorts();
     const [mine, theirs] = [randomBytes(700), randomBytes(700)];
     for (const block of [mine, theirs]) await ports.blockStore.put(sha256Hex(block), block);
-    const url = new URL(await (ports.presigner as S3BlockPresigner).presignGet(sha256Hex(mine), 60));
+    const url = new URL(
+      await (ports.presigner as S3BlockPresigner).presignGet(sha256Hex(mine), 60),
+    );
     expect((await fetch(url)).status).toBe(200);
     const other = new URL(url.href.replace(sha256Hex(mine), sha256Hex(theirs)));
     expect((await fetch(other)).status).toBe(403);
     const tampered = new URL(url);
     const signature = tampered.searchParams.get("X-Amz-Signature") as string;
-    tampered.searchParams.set("X-Amz-Signature", `${signature.slice(0, -1)}${signature.endsWith("0") ? "1" : "0"}`);
+    tampered.searchParams.set(
+      "X-Amz-Signature",
+      `${signature.slice(0, -1)}${signature.endsWith("0") ? "1" : "0"}`,
+    );
     expect((await fetch(tampered)).status).toBe(403);
   });
 });

@@ -10,14 +10,28 @@ import { createDownloadServer } from "./routes.ts";
 
 export async function main(env: Readonly<Record<string, string | undefined>>): Promise<void> {
   const config = loadDownloadServiceConfig(env);
-  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${config.podId} ${line}\n`);
+  const log = (line: string) =>
+    process.stdout.write(`${new Date().toISOString()} ${config.podId} ${line}\n`);
   const { endpoints } = config;
   const metadataDb = new PgMetadataDb({ url: endpoints.postgresUrl, poolMax: 16 });
   await metadataDb.migrate();
-  const ports = { metadataDb, clock: new SystemClock(), blockStore: new S3BlockStore(endpoints.s3),
-    presigner: new S3BlockPresigner(endpoints.s3) };
-  const server = createDownloadServer({ ports, log, settings: { jwtSecret: config.jwtSecret, podId: config.podId,
-    blockUrlKey: config.blockUrlKey, blockUrlTtlS: config.blockUrlTtlS, cdnBaseUrl: config.cdnBaseUrl } });
+  const ports = {
+    metadataDb,
+    clock: new SystemClock(),
+    blockStore: new S3BlockStore(endpoints.s3),
+    presigner: new S3BlockPresigner(endpoints.s3),
+  };
+  const server = createDownloadServer({
+    ports,
+    log,
+    settings: {
+      jwtSecret: config.jwtSecret,
+      podId: config.podId,
+      blockUrlKey: config.blockUrlKey,
+      blockUrlTtlS: config.blockUrlTtlS,
+      cdnBaseUrl: config.cdnBaseUrl,
+    },
+  });
   server.listen(config.port, config.host, () => log(`listening on ${config.host}:${config.port}`));
   const stop = async () => {
     log("stopping");
@@ -30,7 +44,10 @@ export async function main(env: Readonly<Record<string, string | undefined>>): P
 }
 
 main(process.env).catch((error: unknown) => {
-  const text = error instanceof SyncbenchError ? `${error.message} (${error.code})` : String((error as Error).stack ?? error);
+  const text =
+    error instanceof SyncbenchError
+      ? `${error.message} (${error.code})`
+      : String((error as Error).stack ?? error);
   process.stderr.write(`download-service: ${text}\n`);
   process.exit(error instanceof SyncbenchError && error.code === "CONFIG_INVALID" ? 2 : 1);
 });

@@ -18,12 +18,21 @@ export interface DownloadServiceDeps {
 }
 
 const statusByCode: Readonly<Record<string, number>> = {
-  REQUEST_INVALID: 400, CURSOR_INVALID: 400, METADATA_INPUT_INVALID: 400, VIA_UNAVAILABLE: 400,
-  AUTH_REQUIRED: 401, AUTH_INVALID: 401, AUTH_EXPIRED: 401,
-  BLOCK_URL_INVALID: 403, BLOCK_URL_EXPIRED: 403,
-  NOT_FOUND: 404, FILE_DELETED: 404, BLOCK_MISSING: 404,
+  REQUEST_INVALID: 400,
+  CURSOR_INVALID: 400,
+  METADATA_INPUT_INVALID: 400,
+  VIA_UNAVAILABLE: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID: 401,
+  AUTH_EXPIRED: 401,
+  BLOCK_URL_INVALID: 403,
+  BLOCK_URL_EXPIRED: 403,
+  NOT_FOUND: 404,
+  FILE_DELETED: 404,
+  BLOCK_MISSING: 404,
   METHOD_NOT_ALLOWED: 405,
-  STORE_UNAVAILABLE: 503, BLOCK_RECORD_MISSING: 500,
+  STORE_UNAVAILABLE: 503,
+  BLOCK_RECORD_MISSING: 500,
 };
 
 export function statusFor(code: string): number {
@@ -35,35 +44,55 @@ const blockRoute = /^\/v1\/blocks\/([^/]+)$/;
 function authenticate(req: IncomingMessage, secret: string, nowMs: number): string {
   const header = req.headers.authorization ?? "";
   if (!header.startsWith("Bearer ")) {
-    throw new SyncbenchError("AUTH_REQUIRED", "missing Authorization: Bearer token", { hint: "npx syncbench token --user <id>" });
+    throw new SyncbenchError("AUTH_REQUIRED", "missing Authorization: Bearer token", {
+      hint: "npx syncbench token --user <id>",
+    });
   }
   return verifyJwt(header.slice("Bearer ".length), secret, nowMs).sub;
 }
 
-function parseQuery<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } },
-  url: URL): T {
+function parseQuery<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: import("zod").ZodError };
+  },
+  url: URL,
+): T {
   const raw: Record<string, string> = {};
   for (const [key, value] of url.searchParams) {
-    if (key in raw) throw new SyncbenchError("REQUEST_INVALID", `query parameter ${key} given twice`);
+    if (key in raw)
+      throw new SyncbenchError("REQUEST_INVALID", `query parameter ${key} given twice`);
     raw[key] = value;
   }
   const result = schema.safeParse(raw);
-  if (!result.success) throw new SyncbenchError("REQUEST_INVALID", `invalid query: ${describeIssues(result.error)}`);
+  if (!result.success)
+    throw new SyncbenchError("REQUEST_INVALID", `invalid query: ${describeIssues(result.error)}`);
   return result.data;
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text),
-    "cache-control": "no-store" });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
   res.end(text);
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, deps: DownloadServiceDeps): Promise<void> {
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: DownloadServiceDeps,
+): Promise<void> {
   const url = new URL(req.url ?? "/", "http://download-service");
   const { ports, settings } = deps;
   if (req.method !== "GET" && req.method !== "HEAD") {
-    throw new SyncbenchError("METHOD_NOT_ALLOWED", `the DownloadService serves reads only, got ${req.method} ${url.pathname}`);
+    throw new SyncbenchError(
+      "METHOD_NOT_ALLOWED",
+      `the DownloadService serves reads only, got ${req.method} ${url.pathname}`,
+    );
   }
   if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
   const nowMs = ports.clock.nowMs();
@@ -72,10 +101,16 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: DownloadSe
   if (block) return serveBlock(res, deps, block[1] as string, url, nowMs);
   const userId = authenticate(req, settings.jwtSecret, nowMs);
   if (url.pathname === "/v1/files/content") {
-    return sendJson(res, 200, await fileContent(ports, settings, userId, parseQuery(contentQuery, url)));
+    return sendJson(
+      res,
+      200,
+      await fileContent(ports, settings, userId, parseQuery(contentQuery, url)),
+    );
   }
-  if (url.pathname === "/v1/files/versions") return sendJson(res, 200, await listVersions(ports, userId, parseQuery(versionsQuery, url)));
-  if (url.pathname === "/v1/files") return sendJson(res, 200, await listFiles(ports, userId, parseQuery(listQuery, url)));
+  if (url.pathname === "/v1/files/versions")
+    return sendJson(res, 200, await listVersions(ports, userId, parseQuery(versionsQuery, url)));
+  if (url.pathname === "/v1/files")
+    return sendJson(res, 200, await listFiles(ports, userId, parseQuery(listQuery, url)));
   throw new SyncbenchError("NOT_FOUND", `no route ${req.method} ${url.pathname}`);
 }
 
@@ -83,41 +118,98 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: DownloadSe
  * The edge's auth subrequest: nginx passes the original request line in X-Original-URI; 204 when
  * its block URL verifies, 403 otherwise. Answered before the edge looks in its cache.
  */
-function blockGrant(req: IncomingMessage, res: ServerResponse, settings: DownloadServiceSettings, nowMs: number): void {
+function blockGrant(
+  req: IncomingMessage,
+  res: ServerResponse,
+  settings: DownloadServiceSettings,
+  nowMs: number,
+): void {
   const original = new URL(String(req.headers["x-original-uri"] ?? "/"), "http://edge");
   const match = blockRoute.exec(original.pathname);
-  if (!match) throw new SyncbenchError("BLOCK_URL_INVALID", `not a block URL: ${original.pathname.slice(0, 80)}`);
+  if (!match)
+    throw new SyncbenchError(
+      "BLOCK_URL_INVALID",
+      `not a block URL: ${original.pathname.slice(0, 80)}`,
+    );
   verifyBlockUrl(settings.blockUrlKey, match[1] as string, original.searchParams, nowMs);
   res.writeHead(204);
   res.end();
 }
 
 /** Origin and direct path: a signed block URL's bytes, immutable, ETag = the block hash. */
-async function serveBlock(res: ServerResponse, deps: DownloadServiceDeps, hash: string, url: URL, nowMs: number) {
+async function serveBlock(
+  res: ServerResponse,
+  deps: DownloadServiceDeps,
+  hash: string,
+  url: URL,
+  nowMs: number,
+) {
   verifyBlockUrl(deps.settings.blockUrlKey, hash, url.searchParams, nowMs);
   const bytes = await deps.ports.blockStore.get(hash);
-  if (!bytes) throw new SyncbenchError("BLOCK_MISSING", `block ${hash} is not in the BlockStore`, { hint: "run npx syncbench fsck" });
-  res.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.byteLength,
-    "cache-control": "public, max-age=31536000, immutable", etag: `"${hash}"` });
+  if (!bytes)
+    throw new SyncbenchError("BLOCK_MISSING", `block ${hash} is not in the BlockStore`, {
+      hint: "run npx syncbench fsck",
+    });
+  res.writeHead(200, {
+    "content-type": "application/octet-stream",
+    "content-length": bytes.byteLength,
+    "cache-control": "public, max-age=31536000, immutable",
+    etag: `"${hash}"`,
+  });
   res.end(bytes);
 }
 
-const transientCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH",
-  "57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "53300"]);
+const transientCodes = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "57P01",
+  "57P02",
+  "57P03",
+  "08000",
+  "08001",
+  "08003",
+  "08006",
+  "53300",
+]);
 
-function answerError(req: IncomingMessage, res: ServerResponse, deps: DownloadServiceDeps, error: unknown): void {
+function answerError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: DownloadServiceDeps,
+  error: unknown,
+): void {
   const code = (error as NodeJS.ErrnoException).code ?? "";
-  const known = error instanceof SyncbenchError ? error
-    : transientCodes.has(code) || /Connection terminated|when trying to connect|socket hang up/.test((error as Error).message ?? "")
-      ? new SyncbenchError("STORE_UNAVAILABLE", `a store did not answer (${code}: ${String((error as Error).message).slice(0, 160)})`,
-        { hint: "retry with backoff", cause: error })
-      : undefined;
-  if (!known) deps.log(`unexpected error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+  const known =
+    error instanceof SyncbenchError
+      ? error
+      : transientCodes.has(code) ||
+          /Connection terminated|when trying to connect|socket hang up/.test(
+            (error as Error).message ?? "",
+          )
+        ? new SyncbenchError(
+            "STORE_UNAVAILABLE",
+            `a store did not answer (${code}: ${String((error as Error).message).slice(0, 160)})`,
+            { hint: "retry with backoff", cause: error },
+          )
+        : undefined;
+  if (!known)
+    deps.log(
+      `unexpected error on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`,
+    );
   if (res.headersSent || res.destroyed) return void res.destroy();
   const failure = known ?? new SyncbenchError("INTERNAL", "unexpected server error");
   const status = statusFor(failure.code);
   if (status === 503) res.setHeader("retry-after", "2");
-  sendJson(res, status, { error: { code: failure.code, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) } });
+  sendJson(res, status, {
+    error: {
+      code: failure.code,
+      message: failure.message,
+      ...(failure.hint ? { hint: failure.hint } : {}),
+    },
+  });
 }
 
 export function createDownloadServer(deps: DownloadServiceDeps): Server {

@@ -16,8 +16,16 @@ async function storeWithOneFile() {
   const hash = sha256Hex(block);
   await store.put(hash, block);
   await db.recordBlock({ hash, sizeBytes: 1000, nowMs: 0, graceMs: 1 });
-  await db.commitVersion({ userId: "u", path: "/f", blockHashes: [hash], sizeBytes: 1000, baseVersion: 0,
-    changeType: "create", eventId: randomUUID(), nowMs: 1000 });
+  await db.commitVersion({
+    userId: "u",
+    path: "/f",
+    blockHashes: [hash],
+    sizeBytes: 1000,
+    baseVersion: 0,
+    changeType: "create",
+    eventId: randomUUID(),
+    nowMs: 1000,
+  });
   return { db, store, hash };
 }
 
@@ -35,55 +43,83 @@ describe("fsck", () => {
   it("reports a committed block missing from the BlockStore", async () => {
     const { db, store, hash } = await storeWithOneFile();
     await store.delete(hash);
-    expect((await fsck({ metadataDb: db, blockStore: store, syncStream }, options)).violations)
-      .toEqual([expect.objectContaining({ kind: "block-missing", id: hash })]);
+    expect(
+      (await fsck({ metadataDb: db, blockStore: store, syncStream }, options)).violations,
+    ).toEqual([expect.objectContaining({ kind: "block-missing", id: hash })]);
   });
 
   it("reports a ref_count that disagrees with the versions", async () => {
     const { db, store, hash } = await storeWithOneFile();
     const block = (await store.get(hash)) as Uint8Array;
-    await db.commitVersion({ userId: "u", path: "/g", blockHashes: [hash], sizeBytes: block.length, baseVersion: 0,
-      changeType: "create", eventId: randomUUID(), nowMs: 1000 });
+    await db.commitVersion({
+      userId: "u",
+      path: "/g",
+      blockHashes: [hash],
+      sizeBytes: block.length,
+      baseVersion: 0,
+      changeType: "create",
+      eventId: randomUUID(),
+      nowMs: 1000,
+    });
     // Break the invariant the way a bug would: one more version row than increments.
     (db as unknown as { versions: string[][] }).versions.push([hash]);
     const report = await fsck({ metadataDb: db, blockStore: store, syncStream }, options);
-    expect(report.violations).toEqual([expect.objectContaining({ kind: "ref-count-mismatch", id: hash,
-      detail: "ref_count 2, but 3 committed version(s) name it" })]);
+    expect(report.violations).toEqual([
+      expect.objectContaining({
+        kind: "ref-count-mismatch",
+        id: hash,
+        detail: "ref_count 2, but 3 committed version(s) name it",
+      }),
+    ]);
   });
 
   it("reports a block whose stored content no longer hashes to its key", async () => {
     const { db, store, hash } = await storeWithOneFile();
-    const damaged = { ...store, get: async (h: string) => {
-      const bytes = await store.get(h);
-      return bytes && Uint8Array.from(bytes, (b, i) => (i === 0 ? b ^ 1 : b));
-    } } as typeof store;
-    expect((await fsck({ metadataDb: db, blockStore: damaged, syncStream }, options)).violations)
-      .toEqual([expect.objectContaining({ kind: "block-corrupt", id: hash })]);
+    const damaged = {
+      ...store,
+      get: async (h: string) => {
+        const bytes = await store.get(h);
+        return bytes && Uint8Array.from(bytes, (b, i) => (i === 0 ? b ^ 1 : b));
+      },
+    } as typeof store;
+    expect(
+      (await fsck({ metadataDb: db, blockStore: damaged, syncStream }, options)).violations,
+    ).toEqual([expect.objectContaining({ kind: "block-corrupt", id: hash })]);
   });
 
   it("reports an outbox row unsent for longer than the bound", async () => {
     const { db, store } = await storeWithOneFile();
-    const report = await fsck({ metadataDb: db, blockStore: store, syncStream },
-      { ...options, nowMs: 1000 + 60_001 });
+    const report = await fsck(
+      { metadataDb: db, blockStore: store, syncStream },
+      { ...options, nowMs: 1000 + 60_001 },
+    );
     expect(report.violations.map((v) => v.kind)).toEqual(["outbox-stale"]);
   });
 
   it("reports a topic without the expected partitions, or absent", async () => {
     const { db, store } = await storeWithOneFile();
     const ports = { metadataDb: db, blockStore: store };
-    expect((await fsck({ ...ports, syncStream: new MemorySyncStream(8) }, options)).violations)
-      .toEqual([{ kind: "stream", id: "file-events",
-        detail: "topic has 8 partitions, expected 64" }]);
+    expect(
+      (await fsck({ ...ports, syncStream: new MemorySyncStream(8) }, options)).violations,
+    ).toEqual([
+      { kind: "stream", id: "file-events", detail: "topic has 8 partitions, expected 64" },
+    ]);
     const gone = new MemorySyncStream(0, "gone");
-    expect((await fsck({ ...ports, syncStream: gone }, options)).violations)
-      .toEqual([{ kind: "stream", id: "gone", detail: "topic is absent, expected 64 partitions" }]);
+    expect((await fsck({ ...ports, syncStream: gone }, options)).violations).toEqual([
+      { kind: "stream", id: "gone", detail: "topic is absent, expected 64 partitions" },
+    ]);
   });
 
   it("checks nothing on a database never migrated, and says why", async () => {
-    const report = await fsck({ metadataDb: new MemoryMetadataDb(),
-      blockStore: new MemoryBlockStore(), syncStream }, options);
-    expect(report).toMatchObject({ violations: [], truncated: false,
-      checked: { blocks: 0, shards: 0 } });
+    const report = await fsck(
+      { metadataDb: new MemoryMetadataDb(), blockStore: new MemoryBlockStore(), syncStream },
+      options,
+    );
+    expect(report).toMatchObject({
+      violations: [],
+      truncated: false,
+      checked: { blocks: 0, shards: 0 },
+    });
     expect(report.note).toMatch(/no schema yet/);
   });
 });

@@ -10,7 +10,8 @@ import type { BlockStore } from "../../stores/block-store/block-store.port.ts";
 import { shardCount, type MetadataDb } from "../../stores/metadata-db/metadata-db.port.ts";
 import type { SyncStream } from "../../stores/sync-stream/sync-stream.port.ts";
 
-export type ViolationKind = "block-missing" | "block-corrupt" | "ref-count-mismatch" | "outbox-stale" | "stream";
+export type ViolationKind =
+  "block-missing" | "block-corrupt" | "ref-count-mismatch" | "outbox-stale" | "stream";
 
 export interface Violation {
   readonly kind: ViolationKind;
@@ -20,7 +21,12 @@ export interface Violation {
 
 export interface FsckReport {
   readonly violations: readonly Violation[];
-  readonly checked: { blocks: number; referencedBlocks: number; shards: number; outboxRowsStale: number };
+  readonly checked: {
+    blocks: number;
+    referencedBlocks: number;
+    shards: number;
+    outboxRowsStale: number;
+  };
   /** True when a bound cut a check short: say so rather than report clean. */
   readonly truncated: boolean;
   /** Why nothing was checked, when nothing was (a database no ChunkService has migrated yet). */
@@ -50,45 +56,85 @@ const nothingChecked = { blocks: 0, referencedBlocks: 0, shards: 0, outboxRowsSt
 export async function fsck(ports: FsckPorts, options: FsckOptions): Promise<FsckReport> {
   const { metadataDb: db, blockStore: blocks } = ports;
   if ((await db.appliedMigrations()).length === 0) {
-    return { violations: [], checked: nothingChecked, truncated: false,
-      note: "the metadata database has no schema yet (no ChunkService has run): nothing to check" };
+    return {
+      violations: [],
+      checked: nothingChecked,
+      truncated: false,
+      note: "the metadata database has no schema yet (no ChunkService has run): nothing to check",
+    };
   }
   const violations: Violation[] = [];
   const { blocksChecked, mismatches } = await db.refCountMismatches(options.blocksMax);
   for (const m of mismatches) {
-    violations.push({ kind: "ref-count-mismatch", id: m.hash, detail: m.refCount === undefined
-      ? `named by ${m.referencingVersions} committed version(s) but absent from the blocks table`
-      : `ref_count ${m.refCount}, but ${m.referencingVersions} committed version(s) name it` });
+    violations.push({
+      kind: "ref-count-mismatch",
+      id: m.hash,
+      detail:
+        m.refCount === undefined
+          ? `named by ${m.referencingVersions} committed version(s) but absent from the blocks table`
+          : `ref_count ${m.refCount}, but ${m.referencingVersions} committed version(s) name it`,
+    });
   }
   const referenced = await checkBlockContents(db, blocks, options.blocksMax, violations);
   let stale = 0;
   let outboxTruncated = false;
   for (let shard = 0; shard < shardCount; shard++) {
-    const rows = await db.staleOutbox(shard, options.nowMs - options.outboxStaleMs, staleRowsPerShardMax);
+    const rows = await db.staleOutbox(
+      shard,
+      options.nowMs - options.outboxStaleMs,
+      staleRowsPerShardMax,
+    );
     outboxTruncated ||= rows.length === staleRowsPerShardMax;
     for (const row of rows) {
       stale++;
-      violations.push({ kind: "outbox-stale", id: `shard ${shard} outbox ${row.outboxId}`, detail: `event ${row.event.eventId} ` +
-        `(${row.event.userId} ${row.event.filePath} v${row.event.version}) unsent for ${options.nowMs - row.createdAtMs} ms` });
+      violations.push({
+        kind: "outbox-stale",
+        id: `shard ${shard} outbox ${row.outboxId}`,
+        detail:
+          `event ${row.event.eventId} ` +
+          `(${row.event.userId} ${row.event.filePath} v${row.event.version}) unsent for ${options.nowMs - row.createdAtMs} ms`,
+      });
     }
   }
   violations.push(...(await checkStream(ports.syncStream, options.partitionCount)));
-  return { violations, truncated: referenced.truncated || outboxTruncated || mismatches.length >= options.blocksMax,
-    checked: { blocks: blocksChecked, referencedBlocks: referenced.count, shards: shardCount, outboxRowsStale: stale } };
+  return {
+    violations,
+    truncated: referenced.truncated || outboxTruncated || mismatches.length >= options.blocksMax,
+    checked: {
+      blocks: blocksChecked,
+      referencedBlocks: referenced.count,
+      shards: shardCount,
+      outboxRowsStale: stale,
+    },
+  };
 }
 
-async function checkBlockContents(db: MetadataDb, store: BlockStore, blocksMax: number,
-  violations: Violation[]): Promise<{ count: number; truncated: boolean }> {
+async function checkBlockContents(
+  db: MetadataDb,
+  store: BlockStore,
+  blocksMax: number,
+  violations: Violation[],
+): Promise<{ count: number; truncated: boolean }> {
   let after = "";
   let count = 0;
   for (;;) {
     const page = await db.referencedBlocks(after, Math.min(pageSize, blocksMax - count));
     for (const hash of page) {
       const bytes = await store.get(hash);
-      if (!bytes) violations.push({ kind: "block-missing", id: hash, detail: "named by a committed version, absent from the BlockStore" });
+      if (!bytes)
+        violations.push({
+          kind: "block-missing",
+          id: hash,
+          detail: "named by a committed version, absent from the BlockStore",
+        });
       else {
         const actual = createHash("sha256").update(bytes).digest("hex");
-        if (actual !== hash) violations.push({ kind: "block-corrupt", id: hash, detail: `content hashes to ${actual}` });
+        if (actual !== hash)
+          violations.push({
+            kind: "block-corrupt",
+            id: hash,
+            detail: `content hashes to ${actual}`,
+          });
       }
     }
     count += page.length;
@@ -102,7 +148,9 @@ async function checkBlockContents(db: MetadataDb, store: BlockStore, blocksMax: 
 async function checkStream(stream: SyncStream, partitionCount: number): Promise<Violation[]> {
   const { topic, partitions } = await stream.describe();
   if (partitions.length === partitionCount) return [];
-  const detail = partitions.length === 0 ? `topic is absent, expected ${partitionCount} partitions`
-    : `topic has ${partitions.length} partitions, expected ${partitionCount}`;
+  const detail =
+    partitions.length === 0
+      ? `topic is absent, expected ${partitionCount} partitions`
+      : `topic has ${partitions.length} partitions, expected ${partitionCount}`;
   return [{ kind: "stream", id: topic, detail }];
 }

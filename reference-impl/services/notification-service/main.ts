@@ -12,16 +12,29 @@ import { notificationDefaults } from "./ports.ts";
 
 export async function main(env: Readonly<Record<string, string | undefined>>): Promise<void> {
   const config = loadNotificationServiceConfig(env);
-  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${config.podId} ${line}\n`);
+  const log = (line: string) =>
+    process.stdout.write(`${new Date().toISOString()} ${config.podId} ${line}\n`);
   const { endpoints } = config;
-  const ports = { clock: new SystemClock(), random: Math.random,
-    syncStream: new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic: endpoints.kafkaTopic, clientId: config.podId }),
+  const ports = {
+    clock: new SystemClock(),
+    random: Math.random,
+    syncStream: new KafkaSyncStream({
+      brokers: endpoints.kafkaBrokers,
+      topic: endpoints.kafkaTopic,
+      clientId: config.podId,
+    }),
     registry: new RedisRegistry({ url: endpoints.redisUrl }),
-    log: new RedisNotificationLog({ url: endpoints.redisUrl }) };
-  const service = createNotificationService(ports, { ...notificationDefaults, podId: config.podId,
-    jwtSecret: config.jwtSecret }, log);
+    log: new RedisNotificationLog({ url: endpoints.redisUrl }),
+  };
+  const service = createNotificationService(
+    ports,
+    { ...notificationDefaults, podId: config.podId, jwtSecret: config.jwtSecret },
+    log,
+  );
   await service.start();
-  service.server.listen(config.port, config.host, () => log(`listening on ${config.host}:${config.port}`));
+  service.server.listen(config.port, config.host, () =>
+    log(`listening on ${config.host}:${config.port}`),
+  );
   const stop = async () => {
     log(`stopping with ${service.connectionCount()} connections`);
     await service.stop();
@@ -33,7 +46,10 @@ export async function main(env: Readonly<Record<string, string | undefined>>): P
 }
 
 main(process.env).catch((error: unknown) => {
-  const text = error instanceof SyncbenchError ? `${error.message} (${error.code})` : String((error as Error).stack ?? error);
+  const text =
+    error instanceof SyncbenchError
+      ? `${error.message} (${error.code})`
+      : String((error as Error).stack ?? error);
   process.stderr.write(`notification-service: ${text}\n`);
   process.exit(error instanceof SyncbenchError && error.code === "CONFIG_INVALID" ? 2 : 1);
 });

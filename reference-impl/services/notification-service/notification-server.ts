@@ -8,10 +8,16 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { SyncbenchError } from "../../core/errors.ts";
 import { verifyJwt } from "../../runtime/jwt.ts";
 import {
-  compareCursors, isCursor, type LoggedEvent, type Subscription,
+  compareCursors,
+  isCursor,
+  type LoggedEvent,
+  type Subscription,
 } from "../../stores/notification-log/notification-log.port.ts";
 import {
-  closeCodes, notificationLimits as limits, type NotificationServicePorts, type NotificationServiceSettings,
+  closeCodes,
+  notificationLimits as limits,
+  type NotificationServicePorts,
+  type NotificationServiceSettings,
 } from "./ports.ts";
 
 /** One device's socket or pending long-poll on this process. */
@@ -26,7 +32,11 @@ interface Listener {
 }
 
 const statusByCode: Readonly<Record<string, number>> = {
-  REQUEST_INVALID: 400, AUTH_REQUIRED: 401, AUTH_INVALID: 401, AUTH_EXPIRED: 401, NOT_FOUND: 404,
+  REQUEST_INVALID: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID: 401,
+  AUTH_EXPIRED: 401,
+  NOT_FOUND: 404,
   NOTIFY_FULL: 503,
 };
 
@@ -39,8 +49,11 @@ export interface NotificationService {
   connectionCount(): number;
 }
 
-export function createNotificationService(ports: NotificationServicePorts, settings: NotificationServiceSettings,
-  log: (line: string) => void): NotificationService {
+export function createNotificationService(
+  ports: NotificationServicePorts,
+  settings: NotificationServiceSettings,
+  log: (line: string) => void,
+): NotificationService {
   return new NotificationProcess(ports, settings, log);
 }
 
@@ -50,12 +63,20 @@ class NotificationProcess implements NotificationService {
   private count = 0;
   private readonly subscriptions: Subscription[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: limits.clientMessageBytesMax });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: limits.clientMessageBytesMax,
+  });
 
-  constructor(private readonly ports: NotificationServicePorts, private readonly settings: NotificationServiceSettings,
-    private readonly log: (line: string) => void) {
+  constructor(
+    private readonly ports: NotificationServicePorts,
+    private readonly settings: NotificationServiceSettings,
+    private readonly log: (line: string) => void,
+  ) {
     this.server = createServer((req, res) => this.handleHttp(req, res));
-    this.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    this.server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade(req, socket, head),
+    );
   }
 
   connectionCount(): number {
@@ -80,7 +101,9 @@ class NotificationProcess implements NotificationService {
     if (set.size === 0) this.listeners.delete(l.userId);
     const stillHere = [...set].some((other) => other.deviceId === l.deviceId);
     if (!stillHere) {
-      void this.ports.registry.unregister(l.userId, l.deviceId, this.settings.podId).catch(this.logError("unregister"));
+      void this.ports.registry
+        .unregister(l.userId, l.deviceId, this.settings.podId)
+        .catch(this.logError("unregister"));
     }
   }
 
@@ -119,7 +142,10 @@ class NotificationProcess implements NotificationService {
     }
     const live = l.pending ?? [];
     l.pending = undefined;
-    this.offer(l, live.sort((a, b) => compareCursors(a.cursor, b.cursor)));
+    this.offer(
+      l,
+      live.sort((a, b) => compareCursors(a.cursor, b.cursor)),
+    );
   }
 
   private onEntry(entry: LoggedEvent): void {
@@ -138,23 +164,38 @@ class NotificationProcess implements NotificationService {
   private authenticate(req: IncomingMessage): string {
     const header = req.headers.authorization ?? "";
     if (!header.startsWith("Bearer ")) {
-      throw new SyncbenchError("AUTH_REQUIRED", "missing Authorization: Bearer token", { hint: "npx syncbench token --user <id>" });
+      throw new SyncbenchError("AUTH_REQUIRED", "missing Authorization: Bearer token", {
+        hint: "npx syncbench token --user <id>",
+      });
     }
-    return verifyJwt(header.slice("Bearer ".length), this.settings.jwtSecret, this.ports.clock.nowMs()).sub;
+    return verifyJwt(
+      header.slice("Bearer ".length),
+      this.settings.jwtSecret,
+      this.ports.clock.nowMs(),
+    ).sub;
   }
 
   private parseTarget(url: URL): { deviceId: string; cursor: string | undefined } {
     const deviceId = url.searchParams.get("device") ?? "";
     if (!limits.deviceIdPattern.test(deviceId)) {
-      throw new SyncbenchError("REQUEST_INVALID", `device must be 1..64 of [A-Za-z0-9._-], got ${JSON.stringify(deviceId)}`);
+      throw new SyncbenchError(
+        "REQUEST_INVALID",
+        `device must be 1..64 of [A-Za-z0-9._-], got ${JSON.stringify(deviceId)}`,
+      );
     }
     const cursor = url.searchParams.get("cursor") ?? undefined;
     if (cursor !== undefined && !isCursor(cursor)) {
-      throw new SyncbenchError("REQUEST_INVALID", `cursor must be "<ms>-<seq>" as the server sent it, got ${JSON.stringify(cursor)}`);
+      throw new SyncbenchError(
+        "REQUEST_INVALID",
+        `cursor must be "<ms>-<seq>" as the server sent it, got ${JSON.stringify(cursor)}`,
+      );
     }
     if (this.count >= limits.connectionsMax) {
-      throw new SyncbenchError("NOTIFY_FULL", `this process holds ${this.count} connections, at most ` +
-        `${limits.connectionsMax}; nothing was opened, retry with backoff`);
+      throw new SyncbenchError(
+        "NOTIFY_FULL",
+        `this process holds ${this.count} connections, at most ` +
+          `${limits.connectionsMax}; nothing was opened, retry with backoff`,
+      );
     }
     return { deviceId, cursor };
   }
@@ -165,19 +206,34 @@ class NotificationProcess implements NotificationService {
     let target: { deviceId: string; cursor: string | undefined };
     try {
       const url = new URL(req.url ?? "/", "http://notification-service");
-      if (url.pathname !== "/v1/notifications") throw new SyncbenchError("NOT_FOUND", `no WebSocket route ${url.pathname}`);
+      if (url.pathname !== "/v1/notifications")
+        throw new SyncbenchError("NOT_FOUND", `no WebSocket route ${url.pathname}`);
       userId = this.authenticate(req);
       target = this.parseTarget(url);
     } catch (error) {
       refuseUpgrade(socket, error);
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.openSocket(ws, userId, target.deviceId, target.cursor));
+    this.wss.handleUpgrade(
+      req,
+      socket,
+      head,
+      (ws) => void this.openSocket(ws, userId, target.deviceId, target.cursor),
+    );
   }
 
-  private async openSocket(ws: WebSocket, userId: string, deviceId: string, cursor: string | undefined): Promise<void> {
+  private async openSocket(
+    ws: WebSocket,
+    userId: string,
+    deviceId: string,
+    cursor: string | undefined,
+  ): Promise<void> {
     let alive = true;
-    const listener: Listener = { userId, deviceId, lastCursor: "0-0", pending: undefined,
+    const listener: Listener = {
+      userId,
+      deviceId,
+      lastCursor: "0-0",
+      pending: undefined,
       deliver: (entries) => {
         for (const entry of entries) {
           const text = JSON.stringify({ type: "event", cursor: entry.cursor, event: entry.event });
@@ -187,8 +243,11 @@ class NotificationProcess implements NotificationService {
           }
           ws.send(text);
         }
-      } };
-    ws.on("pong", () => { alive = true; });
+      },
+    };
+    ws.on("pong", () => {
+      alive = true;
+    });
     const ping = setInterval(() => {
       if (!alive) return void ws.terminate(); // no pong within one ping interval
       alive = false;
@@ -201,13 +260,20 @@ class NotificationProcess implements NotificationService {
     ws.on("error", this.logError(`socket of ${userId}/${deviceId}`));
     ws.on("message", (data, isBinary) => {
       const ack = parseAck(isBinary ? undefined : data.toString());
-      if (!ack) return void ws.close(closeCodes.protocolError, "expected {\"type\":\"ack\",\"cursor\":\"<ms>-<seq>\"}");
-      void this.ports.log.saveDeviceCursor(userId, deviceId, ack).catch(this.logError("save cursor"));
+      if (!ack)
+        return void ws.close(
+          closeCodes.protocolError,
+          'expected {"type":"ack","cursor":"<ms>-<seq>"}',
+        );
+      void this.ports.log
+        .saveDeviceCursor(userId, deviceId, ack)
+        .catch(this.logError("save cursor"));
     });
     try {
       const from = cursor ?? (await this.ports.log.deviceCursor(userId, deviceId));
       await this.attach(listener, from);
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: "ready", cursor: listener.lastCursor }));
+      if (ws.readyState === ws.OPEN)
+        ws.send(JSON.stringify({ type: "ready", cursor: listener.lastCursor }));
     } catch (error) {
       this.logError(`attach ${userId}/${deviceId}`)(error);
       ws.close(1011, "registry or log unavailable; reconnect with backoff");
@@ -219,25 +285,50 @@ class NotificationProcess implements NotificationService {
     const { deviceId, cursor } = this.parseTarget(url);
     const timeoutText = url.searchParams.get("timeout") ?? String(limits.longPollTimeoutSDefault);
     const timeoutS = Number(timeoutText);
-    if (!Number.isInteger(timeoutS) || timeoutS < limits.longPollTimeoutSMin || timeoutS > limits.longPollTimeoutSMax) {
-      throw new SyncbenchError("REQUEST_INVALID", `timeout must be whole seconds ${limits.longPollTimeoutSMin}..` +
-        `${limits.longPollTimeoutSMax}, got ${JSON.stringify(timeoutText)}`);
+    if (
+      !Number.isInteger(timeoutS) ||
+      timeoutS < limits.longPollTimeoutSMin ||
+      timeoutS > limits.longPollTimeoutSMax
+    ) {
+      throw new SyncbenchError(
+        "REQUEST_INVALID",
+        `timeout must be whole seconds ${limits.longPollTimeoutSMin}..` +
+          `${limits.longPollTimeoutSMax}, got ${JSON.stringify(timeoutText)}`,
+      );
     }
     const backoffS = this.count > limits.connectionsMax / 2 ? longPollBusyBackoffS : 0;
     if (cursor === undefined) {
-      return sendJson(res, 200, { events: [], cursor: await this.ports.log.headCursor(userId), backoffS });
+      return sendJson(res, 200, {
+        events: [],
+        cursor: await this.ports.log.headCursor(userId),
+        backoffS,
+      });
     }
     const waitMs = timeoutS * 1000 * (1 + this.ports.random() * limits.longPollJitterRatioMax);
-    const entries = await this.waitForEntries({ userId, deviceId: `longpoll.${deviceId}`, cursor, waitMs, req });
+    const entries = await this.waitForEntries({
+      userId,
+      deviceId: `longpoll.${deviceId}`,
+      cursor,
+      waitMs,
+      req,
+    });
     if (entries === undefined) return; // the client went away
     const events = entries.slice(0, limits.longPollEventsMax);
-    sendJson(res, 200, { events: events.map((e) => ({ cursor: e.cursor, event: e.event })),
-      cursor: events.at(-1)?.cursor ?? cursor, backoffS });
+    sendJson(res, 200, {
+      events: events.map((e) => ({ cursor: e.cursor, event: e.event })),
+      cursor: events.at(-1)?.cursor ?? cursor,
+      backoffS,
+    });
   }
 
   /** Entries after the cursor as soon as there are some, [] after waitMs, undefined if the request closes. */
-  private waitForEntries(wait: { userId: string; deviceId: string; cursor: string; waitMs: number; req: IncomingMessage }):
-    Promise<readonly LoggedEvent[] | undefined> {
+  private waitForEntries(wait: {
+    userId: string;
+    deviceId: string;
+    cursor: string;
+    waitMs: number;
+    req: IncomingMessage;
+  }): Promise<readonly LoggedEvent[] | undefined> {
     return new Promise((resolve, reject) => {
       let done = false;
       const finish = (outcome: () => void) => {
@@ -247,54 +338,87 @@ class NotificationProcess implements NotificationService {
         this.remove(listener);
         outcome();
       };
-      const listener: Listener = { userId: wait.userId, deviceId: wait.deviceId, lastCursor: wait.cursor,
-        pending: undefined, deliver: (entries) => finish(() => resolve(entries)) };
+      const listener: Listener = {
+        userId: wait.userId,
+        deviceId: wait.deviceId,
+        lastCursor: wait.cursor,
+        pending: undefined,
+        deliver: (entries) => finish(() => resolve(entries)),
+      };
       const timer = setTimeout(() => finish(() => resolve([])), wait.waitMs);
       wait.req.on("close", () => finish(() => resolve(undefined)));
-      this.attach(listener, wait.cursor).catch((error: unknown) => finish(() => reject(error as Error)));
+      this.attach(listener, wait.cursor).catch((error: unknown) =>
+        finish(() => reject(error as Error)),
+      );
     });
   }
 
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://notification-service");
     const handle = async () => {
-      if (req.method === "GET" && url.pathname === "/healthz") return sendJson(res, 200, { ok: true, connections: this.count });
-      if (req.method === "GET" && url.pathname === "/v1/notifications/longpoll") return this.longPoll(req, res, url);
+      if (req.method === "GET" && url.pathname === "/healthz")
+        return sendJson(res, 200, { ok: true, connections: this.count });
+      if (req.method === "GET" && url.pathname === "/v1/notifications/longpoll")
+        return this.longPoll(req, res, url);
       throw new SyncbenchError("NOT_FOUND", `no route ${req.method} ${url.pathname}`);
     };
     handle().catch((error: unknown) => {
-      const e = error instanceof SyncbenchError ? error
-        : new SyncbenchError("STORE_UNAVAILABLE", `registry or log unavailable: ${(error as Error).message}`, { cause: error });
+      const e =
+        error instanceof SyncbenchError
+          ? error
+          : new SyncbenchError(
+              "STORE_UNAVAILABLE",
+              `registry or log unavailable: ${(error as Error).message}`,
+              { cause: error },
+            );
       if (res.headersSent) return void res.destroy();
       const status = statusByCode[e.code] ?? 503;
       if (status === 503) res.setHeader("retry-after", "2");
-      sendJson(res, status, { error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } });
+      sendJson(res, status, {
+        error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) },
+      });
     });
   }
 
   async start(): Promise<void> {
-    this.subscriptions.push(await this.ports.log.onPodEntries(this.settings.podId, (entry) => this.onEntry(entry)));
-    this.subscriptions.push(await this.ports.syncStream.subscribe(this.settings.consumerGroup,
-      (delivered) => this.consume(delivered.event)));
+    this.subscriptions.push(
+      await this.ports.log.onPodEntries(this.settings.podId, (entry) => this.onEntry(entry)),
+    );
+    this.subscriptions.push(
+      await this.ports.syncStream.subscribe(this.settings.consumerGroup, (delivered) =>
+        this.consume(delivered.event),
+      ),
+    );
     this.timers.push(setInterval(() => this.heartbeat(), this.settings.heartbeatMs));
   }
 
   /** Refreshes the Registry entry (and its TTL) of every device this process holds. */
   private heartbeat(): void {
     const devices = new Map<string, { userId: string; deviceId: string }>();
-    for (const set of this.listeners.values()) for (const l of set) devices.set(`${l.userId}\n${l.deviceId}`, l);
+    for (const set of this.listeners.values())
+      for (const l of set) devices.set(`${l.userId}\n${l.deviceId}`, l);
     for (const { userId, deviceId } of devices.values()) {
-      void this.ports.registry.register(userId, deviceId, this.settings.podId).catch(this.logError("heartbeat"));
+      void this.ports.registry
+        .register(userId, deviceId, this.settings.podId)
+        .catch(this.logError("heartbeat"));
     }
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
-    for (const client of this.wss.clients) client.close(closeCodes.goingAway, "server stopping; reconnect with backoff");
+    for (const client of this.wss.clients)
+      client.close(closeCodes.goingAway, "server stopping; reconnect with backoff");
     this.server.close();
     await Promise.all(this.subscriptions.map((s) => s.close()));
-    await Promise.all([...this.listeners.values()].flatMap((set) => [...set]).map((l) =>
-      this.ports.registry.unregister(l.userId, l.deviceId, this.settings.podId).catch(this.logError("unregister"))));
+    await Promise.all(
+      [...this.listeners.values()]
+        .flatMap((set) => [...set])
+        .map((l) =>
+          this.ports.registry
+            .unregister(l.userId, l.deviceId, this.settings.podId)
+            .catch(this.logError("unregister")),
+        ),
+    );
   }
 }
 
@@ -305,15 +429,19 @@ function refuseUpgrade(socket: Duplex, error: unknown): void {
   const e = error instanceof SyncbenchError ? error : new SyncbenchError("INTERNAL", String(error));
   const status = statusByCode[e.code] ?? 500;
   const body = JSON.stringify({ error: { code: e.code, message: e.message } });
-  socket.end(`HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Refused"}\r\ncontent-type: application/json\r\n` +
-    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? "Unauthorized" : "Refused"}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function parseAck(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
   try {
     const message = JSON.parse(text) as { type?: unknown; cursor?: unknown };
-    return message.type === "ack" && typeof message.cursor === "string" && isCursor(message.cursor) ? message.cursor : undefined;
+    return message.type === "ack" && typeof message.cursor === "string" && isCursor(message.cursor)
+      ? message.cursor
+      : undefined;
   } catch {
     return undefined; // not JSON: the caller closes the socket with 4000
   }
@@ -321,6 +449,9 @@ function parseAck(text: string | undefined): string | undefined {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
   res.end(text);
 }

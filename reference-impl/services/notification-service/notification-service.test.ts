@@ -17,28 +17,49 @@ const secret = "test-secret-0123456789";
 const clock = new ManualClock(1_000_000);
 const token = (user: string) => signJwt({ sub: user, exp: 10_000 }, secret);
 let sequence = 0;
-const changed = (userId: string): FileChangedEvent => ({ eventId: `e-${++sequence}`, userId,
-  filePath: `/f${sequence}.txt`, version: 1, changeType: "create", blockHashes: [], timestampMs: sequence });
+const changed = (userId: string): FileChangedEvent => ({
+  eventId: `e-${++sequence}`,
+  userId,
+  filePath: `/f${sequence}.txt`,
+  version: 1,
+  changeType: "create",
+  blockHashes: [],
+  timestampMs: sequence,
+});
 
-const shared = () => ({ syncStream: new MemorySyncStream(4), registry: new MemoryRegistry(),
-  log: new MemoryNotificationLog(), clock, random: () => 0.5 });
+const shared = () => ({
+  syncStream: new MemorySyncStream(4),
+  registry: new MemoryRegistry(),
+  log: new MemoryNotificationLog(),
+  clock,
+  random: () => 0.5,
+});
 const started: NotificationService[] = [];
 const sockets: WebSocket[] = [];
 
 async function startPod(ports: ReturnType<typeof shared>, podId: string): Promise<string> {
-  const service = createNotificationService(ports, { ...notificationDefaults, podId, jwtSecret: secret }, () => undefined);
+  const service = createNotificationService(
+    ports,
+    { ...notificationDefaults, podId, jwtSecret: secret },
+    () => undefined,
+  );
   await service.start();
   started.push(service);
   await new Promise<void>((resolve) => service.server.listen(0, "127.0.0.1", resolve));
   return `127.0.0.1:${(service.server.address() as AddressInfo).port}`;
 }
 
-interface Device { ws: WebSocket; messages: { type: string; cursor: string; event?: FileChangedEvent }[];
-  until(predicate: () => boolean): Promise<void> }
+interface Device {
+  ws: WebSocket;
+  messages: { type: string; cursor: string; event?: FileChangedEvent }[];
+  until(predicate: () => boolean): Promise<void>;
+}
 
 function connect(host: string, user: string, device: string, cursor?: string): Promise<Device> {
   const query = `device=${device}${cursor ? `&cursor=${cursor}` : ""}`;
-  const ws = new WebSocket(`ws://${host}/v1/notifications?${query}`, { headers: { authorization: `Bearer ${token(user)}` } });
+  const ws = new WebSocket(`ws://${host}/v1/notifications?${query}`, {
+    headers: { authorization: `Bearer ${token(user)}` },
+  });
   sockets.push(ws);
   const messages: Device["messages"] = [];
   const waiters: (() => void)[] = [];
@@ -57,7 +78,8 @@ function connect(host: string, user: string, device: string, cursor?: string): P
   });
 }
 
-const events = (d: Device) => d.messages.filter((m) => m.type === "event").map((m) => m.event?.eventId);
+const events = (d: Device) =>
+  d.messages.filter((m) => m.type === "event").map((m) => m.event?.eventId);
 
 afterEach(async () => {
   for (const ws of sockets.splice(0)) ws.terminate();
@@ -67,24 +89,34 @@ afterEach(async () => {
 describe("NotificationService (memory adapters)", () => {
   it("refuses an upgrade without a valid token with 401 before it completes", async () => {
     const host = await startPod(shared(), "pod-1");
-    const ws = new WebSocket(`ws://${host}/v1/notifications?device=d1`, { headers: { authorization: "Bearer x.y.z" } });
-    const status = await new Promise<number>((resolve) => ws.once("unexpected-response", (req, res) => {
-      req.destroy();
-      resolve(res.statusCode ?? 0);
-    }));
+    const ws = new WebSocket(`ws://${host}/v1/notifications?device=d1`, {
+      headers: { authorization: "Bearer x.y.z" },
+    });
+    const status = await new Promise<number>((resolve) =>
+      ws.once("unexpected-response", (req, res) => {
+        req.destroy();
+        resolve(res.statusCode ?? 0);
+      }),
+    );
     expect(status).toBe(401);
   });
 
   it("pushes a user's events to each of their devices and none to another user", async () => {
     const ports = shared();
     const host = await startPod(ports, "pod-1");
-    const [a, b, stranger] = await Promise.all([connect(host, "alice", "phone"), connect(host, "alice", "laptop"),
-      connect(host, "bob", "phone")]);
+    const [a, b, stranger] = await Promise.all([
+      connect(host, "alice", "phone"),
+      connect(host, "alice", "laptop"),
+      connect(host, "bob", "phone"),
+    ]);
     const mine = changed("alice");
     const theirs = changed("bob");
     await ports.syncStream.publish([mine, theirs]);
-    await Promise.all([a.until(() => events(a).length === 1), b.until(() => events(b).length === 1),
-      stranger.until(() => events(stranger).length === 1)]);
+    await Promise.all([
+      a.until(() => events(a).length === 1),
+      b.until(() => events(b).length === 1),
+      stranger.until(() => events(stranger).length === 1),
+    ]);
     expect(events(b)).toEqual([mine.eventId]);
     expect(events(stranger)).toEqual([theirs.eventId]);
   });
@@ -117,7 +149,10 @@ describe("NotificationService (memory adapters)", () => {
     await ports.syncStream.publish([first]);
     await phone.until(() => events(phone).length === 1);
     phone.ws.send(JSON.stringify({ type: "ack", cursor: phone.messages.at(-1)!.cursor }));
-    await new Promise<void>((resolve) => { phone.ws.once("close", () => resolve()); phone.ws.close(); });
+    await new Promise<void>((resolve) => {
+      phone.ws.once("close", () => resolve());
+      phone.ws.close();
+    });
     const second = changed("dan");
     await ports.syncStream.publish([second]);
     const back = await connect(host, "dan", "phone");
@@ -127,12 +162,18 @@ describe("NotificationService (memory adapters)", () => {
   it("two processes on one log deliver each event once to a device on either", async () => {
     const ports = shared();
     const [host1, host2] = [await startPod(ports, "pod-1"), await startPod(ports, "pod-2")];
-    const [on1, on2] = await Promise.all([connect(host1, "erin", "phone"), connect(host2, "erin", "laptop")]);
+    const [on1, on2] = await Promise.all([
+      connect(host1, "erin", "phone"),
+      connect(host2, "erin", "laptop"),
+    ]);
     const burst = [changed("erin"), changed("erin")];
     await ports.syncStream.publish(burst);
     const fence = changed("erin");
     await ports.syncStream.publish([fence]);
-    await Promise.all([on1.until(() => events(on1).includes(fence.eventId)), on2.until(() => events(on2).includes(fence.eventId))]);
+    await Promise.all([
+      on1.until(() => events(on1).includes(fence.eventId)),
+      on2.until(() => events(on2).includes(fence.eventId)),
+    ]);
     expect(events(on1)).toEqual([...burst, fence].map((e) => e.eventId));
     expect(events(on2)).toEqual([...burst, fence].map((e) => e.eventId));
   });
@@ -140,18 +181,27 @@ describe("NotificationService (memory adapters)", () => {
   it("answers a long-poll with the events after its cursor, or empty with a backoff hint after the timeout", async () => {
     const ports = shared();
     const host = await startPod(ports, "pod-1");
-    const get = (query: string) => fetch(`http://${host}/v1/notifications/longpoll?${query}`,
-      { headers: { authorization: `Bearer ${token("fay")}` } });
-    const start = await (await get("device=tablet")).json() as { cursor: string };
+    const get = (query: string) =>
+      fetch(`http://${host}/v1/notifications/longpoll?${query}`, {
+        headers: { authorization: `Bearer ${token("fay")}` },
+      });
+    const start = (await (await get("device=tablet")).json()) as { cursor: string };
     const pending = get(`device=tablet&cursor=${start.cursor}&timeout=5`);
     const edit = changed("fay");
     // The long-poll registers before it reads the log: publish once the registry names it.
-    while ((await ports.registry.devicesOf("fay")).length === 0) await new Promise((r) => setImmediate(r));
+    while ((await ports.registry.devicesOf("fay")).length === 0)
+      await new Promise((r) => setImmediate(r));
     await ports.syncStream.publish([edit]);
-    const answer = await (await pending).json() as { events: { event: FileChangedEvent }[]; cursor: string; backoffS: number };
+    const answer = (await (await pending).json()) as {
+      events: { event: FileChangedEvent }[];
+      cursor: string;
+      backoffS: number;
+    };
     expect(answer.events.map((e) => e.event.eventId)).toEqual([edit.eventId]);
     expect(answer.backoffS).toBe(0);
-    const quiet = await (await get(`device=tablet&cursor=${answer.cursor}&timeout=5`)).json() as typeof answer;
+    const quiet = (await (
+      await get(`device=tablet&cursor=${answer.cursor}&timeout=5`)
+    ).json()) as typeof answer;
     expect(quiet).toEqual({ events: [], cursor: answer.cursor, backoffS: 0 });
     expect((await get("device=tablet&cursor=1-0&timeout=1")).status).toBe(400);
     expect((await get("device=bad%20id&cursor=1-0")).status).toBe(400);

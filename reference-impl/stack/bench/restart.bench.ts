@@ -25,17 +25,23 @@ const probes: Record<string, () => Promise<boolean>> = {
   kafka: async () => (await checkKafka([`127.0.0.1:${config.ports.kafka}`])).healthy,
   nginx: async () => (await checkNginx(config)).healthy,
 };
-const probe = (name: string) => probes[name] ?? (async () => {
-  const index = Number(name.replace("chunk-service-", "")) - 1;
-  const response = await fetch(`http://127.0.0.1:${config.ports.chunkServiceBase + index}/healthz`,
-    { signal: AbortSignal.timeout(1500) }).catch(() => undefined);
-  return response?.ok === true;
-});
+const probe = (name: string) =>
+  probes[name] ??
+  (async () => {
+    const index = Number(name.replace("chunk-service-", "")) - 1;
+    const response = await fetch(
+      `http://127.0.0.1:${config.ports.chunkServiceBase + index}/healthz`,
+      { signal: AbortSignal.timeout(1500) },
+    ).catch(() => undefined);
+    return response?.ok === true;
+  });
 
 /** The time of the first supervisord log line for `name` matching `what`, after `sinceMs`. */
 function logTime(name: string, what: "exited" | "spawned", sinceMs: number): number | undefined {
-  const pattern = what === "exited" ? new RegExp(`^(\\S+ \\S+),(\\d+) \\w+ exited: ${name} \\(`)
-    : new RegExp(`^(\\S+ \\S+),(\\d+) \\w+ spawned: '${name}'`);
+  const pattern =
+    what === "exited"
+      ? new RegExp(`^(\\S+ \\S+),(\\d+) \\w+ exited: ${name} \\(`)
+      : new RegExp(`^(\\S+ \\S+),(\\d+) \\w+ spawned: '${name}'`);
   for (const line of readFileSync(logFile, "utf8").split("\n")) {
     const m = pattern.exec(line);
     if (!m) continue;
@@ -49,24 +55,33 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function measure(name: string): Promise<string> {
   const before = (await provider.status()).services.find((s) => s.name === name);
-  if (!before?.pid || !before.healthy) return `| ${name} | not running and healthy before the kill | | | |`;
+  if (!before?.pid || !before.healthy)
+    return `| ${name} | not running and healthy before the kill | | | |`;
   const killedAtMs = Date.now();
   process.kill(before.pid, "SIGKILL");
   let healthyAtMs: number | undefined;
   await sleep(200); // the probe must not see the dying process still answering
   while (healthyAtMs === undefined && Date.now() - killedAtMs < waitMaxMs) {
-    if (logTime(name, "spawned", killedAtMs) !== undefined && (await probe(name)())) healthyAtMs = Date.now();
+    if (logTime(name, "spawned", killedAtMs) !== undefined && (await probe(name)()))
+      healthyAtMs = Date.now();
     else await sleep(50);
   }
-  const s = (at: number | undefined) => (at === undefined ? "-" : ((at - killedAtMs) / 1000).toFixed(2));
-  return `| ${name} | ${s(logTime(name, "exited", killedAtMs))} | ${s(logTime(name, "spawned", killedAtMs))} | ` +
-    `${s(healthyAtMs)} | ${healthyAtMs === undefined ? `not healthy within ${waitMaxMs / 1000} s` : ""} |`;
+  const s = (at: number | undefined) =>
+    at === undefined ? "-" : ((at - killedAtMs) / 1000).toFixed(2);
+  return (
+    `| ${name} | ${s(logTime(name, "exited", killedAtMs))} | ${s(logTime(name, "spawned", killedAtMs))} | ` +
+    `${s(healthyAtMs)} | ${healthyAtMs === undefined ? `not healthy within ${waitMaxMs / 1000} s` : ""} |`
+  );
 }
 
-const names = process.argv.slice(2).length > 0 ? process.argv.slice(2)
-  : ["redis", "s3", "nginx", "chunk-service-1", "postgres", "kafka"];
-process.stdout.write(`kill -9 each process of the stack in ${config.rootDir}, one at a time (seconds after the kill)\n` +
-  "| process | detected (exit logged) | restarted (spawn logged) | back healthy | note |\n|---|---|---|---|---|\n");
+const names =
+  process.argv.slice(2).length > 0
+    ? process.argv.slice(2)
+    : ["redis", "s3", "nginx", "chunk-service-1", "postgres", "kafka"];
+process.stdout.write(
+  `kill -9 each process of the stack in ${config.rootDir}, one at a time (seconds after the kill)\n` +
+    "| process | detected (exit logged) | restarted (spawn logged) | back healthy | note |\n|---|---|---|---|---|\n",
+);
 for (const name of names) {
   const status = await provider.status();
   if (!status.services.every((x) => x.healthy)) await provider.up(); // start each row from a healthy stack

@@ -16,7 +16,11 @@ import { Agent } from "node:http";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
 import {
-  CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListBucketsCommand, PutObjectCommand,
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { blockSizeBytes } from "../../core/limits.ts";
@@ -32,7 +36,12 @@ const t0Global = performance.now();
 
 // ---------------------------------------------------------------- command line
 
-interface Options { json: boolean; out: string | null; only: string[] | null; seconds: number }
+interface Options {
+  json: boolean;
+  out: string | null;
+  only: string[] | null;
+  seconds: number;
+}
 
 function parseArgs(argv: readonly string[]): Options {
   const o: Options = { json: false, out: null, only: null, seconds: 3 };
@@ -64,7 +73,11 @@ const statusOf = (e: unknown): number | undefined =>
 
 // ---------------------------------------------------------------- candidates
 
-interface Launch { cmd: string; args: string[]; env: Record<string, string> }
+interface Launch {
+  cmd: string;
+  args: string[];
+  env: Record<string, string>;
+}
 interface Candidate {
   readonly name: string;
   readonly accessKeyId: string;
@@ -129,9 +142,13 @@ const versitygw: Candidate = {
   probe() {
     // `syncbench up` builds bin/versitygw-v1.8.0; a hand-built bin/versitygw is taken as well.
     const built = join(CACHE, "bin/versitygw-v1.8.0");
-    const bin = fs.existsSync(built) ? built : requireFile(join(CACHE, "bin/versitygw"),
-      "run `npx syncbench up` once, or GOBIN=.syncbench/cache/bin go install " +
-      "github.com/versity/versitygw/cmd/versitygw@v1.8.0");
+    const bin = fs.existsSync(built)
+      ? built
+      : requireFile(
+          join(CACHE, "bin/versitygw"),
+          "run `npx syncbench up` once, or GOBIN=.syncbench/cache/bin go install " +
+            "github.com/versity/versitygw/cmd/versitygw@v1.8.0",
+        );
     return goModVersion(bin, "github.com/versity/versitygw");
   },
   async launch(port, dir) {
@@ -141,8 +158,16 @@ const versitygw: Candidate = {
       cmd: join(CACHE, "bin/versitygw"),
       // --keep-alive: v1.8.0 closes every connection after one request unless asked.
       // --quiet: no per-request line on stdout.
-      args: ["--port", `127.0.0.1:${port}`, "--keep-alive", "--quiet",
-        "posix", "--sidecar", join(dir, "meta"), join(dir, "root")],
+      args: [
+        "--port",
+        `127.0.0.1:${port}`,
+        "--keep-alive",
+        "--quiet",
+        "posix",
+        "--sidecar",
+        join(dir, "meta"),
+        join(dir, "root"),
+      ],
       env: { ROOT_ACCESS_KEY_ID: this.accessKeyId, ROOT_SECRET_ACCESS_KEY: this.secretAccessKey },
     };
   },
@@ -154,9 +179,12 @@ const seaweedfs: Candidate = {
   secretAccessKey: "benchsecret",
   startTimeoutS: 60,
   probe() {
-    const bin = requireFile(join(CACHE, "bin/weed"), "d=$(go mod download -json github.com/seaweedfs/seaweedfs@v0.0.0-20261109003541-7506e5f91cd6 " +
-      "| python3 -c 'import json,sys;print(json.load(sys.stdin)[\"Dir\"])') && cd $d && " +
-      "go build -mod=readonly -o $OLDPWD/.syncbench/cache/bin/weed ./weed (go install refuses: go.mod has replace)");
+    const bin = requireFile(
+      join(CACHE, "bin/weed"),
+      "d=$(go mod download -json github.com/seaweedfs/seaweedfs@v0.0.0-20261109003541-7506e5f91cd6 " +
+        "| python3 -c 'import json,sys;print(json.load(sys.stdin)[\"Dir\"])') && cd $d && " +
+        "go build -mod=readonly -o $OLDPWD/.syncbench/cache/bin/weed ./weed (go install refuses: go.mod has replace)",
+    );
     const out = execFileSync(bin, ["version"], { encoding: "utf8" });
     return /\d+\.\d+/.exec(out)?.[0] ?? "unknown"; // "version 30GB 4.53 linux amd64"
   },
@@ -165,15 +193,30 @@ const seaweedfs: Candidate = {
     // gRPC defaults (http + 10000) overflow for high ports. -ip.bind defaults to 0.0.0.0 and
     // telemetry to on (an outbound HTTPS call): both turned off here.
     const p = async (): Promise<string> => String(await freePort());
-    const args = ["mini", `-dir=${dir}`, "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-      `-s3.port=${port}`, `-s3.port.grpc=${await p()}`,
-      `-master.port=${await p()}`, `-master.port.grpc=${await p()}`,
-      `-volume.port=${await p()}`, `-volume.port.grpc=${await p()}`,
-      `-filer.port=${await p()}`, `-filer.port.grpc=${await p()}`,
-      `-admin.port=${await p()}`, `-admin.port.grpc=${await p()}`, // admin runs even with ui off
-      `-filer.localSocket=${join(dir, "filer.sock")}`, `-s3.localSocket=${join(dir, "s3.sock")}`,
-      "-master.telemetry=false", "-webdav=false", "-admin.ui=false", "-admin.port.legacy=0",
-      "-s3.port.iceberg=0", "-s3.port.lance=0"];
+    const args = [
+      "mini",
+      `-dir=${dir}`,
+      "-ip=127.0.0.1",
+      "-ip.bind=127.0.0.1",
+      `-s3.port=${port}`,
+      `-s3.port.grpc=${await p()}`,
+      `-master.port=${await p()}`,
+      `-master.port.grpc=${await p()}`,
+      `-volume.port=${await p()}`,
+      `-volume.port.grpc=${await p()}`,
+      `-filer.port=${await p()}`,
+      `-filer.port.grpc=${await p()}`,
+      `-admin.port=${await p()}`,
+      `-admin.port.grpc=${await p()}`, // admin runs even with ui off
+      `-filer.localSocket=${join(dir, "filer.sock")}`,
+      `-s3.localSocket=${join(dir, "s3.sock")}`,
+      "-master.telemetry=false",
+      "-webdav=false",
+      "-admin.ui=false",
+      "-admin.port.legacy=0",
+      "-s3.port.iceberg=0",
+      "-s3.port.lance=0",
+    ];
     return {
       cmd: join(CACHE, "bin/weed"),
       args,
@@ -188,14 +231,20 @@ const moto: Candidate = {
   secretAccessKey: "benchsecret",
   startTimeoutS: 30,
   probe() {
-    const py = requireFile(join(CACHE, "moto-venv/bin/python"), "python3 -m venv .syncbench/cache/moto-venv && .syncbench/cache/moto-venv/bin/pip install 'moto[server]==5.2.5'");
+    const py = requireFile(
+      join(CACHE, "moto-venv/bin/python"),
+      "python3 -m venv .syncbench/cache/moto-venv && .syncbench/cache/moto-venv/bin/pip install 'moto[server]==5.2.5'",
+    );
     requireFile(join(CACHE, "moto-venv/bin/moto_server"), "pip install 'moto[server]'");
     const code = "import importlib.metadata as m; print(m.version('moto'))";
     return execFileSync(py, ["-c", code], { encoding: "utf8" }).trim();
   },
   async launch(port) {
-    return { cmd: join(CACHE, "moto-venv/bin/moto_server"), args: ["-H", "127.0.0.1", "-p",
-      String(port)], env: {} };
+    return {
+      cmd: join(CACHE, "moto-venv/bin/moto_server"),
+      args: ["-H", "127.0.0.1", "-p", String(port)],
+      env: {},
+    };
   },
 };
 
@@ -204,7 +253,11 @@ const CANDIDATES: readonly Candidate[] = [s3rver, versitygw, seaweedfs, moto];
 // ---------------------------------------------------------------- processes (by PID only)
 
 interface Running {
-  cand: Candidate; child: ChildProcess; pid: number; url: string; logPath: string;
+  cand: Candidate;
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  logPath: string;
 }
 const live = new Set<Running>();
 
@@ -217,18 +270,27 @@ function descendants(root: number): number[] {
       const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
       parent.set(ppid, [...(parent.get(ppid) ?? []), Number(d)]);
-    } catch { /* process ended while scanning */ continue; }
+    } catch {
+      /* process ended while scanning */ continue;
+    }
   }
   const out: number[] = [];
   const walk = (p: number): void => {
-    for (const c of parent.get(p) ?? []) { out.push(c); walk(c); }
+    for (const c of parent.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
   };
   walk(root);
   return out;
 }
 
 function killPid(pid: number, sig: NodeJS.Signals): void {
-  try { process.kill(pid, sig); } catch { /* already gone */ return; }
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* already gone */ return;
+  }
 }
 
 function killAllNow(): void {
@@ -249,8 +311,11 @@ async function startServer(cand: Candidate): Promise<{ run: Running; startMs: nu
   const fd = fs.openSync(logPath, "w");
   fs.writeSync(fd, `# ${l.cmd} ${l.args.join(" ")}\n`);
   const t = performance.now();
-  const child = spawn(l.cmd, l.args, { cwd: dir, env: { ...process.env, ...l.env },
-    stdio: ["ignore", fd, fd] });
+  const child = spawn(l.cmd, l.args, {
+    cwd: dir,
+    env: { ...process.env, ...l.env },
+    stdio: ["ignore", fd, fd],
+  });
   fs.closeSync(fd);
   if (child.pid === undefined) throw new Error(`spawn failed: ${l.cmd}`);
   const run: Running = { cand, child, pid: child.pid, url: `http://127.0.0.1:${port}`, logPath };
@@ -270,11 +335,15 @@ async function waitReady(run: Running, t: number): Promise<void> {
       try {
         await client.send(new ListBucketsCommand({}));
         return;
-      } catch (e) { last = errText(e); }
+      } catch (e) {
+        last = errText(e);
+      }
       await sleep(25);
     }
     throw new Error(`not ready after ${run.cand.startTimeoutS} s (${last}): ${tail(run)}`);
-  } finally { client.destroy(); }
+  } finally {
+    client.destroy();
+  }
 }
 
 function tail(run: Running): string {
@@ -304,7 +373,9 @@ function rssMiB(pid: number): number {
     try {
       const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, "utf8"));
       kb += Number(m?.[1] ?? 0);
-    } catch { continue; }
+    } catch {
+      continue;
+    }
   }
   return kb / 1024;
 }
@@ -336,7 +407,9 @@ function listenAddrs(pid: number): string[] {
         const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${p}/fd/${fd}`));
         if (m?.[1]) inodes.add(m[1]);
       }
-    } catch { continue; }
+    } catch {
+      continue;
+    }
   }
   const out = new Set<string>();
   for (const f of ["/proc/net/tcp", "/proc/net/tcp6"]) {
@@ -359,8 +432,11 @@ function makeClient(run: Running, whenRequired: boolean, timeoutMs = 20_000): S3
     forcePathStyle: true,
     maxAttempts: 1, // no silent retries: an error is counted, not hidden
     credentials: { accessKeyId: run.cand.accessKeyId, secretAccessKey: run.cand.secretAccessKey },
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }),
-      requestTimeout: timeoutMs, connectionTimeout: 2000 },
+    requestHandler: {
+      httpAgent: new Agent({ keepAlive: true, maxSockets: 16 }),
+      requestTimeout: timeoutMs,
+      connectionTimeout: 2000,
+    },
     ...(whenRequired
       ? { requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" }
       : {}),
@@ -402,32 +478,51 @@ async function streamRoundTrip(run: Running, whenRequired: boolean): Promise<str
     const key = sha256(body);
     const chunks: Buffer[] = [];
     for (let o = 0; o < SIZE; o += 64 * 1024) chunks.push(body.subarray(o, o + 64 * 1024));
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key,
-      Body: Readable.from(chunks, { objectMode: false }), ContentLength: SIZE }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: key,
+        Body: Readable.from(chunks, { objectMode: false }),
+        ContentLength: SIZE,
+      }),
+    );
     return await getVerified(client, key);
   } catch (e) {
     return `error: ${errText(e)}`;
-  } finally { client.destroy(); }
+  } finally {
+    client.destroy();
+  }
 }
 
-interface CondResult { create: string; overwrite: string; kept: string; race: string }
+interface CondResult {
+  create: string;
+  overwrite: string;
+  kept: string;
+  race: string;
+}
 
 /** `If-None-Match: *`: create, refused overwrite, content kept, and one winner out of 8. */
 async function conditionalCreate(client: S3Client): Promise<CondResult> {
   const put = async (key: string, body: Buffer): Promise<string> => {
     try {
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body,
-        IfNoneMatch: "*" }));
+      await client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, IfNoneMatch: "*" }),
+      );
       return "200";
-    } catch (e) { return String(statusOf(e) ?? errText(e)); }
+    } catch (e) {
+      return String(statusOf(e) ?? errText(e));
+    }
   };
   const a = randomBytes(1024);
   const key = sha256(a);
   const create = await put(key, a);
   const overwrite = await put(key, randomBytes(1024));
   let kept: string;
-  try { kept = (await getVerified(client, key)) === "ok" ? "yes" : "NO (overwritten)"; }
-  catch (e) { kept = `error: ${errText(e)}`; }
+  try {
+    kept = (await getVerified(client, key)) === "ok" ? "yes" : "NO (overwritten)";
+  } catch (e) {
+    kept = `error: ${errText(e)}`;
+  }
   const raceKey = sha256(randomBytes(32));
   const codes = await Promise.all(Array.from({ length: 8 }, () => put(raceKey, randomBytes(1024))));
   const wins = codes.filter((c) => c === "200").length;
@@ -444,28 +539,56 @@ function condVerdict(c: CondResult): string {
 
 // ---------------------------------------------------------------- load runs
 
-interface RunStat { ops: number; errors: number; corrupt: number; wallS: number; p50: number;
-  p99: number; firstError?: string }
-interface OpStat { op: string; conc: number; runs: RunStat[]; opsPerS: number; mibPerS: number;
-  p50: number; p99: number; errors: number; corrupt: number; firstError?: string }
+interface RunStat {
+  ops: number;
+  errors: number;
+  corrupt: number;
+  wallS: number;
+  p50: number;
+  p99: number;
+  firstError?: string;
+}
+interface OpStat {
+  op: string;
+  conc: number;
+  runs: RunStat[];
+  opsPerS: number;
+  mibPerS: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  corrupt: number;
+  firstError?: string;
+}
 
 class Corrupt extends Error {}
 
 const pct = (sorted: number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-const median = (xs: number[]): number => pct([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs: number[]): number =>
+  pct(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 
 /** `conc` workers call `op` until `seconds` are over; latency is what `op` returns (ms). */
-async function timedRun(conc: number, seconds: number,
-  op: (worker: number) => Promise<number>): Promise<RunStat> {
+async function timedRun(
+  conc: number,
+  seconds: number,
+  op: (worker: number) => Promise<number>,
+): Promise<RunStat> {
   const lat: number[] = [];
   const s: RunStat = { ops: 0, errors: 0, corrupt: 0, wallS: 0, p50: NaN, p99: NaN };
   const start = performance.now();
   const end = start + seconds * 1000;
   const worker = async (w: number): Promise<void> => {
     while (performance.now() < end && s.errors < 20) {
-      try { lat.push(await op(w)); s.ops++; } catch (e) {
-        if (e instanceof Corrupt) s.corrupt++; else s.errors++;
+      try {
+        lat.push(await op(w));
+        s.ops++;
+      } catch (e) {
+        if (e instanceof Corrupt) s.corrupt++;
+        else s.errors++;
         s.firstError ??= e instanceof Corrupt ? e.message : errText(e);
       }
     }
@@ -481,11 +604,18 @@ async function timedRun(conc: number, seconds: number,
 function summarise(op: string, conc: number, runs: RunStat[], bytesPerOp: number): OpStat {
   const opsPerS = median(runs.map((r) => r.ops / r.wallS));
   const first = runs.find((r) => r.firstError)?.firstError;
-  return { op, conc, runs, opsPerS, mibPerS: (opsPerS * bytesPerOp) / MIB,
-    p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)),
+  return {
+    op,
+    conc,
+    runs,
+    opsPerS,
+    mibPerS: (opsPerS * bytesPerOp) / MIB,
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
     errors: runs.reduce((a, r) => a + r.errors, 0),
     corrupt: runs.reduce((a, r) => a + r.corrupt, 0),
-    ...(first ? { firstError: first } : {}) };
+    ...(first ? { firstError: first } : {}),
+  };
 }
 
 /** PUT op: unique content per op (counter stamped into a per-worker buffer), key = its sha256. */
@@ -500,8 +630,9 @@ function putOp(client: S3Client, keys: string[]): (w: number) => Promise<number>
     nonce.copy(buf, 4);
     const key = sha256(buf); // hashing (~2.6 ms) is outside the measured latency
     const t = performance.now();
-    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: buf,
-      ContentLength: SIZE }));
+    await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: buf, ContentLength: SIZE }),
+    );
     const ms = performance.now() - t;
     keys.push(key);
     return ms;
@@ -537,22 +668,42 @@ function headOp(client: S3Client, keys: string[]): (w: number) => Promise<number
 // ---------------------------------------------------------------- one server
 
 interface ServerResult {
-  name: string; version: string; skipped?: string; error?: string;
-  command?: string; startMs?: number; rssMiB?: number; listen?: string[]; loopbackOnly?: boolean;
-  streamPutWhenRequired?: string; streamPutSdkDefaults?: string;
-  ifNoneMatch?: CondResult & { verdict: string }; ops: OpStat[];
+  name: string;
+  version: string;
+  skipped?: string;
+  error?: string;
+  command?: string;
+  startMs?: number;
+  rssMiB?: number;
+  listen?: string[];
+  loopbackOnly?: boolean;
+  streamPutWhenRequired?: string;
+  streamPutSdkDefaults?: string;
+  ifNoneMatch?: CondResult & { verdict: string };
+  ops: OpStat[];
 }
 
 async function loadPhases(client: S3Client, o: Options, res: ServerResult): Promise<void> {
   const keys: string[] = [];
-  const plan: [string, number, (c: S3Client, k: string[]) => (w: number) => Promise<number>,
-    number, number][] = [
-    ["PUT", 1, putOp, o.seconds, SIZE], ["PUT", 8, putOp, o.seconds, SIZE],
-    ["GET", 1, getOp, o.seconds, SIZE], ["GET", 8, getOp, o.seconds, SIZE],
-    ["HEAD", 1, headOp, o.seconds / 2, 0], ["HEAD", 8, headOp, o.seconds / 2, 0],
+  const plan: [
+    string,
+    number,
+    (c: S3Client, k: string[]) => (w: number) => Promise<number>,
+    number,
+    number,
+  ][] = [
+    ["PUT", 1, putOp, o.seconds, SIZE],
+    ["PUT", 8, putOp, o.seconds, SIZE],
+    ["GET", 1, getOp, o.seconds, SIZE],
+    ["GET", 8, getOp, o.seconds, SIZE],
+    ["HEAD", 1, headOp, o.seconds / 2, 0],
+    ["HEAD", 8, headOp, o.seconds / 2, 0],
   ];
   for (const [op, conc, make, secs, bytes] of plan) {
-    if (op !== "PUT" && keys.length === 0) { log(`  ${op}: no objects were written`); continue; }
+    if (op !== "PUT" && keys.length === 0) {
+      log(`  ${op}: no objects were written`);
+      continue;
+    }
     if (remainingMs() < secs * 3000 + 20_000) {
       log(`  ${op} c${conc}: skipped (time budget)`);
       continue;
@@ -561,14 +712,18 @@ async function loadPhases(client: S3Client, o: Options, res: ServerResult): Prom
     for (let r = 0; r < 3; r++) runs.push(await timedRun(conc, secs, make(client, keys)));
     const s = summarise(op, conc, runs, bytes);
     res.ops.push(s);
-    log(`  ${op} c${conc}: ${s.opsPerS.toFixed(1)} ops/s p50 ${s.p50.toFixed(1)} ms` +
-      `${s.errors || s.corrupt ? ` errors ${s.errors} corrupt ${s.corrupt} ${s.firstError}` : ""}`);
+    log(
+      `  ${op} c${conc}: ${s.opsPerS.toFixed(1)} ops/s p50 ${s.p50.toFixed(1)} ms` +
+        `${s.errors || s.corrupt ? ` errors ${s.errors} corrupt ${s.corrupt} ${s.firstError}` : ""}`,
+    );
   }
 }
 
 async function benchServer(cand: Candidate, o: Options): Promise<ServerResult> {
   let version: string;
-  try { version = cand.probe(); } catch (e) {
+  try {
+    version = cand.probe();
+  } catch (e) {
     return { name: cand.name, version: "-", skipped: (e as Error).message, ops: [] };
   }
   const res: ServerResult = { name: cand.name, version, ops: [] };
@@ -589,8 +744,10 @@ async function benchServer(cand: Candidate, o: Options): Promise<ServerResult> {
     res.streamPutSdkDefaults = await streamRoundTrip(run, false);
     const cond = await conditionalCreate(client);
     res.ifNoneMatch = { ...cond, verdict: condVerdict(cond) };
-    log(`  stream PUT: ${res.streamPutWhenRequired} / defaults ${res.streamPutSdkDefaults}; ` +
-      `If-None-Match: ${res.ifNoneMatch.verdict}`);
+    log(
+      `  stream PUT: ${res.streamPutWhenRequired} / defaults ${res.streamPutSdkDefaults}; ` +
+        `If-None-Match: ${res.ifNoneMatch.verdict}`,
+    );
     await loadPhases(client, o, res);
     res.rssMiB = rssMiB(run.pid);
   } catch (e) {
@@ -629,21 +786,39 @@ function render(results: ServerResult[], o: Options): string {
     return `${f1(s.opsPerS)} ops/s${mib} (${f1(s.p50)}/${f1(s.p99)} ms)${bad}`;
   };
   const perf = [head, ...ops.map((k) => [k, ...ok.map((r) => cell(r, k))])];
-  const facts = [["server", "version", "start ms", "RSS MiB", "stream PUT (WHEN_REQUIRED / SDK "
-    + "defaults)", "If-None-Match: *", "listens on"]];
+  const facts = [
+    [
+      "server",
+      "version",
+      "start ms",
+      "RSS MiB",
+      "stream PUT (WHEN_REQUIRED / SDK " + "defaults)",
+      "If-None-Match: *",
+      "listens on",
+    ],
+  ];
   for (const r of results) {
     if (r.skipped || r.error) {
       facts.push([r.name, r.version, "-", "-", r.skipped ?? `FAILED: ${r.error}`, "-", "-"]);
       continue;
     }
-    facts.push([r.name, r.version, f0(r.startMs), f0(r.rssMiB),
+    facts.push([
+      r.name,
+      r.version,
+      f0(r.startMs),
+      f0(r.rssMiB),
       `${r.streamPutWhenRequired} / ${r.streamPutSdkDefaults}`,
       `${r.ifNoneMatch?.verdict} (race ${r.ifNoneMatch?.race})`,
-      `${(r.listen ?? []).join(" ")}${r.loopbackOnly ? "" : " NOT LOOPBACK-ONLY"}`]);
+      `${(r.listen ?? []).join(" ")}${r.loopbackOnly ? "" : " NOT LOOPBACK-ONLY"}`,
+    ]);
   }
-  return [`4 MiB objects; medians of 3 runs x ${o.seconds} s (HEAD ${o.seconds / 2} s); ` +
-    "ops/s (p50/p99 ms). Client and server share this machine's cores.", table(perf), "",
-  table(facts)].join("\n");
+  return [
+    `4 MiB objects; medians of 3 runs x ${o.seconds} s (HEAD ${o.seconds / 2} s); ` +
+      "ops/s (p50/p99 ms). Client and server share this machine's cores.",
+    table(perf),
+    "",
+    table(facts),
+  ].join("\n");
 }
 
 // ---------------------------------------------------------------- main
@@ -669,10 +844,21 @@ async function main(): Promise<number> {
     if (r.skipped) log(`${cand.name}: skipped: ${r.skipped}`);
     results.push(r);
   }
-  const load = `load average ${loadStart.map((x) => x.toFixed(1)).join("/")} at start, ` +
-    `${loadavg().map((x) => x.toFixed(1)).join("/")} at end (1/5/15 min), ${cpus().length} cores`;
-  const doc = { bench: "s3-servers", at: new Date().toISOString(), node: process.version, load,
-    objectBytes: SIZE, secondsPerRun: o.seconds, runs: 3, results };
+  const load =
+    `load average ${loadStart.map((x) => x.toFixed(1)).join("/")} at start, ` +
+    `${loadavg()
+      .map((x) => x.toFixed(1))
+      .join("/")} at end (1/5/15 min), ${cpus().length} cores`;
+  const doc = {
+    bench: "s3-servers",
+    at: new Date().toISOString(),
+    node: process.version,
+    load,
+    objectBytes: SIZE,
+    secondsPerRun: o.seconds,
+    runs: 3,
+    results,
+  };
   if (o.out) fs.writeFileSync(o.out, `${JSON.stringify(doc, null, 2)}\n`);
   const text = o.json ? JSON.stringify(doc, null, 2) : `${render(results, o)}\n${load}`;
   process.stdout.write(`${text}\n`);
@@ -681,10 +867,18 @@ async function main(): Promise<number> {
 
 process.on("exit", killAllNow);
 for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.on(sig, () => { killAllNow(); process.exit(130); });
+  process.on(sig, () => {
+    killAllNow();
+    process.exit(130);
+  });
 }
-main().then((code) => { process.exitCode = code; }, (e: unknown) => {
-  console.error(e);
-  killAllNow();
-  process.exitCode = 2;
-});
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    console.error(e);
+    killAllNow();
+    process.exitCode = 2;
+  },
+);

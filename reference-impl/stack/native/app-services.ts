@@ -14,25 +14,57 @@ async function checkHttp(url: string, implementation: string): Promise<HealthRes
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(1500) });
     await response.arrayBuffer();
-    return { healthy: response.ok, implementation, ...(response.ok ? {} : { detail: `${url} answered ${response.status}` }) };
+    return {
+      healthy: response.ok,
+      implementation,
+      ...(response.ok ? {} : { detail: `${url} answered ${response.status}` }),
+    };
   } catch (error) {
     return { healthy: false, implementation, detail: `${url}: ${describeError(error)}` };
   }
 }
 
-export function chunkServices(config: NativeConfig, repoRoot: string, endpoints: Endpoints): NativeService[] {
-  return nodeServices(config, repoRoot, endpoints, "chunk-service", config.chunkServiceCount, config.ports.chunkServiceBase);
+export function chunkServices(
+  config: NativeConfig,
+  repoRoot: string,
+  endpoints: Endpoints,
+): NativeService[] {
+  return nodeServices(
+    config,
+    repoRoot,
+    endpoints,
+    "chunk-service",
+    config.chunkServiceCount,
+    config.ports.chunkServiceBase,
+  );
 }
 
 /** K NotificationService processes behind the gateway's /v1/notifications route (ports notificationServiceBase + i). */
-export function notificationServices(config: NativeConfig, repoRoot: string, endpoints: Endpoints): NativeService[] {
-  return nodeServices(config, repoRoot, endpoints, "notification-service", config.notificationServiceCount,
-    config.ports.notificationServiceBase);
+export function notificationServices(
+  config: NativeConfig,
+  repoRoot: string,
+  endpoints: Endpoints,
+): NativeService[] {
+  return nodeServices(
+    config,
+    repoRoot,
+    endpoints,
+    "notification-service",
+    config.notificationServiceCount,
+    config.ports.notificationServiceBase,
+  );
 }
 
-function nodeServices(config: NativeConfig, repoRoot: string, endpoints: Endpoints,
-  kind: "chunk-service" | "notification-service", count: number, basePort: number): NativeService[] {
-  const implementation = kind === "chunk-service" ? "ChunkService (node)" : "NotificationService (node)";
+function nodeServices(
+  config: NativeConfig,
+  repoRoot: string,
+  endpoints: Endpoints,
+  kind: "chunk-service" | "notification-service",
+  count: number,
+  basePort: number,
+): NativeService[] {
+  const implementation =
+    kind === "chunk-service" ? "ChunkService (node)" : "NotificationService (node)";
   return Array.from({ length: count }, (_, i) => {
     const port = basePort + i;
     const name = `${kind}-${i + 1}` as const;
@@ -49,8 +81,13 @@ function nodeServices(config: NativeConfig, repoRoot: string, endpoints: Endpoin
           command: process.execPath,
           args: ["--import", "tsx", join(repoRoot, `reference-impl/services/${kind}/main.ts`)],
           cwd: repoRoot,
-          env: { ...endpointsToEnv(endpoints), SYNCBENCH_SERVICE_PORT: String(port), SYNCBENCH_POD_ID: name,
-            SYNCBENCH_JWT_SECRET: secrets.jwtSecret, SYNCBENCH_POSSESSION_KEY: secrets.possessionKey },
+          env: {
+            ...endpointsToEnv(endpoints),
+            SYNCBENCH_SERVICE_PORT: String(port),
+            SYNCBENCH_POD_ID: name,
+            SYNCBENCH_JWT_SECRET: secrets.jwtSecret,
+            SYNCBENCH_POSSESSION_KEY: secrets.possessionKey,
+          },
         };
       },
       check: () => checkHttp(`http://127.0.0.1:${port}/healthz`, implementation),
@@ -59,21 +96,38 @@ function nodeServices(config: NativeConfig, repoRoot: string, endpoints: Endpoin
 }
 
 /** M DownloadService processes behind the DownloadLB (ports downloadServiceBase + i), block URLs via the CDN. */
-export function downloadServices(config: NativeConfig, repoRoot: string, endpoints: Endpoints): NativeService[] {
+export function downloadServices(
+  config: NativeConfig,
+  repoRoot: string,
+  endpoints: Endpoints,
+): NativeService[] {
   return Array.from({ length: config.downloadServiceCount }, (_, i) => {
     const port = config.ports.downloadServiceBase + i;
     const name = `download-service-${i + 1}` as const;
     return {
-      name, endpoint: `http://127.0.0.1:${port}`, stopSignal: "SIGTERM", stopGraceMs: 10_000, startTimeoutMs: 60_000,
+      name,
+      endpoint: `http://127.0.0.1:${port}`,
+      stopSignal: "SIGTERM",
+      stopGraceMs: 10_000,
+      startTimeoutMs: 60_000,
       install: async () => undefined,
       prepare: async () => {
         const secrets = stackSecrets(config);
         return {
           command: process.execPath,
-          args: ["--import", "tsx", join(repoRoot, "reference-impl/services/download-service/main.ts")],
+          args: [
+            "--import",
+            "tsx",
+            join(repoRoot, "reference-impl/services/download-service/main.ts"),
+          ],
           cwd: repoRoot,
-          env: { ...endpointsToEnv(endpoints), SYNCBENCH_SERVICE_PORT: String(port), SYNCBENCH_POD_ID: name,
-            SYNCBENCH_JWT_SECRET: secrets.jwtSecret, SYNCBENCH_BLOCK_URL_KEY: secrets.blockUrlKey },
+          env: {
+            ...endpointsToEnv(endpoints),
+            SYNCBENCH_SERVICE_PORT: String(port),
+            SYNCBENCH_POD_ID: name,
+            SYNCBENCH_JWT_SECRET: secrets.jwtSecret,
+            SYNCBENCH_BLOCK_URL_KEY: secrets.blockUrlKey,
+          },
         };
       },
       check: () => checkHttp(`http://127.0.0.1:${port}/healthz`, "DownloadService (node)"),

@@ -21,37 +21,58 @@ function isRoot(): boolean {
 async function aptInstall(packages: readonly string[], progress: Progress): Promise<void> {
   const command = `apt-get install -y ${packages.join(" ")}`;
   if (!isRoot()) {
-    throw new SyncbenchError("ENV_MISSING", `${packages.join(", ")} not installed and not running as root`, {
-      hint: `run: sudo ${command}`,
-    });
+    throw new SyncbenchError(
+      "ENV_MISSING",
+      `${packages.join(", ")} not installed and not running as root`,
+      {
+        hint: `run: sudo ${command}`,
+      },
+    );
   }
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   if (!aptUpdated) {
     progress("  apt-get update");
     const update = await runCommand("apt-get", ["update", "-qq"], { env, timeoutMs: aptTimeoutMs });
     // A failed update is not fatal (the lists may be recent enough); the install below says if it was.
-    if (update.exitCode !== 0) progress(`  apt-get update failed (exit ${update.exitCode}): ${update.output.slice(-300)}`);
+    if (update.exitCode !== 0)
+      progress(`  apt-get update failed (exit ${update.exitCode}): ${update.output.slice(-300)}`);
     aptUpdated = true;
   }
   progress(`  ${command}`);
-  const result = await runCommand("apt-get", ["install", "-y", "-qq", ...packages], { env, timeoutMs: aptTimeoutMs });
+  const result = await runCommand("apt-get", ["install", "-y", "-qq", ...packages], {
+    env,
+    timeoutMs: aptTimeoutMs,
+  });
   if (result.exitCode !== 0) {
-    throw new SyncbenchError("ENV_MISSING", `${command} failed (exit ${result.exitCode}): ${result.output.slice(-600)}`, {
-      hint: `run it by hand to see the full error: ${command}`,
-    });
+    throw new SyncbenchError(
+      "ENV_MISSING",
+      `${command} failed (exit ${result.exitCode}): ${result.output.slice(-600)}`,
+      {
+        hint: `run it by hand to see the full error: ${command}`,
+      },
+    );
   }
 }
 
 /** Returns the path of `binary`, installing `aptPackage` when it is missing. */
-export async function ensureAptBinary(binary: string, searchPaths: readonly string[], aptPackage: string, progress: Progress): Promise<string> {
+export async function ensureAptBinary(
+  binary: string,
+  searchPaths: readonly string[],
+  aptPackage: string,
+  progress: Progress,
+): Promise<string> {
   const found = await which(binary, searchPaths);
   if (found) return found;
   await aptInstall([aptPackage], progress);
   const installed = await which(binary, searchPaths);
   if (!installed) {
-    throw new SyncbenchError("ENV_MISSING", `${aptPackage} was installed but ${binary} is still not found`, {
-      hint: `check: dpkg -L ${aptPackage} | grep bin/${binary}`,
-    });
+    throw new SyncbenchError(
+      "ENV_MISSING",
+      `${aptPackage} was installed but ${binary} is still not found`,
+      {
+        hint: `check: dpkg -L ${aptPackage} | grep bin/${binary}`,
+      },
+    );
   }
   return installed;
 }
@@ -70,7 +91,10 @@ export function kafkaLibsDir(config: NativeConfig): string {
 const kafkaPom = fileURLToPath(new URL("./kafka/pom.xml", import.meta.url));
 
 /** Copies the broker's runtime jars from Maven Central into the cache, once. */
-export async function ensureKafka(config: NativeConfig, progress: Progress): Promise<{ libsDir: string; java: string }> {
+export async function ensureKafka(
+  config: NativeConfig,
+  progress: Progress,
+): Promise<{ libsDir: string; java: string }> {
   const java = await ensureAptBinary("java", [], "openjdk-17-jre-headless", progress);
   const libsDir = kafkaLibsDir(config);
   const marker = join(libsDir, ".complete");
@@ -81,14 +105,26 @@ export async function ensureKafka(config: NativeConfig, progress: Progress): Pro
   rmSync(staging, { recursive: true, force: true }); // left by an interrupted earlier fetch
   const result = await runCommand(
     mvn,
-    ["-q", "-B", "-f", kafkaPom, `-Dkafka.version=${config.kafkaVersion}`, "dependency:copy-dependencies",
-      "-DincludeScope=runtime", `-DoutputDirectory=${staging}`],
+    [
+      "-q",
+      "-B",
+      "-f",
+      kafkaPom,
+      `-Dkafka.version=${config.kafkaVersion}`,
+      "dependency:copy-dependencies",
+      "-DincludeScope=runtime",
+      `-DoutputDirectory=${staging}`,
+    ],
     { timeoutMs: 15 * 60_000 },
   );
   if (result.exitCode !== 0) {
-    throw new SyncbenchError("ENV_MISSING", `could not fetch the Kafka jars from Maven Central: ${result.output.slice(-800)}`, {
-      hint: `run: mvn -B -f ${kafkaPom} dependency:copy-dependencies -DincludeScope=runtime`,
-    });
+    throw new SyncbenchError(
+      "ENV_MISSING",
+      `could not fetch the Kafka jars from Maven Central: ${result.output.slice(-800)}`,
+      {
+        hint: `run: mvn -B -f ${kafkaPom} dependency:copy-dependencies -DincludeScope=runtime`,
+      },
+    );
   }
   rmSync(libsDir, { recursive: true, force: true }); // an incomplete copy without the marker
   renameSync(staging, libsDir);
@@ -97,7 +133,10 @@ export async function ensureKafka(config: NativeConfig, progress: Progress): Pro
 }
 
 /** Builds versitygw with `go install`, once; undefined when Go is missing (s3rver is the fallback). */
-export async function ensureVersitygw(config: NativeConfig, progress: Progress): Promise<string | undefined> {
+export async function ensureVersitygw(
+  config: NativeConfig,
+  progress: Progress,
+): Promise<string | undefined> {
   const binDir = join(config.cacheDir, "bin");
   const binary = join(binDir, `versitygw-${config.versitygwVersion}`);
   if (existsSync(binary)) return binary;
@@ -110,7 +149,10 @@ export async function ensureVersitygw(config: NativeConfig, progress: Progress):
   mkdirSync(gobin, { recursive: true });
   const module = `github.com/versity/versitygw/cmd/versitygw@${config.versitygwVersion}`;
   progress(`  go install ${module} (a few minutes on 2 cores, once)`);
-  const result = await runCommand(go, ["install", module], { env: { GOBIN: gobin, CGO_ENABLED: "0" }, timeoutMs: 20 * 60_000 });
+  const result = await runCommand(go, ["install", module], {
+    env: { GOBIN: gobin, CGO_ENABLED: "0" },
+    timeoutMs: 20 * 60_000,
+  });
   if (result.exitCode !== 0) {
     progress(`  go install failed, falling back to s3rver: ${result.output.slice(-300)}`);
     return undefined;

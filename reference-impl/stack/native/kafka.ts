@@ -10,7 +10,12 @@ import { SyncbenchError } from "../../core/errors.ts";
 import { ensureKafka, kafkaLibsDir, type Progress } from "./install.ts";
 import type { NativeConfig } from "./native-config.ts";
 import { servicePaths } from "./native-config.ts";
-import { describeError, type HealthResult, type LaunchSpec, type NativeService } from "./native-service.ts";
+import {
+  describeError,
+  type HealthResult,
+  type LaunchSpec,
+  type NativeService,
+} from "./native-service.ts";
 import { runCommand } from "./run-command.ts";
 import { partitionCount } from "../../core/design-figures.ts";
 
@@ -100,9 +105,19 @@ export function kafkaService(config: NativeConfig): NativeService {
       }
       return {
         command: java,
-        args: ["-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-          "-XX:ActiveProcessorCount=2", "-Djava.awt.headless=true", log4jFlag,
-          "-cp", classpath, "kafka.Kafka", propertiesFile],
+        args: [
+          "-Xms1g",
+          "-Xmx1g",
+          "-XX:+UseG1GC",
+          "-XX:MaxGCPauseMillis=20",
+          "-XX:ActiveProcessorCount=2",
+          "-Djava.awt.headless=true",
+          log4jFlag,
+          "-cp",
+          classpath,
+          "kafka.Kafka",
+          propertiesFile,
+        ],
       };
     },
     check: () => checkKafka(brokers),
@@ -125,12 +140,25 @@ async function formatStorage(input: FormatInput, progress: Progress): Promise<vo
   progress(`  kafka storage format (cluster ${clusterId})`);
   const result = await runCommand(
     input.java,
-    [input.log4jFlag, "-cp", input.classpath, "kafka.tools.StorageTool", "format",
-      "-t", clusterId, "-c", input.propertiesFile, "--ignore-formatted"],
+    [
+      input.log4jFlag,
+      "-cp",
+      input.classpath,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      clusterId,
+      "-c",
+      input.propertiesFile,
+      "--ignore-formatted",
+    ],
     { timeoutMs: 120_000 },
   );
   if (result.exitCode !== 0) {
-    throw new SyncbenchError("ENV_MISSING", `kafka storage format failed: ${result.output.slice(-600)}`);
+    throw new SyncbenchError(
+      "ENV_MISSING",
+      `kafka storage format failed: ${result.output.slice(-600)}`,
+    );
   }
 }
 
@@ -139,8 +167,11 @@ export async function checkKafka(brokers: readonly string[]): Promise<HealthResu
   try {
     await admin.connect();
     const cluster = await admin.describeCluster();
-    return { healthy: cluster.brokers.length > 0, implementation: "Apache Kafka (KRaft)",
-      detail: `cluster ${cluster.clusterId}` };
+    return {
+      healthy: cluster.brokers.length > 0,
+      implementation: "Apache Kafka (KRaft)",
+      detail: `cluster ${cluster.clusterId}`,
+    };
   } catch (error) {
     return { healthy: false, implementation: "Apache Kafka (KRaft)", detail: describeError(error) };
   } finally {
@@ -148,24 +179,36 @@ export async function checkKafka(brokers: readonly string[]): Promise<HealthResu
   }
 }
 
-export async function ensureTopic(brokers: readonly string[], topic: string, partitionCount: number) {
-  const kafka = new Kafka({ clientId: "syncbench-setup", brokers: [...brokers], logLevel: logLevel.NOTHING });
+export async function ensureTopic(
+  brokers: readonly string[],
+  topic: string,
+  partitionCount: number,
+) {
+  const kafka = new Kafka({
+    clientId: "syncbench-setup",
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = await admin.listTopics();
     if (!existing.includes(topic)) {
-      await admin.createTopics({ waitForLeaders: true,
-        topics: [{ topic, numPartitions: partitionCount, replicationFactor: 1 }] });
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic, numPartitions: partitionCount, replicationFactor: 1 }],
+      });
     }
     await waitForTopicReady(admin, topic);
     await waitForGroupCoordinator(admin);
     const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
     const count = metadata?.partitions.length ?? 0;
     if (count !== partitionCount) {
-      throw new SyncbenchError("STACK_UNHEALTHY",
+      throw new SyncbenchError(
+        "STACK_UNHEALTHY",
         `topic ${topic} has ${count} partitions, expected ${partitionCount}; nothing was changed`,
-        { hint: "delete .syncbench/data/kafka after `syncbench down` to recreate it" });
+        { hint: "delete .syncbench/data/kafka after `syncbench down` to recreate it" },
+      );
     }
   } finally {
     await admin.disconnect();
@@ -176,7 +219,11 @@ export async function ensureTopic(brokers: readonly string[], topic: string, par
  * createTopics returns before the KRaft broker serves the new partitions: producers and consumers
  * that start at once get "not the leader" errors. Wait until every partition answers ListOffsets.
  */
-export async function waitForTopicReady(admin: Admin, topic: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForTopicReady(
+  admin: Admin,
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -184,7 +231,11 @@ export async function waitForTopicReady(admin: Admin, topic: string, timeoutMs =
       return;
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new SyncbenchError("STACK_UNHEALTHY", `topic ${topic} not served after ${timeoutMs} ms`, { cause: error });
+        throw new SyncbenchError(
+          "STACK_UNHEALTHY",
+          `topic ${topic} not served after ${timeoutMs} ms`,
+          { cause: error },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -204,7 +255,11 @@ async function waitForGroupCoordinator(admin: Admin, timeoutMs = 60_000): Promis
       return;
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new SyncbenchError("STACK_UNHEALTHY", `kafka group coordinator not ready after ${timeoutMs} ms`, { cause: error });
+        throw new SyncbenchError(
+          "STACK_UNHEALTHY",
+          `kafka group coordinator not ready after ${timeoutMs} ms`,
+          { cause: error },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

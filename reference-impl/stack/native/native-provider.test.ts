@@ -26,13 +26,25 @@ function tempConfig(): NativeConfig {
 }
 
 /** A stand-in server: healthy while its process lives, unless `answers` is false (never serves). */
-function fakeService(config: NativeConfig, name: "postgres" | "redis", script: string, answers = true): NativeService {
+function fakeService(
+  config: NativeConfig,
+  name: "postgres" | "redis",
+  script: string,
+  answers = true,
+): NativeService {
   const paths = () => servicePaths(config, name);
   return {
-    name, endpoint: `fake:${name}`, stopSignal: "SIGTERM", stopGraceMs: 2000, startTimeoutMs: 3000,
+    name,
+    endpoint: `fake:${name}`,
+    stopSignal: "SIGTERM",
+    stopGraceMs: 2000,
+    startTimeoutMs: 3000,
     install: async () => undefined,
     prepare: async () => ({ command: "/bin/sh", args: ["-c", script] }),
-    check: async () => ({ healthy: answers && isRecordAlive(readPidRecord(paths().pidFile)), implementation: "fake" }),
+    check: async () => ({
+      healthy: answers && isRecordAlive(readPidRecord(paths().pidFile)),
+      implementation: "fake",
+    }),
   };
 }
 
@@ -48,7 +60,10 @@ describe("NativeProvider", () => {
     expect(isRecordAlive(supervisor)).toBe(true);
     expect(await provider.down()).toEqual({ stopped: ["postgres", "supervisor"] });
     expect(isRecordAlive(supervisor)).toBe(false); // down stops the supervisor, by its PID
-    expect((await provider.status()).services[0]).toMatchObject({ healthy: false, detail: "not running" });
+    expect((await provider.status()).services[0]).toMatchObject({
+      healthy: false,
+      detail: "not running",
+    });
   });
 
   it("fails with the dead server's name and log lines, and stops what it started", async () => {
@@ -68,9 +83,13 @@ describe("NativeProvider", () => {
 
   it("refuses to start a server whose endpoint already answers for someone else", async () => {
     const config = tempConfig();
-    const squatted: NativeService = { ...fakeService(config, "postgres", "exec sleep 30"),
-      check: async () => ({ healthy: true, implementation: "someone else's" }) };
-    await expect(new NativeProvider(config, [squatted]).up()).rejects.toMatchObject({ code: "ENV_PORT_TAKEN" });
+    const squatted: NativeService = {
+      ...fakeService(config, "postgres", "exec sleep 30"),
+      check: async () => ({ healthy: true, implementation: "someone else's" }),
+    };
+    await expect(new NativeProvider(config, [squatted]).up()).rejects.toMatchObject({
+      code: "ENV_PORT_TAKEN",
+    });
     expect(readPidRecord(servicePaths(config, "postgres").pidFile)).toBeUndefined();
   });
 
@@ -80,7 +99,9 @@ describe("NativeProvider", () => {
     await new NativeProvider(config, [good]).up();
     const record = readPidRecord(servicePaths(config, "postgres").pidFile);
     const bad = fakeService(config, "redis", "exit 3", false);
-    await expect(new NativeProvider(config, [good, bad]).up()).rejects.toMatchObject({ code: "STACK_UNHEALTHY" });
+    await expect(new NativeProvider(config, [good, bad]).up()).rejects.toMatchObject({
+      code: "STACK_UNHEALTHY",
+    });
     expect(isRecordAlive(record)).toBe(true);
     await new NativeProvider(config, [good]).down();
     expect(isRecordAlive(record)).toBe(false);
@@ -94,7 +115,8 @@ describe("NativeProvider", () => {
       expect(before).toMatchObject({ restarts: 0 });
       process.kill(before?.pid as number, "SIGKILL");
       let after = (await provider.status()).services[0];
-      for (let i = 0; i < 200 && !(after?.healthy && after.pid !== before?.pid); i++) { // bounded wait
+      for (let i = 0; i < 200 && !(after?.healthy && after.pid !== before?.pid); i++) {
+        // bounded wait
         await new Promise((resolve) => setTimeout(resolve, 50));
         after = (await provider.status()).services[0];
       }
@@ -112,7 +134,12 @@ describe("NativeProvider", () => {
     const paths = servicePaths(config, "postgres");
     mkdirSync(join(config.rootDir, "run"), { recursive: true });
     mkdirSync(join(config.rootDir, "logs"), { recursive: true });
-    const legacy = spawnServer({ command: "sleep", args: ["60"], logFile: paths.logFile, pidFile: paths.pidFile });
+    const legacy = spawnServer({
+      command: "sleep",
+      args: ["60"],
+      logFile: paths.logFile,
+      pidFile: paths.pidFile,
+    });
     const provider = new NativeProvider(config, [service]);
     const lines: string[] = [];
     try {

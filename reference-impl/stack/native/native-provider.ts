@@ -10,15 +10,32 @@ import { join } from "node:path";
 import { SyncbenchError } from "../../core/errors.ts";
 import { redactEndpoints, type Endpoints } from "../endpoints.ts";
 import type {
-  ProcessName, ServiceStatus, StackProvider, StackSecrets, StackStatus, UpOptions,
+  ProcessName,
+  ServiceStatus,
+  StackProvider,
+  StackSecrets,
+  StackStatus,
+  UpOptions,
 } from "../provider.ts";
-import { chunkServices, downloadServices, notificationServices, stackSecrets } from "./app-services.ts";
+import {
+  chunkServices,
+  downloadServices,
+  notificationServices,
+  stackSecrets,
+} from "./app-services.ts";
 import { fileEventsPartitionCount, fileEventsTopic, kafkaService } from "./kafka.ts";
 import { servicePaths, type NativeConfig, type S3ServerKind } from "./native-config.ts";
 import type { NativeService } from "./native-service.ts";
 import { nginxService } from "./nginx.ts";
 import { postgresService, postgresUrl } from "./postgres.ts";
-import { isRecordAlive, readPidRecord, recordPid, stopRecorded, tailLines, treeRssBytes } from "./process-control.ts";
+import {
+  isRecordAlive,
+  readPidRecord,
+  recordPid,
+  stopRecorded,
+  tailLines,
+  treeRssBytes,
+} from "./process-control.ts";
 import { redisService, redisUrl } from "./redis.ts";
 import { s3Endpoint, s3Service } from "./s3.ts";
 import type { ProgramSpec } from "./supervisor-config.ts";
@@ -46,22 +63,40 @@ export class NativeProvider implements StackProvider {
   private readonly supervisor: Supervisor;
 
   /** `services` and `apps` replace the servers and processes in tests of the start/stop logic. */
-  constructor(given: NativeConfig, services?: readonly NativeService[], apps?: readonly NativeService[]) {
+  constructor(
+    given: NativeConfig,
+    services?: readonly NativeService[],
+    apps?: readonly NativeService[],
+  ) {
     this.stateFile = join(given.rootDir, "run", "stack.json");
     const state = this.readState();
     this.s3Kind = { current: state?.s3Server ?? given.s3Server };
-    const chunkServiceCount = given.chunkServiceCountGiven ? given.chunkServiceCount : state?.chunkServiceCount ?? given.chunkServiceCount;
-    const downloadServiceCount = given.downloadServiceCountGiven ? given.downloadServiceCount
-      : state?.downloadServiceCount ?? given.downloadServiceCount;
+    const chunkServiceCount = given.chunkServiceCountGiven
+      ? given.chunkServiceCount
+      : (state?.chunkServiceCount ?? given.chunkServiceCount);
+    const downloadServiceCount = given.downloadServiceCountGiven
+      ? given.downloadServiceCount
+      : (state?.downloadServiceCount ?? given.downloadServiceCount);
     const config = { ...given, chunkServiceCount, downloadServiceCount };
     this.config = config;
     this.supervisor = new Supervisor(config.rootDir, config.repoRoot);
     // Start order; `down` stops in reverse (the services first, the gateway, the databases last).
-    this.services = services ?? [postgresService(config), redisService(config), s3Service(config, this.s3Kind),
-      kafkaService(config), nginxService(config)];
-    this.apps = apps ?? (services ? [] : [...chunkServices(config, config.repoRoot, this.endpoints()),
-      ...downloadServices(config, config.repoRoot, this.endpoints()),
-      ...notificationServices(config, config.repoRoot, this.endpoints())]);
+    this.services = services ?? [
+      postgresService(config),
+      redisService(config),
+      s3Service(config, this.s3Kind),
+      kafkaService(config),
+      nginxService(config),
+    ];
+    this.apps =
+      apps ??
+      (services
+        ? []
+        : [
+            ...chunkServices(config, config.repoRoot, this.endpoints()),
+            ...downloadServices(config, config.repoRoot, this.endpoints()),
+            ...notificationServices(config, config.repoRoot, this.endpoints()),
+          ]);
   }
 
   /** The endpoints with their secrets, for services, tests and tools that connect. */
@@ -84,7 +119,9 @@ export class NativeProvider implements StackProvider {
   }
 
   logFile(service: ProcessName | "supervisor"): string {
-    return service === "supervisor" ? this.supervisor.paths.logFile : servicePaths(this.config, service).logFile;
+    return service === "supervisor"
+      ? this.supervisor.paths.logFile
+      : servicePaths(this.config, service).logFile;
   }
 
   secrets(): StackSecrets {
@@ -92,7 +129,9 @@ export class NativeProvider implements StackProvider {
   }
 
   private readState(): StackState | undefined {
-    return existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, "utf8")) as StackState) : undefined;
+    return existsSync(this.stateFile)
+      ? (JSON.parse(readFileSync(this.stateFile, "utf8")) as StackState)
+      : undefined;
   }
 
   private all(): NativeService[] {
@@ -101,11 +140,18 @@ export class NativeProvider implements StackProvider {
 
   async up(options: UpOptions = {}): Promise<StackStatus> {
     const progress = options.onProgress ?? (() => undefined);
-    for (const dir of ["cache", "data", "logs", "run"]) mkdirSync(join(this.config.rootDir, dir), { recursive: true });
+    for (const dir of ["cache", "data", "logs", "run"])
+      mkdirSync(join(this.config.rootDir, dir), { recursive: true });
     for (const service of this.services) await service.install(progress);
     await this.supervisor.install(progress);
-    writeFileSync(this.stateFile, JSON.stringify({ s3Server: this.s3Kind.current,
-      chunkServiceCount: this.config.chunkServiceCount, downloadServiceCount: this.config.downloadServiceCount } satisfies StackState));
+    writeFileSync(
+      this.stateFile,
+      JSON.stringify({
+        s3Server: this.s3Kind.current,
+        chunkServiceCount: this.config.chunkServiceCount,
+        downloadServiceCount: this.config.downloadServiceCount,
+      } satisfies StackState),
+    );
     await this.stopUnsupervised(progress);
     const programs: ProgramSpec[] = [];
     for (const service of this.all()) programs.push(await this.programSpec(service, progress));
@@ -126,8 +172,17 @@ export class NativeProvider implements StackProvider {
     const paths = servicePaths(this.config, service.name);
     mkdirSync(paths.dataDir, { recursive: true });
     const launch = await service.prepare(progress);
-    return { name: service.name, command: launch.command, args: launch.args, env: launch.env, cwd: launch.cwd,
-      uid: launch.uid, stopSignal: service.stopSignal, stopGraceMs: service.stopGraceMs, logFile: paths.logFile };
+    return {
+      name: service.name,
+      command: launch.command,
+      args: launch.args,
+      env: launch.env,
+      cwd: launch.cwd,
+      uid: launch.uid,
+      stopSignal: service.stopSignal,
+      stopGraceMs: service.stopGraceMs,
+      logFile: paths.logFile,
+    };
   }
 
   /**
@@ -136,13 +191,17 @@ export class NativeProvider implements StackProvider {
    * PID (never by name) and started again under the supervisor; data folders are kept.
    */
   private async stopUnsupervised(progress: Progress): Promise<void> {
-    const supervised = this.supervisor.isRunning() ? await this.supervisor.programs() : new Map<string, ProgramInfo>();
+    const supervised = this.supervisor.isRunning()
+      ? await this.supervisor.programs()
+      : new Map<string, ProgramInfo>();
     for (const name of [...this.recordedNames()].reverse()) {
       const pidFile = servicePaths(this.config, name).pidFile;
       const record = readPidRecord(pidFile);
       if (!isRecordAlive(record) || supervised.get(name)?.pid === record.pid) continue;
-      progress(`${name}: pid ${record.pid} runs without supervision (started by an older syncbench, or its ` +
-        "supervisor died); stopping it to start it again under supervisord, data kept");
+      progress(
+        `${name}: pid ${record.pid} runs without supervision (started by an older syncbench, or its ` +
+          "supervisor died); stopping it to start it again under supervisord, data kept",
+      );
       const service = this.all().find((s) => s.name === name);
       await stopRecorded(pidFile, service?.stopSignal ?? "SIGTERM", service?.stopGraceMs ?? 10_000);
     }
@@ -152,23 +211,34 @@ export class NativeProvider implements StackProvider {
   private recordedNames(): string[] {
     const runDir = join(this.config.rootDir, "run");
     if (!existsSync(runDir)) return [];
-    const names = readdirSync(runDir).filter((f) => f.endsWith(".pid") && f !== "supervisor.pid").map((f) => f.slice(0, -4));
+    const names = readdirSync(runDir)
+      .filter((f) => f.endsWith(".pid") && f !== "supervisor.pid")
+      .map((f) => f.slice(0, -4));
     const order = this.all().map((s) => s.name as string);
     return names.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
   }
 
   /** Starts what is down, refreshes what runs, waits for all to be healthy, then sets them up. */
-  private async bringUp(services: readonly NativeService[], started: NativeService[], progress: Progress,
-    healthTimeoutMs: number | undefined): Promise<void> {
+  private async bringUp(
+    services: readonly NativeService[],
+    started: NativeService[],
+    progress: Progress,
+    healthTimeoutMs: number | undefined,
+  ): Promise<void> {
     const running = await this.supervisor.programs();
     for (const service of services) {
-      if (await this.startIfNeeded(service, running.get(service.name), progress)) started.push(service);
+      if (await this.startIfNeeded(service, running.get(service.name), progress))
+        started.push(service);
     }
     await this.waitHealthy(services, healthTimeoutMs);
     for (const service of services) await service.afterHealthy?.(progress);
   }
 
-  private async startIfNeeded(service: NativeService, info: ProgramInfo | undefined, progress: Progress): Promise<boolean> {
+  private async startIfNeeded(
+    service: NativeService,
+    info: ProgramInfo | undefined,
+    progress: Progress,
+  ): Promise<boolean> {
     if (info && liveStates.has(info.state)) {
       progress(`${service.name}: already running (pid ${info.pid})`);
       await service.refresh?.(info.pid, progress);
@@ -176,42 +246,64 @@ export class NativeProvider implements StackProvider {
     }
     const answering = await service.check();
     if (answering.healthy) {
-      throw new SyncbenchError("ENV_PORT_TAKEN", `${service.name}: ${service.endpoint} already answers, but not from a ` +
-        "process this checkout's syncbench started (another checkout's stack, or a system service); nothing was started " +
-        "in its place", { hint: `stop that server, or run this stack on other ports; see: ss -ltnp` });
+      throw new SyncbenchError(
+        "ENV_PORT_TAKEN",
+        `${service.name}: ${service.endpoint} already answers, but not from a ` +
+          "process this checkout's syncbench started (another checkout's stack, or a system service); nothing was started " +
+          "in its place",
+        { hint: `stop that server, or run this stack on other ports; see: ss -ltnp` },
+      );
     }
     await this.supervisor.start(service.name);
-    progress(`${service.name}: started under supervisord, log ${servicePaths(this.config, service.name).logFile}`);
+    progress(
+      `${service.name}: started under supervisord, log ${servicePaths(this.config, service.name).logFile}`,
+    );
     return true;
   }
 
   /** One supervisor query per round for all services; healthy = supervised, alive and answering. */
-  private async waitHealthy(services: readonly NativeService[], timeoutMs: number | undefined): Promise<void> {
+  private async waitHealthy(
+    services: readonly NativeService[],
+    timeoutMs: number | undefined,
+  ): Promise<void> {
     const limitMs = (s: NativeService) => timeoutMs ?? s.startTimeoutMs;
     const pending = new Map(services.map((s) => [s, Date.now() + limitMs(s)]));
     while (pending.size > 0) {
       const programs = await this.supervisor.programs();
       for (const [service, deadline] of pending) {
         const info = programs.get(service.name);
-        if (info && info.pid > 0) recordPid(servicePaths(this.config, service.name).pidFile, info.pid, service.name);
+        if (info && info.pid > 0)
+          recordPid(servicePaths(this.config, service.name).pidFile, info.pid, service.name);
         const health = await service.check();
         if (health.healthy && info?.state === "RUNNING") pending.delete(service);
-        else if (!info || deadStates.has(info.state)) await this.failStart(service, "exited during start", health.detail);
+        else if (!info || deadStates.has(info.state))
+          await this.failStart(service, "exited during start", health.detail);
         else if (Date.now() > deadline) {
-          await this.failStart(service, `did not become healthy within ${limitMs(service)} ms`, health.detail);
+          await this.failStart(
+            service,
+            `did not become healthy within ${limitMs(service)} ms`,
+            health.detail,
+          );
         }
       }
       if (pending.size > 0) await sleep(250);
     }
   }
 
-  private async failStart(service: NativeService, why: string, lastCheck: string | undefined): Promise<never> {
+  private async failStart(
+    service: NativeService,
+    why: string,
+    lastCheck: string | undefined,
+  ): Promise<never> {
     await this.stopProgram(service.name); // stopping also drains the output into its log
     const logFile = servicePaths(this.config, service.name).logFile;
-    throw new SyncbenchError("STACK_UNHEALTHY",
+    throw new SyncbenchError(
+      "STACK_UNHEALTHY",
       `${service.name} ${why} (last check: ${lastCheck ?? "unhealthy"}); log ${logFile}:\n    ` +
-        tailLines(logFile, 12).join("\n    ") + "\n  everything this `up` started was stopped",
-      { hint: `syncbench logs ${service.name}; syncbench doctor` });
+        tailLines(logFile, 12).join("\n    ") +
+        "\n  everything this `up` started was stopped",
+      { hint: `syncbench logs ${service.name}; syncbench doctor` },
+    );
   }
 
   private async stopProgram(name: string): Promise<"stopped" | "not-running"> {
@@ -220,7 +312,9 @@ export class NativeProvider implements StackProvider {
     return outcome;
   }
 
-  async down(options: UpOptions & { only?: readonly string[] } = {}): Promise<{ stopped: string[] }> {
+  async down(
+    options: UpOptions & { only?: readonly string[] } = {},
+  ): Promise<{ stopped: string[] }> {
     const stopped: string[] = [];
     const wanted = (name: string) => options.only === undefined || options.only.includes(name);
     const report = (name: string, outcome: string) => {
@@ -229,51 +323,94 @@ export class NativeProvider implements StackProvider {
     };
     if (this.supervisor.isRunning()) {
       const programs = await this.supervisor.programs();
-      const order = [...this.apps.map((a) => a.name as string), ...[...this.services].reverse().map((s) => s.name as string)];
+      const order = [
+        ...this.apps.map((a) => a.name as string),
+        ...[...this.services].reverse().map((s) => s.name as string),
+      ];
       const extra = [...programs.keys()].filter((n) => !order.includes(n)); // e.g. ChunkServices beyond today's count
       for (const name of [...extra, ...order].filter((n) => programs.has(n) && wanted(n))) {
         report(name, await this.stopProgram(name));
       }
-      const left = [...(await this.supervisor.programs()).values()].filter((p) => !["STOPPED", "EXITED", "FATAL"].includes(p.state));
+      const left = [...(await this.supervisor.programs()).values()].filter(
+        (p) => !["STOPPED", "EXITED", "FATAL"].includes(p.state),
+      );
       if (left.length === 0) report("supervisor", await this.supervisor.shutdown());
     }
-    for (const name of this.recordedNames().reverse().filter(wanted)) { // unsupervised: older stacks, orphans
+    for (const name of this.recordedNames().reverse().filter(wanted)) {
+      // unsupervised: older stacks, orphans
       const service = this.all().find((s) => s.name === name);
-      report(name, await stopRecorded(servicePaths(this.config, name).pidFile, service?.stopSignal ?? "SIGTERM",
-        service?.stopGraceMs ?? 10_000));
+      report(
+        name,
+        await stopRecorded(
+          servicePaths(this.config, name).pidFile,
+          service?.stopSignal ?? "SIGTERM",
+          service?.stopGraceMs ?? 10_000,
+        ),
+      );
     }
     return { stopped };
   }
 
   async status(): Promise<StackStatus> {
     const supervisorPid = this.supervisor.pid();
-    const programs = supervisorPid === undefined ? new Map<string, ProgramInfo>() : await this.supervisor.programs();
+    const programs =
+      supervisorPid === undefined
+        ? new Map<string, ProgramInfo>()
+        : await this.supervisor.programs();
     const history = this.supervisor.exitHistory();
-    const services = await Promise.all(this.all().map((s) => this.serviceStatus(s, programs.get(s.name),
-      history.get(s.name))));
-    return { provider: this.name, services, endpoints: redactEndpoints(this.endpoints()),
-      supervisor: { running: supervisorPid !== undefined, ...(supervisorPid ? { pid: supervisorPid } : {}),
-        logFile: this.supervisor.paths.logFile } };
+    const services = await Promise.all(
+      this.all().map((s) => this.serviceStatus(s, programs.get(s.name), history.get(s.name))),
+    );
+    return {
+      provider: this.name,
+      services,
+      endpoints: redactEndpoints(this.endpoints()),
+      supervisor: {
+        running: supervisorPid !== undefined,
+        ...(supervisorPid ? { pid: supervisorPid } : {}),
+        logFile: this.supervisor.paths.logFile,
+      },
+    };
   }
 
-  private async serviceStatus(service: NativeService, info: ProgramInfo | undefined,
-    exits: { restarts: number; lastExit?: string } | undefined): Promise<ServiceStatus> {
+  private async serviceStatus(
+    service: NativeService,
+    info: ProgramInfo | undefined,
+    exits: { restarts: number; lastExit?: string } | undefined,
+  ): Promise<ServiceStatus> {
     const paths = servicePaths(this.config, service.name);
     const health = await service.check();
-    const base = { name: service.name, endpoint: service.endpoint, logFile: paths.logFile,
-      implementation: health.implementation, restarts: exits?.restarts ?? 0,
-      ...(exits?.lastExit ? { lastExit: exits.lastExit } : {}) };
+    const base = {
+      name: service.name,
+      endpoint: service.endpoint,
+      logFile: paths.logFile,
+      implementation: health.implementation,
+      restarts: exits?.restarts ?? 0,
+      ...(exits?.lastExit ? { lastExit: exits.lastExit } : {}),
+    };
     const supervised = info !== undefined && liveStates.has(info.state) && info.pid > 0;
     const record = readPidRecord(paths.pidFile);
     if (supervised) recordPid(paths.pidFile, info.pid, service.name);
     const pid = supervised ? info.pid : isRecordAlive(record) ? record.pid : undefined;
     if (pid === undefined) {
-      const why = info && deadStates.has(info.state) ? `${info.state.toLowerCase()} under supervisord: ${info.description}`
-        : health.healthy ? "answers, but not started by syncbench (port taken?)" : "not running";
+      const why =
+        info && deadStates.has(info.state)
+          ? `${info.state.toLowerCase()} under supervisord: ${info.description}`
+          : health.healthy
+            ? "answers, but not started by syncbench (port taken?)"
+            : "not running";
       return { ...base, healthy: false, detail: why };
     }
-    const unsupervised = supervised ? undefined : "running without supervision (older syncbench): `syncbench up` supervises it";
+    const unsupervised = supervised
+      ? undefined
+      : "running without supervision (older syncbench): `syncbench up` supervises it";
     const detail = unsupervised ?? health.detail;
-    return { ...base, healthy: health.healthy, pid, rssBytes: treeRssBytes(pid), ...(detail === undefined ? {} : { detail }) };
+    return {
+      ...base,
+      healthy: health.healthy,
+      pid,
+      rssBytes: treeRssBytes(pid),
+      ...(detail === undefined ? {} : { detail }),
+    };
   }
 }

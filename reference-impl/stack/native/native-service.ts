@@ -32,7 +32,8 @@ export interface NativeService {
 }
 
 export function describeError(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return describeError(error.errors[0]);
+  if (error instanceof AggregateError && error.errors.length > 0)
+    return describeError(error.errors[0]);
   if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message;
   return String(error);
 }

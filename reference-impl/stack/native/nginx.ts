@@ -10,7 +10,12 @@ import { edgeTemplateValues, upstreamServerParameters } from "../../edge/edge-li
 import { ensureAptBinary } from "./install.ts";
 import type { NativeConfig } from "./native-config.ts";
 import { servicePaths } from "./native-config.ts";
-import { describeError, type HealthResult, type LaunchSpec, type NativeService } from "./native-service.ts";
+import {
+  describeError,
+  type HealthResult,
+  type LaunchSpec,
+  type NativeService,
+} from "./native-service.ts";
 import { runCommand } from "./run-command.ts";
 import { s3Endpoint } from "./s3.ts";
 
@@ -19,15 +24,18 @@ const templateFile = fileURLToPath(new URL("../../edge/nginx.conf.template", imp
 const startScript = fileURLToPath(new URL("./nginx-start.sh", import.meta.url));
 
 function pool(base: number, count: number): string {
-  return Array.from({ length: count }, (_, i) => `    server 127.0.0.1:${base + i} ${upstreamServerParameters};`)
-    .join("\n");
+  return Array.from(
+    { length: count },
+    (_, i) => `    server 127.0.0.1:${base + i} ${upstreamServerParameters};`,
+  ).join("\n");
 }
 
 /** Replaces every ${NAME}; a name without a value is an error, so no placeholder reaches nginx. */
 export function renderTemplate(template: string, values: Readonly<Record<string, string>>): string {
   return template.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
     const value = values[name];
-    if (value === undefined) throw new SyncbenchError("STACK_TEMPLATE", `nginx template needs \${${name}}`);
+    if (value === undefined)
+      throw new SyncbenchError("STACK_TEMPLATE", `nginx template needs \${${name}}`);
     return value;
   });
 }
@@ -57,7 +65,11 @@ export function nginxService(config: NativeConfig): NativeService {
   let binary = "nginx";
   // As root the workers run as www-data, which must own the cache and temp folders.
   const workerUser = process.getuid?.() === 0 ? "www-data" : undefined;
-  const render = () => renderTemplate(readFileSync(templateFile, "utf8"), nginxValues(config, join(config.rootDir, "logs"), workerUser));
+  const render = () =>
+    renderTemplate(
+      readFileSync(templateFile, "utf8"),
+      nginxValues(config, join(config.rootDir, "logs"), workerUser),
+    );
   // `up` prepares every service, also one found running; refresh then reloads what prepare changed.
   let changedByPrepare = false;
   const writeCheckedConf = async () => {
@@ -66,10 +78,15 @@ export function nginxService(config: NativeConfig): NativeService {
     if (previous === next) return;
     changedByPrepare = true;
     writeFileSync(confFile, next);
-    const test = await runCommand(binary, ["-t", "-p", paths.dataDir, "-c", confFile], { timeoutMs: 10_000 });
+    const test = await runCommand(binary, ["-t", "-p", paths.dataDir, "-c", confFile], {
+      timeoutMs: 10_000,
+    });
     if (test.exitCode !== 0) {
       if (previous !== undefined) writeFileSync(confFile, previous); // keep the configuration that worked
-      throw new SyncbenchError("ENV_MISSING", `nginx rejected ${confFile}: ${test.output.slice(-600)}; the previous configuration was kept`);
+      throw new SyncbenchError(
+        "ENV_MISSING",
+        `nginx rejected ${confFile}: ${test.output.slice(-600)}; the previous configuration was kept`,
+      );
     }
   };
   return {
@@ -85,8 +102,20 @@ export function nginxService(config: NativeConfig): NativeService {
       for (const dir of ["cache", "tmp"]) mkdirSync(join(paths.dataDir, dir), { recursive: true });
       if (workerUser) chownTree(paths.dataDir, workerUser);
       await writeCheckedConf();
-      return { command: "/bin/sh", args: [startScript, join(paths.dataDir, "nginx.pid"), binary,
-        "-p", paths.dataDir, "-c", confFile, "-g", "daemon off;"] };
+      return {
+        command: "/bin/sh",
+        args: [
+          startScript,
+          join(paths.dataDir, "nginx.pid"),
+          binary,
+          "-p",
+          paths.dataDir,
+          "-c",
+          confFile,
+          "-g",
+          "daemon off;",
+        ],
+      };
     },
     async refresh(pid, progress) {
       await writeCheckedConf();
@@ -116,10 +145,12 @@ async function probe(url: string): Promise<string | undefined> {
 }
 
 export async function checkNginx(config: NativeConfig): Promise<HealthResult> {
-  const problems = (await Promise.all([
-    probe(`http://127.0.0.1:${config.ports.gateway}/healthz`),
-    probe(`http://127.0.0.1:${config.ports.cdn}/healthz`),
-  ])).filter((p): p is string => p !== undefined);
+  const problems = (
+    await Promise.all([
+      probe(`http://127.0.0.1:${config.ports.gateway}/healthz`),
+      probe(`http://127.0.0.1:${config.ports.cdn}/healthz`),
+    ])
+  ).filter((p): p is string => p !== undefined);
   return problems.length === 0
     ? { healthy: true, implementation: "nginx (gateway + CDN edge)" }
     : { healthy: false, implementation: "nginx", detail: problems.join("; ") };

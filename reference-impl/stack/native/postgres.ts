@@ -10,7 +10,12 @@ import { pgClient, withPgClient } from "../../stores/metadata-db/pg-client.ts";
 import { ensurePostgres, postgresBinDir, type Progress } from "./install.ts";
 import type { NativeConfig } from "./native-config.ts";
 import { servicePaths } from "./native-config.ts";
-import { describeError, type HealthResult, type LaunchSpec, type NativeService } from "./native-service.ts";
+import {
+  describeError,
+  type HealthResult,
+  type LaunchSpec,
+  type NativeService,
+} from "./native-service.ts";
 import { runCommand } from "./run-command.ts";
 import { scramVerifier, stackSecrets } from "./stack-secrets.ts";
 
@@ -60,20 +65,43 @@ export function postgresService(config: NativeConfig): NativeService {
       mkdirSync(paths.dataDir, { recursive: true });
       if (user) chownSync(paths.dataDir, user.uid, user.gid);
       if (!existsSync(join(pgData, "PG_VERSION"))) {
-        await initdb({ pgData, user, password: stackSecrets(config).postgresPassword, pwDir: paths.dataDir }, progress);
+        await initdb(
+          { pgData, user, password: stackSecrets(config).postgresPassword, pwDir: paths.dataDir },
+          progress,
+        );
       }
       return {
         command: join(postgresBinDir, "postgres"),
-        args: ["-D", pgData, "-p", String(port), "-k", paths.dataDir,
-          "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300",
-          "-c", "shared_buffers=256MB", "-c", "logging_collector=off"],
+        args: [
+          "-D",
+          pgData,
+          "-p",
+          String(port),
+          "-k",
+          paths.dataDir,
+          "-c",
+          "listen_addresses=127.0.0.1",
+          "-c",
+          "max_connections=300",
+          "-c",
+          "shared_buffers=256MB",
+          "-c",
+          "logging_collector=off",
+        ],
         ...user,
       };
     },
     check: () => checkPostgres(postgresUrl(config, "postgres")),
     async afterHealthy(progress) {
-      await requirePasswords({ adminUrl: postgresUrl(config, "postgres"), pgData, user,
-        password: stackSecrets(config).postgresPassword }, progress);
+      await requirePasswords(
+        {
+          adminUrl: postgresUrl(config, "postgres"),
+          pgData,
+          user,
+          password: stackSecrets(config).postgresPassword,
+        },
+        progress,
+      );
       await ensureDatabase(postgresUrl(config, "postgres"), databaseName);
     },
   };
@@ -93,13 +121,30 @@ async function initdb(input: InitdbInput, progress: Progress) {
   writeFileSync(pwFile, `${input.password}\n`, { mode: 0o600 });
   if (input.user) chownSync(pwFile, input.user.uid, input.user.gid);
   try {
-    const result = await runCommand(join(postgresBinDir, "initdb"),
-      ["-D", input.pgData, "-U", "postgres", "--auth-host=scram-sha-256", "--auth-local=scram-sha-256",
-        `--pwfile=${pwFile}`, "-E", "UTF8", "--no-sync"], { ...input.user, timeoutMs: 120_000 });
+    const result = await runCommand(
+      join(postgresBinDir, "initdb"),
+      [
+        "-D",
+        input.pgData,
+        "-U",
+        "postgres",
+        "--auth-host=scram-sha-256",
+        "--auth-local=scram-sha-256",
+        `--pwfile=${pwFile}`,
+        "-E",
+        "UTF8",
+        "--no-sync",
+      ],
+      { ...input.user, timeoutMs: 120_000 },
+    );
     if (result.exitCode !== 0) {
-      throw new SyncbenchError("ENV_MISSING", `initdb failed for ${input.pgData}: ${result.output.slice(-600)}`, {
-        hint: "the postgres user must be able to enter every parent folder of the repository",
-      });
+      throw new SyncbenchError(
+        "ENV_MISSING",
+        `initdb failed for ${input.pgData}: ${result.output.slice(-600)}`,
+        {
+          hint: "the postgres user must be able to enter every parent folder of the repository",
+        },
+      );
     }
   } finally {
     rmSync(pwFile, { force: true });
@@ -113,8 +158,15 @@ async function initdb(input: InitdbInput, progress: Progress) {
  * SCRAM verifier, so no statement carries the password), require passwords in pg_hba.conf and
  * reload. Connections already open stay; new ones need the password.
  */
-async function requirePasswords(input: { adminUrl: string; pgData: string; password: string;
-  user: { uid: number; gid: number } | undefined }, progress: Progress): Promise<void> {
+async function requirePasswords(
+  input: {
+    adminUrl: string;
+    pgData: string;
+    password: string;
+    user: { uid: number; gid: number } | undefined;
+  },
+  progress: Progress,
+): Promise<void> {
   const hbaFile = join(input.pgData, "pg_hba.conf");
   if (!allowsTrust(readFileSync(hbaFile, "utf8"))) return;
   await withPgClient({ connectionString: input.adminUrl }, async (client) => {
@@ -123,15 +175,19 @@ async function requirePasswords(input: { adminUrl: string; pgData: string; passw
     if (input.user) chownSync(hbaFile, input.user.uid, input.user.gid);
     await client.query("SELECT pg_reload_conf()");
   });
-  progress("postgres: this cluster accepted connections without a password (trust, from an older syncbench); " +
-    "the role postgres now has the stack's password (data/secrets.json) and pg_hba.conf requires SCRAM-SHA-256");
+  progress(
+    "postgres: this cluster accepted connections without a password (trust, from an older syncbench); " +
+      "the role postgres now has the stack's password (data/secrets.json) and pg_hba.conf requires SCRAM-SHA-256",
+  );
 }
 
 export async function checkPostgres(url: string): Promise<HealthResult> {
   const client = pgClient({ connectionString: url, connectionTimeoutMillis: 1500 });
   try {
     await client.connect();
-    const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+    const { rows } = await client.query<{ v: string }>(
+      "SELECT current_setting('server_version') AS v",
+    );
     return { healthy: true, implementation: `PostgreSQL ${rows[0]?.v ?? "?"}` };
   } catch (error) {
     return { healthy: false, implementation: "PostgreSQL 15", detail: describeError(error) };

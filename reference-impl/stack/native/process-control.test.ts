@@ -5,7 +5,14 @@ import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { isRecordAlive, readPidRecord, spawnServer, startTicksOf, stopRecorded, tailLines } from "./process-control.ts";
+import {
+  isRecordAlive,
+  readPidRecord,
+  spawnServer,
+  startTicksOf,
+  stopRecorded,
+  tailLines,
+} from "./process-control.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "syncbench-pc-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -13,7 +20,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("process control", () => {
   it("spawns, records start ticks, stops by PID and removes the pid file", async () => {
     const pidFile = join(dir, "a.pid");
-    const record = spawnServer({ command: "sleep", args: ["30"], logFile: join(dir, "a.log"), pidFile });
+    const record = spawnServer({
+      command: "sleep",
+      args: ["30"],
+      logFile: join(dir, "a.log"),
+      pidFile,
+    });
     expect(record.startTicks).toBe(startTicksOf(record.pid));
     expect(isRecordAlive(readPidRecord(pidFile))).toBe(true);
     expect(await stopRecorded(pidFile, "SIGTERM", 2000)).toBe("stopped");
@@ -25,7 +37,15 @@ describe("process control", () => {
     const other = spawn("sleep", ["30"], { stdio: "ignore" });
     const pid = other.pid as number;
     const pidFile = join(dir, "reused.pid");
-    writeFileSync(pidFile, JSON.stringify({ pid, startTicks: (startTicksOf(pid) ?? 0) + 1, command: "x", startedAtMs: 0 }));
+    writeFileSync(
+      pidFile,
+      JSON.stringify({
+        pid,
+        startTicks: (startTicksOf(pid) ?? 0) + 1,
+        command: "x",
+        startedAtMs: 0,
+      }),
+    );
     expect(await stopRecorded(pidFile, "SIGKILL", 100)).toBe("not-running");
     expect(startTicksOf(pid)).toBeDefined();
     other.kill("SIGKILL");
@@ -34,7 +54,12 @@ describe("process control", () => {
   it("escalates to the whole process group when the server ignores the signal", async () => {
     const pidFile = join(dir, "group.pid");
     const logFile = join(dir, "group.log");
-    const record = spawnServer({ command: "/bin/sh", args: ["-c", "trap '' TERM; sleep 30 & echo child=$!; wait"], logFile, pidFile });
+    const record = spawnServer({
+      command: "/bin/sh",
+      args: ["-c", "trap '' TERM; sleep 30 & echo child=$!; wait"],
+      logFile,
+      pidFile,
+    });
     let child: number | undefined;
     for (let i = 0; i < 100 && child === undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -45,7 +70,10 @@ describe("process control", () => {
     expect(isRecordAlive(record)).toBe(false);
     // Gone, or a zombie waiting for its new parent to reap it: either way it holds no port. The
     // SIGKILL lands asynchronously: wait for the state to change (bounded), not for a fixed time.
-    const stateOf = () => existsSync(`/proc/${child}/stat`) ? readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]?.[0] : "gone";
+    const stateOf = () =>
+      existsSync(`/proc/${child}/stat`)
+        ? readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]?.[0]
+        : "gone";
     let state = stateOf();
     for (let i = 0; i < 500 && !["gone", "Z"].includes(state ?? ""); i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));

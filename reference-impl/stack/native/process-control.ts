@@ -2,7 +2,16 @@
 // its PID and its start time from /proc/<pid>/stat, so `down` signals only the very process `up`
 // started, never a later process that happens to reuse the PID, and never anything by name.
 import { spawn } from "node:child_process";
-import { appendFileSync, closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 
 export interface PidRecord {
   readonly pid: number;
@@ -48,9 +57,12 @@ export function readPidRecord(pidFile: string): PidRecord | undefined {
   try {
     return JSON.parse(readFileSync(pidFile, "utf8")) as PidRecord;
   } catch (error) {
-    throw new Error(`pid file ${pidFile} is not valid JSON; remove it after checking no server runs`, {
-      cause: error,
-    });
+    throw new Error(
+      `pid file ${pidFile} is not valid JSON; remove it after checking no server runs`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -75,7 +87,12 @@ export function spawnServer(spec: SpawnSpec): PidRecord {
     if (child.pid === undefined) throw new Error(`could not spawn ${spec.command}`);
     // A spawn failure (binary missing, permission) goes into the service's log, where the health
     // wait's error message shows it.
-    child.on("error", (error) => appendFileSync(spec.logFile, `syncbench: could not start ${spec.command}: ${error.message}\n`));
+    child.on("error", (error) =>
+      appendFileSync(
+        spec.logFile,
+        `syncbench: could not start ${spec.command}: ${error.message}\n`,
+      ),
+    );
     child.unref();
     const startTicks = startTicksOf(child.pid) ?? 0;
     const record: PidRecord = {
@@ -136,7 +153,8 @@ export async function stopRecorded(
   if (isRecordAlive(record)) signalIfSame(record, -record.pid, "SIGKILL");
   const killDeadline = Date.now() + 10_000;
   while (isRecordAlive(record) && Date.now() < killDeadline) await sleep(20);
-  if (isRecordAlive(record)) throw new Error(`pid ${record.pid} (${record.command}) survived SIGKILL for 10 s`);
+  if (isRecordAlive(record))
+    throw new Error(`pid ${record.pid} (${record.command}) survived SIGKILL for 10 s`);
   rmSync(pidFile, { force: true });
   return "stopped";
 }
@@ -175,6 +193,8 @@ function rssOf(pid: number): number {
 /** The last lines of a log file, for error messages. */
 export function tailLines(file: string, count: number): string[] {
   if (!existsSync(file)) return [`(no log file at ${file})`];
-  const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const lines = readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   return lines.slice(-count);
 }

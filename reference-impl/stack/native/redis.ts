@@ -8,7 +8,12 @@ import { Redis } from "ioredis";
 import { ensureAptBinary } from "./install.ts";
 import type { NativeConfig } from "./native-config.ts";
 import { servicePaths } from "./native-config.ts";
-import { describeError, type HealthResult, type LaunchSpec, type NativeService } from "./native-service.ts";
+import {
+  describeError,
+  type HealthResult,
+  type LaunchSpec,
+  type NativeService,
+} from "./native-service.ts";
 import { stackSecrets } from "./stack-secrets.ts";
 
 export function redisUrl(config: NativeConfig): string {
@@ -25,16 +30,38 @@ export function redisService(config: NativeConfig): NativeService {
     stopGraceMs: 10_000,
     startTimeoutMs: 20_000,
     async install(progress) {
-      binary = await ensureAptBinary("redis-server", ["/usr/bin/redis-server"], "redis-server", progress);
+      binary = await ensureAptBinary(
+        "redis-server",
+        ["/usr/bin/redis-server"],
+        "redis-server",
+        progress,
+      );
     },
     async prepare(): Promise<LaunchSpec> {
       mkdirSync(paths.dataDir, { recursive: true });
       const confFile = join(paths.dataDir, "redis.conf");
-      writeFileSync(confFile, `requirepass ${stackSecrets(config).redisPassword}\n`, { mode: 0o600 });
+      writeFileSync(confFile, `requirepass ${stackSecrets(config).redisPassword}\n`, {
+        mode: 0o600,
+      });
       return {
         command: binary,
-        args: [confFile, "--port", String(config.ports.redis), "--bind", "127.0.0.1", "--save", "",
-          "--appendonly", "no", "--daemonize", "no", "--dir", paths.dataDir, "--logfile", ""],
+        args: [
+          confFile,
+          "--port",
+          String(config.ports.redis),
+          "--bind",
+          "127.0.0.1",
+          "--save",
+          "",
+          "--appendonly",
+          "no",
+          "--daemonize",
+          "no",
+          "--dir",
+          paths.dataDir,
+          "--logfile",
+          "",
+        ],
       };
     },
     check: () => checkRedis(redisUrl(config)),
@@ -42,8 +69,13 @@ export function redisService(config: NativeConfig): NativeService {
 }
 
 export async function checkRedis(url: string): Promise<HealthResult> {
-  const client = new Redis(url, { lazyConnect: true, connectTimeout: 1500, maxRetriesPerRequest: 0,
-    retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1500,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   client.on("error", () => undefined); // the failure is reported by the awaited connect below
   try {
     await client.connect();

@@ -16,7 +16,11 @@ export interface RunResult {
   readonly timedOut: boolean;
 }
 
-export function runCommand(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: RunOptions,
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(command, [...args], {
       cwd: options.cwd,
@@ -48,7 +52,10 @@ export function runCommand(command: string, args: readonly string[], options: Ru
 }
 
 /** Finds an executable on PATH or at one of the given absolute paths. */
-export async function which(name: string, extraPaths: readonly string[] = []): Promise<string | undefined> {
+export async function which(
+  name: string,
+  extraPaths: readonly string[] = [],
+): Promise<string | undefined> {
   const { access, constants } = await import("node:fs/promises");
   const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/usr/local/sbin"];
   const candidates = [...extraPaths, ...dirs.filter((d) => d !== "").map((d) => `${d}/${name}`)];
@@ -57,7 +64,11 @@ export async function which(name: string, extraPaths: readonly string[] = []): P
       await access(candidate, constants.X_OK);
       return candidate;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "EACCES") throw error;
+      if (
+        (error as NodeJS.ErrnoException).code !== "ENOENT" &&
+        (error as NodeJS.ErrnoException).code !== "EACCES"
+      )
+        throw error;
     }
   }
   return undefined;

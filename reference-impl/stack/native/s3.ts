@@ -4,12 +4,22 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CreateBucketCommand, HeadBucketCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import type { S3Endpoint } from "../endpoints.ts";
 import { ensureVersitygw } from "./install.ts";
 import type { NativeConfig, S3ServerKind } from "./native-config.ts";
 import { servicePaths } from "./native-config.ts";
-import { describeError, type HealthResult, type LaunchSpec, type NativeService } from "./native-service.ts";
+import {
+  describeError,
+  type HealthResult,
+  type LaunchSpec,
+  type NativeService,
+} from "./native-service.ts";
 import { stackSecrets } from "./stack-secrets.ts";
 
 export const blocksBucket = "blocks";
@@ -17,8 +27,13 @@ export const blocksBucket = "blocks";
 /** The key pair is generated per stack on the first `up` (stack-secrets.ts). */
 export function s3Endpoint(config: NativeConfig): S3Endpoint {
   const secrets = stackSecrets(config);
-  return { url: `http://127.0.0.1:${config.ports.s3}`, region: "us-east-1", accessKeyId: secrets.s3AccessKeyId,
-    secretAccessKey: secrets.s3SecretAccessKey, bucket: blocksBucket };
+  return {
+    url: `http://127.0.0.1:${config.ports.s3}`,
+    region: "us-east-1",
+    accessKeyId: secrets.s3AccessKeyId,
+    secretAccessKey: secrets.s3SecretAccessKey,
+    bucket: blocksBucket,
+  };
 }
 
 /** An S3 client with the settings every adapter and check uses (see block-store.s3.ts). */
@@ -60,8 +75,14 @@ export function s3Service(config: NativeConfig, kind: { current: S3ServerKind })
       const root = join(paths.dataDir, kind.current === "s3rver" ? "s3rver-data" : "buckets");
       mkdirSync(root, { recursive: true });
       if (kind.current === "s3rver" || !versitygw) {
-        return { command: process.execPath, args: [s3rverMain, String(config.ports.s3), root],
-          env: { S3RVER_ACCESS_KEY_ID: endpoint.accessKeyId, S3RVER_SECRET_ACCESS_KEY: endpoint.secretAccessKey } };
+        return {
+          command: process.execPath,
+          args: [s3rverMain, String(config.ports.s3), root],
+          env: {
+            S3RVER_ACCESS_KEY_ID: endpoint.accessKeyId,
+            S3RVER_SECRET_ACCESS_KEY: endpoint.secretAccessKey,
+          },
+        };
       }
       const sidecar = join(paths.dataDir, "meta");
       mkdirSync(sidecar, { recursive: true });
@@ -69,7 +90,16 @@ export function s3Service(config: NativeConfig, kind: { current: S3ServerKind })
         command: versitygw,
         // --keep-alive: without it versitygw answers every request with Connection: close;
         // --quiet: no log line per request (the bench in stack/bench measured both).
-        args: ["--port", `127.0.0.1:${config.ports.s3}`, "--keep-alive", "--quiet", "posix", "--sidecar", sidecar, root],
+        args: [
+          "--port",
+          `127.0.0.1:${config.ports.s3}`,
+          "--keep-alive",
+          "--quiet",
+          "posix",
+          "--sidecar",
+          sidecar,
+          root,
+        ],
         env: { ROOT_ACCESS_KEY: endpoint.accessKeyId, ROOT_SECRET_KEY: endpoint.secretAccessKey },
       };
     },

@@ -6,9 +6,12 @@ import S3rver from "s3rver";
 import { DUMMY_ACCOUNT } from "s3rver/lib/models/account.js";
 
 const [port, directory] = process.argv.slice(2);
-const { S3RVER_ACCESS_KEY_ID: accessKeyId, S3RVER_SECRET_ACCESS_KEY: secretAccessKey } = process.env;
+const { S3RVER_ACCESS_KEY_ID: accessKeyId, S3RVER_SECRET_ACCESS_KEY: secretAccessKey } =
+  process.env;
 if (!accessKeyId || !secretAccessKey) {
-  process.stderr.write("s3rver-main: S3RVER_ACCESS_KEY_ID and S3RVER_SECRET_ACCESS_KEY must be set (syncbench up sets them)\n");
+  process.stderr.write(
+    "s3rver-main: S3RVER_ACCESS_KEY_ID and S3RVER_SECRET_ACCESS_KEY must be set (syncbench up sets them)\n",
+  );
   process.exit(2);
 }
 DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);

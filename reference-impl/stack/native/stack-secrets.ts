@@ -38,8 +38,12 @@ export function secretsFile(config: Pick<NativeConfig, "rootDir">): string {
 /** Reads the stack's secrets, creating the file or the missing entries (mode 0600 either way). */
 export function stackSecrets(config: Pick<NativeConfig, "rootDir">): StackSecrets {
   const file = secretsFile(config);
-  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<StackSecrets>) : {};
-  const missing = (Object.keys(generators) as (keyof StackSecrets)[]).filter((k) => typeof existing[k] !== "string");
+  const existing = existsSync(file)
+    ? (JSON.parse(readFileSync(file, "utf8")) as Partial<StackSecrets>)
+    : {};
+  const missing = (Object.keys(generators) as (keyof StackSecrets)[]).filter(
+    (k) => typeof existing[k] !== "string",
+  );
   const secrets = { ...existing } as Record<keyof StackSecrets, string>;
   for (const key of missing) secrets[key] = generators[key]();
   if (missing.length > 0) {
@@ -60,6 +64,8 @@ export function scramVerifier(password: string, salt = randomBytes(16), iteratio
   const clientKey = createHmac("sha256", salted).update("Client Key").digest();
   const storedKey = createHash("sha256").update(clientKey).digest();
   const serverKey = createHmac("sha256", salted).update("Server Key").digest();
-  return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:` +
-    serverKey.toString("base64");
+  return (
+    `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:` +
+    serverKey.toString("base64")
+  );
 }

@@ -3,31 +3,52 @@
 // counts deaths since supervisord's last start, not stops that `down` asked for.
 import { describe, expect, it } from "vitest";
 import { decodeResponse, encodeCall, RpcFault } from "./supervisor-rpc.ts";
-import { exitHistory, renderSupervisorConf, restartPolicy, supervisorPaths } from "./supervisor-config.ts";
+import {
+  exitHistory,
+  renderSupervisorConf,
+  restartPolicy,
+  supervisorPaths,
+} from "./supervisor-config.ts";
 
 const paths = supervisorPaths("/stack");
 
 describe("supervisord configuration", () => {
   const conf = renderSupervisorConf(paths, "/repo", [
-    { name: "nginx", command: "/bin/sh", args: ["/x/nginx-start.sh", "-g", "daemon off;"], stopSignal: "SIGQUIT",
-      stopGraceMs: 10_000, logFile: "/stack/logs/nginx.log" },
-    { name: "postgres", command: "/usr/lib/postgresql/15/bin/postgres", args: ["-c", "a=100%"], uid: 105,
-      env: { SYNCBENCH_X: "v 1" }, stopSignal: "SIGINT", stopGraceMs: 20_500, logFile: "/stack/logs/postgres.log" },
+    {
+      name: "nginx",
+      command: "/bin/sh",
+      args: ["/x/nginx-start.sh", "-g", "daemon off;"],
+      stopSignal: "SIGQUIT",
+      stopGraceMs: 10_000,
+      logFile: "/stack/logs/nginx.log",
+    },
+    {
+      name: "postgres",
+      command: "/usr/lib/postgresql/15/bin/postgres",
+      args: ["-c", "a=100%"],
+      uid: 105,
+      env: { SYNCBENCH_X: "v 1" },
+      stopSignal: "SIGINT",
+      stopGraceMs: 20_500,
+      logFile: "/stack/logs/postgres.log",
+    },
   ]);
 
   it("restarts each program, which up starts itself, with its stop signal, grace and log", () => {
-    expect(conf).toContain("[program:nginx]\ncommand=/bin/sh /x/nginx-start.sh -g \"daemon off;\"\n");
+    expect(conf).toContain('[program:nginx]\ncommand=/bin/sh /x/nginx-start.sh -g "daemon off;"\n');
     expect(conf).toContain("autostart=false\nautorestart=true\n");
-    expect(conf).toContain(`startsecs=${restartPolicy.startSecs}\nstartretries=${restartPolicy.startRetries}\n`);
+    expect(conf).toContain(
+      `startsecs=${restartPolicy.startSecs}\nstartretries=${restartPolicy.startRetries}\n`,
+    );
     expect(conf).toContain("stopsignal=QUIT\nstopwaitsecs=10\n");
     expect(conf).toContain("stopsignal=INT\nstopwaitsecs=21\n");
     expect(conf).toContain("stdout_logfile=/stack/logs/postgres.log\n");
   });
 
   it("escapes % for supervisord's interpolation, runs as the given user, passes the environment", () => {
-    expect(conf).toContain("command=/usr/lib/postgresql/15/bin/postgres -c \"a=100%%\"\n");
+    expect(conf).toContain('command=/usr/lib/postgresql/15/bin/postgres -c "a=100%%"\n');
     expect(conf).toContain("user=105\n");
-    expect(conf).toContain("environment=SYNCBENCH_X=\"v 1\"\n");
+    expect(conf).toContain('environment=SYNCBENCH_X="v 1"\n');
   });
 
   it("listens on a unix socket of mode 0700 only, and logs beside the services", () => {
@@ -37,8 +58,18 @@ describe("supervisord configuration", () => {
   });
 
   it("refuses a value with a line break (it would add a directive)", () => {
-    expect(() => renderSupervisorConf(paths, "/repo", [{ name: "redis", command: "redis-server", args: ["a\nuser=root"],
-      stopSignal: "SIGTERM", stopGraceMs: 1000, logFile: "/l" }])).toThrow(/line break/);
+    expect(() =>
+      renderSupervisorConf(paths, "/repo", [
+        {
+          name: "redis",
+          command: "redis-server",
+          args: ["a\nuser=root"],
+          stopSignal: "SIGTERM",
+          stopGraceMs: 1000,
+          logFile: "/l",
+        },
+      ]),
+    ).toThrow(/line break/);
   });
 });
 
@@ -57,17 +88,25 @@ describe("exit history from supervisord's log", () => {
 
   it("counts the deaths since supervisord's last start and tells the last one; a requested stop is not one", () => {
     const history = exitHistory(log);
-    expect(history.get("kafka")).toEqual({ restarts: 1, lastExit: "2026-05-01 10:00:03 terminated by SIGKILL; not expected" });
-    expect(history.get("redis")).toMatchObject({ restarts: 1, lastExit: expect.stringContaining("FATAL") });
+    expect(history.get("kafka")).toEqual({
+      restarts: 1,
+      lastExit: "2026-05-01 10:00:03 terminated by SIGKILL; not expected",
+    });
+    expect(history.get("redis")).toMatchObject({
+      restarts: 1,
+      lastExit: expect.stringContaining("FATAL"),
+    });
     expect(history.has("postgres")).toBe(false);
   });
 });
 
 describe("supervisord XML-RPC", () => {
   it("encodes a call and decodes structs, arrays, ints and strings", () => {
-    expect(encodeCall("supervisor.startProcess", ["a<b", false]))
-      .toContain("<param><value><string>a&lt;b</string></value></param><param><value><boolean>0</boolean></value></param>");
-    const xml = "<?xml version='1.0'?><methodResponse><params><param><value><array><data>\n" +
+    expect(encodeCall("supervisor.startProcess", ["a<b", false])).toContain(
+      "<param><value><string>a&lt;b</string></value></param><param><value><boolean>0</boolean></value></param>",
+    );
+    const xml =
+      "<?xml version='1.0'?><methodResponse><params><param><value><array><data>\n" +
       "<value><struct>\n<member>\n<name>name</name>\n<value><string>kafka &amp; co</string></value>\n</member>\n" +
       "<member>\n<name>pid</name>\n<value><int>42</int></value>\n</member>\n<member>\n<name>spawnerr</name>\n" +
       "<value><string></string></value>\n</member>\n</struct></value>\n</data></array></value></param></params></methodResponse>";
@@ -75,7 +114,8 @@ describe("supervisord XML-RPC", () => {
   });
 
   it("turns a fault into an RpcFault with supervisord's code", () => {
-    const xml = "<?xml version='1.0'?><methodResponse><fault><value><struct><member><name>faultCode</name>" +
+    const xml =
+      "<?xml version='1.0'?><methodResponse><fault><value><struct><member><name>faultCode</name>" +
       "<value><int>70</int></value></member><member><name>faultString</name><value><string>NOT_RUNNING: x</string>" +
       "</value></member></struct></value></fault></methodResponse>";
     expect(() => decodeResponse(xml)).toThrow(RpcFault);

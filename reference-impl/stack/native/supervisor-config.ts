@@ -45,16 +45,23 @@ export const restartPolicy = { startSecs: 1, startRetries: 10 } as const;
 /** supervisord reads its file with Python %-interpolation and shell-like quoting. */
 function quote(value: string): string {
   if (/[\n\r\0]/.test(value)) {
-    throw new SyncbenchError("STACK_CONFIG_INVALID", `a supervisord value holds a line break or NUL: ${JSON.stringify(value.slice(0, 40))}`);
+    throw new SyncbenchError(
+      "STACK_CONFIG_INVALID",
+      `a supervisord value holds a line break or NUL: ${JSON.stringify(value.slice(0, 40))}`,
+    );
   }
   const escaped = value.replace(/%/g, "%%");
-  return /^[A-Za-z0-9_./:=,@+-]+$/.test(escaped) ? escaped : `"${escaped.replace(/(["\\])/g, "\\$1")}"`;
+  return /^[A-Za-z0-9_./:=,@+-]+$/.test(escaped)
+    ? escaped
+    : `"${escaped.replace(/(["\\])/g, "\\$1")}"`;
 }
 
 function program(spec: ProgramSpec, priority: number): string {
-  if (!/^[a-z0-9-]+$/.test(spec.name)) throw new SyncbenchError("STACK_CONFIG_INVALID", `program name ${spec.name}`);
+  if (!/^[a-z0-9-]+$/.test(spec.name))
+    throw new SyncbenchError("STACK_CONFIG_INVALID", `program name ${spec.name}`);
   const env = Object.entries(spec.env ?? {}).map(([k, v]) => {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new SyncbenchError("STACK_CONFIG_INVALID", `environment name ${k}`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+      throw new SyncbenchError("STACK_CONFIG_INVALID", `environment name ${k}`);
     return `${k}="${quote(v).replace(/^"|"$/g, "")}"`;
   });
   return [
@@ -82,7 +89,11 @@ function program(spec: ProgramSpec, priority: number): string {
   ].join("\n");
 }
 
-export function renderSupervisorConf(paths: SupervisorPaths, workDir: string, programs: readonly ProgramSpec[]): string {
+export function renderSupervisorConf(
+  paths: SupervisorPaths,
+  workDir: string,
+  programs: readonly ProgramSpec[],
+): string {
   return [
     "; written by syncbench up: one program per server and service of this stack; do not edit",
     "[unix_http_server]",
@@ -130,13 +141,19 @@ export function exitHistory(log: string): Map<string, ExitRecord> {
     const exited = /^(\S+ \S+?),\d+ \w+ exited: (\S+) \((.*)\)$/.exec(line);
     if (exited) {
       const [, at, name, why] = exited as unknown as [string, string, string, string];
-      history.set(name, { restarts: (history.get(name)?.restarts ?? 0) + 1, lastExit: `${at} ${why}` });
+      history.set(name, {
+        restarts: (history.get(name)?.restarts ?? 0) + 1,
+        lastExit: `${at} ${why}`,
+      });
     }
     const gaveUp = /^(\S+ \S+?),\d+ \w+ gave up: (\S+) entered FATAL/.exec(line);
     if (gaveUp) {
       const [, at, name] = gaveUp as unknown as [string, string, string];
       const before = history.get(name) ?? { restarts: 0 };
-      history.set(name, { ...before, lastExit: `${at} gave up after ${restartPolicy.startRetries} quick exits (FATAL)` });
+      history.set(name, {
+        ...before,
+        lastExit: `${at} gave up after ${restartPolicy.startRetries} quick exits (FATAL)`,
+      });
     }
   }
   return history;

@@ -7,10 +7,18 @@ import { SyncbenchError } from "../../core/errors.ts";
 export type RpcValue = string | number | boolean | RpcValue[] | { [key: string]: RpcValue };
 
 /** supervisord's fault codes that callers handle (supervisor/xmlrpc.py Faults). */
-export const rpcFaults = { badName: 10, alreadyStarted: 60, notRunning: 70, stillRunning: 91 } as const;
+export const rpcFaults = {
+  badName: 10,
+  alreadyStarted: 60,
+  notRunning: 70,
+  stillRunning: 91,
+} as const;
 
 export class RpcFault extends Error {
-  constructor(readonly faultCode: number, readonly faultString: string) {
+  constructor(
+    readonly faultCode: number,
+    readonly faultString: string,
+  ) {
     super(`supervisord fault ${faultCode}: ${faultString}`);
   }
 }
@@ -25,13 +33,22 @@ function encodeValue(value: RpcValue): string {
 }
 
 export function encodeCall(method: string, params: readonly RpcValue[]): string {
-  return `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>` +
-    params.map((p) => `<param>${encodeValue(p)}</param>`).join("") + "</params></methodCall>";
+  return (
+    `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>` +
+    params.map((p) => `<param>${encodeValue(p)}</param>`).join("") +
+    "</params></methodCall>"
+  );
 }
 
-const unescape = (text: string) => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, "\"")
-  .replace(/&#x?[0-9a-f]+;/gi, (entity) => String.fromCodePoint(Number(entity.slice(2, -1).replace(/^x/, "0x"))))
-  .replace(/&amp;/g, "&");
+const unescape = (text: string) =>
+  text
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x?[0-9a-f]+;/gi, (entity) =>
+      String.fromCodePoint(Number(entity.slice(2, -1).replace(/^x/, "0x"))),
+    )
+    .replace(/&amp;/g, "&");
 
 /** Parses one <value> starting at `at`; returns the value and the index after its closing tag. */
 function parseValue(xml: string, at: number): { value: RpcValue; end: number } {
@@ -71,7 +88,12 @@ function parseValue(xml: string, at: number): { value: RpcValue; end: number } {
   } else {
     const close = xml.indexOf(`</${type}>`, index);
     const text = unescape(xml.slice(index, close));
-    value = type === "int" || type === "i4" || type === "double" ? Number(text) : type === "boolean" ? text === "1" : text;
+    value =
+      type === "int" || type === "i4" || type === "double"
+        ? Number(text)
+        : type === "boolean"
+          ? text === "1"
+          : text;
     index = close + type.length + 3;
   }
   const end = xml.indexOf("</value>", index);
@@ -91,26 +113,45 @@ export function decodeResponse(xml: string): RpcValue {
 }
 
 /** Calls one method over the unix socket; a socket that does not answer is SUPERVISOR_UNREACHABLE. */
-export function rpcCall(socketPath: string, method: string, params: readonly RpcValue[] = [],
-  timeoutMs = 10_000): Promise<RpcValue> {
+export function rpcCall(
+  socketPath: string,
+  method: string,
+  params: readonly RpcValue[] = [],
+  timeoutMs = 10_000,
+): Promise<RpcValue> {
   const body = encodeCall(method, params);
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, path: "/RPC2", method: "POST", timeout: timeoutMs,
-      headers: { "content-type": "text/xml", "content-length": Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", reject);
-      res.on("end", () => {
-        try {
-          resolve(decodeResponse(Buffer.concat(chunks).toString("utf8")));
-        } catch (error) {
-          reject(error);
-        }
-      });
-    });
+    const req = request(
+      {
+        socketPath,
+        path: "/RPC2",
+        method: "POST",
+        timeout: timeoutMs,
+        headers: { "content-type": "text/xml", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", reject);
+        res.on("end", () => {
+          try {
+            resolve(decodeResponse(Buffer.concat(chunks).toString("utf8")));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on("error", (error) => reject(new SyncbenchError("SUPERVISOR_UNREACHABLE",
-      `supervisord at ${socketPath} did not answer ${method} (${error.message})`, { cause: error })));
+    req.on("error", (error) =>
+      reject(
+        new SyncbenchError(
+          "SUPERVISOR_UNREACHABLE",
+          `supervisord at ${socketPath} did not answer ${method} (${error.message})`,
+          { cause: error },
+        ),
+      ),
+    );
     req.end(body);
   });
 }

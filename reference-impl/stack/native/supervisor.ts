@@ -6,12 +6,25 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../core/errors.ts";
 import { ensureAptBinary, type Progress } from "./install.ts";
-import { isRecordAlive, readPidRecord, spawnServer, stopRecorded, tailLines } from "./process-control.ts";
+import {
+  isRecordAlive,
+  readPidRecord,
+  spawnServer,
+  stopRecorded,
+  tailLines,
+} from "./process-control.ts";
 import { rpcCall, RpcFault, rpcFaults, type RpcValue } from "./supervisor-rpc.ts";
-import { exitHistory, renderSupervisorConf, supervisorPaths, type ExitRecord, type ProgramSpec,
-  type SupervisorPaths } from "./supervisor-config.ts";
+import {
+  exitHistory,
+  renderSupervisorConf,
+  supervisorPaths,
+  type ExitRecord,
+  type ProgramSpec,
+  type SupervisorPaths,
+} from "./supervisor-config.ts";
 
-export type ProgramState = "STOPPED" | "STARTING" | "RUNNING" | "BACKOFF" | "STOPPING" | "EXITED" | "FATAL" | "UNKNOWN";
+export type ProgramState =
+  "STOPPED" | "STARTING" | "RUNNING" | "BACKOFF" | "STOPPING" | "EXITED" | "FATAL" | "UNKNOWN";
 
 export interface ProgramInfo {
   readonly name: string;
@@ -28,12 +41,20 @@ export class Supervisor {
   readonly paths: SupervisorPaths;
   private binary = "supervisord";
 
-  constructor(private readonly rootDir: string, private readonly workDir: string) {
+  constructor(
+    private readonly rootDir: string,
+    private readonly workDir: string,
+  ) {
     this.paths = supervisorPaths(rootDir);
   }
 
   async install(progress: Progress): Promise<void> {
-    this.binary = await ensureAptBinary("supervisord", ["/usr/bin/supervisord"], "supervisor", progress);
+    this.binary = await ensureAptBinary(
+      "supervisord",
+      ["/usr/bin/supervisord"],
+      "supervisor",
+      progress,
+    );
   }
 
   isRunning(): boolean {
@@ -45,7 +66,11 @@ export class Supervisor {
     return isRecordAlive(record) ? record.pid : undefined;
   }
 
-  private call(method: string, params: readonly RpcValue[] = [], timeoutMs?: number): Promise<RpcValue> {
+  private call(
+    method: string,
+    params: readonly RpcValue[] = [],
+    timeoutMs?: number,
+  ): Promise<RpcValue> {
     return rpcCall(this.paths.socketFile, `supervisor.${method}`, params, timeoutMs);
   }
 
@@ -55,14 +80,20 @@ export class Supervisor {
    * update`). Returns true when this call started supervisord.
    */
   async apply(programs: readonly ProgramSpec[], progress: Progress): Promise<boolean> {
-    writeFileSync(this.paths.confFile, renderSupervisorConf(this.paths, this.workDir, programs), { mode: 0o600 });
+    writeFileSync(this.paths.confFile, renderSupervisorConf(this.paths, this.workDir, programs), {
+      mode: 0o600,
+    });
     chmodSync(this.paths.confFile, 0o600); // an existing file keeps its mode on write
     if (this.isRunning()) {
       await this.update(progress);
       return false;
     }
-    const record = spawnServer({ command: this.binary, args: ["-n", "-c", this.paths.confFile],
-      logFile: this.paths.logFile, pidFile: this.paths.pidFile });
+    const record = spawnServer({
+      command: this.binary,
+      args: ["-n", "-c", this.paths.confFile],
+      logFile: this.paths.logFile,
+      pidFile: this.paths.pidFile,
+    });
     progress(`supervisor: started supervisord pid ${record.pid}, log ${this.paths.logFile}`);
     const deadline = Date.now() + readyTimeoutMs;
     for (;;) {
@@ -72,8 +103,12 @@ export class Supervisor {
       } catch (error) {
         if (!this.isRunning() || Date.now() > deadline) {
           await stopRecorded(this.paths.pidFile, "SIGTERM", 5000);
-          throw new SyncbenchError("STACK_UNHEALTHY", `supervisord did not start (${(error as Error).message}); log ` +
-            `${this.paths.logFile}:\n    ${tailLines(this.paths.logFile, 8).join("\n    ")}`, { hint: "syncbench doctor" });
+          throw new SyncbenchError(
+            "STACK_UNHEALTHY",
+            `supervisord did not start (${(error as Error).message}); log ` +
+              `${this.paths.logFile}:\n    ${tailLines(this.paths.logFile, 8).join("\n    ")}`,
+            { hint: "syncbench doctor" },
+          );
         }
         await sleep(100);
       }
@@ -81,13 +116,16 @@ export class Supervisor {
   }
 
   private async update(progress: Progress): Promise<void> {
-    const [[added, changed, removed]] = (await this.call("reloadConfig")) as unknown as [[string[], string[], string[]]];
+    const [[added, changed, removed]] = (await this.call("reloadConfig")) as unknown as [
+      [string[], string[], string[]],
+    ];
     for (const group of [...removed, ...changed]) {
       await this.stopGroup(group);
       await this.call("removeProcessGroup", [group]);
     }
     for (const group of [...changed, ...added]) await this.call("addProcessGroup", [group]);
-    for (const group of removed) progress(`${group}: stopped and removed (no longer part of the stack)`);
+    for (const group of removed)
+      progress(`${group}: stopped and removed (no longer part of the stack)`);
     for (const group of changed) progress(`${group}: configuration changed, stopped to start anew`);
   }
 
@@ -101,8 +139,17 @@ export class Supervisor {
 
   async programs(): Promise<Map<string, ProgramInfo>> {
     const list = (await this.call("getAllProcessInfo")) as Array<Record<string, RpcValue>>;
-    return new Map(list.map((p) => [String(p.name), { name: String(p.name), state: String(p.statename) as ProgramState,
-      pid: Number(p.pid), description: String(p.description) }]));
+    return new Map(
+      list.map((p) => [
+        String(p.name),
+        {
+          name: String(p.name),
+          state: String(p.statename) as ProgramState,
+          pid: Number(p.pid),
+          description: String(p.description),
+        },
+      ]),
+    );
   }
 
   /** Asks supervisord to start a program and returns at once; the caller waits for health. */
@@ -120,7 +167,10 @@ export class Supervisor {
       await this.call("stopProcess", [name, true], 120_000);
       return "stopped";
     } catch (error) {
-      if (error instanceof RpcFault && [rpcFaults.notRunning, rpcFaults.badName].includes(error.faultCode as 10 | 70)) {
+      if (
+        error instanceof RpcFault &&
+        [rpcFaults.notRunning, rpcFaults.badName].includes(error.faultCode as 10 | 70)
+      ) {
         return "not-running";
       }
       throw error;
@@ -138,6 +188,8 @@ export class Supervisor {
 
   /** Restarts and last exit per program since supervisord started, from its log. */
   exitHistory(): Map<string, ExitRecord> {
-    return existsSync(this.paths.logFile) ? exitHistory(readFileSync(this.paths.logFile, "utf8")) : new Map();
+    return existsSync(this.paths.logFile)
+      ? exitHistory(readFileSync(this.paths.logFile, "utf8"))
+      : new Map();
   }
 }

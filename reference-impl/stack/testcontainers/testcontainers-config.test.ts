@@ -2,10 +2,18 @@
 // pinned images and package versions, and the container nginx configuration.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { containerCredentials, containerImages, containerPackageVersions, localstackEnvironment, redisConfPath,
-  renderContainerNginxConf } from "./testcontainers-config.ts";
+import {
+  containerCredentials,
+  containerImages,
+  containerPackageVersions,
+  localstackEnvironment,
+  redisConfPath,
+  renderContainerNginxConf,
+} from "./testcontainers-config.ts";
 
-const packageJson = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+const packageJson = JSON.parse(
+  readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+) as {
   dependencies: Record<string, string>;
 };
 
@@ -39,13 +47,24 @@ describe("testcontainers configuration", () => {
   });
 
   it("gives the containers the stack's own credentials: a Postgres password, a Redis password in a file, S3 keys", () => {
-    const secrets = { postgresPassword: "pg-pw-0123456789", redisPassword: "redis-pw-0123456789",
-      s3AccessKeyId: "SBABCDEF0123456789", s3SecretAccessKey: "s3-secret-0123456789" };
+    const secrets = {
+      postgresPassword: "pg-pw-0123456789",
+      redisPassword: "redis-pw-0123456789",
+      s3AccessKeyId: "SBABCDEF0123456789",
+      s3SecretAccessKey: "s3-secret-0123456789",
+    };
     const c = containerCredentials(secrets);
-    expect(c.postgres).toEqual({ username: "postgres", password: "pg-pw-0123456789", database: "syncbench" });
+    expect(c.postgres).toEqual({
+      username: "postgres",
+      password: "pg-pw-0123456789",
+      database: "syncbench",
+    });
     expect(c.redis.conf).toBe("requirepass redis-pw-0123456789\n");
     expect(c.redis.command).toEqual(["redis-server", redisConfPath]); // no password on the command line
     expect(c.redis.command.join(" ")).not.toContain(secrets.redisPassword);
-    expect(c.s3).toEqual({ accessKeyId: "SBABCDEF0123456789", secretAccessKey: "s3-secret-0123456789" });
+    expect(c.s3).toEqual({
+      accessKeyId: "SBABCDEF0123456789",
+      secretAccessKey: "s3-secret-0123456789",
+    });
   });
 });

@@ -37,12 +37,19 @@ export const localstackAlias = "s3";
 export const redisConfPath = "/usr/local/etc/redis/redis.conf";
 
 /** The container stack's credentials come from the same per-stack secrets file as the native one. */
-export function containerCredentials(secrets: Pick<StackSecrets, "postgresPassword" | "redisPassword" |
-  "s3AccessKeyId" | "s3SecretAccessKey">) {
+export function containerCredentials(
+  secrets: Pick<
+    StackSecrets,
+    "postgresPassword" | "redisPassword" | "s3AccessKeyId" | "s3SecretAccessKey"
+  >,
+) {
   return {
     postgres: { username: "postgres", password: secrets.postgresPassword, database: "syncbench" },
-    redis: { password: secrets.redisPassword, conf: `requirepass ${secrets.redisPassword}\n`,
-      command: ["redis-server", redisConfPath] },
+    redis: {
+      password: secrets.redisPassword,
+      conf: `requirepass ${secrets.redisPassword}\n`,
+      command: ["redis-server", redisConfPath],
+    },
     // LocalStack accepts any key pair; the stack's own pair keeps the endpoints alike.
     s3: { accessKeyId: secrets.s3AccessKeyId, secretAccessKey: secrets.s3SecretAccessKey },
   };
@@ -55,14 +62,25 @@ export const containerCdnPort = 8081;
  * container network and the service pools on the Docker host (host.docker.internal).
  */
 export function renderContainerNginxConf(): string {
-  const template = readFileSync(fileURLToPath(new URL("../../edge/nginx.conf.template", import.meta.url)), "utf8");
+  const template = readFileSync(
+    fileURLToPath(new URL("../../edge/nginx.conf.template", import.meta.url)),
+    "utf8",
+  );
   const values = nginxValues(defaultNativeConfig("/"), "/var/log/nginx", undefined);
-  const conf = renderTemplate(template, { ...values, S3_URL: `http://${localstackAlias}:4566`, S3_HOST: `${localstackAlias}:4566` })
+  const conf = renderTemplate(template, {
+    ...values,
+    S3_URL: `http://${localstackAlias}:4566`,
+    S3_HOST: `${localstackAlias}:4566`,
+  })
     .replaceAll("127.0.0.1:", "host.docker.internal:")
-    .replace(`listen host.docker.internal:${containerGatewayPort}`, `listen ${containerGatewayPort}`)
+    .replace(
+      `listen host.docker.internal:${containerGatewayPort}`,
+      `listen ${containerGatewayPort}`,
+    )
     .replace(`listen host.docker.internal:${containerCdnPort}`, `listen ${containerCdnPort}`);
   // Inside the image nginx runs as root with its own temp paths; keep the prefix-relative ones.
-  return conf.replace("pid nginx.pid;", "pid /tmp/nginx.pid;")
+  return conf
+    .replace("pid nginx.pid;", "pid /tmp/nginx.pid;")
     .replace(/(client_body|proxy|fastcgi|uwsgi|scgi)_temp_path tmp\//g, "$1_temp_path /tmp/")
     .replace("proxy_cache_path cache", "proxy_cache_path /var/cache/nginx/blocks");
 }

@@ -23,8 +23,10 @@ afterAll(() => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: t
 
 const engine = await dockerEngineAnswers(process.env);
 if (!engine) {
-  process.stdout.write("[testcontainers] integration test skipped: no Docker engine answers " +
-    "(DOCKER_HOST and the usual sockets were asked for /_ping); the configuration is unit tested\n");
+  process.stdout.write(
+    "[testcontainers] integration test skipped: no Docker engine answers " +
+      "(DOCKER_HOST and the usual sockets were asked for /_ping); the configuration is unit tested\n",
+  );
 }
 
 describe.skipIf(!engine)("testcontainers provider on a Docker engine", () => {

@@ -15,8 +15,15 @@ import { ensureTopic, fileEventsPartitionCount } from "../native/kafka.ts";
 import { ensureBucket } from "../native/s3.ts";
 import { stackSecrets } from "../native/stack-secrets.ts";
 import {
-  containerCdnPort, containerCredentials, containerGatewayPort, containerImages, localstackAlias, localstackEnvironment,
-  redisConfPath, renderContainerNginxConf, stackLabel,
+  containerCdnPort,
+  containerCredentials,
+  containerGatewayPort,
+  containerImages,
+  localstackAlias,
+  localstackEnvironment,
+  redisConfPath,
+  renderContainerNginxConf,
+  stackLabel,
 } from "./testcontainers-config.ts";
 
 interface ContainerRecord {
@@ -40,8 +47,12 @@ export class TestcontainersProvider implements StackProvider {
 
   async endpointsWithSecrets(): Promise<Endpoints> {
     const state = this.readState();
-    if (!state) throw new SyncbenchError("STACK_UNHEALTHY", "no testcontainers stack is recorded as running",
-      { hint: "syncbench up --provider testcontainers" });
+    if (!state)
+      throw new SyncbenchError(
+        "STACK_UNHEALTHY",
+        "no testcontainers stack is recorded as running",
+        { hint: "syncbench up --provider testcontainers" },
+      );
     return state.endpoints;
   }
 
@@ -55,7 +66,9 @@ export class TestcontainersProvider implements StackProvider {
   }
 
   private readState(): TcState | undefined {
-    return existsSync(this.stateFile) ? (JSON.parse(readFileSync(this.stateFile, "utf8")) as TcState) : undefined;
+    return existsSync(this.stateFile)
+      ? (JSON.parse(readFileSync(this.stateFile, "utf8")) as TcState)
+      : undefined;
   }
 
   async up(options: UpOptions = {}): Promise<StackStatus> {
@@ -70,33 +83,75 @@ export class TestcontainersProvider implements StackProvider {
     const credentials = containerCredentials(stackSecrets({ rootDir: this.rootDir }));
     const network = await new Network().start();
     const started: StartedTestContainer[] = [];
-    const track = <T extends StartedTestContainer>(promise: Promise<T>) => promise.then((c) => (started.push(c), c));
+    const track = <T extends StartedTestContainer>(promise: Promise<T>) =>
+      promise.then((c) => (started.push(c), c));
     try {
       progress("starting postgres, localstack, redpanda, redis containers");
       const settled = await Promise.allSettled([
-        track(new PostgreSqlContainer(containerImages.postgres).withDatabase(credentials.postgres.database)
-          .withUsername(credentials.postgres.username).withPassword(credentials.postgres.password).withLabels(labels).start()),
-        track(new LocalstackContainer(containerImages.localstack).withNetwork(network).withNetworkAliases(localstackAlias)
-          .withEnvironment(localstackEnvironment(process.env.LOCALSTACK_AUTH_TOKEN)).withLabels(labels).start()),
+        track(
+          new PostgreSqlContainer(containerImages.postgres)
+            .withDatabase(credentials.postgres.database)
+            .withUsername(credentials.postgres.username)
+            .withPassword(credentials.postgres.password)
+            .withLabels(labels)
+            .start(),
+        ),
+        track(
+          new LocalstackContainer(containerImages.localstack)
+            .withNetwork(network)
+            .withNetworkAliases(localstackAlias)
+            .withEnvironment(localstackEnvironment(process.env.LOCALSTACK_AUTH_TOKEN))
+            .withLabels(labels)
+            .start(),
+        ),
         // @testcontainers/redpanda 10.28 brings testcontainers 10's types; at run time it is a container like the rest.
-        track(new RedpandaContainer(containerImages.redpanda).withLabels(labels).start() as unknown as Promise<StartedTestContainer>),
-        track(new GenericContainer(containerImages.redis).withExposedPorts(6379).withLabels(labels)
-          .withCopyContentToContainer([{ content: credentials.redis.conf, target: redisConfPath }])
-          .withCommand(credentials.redis.command).start()),
+        track(
+          new RedpandaContainer(containerImages.redpanda)
+            .withLabels(labels)
+            .start() as unknown as Promise<StartedTestContainer>,
+        ),
+        track(
+          new GenericContainer(containerImages.redis)
+            .withExposedPorts(6379)
+            .withLabels(labels)
+            .withCopyContentToContainer([
+              { content: credentials.redis.conf, target: redisConfPath },
+            ])
+            .withCommand(credentials.redis.command)
+            .start(),
+        ),
       ]);
       const failed = settled.find((r) => r.status === "rejected");
       if (failed) throw failed.reason;
-      const [pgC, s3C, kafkaC, redisC] = settled.map((r) => (r as PromiseFulfilledResult<StartedTestContainer>).value) as [
-        StartedPostgreSqlContainer, StartedLocalStackContainer, StartedTestContainer, StartedTestContainer];
+      const [pgC, s3C, kafkaC, redisC] = settled.map(
+        (r) => (r as PromiseFulfilledResult<StartedTestContainer>).value,
+      ) as [
+        StartedPostgreSqlContainer,
+        StartedLocalStackContainer,
+        StartedTestContainer,
+        StartedTestContainer,
+      ];
       progress("starting nginx (gateway + CDN edge) container");
-      const nginxC = await track(new GenericContainer(containerImages.nginx).withNetwork(network).withLabels(labels)
-        .withExposedPorts(containerGatewayPort, containerCdnPort)
-        .withExtraHosts([{ host: "host.docker.internal", ipAddress: "host-gateway" }])
-        .withCopyContentToContainer([{ content: renderContainerNginxConf(), target: "/etc/nginx/nginx.conf" }])
-        .withCommand(["nginx", "-g", "daemon off;"]).start());
+      const nginxC = await track(
+        new GenericContainer(containerImages.nginx)
+          .withNetwork(network)
+          .withLabels(labels)
+          .withExposedPorts(containerGatewayPort, containerCdnPort)
+          .withExtraHosts([{ host: "host.docker.internal", ipAddress: "host-gateway" }])
+          .withCopyContentToContainer([
+            { content: renderContainerNginxConf(), target: "/etc/nginx/nginx.conf" },
+          ])
+          .withCommand(["nginx", "-g", "daemon off;"])
+          .start(),
+      );
       const endpoints: Endpoints = {
         postgresUrl: pgC.getConnectionUri(),
-        s3: { url: s3C.getConnectionUri(), region: "us-east-1", ...credentials.s3, bucket: "blocks" },
+        s3: {
+          url: s3C.getConnectionUri(),
+          region: "us-east-1",
+          ...credentials.s3,
+          bucket: "blocks",
+        },
         kafkaBrokers: [(kafkaC as unknown as StartedRedpandaContainer).getBootstrapServers()],
         kafkaTopic: "file-events",
         kafkaPartitionCount: fileEventsPartitionCount,
@@ -105,22 +160,35 @@ export class TestcontainersProvider implements StackProvider {
         cdnUrl: `http://${nginxC.getHost()}:${nginxC.getMappedPort(containerCdnPort)}`,
       };
       await ensureBucket(endpoints.s3);
-      await ensureTopic(endpoints.kafkaBrokers, endpoints.kafkaTopic, endpoints.kafkaPartitionCount);
+      await ensureTopic(
+        endpoints.kafkaBrokers,
+        endpoints.kafkaTopic,
+        endpoints.kafkaPartitionCount,
+      );
       const containers: ContainerRecord[] = [
-        { service: "postgres", id: pgC.getId() }, { service: "s3", id: s3C.getId() },
-        { service: "kafka", id: kafkaC.getId() }, { service: "redis", id: redisC.getId() },
+        { service: "postgres", id: pgC.getId() },
+        { service: "s3", id: s3C.getId() },
+        { service: "kafka", id: kafkaC.getId() },
+        { service: "redis", id: redisC.getId() },
         { service: "nginx", id: nginxC.getId() },
       ];
       mkdirSync(join(this.stateFile, ".."), { recursive: true });
       // The endpoints carry the stack's credentials: readable by this user only.
-      writeFileSync(this.stateFile, JSON.stringify({ containers, endpoints, networkId: network.getId() } satisfies TcState),
-        { mode: 0o600 });
+      writeFileSync(
+        this.stateFile,
+        JSON.stringify({ containers, endpoints, networkId: network.getId() } satisfies TcState),
+        { mode: 0o600 },
+      );
     } catch (error) {
       // All or nothing, as the native provider: no half stack left behind without a state file.
       for (const container of started) await container.stop({ remove: true, removeVolumes: true });
       await network.stop();
-      throw new SyncbenchError("STACK_UNHEALTHY", `the testcontainers stack did not come up (${(error as Error).message}); ` +
-        `the ${started.length} container(s) it had started were removed`, { cause: error });
+      throw new SyncbenchError(
+        "STACK_UNHEALTHY",
+        `the testcontainers stack did not come up (${(error as Error).message}); ` +
+          `the ${started.length} container(s) it had started were removed`,
+        { cause: error },
+      );
     }
     return this.status();
   }
@@ -144,16 +212,25 @@ export class TestcontainersProvider implements StackProvider {
   async status(): Promise<StackStatus> {
     const state = this.readState();
     if (!state) {
-      throw new SyncbenchError("STACK_UNHEALTHY", "no testcontainers stack is recorded as running",
-        { hint: "syncbench up --provider testcontainers" });
+      throw new SyncbenchError(
+        "STACK_UNHEALTHY",
+        "no testcontainers stack is recorded as running",
+        { hint: "syncbench up --provider testcontainers" },
+      );
     }
     const { getContainerRuntimeClient } = await import("testcontainers");
     const client = await getContainerRuntimeClient();
-    const services = await Promise.all(state.containers.map(async (record) => {
-      const info = await client.container.inspect(client.container.getById(record.id));
-      return { name: record.service, healthy: info.State.Running === true, endpoint: record.id.slice(0, 12),
-        implementation: info.Config.Image };
-    }));
+    const services = await Promise.all(
+      state.containers.map(async (record) => {
+        const info = await client.container.inspect(client.container.getById(record.id));
+        return {
+          name: record.service,
+          healthy: info.State.Running === true,
+          endpoint: record.id.slice(0, 12),
+          implementation: info.Config.Image,
+        };
+      }),
+    );
     return { provider: this.name, services, endpoints: redactEndpoints(state.endpoints) };
   }
 }

@@ -10,13 +10,23 @@ export class S3BlockPresigner {
   private readonly client: S3Client;
 
   constructor(private readonly config: S3BlockStoreConfig) {
-    this.client = new S3Client({ endpoint: config.url, region: config.region, forcePathStyle: true,
-      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } });
+    this.client = new S3Client({
+      endpoint: config.url,
+      region: config.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    });
   }
 
   presignGet(hash: string, expiresInS: number): Promise<string> {
     checkKey(hash);
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.config.bucket,
-      Key: `${this.config.keyPrefix ?? ""}${hash}` }), { expiresIn: expiresInS });
+    return getSignedUrl(
+      this.client,
+      new GetObjectCommand({
+        Bucket: this.config.bucket,
+        Key: `${this.config.keyPrefix ?? ""}${hash}`,
+      }),
+      { expiresIn: expiresInS },
+    );
   }
 }

@@ -18,17 +18,32 @@ blockStoreContract("s3", async () => new S3BlockStore({ ...s3, keyPrefix }));
 
 describe("S3BlockStore on the real S3 server", () => {
   // s3rver (the npm-only fallback) stores such a body anyway; there fsck is what finds damage.
-  it.skipIf(stackImplementation("s3") === "s3rver")("the server refuses a body whose SHA-256 differs from the checksum sent with it", async () => {
-    const client = new S3Client({ endpoint: s3.url, region: s3.region, forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
-      requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
-    const body = randomBytes(1024);
-    const wrong = sha256Hex(randomBytes(8));
-    const put = client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: `${keyPrefix}${wrong}`, Body: body,
-      ContentLength: body.length, ChecksumSHA256: Buffer.from(wrong, "hex").toString("base64") }));
-    await expect(put).rejects.toThrow();
-    client.destroy();
-  });
+  it.skipIf(stackImplementation("s3") === "s3rver")(
+    "the server refuses a body whose SHA-256 differs from the checksum sent with it",
+    async () => {
+      const client = new S3Client({
+        endpoint: s3.url,
+        region: s3.region,
+        forcePathStyle: true,
+        credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+      });
+      const body = randomBytes(1024);
+      const wrong = sha256Hex(randomBytes(8));
+      const put = client.send(
+        new PutObjectCommand({
+          Bucket: s3.bucket,
+          Key: `${keyPrefix}${wrong}`,
+          Body: body,
+          ContentLength: body.length,
+          ChecksumSHA256: Buffer.from(wrong, "hex").toString("base64"),
+        }),
+      );
+      await expect(put).rejects.toThrow();
+      client.destroy();
+    },
+  );
 
   it("stores exactly 4,194,304 bytes for a 4 MiB block", async () => {
     const store = new S3BlockStore({ ...s3, keyPrefix });
@@ -36,9 +51,15 @@ describe("S3BlockStore on the real S3 server", () => {
     const hash = sha256Hex(block);
     await store.put(hash, block);
     await store.close();
-    const client = new S3Client({ endpoint: s3.url, region: s3.region, forcePathStyle: true,
-      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
-    const head = await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${keyPrefix}${hash}` }));
+    const client = new S3Client({
+      endpoint: s3.url,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    const head = await client.send(
+      new HeadObjectCommand({ Bucket: s3.bucket, Key: `${keyPrefix}${hash}` }),
+    );
     client.destroy();
     expect(head.ContentLength).toBe(blockSizeBytes);
   });

@@ -3,7 +3,13 @@
 // aws-chunked and some servers store the framing as data (a 4 MiB block came back 4,194,360 bytes).
 // Bodies are sent as buffers with Content-Length, and every put is verified against its key first.
 import {
-  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
 } from "@aws-sdk/client-s3";
 import { SyncbenchError } from "../../core/errors.ts";
 import type { BlockStore } from "./block-store.port.ts";
@@ -50,24 +56,37 @@ export class S3BlockStore implements BlockStore {
     const storedBytes = await this.storedLength(hash);
     if (storedBytes !== undefined) {
       if (storedBytes !== bytes.byteLength) {
-        throw new SyncbenchError("BLOCK_STORED_CORRUPT", `block ${hash.slice(0, 12)}… is stored with ${storedBytes} bytes, ` +
-          `its content has ${bytes.byteLength}; nothing was changed`, { hint: "run syncbench fsck" });
+        throw new SyncbenchError(
+          "BLOCK_STORED_CORRUPT",
+          `block ${hash.slice(0, 12)}… is stored with ${storedBytes} bytes, ` +
+            `its content has ${bytes.byteLength}; nothing was changed`,
+          { hint: "run syncbench fsck" },
+        );
       }
       return { created: false };
     }
     // The key is the content's SHA-256, so it is also the checksum the server verifies on receipt
     // (x-amz-checksum-sha256): a body damaged on the way is refused, not stored. Two writers racing
     // on one key write identical bytes.
-    await this.client.send(new PutObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash),
-      Body: bytes, ContentLength: bytes.byteLength, ContentType: "application/octet-stream",
-      ChecksumSHA256: Buffer.from(hash, "hex").toString("base64") }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.config.bucket,
+        Key: this.key(hash),
+        Body: bytes,
+        ContentLength: bytes.byteLength,
+        ContentType: "application/octet-stream",
+        ChecksumSHA256: Buffer.from(hash, "hex").toString("base64"),
+      }),
+    );
     return { created: true };
   }
 
   /** The stored object's length, or undefined when the key does not exist. */
   private async storedLength(hash: string): Promise<number | undefined> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }));
+      const head = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }),
+      );
       return head.ContentLength ?? 0;
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -78,7 +97,9 @@ export class S3BlockStore implements BlockStore {
   async get(hash: string): Promise<Uint8Array | undefined> {
     checkKey(hash);
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }));
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }),
+      );
       return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
     } catch (error) {
       if (isNotFound(error)) return undefined;
@@ -93,7 +114,9 @@ export class S3BlockStore implements BlockStore {
 
   async delete(hash: string): Promise<void> {
     checkKey(hash);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }));
+    await this.client.send(
+      new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }),
+    );
   }
 
   async close(): Promise<void> {

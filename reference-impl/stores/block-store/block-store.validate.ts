@@ -8,20 +8,26 @@ const hexSha256 = /^[0-9a-f]{64}$/;
 
 export function checkKey(hash: string): void {
   if (!hexSha256.test(hash)) {
-    throw new SyncbenchError("BLOCK_KEY_INVALID",
-      `block key must be 64 lowercase hex characters (SHA-256), got ${JSON.stringify(hash.slice(0, 80))}`);
+    throw new SyncbenchError(
+      "BLOCK_KEY_INVALID",
+      `block key must be 64 lowercase hex characters (SHA-256), got ${JSON.stringify(hash.slice(0, 80))}`,
+    );
   }
 }
 
 export function checkBlock(hash: string, bytes: Uint8Array): void {
   checkKey(hash);
   if (bytes.byteLength > blockSizeBytes) {
-    throw new SyncbenchError("BLOCK_TOO_LARGE",
-      `block ${hash.slice(0, 12)}… is ${bytes.byteLength} bytes, at most ${blockSizeBytes} allowed; nothing was stored`);
+    throw new SyncbenchError(
+      "BLOCK_TOO_LARGE",
+      `block ${hash.slice(0, 12)}… is ${bytes.byteLength} bytes, at most ${blockSizeBytes} allowed; nothing was stored`,
+    );
   }
   const actual = createHash("sha256").update(bytes).digest("hex");
   if (actual !== hash) {
-    throw new SyncbenchError("BLOCK_HASH_MISMATCH",
-      `block content hashes to ${actual.slice(0, 12)}…, not to its key ${hash.slice(0, 12)}…; nothing was stored`);
+    throw new SyncbenchError(
+      "BLOCK_HASH_MISMATCH",
+      `block content hashes to ${actual.slice(0, 12)}…, not to its key ${hash.slice(0, 12)}…; nothing was stored`,
+    );
   }
 }

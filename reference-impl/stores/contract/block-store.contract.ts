@@ -11,59 +11,74 @@ export function blockStoreContract(adapterName: string, open: () => Promise<Bloc
   describe(`BlockStore contract (${adapterName})`, () => {
     const withStore = withAdapter(open);
 
-    it("a 4 MiB block round-trips byte-exact (SHA-256)", () => withStore(async (store) => {
-      const block = randomBytes(blockSizeBytes);
-      const hash = sha256Hex(block);
-      expect(await store.put(hash, block)).toEqual({ created: true });
-      const back = await store.get(hash);
-      expect(back?.byteLength).toBe(blockSizeBytes);
-      expect(sha256Hex(back as Uint8Array)).toBe(hash);
-    }));
+    it("a 4 MiB block round-trips byte-exact (SHA-256)", () =>
+      withStore(async (store) => {
+        const block = randomBytes(blockSizeBytes);
+        const hash = sha256Hex(block);
+        expect(await store.put(hash, block)).toEqual({ created: true });
+        const back = await store.get(hash);
+        expect(back?.byteLength).toBe(blockSizeBytes);
+        expect(sha256Hex(back as Uint8Array)).toBe(hash);
+      }));
 
-    it("small and empty blocks round-trip too", () => withStore(async (store) => {
-      for (const block of [new Uint8Array(0), randomBytes(1), randomBytes(4097)]) {
+    it("small and empty blocks round-trip too", () =>
+      withStore(async (store) => {
+        for (const block of [new Uint8Array(0), randomBytes(1), randomBytes(4097)]) {
+          const hash = sha256Hex(block);
+          await store.put(hash, block);
+          expect(
+            Buffer.from((await store.get(hash)) as Uint8Array).equals(Buffer.from(block)),
+          ).toBe(true);
+        }
+      }));
+
+    it("exists answers for present and absent keys; get of an absent key is undefined", () =>
+      withStore(async (store) => {
+        const block = randomBytes(64);
+        const hash = sha256Hex(block);
+        expect(await store.exists(hash)).toBe(false);
+        expect(await store.get(hash)).toBeUndefined();
+        await store.put(hash, block);
+        expect(await store.exists(hash)).toBe(true);
+      }));
+
+    it("a key is never overwritten: a second put reports created: false", () =>
+      withStore(async (store) => {
+        const block = randomBytes(128);
+        const hash = sha256Hex(block);
+        expect(await store.put(hash, block)).toEqual({ created: true });
+        expect(await store.put(hash, block)).toEqual({ created: false });
+      }));
+
+    it("content that does not hash to its key is refused and nothing is stored", () =>
+      withStore(async (store) => {
+        const block = randomBytes(256);
+        const wrongKey = sha256Hex(randomBytes(8));
+        await expect(store.put(wrongKey, block)).rejects.toMatchObject({
+          code: "BLOCK_HASH_MISMATCH",
+        });
+        expect(await store.exists(wrongKey)).toBe(false);
+      }));
+
+    it("rejects malformed keys and oversized blocks", () =>
+      withStore(async (store) => {
+        await expect(store.get("../etc/passwd")).rejects.toMatchObject({
+          code: "BLOCK_KEY_INVALID",
+        });
+        const big = new Uint8Array(blockSizeBytes + 1);
+        await expect(store.put(sha256Hex(big), big)).rejects.toMatchObject({
+          code: "BLOCK_TOO_LARGE",
+        });
+      }));
+
+    it("delete removes a block and deleting an absent key is not an error", () =>
+      withStore(async (store) => {
+        const block = randomBytes(32);
         const hash = sha256Hex(block);
         await store.put(hash, block);
-        expect(Buffer.from((await store.get(hash)) as Uint8Array).equals(Buffer.from(block))).toBe(true);
-      }
-    }));
-
-    it("exists answers for present and absent keys; get of an absent key is undefined", () => withStore(async (store) => {
-      const block = randomBytes(64);
-      const hash = sha256Hex(block);
-      expect(await store.exists(hash)).toBe(false);
-      expect(await store.get(hash)).toBeUndefined();
-      await store.put(hash, block);
-      expect(await store.exists(hash)).toBe(true);
-    }));
-
-    it("a key is never overwritten: a second put reports created: false", () => withStore(async (store) => {
-      const block = randomBytes(128);
-      const hash = sha256Hex(block);
-      expect(await store.put(hash, block)).toEqual({ created: true });
-      expect(await store.put(hash, block)).toEqual({ created: false });
-    }));
-
-    it("content that does not hash to its key is refused and nothing is stored", () => withStore(async (store) => {
-      const block = randomBytes(256);
-      const wrongKey = sha256Hex(randomBytes(8));
-      await expect(store.put(wrongKey, block)).rejects.toMatchObject({ code: "BLOCK_HASH_MISMATCH" });
-      expect(await store.exists(wrongKey)).toBe(false);
-    }));
-
-    it("rejects malformed keys and oversized blocks", () => withStore(async (store) => {
-      await expect(store.get("../etc/passwd")).rejects.toMatchObject({ code: "BLOCK_KEY_INVALID" });
-      const big = new Uint8Array(blockSizeBytes + 1);
-      await expect(store.put(sha256Hex(big), big)).rejects.toMatchObject({ code: "BLOCK_TOO_LARGE" });
-    }));
-
-    it("delete removes a block and deleting an absent key is not an error", () => withStore(async (store) => {
-      const block = randomBytes(32);
-      const hash = sha256Hex(block);
-      await store.put(hash, block);
-      await store.delete(hash);
-      expect(await store.exists(hash)).toBe(false);
-      await store.delete(hash);
-    }));
+        await store.delete(hash);
+        expect(await store.exists(hash)).toBe(false);
+        await store.delete(hash);
+      }));
   });
 }

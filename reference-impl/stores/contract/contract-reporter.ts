@@ -31,7 +31,9 @@ export default class ContractReporter implements Reporter {
     for (const [key, c] of [...counts].sort()) {
       const adapter = /\((\w+)/.exec(key)?.[1] ?? "";
       const where = realAdapters.has(adapter) ? "real server" : "in memory";
-      process.stdout.write(`  ${key.padEnd(36)} ${where.padEnd(12)} ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped\n`);
+      process.stdout.write(
+        `  ${key.padEnd(36)} ${where.padEnd(12)} ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped\n`,
+      );
     }
   }
 }

@@ -8,22 +8,43 @@ import { describe, expect, it } from "vitest";
 const storesDir = fileURLToPath(new URL("../", import.meta.url));
 const ports = readdirSync(storesDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && d.name !== "contract")
-  .flatMap((d) => readdirSync(`${storesDir}${d.name}`).filter((f) => f.endsWith(".port.ts")).map((f) => ({ dir: d.name, file: f })));
+  .flatMap((d) =>
+    readdirSync(`${storesDir}${d.name}`)
+      .filter((f) => f.endsWith(".port.ts"))
+      .map((f) => ({ dir: d.name, file: f })),
+  );
 
 describe("every store port has a contract suite run against both adapters", () => {
   it("finds the four ports of the design and the NotificationService's log", () => {
-    expect(ports.map((p) => p.dir).sort()).toEqual(["block-store", "metadata-db", "notification-log", "registry", "sync-stream"]);
+    expect(ports.map((p) => p.dir).sort()).toEqual([
+      "block-store",
+      "metadata-db",
+      "notification-log",
+      "registry",
+      "sync-stream",
+    ]);
   });
 
   for (const port of ports) {
     it(`${port.dir}`, () => {
       const name = port.file.replace(".port.ts", "");
-      expect(existsSync(`${storesDir}contract/${name}.contract.ts`), `contract/${name}.contract.ts`).toBe(true);
+      expect(
+        existsSync(`${storesDir}contract/${name}.contract.ts`),
+        `contract/${name}.contract.ts`,
+      ).toBe(true);
       const files = readdirSync(`${storesDir}${port.dir}`);
-      const runs = (pattern: RegExp) => files.filter((f) => pattern.test(f))
-        .some((f) => readFileSync(`${storesDir}${port.dir}/${f}`, "utf8").includes(`${name}.contract.ts`));
-      expect(runs(/\.memory\.test\.ts$/), `${port.dir}: a memory test runs the contract`).toBe(true);
-      expect(runs(/\.int\.test\.ts$/), `${port.dir}: an integration test runs the contract`).toBe(true);
+      const runs = (pattern: RegExp) =>
+        files
+          .filter((f) => pattern.test(f))
+          .some((f) =>
+            readFileSync(`${storesDir}${port.dir}/${f}`, "utf8").includes(`${name}.contract.ts`),
+          );
+      expect(runs(/\.memory\.test\.ts$/), `${port.dir}: a memory test runs the contract`).toBe(
+        true,
+      );
+      expect(runs(/\.int\.test\.ts$/), `${port.dir}: an integration test runs the contract`).toBe(
+        true,
+      );
       const suite = readFileSync(`${storesDir}contract/${name}.contract.ts`, "utf8");
       const uncalled = portMethods(port.dir, port.file).filter((m) => !suite.includes(`.${m}(`));
       expect(uncalled, `${port.dir}: methods its contract never calls`).toEqual([]);
@@ -36,7 +57,10 @@ describe("every store port has a contract suite run against both adapters", () =
  * left out: every suite closes its adapters through contract-helpers' withAdapter or by hand.
  */
 function portMethods(dir: string, file: string): string[] {
-  const name = dir.split("-").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+  const name = dir
+    .split("-")
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join("");
   const text = readFileSync(`${storesDir}${dir}/${file}`, "utf8");
   const body = new RegExp(`export interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(text)?.[1];
   expect(body, `${file} declares interface ${name}`).toBeDefined();

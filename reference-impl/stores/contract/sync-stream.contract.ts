@@ -8,19 +8,29 @@ import type { DeliveredEvent, SyncStream } from "../sync-stream/sync-stream.port
 import { uniqueName } from "./contract-helpers.ts";
 
 const event = (userId: string, version: number): FileChangedEvent => ({
-  eventId: randomUUID(), userId, filePath: "/doc.txt", version, changeType: version === 1 ? "create" : "update",
-  blockHashes: [], timestampMs: version,
+  eventId: randomUUID(),
+  userId,
+  filePath: "/doc.txt",
+  version,
+  changeType: version === 1 ? "create" : "update",
+  blockHashes: [],
+  timestampMs: version,
 });
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
-export function syncStreamContract(adapterName: string, open: () => Promise<SyncStream>, waitMs = 30_000): void {
+export function syncStreamContract(
+  adapterName: string,
+  open: () => Promise<SyncStream>,
+  waitMs = 30_000,
+): void {
   describe(`SyncStream contract (${adapterName})`, () => {
     it("keeps each user's events in order, on one partition, and delivers each to both groups", async () => {
       const stream = await open();
@@ -28,16 +38,26 @@ export function syncStreamContract(adapterName: string, open: () => Promise<Sync
       const published = [1, 2, 3, 4, 5, 6, 7, 8].flatMap((v) => users.map((u) => event(u, v)));
       const seen = { notifier: [] as DeliveredEvent[], indexer: [] as DeliveredEvent[] };
       const mine = new Set(published.map((e) => e.eventId));
-      const subscriptions = await Promise.all((["notifier", "indexer"] as const).map((group) =>
-        stream.subscribe(uniqueName(group), async (d) => {
-          if (mine.has(d.event.eventId)) seen[group].push(d);
-        }, { fromBeginning: true })));
+      const subscriptions = await Promise.all(
+        (["notifier", "indexer"] as const).map((group) =>
+          stream.subscribe(
+            uniqueName(group),
+            async (d) => {
+              if (mine.has(d.event.eventId)) seen[group].push(d);
+            },
+            { fromBeginning: true },
+          ),
+        ),
+      );
       try {
         await stream.publish(published.slice(0, 12));
         await stream.publish(published.slice(12));
         for (const group of ["notifier", "indexer"] as const) {
-          await waitFor(() => new Set(seen[group].map((d) => d.event.eventId)).size === published.length, waitMs,
-            `${group} to receive ${published.length} events`);
+          await waitFor(
+            () => new Set(seen[group].map((d) => d.event.eventId)).size === published.length,
+            waitMs,
+            `${group} to receive ${published.length} events`,
+          );
           for (const user of users) {
             const firsts = firstDeliveries(seen[group].filter((d) => d.event.userId === user));
             expect(firsts.map((d) => d.event.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -61,8 +81,9 @@ export function syncStreamContract(adapterName: string, open: () => Promise<Sync
         const user = uniqueName("described");
         await stream.publish([event(user, 1), event(user, 2), event(user, 3)]);
         const after = await stream.describe();
-        const moved = after.partitions.map((p, i) =>
-          p.highOffset - (before.partitions[i]?.highOffset ?? 0));
+        const moved = after.partitions.map(
+          (p, i) => p.highOffset - (before.partitions[i]?.highOffset ?? 0),
+        );
         expect(moved.filter((n) => n !== 0)).toEqual([3]);
         for (const p of after.partitions) expect(p.lowOffset).toBeLessThanOrEqual(p.highOffset);
       } finally {
@@ -74,7 +95,9 @@ export function syncStreamContract(adapterName: string, open: () => Promise<Sync
       const stream = await open();
       try {
         const bad = { ...event("u", 1), eventId: "" };
-        await expect(stream.publish([event("u", 1), bad])).rejects.toMatchObject({ code: "STREAM_EVENT_INVALID" });
+        await expect(stream.publish([event("u", 1), bad])).rejects.toMatchObject({
+          code: "STREAM_EVENT_INVALID",
+        });
       } finally {
         await stream.close();
       }

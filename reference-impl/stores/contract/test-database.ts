@@ -6,7 +6,11 @@ import { withPgClient } from "../metadata-db/pg-client.ts";
 import { uniqueName } from "./contract-helpers.ts";
 
 /** `migrate: false` leaves the schema to the test (a multi-cluster layout migrates its own way). */
-export function useTestDatabase(adminUrl: string, label: string, options: { migrate?: boolean } = {}): { url: () => string } {
+export function useTestDatabase(
+  adminUrl: string,
+  label: string,
+  options: { migrate?: boolean } = {},
+): { url: () => string } {
   const name = uniqueName(`syncbench_${label}`).replace(/-/g, "_");
   const url = adminUrl.replace(/\/[^/]*$/, `/${name}`);
   const admin = async (sql: string) => {

@@ -11,16 +11,23 @@ const keysPerBatchMax = 1000;
 
 /** Deletes every object whose key starts with `prefix`; returns how many it deleted. */
 export async function deleteKeysUnder(s3: S3Endpoint, prefix: string): Promise<number> {
-  const client = new S3Client({ endpoint: s3.url, region: s3.region, forcePathStyle: true,
-    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+  const client = new S3Client({
+    endpoint: s3.url,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+  });
   let deleted = 0;
   try {
     for (;;) {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix,
-        MaxKeys: keysPerBatchMax }));
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix, MaxKeys: keysPerBatchMax }),
+      );
       const keys = (page.Contents ?? []).flatMap((o) => (o.Key ? [{ Key: o.Key }] : []));
       if (keys.length === 0) return deleted;
-      await client.send(new DeleteObjectsCommand({ Bucket: s3.bucket, Delete: { Objects: keys, Quiet: true } }));
+      await client.send(
+        new DeleteObjectsCommand({ Bucket: s3.bucket, Delete: { Objects: keys, Quiet: true } }),
+      );
       deleted += keys.length;
     }
   } finally {

@@ -2,8 +2,12 @@
 import { metadataDbContract } from "../contract/metadata-db.contract.ts";
 import { MemoryMetadataDb } from "./metadata-db.memory.ts";
 
-metadataDbContract("memory", async () => {
-  const db = new MemoryMetadataDb();
-  await db.migrate();
-  return db;
-}, { openUnmigrated: async () => new MemoryMetadataDb() });
+metadataDbContract(
+  "memory",
+  async () => {
+    const db = new MemoryMetadataDb();
+    await db.migrate();
+    return db;
+  },
+  { openUnmigrated: async () => new MemoryMetadataDb() },
+);

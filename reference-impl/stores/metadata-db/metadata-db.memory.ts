@@ -2,9 +2,19 @@
 // adapter, checked by the same contract suite: optimistic version commits, ref counts per version,
 // an outbox per shard, paths ordered by their UTF-8 bytes (Postgres COLLATE "C").
 import {
-  findMissingHashesMax, listPageRowsMax, type BlockRecord, type CommitInput, type CommitResult,
-  type FileChangedEvent, type FileRecord, type ListPage, type MetadataDb, type OutboxRow, type RefCountMismatch,
-  type VersionRecord, versionListRowsMax,
+  findMissingHashesMax,
+  listPageRowsMax,
+  type BlockRecord,
+  type CommitInput,
+  type CommitResult,
+  type FileChangedEvent,
+  type FileRecord,
+  type ListPage,
+  type MetadataDb,
+  type OutboxRow,
+  type RefCountMismatch,
+  type VersionRecord,
+  versionListRowsMax,
 } from "./metadata-db.port.ts";
 import { checkSameCommit } from "./metadata-db.pg-sql.ts";
 import { migrations } from "./migrations/index.ts";
@@ -22,7 +32,10 @@ const byUtf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.f
 export class MemoryMetadataDb implements MetadataDb {
   private readonly blocks = new Map<string, MutableBlock>();
   private readonly files = new Map<string, FileRecord>();
-  private readonly outbox = new Map<number, Array<OutboxRow & { sent: boolean; claimedUntilMs?: number; claimedBy?: number }>>();
+  private readonly outbox = new Map<
+    number,
+    Array<OutboxRow & { sent: boolean; claimedUntilMs?: number; claimedBy?: number }>
+  >();
   private nextClaimId = 1;
   private nextOutboxId = 1;
   private readonly owners = new Map<string, Set<string>>();
@@ -30,7 +43,10 @@ export class MemoryMetadataDb implements MetadataDb {
   private readonly versions: string[][] = [];
   /** Each file's versions, oldest first, by user and path. */
   private readonly history = new Map<string, VersionRecord[]>();
-  private readonly commitsByEvent = new Map<string, { userId: string; event: FileChangedEvent; shardIndex: number }>();
+  private readonly commitsByEvent = new Map<
+    string,
+    { userId: string; event: FileChangedEvent; shardIndex: number }
+  >();
   private migrated = false;
 
   /** outboxLeaseMs: how long a drain's claim on outbox rows lasts (as in the Postgres adapter). */
@@ -51,12 +67,19 @@ export class MemoryMetadataDb implements MetadataDb {
     return [...new Set(hashes)].filter((h) => !this.blocks.has(h));
   }
 
-  async recordBlock(input: { hash: string; sizeBytes: number; nowMs: number; graceMs: number }): Promise<void> {
+  async recordBlock(input: {
+    hash: string;
+    sizeBytes: number;
+    nowMs: number;
+    graceMs: number;
+  }): Promise<void> {
     checkHashes([input.hash], 1);
     const block = this.blocks.get(input.hash);
     const deleteAfterMs = input.nowMs + input.graceMs;
-    if (!block) this.blocks.set(input.hash, { sizeBytes: input.sizeBytes, refCount: 0, deleteAfterMs });
-    else if (block.refCount === 0) block.deleteAfterMs = Math.max(block.deleteAfterMs ?? 0, deleteAfterMs);
+    if (!block)
+      this.blocks.set(input.hash, { sizeBytes: input.sizeBytes, refCount: 0, deleteAfterMs });
+    else if (block.refCount === 0)
+      block.deleteAfterMs = Math.max(block.deleteAfterMs ?? 0, deleteAfterMs);
   }
 
   async blockSizes(hashes: readonly string[]): Promise<Map<string, number>> {
@@ -80,11 +103,17 @@ export class MemoryMetadataDb implements MetadataDb {
     const earlier = this.commitsByEvent.get(input.eventId);
     if (earlier) {
       checkSameCommit(earlier.userId, earlier.event, input);
-      return { ok: true, version: earlier.event.version, shardIndex: earlier.shardIndex, replayed: true };
+      return {
+        ok: true,
+        version: earlier.event.version,
+        shardIndex: earlier.shardIndex,
+        replayed: true,
+      };
     }
     const key = `${input.userId}\u0000${input.path}`;
     const current = this.files.get(key)?.version ?? 0;
-    if (current !== input.baseVersion) return { ok: false, reason: "conflict", currentVersion: current };
+    if (current !== input.baseVersion)
+      return { ok: false, reason: "conflict", currentVersion: current };
     const distinct = [...new Set(input.blockHashes)];
     const missing = distinct.filter((h) => !this.blocks.has(h));
     if (missing.length > 0) return { ok: false, reason: "missing-blocks", missing };
@@ -97,15 +126,40 @@ export class MemoryMetadataDb implements MetadataDb {
     const shardIndex = shardIndexOf(input.userId);
     this.versions.push(distinct);
     const history = this.history.get(key) ?? [];
-    history.push({ version, sizeBytes: input.sizeBytes, blockHashes: [...input.blockHashes],
-      changeType: input.changeType, createdAtMs: input.nowMs });
+    history.push({
+      version,
+      sizeBytes: input.sizeBytes,
+      blockHashes: [...input.blockHashes],
+      changeType: input.changeType,
+      createdAtMs: input.nowMs,
+    });
     this.history.set(key, history);
-    this.files.set(key, { userId: input.userId, path: input.path, version, sizeBytes: input.sizeBytes,
-      blockHashes: [...input.blockHashes], deleted: input.changeType === "delete", updatedAtMs: input.nowMs });
-    const event: FileChangedEvent = { eventId: input.eventId, userId: input.userId, filePath: input.path, version,
-      changeType: input.changeType, blockHashes: [...input.blockHashes], timestampMs: input.nowMs };
+    this.files.set(key, {
+      userId: input.userId,
+      path: input.path,
+      version,
+      sizeBytes: input.sizeBytes,
+      blockHashes: [...input.blockHashes],
+      deleted: input.changeType === "delete",
+      updatedAtMs: input.nowMs,
+    });
+    const event: FileChangedEvent = {
+      eventId: input.eventId,
+      userId: input.userId,
+      filePath: input.path,
+      version,
+      changeType: input.changeType,
+      blockHashes: [...input.blockHashes],
+      timestampMs: input.nowMs,
+    };
     const rows = this.outbox.get(shardIndex) ?? [];
-    rows.push({ outboxId: this.nextOutboxId++, shardIndex, createdAtMs: input.nowMs, sent: false, event });
+    rows.push({
+      outboxId: this.nextOutboxId++,
+      shardIndex,
+      createdAtMs: input.nowMs,
+      sent: false,
+      event,
+    });
     this.outbox.set(shardIndex, rows);
     this.commitsByEvent.set(input.eventId, { userId: input.userId, event, shardIndex });
     await this.grantBlocks(input.userId, distinct);
@@ -116,7 +170,10 @@ export class MemoryMetadataDb implements MetadataDb {
     return this.files.get(`${userId}\u0000${path}`);
   }
 
-  async listFiles(userId: string, options: { afterPath?: string; prefix?: string; limit: number }): Promise<ListPage> {
+  async listFiles(
+    userId: string,
+    options: { afterPath?: string; prefix?: string; limit: number },
+  ): Promise<ListPage> {
     checkListLimit(options.limit, listPageRowsMax);
     const after = options.afterPath ?? "";
     const prefix = options.prefix ?? "";
@@ -124,10 +181,17 @@ export class MemoryMetadataDb implements MetadataDb {
       .filter((f) => f.userId === userId && byUtf8(f.path, after) > 0 && f.path.startsWith(prefix))
       .sort((a, b) => byUtf8(a.path, b.path));
     const files = all.slice(0, options.limit);
-    return { files, nextAfterPath: all.length > options.limit ? files[files.length - 1]?.path : undefined };
+    return {
+      files,
+      nextAfterPath: all.length > options.limit ? files[files.length - 1]?.path : undefined,
+    };
   }
 
-  async getVersion(userId: string, path: string, version: number): Promise<VersionRecord | undefined> {
+  async getVersion(
+    userId: string,
+    path: string,
+    version: number,
+  ): Promise<VersionRecord | undefined> {
     return this.history.get(`${userId}\u0000${path}`)?.find((v) => v.version === version);
   }
 
@@ -149,54 +213,90 @@ export class MemoryMetadataDb implements MetadataDb {
     this.owners.set(userId, owned);
   }
 
-  async drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
-    nowMs: number): Promise<number> {
+  async drainOutbox(
+    shardIndex: number,
+    limit: number,
+    publish: (rows: readonly OutboxRow[]) => Promise<void>,
+    nowMs: number,
+  ): Promise<number> {
     // Claim, publish, mark, as the Postgres adapter: an earlier row under a live claim leaves the
     // shard to its holder (order per shard); a failed publish gives the claim back at once.
     const pending = (this.outbox.get(shardIndex) ?? []).filter((r) => !r.sent).slice(0, limit);
-    if (pending.length === 0 || pending.some((r) => (r.claimedUntilMs ?? -Infinity) > nowMs)) return 0;
+    if (pending.length === 0 || pending.some((r) => (r.claimedUntilMs ?? -Infinity) > nowMs))
+      return 0;
     const claimId = this.nextClaimId++;
-    for (const row of pending) Object.assign(row, { claimedUntilMs: nowMs + (this.options.outboxLeaseMs ?? 30_000), claimedBy: claimId });
+    for (const row of pending)
+      Object.assign(row, {
+        claimedUntilMs: nowMs + (this.options.outboxLeaseMs ?? 30_000),
+        claimedBy: claimId,
+      });
     try {
       await publish(pending.map(({ sent: _s, claimedUntilMs: _u, claimedBy: _b, ...row }) => row));
     } catch (error) {
       for (const row of pending) {
-        if (row.claimedBy === claimId && !row.sent) Object.assign(row, { claimedUntilMs: undefined, claimedBy: undefined });
+        if (row.claimedBy === claimId && !row.sent)
+          Object.assign(row, { claimedUntilMs: undefined, claimedBy: undefined });
       }
       throw error;
     }
-    for (const row of pending) Object.assign(row, { sent: true, claimedUntilMs: undefined, claimedBy: undefined });
+    for (const row of pending)
+      Object.assign(row, { sent: true, claimedUntilMs: undefined, claimedBy: undefined });
     return pending.length;
   }
 
-  async refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
+  async refCountMismatches(
+    limit: number,
+  ): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
     const refs = new Map<string, number>();
     for (const hashes of this.versions) for (const h of hashes) refs.set(h, (refs.get(h) ?? 0) + 1);
     const hashes = [...new Set([...this.blocks.keys(), ...refs.keys()])].sort();
-    const mismatches = hashes.map((hash) => ({ hash, refCount: this.blocks.get(hash)?.refCount,
-      referencingVersions: refs.get(hash) ?? 0 }))
-      .filter((m) => m.refCount !== m.referencingVersions).slice(0, limit);
+    const mismatches = hashes
+      .map((hash) => ({
+        hash,
+        refCount: this.blocks.get(hash)?.refCount,
+        referencingVersions: refs.get(hash) ?? 0,
+      }))
+      .filter((m) => m.refCount !== m.referencingVersions)
+      .slice(0, limit);
     return { blocksChecked: this.blocks.size, mismatches };
   }
 
   async referencedBlocks(afterHash: string, limit: number): Promise<string[]> {
-    return [...new Set(this.versions.flat())].filter((h) => h > afterHash).sort().slice(0, limit);
+    return [...new Set(this.versions.flat())]
+      .filter((h) => h > afterHash)
+      .sort()
+      .slice(0, limit);
   }
 
-  async staleOutbox(shardIndex: number, createdBeforeMs: number, limit: number): Promise<OutboxRow[]> {
-    return (await this.readOutbox(shardIndex, Number.MAX_SAFE_INTEGER)).filter((r) => r.createdAtMs < createdBeforeMs).slice(0, limit);
+  async staleOutbox(
+    shardIndex: number,
+    createdBeforeMs: number,
+    limit: number,
+  ): Promise<OutboxRow[]> {
+    return (await this.readOutbox(shardIndex, Number.MAX_SAFE_INTEGER))
+      .filter((r) => r.createdAtMs < createdBeforeMs)
+      .slice(0, limit);
   }
 
   async shardsWithUnsentEvents(): Promise<number[]> {
-    return [...this.outbox].filter(([, rows]) => rows.some((r) => !r.sent)).map(([shard]) => shard).sort((a, b) => a - b);
+    return [...this.outbox]
+      .filter(([, rows]) => rows.some((r) => !r.sent))
+      .map(([shard]) => shard)
+      .sort((a, b) => a - b);
   }
 
   async readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]> {
-    return (this.outbox.get(shardIndex) ?? []).filter((r) => !r.sent).slice(0, limit)
+    return (this.outbox.get(shardIndex) ?? [])
+      .filter((r) => !r.sent)
+      .slice(0, limit)
       .map(({ sent: _sent, claimedUntilMs: _until, claimedBy: _by, ...row }) => row);
   }
 
-  async markOutboxSent(shardIndex: number, outboxIds: readonly number[], _nowMs?: number): Promise<void> {
+  async markOutboxSent(
+    shardIndex: number,
+    outboxIds: readonly number[],
+    _nowMs?: number,
+  ): Promise<void> {
     const ids = new Set(outboxIds);
     for (const row of this.outbox.get(shardIndex) ?? []) if (ids.has(row.outboxId)) row.sent = true;
   }

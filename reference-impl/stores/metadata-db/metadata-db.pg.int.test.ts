@@ -44,7 +44,8 @@ describe("PgMetadataDb on PostgreSQL", () => {
     await client.connect();
     const { rows } = await client.query<{ n: string }>(
       `SELECT count(*) AS n FROM information_schema.tables
-       WHERE table_schema LIKE 'shard\\_%' AND table_name IN ('files', 'file_versions', 'outbox', 'user_blocks')`);
+       WHERE table_schema LIKE 'shard\\_%' AND table_name IN ('files', 'file_versions', 'outbox', 'user_blocks')`,
+    );
     await client.end();
     expect(Number(rows[0]?.n)).toBe(64 * 4);
   });
@@ -52,15 +53,25 @@ describe("PgMetadataDb on PostgreSQL", () => {
   it("stores a user's file in that user's shard schema only", async () => {
     const db = new PgMetadataDb({ url: testUrl });
     const user = `shard-check-${runId}`;
-    await db.commitVersion({ userId: user, path: "/x", blockHashes: [], sizeBytes: 0, baseVersion: 0,
-      changeType: "create", eventId: crypto.randomUUID(), nowMs: 1 });
+    await db.commitVersion({
+      userId: user,
+      path: "/x",
+      blockHashes: [],
+      sizeBytes: 0,
+      baseVersion: 0,
+      changeType: "create",
+      eventId: crypto.randomUUID(),
+      nowMs: 1,
+    });
     await db.close();
     const client = new pg.Client({ connectionString: testUrl });
     await client.connect();
     const counts: number[] = [];
     for (let i = 0; i < 64; i++) {
       const { rows } = await client.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ${shardSchema(i)}.files WHERE user_id = $1`, [user]);
+        `SELECT count(*) AS n FROM ${shardSchema(i)}.files WHERE user_id = $1`,
+        [user],
+      );
       counts.push(Number(rows[0]?.n));
     }
     await client.end();
@@ -73,8 +84,10 @@ describe("PgMetadataDb when Postgres does not answer", () => {
   it("appliedMigrations fails with ENV_STACK_UNREACHABLE naming the server", async () => {
     const db = new PgMetadataDb({ url: "postgres://syncbench@127.0.0.1:1/none", poolMax: 1 });
     try {
-      await expect(db.appliedMigrations()).rejects.toMatchObject({ code: "ENV_STACK_UNREACHABLE",
-        message: expect.stringContaining("127.0.0.1:1") });
+      await expect(db.appliedMigrations()).rejects.toMatchObject({
+        code: "ENV_STACK_UNREACHABLE",
+        message: expect.stringContaining("127.0.0.1:1"),
+      });
     } finally {
       await db.close();
     }

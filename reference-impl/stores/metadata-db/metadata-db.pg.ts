@@ -10,18 +10,47 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { migrations } from "./migrations/index.ts";
 import {
-  findMissingHashesMax, listPageRowsMax, type BlockRecord, type CommitInput, type CommitResult,
-  type FileChangedEvent, type FileRecord, type ListPage, type MetadataDb, type OutboxRow, type RefCountMismatch,
-  type VersionRecord, versionListRowsMax,
+  findMissingHashesMax,
+  listPageRowsMax,
+  type BlockRecord,
+  type CommitInput,
+  type CommitResult,
+  type FileChangedEvent,
+  type FileRecord,
+  type ListPage,
+  type MetadataDb,
+  type OutboxRow,
+  type RefCountMismatch,
+  type VersionRecord,
+  versionListRowsMax,
 } from "./metadata-db.port.ts";
-import { commitOnShard, decrementRefs, fileColumns, grantSql, incrementRefs, msToDate, toBytes, toFileRecord, toHex,
-  type FileRow } from "./metadata-db.pg-sql.ts";
 import {
-  appliedMigrations, refCountMismatches, referencedBlocks, type ClusterPool,
+  commitOnShard,
+  decrementRefs,
+  fileColumns,
+  grantSql,
+  incrementRefs,
+  msToDate,
+  toBytes,
+  toFileRecord,
+  toHex,
+  type FileRow,
+} from "./metadata-db.pg-sql.ts";
+import {
+  appliedMigrations,
+  refCountMismatches,
+  referencedBlocks,
+  type ClusterPool,
 } from "./metadata-db.pg-fsck.ts";
 import { checkedOut, pgPool } from "./pg-client.ts";
 import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
-import { shardIndexOf, shardSchema, singleCluster, validateClusterMap, type ClusterAssignment } from "./shard-router.ts";
+import {
+  shardIndexOf,
+  shardSchema,
+  singleCluster,
+  validateClusterMap,
+  type ClusterAssignment,
+} from "./shard-router.ts";
 import { isSyncbenchError, SyncbenchError } from "../../core/errors.ts";
 
 export interface PgMetadataDbConfig {
@@ -44,8 +73,14 @@ export interface PgMetadataDbConfig {
 
 type OutboxRowDb = { outbox_id: string; payload: FileChangedEvent; created_at: Date };
 type ClaimRowDb = OutboxRowDb & { claimed_until: Date | null };
-const toOutboxRow = (shardIndex: number) => (r: OutboxRowDb): OutboxRow =>
-  ({ outboxId: Number(r.outbox_id), shardIndex, event: r.payload, createdAtMs: r.created_at.getTime() });
+const toOutboxRow =
+  (shardIndex: number) =>
+  (r: OutboxRowDb): OutboxRow => ({
+    outboxId: Number(r.outbox_id),
+    shardIndex,
+    event: r.payload,
+    createdAtMs: r.created_at.getTime(),
+  });
 
 export class PgMetadataDb implements MetadataDb {
   private readonly clusters: ClusterPool[];
@@ -59,15 +94,21 @@ export class PgMetadataDb implements MetadataDb {
     const map = config.clusters ?? singleCluster(config.url ?? "");
     const errors = validateClusterMap(map);
     if (errors.length > 0 || map.some((c) => !c.url)) {
-      throw new SyncbenchError("CONFIG_INVALID", `invalid cluster map: ${errors.join("; ") || "a cluster has no url"}`);
+      throw new SyncbenchError(
+        "CONFIG_INVALID",
+        `invalid cluster map: ${errors.join("; ") || "a cluster has no url"}`,
+      );
     }
     this.clusters = map.map((c) => {
       // An idle client lost its server: the pool drops it and the next query reconnects or fails.
-      const pool = pgPool({ connectionString: c.url, max: config.poolMax ?? 8, connectionTimeoutMillis: 5000 },
-        (error) => this.log(`idle connection to ${new URL(c.url).host} lost: ${error.message}`));
+      const pool = pgPool(
+        { connectionString: c.url, max: config.poolMax ?? 8, connectionTimeoutMillis: 5000 },
+        (error) => this.log(`idle connection to ${new URL(c.url).host} lost: ${error.message}`),
+      );
       return { pool, shardIndexes: c.shardIndexes };
     });
-    for (const cluster of this.clusters) for (const shard of cluster.shardIndexes) this.poolByShard[shard] = cluster.pool;
+    for (const cluster of this.clusters)
+      for (const shard of cluster.shardIndexes) this.poolByShard[shard] = cluster.pool;
     this.graceMs = config.graceMs ?? 72 * 3_600_000;
     this.outboxLeaseMs = config.outboxLeaseMs ?? 30_000;
   }
@@ -78,7 +119,11 @@ export class PgMetadataDb implements MetadataDb {
 
   private shardPool(userId: string): { pool: pg.Pool; schema: string; shardIndex: number } {
     const shardIndex = shardIndexOf(userId);
-    return { pool: this.poolByShard[shardIndex] as pg.Pool, schema: shardSchema(shardIndex), shardIndex };
+    return {
+      pool: this.poolByShard[shardIndex] as pg.Pool,
+      schema: shardSchema(shardIndex),
+      shardIndex,
+    };
   }
 
   async migrate(): Promise<{ applied: number[] }> {
@@ -92,34 +137,61 @@ export class PgMetadataDb implements MetadataDb {
   async findMissingBlocks(hashes: readonly string[]): Promise<string[]> {
     checkHashes(hashes, findMissingHashesMax);
     const { rows } = await this.global.query<{ block_hash: Buffer }>(
-      "SELECT block_hash FROM public.blocks WHERE block_hash = ANY($1::bytea[])", [hashes.map(toBytes)]);
+      "SELECT block_hash FROM public.blocks WHERE block_hash = ANY($1::bytea[])",
+      [hashes.map(toBytes)],
+    );
     const present = new Set(rows.map((r) => toHex(r.block_hash)));
     return [...new Set(hashes)].filter((h) => !present.has(h));
   }
 
-  async recordBlock(input: { hash: string; sizeBytes: number; nowMs: number; graceMs: number }): Promise<void> {
+  async recordBlock(input: {
+    hash: string;
+    sizeBytes: number;
+    nowMs: number;
+    graceMs: number;
+  }): Promise<void> {
     checkHashes([input.hash], 1);
     await this.global.query(
       `INSERT INTO public.blocks (block_hash, size_bytes, ref_count, created_at, delete_after)
        VALUES ($1, $2, 0, $3, $4) ON CONFLICT (block_hash) DO UPDATE
        SET delete_after = GREATEST(public.blocks.delete_after, EXCLUDED.delete_after)
        WHERE public.blocks.ref_count = 0`,
-      [toBytes(input.hash), input.sizeBytes, msToDate(input.nowMs), msToDate(input.nowMs + input.graceMs)]);
+      [
+        toBytes(input.hash),
+        input.sizeBytes,
+        msToDate(input.nowMs),
+        msToDate(input.nowMs + input.graceMs),
+      ],
+    );
   }
 
   async blockSizes(hashes: readonly string[]): Promise<Map<string, number>> {
     checkHashes(hashes, findMissingHashesMax);
     const { rows } = await this.global.query<{ block_hash: Buffer; size_bytes: number }>(
-      "SELECT block_hash, size_bytes FROM public.blocks WHERE block_hash = ANY($1::bytea[])", [hashes.map(toBytes)]);
+      "SELECT block_hash, size_bytes FROM public.blocks WHERE block_hash = ANY($1::bytea[])",
+      [hashes.map(toBytes)],
+    );
     return new Map(rows.map((r) => [toHex(r.block_hash), Number(r.size_bytes)]));
   }
 
   async getBlock(hash: string): Promise<BlockRecord | undefined> {
     checkHashes([hash], 1);
-    const { rows } = await this.global.query<{ size_bytes: number; ref_count: string; delete_after: Date | null }>(
-      "SELECT size_bytes, ref_count, delete_after FROM public.blocks WHERE block_hash = $1", [toBytes(hash)]);
+    const { rows } = await this.global.query<{
+      size_bytes: number;
+      ref_count: string;
+      delete_after: Date | null;
+    }>("SELECT size_bytes, ref_count, delete_after FROM public.blocks WHERE block_hash = $1", [
+      toBytes(hash),
+    ]);
     const row = rows[0];
-    return row && { hash, sizeBytes: row.size_bytes, refCount: Number(row.ref_count), deleteAfterMs: row.delete_after?.getTime() };
+    return (
+      row && {
+        hash,
+        sizeBytes: row.size_bytes,
+        refCount: Number(row.ref_count),
+        deleteAfterMs: row.delete_after?.getTime(),
+      }
+    );
   }
 
   async commitVersion(input: CommitInput): Promise<CommitResult> {
@@ -131,7 +203,8 @@ export class PgMetadataDb implements MetadataDb {
         const result = await commitOnShard(client, schema, shardIndex, input);
         if (!result.ok || result.replayed) return { result, commit: false };
         const missing = await incrementRefs(client, distinct);
-        return missing.length > 0 ? { result: { ok: false, reason: "missing-blocks", missing }, commit: false }
+        return missing.length > 0
+          ? { result: { ok: false, reason: "missing-blocks", missing }, commit: false }
           : { result, commit: true };
       });
     }
@@ -165,40 +238,66 @@ export class PgMetadataDb implements MetadataDb {
    * learnt, keep them: an over-count is a leak fsck reports, an under-count could let GC delete
    * a referenced block.
    */
-  private async settleFailedShardStep(pool: pg.Pool, schema: string, shardIndex: number, input: CommitInput,
-    distinct: readonly string[], cause: unknown): Promise<void> {
+  private async settleFailedShardStep(
+    pool: pg.Pool,
+    schema: string,
+    shardIndex: number,
+    input: CommitInput,
+    distinct: readonly string[],
+    cause: unknown,
+  ): Promise<void> {
     try {
-      const { rows } = await pool.query(`SELECT 1 FROM ${schema}.outbox WHERE event_id = $1`, [input.eventId]);
+      const { rows } = await pool.query(`SELECT 1 FROM ${schema}.outbox WHERE event_id = $1`, [
+        input.eventId,
+      ]);
       if (rows.length === 0) await this.takeBackRefs(distinct, input.nowMs);
     } catch (error) {
-      this.log(`commit ${input.eventId} on shard ${shardIndex} failed (${(cause as Error).message}) and its outcome ` +
-        `could not be read (${(error as Error).message}): ${distinct.length} ref count(s) stay raised; fsck reports them`);
+      this.log(
+        `commit ${input.eventId} on shard ${shardIndex} failed (${(cause as Error).message}) and its outcome ` +
+          `could not be read (${(error as Error).message}): ${distinct.length} ref count(s) stay raised; fsck reports them`,
+      );
     }
   }
 
   private async takeBackRefs(distinct: readonly string[], nowMs: number): Promise<void> {
-    await inTransaction(this.global, async (c) => ({ result: await decrementRefs(c, distinct, nowMs, this.graceMs), commit: true }));
+    await inTransaction(this.global, async (c) => ({
+      result: await decrementRefs(c, distinct, nowMs, this.graceMs),
+      commit: true,
+    }));
   }
 
   async getFile(userId: string, path: string): Promise<FileRecord | undefined> {
     const { pool, schema } = this.shardPool(userId);
-    const { rows } = await pool.query<FileRow>(`SELECT ${fileColumns} FROM ${schema}.files WHERE user_id = $1 AND path = $2`,
-      [userId, path]);
+    const { rows } = await pool.query<FileRow>(
+      `SELECT ${fileColumns} FROM ${schema}.files WHERE user_id = $1 AND path = $2`,
+      [userId, path],
+    );
     return rows[0] ? toFileRecord(rows[0]) : undefined;
   }
 
-  async listFiles(userId: string, options: { afterPath?: string; prefix?: string; limit: number }): Promise<ListPage> {
+  async listFiles(
+    userId: string,
+    options: { afterPath?: string; prefix?: string; limit: number },
+  ): Promise<ListPage> {
     checkListLimit(options.limit, listPageRowsMax);
     const { pool, schema } = this.shardPool(userId);
     const { rows } = await pool.query<FileRow>(
       `SELECT ${fileColumns} FROM ${schema}.files WHERE user_id = $1 AND path COLLATE "C" > $2
        AND starts_with(path, $4) ORDER BY path COLLATE "C" LIMIT $3`,
-      [userId, options.afterPath ?? "", options.limit + 1, options.prefix ?? ""]);
+      [userId, options.afterPath ?? "", options.limit + 1, options.prefix ?? ""],
+    );
     const files = rows.slice(0, options.limit).map(toFileRecord);
-    return { files, nextAfterPath: rows.length > options.limit ? files[files.length - 1]?.path : undefined };
+    return {
+      files,
+      nextAfterPath: rows.length > options.limit ? files[files.length - 1]?.path : undefined,
+    };
   }
 
-  async getVersion(userId: string, path: string, version: number): Promise<VersionRecord | undefined> {
+  async getVersion(
+    userId: string,
+    path: string,
+    version: number,
+  ): Promise<VersionRecord | undefined> {
     if (!Number.isSafeInteger(version) || version < 1) return undefined;
     return (await this.versionRows(userId, path, "AND v.version = $3", [version]))[0];
   }
@@ -208,15 +307,32 @@ export class PgMetadataDb implements MetadataDb {
     return this.versionRows(userId, path, "ORDER BY v.version DESC LIMIT $3", [limit]);
   }
 
-  private async versionRows(userId: string, path: string, tail: string, extra: unknown[]): Promise<VersionRecord[]> {
+  private async versionRows(
+    userId: string,
+    path: string,
+    tail: string,
+    extra: unknown[],
+  ): Promise<VersionRecord[]> {
     const { pool, schema } = this.shardPool(userId);
-    const { rows } = await pool.query<{ version: string; size_bytes: string; block_hashes: Buffer[];
-      change_type: VersionRecord["changeType"]; created_at: Date }>(
+    const { rows } = await pool.query<{
+      version: string;
+      size_bytes: string;
+      block_hashes: Buffer[];
+      change_type: VersionRecord["changeType"];
+      created_at: Date;
+    }>(
       `SELECT v.version, v.size_bytes, v.block_hashes, v.change_type, v.created_at
        FROM ${schema}.file_versions v JOIN ${schema}.files f ON f.file_id = v.file_id
-       WHERE f.user_id = $1 AND f.path = $2 ${tail}`, [userId, path, ...extra]);
-    return rows.map((r) => ({ version: Number(r.version), sizeBytes: Number(r.size_bytes),
-      blockHashes: r.block_hashes.map(toHex), changeType: r.change_type, createdAtMs: r.created_at.getTime() }));
+       WHERE f.user_id = $1 AND f.path = $2 ${tail}`,
+      [userId, path, ...extra],
+    );
+    return rows.map((r) => ({
+      version: Number(r.version),
+      sizeBytes: Number(r.size_bytes),
+      blockHashes: r.block_hashes.map(toHex),
+      changeType: r.change_type,
+      createdAtMs: r.created_at.getTime(),
+    }));
   }
 
   async ownedBlocks(userId: string, hashes: readonly string[]): Promise<string[]> {
@@ -224,7 +340,8 @@ export class PgMetadataDb implements MetadataDb {
     const { pool, schema } = this.shardPool(userId);
     const { rows } = await pool.query<{ block_hash: Buffer }>(
       `SELECT block_hash FROM ${schema}.user_blocks WHERE user_id = $1 AND block_hash = ANY($2::bytea[])`,
-      [userId, hashes.map(toBytes)]);
+      [userId, hashes.map(toBytes)],
+    );
     const owned = new Set(rows.map((r) => toHex(r.block_hash)));
     return [...new Set(hashes)].filter((h) => owned.has(h));
   }
@@ -241,20 +358,33 @@ export class PgMetadataDb implements MetadataDb {
    * down). Per-shard order: when an earlier unsent row is under another relay's live lease, this
    * drain claims nothing and leaves the shard to that relay.
    */
-  async drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
-    nowMs: number): Promise<number> {
+  async drainOutbox(
+    shardIndex: number,
+    limit: number,
+    publish: (rows: readonly OutboxRow[]) => Promise<void>,
+    nowMs: number,
+  ): Promise<number> {
     const schema = shardSchema(shardIndex);
     const pool = this.poolByShard[shardIndex] as pg.Pool;
     const claimId = randomUUID();
     const claimed = await inTransaction(pool, async (client) => {
       await client.query("SELECT pg_advisory_xact_lock(727002, $1)", [shardIndex]); // one claimer at a time
-      const { rows } = await client.query<ClaimRowDb>(`SELECT outbox_id, payload, created_at, claimed_until
-        FROM ${schema}.outbox WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1`, [limit]);
-      if (rows.length === 0 || rows.some((r) => r.claimed_until !== null && r.claimed_until.getTime() > nowMs)) {
+      const { rows } = await client.query<ClaimRowDb>(
+        `SELECT outbox_id, payload, created_at, claimed_until
+        FROM ${schema}.outbox WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1`,
+        [limit],
+      );
+      if (
+        rows.length === 0 ||
+        rows.some((r) => r.claimed_until !== null && r.claimed_until.getTime() > nowMs)
+      ) {
         return { result: [], commit: false };
       }
-      await client.query(`UPDATE ${schema}.outbox SET claimed_until = $2, claimed_by = $3
-        WHERE outbox_id = ANY($1::bigint[])`, [rows.map((r) => r.outbox_id), msToDate(nowMs + this.outboxLeaseMs), claimId]);
+      await client.query(
+        `UPDATE ${schema}.outbox SET claimed_until = $2, claimed_by = $3
+        WHERE outbox_id = ANY($1::bigint[])`,
+        [rows.map((r) => r.outbox_id), msToDate(nowMs + this.outboxLeaseMs), claimId],
+      );
       return { result: rows.map(toOutboxRow(shardIndex)), commit: true };
     });
     if (claimed.length === 0) return 0;
@@ -263,16 +393,27 @@ export class PgMetadataDb implements MetadataDb {
       await publish(claimed);
     } catch (error) {
       // Give the rows back at once; if this fails too, the lease runs out and they go out later.
-      await pool.query(`UPDATE ${schema}.outbox SET claimed_until = NULL, claimed_by = NULL
-        WHERE outbox_id = ANY($1::bigint[]) AND claimed_by = $2 AND sent_at IS NULL`, [ids, claimId])
-        .catch((releaseError: unknown) => this.log(`outbox claim on shard ${shardIndex} kept until its lease ends: ` +
-          `${(releaseError as Error).message}`));
+      await pool
+        .query(
+          `UPDATE ${schema}.outbox SET claimed_until = NULL, claimed_by = NULL
+        WHERE outbox_id = ANY($1::bigint[]) AND claimed_by = $2 AND sent_at IS NULL`,
+          [ids, claimId],
+        )
+        .catch((releaseError: unknown) =>
+          this.log(
+            `outbox claim on shard ${shardIndex} kept until its lease ends: ` +
+              `${(releaseError as Error).message}`,
+          ),
+        );
       throw error;
     }
     // Published: mark them sent whoever holds the claim now (a relay that took them after our lease
     // ran out sends a duplicate with the same event id, never a loss).
-    await pool.query(`UPDATE ${schema}.outbox SET sent_at = $2, claimed_until = NULL, claimed_by = NULL
-      WHERE outbox_id = ANY($1::bigint[]) AND sent_at IS NULL`, [ids, msToDate(nowMs)]);
+    await pool.query(
+      `UPDATE ${schema}.outbox SET sent_at = $2, claimed_until = NULL, claimed_by = NULL
+      WHERE outbox_id = ANY($1::bigint[]) AND sent_at IS NULL`,
+      [ids, msToDate(nowMs)],
+    );
     return claimed.length;
   }
 
@@ -280,7 +421,9 @@ export class PgMetadataDb implements MetadataDb {
     return appliedMigrations(this.clusters);
   }
 
-  refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
+  refCountMismatches(
+    limit: number,
+  ): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
     return refCountMismatches(this.clusters, limit);
   }
 
@@ -288,19 +431,31 @@ export class PgMetadataDb implements MetadataDb {
     return referencedBlocks(this.clusters, afterHash, limit);
   }
 
-  async staleOutbox(shardIndex: number, createdBeforeMs: number, limit: number): Promise<OutboxRow[]> {
+  async staleOutbox(
+    shardIndex: number,
+    createdBeforeMs: number,
+    limit: number,
+  ): Promise<OutboxRow[]> {
     const { rows } = await (this.poolByShard[shardIndex] as pg.Pool).query<OutboxRowDb>(
       `SELECT outbox_id, payload, created_at FROM ${shardSchema(shardIndex)}.outbox
-       WHERE sent_at IS NULL AND created_at < $1 ORDER BY outbox_id LIMIT $2`, [msToDate(createdBeforeMs), limit]);
+       WHERE sent_at IS NULL AND created_at < $1 ORDER BY outbox_id LIMIT $2`,
+      [msToDate(createdBeforeMs), limit],
+    );
     return rows.map(toOutboxRow(shardIndex));
   }
 
   async shardsWithUnsentEvents(): Promise<number[]> {
     const found: number[] = [];
     for (const { pool, shardIndexes } of this.clusters) {
-      const probes = shardIndexes.map((i) =>
-        `SELECT ${i} AS shard WHERE EXISTS (SELECT 1 FROM ${shardSchema(i)}.outbox WHERE sent_at IS NULL)`);
-      found.push(...(await pool.query<{ shard: number }>(probes.join(" UNION ALL "))).rows.map((r) => r.shard));
+      const probes = shardIndexes.map(
+        (i) =>
+          `SELECT ${i} AS shard WHERE EXISTS (SELECT 1 FROM ${shardSchema(i)}.outbox WHERE sent_at IS NULL)`,
+      );
+      found.push(
+        ...(await pool.query<{ shard: number }>(probes.join(" UNION ALL "))).rows.map(
+          (r) => r.shard,
+        ),
+      );
     }
     return found.sort((a, b) => a - b);
   }
@@ -308,13 +463,22 @@ export class PgMetadataDb implements MetadataDb {
   async readOutbox(shardIndex: number, limit: number): Promise<OutboxRow[]> {
     const { rows } = await (this.poolByShard[shardIndex] as pg.Pool).query<OutboxRowDb>(
       `SELECT outbox_id, payload, created_at FROM ${shardSchema(shardIndex)}.outbox
-       WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1`, [limit]);
+       WHERE sent_at IS NULL ORDER BY outbox_id LIMIT $1`,
+      [limit],
+    );
     return rows.map(toOutboxRow(shardIndex));
   }
 
-  async markOutboxSent(shardIndex: number, outboxIds: readonly number[], nowMs: number): Promise<void> {
-    await (this.poolByShard[shardIndex] as pg.Pool).query(`UPDATE ${shardSchema(shardIndex)}.outbox SET sent_at = $2
-      WHERE outbox_id = ANY($1::bigint[]) AND sent_at IS NULL`, [outboxIds, msToDate(nowMs)]);
+  async markOutboxSent(
+    shardIndex: number,
+    outboxIds: readonly number[],
+    nowMs: number,
+  ): Promise<void> {
+    await (this.poolByShard[shardIndex] as pg.Pool).query(
+      `UPDATE ${shardSchema(shardIndex)}.outbox SET sent_at = $2
+      WHERE outbox_id = ANY($1::bigint[]) AND sent_at IS NULL`,
+      [outboxIds, msToDate(nowMs)],
+    );
   }
 
   async close(): Promise<void> {
@@ -323,7 +487,10 @@ export class PgMetadataDb implements MetadataDb {
 }
 
 /** Runs body in a transaction; commits when it says so, rolls back otherwise or on error. */
-async function inTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<{ result: T; commit: boolean }>): Promise<T> {
+async function inTransaction<T>(
+  pool: pg.Pool,
+  body: (client: pg.PoolClient) => Promise<{ result: T; commit: boolean }>,
+): Promise<T> {
   // The client carries an 'error' listener while it is out: a server lost between two queries
   // fails the next query (a 503 upstream), not the process.
   const { client, release } = await checkedOut(pool);
@@ -347,13 +514,19 @@ async function migrateCluster(cluster: ClusterPool, holdsGlobal: boolean): Promi
     await client.query("SELECT pg_advisory_xact_lock(727001)"); // one migrator at a time
     await client.query(`CREATE TABLE IF NOT EXISTS public.schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const { rows } = await client.query<{ version: number }>("SELECT version FROM public.schema_migrations");
+    const { rows } = await client.query<{ version: number }>(
+      "SELECT version FROM public.schema_migrations",
+    );
     const done = new Set(rows.map((r) => r.version));
     const applied: number[] = [];
     for (const migration of migrations.filter((m) => !done.has(m.version))) {
       if (holdsGlobal && migration.globalSql) await client.query(migration.globalSql);
-      for (const shard of cluster.shardIndexes) await client.query(migration.shardSql(shardSchema(shard)));
-      await client.query("INSERT INTO public.schema_migrations (version, name) VALUES ($1, $2)", [migration.version, migration.name]);
+      for (const shard of cluster.shardIndexes)
+        await client.query(migration.shardSql(shardSchema(shard)));
+      await client.query("INSERT INTO public.schema_migrations (version, name) VALUES ($1, $2)", [
+        migration.version,
+        migration.name,
+      ]);
       applied.push(migration.version);
     }
     return { result: applied, commit: true };

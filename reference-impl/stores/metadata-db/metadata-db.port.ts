@@ -42,10 +42,12 @@ export interface CommitInput {
 
 export type CommitResult =
   | {
-    readonly ok: true; readonly version: number; readonly shardIndex: number;
-    /** True when this eventId was committed before: the earlier result, nothing written again. */
-    readonly replayed?: boolean;
-  }
+      readonly ok: true;
+      readonly version: number;
+      readonly shardIndex: number;
+      /** True when this eventId was committed before: the earlier result, nothing written again. */
+      readonly replayed?: boolean;
+    }
   | { readonly ok: false; readonly reason: "conflict"; readonly currentVersion: number }
   | { readonly ok: false; readonly reason: "missing-blocks"; readonly missing: readonly string[] };
 
@@ -98,7 +100,12 @@ export interface MetadataDb {
    * Records a stored block; unreferenced until a commit, so GC may take it after graceMs. Recording
    * an unreferenced block again (a re-upload) extends its grace; a referenced block is unchanged.
    */
-  recordBlock(input: { hash: string; sizeBytes: number; nowMs: number; graceMs: number }): Promise<void>;
+  recordBlock(input: {
+    hash: string;
+    sizeBytes: number;
+    nowMs: number;
+    graceMs: number;
+  }): Promise<void>;
   getBlock(hash: string): Promise<BlockRecord | undefined>;
   /** Stored sizes of these blocks, by hash, in one query; hashes the table lacks are left out. */
   blockSizes(hashes: readonly string[]): Promise<Map<string, number>>;
@@ -109,7 +116,10 @@ export interface MetadataDb {
    * The user's files in path byte order after `afterPath` (a keyset: a row committed or changed
    * between two pages never shifts the next page), only paths starting with `prefix` when given.
    */
-  listFiles(userId: string, options: { afterPath?: string; prefix?: string; limit: number }): Promise<ListPage>;
+  listFiles(
+    userId: string,
+    options: { afterPath?: string; prefix?: string; limit: number },
+  ): Promise<ListPage>;
   /** One committed version of the user's file, or undefined (no such file or version). */
   getVersion(userId: string, path: string, version: number): Promise<VersionRecord | undefined>;
   /** The user's versions of a file, newest first, at most `limit`; [] when the file is not theirs. */
@@ -126,15 +136,21 @@ export interface MetadataDb {
    * unsent; a relay that dies mid-publish leaves a lease that runs out. Delivery is at least once,
    * and a duplicate carries the same event id.
    */
-  drainOutbox(shardIndex: number, limit: number, publish: (rows: readonly OutboxRow[]) => Promise<void>,
-    nowMs: number): Promise<number>;
+  drainOutbox(
+    shardIndex: number,
+    limit: number,
+    publish: (rows: readonly OutboxRow[]) => Promise<void>,
+    nowMs: number,
+  ): Promise<number>;
   /**
    * fsck: the migration versions applied on every cluster, ascending; [] before the first
    * migrate. Reads only (fsck never migrates).
    */
   appliedMigrations(): Promise<number[]>;
   /** fsck: blocks whose ref_count differs from the number of committed versions naming them. */
-  refCountMismatches(limit: number): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }>;
+  refCountMismatches(
+    limit: number,
+  ): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }>;
   /** fsck: distinct block hashes named by committed versions, in hash order, after `afterHash`. */
   referencedBlocks(afterHash: string, limit: number): Promise<string[]>;
   /** fsck: unsent outbox rows of one shard created before `createdBeforeMs`. */

@@ -20,13 +20,18 @@ import { shardIndexOf, shardSchema, type ClusterAssignment } from "./shard-route
 const rootDir = mkdtempSync(join(tmpdir(), "syncbench-cluster2-"));
 chmodSync(rootDir, 0o755); // as root, the cluster runs as the postgres user, which must enter the folder
 const stackConfig = loadStackConfig(process.env).native;
-const config2 = { ...stackConfig, rootDir, cacheDir: join(rootDir, "cache"),
-  ports: { ...stackConfig.ports, postgres: stackConfig.ports.postgres + 1 } };
+const config2 = {
+  ...stackConfig,
+  rootDir,
+  cacheDir: join(rootDir, "cache"),
+  ports: { ...stackConfig.ports, postgres: stackConfig.ports.postgres + 1 },
+};
 const second = new NativeProvider(config2, [postgresService(config2)]);
 const first = useTestDatabase(stackEndpoints().postgresUrl, "cluster1", { migrate: false });
 /** Never migrated, beside the migrated second cluster: no version is applied on every cluster. */
-const unmigrated = useTestDatabase(stackEndpoints().postgresUrl, "cluster1_bare",
-  { migrate: false });
+const unmigrated = useTestDatabase(stackEndpoints().postgresUrl, "cluster1_bare", {
+  migrate: false,
+});
 let clusters: ClusterAssignment[] = [];
 
 beforeAll(async () => {
@@ -45,30 +50,50 @@ afterAll(async () => {
   rmSync(rootDir, { recursive: true, force: true });
 });
 
-metadataDbContract("postgres, two clusters", async () => new PgMetadataDb({ clusters, poolMax: 4 }),
-{
-  openUnmigrated: async () => new PgMetadataDb({ poolMax: 2,
-    clusters: clusters.map((c, i) => (i === 0 ? { ...c, url: unmigrated.url() } : c)) }),
-});
+metadataDbContract(
+  "postgres, two clusters",
+  async () => new PgMetadataDb({ clusters, poolMax: 4 }),
+  {
+    openUnmigrated: async () =>
+      new PgMetadataDb({
+        poolMax: 2,
+        clusters: clusters.map((c, i) => (i === 0 ? { ...c, url: unmigrated.url() } : c)),
+      }),
+  },
+);
 
 describe("shards on two clusters", () => {
   it("puts each user's rows on the cluster that holds the user's shard, and no shard schema elsewhere", async () => {
     const db = new PgMetadataDb({ clusters });
     const users = Array.from({ length: 40 }, () => uniqueName("u"));
     for (const userId of users) {
-      await db.commitVersion({ userId, path: "/f", blockHashes: [], sizeBytes: 0, baseVersion: 0, changeType: "create",
-        eventId: crypto.randomUUID(), nowMs: 1 });
+      await db.commitVersion({
+        userId,
+        path: "/f",
+        blockHashes: [],
+        sizeBytes: 0,
+        baseVersion: 0,
+        changeType: "create",
+        eventId: crypto.randomUUID(),
+        nowMs: 1,
+      });
     }
     await db.close();
     for (const [index, cluster] of clusters.entries()) {
       const client = new pg.Client({ connectionString: cluster.url });
       await client.connect();
       try {
-        const { rows: schemas } = await client.query<{ nspname: string }>("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'shard\\_%'");
-        expect(schemas.map((r) => r.nspname).sort()).toEqual(cluster.shardIndexes.map(shardSchema).sort());
+        const { rows: schemas } = await client.query<{ nspname: string }>(
+          "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'shard\\_%'",
+        );
+        expect(schemas.map((r) => r.nspname).sort()).toEqual(
+          cluster.shardIndexes.map(shardSchema).sort(),
+        );
         for (const userId of users.filter((u) => cluster.shardIndexes.includes(shardIndexOf(u)))) {
           const { rows } = await client.query<{ n: string }>(
-            `SELECT count(*) AS n FROM ${shardSchema(shardIndexOf(userId))}.files WHERE user_id = $1`, [userId]);
+            `SELECT count(*) AS n FROM ${shardSchema(shardIndexOf(userId))}.files WHERE user_id = $1`,
+            [userId],
+          );
           expect(rows[0]?.n, `user ${userId} on cluster ${index}`).toBe("1");
         }
       } finally {

@@ -16,22 +16,29 @@ function invalid(message: string): never {
 export function checkHashes(hashes: readonly string[], max: number): void {
   if (hashes.length > max) invalid(`${hashes.length} hashes given, at most ${max} allowed`);
   const bad = hashes.findIndex((h) => typeof h !== "string" || !hexSha256.test(h));
-  if (bad >= 0) invalid(`hash ${bad} must be 64 lowercase hex characters, got ${JSON.stringify(hashes[bad])}`);
+  if (bad >= 0)
+    invalid(`hash ${bad} must be 64 lowercase hex characters, got ${JSON.stringify(hashes[bad])}`);
 }
 
 export function checkListLimit(limit: number, max: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) invalid(`limit must be an integer 1..${max}, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max)
+    invalid(`limit must be an integer 1..${max}, got ${limit}`);
 }
 
 export function checkCommitInput(input: CommitInput): void {
-  if (input.userId.length === 0 || input.userId.length > 256) invalid(`userId must be 1..256 characters`);
+  if (input.userId.length === 0 || input.userId.length > 256)
+    invalid(`userId must be 1..256 characters`);
   const pathBytes = Buffer.byteLength(input.path, "utf8");
-  if (pathBytes === 0 || pathBytes > pathBytesMax) invalid(`path must be 1..${pathBytesMax} bytes, got ${pathBytes}`);
+  if (pathBytes === 0 || pathBytes > pathBytesMax)
+    invalid(`path must be 1..${pathBytesMax} bytes, got ${pathBytes}`);
   if (!Number.isSafeInteger(input.baseVersion) || input.baseVersion < 0) {
     invalid(`baseVersion must be an integer >= 0, got ${input.baseVersion}`);
   }
-  if (!Number.isSafeInteger(input.sizeBytes) || input.sizeBytes < 0) invalid(`sizeBytes must be >= 0, got ${input.sizeBytes}`);
-  if (!uuid.test(input.eventId)) invalid(`eventId must be a lowercase UUID, got ${JSON.stringify(input.eventId)}`);
-  if (input.changeType === "delete" && input.blockHashes.length > 0) invalid("a delete carries no block hashes");
+  if (!Number.isSafeInteger(input.sizeBytes) || input.sizeBytes < 0)
+    invalid(`sizeBytes must be >= 0, got ${input.sizeBytes}`);
+  if (!uuid.test(input.eventId))
+    invalid(`eventId must be a lowercase UUID, got ${JSON.stringify(input.eventId)}`);
+  if (input.changeType === "delete" && input.blockHashes.length > 0)
+    invalid("a delete carries no block hashes");
   checkHashes(input.blockHashes, blocksPerFileMax);
 }

@@ -17,10 +17,14 @@ function sources(dir: string): string[] {
 
 describe("Postgres clients", () => {
   it("are made only in pg-client.ts outside tests (new pg.Client / new pg.Pool / pool.connect)", () => {
-    const offenders = ["cli", "reference-impl", "scenarios", "reports"].flatMap((d) => sources(join(repoRoot, d)))
+    const offenders = ["cli", "reference-impl", "scenarios", "reports"]
+      .flatMap((d) => sources(join(repoRoot, d)))
       .filter((f) => !/\.test\.ts$/.test(f) && !f.endsWith("pg-client.ts"))
-      .filter((f) => /new pg\.(Client|Pool)\(|\bnew (Client|Pool)\(\{ *connectionString|\bpool\.connect\(\)/
-        .test(readFileSync(f, "utf8")))
+      .filter((f) =>
+        /new pg\.(Client|Pool)\(|\bnew (Client|Pool)\(\{ *connectionString|\bpool\.connect\(\)/.test(
+          readFileSync(f, "utf8"),
+        ),
+      )
       .map((f) => relative(repoRoot, f));
     expect(offenders).toEqual([]);
   });
@@ -30,7 +34,9 @@ describe("Postgres clients", () => {
     expect(client.listenerCount("error")).toBe(1);
     client.emit("error", new Error("57P01 terminating connection due to administrator command"));
     const seen: string[] = [];
-    const pool = pgPool({ connectionString: "postgres://nobody@127.0.0.1:1/none" }, (e) => seen.push(e.message));
+    const pool = pgPool({ connectionString: "postgres://nobody@127.0.0.1:1/none" }, (e) =>
+      seen.push(e.message),
+    );
     pool.emit("error", new Error("idle client lost"));
     expect(seen).toEqual(["idle client lost"]);
     await pool.end();

@@ -8,14 +8,20 @@ import pg from "pg";
 export type LostConnection = (error: Error) => void;
 
 /** A client that reports a lost connection to `onLost` instead of crashing the process. */
-export function pgClient(config: pg.ClientConfig, onLost: LostConnection = () => undefined): pg.Client {
+export function pgClient(
+  config: pg.ClientConfig,
+  onLost: LostConnection = () => undefined,
+): pg.Client {
   const client = new pg.Client(config);
   client.on("error", onLost);
   return client;
 }
 
 /** Connects, runs `body`, and ends the client whatever happens. */
-export async function withPgClient<T>(config: pg.ClientConfig, body: (client: pg.Client) => Promise<T>): Promise<T> {
+export async function withPgClient<T>(
+  config: pg.ClientConfig,
+  body: (client: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = pgClient(config);
   try {
     await client.connect();
@@ -39,8 +45,11 @@ export function pgPool(config: pg.PoolConfig, onLost: LostConnection): pg.Pool {
  * Checks a client out with an 'error' listener for as long as it is out; release(broken) destroys
  * a client whose connection failed instead of handing it to the next caller.
  */
-export async function checkedOut(pool: pg.Pool): Promise<{ client: pg.PoolClient; lost: () => Error | undefined;
-  release: (broken?: unknown) => void }> {
+export async function checkedOut(pool: pg.Pool): Promise<{
+  client: pg.PoolClient;
+  lost: () => Error | undefined;
+  release: (broken?: unknown) => void;
+}> {
   const client = await pool.connect();
   let lostError: Error | undefined;
   const onError = (error: Error) => {

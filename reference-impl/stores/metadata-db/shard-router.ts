@@ -14,7 +14,9 @@ export function shardIndexOf(userId: string): number {
 
 export function shardSchema(shardIndex: number): string {
   if (!Number.isInteger(shardIndex) || shardIndex < 0 || shardIndex >= shardCount) {
-    throw new RangeError(`shardIndex must be an integer in 0..${shardCount - 1}, got ${shardIndex}`);
+    throw new RangeError(
+      `shardIndex must be an integer in 0..${shardCount - 1}, got ${shardIndex}`,
+    );
   }
   return `shard_${String(shardIndex).padStart(2, "0")}`;
 }

@@ -1,7 +1,11 @@
 // NotificationLog in memory: one array per user, cursors "<n>-0" from a process-wide counter.
 import type { FileChangedEvent } from "../metadata-db/metadata-db.port.ts";
 import {
-  compareCursors, userLogEntriesMaxDefault, type LoggedEvent, type NotificationLog, type Subscription,
+  compareCursors,
+  userLogEntriesMaxDefault,
+  type LoggedEvent,
+  type NotificationLog,
+  type Subscription,
 } from "./notification-log.port.ts";
 
 export class MemoryNotificationLog implements NotificationLog {
@@ -27,9 +31,15 @@ export class MemoryNotificationLog implements NotificationLog {
     return { entry, duplicate: false };
   }
 
-  async readAfter(userId: string, afterCursor: string | undefined, limit: number): Promise<LoggedEvent[]> {
+  async readAfter(
+    userId: string,
+    afterCursor: string | undefined,
+    limit: number,
+  ): Promise<LoggedEvent[]> {
     const log = this.logs.get(userId) ?? [];
-    return log.filter((e) => afterCursor === undefined || compareCursors(e.cursor, afterCursor) > 0).slice(0, limit);
+    return log
+      .filter((e) => afterCursor === undefined || compareCursors(e.cursor, afterCursor) > 0)
+      .slice(0, limit);
   }
 
   async headCursor(userId: string): Promise<string> {

@@ -18,7 +18,9 @@ export interface Subscription {
 
 export interface NotificationLog {
   /** Appends the event to its user's log, unless its eventId was appended before (then `duplicate`). */
-  append(event: FileChangedEvent): Promise<{ readonly entry: LoggedEvent; readonly duplicate: boolean }>;
+  append(
+    event: FileChangedEvent,
+  ): Promise<{ readonly entry: LoggedEvent; readonly duplicate: boolean }>;
   /** The user's entries after `afterCursor` (exclusive; undefined: from the oldest kept), oldest first. */
   readAfter(userId: string, afterCursor: string | undefined, limit: number): Promise<LoggedEvent[]>;
   /** The user's newest cursor, or "0-0" when the log is empty. */

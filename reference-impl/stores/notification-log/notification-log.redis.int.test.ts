@@ -5,4 +5,7 @@ import { runId } from "../contract/contract-helpers.ts";
 import { RedisNotificationLog } from "./notification-log.redis.ts";
 
 const { redisUrl } = stackEndpoints();
-notificationLogContract("redis", async () => new RedisNotificationLog({ url: redisUrl, keyPrefix: `contract-${runId}:` }));
+notificationLogContract(
+  "redis",
+  async () => new RedisNotificationLog({ url: redisUrl, keyPrefix: `contract-${runId}:` }),
+);

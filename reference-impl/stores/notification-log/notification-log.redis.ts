@@ -5,7 +5,11 @@
 import { Redis } from "ioredis";
 import type { FileChangedEvent } from "../metadata-db/metadata-db.port.ts";
 import {
-  dedupTtlMsDefault, userLogEntriesMaxDefault, type LoggedEvent, type NotificationLog, type Subscription,
+  dedupTtlMsDefault,
+  userLogEntriesMaxDefault,
+  type LoggedEvent,
+  type NotificationLog,
+  type Subscription,
 } from "./notification-log.port.ts";
 
 export interface RedisNotificationLogConfig {
@@ -35,16 +39,30 @@ export class RedisNotificationLog implements NotificationLog {
   }
 
   async append(event: FileChangedEvent): Promise<{ entry: LoggedEvent; duplicate: boolean }> {
-    const reply = await this.redis.eval(appendOnce, 2, `${this.prefix}seen:${event.eventId}`,
-      `${this.prefix}log:${event.userId}`, this.config.dedupTtlMs ?? dedupTtlMsDefault,
-      this.config.userLogEntriesMax ?? userLogEntriesMaxDefault, JSON.stringify(event)) as [number, string];
+    const reply = (await this.redis.eval(
+      appendOnce,
+      2,
+      `${this.prefix}seen:${event.eventId}`,
+      `${this.prefix}log:${event.userId}`,
+      this.config.dedupTtlMs ?? dedupTtlMsDefault,
+      this.config.userLogEntriesMax ?? userLogEntriesMaxDefault,
+      JSON.stringify(event),
+    )) as [number, string];
     return { entry: { userId: event.userId, cursor: reply[1], event }, duplicate: reply[0] === 1 };
   }
 
-  async readAfter(userId: string, afterCursor: string | undefined, limit: number): Promise<LoggedEvent[]> {
+  async readAfter(
+    userId: string,
+    afterCursor: string | undefined,
+    limit: number,
+  ): Promise<LoggedEvent[]> {
     const start = afterCursor === undefined ? "-" : `(${afterCursor}`;
     const rows = await this.redis.xrange(`${this.prefix}log:${userId}`, start, "+", "COUNT", limit);
-    return rows.map(([cursor, fields]) => ({ userId, cursor, event: JSON.parse(fields[1] ?? "null") as FileChangedEvent }));
+    return rows.map(([cursor, fields]) => ({
+      userId,
+      cursor,
+      event: JSON.parse(fields[1] ?? "null") as FileChangedEvent,
+    }));
   }
 
   async headCursor(userId: string): Promise<string> {
@@ -67,7 +85,10 @@ export class RedisNotificationLog implements NotificationLog {
   async onPodEntries(podId: string, handler: (entry: LoggedEvent) => void): Promise<Subscription> {
     const channel = `${this.prefix}pod:${podId}`;
     if (!this.subscriber) {
-      const subscriber = new Redis(this.config.url, { maxRetriesPerRequest: 3, connectTimeout: 3000 });
+      const subscriber = new Redis(this.config.url, {
+        maxRetriesPerRequest: 3,
+        connectTimeout: 3000,
+      });
       subscriber.on("message", (from: string, text: string) => {
         const entry = JSON.parse(text) as LoggedEvent;
         for (const h of this.handlers.get(from) ?? []) h(entry);
@@ -78,10 +99,12 @@ export class RedisNotificationLog implements NotificationLog {
     this.handlers.set(channel, set);
     set.add(handler);
     await this.subscriber.subscribe(channel);
-    return { close: async () => {
-      set.delete(handler);
-      if (set.size === 0) await this.subscriber?.unsubscribe(channel);
-    } };
+    return {
+      close: async () => {
+        set.delete(handler);
+        if (set.size === 0) await this.subscriber?.unsubscribe(channel);
+      },
+    };
   }
 
   async close(): Promise<void> {

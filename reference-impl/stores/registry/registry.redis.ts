@@ -22,7 +22,11 @@ export class RedisRegistry implements Registry {
   private readonly ttlMs: number;
 
   constructor(private readonly config: RedisRegistryConfig) {
-    this.redis = new Redis(config.url, { maxRetriesPerRequest: 3, connectTimeout: 3000, lazyConnect: false });
+    this.redis = new Redis(config.url, {
+      maxRetriesPerRequest: 3,
+      connectTimeout: 3000,
+      lazyConnect: false,
+    });
     this.ttlMs = config.entryTtlMs ?? registryEntryTtlMsDefault;
   }
 
@@ -31,7 +35,11 @@ export class RedisRegistry implements Registry {
   }
 
   async register(userId: string, deviceId: string, podId: string): Promise<void> {
-    const replies = await this.redis.multi().hset(this.key(userId), deviceId, podId).pexpire(this.key(userId), this.ttlMs).exec();
+    const replies = await this.redis
+      .multi()
+      .hset(this.key(userId), deviceId, podId)
+      .pexpire(this.key(userId), this.ttlMs)
+      .exec();
     const failed = replies?.find(([error]) => error !== null)?.[0];
     if (failed) throw failed; // a command of the transaction failed: the entry may be incomplete
   }
@@ -43,7 +51,8 @@ export class RedisRegistry implements Registry {
 
   async devicesOf(userId: string): Promise<DeviceLocation[]> {
     const entries = await this.redis.hgetall(this.key(userId));
-    return Object.entries(entries).map(([deviceId, podId]) => ({ deviceId, podId }))
+    return Object.entries(entries)
+      .map(([deviceId, podId]) => ({ deviceId, podId }))
       .sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
   }
 

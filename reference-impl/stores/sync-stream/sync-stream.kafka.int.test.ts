@@ -10,12 +10,17 @@ import { KafkaSyncStream } from "./sync-stream.kafka.ts";
 
 const endpoints = stackEndpoints();
 const topic = uniqueName("file-events-contract");
-const admin = new Kafka({ brokers: [...endpoints.kafkaBrokers], logLevel: logLevel.NOTHING }).admin();
+const admin = new Kafka({
+  brokers: [...endpoints.kafkaBrokers],
+  logLevel: logLevel.NOTHING,
+}).admin();
 
 beforeAll(async () => {
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true,
-    topics: [{ topic, numPartitions: endpoints.kafkaPartitionCount, replicationFactor: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [{ topic, numPartitions: endpoints.kafkaPartitionCount, replicationFactor: 1 }],
+  });
   await waitForTopicReady(admin, topic);
 });
 
@@ -24,7 +29,11 @@ afterAll(async () => {
   await admin.disconnect();
 });
 
-syncStreamContract("kafka", async () => new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic }), 60_000);
+syncStreamContract(
+  "kafka",
+  async () => new KafkaSyncStream({ brokers: endpoints.kafkaBrokers, topic }),
+  60_000,
+);
 
 describe("KafkaSyncStream.describe on Kafka", () => {
   it("gives no partitions for an absent topic, and does not create it", async () => {
@@ -39,8 +48,10 @@ describe("KafkaSyncStream.describe on Kafka", () => {
   });
 
   it("gives the stack's topic its partitions", async () => {
-    const stream = new KafkaSyncStream({ brokers: endpoints.kafkaBrokers,
-      topic: endpoints.kafkaTopic });
+    const stream = new KafkaSyncStream({
+      brokers: endpoints.kafkaBrokers,
+      topic: endpoints.kafkaTopic,
+    });
     try {
       expect((await stream.describe()).partitions).toHaveLength(endpoints.kafkaPartitionCount);
     } finally {

@@ -5,7 +5,11 @@
 import { Kafka, logLevel, Partitioners, type Consumer, type Producer } from "kafkajs";
 import type { FileChangedEvent } from "../metadata-db/metadata-db.port.ts";
 import type {
-  DeliveredEvent, PartitionDescription, StreamDescription, SubscribeOptions, Subscription,
+  DeliveredEvent,
+  PartitionDescription,
+  StreamDescription,
+  SubscribeOptions,
+  Subscription,
   SyncStream,
 } from "./sync-stream.port.ts";
 import { checkPublish } from "./sync-stream.validate.ts";
@@ -23,8 +27,13 @@ export class KafkaSyncStream implements SyncStream {
   private readonly consumers = new Set<Consumer>();
 
   constructor(private readonly config: KafkaSyncStreamConfig) {
-    this.kafka = new Kafka({ clientId: config.clientId ?? "syncbench", brokers: [...config.brokers],
-      logLevel: logLevel.ERROR, connectionTimeout: 3000, retry: { retries: 8, maxRetryTime: 10_000 } });
+    this.kafka = new Kafka({
+      clientId: config.clientId ?? "syncbench",
+      brokers: [...config.brokers],
+      logLevel: logLevel.ERROR,
+      connectionTimeout: 3000,
+      retry: { retries: 8, maxRetryTime: 10_000 },
+    });
   }
 
   private async connectedProducer(): Promise<Producer> {
@@ -40,15 +49,32 @@ export class KafkaSyncStream implements SyncStream {
     checkPublish(events);
     if (events.length === 0) return;
     const producer = await this.connectedProducer();
-    await producer.send({ topic: this.config.topic, acks: -1,
-      messages: events.map((e) => ({ key: e.userId, value: JSON.stringify(e), headers: { eventId: e.eventId } })) });
+    await producer.send({
+      topic: this.config.topic,
+      acks: -1,
+      messages: events.map((e) => ({
+        key: e.userId,
+        value: JSON.stringify(e),
+        headers: { eventId: e.eventId },
+      })),
+    });
   }
 
-  async subscribe(groupId: string, handler: (delivered: DeliveredEvent) => Promise<void>,
-    options: SubscribeOptions = {}): Promise<Subscription> {
-    const consumer = this.kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1000 });
+  async subscribe(
+    groupId: string,
+    handler: (delivered: DeliveredEvent) => Promise<void>,
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+    });
     await consumer.connect();
-    await consumer.subscribe({ topic: this.config.topic, fromBeginning: options.fromBeginning ?? false });
+    await consumer.subscribe({
+      topic: this.config.topic,
+      fromBeginning: options.fromBeginning ?? false,
+    });
     this.consumers.add(consumer);
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
@@ -56,10 +82,12 @@ export class KafkaSyncStream implements SyncStream {
         await handler({ event, partition, offset: message.offset });
       },
     });
-    return { close: async () => {
-      this.consumers.delete(consumer);
-      await consumer.disconnect();
-    } };
+    return {
+      close: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
   }
 
   async describe(): Promise<StreamDescription> {
@@ -70,9 +98,11 @@ export class KafkaSyncStream implements SyncStream {
       const { topic } = this.config;
       if (!(await admin.listTopics()).includes(topic)) return { topic, partitions: [] };
       const offsets = await admin.fetchTopicOffsets(topic);
-      const partitions = offsets.map((o): PartitionDescription => ({ partition: o.partition,
+      const partitions = offsets.map((o): PartitionDescription => ({
+        partition: o.partition,
         lowOffset: offsetNumber(o.low, o.partition),
-        highOffset: offsetNumber(o.high, o.partition) }));
+        highOffset: offsetNumber(o.high, o.partition),
+      }));
       return { topic, partitions: partitions.sort((a, b) => a.partition - b.partition) };
     } finally {
       await admin.disconnect();
@@ -91,8 +121,10 @@ export class KafkaSyncStream implements SyncStream {
 function offsetNumber(offset: string, partition: number): number {
   const n = Number(offset);
   if (!Number.isSafeInteger(n) || n < 0) {
-    throw new SyncbenchError("STREAM_OFFSET_INVALID",
-      `partition ${partition} reports offset "${offset}", expected an integer 0..2^53-1`);
+    throw new SyncbenchError(
+      "STREAM_OFFSET_INVALID",
+      `partition ${partition} reports offset "${offset}", expected an integer 0..2^53-1`,
+    );
   }
   return n;
 }

@@ -3,7 +3,11 @@
 import { shardIndexOf } from "../metadata-db/shard-router.ts";
 import type { FileChangedEvent } from "../metadata-db/metadata-db.port.ts";
 import type {
-  DeliveredEvent, StreamDescription, SubscribeOptions, Subscription, SyncStream,
+  DeliveredEvent,
+  StreamDescription,
+  SubscribeOptions,
+  Subscription,
+  SyncStream,
 } from "./sync-stream.port.ts";
 import { checkPublish } from "./sync-stream.validate.ts";
 import { partitionCount as designPartitionCount } from "../../core/design-figures.ts";
@@ -19,8 +23,10 @@ export class MemorySyncStream implements SyncStream {
   private readonly logs: FileChangedEvent[][];
   private readonly groups = new Set<Group>();
 
-  constructor(private readonly partitionCount = designPartitionCount,
-    private readonly topic = "file-events") {
+  constructor(
+    private readonly partitionCount = designPartitionCount,
+    private readonly topic = "file-events",
+  ) {
     this.logs = Array.from({ length: partitionCount }, () => []);
   }
 
@@ -34,16 +40,21 @@ export class MemorySyncStream implements SyncStream {
     return shardIndexOf(key) % this.partitionCount;
   }
 
-  async subscribe(_groupId: string, handler: (delivered: DeliveredEvent) => Promise<void>,
-    options: SubscribeOptions = {}): Promise<Subscription> {
+  async subscribe(
+    _groupId: string,
+    handler: (delivered: DeliveredEvent) => Promise<void>,
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
     const cursors = this.logs.map((log) => (options.fromBeginning ? 0 : log.length));
     const group: Group = { handler, cursors, running: false, closed: false };
     this.groups.add(group);
     void this.drain(group);
-    return { close: async () => {
-      group.closed = true;
-      this.groups.delete(group);
-    } };
+    return {
+      close: async () => {
+        group.closed = true;
+        this.groups.delete(group);
+      },
+    };
   }
 
   /** Delivers everything past the group's cursors, partition by partition, one event at a time. */
@@ -58,7 +69,11 @@ export class MemorySyncStream implements SyncStream {
           const log = this.logs[p] as FileChangedEvent[];
           const cursor = group.cursors[p] as number;
           if (cursor >= log.length) continue;
-          await group.handler({ event: log[cursor] as FileChangedEvent, partition: p, offset: String(cursor) });
+          await group.handler({
+            event: log[cursor] as FileChangedEvent,
+            partition: p,
+            offset: String(cursor),
+          });
           group.cursors[p] = cursor + 1;
           delivered = true;
         }
@@ -69,9 +84,14 @@ export class MemorySyncStream implements SyncStream {
   }
 
   async describe(): Promise<StreamDescription> {
-    return { topic: this.topic,
-      partitions: this.logs.map((log, partition) =>
-        ({ partition, lowOffset: 0, highOffset: log.length })) };
+    return {
+      topic: this.topic,
+      partitions: this.logs.map((log, partition) => ({
+        partition,
+        lowOffset: 0,
+        highOffset: log.length,
+      })),
+    };
   }
 
   async close(): Promise<void> {

@@ -38,8 +38,11 @@ export interface StreamDescription {
 export interface SyncStream {
   /** Publishes in order; resolves when the broker has acknowledged every event. */
   publish(events: readonly FileChangedEvent[]): Promise<void>;
-  subscribe(groupId: string, handler: (delivered: DeliveredEvent) => Promise<void>,
-    options?: SubscribeOptions): Promise<Subscription>;
+  subscribe(
+    groupId: string,
+    handler: (delivered: DeliveredEvent) => Promise<void>,
+    options?: SubscribeOptions,
+  ): Promise<Subscription>;
   /** Reads only: the topic's partitions and their offsets (admin metadata, no consumer group). */
   describe(): Promise<StreamDescription>;
   close(): Promise<void>;

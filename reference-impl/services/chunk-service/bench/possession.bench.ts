@@ -24,7 +24,10 @@ async function s3ReadMs(block: Uint8Array, hash: string): Promise<number | undef
   const provider = await createProvider(loadStackConfig(env), env);
   const status = await provider.status().catch(() => undefined);
   if (!status?.services.find((s) => s.name === "s3")?.healthy) return undefined;
-  const store = new S3BlockStore({ ...(await provider.endpointsWithSecrets()).s3, keyPrefix: "bench-possession/" });
+  const store = new S3BlockStore({
+    ...(await provider.endpointsWithSecrets()).s3,
+    keyPrefix: "bench-possession/",
+  });
   await store.put(hash, block);
   const samples: number[] = [];
   for (let i = 0; i < 20; i++) {
@@ -60,24 +63,34 @@ async function main(): Promise<void> {
     if (!ok) throw new Error("a valid proof did not verify");
   }
   const s3Ms = await s3ReadMs(block, hash);
-  const uploadMsAt100Mbps = (blockBytes * 8) / 100e6 * 1000;
-  const result = { blockBytes, challengeBytes, proofBytes, wireBytes: challengeBytes + proofBytes,
-    issueMsMedian: medianMs(issue), answerMsMedian: medianMs(answer), checkCpuMsMedian: medianMs(check),
+  const uploadMsAt100Mbps = ((blockBytes * 8) / 100e6) * 1000;
+  const result = {
+    blockBytes,
+    challengeBytes,
+    proofBytes,
+    wireBytes: challengeBytes + proofBytes,
+    issueMsMedian: medianMs(issue),
+    answerMsMedian: medianMs(answer),
+    checkCpuMsMedian: medianMs(check),
     s3ReadMsMedian: s3Ms ?? null,
-    savedBytes: blockBytes - (challengeBytes + proofBytes), uploadMsAt100Mbps };
+    savedBytes: blockBytes - (challengeBytes + proofBytes),
+    uploadMsAt100Mbps,
+  };
   if (process.argv.includes("--json")) {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
-  process.stdout.write([
-    `possession proof for one ${blockBytes} B block (medians of ${rounds} rounds; S3 read: 20 GETs)`,
-    `  wire: challenge ${challengeBytes} B + proof ${proofBytes} B = ${result.wireBytes} B, vs ${blockBytes} B for the block ` +
-      `(ratio ${(result.wireBytes / blockBytes).toExponential(2)})`,
-    `  client CPU to answer (SHA-256 over nonce + block): ${result.answerMsMedian.toFixed(2)} ms`,
-    `  server CPU: issue ${result.issueMsMedian.toFixed(4)} ms, check ${result.checkCpuMsMedian.toFixed(2)} ms`,
-    `  server S3 read of the block for the check: ${s3Ms === undefined ? "not measured (stack not up: npx syncbench up)" : `${s3Ms.toFixed(1)} ms`}`,
-    `  the upload it replaces: ${uploadMsAt100Mbps.toFixed(0)} ms at 100 Mbps (the design's client link)`,
-  ].join("\n") + "\n");
+  process.stdout.write(
+    [
+      `possession proof for one ${blockBytes} B block (medians of ${rounds} rounds; S3 read: 20 GETs)`,
+      `  wire: challenge ${challengeBytes} B + proof ${proofBytes} B = ${result.wireBytes} B, vs ${blockBytes} B for the block ` +
+        `(ratio ${(result.wireBytes / blockBytes).toExponential(2)})`,
+      `  client CPU to answer (SHA-256 over nonce + block): ${result.answerMsMedian.toFixed(2)} ms`,
+      `  server CPU: issue ${result.issueMsMedian.toFixed(4)} ms, check ${result.checkCpuMsMedian.toFixed(2)} ms`,
+      `  server S3 read of the block for the check: ${s3Ms === undefined ? "not measured (stack not up: npx syncbench up)" : `${s3Ms.toFixed(1)} ms`}`,
+      `  the upload it replaces: ${uploadMsAt100Mbps.toFixed(0)} ms at 100 Mbps (the design's client link)`,
+    ].join("\n") + "\n",
+  );
 }
 
 await main();

@@ -23,32 +23,56 @@ async function main(): Promise<void> {
   const provider = await createProvider(loadStackConfig(env), env);
   const endpoints = await provider.endpointsWithSecrets();
   const jwtSecret = provider.secrets()?.jwtSecret;
-  if (!jwtSecret) throw new Error("the stack's provider runs no services (native provider only): npx syncbench up");
+  if (!jwtSecret)
+    throw new Error(
+      "the stack's provider runs no services (native provider only): npx syncbench up",
+    );
   const user = `bench-download-${Date.now()}`;
-  const headers = { authorization: `Bearer ${signJwt({ sub: user, exp: Math.floor(Date.now() / 1000) + 3600 }, jwtSecret)}` };
+  const headers = {
+    authorization: `Bearer ${signJwt({ sub: user, exp: Math.floor(Date.now() / 1000) + 3600 }, jwtSecret)}`,
+  };
   const call = async (method: string, path: string, body?: Uint8Array | Json) => {
     const raw = body instanceof Uint8Array;
-    const response = await fetch(`${endpoints.gatewayUrl}${path}`, { method, headers: { ...headers,
-      "content-type": raw ? "application/octet-stream" : "application/json" },
-    body: body === undefined ? undefined : raw ? body : JSON.stringify(body) });
+    const response = await fetch(`${endpoints.gatewayUrl}${path}`, {
+      method,
+      headers: {
+        ...headers,
+        "content-type": raw ? "application/octet-stream" : "application/json",
+      },
+      body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
+    });
     const text = await response.text();
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 200)}`);
+    if (response.status >= 300)
+      throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 200)}`);
     return JSON.parse(text) as Json;
   };
   const store = async (path: string, blocks: Uint8Array[]) => {
-    const file = { path, size: blocks.reduce((n, b) => n + b.byteLength, 0), blockHashes: blocks.map(sha) };
+    const file = {
+      path,
+      size: blocks.reduce((n, b) => n + b.byteLength, 0),
+      blockHashes: blocks.map(sha),
+    };
     const init = await call("POST", "/v1/files/upload-init", file);
     for (const block of blocks) await call("PUT", `/v1/blocks/${sha(block)}`, block);
     await call("POST", "/v1/files/commit", { uploadId: init.uploadId, ...file, baseVersion: 0 });
   };
   // Distinct blocks for the misses (each miss needs a block the edge has not cached yet).
   const missCount = samplesPerMode * concurrencies.length;
-  process.stdout.write(`storing ${missCount} blocks of 4 MiB and a ${listBlockCount}-block file…\n`);
+  process.stdout.write(
+    `storing ${missCount} blocks of 4 MiB and a ${listBlockCount}-block file…\n`,
+  );
   const blocks = Array.from({ length: missCount }, () => randomBytes(blockSizeBytes));
   await store("/bench/big.bin", blocks);
-  await store("/bench/list.bin", Array.from({ length: listBlockCount }, () => randomBytes(1024)));
-  const cdnUrls = ((await call("GET", "/v1/files/content?path=%2Fbench%2Fbig.bin")).blocks as Json[]).map((b) => b.url as string);
-  const s3Urls = ((await call("GET", "/v1/files/content?path=%2Fbench%2Fbig.bin&via=s3")).blocks as Json[]).map((b) => b.url as string);
+  await store(
+    "/bench/list.bin",
+    Array.from({ length: listBlockCount }, () => randomBytes(1024)),
+  );
+  const cdnUrls = (
+    (await call("GET", "/v1/files/content?path=%2Fbench%2Fbig.bin")).blocks as Json[]
+  ).map((b) => b.url as string);
+  const s3Urls = (
+    (await call("GET", "/v1/files/content?path=%2Fbench%2Fbig.bin&via=s3")).blocks as Json[]
+  ).map((b) => b.url as string);
   const originUrls = cdnUrls.map((u) => u.replace(endpoints.cdnUrl, endpoints.gatewayUrl));
   const s3 = new S3BlockStore(endpoints.s3);
 
@@ -59,12 +83,21 @@ async function main(): Promise<void> {
     return { bytes, cache: response.headers.get("x-cache") };
   };
   const modes: { name: string; op: (i: number) => Promise<unknown> }[] = [
-    { name: "bare S3 GET (SDK), anchor", op: (i) => s3.get(sha(blocks[i % blocks.length] as Uint8Array)) },
+    {
+      name: "bare S3 GET (SDK), anchor",
+      op: (i) => s3.get(sha(blocks[i % blocks.length] as Uint8Array)),
+    },
     { name: "CDN miss (origin: DownloadService + S3)", op: (i) => get(cdnUrls[i] as string) },
     { name: "CDN hit", op: (i) => get(cdnUrls[i % cdnUrls.length] as string) },
     { name: "presigned S3 GET", op: (i) => get(s3Urls[i % s3Urls.length] as string) },
-    { name: "DownloadService streaming (gateway)", op: (i) => get(originUrls[i % originUrls.length] as string) },
-    { name: `block list, ${listBlockCount} blocks`, op: () => call("GET", "/v1/files/content?path=%2Fbench%2Flist.bin") },
+    {
+      name: "DownloadService streaming (gateway)",
+      op: (i) => get(originUrls[i % originUrls.length] as string),
+    },
+    {
+      name: `block list, ${listBlockCount} blocks`,
+      op: () => call("GET", "/v1/files/content?path=%2Fbench%2Flist.bin"),
+    },
   ];
   const rows: { mode: string; concurrency: number; p50: number; p99: number }[] = [];
   for (const [round, concurrency] of concurrencies.entries()) {
@@ -72,29 +105,37 @@ async function main(): Promise<void> {
       const samples: number[] = [];
       let next = 0;
       const first = round * samplesPerMode; // misses take fresh blocks in each round
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < samplesPerMode) {
-          const index = first + next++;
-          const t = performance.now();
-          await mode.op(index);
-          samples.push(performance.now() - t);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < samplesPerMode) {
+            const index = first + next++;
+            const t = performance.now();
+            await mode.op(index);
+            samples.push(performance.now() - t);
+          }
+        }),
+      );
       samples.sort((a, b) => a - b);
-      const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
+      const at = (q: number) =>
+        samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
       rows.push({ mode: mode.name, concurrency, p50: at(0.5), p99: at(0.99) });
     }
   }
   await s3.close();
-  const anchor = (c: number) => rows.find((r) => r.concurrency === c && r.mode.endsWith("anchor"))?.p50 ?? NaN;
+  const anchor = (c: number) =>
+    rows.find((r) => r.concurrency === c && r.mode.endsWith("anchor"))?.p50 ?? NaN;
   process.stdout.write(`\n${"mode".padEnd(42)} conc   p50 ms   p99 ms  p50/anchor\n`);
   for (const r of rows) {
-    process.stdout.write(`${r.mode.padEnd(42)} ${String(r.concurrency).padStart(4)} ${r.p50.toFixed(1).padStart(8)} ` +
-      `${r.p99.toFixed(1).padStart(8)} ${(r.p50 / anchor(r.concurrency)).toFixed(2).padStart(10)}\n`);
+    process.stdout.write(
+      `${r.mode.padEnd(42)} ${String(r.concurrency).padStart(4)} ${r.p50.toFixed(1).padStart(8)} ` +
+        `${r.p99.toFixed(1).padStart(8)} ${(r.p50 / anchor(r.concurrency)).toFixed(2).padStart(10)}\n`,
+    );
   }
-  process.stdout.write(`\n${samplesPerMode} samples per row; targets (issue 13): CDN hit p50 <= 1.3 x nginx static ` +
-    `(anchor not measured here: the edge has no static location), CDN miss p50 <= 1.3 x (bare S3 GET + one nginx hop), ` +
-    `block list p99 <= 10 ms for ${listBlockCount} blocks\n`);
+  process.stdout.write(
+    `\n${samplesPerMode} samples per row; targets (issue 13): CDN hit p50 <= 1.3 x nginx static ` +
+      `(anchor not measured here: the edge has no static location), CDN miss p50 <= 1.3 x (bare S3 GET + one nginx hop), ` +
+      `block list p99 <= 10 ms for ${listBlockCount} blocks\n`,
+  );
 }
 
 main().catch((error: unknown) => {
