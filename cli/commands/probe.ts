@@ -30,9 +30,11 @@ and have 1 ms resolution: read them as a smoke check, use \`syncbench run\` for 
 The URL must be on 127.0.0.0/8.
 
 probe security: every attack of issue 12 and design/decisions/0003 against the running stack
-(tokens on every route and the WebSocket upgrade, the Dropship variants, paths, sizes, uploadId
-reuse, the CDN edge and signed URLs, the download path), one row each: refused, allowed or not
-applicable yet, with the answer's status and code. --only keeps the rows whose group or probe
+(tokens on every route and the /v1/notifications WebSocket upgrade, the Dropship variants, paths,
+sizes, uploadId reuse, the CDN edge's signed block URLs, the DownloadService's routes, presigned
+via=s3 URLs), one row each: refused, allowed or not applicable, with the answer's status and
+code. A positive control row (a valid token upgrades; a holder's own URL is a cache HIT) counts
+as allowed when it fails. --only keeps the rows whose group or probe
 contains TEXT. Exit 0 when every row is refused or not applicable, 1 when one is allowed,
 3 when the stack does not answer.`;
 
@@ -51,7 +53,7 @@ function printSecurity(ctx: CliContext, report: SecurityReport): void {
   }
   const c = report.counts;
   ctx.out(
-    `${c.refused} refused, ${c.allowed} allowed, ${c["not-applicable"]} not applicable yet (run ${report.runTag})`,
+    `${c.refused} refused, ${c.allowed} allowed, ${c["not-applicable"]} not applicable (run ${report.runTag})`,
   );
 }
 

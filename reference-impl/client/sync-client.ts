@@ -5,7 +5,7 @@
 // on a version conflict keeps both: the local bytes move to "name (conflicted copy from D).ext".
 // listen() holds the notification WebSocket (long-poll when the upgrade is refused), reconnecting
 // with full-jitter backoff, and records other devices' changes as pending downloads.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
 import WebSocket from "ws";
@@ -40,6 +40,8 @@ export interface PassReport {
 }
 
 interface InitAnswer {
+  /** Issued by upload-init for this user and path; the commit sends it back (issue 12). */
+  uploadId: string;
   currentVersion: number;
   missing: string[];
   deltaBases: Record<string, string[]>;
@@ -157,7 +159,7 @@ export class SyncClient {
         .digest("hex"),
     }));
     const commit = await this.request("POST", "/v1/files/commit", {
-      uploadId: randomUUID(),
+      uploadId: answer.uploadId,
       path,
       size: bytes.length,
       blockHashes: hashes,
@@ -222,8 +224,16 @@ export class SyncClient {
 
   private async uploadDelete(path: string, report: PassReport): Promise<void> {
     const synced = this.state.files[path]!;
+    // A delete is a commit too: its uploadId comes from an upload-init for the path.
+    const init = await this.request("POST", "/v1/files/upload-init", {
+      path,
+      size: 0,
+      blockHashes: [],
+      baseVersion: synced.version,
+    });
+    if (init.status !== 200) throw apiError(`upload-init of the delete of ${path}`, init);
     const commit = await this.request("POST", "/v1/files/commit", {
-      uploadId: randomUUID(),
+      uploadId: (init.json as unknown as InitAnswer).uploadId,
       path,
       size: 0,
       blockHashes: [],

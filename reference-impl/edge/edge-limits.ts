@@ -47,8 +47,11 @@ export const gatewayErrors: readonly { status: number; code: string; message: st
 function errorLocation(e: (typeof gatewayErrors)[number]): string {
   const body = JSON.stringify({ error: { code: e.code, message: e.message } });
   if (body.includes("'")) throw new Error(`gateway error body holds a quote: ${body}`);
+  // A URI, not a named location: nginx cannot redirect to a named location while it has no URI
+  // yet (a %00 in the request line), and then answered its own HTML 500 (probe security).
   return [
-    `    location @error_${e.status} {`,
+    `    location = /_gateway_error/${e.status} {`,
+    "      internal;",
     "      default_type application/json;",
     `      return ${e.status} '${body}';`,
     "    }",

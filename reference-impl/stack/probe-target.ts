@@ -1,5 +1,5 @@
 // The running stack as `syncbench probe security` sees it: the gateway and CDN addresses, the S3
-// endpoint with its keys (to presign the one legitimate download the probe starts from), the
+// endpoint with its keys, the block URL key (to sign expired block URLs), the
 // services' JWT secret and the shard mapping (decision 0002), so the probe can pick two users on
 // one shard. Structural: scenarios/security/ states the shape it needs, nothing here imports it.
 import { SyncbenchError } from "../core/errors.ts";
@@ -7,12 +7,16 @@ import { shardIndexOf } from "../stores/metadata-db/shard-router.ts";
 import type { Endpoints } from "./endpoints.ts";
 import type { StackProvider } from "./provider.ts";
 
-export function probeTarget(endpoints: Endpoints, jwtSecret: string) {
+export function probeTarget(
+  endpoints: Endpoints,
+  secrets: { readonly jwtSecret: string; readonly blockUrlKey?: string | undefined },
+) {
   return {
     gatewayUrl: endpoints.gatewayUrl,
     cdnUrl: endpoints.cdnUrl,
     s3: endpoints.s3,
-    jwtSecret,
+    jwtSecret: secrets.jwtSecret,
+    blockUrlKey: secrets.blockUrlKey,
     shardOf: shardIndexOf,
   };
 }
@@ -30,5 +34,5 @@ export async function stackProbeTarget(
       { hint: "npx syncbench up --provider native" },
     );
   }
-  return probeTarget(await provider.endpointsWithSecrets(), secrets.jwtSecret);
+  return probeTarget(await provider.endpointsWithSecrets(), secrets);
 }

@@ -24,17 +24,25 @@ const unreachableCodes = new Set([
 ]);
 
 /**
- * A service's own error (JSON with a code) means the route exists, except NOT_FOUND, which is
- * the service saying it has no such route (the ChunkService answers that for GET /v1/blocks).
+ * Codes by which a service says the route exists but is reached through a flow this driver does
+ * not drive yet: the DownloadService serves blocks only on the signed URLs that
+ * GET /v1/files/content hands out (issue 13), while the driver's download asks for a block by hash.
  */
-async function isServiceError(body: { text(): Promise<string> }): Promise<boolean> {
+const undrivenFlows: Readonly<Record<string, string>> = {
+  BLOCK_URL_INVALID:
+    "the stack serves blocks only on signed URLs from GET /v1/files/content, which the " +
+    "driver's download does not follow yet",
+};
+
+/** The code of a service's own JSON error, or undefined for a page that is not one. */
+async function serviceErrorCode(body: { text(): Promise<string> }): Promise<string | undefined> {
   const text = await body.text();
   try {
     const parsed = JSON.parse(text) as { code?: unknown; error?: { code?: unknown } };
     const code = parsed.code ?? parsed.error?.code;
-    return typeof code === "string" && code !== "NOT_FOUND";
+    return typeof code === "string" ? code : undefined;
   } catch {
-    return false; // not JSON: a gateway's or a bare server's page, not the service's error
+    return undefined; // not JSON: a gateway's or a bare server's page, not the service's error
   }
 }
 
@@ -60,13 +68,23 @@ export async function probeRoute(
       bodyTimeout: probeTimeoutMs,
     });
     const status = response.statusCode;
-    if (unavailableStatuses.has(status) && !(await isServiceError(response.body))) {
+    if (status < 400) {
+      await response.body.dump();
+      return { available: true };
+    }
+    // A service's own error (JSON with a code) means the route exists, except NOT_FOUND, which is
+    // the service saying it has no such route (the ChunkService answers that for GET /v1/blocks).
+    const code = await serviceErrorCode(response.body);
+    const undriven = code === undefined ? undefined : undrivenFlows[code];
+    if (undriven !== undefined) {
+      return { available: false, reason: `${label} answered ${status} ${code}: ${undriven}` };
+    }
+    if (unavailableStatuses.has(status) && (code === undefined || code === "NOT_FOUND")) {
       return {
         available: false,
         reason: `${label} answered ${status} (${r.service} not in this stack)`,
       };
     }
-    await response.body.dump();
     return { available: true };
   } catch (error) {
     const code = errorCode(error);

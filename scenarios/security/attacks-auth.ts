@@ -1,6 +1,7 @@
 // Token attacks on every route of the gateway: no token, garbage, `alg: none`, another algorithm,
 // a forged or spliced signature, expired, missing or absurd `exp`, a NUL or empty `sub`, an
-// oversized token; on the four upload routes, the download route and the WebSocket upgrade.
+// oversized token; on the four upload routes, the download route and the NotificationService's
+// WebSocket upgrade (with a positive control: a valid token upgrades).
 // Refused means a 401 with a JSON error code (an upgrade: anything but 101).
 import { createHmac, randomBytes } from "node:crypto";
 import { sha256Hex } from "../../reference-impl/core/hash.ts";
@@ -115,8 +116,6 @@ const variants: readonly TokenVariant[] = [
 interface Route {
   readonly name: string;
   send(ctx: ProbeContext, authorization: string | undefined): Promise<Answer>;
-  /** The refusal a route gives when no DownloadService answers yet counts as "not applicable". */
-  readonly download?: true;
 }
 
 const headersOf = (authorization: string | undefined, type: string) => ({
@@ -173,10 +172,9 @@ const routes: readonly Route[] = [
       ),
   },
   {
-    name: "GET /v1/files (download path)",
-    download: true,
+    name: "GET /v1/files/content (download path)",
     send: (c, auth) =>
-      ask(`${c.target.gatewayUrl}/v1/files?path=${encodeURIComponent(c.fixture.path)}`, {
+      ask(`${c.target.gatewayUrl}/v1/files/content?path=${encodeURIComponent(c.fixture.path)}`, {
         headers: headersOf(auth, "application/json"),
       }),
   },
@@ -186,9 +184,6 @@ function judgeRoute(a: Answer, route: Route, variant: TokenVariant): Outcome {
   const detail =
     describeAnswer(a) +
     (a.message && variant.messageMustNot?.test(a.message) ? `: "${a.message}"` : "");
-  if (route.download && a.status === 502 && a.code === undefined) {
-    return { verdict: "not-applicable", detail: `${detail}: no DownloadService answers yet` };
-  }
   const clean =
     isCleanRefusal(a, variant.statuses ?? [401]) &&
     !(a.message && variant.messageMustNot?.test(a.message));
@@ -204,15 +199,32 @@ async function judgeUpgrade(
   const token = auth?.slice("Bearer ".length);
   const query = via === "query" && token !== undefined ? `&token=${encodeURIComponent(token)}` : "";
   const a = await askUpgrade(
-    `${ctx.target.gatewayUrl}/ws?user_id=${encodeURIComponent(ctx.mallory)}${query}`,
+    `${ctx.target.gatewayUrl}${notifications(ctx)}${query}`,
     via === "header" && auth !== undefined ? { authorization: auth } : {},
   );
-  const nothing = a.status === 502 ? ": nothing listens on /ws yet (no NotificationService)" : "";
   return {
     verdict: a.status === 101 ? "allowed" : "refused",
-    detail: `${describeAnswer(a)}${nothing}`,
+    detail: describeAnswer(a),
   };
 }
+
+const notifications = (ctx: ProbeContext) => `/v1/notifications?device=probe-${ctx.tag}`;
+
+/** mallory's valid token must upgrade: without it, "no 101" above could be a dead route. */
+const upgradeControl: Attack = {
+  group: "token",
+  probe: "WebSocket upgrade /v1/notifications: positive control, a valid token",
+  rule: "101 (else the refusals above prove nothing)",
+  run: async (ctx) => {
+    const a = await askUpgrade(`${ctx.target.gatewayUrl}${notifications(ctx)}`, {
+      authorization: `Bearer ${ctx.token(ctx.mallory)}`,
+    });
+    return {
+      verdict: a.status === 101 ? "refused" : "allowed",
+      detail: `${a.status === 101 ? "control holds: " : "control failed: "}${describeAnswer(a)}`,
+    };
+  },
+};
 
 export function authAttacks(): Attack[] {
   const attacks: Attack[] = [];
@@ -240,11 +252,12 @@ export function authAttacks(): Attack[] {
       : (["header"] as const)) {
       attacks.push({
         group: "token",
-        probe: `WebSocket upgrade /ws (token in ${via}): ${variant.name}`,
+        probe: `WebSocket upgrade /v1/notifications (token in ${via}): ${variant.name}`,
         rule: "no 101 upgrade without a valid token",
         run: (ctx) => judgeUpgrade(ctx, variant, via),
       });
     }
   }
+  attacks.push(upgradeControl);
   return attacks;
 }

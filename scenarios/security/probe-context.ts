@@ -19,6 +19,8 @@ export interface SecurityTarget {
     readonly bucket: string;
   };
   readonly jwtSecret: string;
+  /** The DownloadService's HMAC key of signed block URLs (the edge rows sign expired URLs with it). */
+  readonly blockUrlKey: string | undefined;
   /** The metadata shard of a user id (decision 0002): lets the probe pick two users on one shard. */
   readonly shardOf: (userId: string) => number;
 }

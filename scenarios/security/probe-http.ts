@@ -166,7 +166,8 @@ export function askUpgrade(
 /** "401 AUTH_INVALID", "502 text/html", "no answer (ECONNRESET)". */
 export function describeAnswer(a: Answer): string {
   if (a.status === 0) return `no answer (${a.failure ?? "?"})`;
-  const cache = a.headers["x-cache-status"] ? ` cache ${a.headers["x-cache-status"]}` : "";
+  const status = a.headers["x-cache"] ?? a.headers["x-cache-status"];
+  const cache = status ? ` cache ${status}` : "";
   return `${a.status} ${a.code ?? (a.contentType.split(";")[0] || "no body type")}${cache}`;
 }
 

@@ -24,7 +24,10 @@ export interface SecurityReport {
   readonly counts: Readonly<Record<Verdict, number>>;
 }
 
-/** Oversized bodies may eject an upstream for a while (today's nginx rules): they run last. */
+/**
+ * Oversized bodies run last: with max_fails=0 they no longer eject an upstream, and the row "one
+ * user's oversized bodies do not eject the upstream for another" checks that this stays so.
+ */
 export function securityAttacks(): Attack[] {
   const input = inputAttacks();
   return [

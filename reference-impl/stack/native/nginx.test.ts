@@ -54,10 +54,9 @@ describe("nginx template", () => {
     expect(servers.length).toBeGreaterThan(0);
     expect(servers.filter((s) => !s.includes("max_fails=0"))).toEqual([]);
     for (const status of [400, 404, 405, 413, 502, 503, 504]) {
-      expect(conf).toContain(`error_page ${status} = @error_${status};`);
-      const body = new RegExp(`location @error_${status} \\{[^}]*return ${status} '([^']*)';`).exec(
-        conf,
-      )?.[1];
+      expect(conf).toContain(`error_page ${status} /_gateway_error/${status};`);
+      const location = `location = /_gateway_error/${status} \\{[^}]*internal;`;
+      const body = new RegExp(`${location}[^}]*return ${status} '([^']*)';`).exec(conf)?.[1];
       expect(JSON.parse(body ?? "null")).toMatchObject({
         error: { code: expect.any(String), message: expect.any(String) },
       });
