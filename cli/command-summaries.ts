@@ -8,6 +8,7 @@
 
 /** Command name (file name in cli/commands/) -> its `command.summary`. */
 export const commandSummaries: Readonly<Record<string, string>> = {
+  baseline: "write the gate's baseline from a run (baseline update results.json --out FILE)",
   calibrate:
     "fit the simulator's service times from a measured run (results.json -> calibration.json)",
   claims: "the claims ledger: a computed verdict with its figures for each of C01-C36",
@@ -19,9 +20,11 @@ export const commandSummaries: Readonly<Record<string, string>> = {
   "edit-workloads":
     "edit workloads (documents, logs, DB pages, compressed re-saves): delta bytes per edit",
   fsck: "check invariants across Postgres, S3 and Kafka (blocks present and intact, ref counts, outbox)",
+  gate: "judge a run against its targets and a baseline; exit 4 on a miss or regression (CI)",
   k6: "export a scenario as a k6 TypeScript script (k6 export), k6 run",
   logs: "print the last lines of a server's log",
   probe: "autocannon throughput probe of a URL; `probe security`: the attack suite on the stack",
+  report: "charts (Vega-Lite specs + SVG) and one self-contained index.html from run files",
   run: "replay a scenario with the open-model driver and write results.json",
   selftest: "self-tests of the load drivers (co: coordinated omission against a stalling server)",
   simulate:

@@ -17,6 +17,7 @@ import { commandNames } from "./main.ts";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const results200 = "simulator/calibration/testdata/builtin-2026-11-25/smoke-200.json";
+const sample30s = "reports/sample/inputs/smoke-30s.results.json";
 const dir = mkdtempSync(join(tmpdir(), "syncbench-json-"));
 writeFileSync(join(dir, "old"), "hello world\n".repeat(50));
 writeFileSync(join(dir, "new"), `${"hello world\n".repeat(50)}more\n`);
@@ -29,6 +30,7 @@ interface Case {
 
 /** Minimal inputs per command; more than one where a command has more than one document. */
 const cases: Readonly<Record<string, readonly Case[]>> = {
+  baseline: [{ args: ["update", sample30s, "--out", join(dir, "baseline.json")], exitCodes: [0] }],
   calibrate: [{ args: [results200, "-o", join(dir, "cal.json")], exitCodes: [0] }],
   claims: [{ args: [results200], exitCodes: [0] }],
   cost: [{ args: ["--users", "1000"], exitCodes: [0] }],
@@ -41,11 +43,16 @@ const cases: Readonly<Record<string, readonly Case[]>> = {
   "edit-workloads": [{ args: ["--edits", "1"], exitCodes: [0] }],
   down: [{ args: [], exitCodes: [0] }],
   fsck: [{ args: [], exitCodes: [3] }],
+  gate: [
+    { args: [sample30s, "--targets", "smoke"], exitCodes: [0] },
+    { args: ["reports/gate/testdata/smoke-5s.results.json", "--targets", "smoke"], exitCodes: [4] },
+  ],
   k6: [{ args: ["export", "smoke", "-o", join(dir, "script.ts")], exitCodes: [0] }],
   logs: [{ args: ["postgres", "--lines", "3"], exitCodes: [0] }],
   probe: [
     { args: ["http://127.0.0.1:9/", "--duration", "1", "--connections", "1"], exitCodes: [0] },
   ],
+  report: [{ args: [sample30s, "--out", join(dir, "report")], exitCodes: [0] }],
   run: [
     { args: ["smoke"], exitCodes: [3] },
     {

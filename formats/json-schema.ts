@@ -4,6 +4,7 @@
 // JSON Schema cannot say everything the zod schemas check (p99 ≥ p50, increasing bucket edges,
 // known part names): those are in each schema's "description", and syncbench checks them on read.
 import { z } from "zod";
+import { baselineFormat, baselineSchema } from "./baseline.schema.ts";
 import { calibrationFormat, calibrationSchema } from "./calibration.schema.ts";
 import { deltaBenchFormat, deltaBenchSchema } from "./delta-bench.schema.ts";
 import { editWorkloadsFormat, editWorkloadsSchema } from "./edit-workloads.schema.ts";
@@ -12,6 +13,7 @@ import { kneeFormat, kneeSchema } from "./knee.schema.ts";
 import { measuredFormat, measuredRunSchema } from "./measured.schema.ts";
 import { projectionFormat, projectionSchema } from "./projection.schema.ts";
 import { resultsFormat, resultsSchema } from "./results.schema.ts";
+import { targetsFormat, targetsSchema } from "./targets.schema.ts";
 
 interface SchemaFile {
   readonly file: string;
@@ -44,6 +46,13 @@ export const schemaFiles: readonly SchemaFile[] = [
     format: projectionFormat,
     schema: projectionSchema,
     beyond: "",
+  },
+  { file: "targets.schema.json", format: targetsFormat, schema: targetsSchema, beyond: "" },
+  {
+    file: "baseline.schema.json",
+    format: baselineFormat,
+    schema: baselineSchema,
+    beyond: "each metric's ciLowMs <= valueMs <= ciHighMs.",
   },
   {
     file: "delta-bench.schema.json",
