@@ -36,6 +36,25 @@ function offsetPorts(ports: NativePorts, offset: number): NativePorts {
   ) as unknown as NativePorts;
 }
 
+/**
+ * An integer setting from min to max, the fallback when it is not given; a bad value adds an
+ * error naming the setting, the range and the value seen, and returns the fallback.
+ */
+function boundedInteger(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  errors: string[],
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (Number.isInteger(n) && n >= min && n <= max) return n;
+  errors.push(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  return fallback;
+}
+
 export function loadStackConfig(
   env: Readonly<Record<string, string | undefined>>,
   flags: StackFlags = {},
@@ -53,47 +72,39 @@ export function loadStackConfig(
     errors.push(`SYNCBENCH_S3_SERVER must be versitygw or s3rver, got "${s3Value}"`);
   }
   const chunkValue = flags.chunkServices ?? env.SYNCBENCH_CHUNK_SERVICES;
-  const chunkServiceCount = chunkValue === undefined ? base.chunkServiceCount : Number(chunkValue);
-  if (
-    !Number.isInteger(chunkServiceCount) ||
-    chunkServiceCount < 1 ||
-    chunkServiceCount > chunkServicesMax
-  ) {
-    errors.push(
-      `--chunk-services must be an integer from 1 to ${chunkServicesMax}, got "${chunkValue}"`,
-    );
-  }
+  const chunkServiceCount = boundedInteger(
+    "--chunk-services",
+    chunkValue,
+    base.chunkServiceCount,
+    1,
+    chunkServicesMax,
+    errors,
+  );
   const downloadValue = flags.downloadServices ?? env.SYNCBENCH_DOWNLOAD_SERVICES;
-  const downloadServiceCount =
-    downloadValue === undefined ? base.downloadServiceCount : Number(downloadValue);
-  if (
-    !Number.isInteger(downloadServiceCount) ||
-    downloadServiceCount < 1 ||
-    downloadServiceCount > chunkServicesMax
-  ) {
-    errors.push(
-      `--download-services must be an integer from 1 to ${chunkServicesMax}, got "${downloadValue}"`,
-    );
-  }
-  const notifyValue = flags.notificationServices ?? env.SYNCBENCH_NOTIFICATION_SERVICES;
-  const notificationServiceCount =
-    notifyValue === undefined ? base.notificationServiceCount : Number(notifyValue);
-  if (
-    !Number.isInteger(notificationServiceCount) ||
-    notificationServiceCount < 1 ||
-    notificationServiceCount > chunkServicesMax
-  ) {
-    errors.push(
-      `--notification-services must be an integer from 1 to ${chunkServicesMax}, got "${notifyValue}"`,
-    );
-  }
-  const offsetValue = env.SYNCBENCH_PORT_OFFSET;
-  const portOffset = offsetValue === undefined ? 0 : Number(offsetValue);
-  if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > portOffsetMax) {
-    errors.push(
-      `SYNCBENCH_PORT_OFFSET must be an integer from 0 to ${portOffsetMax}, got "${offsetValue}"`,
-    );
-  }
+  const downloadServiceCount = boundedInteger(
+    "--download-services",
+    downloadValue,
+    base.downloadServiceCount,
+    1,
+    chunkServicesMax,
+    errors,
+  );
+  const notificationServiceCount = boundedInteger(
+    "--notification-services",
+    flags.notificationServices ?? env.SYNCBENCH_NOTIFICATION_SERVICES,
+    base.notificationServiceCount,
+    1,
+    chunkServicesMax,
+    errors,
+  );
+  const portOffset = boundedInteger(
+    "SYNCBENCH_PORT_OFFSET",
+    env.SYNCBENCH_PORT_OFFSET,
+    0,
+    0,
+    portOffsetMax,
+    errors,
+  );
   if (errors.length > 0) {
     throw new SyncbenchError(
       "STACK_CONFIG_INVALID",
