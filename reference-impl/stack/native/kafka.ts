@@ -134,9 +134,20 @@ interface FormatInput {
   readonly propertiesFile: string;
 }
 
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64 without padding, drawn again while it
+ * starts with "-" (as Kafka's own Uuid.randomUuid does): kafka-storage's argument parser takes
+ * "-t -AZnp…" for a missing value and a new option, and the format failed about once in 64 ups.
+ */
+export function kafkaClusterId(random: (size: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString("base64url");
+    if (!id.startsWith("-")) return id;
+  }
+}
+
 async function formatStorage(input: FormatInput, progress: Progress): Promise<void> {
-  // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
-  const clusterId = randomBytes(16).toString("base64url");
+  const clusterId = kafkaClusterId();
   progress(`  kafka storage format (cluster ${clusterId})`);
   const result = await runCommand(
     input.java,
