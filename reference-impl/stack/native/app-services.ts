@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { endpointsToEnv, type Endpoints } from "../endpoints.ts";
 import type { NativeConfig } from "./native-config.ts";
 import { describeError, type HealthResult, type NativeService } from "./native-service.ts";
-import { stackSecrets } from "./stack-secrets.ts";
+import { stackSecrets, type StackSecrets } from "./stack-secrets.ts";
 
 // Kept here too: the CLI and benches import the stack's secrets from this module.
 export { stackSecrets, type StackSecrets } from "./stack-secrets.ts";
@@ -55,16 +55,31 @@ export function notificationServices(
   );
 }
 
+/** Each service process kind: the name `status` shows, and the secret it needs beside the JWT's. */
+const serviceKinds = {
+  "chunk-service": {
+    implementation: "ChunkService (node)",
+    secretEnv: (secrets: StackSecrets) => ({ SYNCBENCH_POSSESSION_KEY: secrets.possessionKey }),
+  },
+  "download-service": {
+    implementation: "DownloadService (node)",
+    secretEnv: (secrets: StackSecrets) => ({ SYNCBENCH_BLOCK_URL_KEY: secrets.blockUrlKey }),
+  },
+  "notification-service": {
+    implementation: "NotificationService (node)",
+    secretEnv: (secrets: StackSecrets) => ({ SYNCBENCH_POSSESSION_KEY: secrets.possessionKey }),
+  },
+} as const;
+
 function nodeServices(
   config: NativeConfig,
   repoRoot: string,
   endpoints: Endpoints,
-  kind: "chunk-service" | "notification-service",
+  kind: keyof typeof serviceKinds,
   count: number,
   basePort: number,
 ): NativeService[] {
-  const implementation =
-    kind === "chunk-service" ? "ChunkService (node)" : "NotificationService (node)";
+  const { implementation, secretEnv } = serviceKinds[kind];
   return Array.from({ length: count }, (_, i) => {
     const port = basePort + i;
     const name = `${kind}-${i + 1}` as const;
@@ -86,7 +101,7 @@ function nodeServices(
             SYNCBENCH_SERVICE_PORT: String(port),
             SYNCBENCH_POD_ID: name,
             SYNCBENCH_JWT_SECRET: secrets.jwtSecret,
-            SYNCBENCH_POSSESSION_KEY: secrets.possessionKey,
+            ...secretEnv(secrets),
           },
         };
       },
@@ -101,36 +116,12 @@ export function downloadServices(
   repoRoot: string,
   endpoints: Endpoints,
 ): NativeService[] {
-  return Array.from({ length: config.downloadServiceCount }, (_, i) => {
-    const port = config.ports.downloadServiceBase + i;
-    const name = `download-service-${i + 1}` as const;
-    return {
-      name,
-      endpoint: `http://127.0.0.1:${port}`,
-      stopSignal: "SIGTERM",
-      stopGraceMs: 10_000,
-      startTimeoutMs: 60_000,
-      install: async () => undefined,
-      prepare: async () => {
-        const secrets = stackSecrets(config);
-        return {
-          command: process.execPath,
-          args: [
-            "--import",
-            "tsx",
-            join(repoRoot, "reference-impl/services/download-service/main.ts"),
-          ],
-          cwd: repoRoot,
-          env: {
-            ...endpointsToEnv(endpoints),
-            SYNCBENCH_SERVICE_PORT: String(port),
-            SYNCBENCH_POD_ID: name,
-            SYNCBENCH_JWT_SECRET: secrets.jwtSecret,
-            SYNCBENCH_BLOCK_URL_KEY: secrets.blockUrlKey,
-          },
-        };
-      },
-      check: () => checkHttp(`http://127.0.0.1:${port}/healthz`, "DownloadService (node)"),
-    };
-  });
+  return nodeServices(
+    config,
+    repoRoot,
+    endpoints,
+    "download-service",
+    config.downloadServiceCount,
+    config.ports.downloadServiceBase,
+  );
 }
