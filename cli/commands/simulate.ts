@@ -294,6 +294,40 @@ async function runValidate(
 
 type Values = ReturnType<typeof parseFlags<typeof options>>["values"];
 
+/** --replications, --duration-s and --warmup-s, bounded and defaulted as every experiment takes them. */
+function runLengthFlags(values: Record<string, string | boolean | undefined>): {
+  replications: number;
+  durationS: number;
+  warmupS: number;
+} {
+  const flag = (name: string) => {
+    const value = values[name];
+    return typeof value === "string" ? value : undefined;
+  };
+  const replications = integerFlag(
+    flag("replications"),
+    "replications",
+    3,
+    1,
+    simulateLimits.replicationsMax,
+  );
+  const durationS = numberFlag(
+    flag("duration-s"),
+    "duration-s",
+    10,
+    simulateLimits.durationSMin,
+    simulateLimits.durationSMax,
+  );
+  const warmupS = numberFlag(
+    flag("warmup-s"),
+    "warmup-s",
+    Math.min(1, durationS / 2),
+    0,
+    durationS / 2,
+  );
+  return { replications, durationS, warmupS };
+}
+
 function runPlan(values: Values, seed: number, ctx: CliContext): number {
   if (values.users === undefined || values["devices-per-user"] === undefined) {
     throw new UsageError("simulate plan needs --users N and --devices-per-user d");
@@ -316,27 +350,7 @@ function runPlan(values: Values, seed: number, ctx: CliContext): number {
     0.01,
     4096,
   );
-  const replications = integerFlag(
-    values.replications,
-    "replications",
-    3,
-    1,
-    simulateLimits.replicationsMax,
-  );
-  const durationS = numberFlag(
-    values["duration-s"],
-    "duration-s",
-    10,
-    simulateLimits.durationSMin,
-    simulateLimits.durationSMax,
-  );
-  const warmupS = numberFlag(
-    values["warmup-s"],
-    "warmup-s",
-    Math.min(1, durationS / 2),
-    0,
-    durationS / 2,
-  );
+  const { replications, durationS, warmupS } = runLengthFlags(values);
   const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
   const overrides = Object.fromEntries(
     Object.entries(calibration?.parts ?? {})
@@ -408,27 +422,7 @@ export const command: Command = {
       throw new UsageError(
         `unknown experiment "${name}"; known: ${experiments.map((e) => e.name).join(", ")}`,
       );
-    const replications = integerFlag(
-      values.replications,
-      "replications",
-      3,
-      1,
-      simulateLimits.replicationsMax,
-    );
-    const durationS = numberFlag(
-      values["duration-s"],
-      "duration-s",
-      10,
-      simulateLimits.durationSMin,
-      simulateLimits.durationSMax,
-    );
-    const warmupS = numberFlag(
-      values["warmup-s"],
-      "warmup-s",
-      Math.min(1, durationS / 2),
-      0,
-      durationS / 2,
-    );
+    const { replications, durationS, warmupS } = runLengthFlags(values);
     const devices = integerFlag(
       values.devices,
       "devices",
