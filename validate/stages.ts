@@ -3,6 +3,7 @@
 // rates are not assumed: the knee stage finds what this machine sustains on the design's mix, and
 // the runs after it take their rates from the knee file (ratesFromKnee). Pure: no I/O here.
 import type { KneeFile } from "../formats/knee.schema.ts";
+import { peakRatePerS } from "../reference-impl/core/design-figures.ts";
 
 export interface ValidateOptions {
   readonly quick: boolean;
@@ -41,7 +42,7 @@ export interface MeasuredRates {
 }
 
 /** The design's peak, the rate `design-peak-25k` asks: runs scale it down to what this machine holds. */
-export const designPeakRatePerS = 25_000;
+export const designPeakRatePerS = peakRatePerS;
 
 /** Runs go at this share of the knee: at the knee itself p99 sits on the edge by definition. */
 export const kneeShare = 0.8;
