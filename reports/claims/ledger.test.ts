@@ -165,6 +165,34 @@ describe("claims ledger", () => {
     expect(part(rows, "C22", "simulated").verdict).toBe("not-measured"); // rolling-deploy not given
   });
 
+  it("never lets an unstable station support holds: a projection's stability decides first", () => {
+    const text = readFileSync(projection, "utf8");
+    const marked = JSON.parse(text) as { metrics: { name: string; stability?: unknown }[] };
+    const c10 = marked.metrics.find((m) => m.name === "notification.freshnessMsP50")!;
+    const steady = evaluate(undefined, readEvidence([{ path: "p.json", text }]));
+    expect(part(steady, "C10", "simulated").verdict).toBe("holds");
+    c10.stability = { status: "unstable", offeredRho: 1.36, afterS: 60 };
+    const unstable = evaluate(
+      undefined,
+      readEvidence([{ path: "p.json", text: JSON.stringify(marked) }]),
+    );
+    const c10Part = part(unstable, "C10", "simulated");
+    expect(c10Part.verdict).toBe("fails");
+    expect(c10Part.figures.join(" ")).toMatch(/unstable \(offered ρ = 1\.36\)/);
+    expect(c10Part.detail).toMatch(/offered ρ ≥ 1/);
+    c10.stability = {
+      status: "notSteady",
+      afterS: 60,
+      firstHalfMeanS: 0.01,
+      secondHalfMeanS: 0.03,
+    };
+    const growing = evaluate(
+      undefined,
+      readEvidence([{ path: "p.json", text: JSON.stringify(marked) }]),
+    );
+    expect(part(growing, "C10", "simulated").verdict).toBe("unverifiable");
+  });
+
   it("refuses a file of another kind, and a second delta bench", () => {
     expect(() => readEvidence([{ path: "x.json", text: '{"kind":"other"}' }])).toThrow(
       expect.objectContaining({ code: "CLAIMS_FILE_INVALID" }),
