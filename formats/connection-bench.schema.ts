@@ -1,4 +1,4 @@
-// What `npm run bench:connections -- --out FILE` writes ("syncbench.connection-bench",
+// What `npm run bench:connection-memory -- --out FILE` writes ("syncbench.connection-bench",
 // schemaVersion 1): one NotificationService process's resident memory as WebSocket devices attach
 // to it, measured on the real service (its RSS from /proc, read after each step settles), and the
 // bytes per connection fitted through the steps (least squares). The claims ledger reads it for

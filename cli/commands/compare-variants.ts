@@ -22,6 +22,7 @@ const mib = 1024 * 1024;
 const presets = { quick: { edits: 5, fileMiB: 8 }, full: { edits: 20, fileMiB: 32 } } as const;
 /** --duration D gives one edit per this many seconds of each variant's run. */
 const secondsPerEdit = 5;
+const defaultUsers = stated.C29.usersCount.toLocaleString("en-US");
 
 function intFlag(name: string, raw: string | undefined, min: number, max: number) {
   if (raw === undefined) return undefined;
@@ -62,12 +63,13 @@ edit, upload and notification delay p50/p99, the download, and the cost model's 
 beside the design's figures (C31, C34, C35, C36). p99 of a few samples is their maximum: n says
 how many.
 
-  --quick          ${presets.quick.edits} edits of a ${presets.quick.fileMiB} MiB file per variant (default ${presets.full.edits} edits, ${presets.full.fileMiB} MiB)
+  --quick          ${presets.quick.edits} edits of a ${presets.quick.fileMiB} MiB file per variant
+                   (default ${presets.full.edits} edits of ${presets.full.fileMiB} MiB)
   --duration D     about D seconds per variant: one edit per ${secondsPerEdit} s
   --edits N        edits per variant (${compareLimits.editsMin}..${compareLimits.editsMax})
   --file-mib M     the edited file's size (1..${compareLimits.fileBytesMax / mib})
   --variants L     which variants, in order (default V0,V1,V2)
-  --users N        users the monthly cost is for (default ${stated.C29.usersCount.toLocaleString("en-US")}, C29's scale)
+  --users N        users the monthly cost is for (default ${defaultUsers}, C29's scale)
   --out FILE       write variants.json ("syncbench.variants"), which \`syncbench claims\` reads
   --json           the file's content on stdout
 

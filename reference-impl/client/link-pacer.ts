@@ -8,7 +8,7 @@
 
 export const pacerLimits = { linkMbpsMin: 0.1, linkMbpsMax: 100_000, sliceBytes: 64 * 1024 };
 
-/** Milliseconds a link of `linkMbps` takes to carry `bytes` (decimal megabits, as links are sold). */
+/** Milliseconds a link of `linkMbps` takes to carry `bytes` (decimal megabits, as sold). */
 export function linkMs(bytes: number, linkMbps: number): number {
   return (bytes * 8) / (linkMbps * 1e3);
 }

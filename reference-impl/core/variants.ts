@@ -9,7 +9,7 @@ import { stated } from "./design-figures.ts";
 export const variantNames = ["V0", "V1", "V2"] as const;
 export type VariantName = (typeof variantNames)[number];
 
-/** What one edit sends: every block of the file whole, the changed blocks whole, or their deltas. */
+/** What an edit sends: every block of the file whole, the changed blocks whole, or their deltas. */
 export const uploadModes = ["whole-file", "block", "delta"] as const;
 export type UploadMode = (typeof uploadModes)[number];
 

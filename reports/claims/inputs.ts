@@ -99,7 +99,7 @@ export interface Evidence {
   readonly editWorkloads: Sourced<EditWorkloads> | undefined;
   /** compare-variants --out: V0/V1/V2 on the stack (C21, C34, C35, C36). */
   readonly variants: Sourced<VariantsComparison> | undefined;
-  /** bench:connections --out: one NotificationService's memory per connection (C19). */
+  /** bench:connection-memory --out: one NotificationService's memory per connection (C19). */
   readonly connectionBench: Sourced<ConnectionBench> | undefined;
 }
 
@@ -143,8 +143,9 @@ function jsonOf(file: EvidenceFile): unknown {
 
 /**
  * Each file by its kind: results.json (run), projection.json (simulate), bench:delta --json,
- * edit workloads, compare-variants --out, bench:connections --out. A file of another kind, or a second delta bench / edit workloads file, is
- * refused (CLAIMS_FILE_INVALID, exit 2); a file that fails its schema, with its reader's code.
+ * edit workloads, compare-variants --out, bench:connection-memory --out. A file of another kind,
+ * or a second file of a kind read once, is refused (CLAIMS_FILE_INVALID, exit 2); a file that
+ * fails its schema, with its reader's code.
  */
 export function readEvidence(files: readonly EvidenceFile[]): Evidence {
   const results: Sourced<Results>[] = [];

@@ -1,9 +1,9 @@
 // The ledger's measured parts from the variants comparison (`syncbench compare-variants --out`:
 // V0/V1/V2 as flags of the same stack, uploads paced to the design's 100 Mbps) and from the
-// connection bench (`npm run bench:connections -- --out`: one NotificationService process's RSS as
-// devices attach). Each compares a measured figure with the design's, read at its precision
-// (verdict.ts), and carries its sample count: the comparison's percentiles are nearest-rank over
-// few edits (p99 of 20 is their maximum). Pure: the CLI reads the files.
+// connection bench (`npm run bench:connection-memory -- --out`: one NotificationService
+// process's RSS as devices attach). Each compares a measured figure with the design's, read at
+// its precision (verdict.ts), and carries its sample count: the comparison's percentiles are
+// nearest rank over few edits (p99 of 20 is their maximum). Pure: the CLI reads the files.
 import type { VariantRun } from "../../formats/variants.schema.ts";
 import { targetMs, type DesignInputs, type Evidence } from "./inputs.ts";
 import { fmt, notMeasured, statedInterval, verdictOf, type Part } from "./verdict.ts";
@@ -11,7 +11,7 @@ import { fmt, notMeasured, statedInterval, verdictOf, type Part } from "./verdic
 export const variantsFile =
   "a variants comparison: npx syncbench compare-variants --quick --out variants.json";
 export const connectionBenchFile =
-  "a connection bench: npm run -s bench:connections -- --out connection-bench.json";
+  "a connection bench: npm run -s bench:connection-memory -- --out connection-bench.json";
 
 type Name = VariantRun["variant"];
 
@@ -68,7 +68,8 @@ export function c34(d: DesignInputs, e: Evidence): Part {
       `uploads paced in the client to ${v0.flags.linkMbps} Mbps (V0), ${v1.flags.linkMbps} ` +
         `(V1), ${v2.flags.linkMbps} (V2): measured with the link in place, not scaled`,
       `V0: ${fmt(seconds(v0.upload.latencyMs.p50))} s / ${fmt(fileGB)} GB = ${fmt(v0SPerGB)} s ` +
-        `per GB against ${c34.v0UploadSMin} s+ (holds at ${fmt(statedInterval(c34.v0UploadSMin).low)} ` +
+        `per GB against ${c34.v0UploadSMin} s+ ` +
+        `(holds at ${fmt(statedInterval(c34.v0UploadSMin).low)} ` +
         "or more; a small file's fixed costs weigh more per GB than a 1 GB file's) " +
         (v0Ok ? "holds" : "fails"),
       `V1: one changed block, p50 ${fmt(v1S)} s against ~${c34.v1UploadS} s ` +
@@ -164,7 +165,8 @@ export function c21(d: DesignInputs, e: Evidence): Part {
       `speed-up ${fmt(factor)}x`,
     ],
     steps: [
-      `${fmt(poll)} ms / ${fmt(push)} ms = ${fmt(factor)}x against ~${d.stated.C21.speedupFactor}x ` +
+      `${fmt(poll)} ms / ${fmt(push)} ms = ${fmt(factor)}x ` +
+        `against ~${d.stated.C21.speedupFactor}x ` +
         `(holds at ${fmt(low)}x or more); the design's polling mean is ` +
         `${d.stated.C21.pollingDelayMeanS} s`,
     ],
@@ -193,7 +195,8 @@ export function c19(d: DesignInputs, e: Evidence): Part {
     ],
     steps: [
       `RSS slope over ${b.steps.length} steps up to ${fmt(top)} connections: ` +
-        `${fmt(b.bytesPerConnection)} B against ~${fmt(statedKiB)} KiB (holds below ${fmt(high)} B)`,
+        `${fmt(b.bytesPerConnection)} B against ~${fmt(statedKiB)} KiB ` +
+        `(holds below ${fmt(high)} B)`,
       `${fmt(b.bytesPerConnection)} B x ${fmt(d.connectionsPerPodCount)} = ${fmt(perPodGB)} GB ` +
         `per pod (stated ${d.stated.C19.podMemoryGB} GB); the process itself refuses past ` +
         `${b.connectionsMaxConfigured === null ? "no limit" : fmt(b.connectionsMaxConfigured)}`,

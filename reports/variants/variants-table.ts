@@ -57,6 +57,7 @@ export function designFigures(fileBytes: number) {
   } as const;
 }
 
+const loadText = (l: readonly number[]) => l.map((x) => x.toFixed(1)).join(" ");
 const usd = (v: number) => `$${Math.round(v).toLocaleString("en-US")}`;
 
 /** The table as lines: one block per variant, measured | design. */
@@ -68,7 +69,7 @@ export function variantsTableLines(
   const lines = [
     `${file.scenario}: ${file.runs[0]?.editsCount ?? 0} edits of ${file.editBytes} B in a ` +
       `${bytesText(file.fileBytes)} file per variant, seed ${file.seed}` +
-      `${file.quick ? " (--quick)" : ""}; load average ${file.loadavg.map((l) => l.toFixed(1)).join(" ")}`,
+      `${file.quick ? " (--quick)" : ""}; load average ${loadText(file.loadavg)}`,
     "",
     `${"".padEnd(26)}${"measured".padEnd(44)}design`,
   ];
@@ -79,8 +80,10 @@ export function variantsTableLines(
     const row = (label: string, measured: string, stated: string) =>
       `  ${label.padEnd(24)}${measured.padEnd(44)}${stated}`;
     lines.push(
-      `${run.variant} ${design.variants[run.variant].title}: upload ${f.upload}, notify ${f.notify}` +
-        `${f.notify === "push" ? "" : ` every ${f.pollIntervalS} s`}, CDN ${f.cdn ? "on" : "off"}, ` +
+      `${run.variant} ${design.variants[run.variant].title}: ` +
+        `upload ${f.upload}, notify ${f.notify}` +
+        `${f.notify === "push" ? "" : ` every ${f.pollIntervalS} s`}, ` +
+        `CDN ${f.cdn ? "on" : "off"}, ` +
         `link ${f.linkMbps} Mbps`,
       row(
         "bytes uploaded / edit",

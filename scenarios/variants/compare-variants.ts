@@ -66,7 +66,7 @@ async function fetchJson(url: string, token: string): Promise<Record<string, unk
   return json;
 }
 
-/** The watcher's download of a version: the blocks it lacks (all of them for a whole-file variant). */
+/** The watcher's download of a version: the blocks it lacks (all of them for whole-file). */
 async function download(
   v: Variant,
   o: CompareVariantsOptions,

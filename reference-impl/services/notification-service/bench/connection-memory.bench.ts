@@ -5,8 +5,8 @@
 // slope through the steps (a fixed start-up footprint drops out). Devices are spread over users
 // at the design's 2.5 per user. Writes "syncbench.connection-bench" (formats/), which
 // `syncbench claims` reads for C19.
-//   npm run bench:connections -- [--connections N] [--steps K] [--process notification-service-1]
-//                                [--out connection-bench.json]
+//   npm run bench:connection-memory -- [--connections N] [--steps K]
+//     [--process notification-service-1] [--out connection-bench.json]
 // RSS moves with the allocator and the GC: read the slope, and its sign, over thousands of
 // sockets, not tens. The devices' own memory is this process's, not the service's.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
           "process, ping every 30 s as in production; no events flowed",
       ],
     },
-    "bench:connections",
+    "bench:connection-memory",
   );
   console.log(
     `${processName}: ${file.bytesPerConnection} B per connection over ${steps.length} steps ` +
