@@ -14,6 +14,8 @@ export const commandSummaries: Readonly<Record<string, string>> = {
   claims: "the claims ledger: a computed verdict with its figures for each of C01-C36",
   clean: "show what the stack's folders hold; remove data, logs, results, cache or reports",
   client: "keep a folder in sync with a user's files on the running stack (sync client)",
+  "compare-variants":
+    "the same edit workload under the design's variants V0/V1/V2 on the stack, side by side",
   cost: "monthly cost for N users of a variant, from a dated price table, assumptions listed",
   delta: "encode or apply a block delta between two files (xdelta-like)",
   doctor: "check prerequisites (node, java, mvn, go, servers, ports, disk) and say how to fix them",

@@ -27,3 +27,15 @@ export {
   type ClaimId,
   type LatencyTarget,
 } from "../reference-impl/core/design-figures.ts";
+export {
+  isVariantName,
+  notifyModes,
+  uploadModes,
+  variantFlagAppliedBy,
+  variantNames,
+  variants,
+  type NotifyMode,
+  type UploadMode,
+  type Variant,
+  type VariantName,
+} from "../reference-impl/core/variants.ts";

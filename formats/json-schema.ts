@@ -5,6 +5,7 @@
 // known part names): those are in each schema's "description", and syncbench checks them on read.
 import { z } from "zod";
 import { baselineFormat, baselineSchema } from "./baseline.schema.ts";
+import { connectionBenchFormat, connectionBenchSchema } from "./connection-bench.schema.ts";
 import { calibrationFormat, calibrationSchema } from "./calibration.schema.ts";
 import { deltaBenchFormat, deltaBenchSchema } from "./delta-bench.schema.ts";
 import { editWorkloadsFormat, editWorkloadsSchema } from "./edit-workloads.schema.ts";
@@ -14,6 +15,7 @@ import { measuredFormat, measuredRunSchema } from "./measured.schema.ts";
 import { projectionFormat, projectionSchema } from "./projection.schema.ts";
 import { resultsFormat, resultsSchema } from "./results.schema.ts";
 import { targetsFormat, targetsSchema } from "./targets.schema.ts";
+import { variantsFormat, variantsSchema } from "./variants.schema.ts";
 
 interface SchemaFile {
   readonly file: string;
@@ -67,6 +69,13 @@ export const schemaFiles: readonly SchemaFile[] = [
     format: editWorkloadsFormat,
     schema: editWorkloadsSchema,
     beyond: "",
+  },
+  { file: "variants.schema.json", format: variantsFormat, schema: variantsSchema, beyond: "" },
+  {
+    file: "connection-bench.schema.json",
+    format: connectionBenchFormat,
+    schema: connectionBenchSchema,
+    beyond: "at least one step holds connections.",
   },
 ];
 

@@ -159,8 +159,44 @@ export function measureStages(o: ValidateOptions, rates: MeasuredRates): Stage[]
     // run of delta uploads only (the utilisation law).
     stages.push(runStage(o, "delta-edit-storm", scale, 40, "results-delta-edit-storm.json"));
   }
+  stages.push({
+    name: "compare variants",
+    what: "the same edits under V0/V1/V2 on the stack, uploads paced to 100 Mbps",
+    command: {
+      kind: "syncbench",
+      args: [
+        "compare-variants",
+        ...(o.quick ? ["--quick"] : []),
+        "--seed",
+        String(o.seed),
+        "--out",
+        rel(o, variantsFile),
+      ],
+    },
+    needs: [],
+    evidence: [variantsFile],
+    timeoutS: o.quick ? 420 : 900,
+    okExitCodes: [0],
+  });
+  stages.push({
+    name: "connection memory",
+    what: "one NotificationService process's RSS per WebSocket connection",
+    command: {
+      kind: "script",
+      script: "reference-impl/services/notification-service/bench/connection-memory.bench.ts",
+      args: ["--connections", o.quick ? "2000" : "10000", "--out", rel(o, connectionsFile)],
+    },
+    needs: [],
+    evidence: [connectionsFile],
+    timeoutS: o.quick ? 180 : 420,
+    okExitCodes: [0],
+  });
   return stages;
 }
+
+/** Evidence for the ledger only (the report draws neither: reportStages leaves them out). */
+const variantsFile = "variants.json";
+const connectionsFile = "connection-bench.json";
 
 /** Calibration, projection, the delta and edit evidence, then the report, ledger and gate. */
 export function projectStages(o: ValidateOptions): Stage[] {
@@ -267,8 +303,10 @@ export function projectStages(o: ValidateOptions): Stage[] {
 export function reportStages(o: ValidateOptions, evidence: readonly string[]): Stage[] {
   const files = evidence.map((f) => rel(o, f));
   // The report reads results, knee, calibration, projections and the delta bench; the ledger
-  // reads results, projections, the delta bench and the edit workloads.
-  const reportFiles = files.filter((f) => !/edits\.json$/.test(f));
+  // reads results, projections, the delta bench, the edit workloads, the variants comparison
+  // and the connection bench.
+  const ledgerOnly = /edits\.json$|variants\.json$|connection-bench\.json$/;
+  const reportFiles = files.filter((f) => !ledgerOnly.test(f));
   const ledgerFiles = files.filter((f) => !/knee\.json$|calibration\.json$/.test(f));
   return [
     {

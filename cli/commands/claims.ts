@@ -1,7 +1,8 @@
 // `syncbench claims [FILE...] [--brief] [--json]`: the claims ledger. Reads the evidence files
 // given (results.json of `run`, projection.json of `simulate`, bench:delta --json, the edit
-// workloads file), evaluates every claim of design/CLAIMS.md (reports/claims/) and prints one
-// row per claim, then each claim's recomputation step by step. Parses, calls, prints.
+// workloads file, compare-variants --out, bench:connection-memory --out), evaluates every claim
+// of design/CLAIMS.md (reports/claims/) and prints one row per claim, then each claim's
+// recomputation step by step. Parses, calls, prints.
 import { readEvidence } from "../../reports/claims/inputs.ts";
 import { evaluateClaims, ledgerInputs } from "../../reports/claims/ledger.ts";
 import { detailLines, tableLines, verdictCounts } from "../../reports/claims/print.ts";
@@ -23,6 +24,8 @@ FILE may be, in any order:
                     rolling-deploy C18 C22, kafka-lag C30, cdn-hit-rate C13, gc-backlog C28)
   delta.json        npm run -s bench:delta -- --json > delta.json     (C01, C02, C04-C06, C35)
   edits.json        npx syncbench edit-workloads --out edits.json     (C03, C08)
+  variants.json     npx syncbench compare-variants --quick --out variants.json  (C21, C34-C36)
+  connections.json  npm run -s bench:connection-memory -- --out connections.json     (C19)
 With no file, the arithmetic, cost and assumption parts are decided and the rest is not-measured.
 --json prints the rows as one JSON document. Exit codes: 0 ok, 2 a file unreadable or invalid.`,
   async run(args, ctx) {

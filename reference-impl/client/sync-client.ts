@@ -13,7 +13,9 @@ import { chunkBytes } from "../core/chunk.ts";
 import { encodeDelta } from "../core/delta.ts";
 import { SyncbenchError } from "../core/errors.ts";
 import { blockSizeBytes } from "../core/limits.ts";
+import type { UploadMode } from "../core/variants.ts";
 import { fullJitterDelayMs } from "./backoff.ts";
+import { checkLinkMbps, pacedBody } from "./link-pacer.ts";
 import { loadState, saveState, writeFileAtomically, type SyncState } from "./sync-state.ts";
 
 export interface SyncClientOptions {
@@ -23,6 +25,16 @@ export interface SyncClientOptions {
   readonly deviceId: string;
   readonly random: () => number;
   readonly log: (line: string) => void;
+  /**
+   * What an edit uploads (the variant's upload flag, core/variants.ts): "delta" (default) a delta
+   * per block the server lacks when this device holds its old blocks; "block" those blocks whole;
+   * "whole-file" every block of the file whole, whatever the server already has.
+   */
+  readonly upload?: UploadMode;
+  /** Request bodies paced to this link speed (link-pacer.ts); absent: as fast as loopback goes. */
+  readonly linkMbps?: number;
+  /** Called as each commit is answered, with performance.now() (for notification delays). */
+  readonly onCommitted?: (path: string, version: number, atMs: number) => void;
 }
 
 /** What one pass did (`syncbench client sync --json` prints one per pass). */
@@ -37,6 +49,12 @@ export interface PassReport {
   conflicts: number;
   /** Other devices' changes seen in notifications and not downloaded yet (DownloadService pending). */
   pendingDownloads: number;
+  /** HTTP requests the pass sent (upload-init, blocks, commits). */
+  requestCount: number;
+  /** Bytes of every request body the pass sent (the JSON of upload-init and commit too). */
+  requestBodyBytes: number;
+  /** Milliseconds from each upload's upload-init sent to its commit answered, summed. */
+  uploadMs: number;
 }
 
 interface InitAnswer {
@@ -56,6 +74,7 @@ export class SyncClient {
   readonly state: SyncState;
 
   constructor(private readonly options: SyncClientOptions) {
+    if (options.linkMbps !== undefined) checkLinkMbps(options.linkMbps);
     this.stateDir = join(options.dir, stateDirName);
     this.statePath = join(this.stateDir, "state.json");
     mkdirSync(join(this.stateDir, "blocks"), { recursive: true });
@@ -74,7 +93,12 @@ export class SyncClient {
       blocksAsDelta: 0,
       conflicts: 0,
       pendingDownloads: 0,
+      requestCount: 0,
+      requestBodyBytes: 0,
+      uploadMs: 0,
     };
+    this.requestCount = 0;
+    this.requestBodyBytes = 0;
     const onDisk = this.scan();
     for (const [path, stat] of onDisk) {
       const synced = this.state.files[path];
@@ -85,6 +109,8 @@ export class SyncClient {
       if (!onDisk.has(path)) await this.uploadDelete(path, report);
     }
     report.pendingDownloads = Object.keys(this.state.pendingDownloads).length;
+    report.requestCount = this.requestCount;
+    report.requestBodyBytes = this.requestBodyBytes;
     saveState(this.statePath, this.state);
     return report;
   }
@@ -109,15 +135,24 @@ export class SyncClient {
     return found;
   }
 
+  private requestCount = 0;
+  private requestBodyBytes = 0;
+
   private async request(method: string, path: string, body?: unknown, raw?: Uint8Array) {
+    this.requestCount++;
+    const bytes = raw ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
+    this.requestBodyBytes += bytes?.length ?? 0;
+    const paced = bytes !== undefined && this.options.linkMbps !== undefined;
     const response = await fetch(`${this.options.gatewayUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${this.options.token()}`,
         "content-type": raw ? "application/octet-stream" : "application/json",
+        ...(paced ? { "content-length": String(bytes.length) } : {}),
       },
-      body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-    });
+      body: paced ? pacedBody(bytes, this.options.linkMbps!) : bytes,
+      ...(paced ? { duplex: "half" } : {}),
+    } as RequestInit);
     const json = (await response.json()) as Record<string, unknown>;
     return { status: response.status, json };
   }
@@ -130,6 +165,7 @@ export class SyncClient {
     const hashes = blocks.map((b) => b.ref.sha256);
     const synced = this.state.files[path];
     const baseVersion = synced?.version ?? 0;
+    const startedMs = performance.now();
     const init = await this.request("POST", "/v1/files/upload-init", {
       path,
       size: bytes.length,
@@ -138,7 +174,9 @@ export class SyncClient {
     });
     if (init.status !== 200) throw apiError(`upload-init of ${path}`, init);
     const answer = init.json as unknown as InitAnswer;
-    const missing = new Set(answer.missing);
+    const mode = this.options.upload ?? "delta";
+    // whole-file (V0) sends every block, so nothing is deduplicated against the server's copy.
+    const missing = new Set(mode === "whole-file" ? hashes : answer.missing);
     report.blocksDeduplicated += hashes.length - missing.size;
     for (const block of blocks) {
       if (!missing.has(block.ref.sha256)) continue;
@@ -146,7 +184,7 @@ export class SyncClient {
       report.bytesSent += await this.sendBlock(
         block.ref.sha256,
         block.bytes,
-        answer.deltaBases[block.ref.sha256],
+        mode === "delta" ? answer.deltaBases[block.ref.sha256] : undefined,
         report,
       );
     }
@@ -178,6 +216,9 @@ export class SyncClient {
       );
     }
     if (commit.status !== 200) throw apiError(`commit of ${path}`, commit);
+    const committedAtMs = performance.now();
+    report.uploadMs += committedAtMs - startedMs;
+    this.options.onCommitted?.(path, commit.json.version as number, committedAtMs);
     for (const block of blocks)
       writeFileAtomically(join(this.stateDir, "blocks", block.ref.sha256), block.bytes);
     this.state.files[path] = {

@@ -18,6 +18,16 @@ import {
   type Projection,
 } from "../../formats/projection.schema.ts";
 import { parseResultsFile, resultsFormat, type Results } from "../../formats/results.schema.ts";
+import {
+  connectionBenchFormat,
+  parseConnectionBenchFile,
+  type ConnectionBench,
+} from "../../formats/connection-bench.schema.ts";
+import {
+  parseVariantsFile,
+  variantsFormat,
+  type VariantsComparison,
+} from "../../formats/variants.schema.ts";
 import { SyncbenchError } from "../../formats/errors.ts";
 
 /** `as const` data made plain: numbers widened, nothing readonly (tests change figures). */
@@ -87,6 +97,10 @@ export interface Evidence {
   readonly projections: readonly Sourced<Projection>[];
   readonly deltaBench: Sourced<DeltaBench> | undefined;
   readonly editWorkloads: Sourced<EditWorkloads> | undefined;
+  /** compare-variants --out: V0/V1/V2 on the stack (C21, C34, C35, C36). */
+  readonly variants: Sourced<VariantsComparison> | undefined;
+  /** bench:connection-memory --out: one NotificationService's memory per connection (C19). */
+  readonly connectionBench: Sourced<ConnectionBench> | undefined;
 }
 
 export const noEvidence: Evidence = {
@@ -94,6 +108,8 @@ export const noEvidence: Evidence = {
   projections: [],
   deltaBench: undefined,
   editWorkloads: undefined,
+  variants: undefined,
+  connectionBench: undefined,
 };
 
 /** A file as the CLI read it. */
@@ -106,6 +122,8 @@ const known = [
   resultsFormat.kind,
   projectionFormat.kind,
   editWorkloadsFormat.kind,
+  variantsFormat.kind,
+  connectionBenchFormat.kind,
   "syncbench.delta-bench",
 ];
 
@@ -125,14 +143,17 @@ function jsonOf(file: EvidenceFile): unknown {
 
 /**
  * Each file by its kind: results.json (run), projection.json (simulate), bench:delta --json,
- * edit workloads. A file of another kind, or a second delta bench / edit workloads file, is
- * refused (CLAIMS_FILE_INVALID, exit 2); a file that fails its schema, with its reader's code.
+ * edit workloads, compare-variants --out, bench:connection-memory --out. A file of another kind,
+ * or a second file of a kind read once, is refused (CLAIMS_FILE_INVALID, exit 2); a file that
+ * fails its schema, with its reader's code.
  */
 export function readEvidence(files: readonly EvidenceFile[]): Evidence {
   const results: Sourced<Results>[] = [];
   const projections: Sourced<Projection>[] = [];
   let deltaBench: Sourced<DeltaBench> | undefined;
   let editWorkloads: Sourced<EditWorkloads> | undefined;
+  let variants: Sourced<VariantsComparison> | undefined;
+  let connectionBench: Sourced<ConnectionBench> | undefined;
   const once = (what: string, previous: Sourced<unknown> | undefined, path: string) => {
     if (previous) {
       throw new SyncbenchError(
@@ -154,6 +175,15 @@ export function readEvidence(files: readonly EvidenceFile[]): Evidence {
     } else if (kind === editWorkloadsFormat.kind) {
       once("edit workloads", editWorkloads, file.path);
       editWorkloads = { source: file.path, data: parseEditWorkloadsFile(value, `"${file.path}"`) };
+    } else if (kind === variantsFormat.kind) {
+      once("variants comparison", variants, file.path);
+      variants = { source: file.path, data: parseVariantsFile(value, `"${file.path}"`) };
+    } else if (kind === connectionBenchFormat.kind) {
+      once("connection bench", connectionBench, file.path);
+      connectionBench = {
+        source: file.path,
+        data: parseConnectionBenchFile(value, `"${file.path}"`),
+      };
     } else {
       throw new SyncbenchError(
         "CLAIMS_FILE_INVALID",
@@ -162,5 +192,5 @@ export function readEvidence(files: readonly EvidenceFile[]): Evidence {
       );
     }
   }
-  return { results, projections, deltaBench, editWorkloads };
+  return { results, projections, deltaBench, editWorkloads, variants, connectionBench };
 }

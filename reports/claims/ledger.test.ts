@@ -40,6 +40,91 @@ function deltaBench(bytes: number, encodeMs = 12) {
   };
 }
 
+function latency(ms: number, n = 20) {
+  return { samplesCount: n, p50: ms, p99: ms * 2, max: ms * 2, mean: ms };
+}
+
+/** A compare-variants file: per variant its upload p50 (p99 twice it), delay mean, payload. */
+function variantsFile(
+  figures: Record<string, { uploadMs: number; delayMs: number; bytes: number; missed?: number }>,
+) {
+  const flags = {
+    V0: { upload: "whole-file", notify: "poll", cdn: false, gcGraceHours: null },
+    V1: { upload: "block", notify: "kafka-poll", cdn: false, gcGraceHours: 24 },
+    V2: { upload: "delta", notify: "push", cdn: true, gcGraceHours: 72 },
+  } as const;
+  const runs = Object.entries(figures).map(([name, f]) => ({
+    variant: name,
+    flags: {
+      ...flags[name as keyof typeof flags],
+      pollIntervalS: 5,
+      linkMbps: 100,
+      eventStream: name !== "V0",
+      shardedMetadata: name !== "V0",
+      multiAz: name !== "V0",
+    },
+    editsCount: 20,
+    upload: {
+      payloadBytesPerEditMean: f.bytes,
+      bodyBytesPerEditMean: f.bytes + 500,
+      requestsPerEditMean: 3,
+      latencyMs: latency(f.uploadMs),
+    },
+    notification: {
+      delayMs: latency(f.delayMs),
+      missedCount: f.missed ?? 0,
+      requestsPerMinute: 12,
+    },
+    download: {
+      via: name === "V2" ? "cdn" : "s3",
+      bytesPerEditMean: f.bytes,
+      requestsPerEditMean: 2,
+      latencyMs: latency(50),
+    },
+    wallS: 100,
+  }));
+  return {
+    path: "variants.json",
+    text: JSON.stringify({
+      kind: "syncbench.variants",
+      schemaVersion: 1,
+      scenario: "delta-edit-storm",
+      seed: 100,
+      quick: false,
+      fileBytes: 32 * 1024 * 1024,
+      editBytes: 100,
+      startedAt: "2026-12-07T03:00:00Z",
+      loadavg: [1, 1, 1],
+      runs,
+      notes: [],
+    }),
+  };
+}
+
+function connectionBench(bytesPerConnection: number) {
+  return {
+    path: "connections.json",
+    text: JSON.stringify({
+      kind: "syncbench.connection-bench",
+      schemaVersion: 1,
+      startedAt: "2026-12-07T03:00:00Z",
+      process: "notification-service-1",
+      endpoint: "http://127.0.0.1:7141",
+      connectionsMaxConfigured: 200_000,
+      devicesPerUser: 2.5,
+      steps: [
+        { connectionsCount: 0, rssBytes: 100e6 },
+        { connectionsCount: 10_000, rssBytes: 100e6 + 10_000 * bytesPerConnection },
+      ],
+      bytesPerConnection,
+      failedCount: 0,
+      settleMs: 3000,
+      loadavg: [1],
+      notes: [],
+    }),
+  };
+}
+
 function evaluate(change?: (i: LedgerInputs) => void, evidence?: Evidence): ClaimRow[] {
   const inputs = ledgerInputs(evidence);
   change?.(inputs);
@@ -163,6 +248,100 @@ describe("claims ledger", () => {
     expect(c09.samples).toMatch(/replications, 95 % interval/);
     expect(part(rows, "C14", "simulated").verdict).not.toBe("not-measured");
     expect(part(rows, "C22", "simulated").verdict).toBe("not-measured"); // rolling-deploy not given
+  });
+
+  it("never lets an unstable station support holds: a projection's stability decides first", () => {
+    const text = readFileSync(projection, "utf8");
+    const marked = JSON.parse(text) as { metrics: { name: string; stability?: unknown }[] };
+    const c10 = marked.metrics.find((m) => m.name === "notification.freshnessMsP50")!;
+    const steady = evaluate(undefined, readEvidence([{ path: "p.json", text }]));
+    expect(part(steady, "C10", "simulated").verdict).toBe("holds");
+    c10.stability = { status: "unstable", offeredRho: 1.36, afterS: 60 };
+    const unstable = evaluate(
+      undefined,
+      readEvidence([{ path: "p.json", text: JSON.stringify(marked) }]),
+    );
+    const c10Part = part(unstable, "C10", "simulated");
+    expect(c10Part.verdict).toBe("fails");
+    expect(c10Part.figures.join(" ")).toMatch(/unstable \(offered ρ = 1\.36\)/);
+    expect(c10Part.detail).toMatch(/offered ρ ≥ 1/);
+    c10.stability = {
+      status: "notSteady",
+      afterS: 60,
+      firstHalfMeanS: 0.01,
+      secondHalfMeanS: 0.03,
+    };
+    const growing = evaluate(
+      undefined,
+      readEvidence([{ path: "p.json", text: JSON.stringify(marked) }]),
+    );
+    expect(part(growing, "C10", "simulated").verdict).toBe("unverifiable");
+  });
+
+  it("reads a variants comparison: C34, C36, C35, C21 on the stack, moved by the design's figures", () => {
+    const good = variantsFile({
+      V0: { uploadMs: 3_000, delayMs: 2_400, bytes: 32 * 1024 * 1024 },
+      V1: { uploadMs: 340, delayMs: 2_400, bytes: 4 * 1024 * 1024 },
+      V2: { uploadMs: 40, delayMs: 30, bytes: 120 },
+    });
+    const rows = evaluate(undefined, readEvidence([good]));
+    const c34 = row(rows, "C34").parts.filter((x) => x.method === "measured");
+    expect(c34.some((x) => /V1 p50 0\.34 s/.test(x.figures.join(" ")))).toBe(true);
+    const onStack = c34.find((x) => x.sources.some((s) => s.startsWith("variants.json")))!;
+    expect(onStack.verdict).toBe("holds");
+    expect(onStack.samples).toMatch(/V0 20 edits/);
+    const slowerV1 = evaluate(
+      (i) => {
+        i.design.stated.C34.v1UploadS = 0.2;
+      },
+      readEvidence([good]),
+    );
+    const moved = row(slowerV1, "C34").parts.find((x) =>
+      x.sources.some((s) => s.startsWith("variants.json")),
+    )!;
+    expect(moved.verdict).toBe("fails");
+    const c36 = row(rows, "C36").parts.find((x) =>
+      x.sources.some((s) => s.startsWith("variants")),
+    )!;
+    expect(c36.verdict).toBe("holds");
+    const c21 = row(rows, "C21").parts.find((x) =>
+      x.sources.some((s) => s.startsWith("variants")),
+    )!;
+    expect(c21.verdict).toBe("holds"); // 2,400 ms / 30 ms = 80x
+    const c35 = row(rows, "C35").parts.find((x) =>
+      x.sources.some((s) => s.startsWith("variants")),
+    )!;
+    expect(c35.verdict).toBe("holds"); // 10 x 4 MiB = 41.9 MB; 10 x 120 B = 1.2 KB
+
+    const missed = variantsFile({
+      V0: { uploadMs: 3_000, delayMs: 2_400, bytes: 1 },
+      V1: { uploadMs: 340, delayMs: 2_600, bytes: 1, missed: 1 },
+      V2: { uploadMs: 40, delayMs: 30, bytes: 1 },
+    });
+    const late = evaluate(undefined, readEvidence([missed]));
+    const c36Late = row(late, "C36").parts.find((x) =>
+      x.sources.some((s) => s.startsWith("variants")),
+    )!;
+    expect(c36Late.verdict).toBe("fails");
+    expect(c36Late.figures.join(" ")).toMatch(/V1 \(kafka-poll\).*1 missed/);
+  });
+
+  it("reads a connection bench for C19, and the design's per-connection figure moves it", () => {
+    const rows = evaluate(undefined, readEvidence([connectionBench(20_000)]));
+    const c19 = part(rows, "C19", "measured");
+    expect(c19.verdict).toBe("fails");
+    expect(c19.figures.join(" ")).toMatch(/20,000 B per connection.*100 GB at 5,000,000/);
+    const roomier = evaluate(
+      (i) => {
+        i.design.memoryBytesPerConnection = 32 * 1024;
+      },
+      readEvidence([connectionBench(20_000)]),
+    );
+    expect(part(roomier, "C19", "measured").verdict).toBe("holds");
+    expect(part(evaluate(), "C19", "measured").verdict).toBe("not-measured");
+    expect(() => readEvidence([connectionBench(1), connectionBench(2)])).toThrow(
+      expect.objectContaining({ code: "CLAIMS_FILE_INVALID" }),
+    );
   });
 
   it("refuses a file of another kind, and a second delta bench", () => {

@@ -24,13 +24,25 @@ function findMetrics(e: Evidence, match: (m: ProjectionMetric) => boolean): Foun
 }
 
 function interval(m: ProjectionMetric): string {
+  if (m.stability?.status === "unstable") {
+    const rho = m.stability.offeredRho;
+    return `unstable${rho === undefined ? "" : ` (offered ρ = ${fmt(rho)})`}, no steady figure`;
+  }
+  if (m.stability?.status === "notSteady") return `${fmt(m.mean)} ${m.unit}, not steady`;
   return m.halfWidth === null
     ? `${fmt(m.mean)} ${m.unit}`
     : `${fmt(m.mean)} ± ${fmt(m.halfWidth)} ${m.unit}`;
 }
 
-/** At most `max`: holds when the interval's top is under it, fails when its bottom is over. */
-function boundVerdict(m: ProjectionMetric, max: number): Verdict {
+/**
+ * At most `max`: holds when the interval's top is under it, fails when its bottom is over. The
+ * projection's `stability` comes first: a figure behind a station offered ρ ≥ 1 has no steady
+ * state, so it fails whatever its mean (an unstable station never supports "holds"); a figure that
+ * was still growing ("notSteady") decides nothing.
+ */
+export function boundVerdict(m: ProjectionMetric, max: number): Verdict {
+  if (m.stability?.status === "unstable") return "fails";
+  if (m.stability?.status === "notSteady") return "unverifiable";
   const hw = m.halfWidth ?? 0;
   if (m.mean + hw <= max) return "holds";
   if (m.mean - hw > max) return "fails";
@@ -53,14 +65,32 @@ function combineFound(found: Found[], maxOf: (f: Found) => number, what: string)
       ...new Set(found.map((f) => `${f.metric.replications} replications, 95 % interval`)),
     ].join("; "),
     sources: found.map((f) => `${f.source}: metrics[${f.metric.name}] (${f.experiment})`),
-    ...(verdict === "unverifiable"
-      ? {
-          detail:
-            "the 95 % interval straddles the bound: more " +
-            "replications (--replications) or a longer run (--duration-s) would decide",
-        }
-      : {}),
+    ...stabilityDetail(found, verdict),
   };
+}
+
+function stabilityDetail(found: Found[], verdict: Verdict): { detail?: string } {
+  const unstable = found.filter((f) => f.metric.stability?.status === "unstable");
+  const notSteady = found.filter((f) => f.metric.stability?.status === "notSteady");
+  const lines = [
+    ...unstable.map(
+      (f) =>
+        `${f.metric.name}: a station on its path was offered ρ ≥ 1 ` +
+        `(${fmt(f.metric.stability?.offeredRho ?? Number.NaN)}), so its queue grows without bound`,
+    ),
+    ...notSteady.map(
+      (f) =>
+        `${f.metric.name} grew from the window's first half to its second: ` +
+        "a longer run (--duration-s) would show whether it settles",
+    ),
+  ];
+  if (verdict === "unverifiable" && lines.length === 0) {
+    lines.push(
+      "the 95 % interval straddles the bound: more " +
+        "replications (--replications) or a longer run (--duration-s) would decide",
+    );
+  }
+  return lines.length > 0 ? { detail: lines.join("; ") } : {};
 }
 
 /**

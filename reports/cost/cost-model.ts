@@ -6,8 +6,8 @@
 import * as design from "../../formats/design.ts";
 import { priceTable as defaultPrices, tieredUsd, type PriceTable } from "./price-table.ts";
 
-export const variantNames = ["V0", "V1", "V2"] as const;
-export type VariantName = (typeof variantNames)[number];
+export { variantNames, type VariantName } from "../../formats/design.ts";
+type VariantName = design.VariantName;
 
 const gb = 1e9;
 const midpoint = (a: number, b: number) => (a + b) / 2;
@@ -91,24 +91,30 @@ function scaled(count: number, users: number, a: CostAssumptions, min: number): 
   return Math.max(min, Math.ceil((count * users) / a.usersAtDesignScale.value));
 }
 
-/** Pods, shards, brokers and cache nodes for `users` under `variant`. */
+/**
+ * Pods, shards, brokers and cache nodes for `users` under `variant`, from its flags
+ * (reference-impl/core/variants.ts): multiAz doubles the minimum of every pool, push holds
+ * connections (NotificationService + the Redis registry) where polling answers polls, the event
+ * stream brings Kafka and the GcWorkers, shardedMetadata the design's shards.
+ */
 export function capacityPlan(variant: VariantName, users: number, a: CostAssumptions) {
-  const min = variant === "V0" ? 1 : 2; // V1 and V2 run every pool in two zones at least
+  const flags = design.variants[variant];
+  const min = flags.multiAz ? 2 : 1;
   const devices = users * a.connectedDevicesPerUser.value;
-  const polling = variant !== "V2";
+  const polling = flags.notify !== "push";
   return {
     chunkService: scaled(design.podCounts.chunkService, users, a, min),
     downloadService: scaled(design.podCounts.downloadService, users, a, min),
     notificationService: polling
       ? 0
       : Math.max(min, Math.ceil(devices / design.connectionsPerPodCount)),
-    gcWorker: variant === "V0" ? 0 : scaled(design.podCounts.gcWorker, users, a, 1),
+    gcWorker: flags.eventStream ? scaled(design.podCounts.gcWorker, users, a, 1) : 0,
     poller: polling
       ? Math.max(min, Math.ceil(devices / a.pollIntervalS.value / a.pollsPerPodPerS.value))
       : 0,
-    metadataShards: variant === "V0" ? 1 : scaled(design.shardCount, users, a, 1),
-    kafkaBrokers: variant === "V0" ? 0 : 3,
-    cacheNodes: variant === "V2" ? 2 : 0,
+    metadataShards: flags.shardedMetadata ? scaled(design.shardCount, users, a, 1) : 1,
+    kafkaBrokers: flags.eventStream ? 3 : 0,
+    cacheNodes: polling ? 0 : 2,
   };
 }
 
@@ -144,19 +150,21 @@ function computeLines(plan: CapacityPlan, p: PriceTable): CostLine[] {
 }
 
 function dataLines(variant: VariantName, users: number, a: CostAssumptions, p: PriceTable) {
+  const flags = design.variants[variant];
+  const wholeFile = flags.upload === "whole-file";
   const days = p.hoursPerMonth / 24;
   const editsPerMonth = users * a.editsPerUserPerDay.value * days;
-  const objectBytes = variant === "V0" ? a.editedFileMB.value * 1e6 : design.blockSizeBytes;
-  const logicalGB =
-    variant === "V0"
-      ? a.storedGBPerUser.value / (1 - a.dedupFraction.value)
-      : a.storedGBPerUser.value;
+  const objectBytes = wholeFile ? a.editedFileMB.value * 1e6 : design.blockSizeBytes;
+  const logicalGB = wholeFile
+    ? a.storedGBPerUser.value / (1 - a.dedupFraction.value)
+    : a.storedGBPerUser.value;
   const versionGB = (a.editsPerUserPerDay.value * a.versionRetentionDays.value * objectBytes) / gb;
   const storedGB = users * (logicalGB + versionGB);
   const downloads = editsPerMonth * a.downloadsPerUpload.value;
   const downloadGB = (downloads * objectBytes) / gb;
-  const hit = variant === "V2" ? a.cdnHitRate.value : 0;
-  const gets = downloads * (1 - hit) + (variant === "V2" ? editsPerMonth : 0);
+  const hit = flags.cdn ? a.cdnHitRate.value : 0;
+  const baseReads = flags.upload === "delta" ? editsPerMonth : 0; // a delta's base block
+  const gets = downloads * (1 - hit) + baseReads;
   const lines = [
     line(
       "S3 storage",
@@ -173,12 +181,12 @@ function dataLines(variant: VariantName, users: number, a: CostAssumptions, p: P
     ),
     line(
       "S3 GET",
-      `${n(gets)} (downloads missing the CDN${variant === "V2" ? ", base blocks" : ""})`,
+      `${n(gets)} (downloads missing the CDN${baseReads > 0 ? ", base blocks" : ""})`,
       (gets / 1000) * p.s3.usdPerThousandGets,
       "s3.usdPerThousandGets",
     ),
   ];
-  if (variant === "V2") {
+  if (flags.cdn) {
     lines.push(
       line(
         "CloudFront egress",
@@ -215,7 +223,7 @@ function platformLines(
   a: CostAssumptions,
   p: PriceTable,
 ): CostLine[] {
-  const multiAz = variant === "V0" ? 1 : 2;
+  const multiAz = design.variants[variant].multiAz ? 2 : 1;
   const metadataGB = (users * a.metadataBytesPerUser.value) / gb;
   const lines = [
     line(
@@ -232,8 +240,8 @@ function platformLines(
     ),
     line(
       "load balancers",
-      `${variant === "V0" ? 1 : 2} ALB`,
-      (variant === "V0" ? 1 : 2) * p.loadBalancer.usdPerHour * p.hoursPerMonth,
+      `${multiAz} ALB`,
+      multiAz * p.loadBalancer.usdPerHour * p.hoursPerMonth,
       "loadBalancer.usdPerHour",
     ),
   ];
