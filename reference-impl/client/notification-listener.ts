@@ -117,9 +117,12 @@ function holdSocket(options: ListenerOptions, signal: AbortSignal): Promise<bool
       });
       ws.send(JSON.stringify({ type: "ack", cursor: message.cursor }));
     });
-    ws.on("unexpected-response", (req, res) => {
+    ws.on("unexpected-response", (_req, res) => {
       options.log(`notifications: upgrade refused with ${res.statusCode}`);
-      req.destroy();
+      res.resume();
+      // While connecting, terminate() aborts the handshake and emits "close" (destroying the
+      // request alone would leave the socket connecting forever).
+      ws.terminate();
     });
     ws.on("error", (error) => options.log(`notifications: ${error.message}`));
     ws.on("close", () => {
