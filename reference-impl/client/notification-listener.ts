@@ -22,7 +22,13 @@ export interface Notification {
   readonly cursor: string;
   readonly event?: NotifiedEvent;
   /** Live pushes only: when Kafka got the event and when the NotificationService consumed it. */
-  readonly trace?: { readonly publishedAtMs?: number; readonly consumedAtMs?: number };
+  readonly trace?: {
+    readonly publishedAtMs?: number;
+    readonly consumedAtMs?: number;
+    readonly pushedAtMs?: number;
+  };
+  /** When this device read the message (Date.now()). */
+  readonly receivedAtMs: number;
   readonly via: "websocket" | "longpoll";
 }
 
@@ -110,6 +116,7 @@ function holdSocket(options: ListenerOptions, signal: AbortSignal): Promise<bool
     ws.on("message", (data) => {
       const message = JSON.parse(data.toString()) as Omit<Notification, "via"> & { type: string };
       options.onMessage({
+        receivedAtMs: Date.now(),
         cursor: message.cursor,
         ...(message.type === "event" && message.event ? { event: message.event } : {}),
         ...(message.trace ? { trace: message.trace } : {}),
@@ -154,10 +161,16 @@ async function longPollRound(options: ListenerOptions, signal: AbortSignal): Pro
       options.log(`notifications: long-poll answered ${response.status}`);
       return false;
     }
+    const receivedAtMs = Date.now();
     for (const entry of body.events ?? [])
-      options.onMessage({ cursor: entry.cursor, event: entry.event, via: "longpoll" });
+      options.onMessage({
+        cursor: entry.cursor,
+        event: entry.event,
+        via: "longpoll",
+        receivedAtMs,
+      });
     if ((body.events ?? []).length === 0)
-      options.onMessage({ cursor: body.cursor, via: "longpoll" });
+      options.onMessage({ cursor: body.cursor, via: "longpoll", receivedAtMs });
     if ((body.backoffS ?? 0) > 0) await abortableSleep(body.backoffS! * 1000, signal);
     return true;
   } catch (error) {

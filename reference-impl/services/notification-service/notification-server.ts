@@ -13,6 +13,7 @@ import {
   type LoggedEvent,
   type Subscription,
 } from "../../stores/notification-log/notification-log.port.ts";
+import type { DeliveredEvent } from "../../stores/sync-stream/sync-stream.port.ts";
 import {
   closeCodes,
   notificationLimits as limits,
@@ -153,8 +154,19 @@ class NotificationProcess implements NotificationService {
   }
 
   /** The consumer: log once per eventId, then route to every pod holding the user's devices. */
-  private async consume(event: LoggedEvent["event"]): Promise<void> {
-    const { entry } = await this.ports.log.append(event);
+  private async consume(delivered: DeliveredEvent): Promise<void> {
+    const consumedAtMs = this.ports.clock.nowMs();
+    const { event } = delivered;
+    const logged = await this.ports.log.append(event);
+    const entry: LoggedEvent = {
+      ...logged.entry,
+      trace: {
+        consumedAtMs,
+        ...(delivered.publishedAtMs === undefined
+          ? {}
+          : { publishedAtMs: delivered.publishedAtMs }),
+      },
+    };
     // Routed also when a duplicate: an earlier try may have logged it and died before routing;
     // the pods drop what their devices already have by cursor.
     const pods = new Set((await this.ports.registry.devicesOf(event.userId)).map((d) => d.podId));
@@ -236,7 +248,14 @@ class NotificationProcess implements NotificationService {
       pending: undefined,
       deliver: (entries) => {
         for (const entry of entries) {
-          const text = JSON.stringify({ type: "event", cursor: entry.cursor, event: entry.event });
+          const text = JSON.stringify({
+            type: "event",
+            cursor: entry.cursor,
+            event: entry.event,
+            ...(entry.trace
+              ? { trace: { ...entry.trace, pushedAtMs: this.ports.clock.nowMs() } }
+              : {}),
+          });
           if (ws.bufferedAmount + text.length > limits.sendQueueBytesMax) {
             ws.close(closeCodes.slowConsumer, "slow consumer: send queue over its bound");
             return;
@@ -386,7 +405,7 @@ class NotificationProcess implements NotificationService {
     );
     this.subscriptions.push(
       await this.ports.syncStream.subscribe(this.settings.consumerGroup, (delivered) =>
-        this.consume(delivered.event),
+        this.consume(delivered),
       ),
     );
     this.timers.push(setInterval(() => this.heartbeat(), this.settings.heartbeatMs));
