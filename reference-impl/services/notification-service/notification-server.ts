@@ -272,7 +272,9 @@ class NotificationProcess implements NotificationService {
       alive = false;
       ws.ping();
     }, this.settings.pingIntervalMs);
+    let closed = false;
     ws.on("close", () => {
+      closed = true;
       clearInterval(ping);
       this.remove(listener);
     });
@@ -291,6 +293,10 @@ class NotificationProcess implements NotificationService {
     try {
       const from = cursor ?? (await this.ports.log.deviceCursor(userId, deviceId));
       await this.attach(listener, from);
+      // Closed while attaching (a client's handshake timeout in a reconnect storm): the close
+      // handler ran before attach added the listener, which would otherwise stay counted and
+      // registered (its heartbeat refreshing a device that is gone) for the process's life.
+      if (closed) return this.remove(listener);
       if (ws.readyState === ws.OPEN)
         ws.send(JSON.stringify({ type: "ready", cursor: listener.lastCursor }));
     } catch (error) {
