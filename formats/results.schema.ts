@@ -94,9 +94,18 @@ const websocketResult = z.strictObject({
   notificationsSentCount: z.number().int().min(0),
   deliveriesExpectedCount: z.number().int().min(0),
   deliveriesReceivedCount: z.number().int().min(0),
-  /** From the event's publish time (monotonic clock) to the device's receipt. */
+  /**
+   * Built-in hub: from the event's publish time (monotonic clock) to the device's receipt. Real
+   * stack: from the commit (the event's timestampMs) to the device's receipt.
+   */
   freshnessMs: percentiles,
   freshnessHistogramUs: histogramUsSchema,
+  /**
+   * Real stack only: the commit -> device delay split by the stamps the notification carries:
+   * commitToPublish (outbox -> Kafka), publishToConsume (Kafka -> NotificationService),
+   * consumeToPush (log, registry, pod bus), pushToDevice (socket). Absent for the built-in hub.
+   */
+  freshnessPartsMs: z.record(z.string(), percentiles).optional(),
   /** Holder processes' RSS once connected, and its growth per device (no forced GC). */
   holderMemory: z
     .strictObject({ rssBytesTotal: z.number().min(0), bytesPerDevice: z.number() })

@@ -3,19 +3,26 @@
 // server lacks a delta against the old blocks i-1..i+1 when this device still holds them, else the
 // block whole; possession proofs for blocks others uploaded; the commit), commits deletions, and
 // on a version conflict keeps both: the local bytes move to "name (conflicted copy from D).ext".
-// listen() holds the notification WebSocket (long-poll when the upgrade is refused), reconnecting
+// Before the uploads it applies other devices' changes (file-download.ts): those notifications
+// named, and on a device's first pass (or with `full`) every file the listing shows newer than its
+// own. listen() holds the notification WebSocket (long-poll when it cannot connect), reconnecting
 // with full-jitter backoff, and records other devices' changes as pending downloads.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from "node:fs";
-import { extname, join, relative, sep } from "node:path";
-import WebSocket from "ws";
+import { join, relative, sep } from "node:path";
 import { chunkBytes } from "../core/chunk.ts";
 import { encodeDelta } from "../core/delta.ts";
 import { SyncbenchError } from "../core/errors.ts";
 import { blockSizeBytes } from "../core/limits.ts";
 import type { UploadMode } from "../core/variants.ts";
-import { fullJitterDelayMs } from "./backoff.ts";
+import {
+  applyRemoteChange,
+  conflictedCopyName,
+  fullPathOf,
+  type DownloadContext,
+} from "./file-download.ts";
 import { checkLinkMbps, pacedBody } from "./link-pacer.ts";
+import { listen, type Notification, type Transport } from "./notification-listener.ts";
 import { loadState, saveState, writeFileAtomically, type SyncState } from "./sync-state.ts";
 
 export interface SyncClientOptions {
@@ -47,7 +54,11 @@ export interface PassReport {
   blocksDeduplicated: number;
   blocksAsDelta: number;
   conflicts: number;
-  /** Other devices' changes seen in notifications and not downloaded yet (DownloadService pending). */
+  /** Files this device removed because another device deleted them. */
+  filesDeletedHere: number;
+  /** Blocks of downloaded versions taken from this device's block cache instead of the network. */
+  blocksReused: number;
+  /** Other devices' changes not applied yet (a download failed; retried next pass). */
   pendingDownloads: number;
   /** HTTP requests the pass sent (upload-init, blocks, commits). */
   requestCount: number;
@@ -81,8 +92,11 @@ export class SyncClient {
     this.state = loadState(this.statePath);
   }
 
-  /** Scans the folder and uploads every change since the last synced version. */
-  async pass(): Promise<PassReport> {
+  /**
+   * Applies other devices' changes, then scans the folder and uploads every change since the last
+   * synced version. `full` (and a device's first pass) compares the whole listing first.
+   */
+  async pass(options: { full?: boolean } = {}): Promise<PassReport> {
     const report: PassReport = {
       filesUp: 0,
       filesDeleted: 0,
@@ -92,6 +106,8 @@ export class SyncClient {
       blocksDeduplicated: 0,
       blocksAsDelta: 0,
       conflicts: 0,
+      filesDeletedHere: 0,
+      blocksReused: 0,
       pendingDownloads: 0,
       requestCount: 0,
       requestBodyBytes: 0,
@@ -99,6 +115,8 @@ export class SyncClient {
     };
     this.requestCount = 0;
     this.requestBodyBytes = 0;
+    if (options.full || !this.state.listed) await this.catchUpByListing();
+    await this.applyPending(report);
     const onDisk = this.scan();
     for (const [path, stat] of onDisk) {
       const synced = this.state.files[path];
@@ -113,6 +131,64 @@ export class SyncClient {
     report.requestBodyBytes = this.requestBodyBytes;
     saveState(this.statePath, this.state);
     return report;
+  }
+
+  /** Downloads (or deletes) each pending path; a failure keeps it pending for the next pass. */
+  private async applyPending(report: PassReport): Promise<void> {
+    const context: DownloadContext = {
+      dir: this.options.dir,
+      blocksDir: join(this.stateDir, "blocks"),
+      deviceId: this.options.deviceId,
+      getJson: (path) => this.request("GET", path),
+      fetchBlock: async (url) => {
+        const response = await fetch(url);
+        if (response.status !== 200) {
+          throw new SyncbenchError(
+            "CLIENT_REQUEST_FAILED",
+            `block URL answered ${response.status}; the change stays pending`,
+          );
+        }
+        return new Uint8Array(await response.arrayBuffer());
+      },
+    };
+    for (const [path, version] of Object.entries(this.state.pendingDownloads)) {
+      try {
+        if (this.knownVersion(path) < version)
+          await applyRemoteChange(context, this.state, { path, version }, report);
+        delete this.state.pendingDownloads[path];
+      } catch (error) {
+        this.options.log(`download of ${path} v${version}: ${(error as Error).message}`);
+      }
+      saveState(this.statePath, this.state);
+    }
+  }
+
+  /**
+   * A first pass (no cursor yet) or a full one: takes the user's newest notification cursor, then
+   * marks every listed file newer than this device's copy as pending, so nothing before the cursor
+   * is missed and nothing after it is missed either (notifications resume from it).
+   */
+  private async catchUpByListing(): Promise<void> {
+    if (this.state.cursor === undefined) {
+      const head = await this.request(
+        "GET",
+        `/v1/notifications/longpoll?device=${encodeURIComponent(this.options.deviceId)}`,
+      );
+      if (head.status !== 200) throw apiError("the newest notification cursor", head);
+      this.state.cursor = head.json.cursor as string;
+    }
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
+      const page = await this.request("GET", `/v1/files?limit=1000${query}`);
+      if (page.status !== 200) throw apiError("the file listing", page);
+      for (const file of page.json.files as { path: string; version: number }[]) {
+        if (this.knownVersion(file.path) < file.version)
+          this.state.pendingDownloads[file.path] = file.version;
+      }
+      cursor = page.json.nextCursor as string | null;
+    } while (cursor !== null);
+    this.state.listed = true;
   }
 
   /** Relative paths ("/a/b.txt") of the folder's regular files, without the client's own folder. */
@@ -158,13 +234,12 @@ export class SyncClient {
   }
 
   private async upload(path: string, report: PassReport): Promise<void> {
-    const full = join(this.options.dir, ...path.split("/").filter(Boolean));
+    const full = fullPathOf(this.options.dir, path);
     const mtimeMs = statSync(full).mtimeMs;
     const bytes = readFileSync(full);
     const blocks = chunkBytes(bytes, blockSizeBytes).blocks;
     const hashes = blocks.map((b) => b.ref.sha256);
-    const synced = this.state.files[path];
-    const baseVersion = synced?.version ?? 0;
+    const baseVersion = this.knownVersion(path);
     const startedMs = performance.now();
     const init = await this.request("POST", "/v1/files/upload-init", {
       path,
@@ -221,6 +296,7 @@ export class SyncClient {
     this.options.onCommitted?.(path, commit.json.version as number, committedAtMs);
     for (const block of blocks)
       writeFileAtomically(join(this.stateDir, "blocks", block.ref.sha256), block.bytes);
+    delete this.state.tombstones[path];
     this.state.files[path] = {
       version: commit.json.version as number,
       sizeBytes: bytes.length,
@@ -286,6 +362,7 @@ export class SyncClient {
       this.state.pendingDownloads[path] =
         (commit.json.error as { currentVersion?: number }).currentVersion ?? 0;
     } else if (commit.status !== 200) throw apiError(`delete of ${path}`, commit);
+    else this.state.tombstones[path] = commit.json.version as number;
     delete this.state.files[path];
     report.filesDeleted++;
   }
@@ -297,8 +374,7 @@ export class SyncClient {
     currentVersion: number,
     report: PassReport,
   ): Promise<void> {
-    const extension = extname(full);
-    const copy = `${full.slice(0, full.length - extension.length)} (conflicted copy from ${this.options.deviceId})${extension}`;
+    const copy = conflictedCopyName(full, this.options.deviceId);
     renameSync(full, copy);
     report.conflicts++;
     this.state.pendingDownloads[path] = Math.max(
@@ -311,72 +387,45 @@ export class SyncClient {
   }
 
   /**
-   * Holds the notification socket until the signal aborts, reconnecting with full-jitter backoff
-   * (0.5-30 s) and its cursor; other devices' changes go to pendingDownloads and onChange runs.
+   * Listens for other devices' changes until the signal aborts (WebSocket, long-poll when the socket
+   * cannot connect; see notification-listener.ts), records them as pending downloads and runs
+   * onChange, which should run a pass.
    */
-  async listen(signal: AbortSignal, onChange: () => void): Promise<void> {
-    let attempt = 0;
-    while (!signal.aborted) {
-      const opened = await this.holdSocket(signal, onChange);
-      if (signal.aborted) break;
-      attempt = opened ? 0 : attempt + 1;
-      const delayMs = fullJitterDelayMs(attempt, this.options.random);
-      this.options.log(`notifications: reconnecting in ${(delayMs / 1000).toFixed(1)} s`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delayMs);
-        signal.addEventListener(
-          "abort",
-          () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          { once: true },
-        );
-      });
-    }
+  async listen(
+    signal: AbortSignal,
+    onChange: (notification: Notification) => void,
+    transport: Transport = "auto",
+  ): Promise<void> {
+    await listen(
+      {
+        gatewayUrl: this.options.gatewayUrl,
+        token: this.options.token,
+        deviceId: this.options.deviceId,
+        random: this.options.random,
+        log: this.options.log,
+        transport,
+        cursor: () => this.state.cursor,
+        onMessage: (message) => {
+          this.state.cursor = message.cursor;
+          const event = message.event;
+          const known = event && this.knownVersion(event.filePath);
+          if (event && known !== undefined && known < event.version) {
+            this.state.pendingDownloads[event.filePath] = Math.max(
+              this.state.pendingDownloads[event.filePath] ?? 0,
+              event.version,
+            );
+          }
+          saveState(this.statePath, this.state);
+          if (event) onChange(message);
+        },
+      },
+      signal,
+    );
   }
 
-  /** One socket's life; resolves true if it opened (the backoff then starts over), false if refused. */
-  private holdSocket(signal: AbortSignal, onChange: () => void): Promise<boolean> {
-    const cursor = this.state.cursor;
-    const url =
-      `${this.options.gatewayUrl.replace(/^http/, "ws")}/v1/notifications?device=${encodeURIComponent(this.options.deviceId)}` +
-      (cursor ? `&cursor=${cursor}` : "");
-    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${this.options.token()}` } });
-    let opened = false;
-    return new Promise((resolve) => {
-      const abort = () => ws.close(1000);
-      signal.addEventListener("abort", abort, { once: true });
-      ws.on("open", () => {
-        opened = true;
-      });
-      ws.on("message", (data) => {
-        const message = JSON.parse(data.toString()) as {
-          type: string;
-          cursor: string;
-          event?: { filePath: string; version: number };
-        };
-        this.state.cursor = message.cursor;
-        if (message.type === "event" && message.event) {
-          const mine = this.state.files[message.event.filePath];
-          if (!mine || mine.version < message.event.version) {
-            this.state.pendingDownloads[message.event.filePath] = message.event.version;
-            onChange();
-          }
-        }
-        saveState(this.statePath, this.state);
-        ws.send(JSON.stringify({ type: "ack", cursor: message.cursor }));
-      });
-      ws.on("unexpected-response", (req, res) => {
-        this.options.log(`notifications: upgrade refused with ${res.statusCode}`);
-        req.destroy();
-      });
-      ws.on("error", (error) => this.options.log(`notifications: ${error.message}`));
-      ws.on("close", () => {
-        signal.removeEventListener("abort", abort);
-        resolve(opened);
-      });
-    });
+  /** The version this device holds of a path: synced, or the delete it knows of, or 0. */
+  private knownVersion(path: string): number {
+    return this.state.files[path]?.version ?? this.state.tombstones[path] ?? 0;
   }
 }
 

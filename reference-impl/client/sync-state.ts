@@ -1,6 +1,7 @@
 // The sync client's local state file (<dir>/.syncbench-client/state.json): per path the version it
 // last synced and that version's block hashes, and the notification cursor. Written atomically
 // (temporary file, fsync, rename), so a crash leaves the previous state, never half of one.
+import { randomBytes } from "node:crypto";
 import {
   closeSync,
   fsyncSync,
@@ -28,10 +29,21 @@ export interface SyncState {
   cursor: string | undefined;
   /** Paths other devices changed that this device has not downloaded yet (path -> version). */
   pendingDownloads: Record<string, number>;
+  /** Paths deleted on the stack -> the delete's version (the base a re-create commits against). */
+  tombstones: Record<string, number>;
+  /** True once a pass compared the whole listing (a new device learns the files before its cursor). */
+  listed: boolean;
 }
 
 export function emptyState(): SyncState {
-  return { schemaVersion: 1, files: {}, cursor: undefined, pendingDownloads: {} };
+  return {
+    schemaVersion: 1,
+    files: {},
+    cursor: undefined,
+    pendingDownloads: {},
+    tombstones: {},
+    listed: false,
+  };
 }
 
 export function loadState(path: string): SyncState {
@@ -55,14 +67,16 @@ export function loadState(path: string): SyncState {
     files: state.files,
     cursor: state.cursor,
     pendingDownloads: state.pendingDownloads ?? {},
+    tombstones: state.tombstones ?? {},
+    listed: state.listed ?? false,
   };
 }
 
 /** Writes bytes to path through a temporary file in the same folder: fsync, then rename. */
 export function writeFileAtomically(path: string, bytes: Uint8Array | string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temporary, "w");
+  const temporary = `${path}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`;
+  const fd = openSync(temporary, "wx");
   try {
     writeSync(fd, typeof bytes === "string" ? Buffer.from(bytes) : bytes);
     fsyncSync(fd);

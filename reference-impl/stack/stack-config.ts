@@ -89,9 +89,10 @@ export function loadStackConfig(
     chunkServicesMax,
     errors,
   );
+  const notificationValue = flags.notificationServices ?? env.SYNCBENCH_NOTIFICATION_SERVICES;
   const notificationServiceCount = boundedInteger(
     "--notification-services",
-    flags.notificationServices ?? env.SYNCBENCH_NOTIFICATION_SERVICES,
+    notificationValue,
     base.notificationServiceCount,
     1,
     chunkServicesMax,
@@ -125,6 +126,7 @@ export function loadStackConfig(
       downloadServiceCount,
       downloadServiceCountGiven: downloadValue !== undefined,
       notificationServiceCount,
+      notificationServiceCountGiven: notificationValue !== undefined,
     },
   };
 }

@@ -2,7 +2,11 @@
 // processes (a small per-holder cap forces the sharding), every push is received, and the
 // freshness histogram counts one sample per delivery. With a secret the hub refuses devices
 // whose token is missing or badly signed (counted as HTTP_401 connect errors) and admits good ones.
+// Against messages shaped as the real NotificationService's, freshness runs from the commit and
+// is split into its parts when the message carries the stamps (a replay carries none).
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import { startBuiltinTarget } from "../targets/builtin-target.ts";
 import { attachNotificationHub } from "../targets/ws-hub.ts";
 import { deviceAuth } from "../operations/tokens.ts";
@@ -79,6 +83,42 @@ describe("ws devices", () => {
     } finally {
       await hub.close();
       await target.close();
+    }
+  }, 60_000);
+
+  it("splits a real notification's commit -> device delay into its parts; a replay counts whole only", async () => {
+    const server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    server.on("connection", (ws) => {
+      const now = Date.now();
+      const event = { eventId: "e", filePath: "/a", version: 1, timestampMs: now - 50 };
+      ws.send(JSON.stringify({ type: "ready", cursor: "1-0" }));
+      ws.send(JSON.stringify({ type: "event", cursor: "1-1", event })); // a replay
+      const trace = { publishedAtMs: now - 40, consumedAtMs: now - 30, pushedAtMs: now - 20 };
+      ws.send(JSON.stringify({ type: "event", cursor: "1-2", event, trace }));
+    });
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const fleet = await connectDevices({
+        urls: [`ws://127.0.0.1:${(server.address() as AddressInfo).port}/v1/notifications`],
+        websocket: { ...websocket, connectedUsersCount: 3 },
+        seed: 7,
+        durationMs: 300,
+      });
+      const result = await fleet.collect(await fleet.publish());
+      expect(result.connectedCount).toBe(result.devicesCount);
+      expect(result.deliveriesReceivedCount).toBe(2 * result.devicesCount);
+      expect(result.freshnessMs.count).toBe(2 * result.devicesCount);
+      expect(Object.keys(result.freshnessPartsMs ?? {})).toEqual([
+        "commitToPublish",
+        "publishToConsume",
+        "consumeToPush",
+        "pushToDevice",
+      ]);
+      expect(result.freshnessPartsMs?.consumeToPush?.count).toBe(result.devicesCount);
+      expect(result.freshnessPartsMs?.commitToPublish?.p50).toBeGreaterThan(0);
+    } finally {
+      for (const client of server.clients) client.terminate();
+      await new Promise((resolve) => server.close(resolve));
     }
   }, 60_000);
 });

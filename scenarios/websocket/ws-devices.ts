@@ -16,6 +16,7 @@ import type { WebsocketResult } from "../../formats/results.schema.ts";
 import type { Scenario } from "../scenario.ts";
 import { Random } from "../operations/random.ts";
 import type { DeviceAuth } from "../operations/tokens.ts";
+import { freshnessParts } from "./ws-holder-parts.ts";
 import type { HolderConfig, HolderMessage, HolderReport } from "./ws-holder.ts";
 
 export interface PublishTally {
@@ -118,9 +119,14 @@ function merge(
   const connect = newHistogram();
   const freshness = newHistogram();
   const errors: Record<string, number> = {};
+  const parts = new Map(freshnessParts.map((p) => [p, newHistogram()]));
   for (const r of reports) {
     connect.add(decodeHistogram(r.connectHistogramUs));
     freshness.add(decodeHistogram(r.freshnessHistogramUs));
+    for (const [part, h] of parts) {
+      const encoded = r.freshnessPartsHistogramUs[part];
+      if (encoded) h.add(decodeHistogram(encoded));
+    }
     for (const [code, n] of Object.entries(r.connectErrorsByCode))
       errors[code] = (errors[code] ?? 0) + n;
   }
@@ -134,6 +140,14 @@ function merge(
     deliveriesReceivedCount: reports.reduce((s, r) => s + r.receivedCount, 0),
     freshnessMs: percentilesMs(freshness),
     freshnessHistogramUs: encodeHistogram(freshness),
+    // Only the real stack's notifications carry the stamps the parts are made of.
+    ...([...parts.values()].some((h) => h.totalCount > 0)
+      ? {
+          freshnessPartsMs: Object.fromEntries(
+            [...parts].map(([part, h]) => [part, percentilesMs(h)]),
+          ),
+        }
+      : {}),
     holderMemory: holderMemory(reports),
   };
 }

@@ -1,7 +1,8 @@
 // A WebSocket holder process (forked by ws-devices.ts): holds up to ~19K device sockets,
 // spreading their source addresses over 127.0.0.x so no (source, destination) pair runs out of
 // ephemeral ports, and records connect time and notification freshness (receipt minus the
-// event's monotonic publish stamp) in HDR histograms. Talks to its parent over IPC only.
+// event's monotonic publish stamp; on the real stack, receipt minus the commit's stamp, split by
+// the stamps the NotificationService adds) in HDR histograms. Talks to its parent over IPC only.
 // Given the stack's secret, each device presents its user's token in the upgrade request's
 // Authorization header (signed per user on connect, kept by no socket: ws keeps the URL of
 // every socket, so a ?token= query would cost its bytes per device and land in access logs).
@@ -11,6 +12,7 @@ import { encodeHistogram, newHistogram, recordMs } from "../../formats/hdr-histo
 import { errorCode } from "../http1/http-exchange.ts";
 import { deviceTokenSigner, type DeviceAuth } from "../operations/tokens.ts";
 import type { TokenFor } from "../operations/operations.ts";
+import { freshnessParts } from "./ws-holder-parts.ts";
 
 export interface HolderConfig {
   /** Hub URLs; a user's devices all go to urls[userId % urls.length], as a registry routes. */
@@ -28,6 +30,8 @@ export interface HolderReport {
   readonly connectErrorsByCode: Record<string, number>;
   readonly connectHistogramUs: string;
   readonly freshnessHistogramUs: string;
+  /** Real stack: commit -> device split into parts (part -> encoded histogram). */
+  readonly freshnessPartsHistogramUs: Record<string, string>;
   readonly receivedCount: number;
   /** Resident memory before connecting and once all devices held (null if unreadable). */
   readonly rssBytesBefore: number | null;
@@ -60,12 +64,34 @@ function rssBytes(): number | null {
   }
 }
 
+const partHistograms = new Map(freshnessParts.map((p) => [p, newHistogram()]));
+
+interface StackMessage {
+  type?: string;
+  event?: { timestampMs?: number };
+  trace?: { publishedAtMs?: number; consumedAtMs?: number; pushedAtMs?: number };
+}
+
+/** A real NotificationService message: commit -> receipt, and its parts when stamped. */
+function recordStackEvent(message: StackMessage, receivedMs: number): void {
+  const committedMs = message.event?.timestampMs;
+  if (message.type !== "event" || typeof committedMs !== "number") return;
+  receivedCount++;
+  recordMs(freshnessHistogram, Math.max(0, receivedMs - committedMs));
+  const t = message.trace;
+  if (!t?.publishedAtMs || !t.consumedAtMs || !t.pushedAtMs) return; // a replay: no stamps
+  const stamps = [committedMs, t.publishedAtMs, t.consumedAtMs, t.pushedAtMs, receivedMs];
+  freshnessParts.forEach((part, i) =>
+    recordMs(partHistograms.get(part)!, Math.max(0, stamps[i + 1]! - stamps[i]!)),
+  );
+}
+
 function onMessage(data: WebSocket.RawData): void {
   const receivedNs = process.hrtime.bigint();
-  const event = JSON.parse(data.toString()) as { publishedAtNs?: string };
-  if (typeof event.publishedAtNs !== "string") return;
+  const message = JSON.parse(data.toString()) as { publishedAtNs?: string } & StackMessage;
+  if (typeof message.publishedAtNs !== "string") return recordStackEvent(message, Date.now());
   receivedCount++;
-  recordMs(freshnessHistogram, Number(receivedNs - BigInt(event.publishedAtNs)) / 1e6);
+  recordMs(freshnessHistogram, Number(receivedNs - BigInt(message.publishedAtNs)) / 1e6);
 }
 
 function connectOne(config: HolderConfig, index: number): Promise<void> {
@@ -125,6 +151,9 @@ function report(): HolderReport {
     connectErrorsByCode: Object.fromEntries(connectErrors),
     connectHistogramUs: encodeHistogram(connectHistogram),
     freshnessHistogramUs: encodeHistogram(freshnessHistogram),
+    freshnessPartsHistogramUs: Object.fromEntries(
+      [...partHistograms].map(([part, h]) => [part, encodeHistogram(h)]),
+    ),
     receivedCount,
     rssBytesBefore,
     rssBytesConnected,

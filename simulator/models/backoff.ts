@@ -7,7 +7,8 @@ export interface BackoffPolicy {
   readonly name: string;
   readonly baseS: number;
   readonly capS: number;
-  readonly jitter: "full" | "equal";
+  /** "none": every device of a cohort waits the whole window (what no jitter does to a fleet). */
+  readonly jitter: "full" | "equal" | "none";
   /** Window of attempt 0 when it differs from the exponential rule. */
   readonly firstWindowS?: number;
 }
@@ -28,6 +29,7 @@ export function backoffWindow(policy: BackoffPolicy, attempt: number): [number, 
     attempt === 0 && policy.firstWindowS !== undefined
       ? policy.firstWindowS
       : Math.min(policy.capS, policy.baseS * 2 ** Math.min(attempt, 60));
+  if (policy.jitter === "none") return [w, w];
   return policy.jitter === "full" ? [0, w] : [w / 2, w];
 }
 

@@ -13,6 +13,7 @@ import {
   type LoggedEvent,
   type Subscription,
 } from "../../stores/notification-log/notification-log.port.ts";
+import type { DeliveredEvent } from "../../stores/sync-stream/sync-stream.port.ts";
 import {
   closeCodes,
   notificationLimits as limits,
@@ -153,8 +154,19 @@ class NotificationProcess implements NotificationService {
   }
 
   /** The consumer: log once per eventId, then route to every pod holding the user's devices. */
-  private async consume(event: LoggedEvent["event"]): Promise<void> {
-    const { entry } = await this.ports.log.append(event);
+  private async consume(delivered: DeliveredEvent): Promise<void> {
+    const consumedAtMs = this.ports.clock.nowMs();
+    const { event } = delivered;
+    const logged = await this.ports.log.append(event);
+    const entry: LoggedEvent = {
+      ...logged.entry,
+      trace: {
+        consumedAtMs,
+        ...(delivered.publishedAtMs === undefined
+          ? {}
+          : { publishedAtMs: delivered.publishedAtMs }),
+      },
+    };
     // Routed also when a duplicate: an earlier try may have logged it and died before routing;
     // the pods drop what their devices already have by cursor.
     const pods = new Set((await this.ports.registry.devicesOf(event.userId)).map((d) => d.podId));
@@ -236,7 +248,14 @@ class NotificationProcess implements NotificationService {
       pending: undefined,
       deliver: (entries) => {
         for (const entry of entries) {
-          const text = JSON.stringify({ type: "event", cursor: entry.cursor, event: entry.event });
+          const text = JSON.stringify({
+            type: "event",
+            cursor: entry.cursor,
+            event: entry.event,
+            ...(entry.trace
+              ? { trace: { ...entry.trace, pushedAtMs: this.ports.clock.nowMs() } }
+              : {}),
+          });
           if (ws.bufferedAmount + text.length > limits.sendQueueBytesMax) {
             ws.close(closeCodes.slowConsumer, "slow consumer: send queue over its bound");
             return;
@@ -253,7 +272,9 @@ class NotificationProcess implements NotificationService {
       alive = false;
       ws.ping();
     }, this.settings.pingIntervalMs);
+    let closed = false;
     ws.on("close", () => {
+      closed = true;
       clearInterval(ping);
       this.remove(listener);
     });
@@ -272,6 +293,10 @@ class NotificationProcess implements NotificationService {
     try {
       const from = cursor ?? (await this.ports.log.deviceCursor(userId, deviceId));
       await this.attach(listener, from);
+      // Closed while attaching (a client's handshake timeout in a reconnect storm): the close
+      // handler ran before attach added the listener, which would otherwise stay counted and
+      // registered (its heartbeat refreshing a device that is gone) for the process's life.
+      if (closed) return this.remove(listener);
       if (ws.readyState === ws.OPEN)
         ws.send(JSON.stringify({ type: "ready", cursor: listener.lastCursor }));
     } catch (error) {
@@ -386,7 +411,7 @@ class NotificationProcess implements NotificationService {
     );
     this.subscriptions.push(
       await this.ports.syncStream.subscribe(this.settings.consumerGroup, (delivered) =>
-        this.consume(delivered.event),
+        this.consume(delivered),
       ),
     );
     this.timers.push(setInterval(() => this.heartbeat(), this.settings.heartbeatMs));

@@ -11,7 +11,7 @@ import { MemoryNotificationLog } from "../../stores/notification-log/notificatio
 import { MemoryRegistry } from "../../stores/registry/registry.memory.ts";
 import { MemorySyncStream } from "../../stores/sync-stream/sync-stream.memory.ts";
 import { createNotificationService, type NotificationService } from "./notification-server.ts";
-import { notificationDefaults } from "./ports.ts";
+import { closeCodes, notificationDefaults } from "./ports.ts";
 
 const secret = "test-secret-0123456789";
 const clock = new ManualClock(1_000_000);
@@ -37,10 +37,14 @@ const shared = () => ({
 const started: NotificationService[] = [];
 const sockets: WebSocket[] = [];
 
-async function startPod(ports: ReturnType<typeof shared>, podId: string): Promise<string> {
+async function startPod(
+  ports: ReturnType<typeof shared>,
+  podId: string,
+  pingIntervalMs: number = notificationDefaults.pingIntervalMs,
+): Promise<string> {
   const service = createNotificationService(
     ports,
-    { ...notificationDefaults, podId, jwtSecret: secret },
+    { ...notificationDefaults, podId, jwtSecret: secret, pingIntervalMs },
     () => undefined,
   );
   await service.start();
@@ -205,5 +209,46 @@ describe("NotificationService (memory adapters)", () => {
     expect(quiet).toEqual({ events: [], cursor: answer.cursor, backoffS: 0 });
     expect((await get("device=tablet&cursor=1-0&timeout=1")).status).toBe(400);
     expect((await get("device=bad%20id&cursor=1-0")).status).toBe(400);
+  });
+
+  it("closes a slow consumer with 4008 once over 1 MiB waits for its socket", async () => {
+    const ports = shared();
+    const host = await startPod(ports, "pod-1");
+    const slow = await connect(host, "gus", "phone");
+    const closed = new Promise<number>((resolve) => slow.ws.once("close", (code) => resolve(code)));
+    slow.ws.pause(); // stops reading: the kernel buffers fill, then the server's send queue
+    // Events of 64 KiB (1,000 block hashes) until the socket is closed; 4,000 of them (250 MiB)
+    // is past every loopback buffer, so the loop's bound is never what ends the test.
+    const hashes = Array.from({ length: 1000 }, (_, i) => i.toString(16).padStart(64, "0"));
+    let outcome: number | undefined;
+    void closed.then((code) => (outcome = code));
+    for (let i = 0; i < 4000 && outcome === undefined; i++) {
+      await ports.syncStream.publish([{ ...changed("gus"), blockHashes: hashes }]);
+      await new Promise((r) => setImmediate(r));
+    }
+    slow.ws.resume();
+    expect(await closed).toBe(closeCodes.slowConsumer);
+  });
+
+  it("terminates a socket that does not answer a ping within the interval (the client sees 1006)", async () => {
+    const host = await startPod(shared(), "pod-1", 50);
+    const silent = new WebSocket(`ws://${host}/v1/notifications?device=mute`, {
+      headers: { authorization: `Bearer ${token("hal")}` },
+      autoPong: false,
+    });
+    sockets.push(silent);
+    const pinged = new Promise<void>((resolve) => silent.once("ping", () => resolve()));
+    const closed = new Promise<number>((resolve) => silent.once("close", (code) => resolve(code)));
+    await pinged;
+    expect(await closed).toBe(1006);
+    // A device that answers stays: it sees several pings and no close.
+    const polite = await connect(host, "hal", "talker");
+    let pings = 0;
+    await new Promise<void>((resolve) =>
+      polite.ws.on("ping", () => {
+        if (++pings === 4) resolve();
+      }),
+    );
+    expect(polite.ws.readyState).toBe(WebSocket.OPEN);
   });
 });

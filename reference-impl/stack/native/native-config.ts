@@ -36,6 +36,8 @@ export interface NativeConfig {
   /** False when downloadServiceCount is the default: `up` then keeps the count the stack runs with. */
   readonly downloadServiceCountGiven?: boolean;
   readonly notificationServiceCount: number;
+  /** False when notificationServiceCount is the default: `up` then keeps the count the stack runs with. */
+  readonly notificationServiceCountGiven?: boolean;
 }
 
 export const defaultPorts: NativePorts = {

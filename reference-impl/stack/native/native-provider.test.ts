@@ -9,7 +9,12 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultNativeConfig, servicePaths, type NativeConfig } from "./native-config.ts";
 import type { NativeService } from "./native-service.ts";
-import { NativeProvider, startStarvedFactor, startVerdict } from "./native-provider.ts";
+import {
+  effectivePoolCounts,
+  NativeProvider,
+  startStarvedFactor,
+  startVerdict,
+} from "./native-provider.ts";
 import { isRecordAlive, readPidRecord, spawnServer } from "./process-control.ts";
 import { supervisorPaths } from "./supervisor-config.ts";
 
@@ -149,6 +154,28 @@ describe("NativeProvider", () => {
       expect(status.services[0]?.pid).not.toBe(legacy.pid);
       expect(lines.join("\n")).toContain(`postgres: pid ${legacy.pid} runs without supervision`);
       expect(status.supervisor).toMatchObject({ running: true });
+    } finally {
+      await provider.down();
+    }
+  });
+
+  it("keeps each pool's size from the last up unless a size is given, and records all three", async () => {
+    const base = tempConfig();
+    const kept = { chunkServiceCount: 4, downloadServiceCount: 3, notificationServiceCount: 5 };
+    expect(effectivePoolCounts(base, kept)).toEqual(kept);
+    expect(effectivePoolCounts(base, undefined)).toEqual({
+      chunkServiceCount: 2,
+      downloadServiceCount: 2,
+      notificationServiceCount: 2,
+    });
+    const given = { ...base, notificationServiceCount: 1, notificationServiceCountGiven: true };
+    expect(effectivePoolCounts(given, kept)).toEqual({ ...kept, notificationServiceCount: 1 });
+    const config = { ...base, notificationServiceCount: 3, notificationServiceCountGiven: true };
+    const provider = new NativeProvider(config, [fakeService(config, "postgres", "exec sleep 30")]);
+    try {
+      await provider.up();
+      const state = JSON.parse(readFileSync(join(config.rootDir, "run", "stack.json"), "utf8"));
+      expect(state).toMatchObject({ notificationServiceCount: 3, chunkServiceCount: 2 });
     } finally {
       await provider.down();
     }

@@ -46,6 +46,36 @@ interface StackState {
   readonly s3Server: S3ServerKind;
   readonly chunkServiceCount?: number;
   readonly downloadServiceCount?: number;
+  readonly notificationServiceCount?: number;
+}
+
+/**
+ * The pool sizes an `up` runs with: a count given (flag or environment) wins; otherwise the count
+ * the stack ran with last (stack.json), so a plain `up` or a test run keeps `up --chunk-services 4`.
+ */
+export function effectivePoolCounts(
+  given: NativeConfig,
+  state: Omit<StackState, "s3Server"> | undefined,
+): Pick<NativeConfig, "chunkServiceCount" | "downloadServiceCount" | "notificationServiceCount"> {
+  const pick = (isGiven: boolean | undefined, value: number, kept: number | undefined) =>
+    isGiven ? value : (kept ?? value);
+  return {
+    chunkServiceCount: pick(
+      given.chunkServiceCountGiven,
+      given.chunkServiceCount,
+      state?.chunkServiceCount,
+    ),
+    downloadServiceCount: pick(
+      given.downloadServiceCountGiven,
+      given.downloadServiceCount,
+      state?.downloadServiceCount,
+    ),
+    notificationServiceCount: pick(
+      given.notificationServiceCountGiven,
+      given.notificationServiceCount,
+      state?.notificationServiceCount,
+    ),
+  };
 }
 
 type Progress = (line: string) => void;
@@ -92,13 +122,7 @@ export class NativeProvider implements StackProvider {
     this.stateFile = join(given.rootDir, "run", "stack.json");
     const state = this.readState();
     this.s3Kind = { current: state?.s3Server ?? given.s3Server };
-    const chunkServiceCount = given.chunkServiceCountGiven
-      ? given.chunkServiceCount
-      : (state?.chunkServiceCount ?? given.chunkServiceCount);
-    const downloadServiceCount = given.downloadServiceCountGiven
-      ? given.downloadServiceCount
-      : (state?.downloadServiceCount ?? given.downloadServiceCount);
-    const config = { ...given, chunkServiceCount, downloadServiceCount };
+    const config = { ...given, ...effectivePoolCounts(given, state) };
     this.config = config;
     this.supervisor = new Supervisor(config.rootDir, config.repoRoot);
     // Start order; `down` stops in reverse (the services first, the gateway, the databases last).
@@ -171,6 +195,7 @@ export class NativeProvider implements StackProvider {
         s3Server: this.s3Kind.current,
         chunkServiceCount: this.config.chunkServiceCount,
         downloadServiceCount: this.config.downloadServiceCount,
+        notificationServiceCount: this.config.notificationServiceCount,
       } satisfies StackState),
     );
     await this.stopUnsupervised(progress);

@@ -10,6 +10,11 @@ export interface LoggedEvent {
   /** Increasing per user: a device resumes after the last cursor it holds. */
   readonly cursor: string;
   readonly event: FileChangedEvent;
+  /**
+   * Set on live hand-overs only (never stored in the log): when Kafka got the event and when the
+   * NotificationService consumed it, so a device can split its notification delay into parts.
+   */
+  readonly trace?: { readonly publishedAtMs?: number; readonly consumedAtMs: number };
 }
 
 export interface Subscription {

@@ -81,7 +81,13 @@ export class KafkaSyncStream implements SyncStream {
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         const event = JSON.parse(message.value?.toString("utf8") ?? "null") as FileChangedEvent;
-        await handler({ event, partition, offset: message.offset });
+        const publishedAtMs = Number(message.timestamp);
+        await handler({
+          event,
+          partition,
+          offset: message.offset,
+          ...(Number.isFinite(publishedAtMs) ? { publishedAtMs } : {}),
+        });
       },
     });
     return {

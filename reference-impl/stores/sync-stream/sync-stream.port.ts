@@ -8,6 +8,8 @@ export interface DeliveredEvent {
   readonly event: FileChangedEvent;
   readonly partition: number;
   readonly offset: string;
+  /** When the broker's producer stamped the record (Kafka CreateTime), if the stream keeps one. */
+  readonly publishedAtMs?: number;
 }
 
 export interface Subscription {
