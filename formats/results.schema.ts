@@ -29,6 +29,29 @@ const counts = z.strictObject({
   dropped: z.number().int().min(0),
 });
 
+/**
+ * What the operation's responses carried over the measured window: bytes, and for responses from a
+ * CDN edge (an X-Cache header) its hits and misses and the bytes each side served.
+ */
+const transfer = z.strictObject({
+  responsesCount: z.number().int().min(0),
+  /** Response body bytes, every step of the operation. */
+  bodyBytes: z.number().int().min(0),
+  /** Null: no response carried an X-Cache header (no CDN on the path, or the builtin target). */
+  cdn: z
+    .strictObject({
+      hitCount: z.number().int().min(0),
+      missCount: z.number().int().min(0),
+      /** hitCount / (hitCount + missCount). */
+      hitRatio: z.number().min(0).max(1),
+      /** Body bytes the edge served from its cache (X-Cache: HIT). */
+      bytesFromEdge: z.number().int().min(0),
+      /** Body bytes the edge fetched from its origin, the DownloadService over S3 (MISS). */
+      bytesFromOrigin: z.number().int().min(0),
+    })
+    .nullable(),
+});
+
 const measuredOperation = z.strictObject({
   name: z.string(),
   status: z.literal("measured"),
@@ -47,6 +70,8 @@ const measuredOperation = z.strictObject({
   /** From the actual send to the end of the last step. */
   serviceTimeMs: percentiles,
   histograms: z.strictObject({ latencyUs: histogramUsSchema, serviceTimeUs: histogramUsSchema }),
+  /** Absent in files written before it existed. */
+  transfer: transfer.optional(),
 });
 
 const unavailableOperation = z.strictObject({
@@ -181,6 +206,7 @@ export const resultsSchema = z.strictObject({
 
 export type Results = z.infer<typeof resultsSchema>;
 export type OperationResult = Results["operations"][number];
+export type TransferResult = z.infer<typeof transfer>;
 export type WebsocketResult = z.infer<typeof websocketResult>;
 export type TargetResult = z.infer<typeof targetResult>;
 export type ServerPartsResult = z.infer<typeof serverParts>;

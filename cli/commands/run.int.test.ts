@@ -93,10 +93,54 @@ describe.skipIf(!secret)("syncbench run against the real stack", () => {
   }, 240_000);
 });
 
+describe.skipIf(!secret)("syncbench run of downloads and listings against the real stack", () => {
+  it("serves downloads through the block list and the edge, recording the hit ratio and bytes", async () => {
+    const dir = tempDir("syncbench-download-int-");
+    const scenario = join(dir, "reads.json");
+    writeFileSync(
+      scenario,
+      JSON.stringify({
+        name: "reads",
+        description: "downloads of shared and private blocks, and listings",
+        arrival: { kind: "constant-arrival-rate", ratePerS: 6, durationS: 5, spacing: "poisson" },
+        warmupS: 0,
+        mix: { download: 0.8, listFolder: 0.2 },
+        users: { count: 100, zipfSkew: 0.99 },
+        download: { blocksCount: 100, zipfSkew: 0.99, sharedFraction: 0.5 },
+        listFolder: { pageSize: 5 },
+        seed: 11,
+        targets: {},
+      }),
+    );
+    const out = join(dir, "results.json");
+    const code = await main(["run", scenario, "--no-websocket", "--out", out], env);
+    expect([0, 4]).toContain(code);
+    const results = readResults(out);
+    const byName = new Map(results.operations.map((o) => [o.name, o]));
+    const download = byName.get("download");
+    const listing = byName.get("listFolder");
+    if (download?.status !== "measured" || listing?.status !== "measured")
+      throw new Error(`not measured: ${JSON.stringify(results.operations.map((o) => o.status))}`);
+    expect(download.counts.ok).toBeGreaterThan(0);
+    expect(download.counts.error).toBe(0);
+    // Every download is its block list then one block through the edge: one X-Cache verdict each.
+    const cdn = download.transfer?.cdn;
+    expect(cdn).not.toBeNull();
+    expect(cdn!.hitCount + cdn!.missCount).toBe(download.counts.ok);
+    expect(cdn!.bytesFromEdge + cdn!.bytesFromOrigin).toBe(
+      (cdn!.hitCount + cdn!.missCount) * 4 * 1024 * 1024,
+    );
+    // A prepared user holds 18 files; pages of 5 rows make each listing walk 4 pages.
+    expect(listing.counts.ok).toBeGreaterThan(0);
+    expect(listing.transfer?.responsesCount).toBe(4 * listing.counts.ok);
+    expect(listing.transfer?.cdn).toBeNull();
+  }, 400_000);
+});
+
 describe.skipIf(!secret)("syncbench run --find-knee against the real stack", () => {
   it("states the served share of the mix, CPU per named server and the parts of each step", async () => {
     const dir = tempDir("syncbench-knee-int-");
-    // Half the mix is downloads, which this stack does not serve yet: the knee must say so.
+    // Half the mix is downloads, served by the DownloadService and the edge: the whole mix is served.
     const scenario = join(dir, "knee-mix.json");
     writeFileSync(
       scenario,
@@ -134,13 +178,14 @@ describe.skipIf(!secret)("syncbench run --find-knee against the real stack", () 
     );
     expect(code).toBe(0);
     const knee = checkKnee(JSON.parse(readFileSync(out, "utf8")), out);
-    expect(knee.servedOperations).toEqual(["deltaUpload"]);
-    expect(knee.servedShare).toBe(0.5);
+    expect(knee.servedOperations).toEqual(["deltaUpload", "download"]);
+    expect(knee.servedShare).toBe(1);
     expect(knee.steps.map((s) => s.ratePerS)).toEqual([4, 8]);
     expect(knee.kneeRatePerS).toBe(8);
     for (const step of knee.steps) {
-      expect(step.servedRatePerS).toBe(step.ratePerS / 2);
+      expect(step.servedRatePerS).toBe(step.ratePerS);
       expect(step.samplesByOperation.deltaUpload).toBeGreaterThan(0);
+      expect(step.samplesByOperation.download).toBeGreaterThan(0);
       // The stack's servers are named by their recorded pids; the ChunkServices did the work.
       expect(step.processes.some((p) => p.name.startsWith("chunk-service-"))).toBe(true);
       expect(step.machineBusyCores).toBeGreaterThan(0);

@@ -53,9 +53,9 @@ describe("ResponseParser", () => {
   it("reads a Content-Length response split at every byte boundary", () => {
     const text =
       "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nContent-Length: 11\r\n" +
-      "Connection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\nhello world";
+      "Connection: keep-alive\r\nKeep-Alive: timeout=5\r\nX-Cache: HIT\r\n\r\nhello world";
     expect(everySplit(bytesOf(text))).toEqual({
-      heads: [{ status: 200, keepAlive: true, keepAliveTimeoutMs: 5000 }],
+      heads: [{ status: 200, keepAlive: true, keepAliveTimeoutMs: 5000, cache: "HIT" }],
       completions: 1,
     });
   });
@@ -65,7 +65,7 @@ describe("ResponseParser", () => {
       "HTTP/1.1 201 Created\r\nTransfer-Encoding: gzip, chunked\r\n\r\n" +
       "5\r\nhello\r\n1A;name=value\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nx-trailer: 1\r\n\r\n";
     expect(everySplit(bytesOf(text))).toEqual({
-      heads: [{ status: 201, keepAlive: true, keepAliveTimeoutMs: undefined }],
+      heads: [{ status: 201, keepAlive: true, keepAliveTimeoutMs: undefined, cache: "" }],
       completions: 1,
     });
     const bare = "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n";
@@ -96,7 +96,7 @@ describe("ResponseParser", () => {
     const text = "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\n\r\n<html>bye</html>";
     const log = everySplit(bytesOf(text), true);
     expect(log).toEqual({
-      heads: [{ status: 200, keepAlive: false, keepAliveTimeoutMs: undefined }],
+      heads: [{ status: 200, keepAlive: false, keepAliveTimeoutMs: undefined, cache: "" }],
       completions: 1,
     });
     expect(feedPieces([bytesOf(text)], false).completions).toBe(0);

@@ -20,7 +20,12 @@ export interface ResponseHead {
   readonly keepAlive: boolean;
   /** The server's Keep-Alive: timeout=N hint in ms, or undefined. */
   readonly keepAliveTimeoutMs: number | undefined;
+  /** A CDN edge's X-Cache header: "HIT", "MISS" (any other value), or "" when absent. */
+  readonly cache: CacheStatus;
 }
+
+/** What an X-Cache response header said: served from the edge's cache, fetched, or no header. */
+export type CacheStatus = "HIT" | "MISS" | "";
 
 export interface ParserEvents {
   /** The head of the final (non-1xx) response is complete; `head` is reused, read it now. */
@@ -91,6 +96,7 @@ interface Framing {
   /** A Connection header said close: no later "keep-alive" undoes it (RFC 9112 9.6). */
   close: boolean;
   keepAliveTimeoutMs: number | undefined;
+  cache: CacheStatus;
 }
 
 /** Applies one header line `h[line, end)` (name, colon at `colon`, value) to `f`. */
@@ -124,6 +130,8 @@ function applyHeader(h: Uint8Array, line: number, colon: number, end: number, f:
       throw new ResponseInvalid(`Transfer-Encoding "${latin1(h, v, ve)}" does not end in chunked`);
     }
     f.chunked = true;
+  } else if (first === 120 /* x */ && nameIs(h, line, colon, "x-cache")) {
+    f.cache = nameIs(h, v, ve, "hit") ? "HIT" : "MISS";
   } else if (first === 107 /* k */ && nameIs(h, line, colon, "keep-alive")) {
     // "timeout=5" or "timeout=5, max=1000"
     for (let i = v; i + 8 <= ve; i++) {
@@ -166,11 +174,13 @@ export class ResponseParser {
     keepAlive: true,
     close: false,
     keepAliveTimeoutMs: undefined,
+    cache: "",
   };
   private readonly responseHead: { -readonly [K in keyof ResponseHead]: ResponseHead[K] } = {
     status: 0,
     keepAlive: true,
     keepAliveTimeoutMs: undefined,
+    cache: "",
   };
   private bodyLeft = 0;
   /** Bytes of the current chunk-size or trailer line so far. */
@@ -301,6 +311,7 @@ export class ResponseParser {
         f.keepAlive = h[start + 7] === 49; // HTTP/1.1 defaults to keep-alive, 1.0 to close
         f.close = false;
         f.keepAliveTimeoutMs = undefined;
+        f.cache = "";
       } else if (lineEnd === line) {
         break; // the empty line that ends the head
       } else {
@@ -341,6 +352,7 @@ export class ResponseParser {
     head.status = status;
     head.keepAlive = f.keepAlive && !f.close && !closeDelimited;
     head.keepAliveTimeoutMs = f.keepAliveTimeoutMs;
+    head.cache = f.cache;
     this.events.onHead(head);
     if (noBody || f.contentLength === 0) this.finish();
     else if (f.chunked) this.startLine(State.ChunkSize);

@@ -14,6 +14,7 @@ import net from "node:net";
 import {
   ResponseInvalid,
   ResponseParser,
+  type CacheStatus,
   type ParserEvents,
   type ResponseHead,
 } from "./http1-parser.ts";
@@ -26,6 +27,19 @@ export interface Http1Request {
   readonly body?: Uint8Array;
   /** Hand the response body to onResponse (up to keptBodyBytesMax); others are discarded. */
   readonly keepResponse?: boolean;
+  /**
+   * Another origin than the run's target (a CDN edge's signed block URL names its own host and
+   * port): OriginPools sends it on that origin's pool; a single Http1Pool ignores it.
+   */
+  readonly origin?: string;
+}
+
+/** What a response carried besides its status: read it in onResponse, it is reused after. */
+export interface ResponseMeta {
+  /** Body bytes read (after any chunked framing). */
+  readonly bodyBytes: number;
+  /** The X-Cache header of a CDN edge, "" when absent. */
+  readonly cache: CacheStatus;
 }
 
 /** A kept response body beyond this is cut off (an upload plan is a few hundred bytes). */
@@ -33,8 +47,8 @@ export const keptBodyBytesMax = 1024 * 1024;
 
 /** Told once how a request ended: a status after the whole body was read, or an error code. */
 export interface ResponseHandler {
-  /** `body` only for a request with keepResponse. */
-  onResponse(status: number, body?: Uint8Array): void;
+  /** `body` only for a request with keepResponse; `meta` is reused once this returns. */
+  onResponse(status: number, body?: Uint8Array, meta?: ResponseMeta): void;
   onError(code: string): void;
 }
 
@@ -84,6 +98,8 @@ class Connection implements ParserEvents {
   private kept: Buffer[] | undefined;
   private keptBytes = 0;
   private completed = false;
+  /** The current response's body size and X-Cache, handed to the handler with its status. */
+  private readonly meta: { bodyBytes: number; cache: CacheStatus } = { bodyBytes: 0, cache: "" };
 
   constructor(readonly pool: Http1Pool) {
     this.deadlineMs = pool.nowMs + pool.o.connectTimeoutMs;
@@ -125,6 +141,8 @@ class Connection implements ParserEvents {
   onHead(head: ResponseHead): void {
     this.status = head.status;
     this.keepAlive = head.keepAlive;
+    this.meta.cache = head.cache;
+    this.meta.bodyBytes = 0;
     if (head.keepAliveTimeoutMs !== undefined) {
       this.idleLimitMs = Math.min(this.pool.idleTimeoutMs, head.keepAliveTimeoutMs - 1000);
     }
@@ -133,6 +151,7 @@ class Connection implements ParserEvents {
   }
 
   onBody(bytes: Uint8Array, from: number, to: number): void {
+    this.meta.bodyBytes += to - from;
     if (!this.kept || this.keptBytes + (to - from) > keptBodyBytesMax) return;
     this.kept.push(Buffer.from(bytes.subarray(from, to))); // readBuffer is reused: copy
     this.keptBytes += to - from;
@@ -180,7 +199,7 @@ class Connection implements ParserEvents {
     const writing = this.socket.writableLength > 0;
     if (this.keepAlive && this.idleLimitMs > 0 && !writing) this.pool.release(this);
     else this.close();
-    handler.onResponse(this.status, kept);
+    handler.onResponse(this.status, kept, this.meta);
   }
 
   /** Ends the connection; a request still on it fails with `code`. */
@@ -372,5 +391,54 @@ export class Http1Pool {
         c.fail(code);
       }
     }
+  }
+}
+
+/** What an Exchange sends its steps through: one pool, or one per origin (OriginPools). */
+export interface RequestSender {
+  request(request: Http1Request, handler: ResponseHandler): void;
+}
+
+/** Origins a run may reach besides its target (the CDN edge): each gets a pool of its own. */
+export const originsMax = 4;
+
+/**
+ * The run's target pool plus one pool per other origin a step names (a signed block URL's CDN
+ * edge), created on first use with the same bounds, at most originsMax of them: a request to one
+ * more origin fails with ORIGIN_LIMIT rather than opening pools without bound.
+ */
+export class OriginPools implements RequestSender {
+  readonly base: Http1Pool;
+  private readonly byOrigin = new Map<string, Http1Pool>();
+
+  constructor(
+    baseUrl: string,
+    private readonly options: Http1PoolOptions,
+  ) {
+    this.base = new Http1Pool(baseUrl, options);
+    this.byOrigin.set(new URL(baseUrl).origin, this.base);
+  }
+
+  request(request: Http1Request, handler: ResponseHandler): void {
+    if (request.origin === undefined) return this.base.request(request, handler);
+    let pool = this.byOrigin.get(request.origin);
+    if (!pool) {
+      if (this.byOrigin.size > originsMax) {
+        queueMicrotask(() => handler.onError("ORIGIN_LIMIT"));
+        return;
+      }
+      try {
+        pool = new Http1Pool(request.origin, this.options);
+      } catch {
+        queueMicrotask(() => handler.onError("ORIGIN_INVALID"));
+        return;
+      }
+      this.byOrigin.set(request.origin, pool);
+    }
+    pool.request(request, handler);
+  }
+
+  destroy(): void {
+    for (const pool of this.byOrigin.values()) pool.destroy();
   }
 }

@@ -9,6 +9,7 @@ import {
   recordMs,
   type Histogram,
 } from "../../formats/hdr-histogram.ts";
+import { noTransfer, type TransferCounts } from "../http1/http-exchange.ts";
 
 export class OperationStats {
   scheduledCount = 0;
@@ -24,8 +25,20 @@ export class OperationStats {
   readonly driverErrorsByCode = new Map<string, number>();
   readonly latency: Histogram = newHistogram();
   readonly serviceTime: Histogram = newHistogram();
+  /** Responses of the measured window's operations: bytes, and the CDN edge's X-Cache verdicts. */
+  readonly transfer: TransferCounts = noTransfer();
 
   constructor(readonly operation: string) {}
+
+  addTransfer(t: TransferCounts): void {
+    const sum = this.transfer;
+    sum.responsesCount += t.responsesCount;
+    sum.bodyBytes += t.bodyBytes;
+    sum.cacheHitCount += t.cacheHitCount;
+    sum.cacheMissCount += t.cacheMissCount;
+    sum.cacheHitBytes += t.cacheHitBytes;
+    sum.cacheMissBytes += t.cacheMissBytes;
+  }
 
   recordError(code: string): void {
     this.errorCount++;

@@ -6,8 +6,10 @@ import type {
   OperationResult,
   Results,
   TargetResult,
+  TransferResult,
   WebsocketResult,
 } from "../../formats/results.schema.ts";
+import type { TransferCounts } from "../http1/http-exchange.ts";
 import type { HttpOperationName, Scenario } from "../scenario.ts";
 import { encodeHistogram, percentilesMs } from "../../formats/hdr-histogram.ts";
 
@@ -44,6 +46,25 @@ export function operationResult(name: string, outcome: OpenModelOutcome): Operat
       latencyUs: encodeHistogram(s.latency),
       serviceTimeUs: encodeHistogram(s.serviceTime),
     },
+    transfer: transferResult(s.transfer),
+  };
+}
+
+export function transferResult(t: TransferCounts): TransferResult {
+  const cached = t.cacheHitCount + t.cacheMissCount;
+  return {
+    responsesCount: t.responsesCount,
+    bodyBytes: t.bodyBytes,
+    cdn:
+      cached === 0
+        ? null
+        : {
+            hitCount: t.cacheHitCount,
+            missCount: t.cacheMissCount,
+            hitRatio: Math.round((t.cacheHitCount / cached) * 10_000) / 10_000,
+            bytesFromEdge: t.cacheHitBytes,
+            bytesFromOrigin: t.cacheMissBytes,
+          },
   };
 }
 

@@ -12,7 +12,7 @@ import { recordMs } from "../../formats/hdr-histogram.ts";
 import type { Arrival } from "../scenario.ts";
 import { arrivalDurationS } from "../scenario.ts";
 import { Exchange, type ExchangeDone } from "../http1/http-exchange.ts";
-import { Http1Pool } from "../http1/http1-pool.ts";
+import { OriginPools } from "../http1/http1-pool.ts";
 import { SendWaker } from "./send-waker.ts";
 import { Random } from "../operations/random.ts";
 import type { OperationPlan } from "../operations/routes.ts";
@@ -84,7 +84,7 @@ export const eventLoopResolutionMs = 10;
 
 interface Runner {
   readonly t0: number;
-  readonly pool: Http1Pool;
+  readonly pool: OriginPools;
   readonly stats: RunStats;
   readonly o: OpenModelOptions;
   readonly schedule: ArrivalSchedule;
@@ -115,6 +115,7 @@ function complete(r: Runner, ex: Exchange, code: string | undefined): void {
   r.stats.inFlight--;
   if (!driverFailure) r.stats.noteOutcome(ok, latencyMs);
   if (ex.intendedMs >= r.o.warmupMs) {
+    if (ex.transfer) s.addTransfer(ex.transfer);
     if (ok) {
       s.okCount++;
       recordMs(s.latency, latencyMs);
@@ -237,7 +238,7 @@ function startProgress(r: Runner): NodeJS.Timeout {
 
 export async function runOpenModel(o: OpenModelOptions): Promise<OpenModelOutcome> {
   const timeoutMs = o.limits.requestTimeoutMs;
-  const pool = new Http1Pool(o.baseUrl, {
+  const pool = new OriginPools(o.baseUrl, {
     connectionsMax: o.limits.connectionsMax,
     queueMax: o.limits.inFlightMax,
     connectTimeoutMs: timeoutMs,

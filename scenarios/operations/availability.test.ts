@@ -1,18 +1,19 @@
 // The availability probe's rules on a local server that answers as a stack would: a service's own
-// JSON error means the route exists; a gateway page, NOT_FOUND, or a service error naming a flow
-// the driver does not drive (the DownloadService's signed block URLs) means "not available".
+// JSON error means the route exists; a gateway page or NOT_FOUND means "not available". A
+// download's block fetches go to the signed URLs its block list names, so they are not probed.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { probeRoute } from "./availability.ts";
+import { probeOperations, probeRoute } from "./availability.ts";
 
 let server: Server | undefined;
 afterEach(
   () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
 );
 
-async function answering(status: number, body: string): Promise<string> {
+async function answering(status: number, body: string, paths: string[] = []): Promise<string> {
   server = createServer((request, response) => {
+    paths.push(request.url ?? "");
     request.resume();
     response.writeHead(status, { "content-type": "application/json" }).end(body);
   });
@@ -40,12 +41,11 @@ describe("probeRoute", () => {
     ).toMatchObject({ available: false });
   });
 
-  it("calls signed-URL-only block reads not available, saying which flow the driver lacks", async () => {
-    const url = await answering(403, serviceError("BLOCK_URL_INVALID"));
-    const availability = await probeRoute(url, "blockGet");
-    expect(availability).toMatchObject({ available: false });
-    expect(availability.available ? "" : availability.reason).toMatch(
-      /403 BLOCK_URL_INVALID: .*signed URLs from GET \/v1\/files\/content/,
-    );
+  it("calls download available on its block list route alone, never asking for a block by hash", async () => {
+    const paths: string[] = [];
+    const url = await answering(400, serviceError("REQUEST_INVALID"), paths);
+    const availability = await probeOperations(url, ["download"]);
+    expect(availability.get("download")).toEqual({ available: true });
+    expect(paths).toEqual(["/v1/files/content"]);
   });
 });

@@ -23,17 +23,6 @@ const unreachableCodes = new Set([
   "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
-/**
- * Codes by which a service says the route exists but is reached through a flow this driver does
- * not drive yet: the DownloadService serves blocks only on the signed URLs that
- * GET /v1/files/content hands out (issue 13), while the driver's download asks for a block by hash.
- */
-const undrivenFlows: Readonly<Record<string, string>> = {
-  BLOCK_URL_INVALID:
-    "the stack serves blocks only on signed URLs from GET /v1/files/content, which the " +
-    "driver's download does not follow yet",
-};
-
 /** The code of a service's own JSON error, or undefined for a page that is not one. */
 async function serviceErrorCode(body: { text(): Promise<string> }): Promise<string | undefined> {
   const text = await body.text();
@@ -75,10 +64,6 @@ export async function probeRoute(
     // A service's own error (JSON with a code) means the route exists, except NOT_FOUND, which is
     // the service saying it has no such route (the ChunkService answers that for GET /v1/blocks).
     const code = await serviceErrorCode(response.body);
-    const undriven = code === undefined ? undefined : undrivenFlows[code];
-    if (undriven !== undefined) {
-      return { available: false, reason: `${label} answered ${status} ${code}: ${undriven}` };
-    }
     if (unavailableStatuses.has(status) && (code === undefined || code === "NOT_FOUND")) {
       return {
         available: false,
@@ -101,7 +86,10 @@ export async function probeRoute(
   }
 }
 
-/** Availability of each operation: every route of its chain must answer. */
+/**
+ * Availability of each operation: every route of its chain that the run's target serves must
+ * answer (a download's block fetches go to the signed URLs its block list names).
+ */
 export async function probeOperations(
   baseUrl: string,
   operations: readonly HttpOperationName[],
@@ -112,6 +100,7 @@ export async function probeOperations(
   for (const op of operations) {
     let availability: Availability = { available: true };
     for (const route of operationRoutes[op]) {
+      if (routes[route].urlFromAnswer) continue; // asked where the step before says, not probed
       if (!byRoute.has(route)) byRoute.set(route, await probeRoute(baseUrl, route, tokenFor));
       const a = byRoute.get(route)!;
       if (!a.available) {

@@ -19,7 +19,9 @@ function uploadPlans(prefix: string): OperationPlan[] {
 }
 
 /** A pool that answers each request at once with the next canned answer, recording what was sent. */
-function fakePool(answers: { status: number; body?: string }[]) {
+type Answer = { status: number; body?: string; cache?: "HIT" | "MISS"; bytes?: number };
+
+function fakePool(answers: Answer[]) {
   const sent: Http1Request[] = [];
   const pool = {
     request(request: Http1Request, handler: ResponseHandler) {
@@ -27,17 +29,23 @@ function fakePool(answers: { status: number; body?: string }[]) {
       const answer = answers.shift() ?? { status: 200 };
       const body =
         request.keepResponse && answer.body !== undefined ? Buffer.from(answer.body) : undefined;
-      queueMicrotask(() => handler.onResponse(answer.status, body));
+      const meta = {
+        bodyBytes: answer.bytes ?? body?.length ?? 0,
+        cache: answer.cache ?? ("" as const),
+      };
+      queueMicrotask(() => handler.onResponse(answer.status, body, meta));
     },
   } as unknown as Http1Pool;
   return { pool, sent };
 }
 
-function run(plan: OperationPlan, answers: { status: number; body?: string }[]) {
+function run(plan: OperationPlan, answers: Answer[]) {
   const { pool, sent } = fakePool(answers);
-  return new Promise<{ code: string | undefined; sent: Http1Request[] }>((resolve) => {
-    new Exchange(pool, plan, 0, 0, (_, code) => resolve({ code, sent })).start();
-  });
+  return new Promise<{ code: string | undefined; sent: Http1Request[]; ex: Exchange }>(
+    (resolve) => {
+      new Exchange(pool, plan, 0, 0, (ex, code) => resolve({ code, sent, ex })).start();
+    },
+  );
 }
 
 describe("OperationPlanner upload operations", () => {
@@ -77,5 +85,58 @@ describe("OperationPlanner upload operations", () => {
     expect(paths("/syncbench/smoke-a")).toEqual(paths("/syncbench/smoke-a"));
     const other = new Set(paths("/syncbench/smoke-b"));
     expect(paths("/syncbench/smoke-a").filter((p) => other.has(p))).toEqual([]);
+  });
+});
+
+describe("OperationPlanner downloads and listings", () => {
+  const scenario = applyOverrides(loadScenario("hot-downloads"), { seed: 7 });
+
+  it("ask for the block list, then fetch each block on its signed URL at that URL's origin", async () => {
+    const plan = new OperationPlanner(scenario, () => "token", "/syncbench/hot-a").next();
+    expect(plan.operation).toBe("download");
+    expect(plan.steps[0]).toMatchObject({ route: "fileContent", keepResponse: true });
+    expect(plan.steps[0]!.path).toMatch(/^\/v1\/files\/content\?path=%2Fsyncbench%2Fhot-a/);
+    const url = (h: string) => `http://127.0.0.1:9481/v1/blocks/${h}?u=user-1&e=99&s=sig`;
+    const blocks = [{ url: url("a".repeat(64)) }, { url: url("b".repeat(64)) }];
+    const { code, sent, ex } = await run(plan, [
+      { status: 200, body: JSON.stringify({ blocks }) },
+      { status: 200, cache: "HIT", bytes: 4_194_304 },
+      { status: 200, cache: "MISS", bytes: 1_000 },
+    ]);
+    expect(code).toBeUndefined();
+    expect(ex.transfer).toMatchObject({
+      responsesCount: 3,
+      cacheHitCount: 1,
+      cacheMissCount: 1,
+      cacheHitBytes: 4_194_304,
+      cacheMissBytes: 1_000,
+    });
+    expect(sent.slice(1)).toMatchObject([
+      { origin: "http://127.0.0.1:9481", path: `/v1/blocks/${"a".repeat(64)}?u=user-1&e=99&s=sig` },
+      { origin: "http://127.0.0.1:9481", path: `/v1/blocks/${"b".repeat(64)}?u=user-1&e=99&s=sig` },
+    ]);
+  });
+
+  it("fail with RESPONSE_UNUSABLE on a block list that is not one, fetching nothing", async () => {
+    const plan = new OperationPlanner(scenario, () => "token", "/syncbench/hot-b").next();
+    const { code, sent } = await run(plan, [{ status: 200, body: '{"blocks":"none"}' }]);
+    expect(code).toBe("RESPONSE_UNUSABLE");
+    expect(sent).toHaveLength(1);
+  });
+
+  it("walk a listing's pages while the answer names a next cursor", async () => {
+    const listing = applyOverrides(loadScenario("design-peak-25k"), { seed: 7 });
+    const planner = new OperationPlanner(listing, () => "token", "/syncbench/peak-a");
+    const plans = Array.from({ length: 400 }, () => planner.next());
+    const plan = plans.find((p) => p.operation === "listFolder")!;
+    const { code, sent } = await run(plan, [
+      { status: 200, body: '{"files":[],"nextCursor":"cDE6L3g"}' },
+      { status: 200, body: '{"files":[],"nextCursor":null}' },
+    ]);
+    expect(code).toBeUndefined();
+    expect(sent.map((s) => s.path)).toEqual([
+      "/v1/files?prefix=%2Fsyncbench%2Fpeak-a%2Fdocs%2F&limit=1000",
+      "/v1/files?prefix=%2Fsyncbench%2Fpeak-a%2Fdocs%2F&limit=1000&cursor=cDE6L3g",
+    ]);
   });
 });

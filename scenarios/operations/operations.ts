@@ -11,6 +11,7 @@ import {
   type Scenario,
 } from "../scenario.ts";
 import type { DeltaChains, StepFor } from "../delta-upload/delta-chains.ts";
+import { blockSteps, listSteps, type DownloadDraws } from "../download/download-files.ts";
 import { Random, ZipfRanks } from "./random.ts";
 import { commitBodyFrom, routes, type OperationPlan, type RouteName, type Step } from "./routes.ts";
 
@@ -34,11 +35,6 @@ function hashHex(random: Random): string {
   let hex = "";
   for (let i = 0; i < 8; i++) hex += random.nextUint32().toString(16).padStart(8, "0");
   return hex;
-}
-
-/** A stable hex "hash" for a numbered shared block, so popular blocks repeat across users. */
-function sharedBlockHash(rank: number): string {
-  return hashHex(new Random(rank, "shared-block"));
 }
 
 /** Bearer tokens by user: the stack's services authenticate every request (runtime/jwt.ts). */
@@ -100,7 +96,6 @@ export class OperationPlanner {
   private readonly cumulative: number[];
   private readonly random: Random;
   private readonly users: ZipfRanks;
-  private readonly blocks: ZipfRanks | undefined;
 
   constructor(
     private readonly scenario: Scenario,
@@ -109,14 +104,14 @@ export class OperationPlanner {
     private readonly pathPrefix = "",
     /** Prepared delta chains (real stack); absent: deltas against made-up bases (builtin). */
     private readonly deltas?: DeltaChains,
+    /** Prepared files to download and list (real stack); absent: made-up paths (builtin). */
+    private readonly downloads?: DownloadDraws,
   ) {
     this.operations = activeOperations(scenario);
     let sum = 0;
     this.cumulative = this.operations.map((op) => (sum += scenario.mix[op]));
     this.random = new Random(scenario.seed, "operations");
     this.users = new ZipfRanks(scenario.users.count, scenario.users.zipfSkew);
-    const d = scenario.download;
-    this.blocks = d ? new ZipfRanks(d.blocksCount, d.zipfSkew) : undefined;
   }
 
   next(): OperationPlan {
@@ -124,21 +119,37 @@ export class OperationPlanner {
     const index = this.cumulative.findIndex((c) => u < c);
     const operation = this.operations[index === -1 ? this.operations.length - 1 : index]!;
     if (operation === "deltaUpload" && this.deltas) return this.deltas.nextPlan();
+    if (operation === "download") return { operation, steps: this.downloadSteps() };
+    if (operation === "listFolder") return { operation, steps: this.listSteps() };
     return { operation, steps: this.stepsFor(operation, this.users.draw(this.random)) };
+  }
+
+  /** The file's block list, then each block on its signed URL (the CDN edge's origin). */
+  private downloadSteps(): Step[] {
+    const r = this.random;
+    const { userId, path } = this.downloads
+      ? this.downloads.download(r)
+      : { userId: this.users.draw(r), path: `${this.pathPrefix}/docs/file-${r.int(1000)}.bin` };
+    const query = `?path=${encodeURIComponent(path)}`;
+    const list = step("fileContent", { userId, tokenFor: this.tokenFor }, { query });
+    return [{ ...list, keepResponse: true, then: blockSteps }];
+  }
+
+  /** The user's folder, page by page while the answer names a next cursor. */
+  private listSteps(): Step[] {
+    const r = this.random;
+    const { userId, prefix } = this.downloads
+      ? this.downloads.listing(r)
+      : { userId: this.users.draw(r), prefix: `${this.pathPrefix}/docs/` };
+    const first = step("filesList", { userId, tokenFor: this.tokenFor }, {});
+    const limit = this.scenario.listFolder?.pageSize ?? 100;
+    const query = `?prefix=${encodeURIComponent(prefix)}&limit=${limit}`;
+    return [listSteps({ ...first, path: first.path + query }, prefix, limit)];
   }
 
   private stepsFor(operation: HttpOperationName, userId: number): Step[] {
     const r = this.random;
     const auth = { userId, tokenFor: this.tokenFor };
-    if (operation === "download") {
-      const shared = r.next() < (this.scenario.download?.sharedFraction ?? 0);
-      const hash = shared && this.blocks ? sharedBlockHash(this.blocks.draw(r)) : hashHex(r);
-      return [step("blockGet", auth, { hash })];
-    }
-    if (operation === "listFolder") {
-      const limit = this.scenario.listFolder?.pageSize ?? 100;
-      return [step("filesList", auth, { query: `?path=%2Fdocs&limit=${limit}` })];
-    }
     const path = `${this.pathPrefix}/docs/file-${r.int(1000)}.txt`;
     if (operation === "deltaUpload") return this.deltaSteps(auth, path);
     return this.newFileSteps(auth, path);

@@ -5,7 +5,13 @@
 import type { HttpOperationName } from "../scenario.ts";
 
 export type RouteName =
-  "uploadInit" | "blockDelta" | "blockPut" | "uploadFinalize" | "blockGet" | "filesList";
+  | "uploadInit"
+  | "blockDelta"
+  | "blockPut"
+  | "uploadFinalize"
+  | "fileContent"
+  | "blockGet"
+  | "filesList";
 
 export interface Route {
   readonly method: "GET" | "POST" | "PUT";
@@ -13,6 +19,11 @@ export interface Route {
   readonly pathTemplate: string;
   /** The design component that serves it, for "not available in this stack" messages. */
   readonly service: "ChunkService" | "DownloadService" | "CDN";
+  /**
+   * The request goes where a previous step's answer says (a signed URL), not to the run's target:
+   * the availability probe does not ask for it, a failure on it counts against the stack.
+   */
+  readonly urlFromAnswer?: boolean;
 }
 
 export const routes: Readonly<Record<RouteName, Route>> = {
@@ -21,8 +32,17 @@ export const routes: Readonly<Record<RouteName, Route>> = {
   blockDelta: { method: "PUT", pathTemplate: "/v1/blocks/:hash/delta", service: "ChunkService" },
   blockPut: { method: "PUT", pathTemplate: "/v1/blocks/:hash", service: "ChunkService" },
   uploadFinalize: { method: "POST", pathTemplate: "/v1/files/commit", service: "ChunkService" },
-  // Not built yet: the names are this driver's proposal to the DownloadService and CDN.
-  blockGet: { method: "GET", pathTemplate: "/v1/blocks/:hash", service: "CDN" },
+  // The DownloadService's API (reference-impl/services/download-service/openapi.yaml): a version's
+  // block list with a signed URL per block, and listing pages. A block is then fetched on its
+  // signed URL, from the CDN edge's origin (or S3's, for presigned URLs): the URL, not this
+  // template, says where; the template is what the built-in target and the k6 export serve.
+  fileContent: { method: "GET", pathTemplate: "/v1/files/content", service: "DownloadService" },
+  blockGet: {
+    method: "GET",
+    pathTemplate: "/v1/blocks/:hash",
+    service: "CDN",
+    urlFromAnswer: true,
+  },
   filesList: { method: "GET", pathTemplate: "/v1/files", service: "DownloadService" },
 };
 
@@ -30,7 +50,7 @@ export const routes: Readonly<Record<RouteName, Route>> = {
 export const operationRoutes: Readonly<Record<HttpOperationName, readonly RouteName[]>> = {
   deltaUpload: ["uploadInit", "blockDelta", "uploadFinalize"],
   newFileUpload: ["uploadInit", "blockPut", "uploadFinalize"],
-  download: ["blockGet"],
+  download: ["fileContent", "blockGet"],
   listFolder: ["filesList"],
 };
 
@@ -44,6 +64,14 @@ export interface Step {
   readonly keepResponse?: boolean;
   /** Builds this step's body from the kept response of the step before (the commit's uploadId). */
   readonly bodyFrom?: (kept: Uint8Array) => Uint8Array;
+  /** Another origin than the run's target, e.g. "http://127.0.0.1:8081" (a signed block URL's). */
+  readonly origin?: string;
+  /**
+   * The steps that follow, built from this step's kept response (a block list's signed URLs, a
+   * listing page's next cursor); they replace the plan's remaining steps. Throws: the operation
+   * fails with RESPONSE_UNUSABLE.
+   */
+  readonly then?: (kept: Uint8Array) => readonly Step[];
 }
 
 /** The commit body: `file` with the uploadId that upload-init issued (its kept response). */

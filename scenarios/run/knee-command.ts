@@ -43,14 +43,19 @@ function stepLine(k: KneeFile, s: KneeFile["steps"][number]): string {
   return `  ${rates} ${s.passed ? "held  " : "failed"} ${cpu}; p99 ms: ${p99}`;
 }
 
-function print(ctx: KneeOutput, k: KneeFile): void {
+function print(ctx: KneeOutput, k: KneeFile, mix: Readonly<Record<string, number>>): void {
   ctx.out(`knee of ${k.scenario} against ${k.target} (steps of ${k.stepDurationS} s):`);
   for (const s of k.steps) ctx.out(stepLine(k, s));
   const kneeStep = k.steps.find((s) => s.ratePerS === k.kneeRatePerS);
+  // The mix's operations the stack did not serve, named (the knee file keeps the served ones).
+  const unserved = Object.entries(mix)
+    .filter(([op, share]) => share > 0 && !k.servedOperations.includes(op))
+    .map(([op]) => op);
+  const rest = unserved.length > 0 ? `${unserved.join(" + ")} not available in this stack` : "";
   const servedText =
     kneeStep && k.servedShare < 1
       ? `, that is ${kneeStep.servedRatePerS} req/s of ${k.servedOperations.join(" + ")} ` +
-        `(${(k.servedShare * 100).toFixed(0)} % of the mix; the rest is not in this stack)`
+        `(${(k.servedShare * 100).toFixed(0)} % of the mix${rest ? `; ${rest}` : ""})`
       : "";
   const knee =
     k.kneeRatePerS === null ? "none (even the first step failed)" : `${k.kneeRatePerS} req/s`;
@@ -91,7 +96,7 @@ export async function kneeCommand(ctx: KneeOutput, a: KneeArgs): Promise<number>
   writeFileSync(out, `${JSON.stringify(file, null, 2)}\n`);
   if (a.json) ctx.out(JSON.stringify(file));
   else {
-    print(ctx, file);
+    print(ctx, file, a.scenario.mix);
     ctx.out(`  knee file: ${out}`);
   }
   if (file.limitedBy === "generator") return exitCodes.failure;

@@ -12,6 +12,8 @@ import {
 import type { DeltaChains } from "../delta-upload/delta-chains.ts";
 import { prepareDeltaChains, type PrepareBounds } from "../delta-upload/delta-prepare.ts";
 import { OperationPlanner, stepsWith, type TokenFor } from "../operations/operations.ts";
+import { DownloadDraws } from "../download/download-files.ts";
+import { defaultDownloadPrepareBounds, prepareDownloads } from "../download/download-prepare.ts";
 import type { ConnectedFleet } from "../websocket/ws-devices.ts";
 import { buildResults } from "../measure/results-build.ts";
 import { serverPartsBetween, snapshotServerParts } from "../measure/server-parts.ts";
@@ -35,7 +37,9 @@ export interface RunRequest {
   readonly tokenFor?: TokenFor;
   /**
    * Real stack: before the load, give prepared users a committed version 1 and encode their
-   * edits, so delta uploads name bases they own. Absent: deltas against made-up bases (builtin).
+   * edits, so delta uploads name bases they own, and commit the files downloads and listings read
+   * (download-prepare.ts, bounded by its defaults and this timeS). Absent: deltas against made-up
+   * bases, downloads and listings of made-up paths (builtin).
    */
   readonly prepareDeltas?: PrepareBounds;
   readonly log: (line: string) => void;
@@ -67,15 +71,35 @@ async function prepare(
   });
 }
 
+/** The files downloads and listings read (real stack with either operation only). */
+async function prepareReads(
+  req: RunRequest,
+  scenario: Scenario,
+  ops: readonly HttpOperationName[],
+  runPrefix: string,
+): Promise<DownloadDraws | undefined> {
+  if (!req.prepareDeltas || !req.tokenFor) return undefined;
+  if (!ops.includes("download") && !ops.includes("listFolder")) return undefined;
+  const layout = await prepareDownloads({
+    baseUrl: req.baseUrl,
+    scenario,
+    tokenFor: req.tokenFor,
+    runPrefix,
+    bounds: { ...defaultDownloadPrepareBounds, timeS: req.prepareDeltas.timeS },
+    log: req.log,
+  });
+  return new DownloadDraws(scenario, layout);
+}
+
 async function driveHttp(
   req: RunRequest,
   scenario: Scenario,
   ops: readonly HttpOperationName[],
-  run: { runPrefix: string; deltas: DeltaChains | undefined },
+  run: { runPrefix: string; deltas: DeltaChains | undefined; reads: DownloadDraws | undefined },
 ) {
   if (ops.length === 0) return undefined;
-  const { runPrefix, deltas } = run;
-  const planner = new OperationPlanner(scenario, req.tokenFor, runPrefix, deltas);
+  const { runPrefix, deltas, reads } = run;
+  const planner = new OperationPlanner(scenario, req.tokenFor, runPrefix, deltas, reads);
   const outcome = await runOpenModel({
     baseUrl: req.baseUrl,
     arrival: scenario.arrival,
@@ -116,6 +140,7 @@ export async function runScenario(req: RunRequest): Promise<Results> {
   const narrowed = narrowToAvailable(req.scenario, measured);
   const runPrefix = `/syncbench/${req.scenario.name}-${Date.now().toString(36)}`;
   const deltas = await prepare(req, narrowed, measured, runPrefix);
+  const reads = await prepareReads(req, narrowed, measured, runPrefix);
   const devices =
     req.scenario.websocket && req.connectDevices
       ? await req.connectDevices(req.scenario)
@@ -142,7 +167,7 @@ export async function runScenario(req: RunRequest): Promise<Results> {
           : sleep(req.scenario.warmupS * 1000).then(() => snapshotServerParts(sources));
     // Sockets close only after the HTTP load has ended, so 50K closes never land in its window.
     const [httpOutcome, tally] = await Promise.all([
-      driveHttp(req, narrowed, measured, { runPrefix, deltas }),
+      driveHttp(req, narrowed, measured, { runPrefix, deltas, reads }),
       fleet ? fleet.publish() : null,
     ]);
     outcome = httpOutcome;

@@ -38,6 +38,15 @@ function operationLines(r: Results): string[] {
       [op.serviceTimeMs.p99.toFixed(2), 8],
     );
     lines.push(`  ${op.name.padEnd(14)} ${figures}`);
+    const cdn = op.transfer?.cdn;
+    if (cdn) {
+      const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+      lines.push(
+        `  ${"".padEnd(14)} CDN hit ratio ${(cdn.hitRatio * 100).toFixed(1)} % ` +
+          `(${cdn.hitCount} hits, ${cdn.missCount} misses); ${mb(cdn.bytesFromEdge)} MB from the ` +
+          `edge's cache, ${mb(cdn.bytesFromOrigin)} MB through it from the origin`,
+      );
+    }
     const codes = Object.entries(op.errorsByCode).map(([c, n]) => `${c} x${n}`);
     if (codes.length > 0) lines.push(`  ${"".padEnd(14)} errors: ${codes.join(", ")}`);
     // The driver's own failures (nothing sent) are apart from the stack's errors above.

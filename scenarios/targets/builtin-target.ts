@@ -2,6 +2,7 @@
 // a fixed, known service time (a timer, not CPU), so the drivers can be exercised end to end
 // before the real services exist, and their figures compared with known truth. Bodies are read
 // to the end; downloads answer a fixed-size body. It also accepts WebSocket devices (ws-hub.ts).
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { RouteName } from "../operations/routes.ts";
@@ -20,6 +21,7 @@ export const builtinTargetDefaults: BuiltinTargetOptions = {
     blockDelta: 5,
     blockPut: 10,
     uploadFinalize: 3,
+    fileContent: 2,
     blockGet: 1,
     filesList: 4,
   },
@@ -42,10 +44,32 @@ export function routeOf(method: string | undefined, path: string): RouteName | u
   if (method === "PUT" && /^\/v1\/blocks\/[0-9a-f]{64}$/.test(bare)) return "blockPut";
   if (method === "GET" && /^\/v1\/blocks\/[0-9a-f]{64}$/.test(bare)) return "blockGet";
   if (method === "GET" && bare === "/v1/files") return "filesList";
+  if (method === "GET" && bare === "/v1/files/content") return "fileContent";
   return undefined;
 }
 
-function answer(route: RouteName, response: ServerResponse, downloadBody: Buffer): void {
+/** A one-block file's block list, its URL on this target (the DownloadService's answer's shape). */
+function contentBody(selfUrl: string, requestPath: string, sizeBytes: number): string {
+  const path = new URL(requestPath, selfUrl).searchParams.get("path") ?? "/";
+  const hash = createHash("sha256").update(path).digest("hex");
+  const url = `${selfUrl}/v1/blocks/${hash}?u=builtin&e=0&s=none`;
+  const block = { hash, sizeBytes, offsetBytes: 0, url };
+  return JSON.stringify({
+    path,
+    version: 1,
+    sizeBytes,
+    via: "cdn",
+    urlsExpireAtS: 0,
+    blocks: [block],
+  });
+}
+
+function answer(
+  route: RouteName,
+  request: { url: string; selfUrl: string },
+  response: ServerResponse,
+  downloadBody: Buffer,
+): void {
   if (route === "blockGet") {
     response.writeHead(200, {
       "content-type": "application/octet-stream",
@@ -58,8 +82,10 @@ function answer(route: RouteName, response: ServerResponse, downloadBody: Buffer
     route === "uploadInit"
       ? '{"uploadId":"00000000-0000-8000-8000-000000000000","missing":[]}'
       : route === "filesList"
-        ? '{"files":[]}'
-        : '{"ok":true}';
+        ? '{"files":[],"nextCursor":null}'
+        : route === "fileContent"
+          ? contentBody(request.selfUrl, request.url, downloadBody.length)
+          : '{"ok":true}';
   response.writeHead(200, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(body),
@@ -71,6 +97,7 @@ export async function startBuiltinTarget(
   options: BuiltinTargetOptions = builtinTargetDefaults,
 ): Promise<BuiltinTarget> {
   const downloadBody = Buffer.alloc(options.downloadBodyBytes, 0x61);
+  let selfUrl = "http://127.0.0.1";
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const route = routeOf(request.method, request.url ?? "/");
     request.resume();
@@ -80,13 +107,15 @@ export async function startBuiltinTarget(
         response.end("<html>404 Not Found</html>");
         return;
       }
-      setTimeout(() => answer(route, response, downloadBody), options.serviceMsByRoute[route]);
+      const at = { url: request.url ?? "/", selfUrl };
+      setTimeout(() => answer(route, at, response, downloadBody), options.serviceMsByRoute[route]);
     });
   };
   const server = createServer(handle);
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  selfUrl = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     server,

@@ -4,6 +4,8 @@
 // GET /v1/blocks/{hash} is the origin of the CDN edge (and a direct download path): it serves a
 // block only on a valid signed block URL. GET /internal/block-grant is the edge's auth subrequest.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { SyncbenchError } from "../../core/errors.ts";
 import { verifyJwt } from "../../runtime/jwt.ts";
 import { verifyBlockUrl } from "./block-url.ts";
@@ -98,7 +100,7 @@ async function route(
   const nowMs = ports.clock.nowMs();
   if (url.pathname === "/internal/block-grant") return blockGrant(req, res, settings, nowMs);
   const block = blockRoute.exec(url.pathname);
-  if (block) return serveBlock(res, deps, block[1] as string, url, nowMs);
+  if (block) return serveBlock(req, res, deps, { hash: block[1] as string, url, nowMs });
   const userId = authenticate(req, settings.jwtSecret, nowMs);
   if (url.pathname === "/v1/files/content") {
     return sendJson(
@@ -136,27 +138,45 @@ function blockGrant(
   res.end();
 }
 
-/** Origin and direct path: a signed block URL's bytes, immutable, ETag = the block hash. */
+/**
+ * Origin and direct path: a signed block URL's bytes, immutable, ETag = the block hash. The block
+ * streams from the BlockStore to the client as S3 sends it: no process holds a whole 4 MiB block,
+ * so 256 connections cost socket buffers, not 1 GiB. A store failure mid-stream cuts the response
+ * (its Content-Length then tells the client, and the edge does not cache it).
+ */
 async function serveBlock(
+  req: IncomingMessage,
   res: ServerResponse,
   deps: DownloadServiceDeps,
-  hash: string,
-  url: URL,
-  nowMs: number,
+  block: { hash: string; url: URL; nowMs: number },
 ) {
+  const { hash, url, nowMs } = block;
   verifyBlockUrl(deps.settings.blockUrlKey, hash, url.searchParams, nowMs);
-  const bytes = await deps.ports.blockStore.get(hash);
-  if (!bytes)
+  const reader = await deps.ports.blockStore.openRead(hash);
+  if (!reader)
     throw new SyncbenchError("BLOCK_MISSING", `block ${hash} is not in the BlockStore`, {
       hint: "run npx syncbench fsck",
     });
   res.writeHead(200, {
     "content-type": "application/octet-stream",
-    "content-length": bytes.byteLength,
+    "content-length": reader.sizeBytes,
     "cache-control": "public, max-age=31536000, immutable",
     etag: `"${hash}"`,
   });
-  res.end(bytes);
+  if (req.method === "HEAD") {
+    (reader.body as Readable).destroy();
+    return void res.end();
+  }
+  try {
+    await pipeline(reader.body, res);
+  } catch (error) {
+    // The client went away (or S3 did, mid-body): the response is cut; nothing else to answer.
+    if (!res.destroyed) res.destroy();
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    if (code !== "ERR_STREAM_PREMATURE_CLOSE" && code !== "ECONNRESET") {
+      deps.log(`block ${hash.slice(0, 12)}… cut mid-stream: ${String(error)}`);
+    }
+  }
 }
 
 const transientCodes = new Set([

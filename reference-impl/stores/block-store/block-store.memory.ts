@@ -1,5 +1,6 @@
 // BlockStore in memory, for unit tests: a Map of copies, with the same checks as the S3 adapter.
-import type { BlockStore } from "./block-store.port.ts";
+import { Readable } from "node:stream";
+import type { BlockReader, BlockStore } from "./block-store.port.ts";
 import { checkBlock, checkKey } from "./block-store.validate.ts";
 
 export class MemoryBlockStore implements BlockStore {
@@ -15,6 +16,10 @@ export class MemoryBlockStore implements BlockStore {
     checkKey(hash);
     const bytes = this.blocks.get(hash);
     return bytes && Uint8Array.from(bytes);
+  }
+  async openRead(hash: string): Promise<BlockReader | undefined> {
+    const bytes = await this.get(hash);
+    return bytes && { sizeBytes: bytes.byteLength, body: Readable.from([Buffer.from(bytes)]) };
   }
   async exists(hash: string): Promise<boolean> {
     checkKey(hash);

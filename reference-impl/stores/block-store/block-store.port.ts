@@ -7,8 +7,19 @@ export interface BlockStore {
   put(hash: string, bytes: Uint8Array): Promise<{ created: boolean }>;
   /** The block's bytes, or undefined when the key does not exist. */
   get(hash: string): Promise<Uint8Array | undefined>;
+  /**
+   * The block as a stream of its bytes with their count, or undefined when the key does not
+   * exist: a reader that passes the bytes on (the CDN edge's origin) holds no whole block. The
+   * caller reads `body` to its end or destroys it.
+   */
+  openRead(hash: string): Promise<BlockReader | undefined>;
   exists(hash: string): Promise<boolean>;
   /** Deletes a block (GC only); deleting an absent key is not an error. */
   delete(hash: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface BlockReader {
+  readonly sizeBytes: number;
+  readonly body: NodeJS.ReadableStream;
 }

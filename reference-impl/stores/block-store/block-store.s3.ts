@@ -12,7 +12,8 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { SyncbenchError } from "../../core/errors.ts";
-import type { BlockStore } from "./block-store.port.ts";
+import { Readable } from "node:stream";
+import type { BlockReader, BlockStore } from "./block-store.port.ts";
 import { checkBlock, checkKey } from "./block-store.validate.ts";
 
 export interface S3BlockStoreConfig {
@@ -101,6 +102,21 @@ export class S3BlockStore implements BlockStore {
         new GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }),
       );
       return response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async openRead(hash: string): Promise<BlockReader | undefined> {
+    checkKey(hash);
+    try {
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }),
+      );
+      // On Node the SDK's body is the HTTP response itself (an IncomingMessage): a Readable.
+      const body = response.Body as Readable | undefined;
+      return { sizeBytes: response.ContentLength ?? 0, body: body ?? Readable.from([]) };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;

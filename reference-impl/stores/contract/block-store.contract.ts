@@ -32,6 +32,19 @@ export function blockStoreContract(adapterName: string, open: () => Promise<Bloc
         }
       }));
 
+    it("openRead streams a 4 MiB block byte-exact with its size; an absent key is undefined", () =>
+      withStore(async (store) => {
+        const block = randomBytes(blockSizeBytes);
+        const hash = sha256Hex(block);
+        expect(await store.openRead(hash)).toBeUndefined();
+        await store.put(hash, block);
+        const reader = await store.openRead(hash);
+        expect(reader?.sizeBytes).toBe(blockSizeBytes);
+        const chunks: Buffer[] = [];
+        for await (const chunk of reader!.body) chunks.push(Buffer.from(chunk as Uint8Array));
+        expect(sha256Hex(Buffer.concat(chunks))).toBe(hash);
+      }));
+
     it("exists answers for present and absent keys; get of an absent key is undefined", () =>
       withStore(async (store) => {
         const block = randomBytes(64);

@@ -167,10 +167,12 @@ export class PgMetadataDb implements MetadataDb {
 
   async blockSizes(hashes: readonly string[]): Promise<Map<string, number>> {
     checkHashes(hashes, findMissingHashesMax);
-    const { rows } = await this.global.query<{ block_hash: Buffer; size_bytes: number }>(
-      "SELECT block_hash, size_bytes FROM public.blocks WHERE block_hash = ANY($1::bytea[])",
-      [hashes.map(toBytes)],
-    );
+    // Named: each connection parses and plans it once (a block list asks it on every download).
+    const { rows } = await this.global.query<{ block_hash: Buffer; size_bytes: number }>({
+      name: "block-sizes",
+      text: "SELECT block_hash, size_bytes FROM public.blocks WHERE block_hash = ANY($1::bytea[])",
+      values: [hashes.map(toBytes)],
+    });
     return new Map(rows.map((r) => [toHex(r.block_hash), Number(r.size_bytes)]));
   }
 
@@ -299,12 +301,12 @@ export class PgMetadataDb implements MetadataDb {
     version: number,
   ): Promise<VersionRecord | undefined> {
     if (!Number.isSafeInteger(version) || version < 1) return undefined;
-    return (await this.versionRows(userId, path, "AND v.version = $3", [version]))[0];
+    return (await this.versionRows(userId, path, "AND v.version = $3", [version], "one"))[0];
   }
 
   async listVersions(userId: string, path: string, limit: number): Promise<VersionRecord[]> {
     checkListLimit(limit, versionListRowsMax);
-    return this.versionRows(userId, path, "ORDER BY v.version DESC LIMIT $3", [limit]);
+    return this.versionRows(userId, path, "ORDER BY v.version DESC LIMIT $3", [limit], "latest");
   }
 
   private async versionRows(
@@ -312,6 +314,8 @@ export class PgMetadataDb implements MetadataDb {
     path: string,
     tail: string,
     extra: unknown[],
+    /** Names the prepared statement with the schema: the text differs per shard and per tail. */
+    tailName: "one" | "latest",
   ): Promise<VersionRecord[]> {
     const { pool, schema } = this.shardPool(userId);
     const { rows } = await pool.query<{
@@ -320,12 +324,13 @@ export class PgMetadataDb implements MetadataDb {
       block_hashes: Buffer[];
       change_type: VersionRecord["changeType"];
       created_at: Date;
-    }>(
-      `SELECT v.version, v.size_bytes, v.block_hashes, v.change_type, v.created_at
+    }>({
+      name: `version-rows-${schema}-${tailName}`,
+      text: `SELECT v.version, v.size_bytes, v.block_hashes, v.change_type, v.created_at
        FROM ${schema}.file_versions v JOIN ${schema}.files f ON f.file_id = v.file_id
        WHERE f.user_id = $1 AND f.path = $2 ${tail}`,
-      [userId, path, ...extra],
-    );
+      values: [userId, path, ...extra],
+    });
     return rows.map((r) => ({
       version: Number(r.version),
       sizeBytes: Number(r.size_bytes),
