@@ -4,8 +4,6 @@
 // simulator's only I/O: it reads calibration/measured files (through formats/), validates every
 // option at the boundary (path, value, limit), and writes --out. With --json, stdout is the one
 // JSON document; the seed line and notes go to stderr.
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { parseCalibrationFile, type Calibration } from "../../formats/calibration.schema.ts";
@@ -28,6 +26,9 @@ import { designDefaults, withService } from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { readInputFile } from "../read-file.ts";
+import { checkOutputPath, writeOutputFile } from "../write-file.ts";
+import { planCost, planFile } from "../plan-file.ts";
+import { priceTable } from "../../reports/cost/price-table.ts";
 import {
   connectedDevicesCount,
   connectionsPerPodCount,
@@ -76,7 +77,7 @@ const help = `usage: syncbench simulate <experiment> [--seed S] [--replications 
        syncbench simulate --validate results.json [--calibration calibration.json] [--seed S] [--json]
        syncbench simulate plan --users N --devices-per-user d [--rate R] [--bytes-per-connection B]
                          [--pod-connection-memory-gb G] [--calibration F] [--seed S]
-                         [--replications n] [--duration-s D] [--json]
+                         [--replications n] [--duration-s D] [--out plan.json] [--json]
 
 plan: the smallest pods per pool, GC workers, shards and partitions that keep every station's
 offered ρ ≤ 0.7, found by search over the simulator (start from the utilisation law, grow what
@@ -85,7 +86,10 @@ the design's counts beside the plan's, the binding constraint of each, and every
 target judged on the plan. --rate defaults to the design's 25K/s scaled by users / 700M;
 connected devices are users × d × the design's connected share (100M of 700M × 2.5);
 --bytes-per-connection defaults to C19's 2 KiB, --pod-connection-memory-gb to C18/C19's
-5M × 2 KiB = 10.24 GB.
+5M × 2 KiB = 10.24 GB. Kafka brokers: the largest of the replication factor, the partitions'
+replicas, the write throughput and 7 days of the plan's events against one broker (ASSUMED
+capacities, printed). The plan is priced with \`syncbench cost\`'s model (V2) beside the design's
+counts; --out writes it as plan.json (kind syncbench.plan), which \`cost --plan\` itemises.
 
 experiments:
 ${experiments.map((e) => `  ${e.name.padEnd(15)} ${e.summary}`).join("\n")}
@@ -101,7 +105,8 @@ options:
   --peak-window-s P  rolling-deploy: window its peak rates are counted over, ${simulateLimits.peakWindowSMin}..${simulateLimits.peakWindowSMax} s
                      (default 1; 0.01 is one slot of the cohort model)
   --calibration F    calibration.json from \`syncbench calibrate\`; default: the design's figures
-  --out F            write the projection (schemaVersion 1) to F
+  --out F            write the projection (schemaVersion 1) to F (plan: the plan); the path is
+                     checked before the run: a folder that is missing or not writable is exit 2
   --validate F       replay measured run F at its measured rates; target: p50/p99 within 30 %
                      F: the results.json of \`syncbench run\` (kind syncbench.results) or a
                      syncbench.measured-ops file; with --calibration from another run (another
@@ -351,6 +356,7 @@ function runPlan(values: Values, seed: number, ctx: CliContext): number {
     4096,
   );
   const { replications, durationS, warmupS } = runLengthFlags(values);
+  const outPath = values.out ? checkOutputPath(values.out, ctx.cwd, "capacity plan") : undefined;
   const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
   const overrides = Object.fromEntries(
     Object.entries(calibration?.parts ?? {})
@@ -371,8 +377,11 @@ function runPlan(values: Values, seed: number, ctx: CliContext): number {
     warmupS,
     replications,
   });
+  const file = planFile(plan, { seed, calibration: values.calibration, users, devicesPerUser });
+  if (outPath) writeOutputFile(outPath, `${JSON.stringify(file, null, 2)}\n`);
+  const cost = planCost(file);
   if (values.json) {
-    ctx.out(JSON.stringify(plan));
+    ctx.out(JSON.stringify({ ...plan, monthlyCostUsd: cost }));
   } else {
     ctx.out(
       `plan for ${users} users × ${devicesPerUser} devices: ${round(plan.ratePerS)} requests/s, ` +
@@ -392,6 +401,14 @@ function runPlan(values: Values, seed: number, ctx: CliContext): number {
           verdictText(m.target!, m.replications, ctx),
       );
     }
+    const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
+    ctx.out(
+      `monthly cost, V2 (syncbench cost, prices of ${priceTable.asOf}): ${usd(cost.plan)} at the ` +
+        `plan's counts, ${usd(cost.design)} at the design's counts scaled to ${users} users; ` +
+        `of which compute, MetadataDB instances and Kafka: ${usd(cost.planSized)} against ` +
+        `${usd(cost.designSized)}` +
+        (outPath ? ` (itemised: syncbench cost --plan ${values.out})` : ""),
+    );
     for (const note of plan.notes) ctx.out(ctx.color.dim(`note: ${note}`));
   }
   return exitCodes.ok;
@@ -437,6 +454,7 @@ export const command: Command = {
       simulateLimits.peakWindowSMin,
       simulateLimits.peakWindowSMax,
     );
+    const outPath = values.out ? checkOutputPath(values.out, ctx.cwd, "projection") : undefined;
     const calibration = values.calibration
       ? loadCalibration(values.calibration, ctx.cwd)
       : undefined;
@@ -461,8 +479,7 @@ export const command: Command = {
       { source, parts: Object.keys(overrides) },
     );
     checkProjection(projection, `of ${experiment.name}`);
-    if (values.out)
-      writeFileSync(resolve(ctx.cwd, values.out), `${JSON.stringify(projection, null, 2)}\n`);
+    if (outPath) writeOutputFile(outPath, `${JSON.stringify(projection, null, 2)}\n`);
     if (values.json) ctx.out(JSON.stringify(projection));
     else printProjection(projection, ctx);
     const failed = projection.metrics.filter((m) => m.target?.verdict === "fails");

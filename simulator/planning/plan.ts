@@ -131,45 +131,8 @@ export function planCapacity(input: PlanInput): Plan {
     }
     p = grown;
   }
-  // The plan, simulated with replications: every latency target judged on it.
-  const out: ExperimentOutput = {
-    collector: new MetricCollector(),
-    tables: {},
-    notes: [],
-    events: 0,
-  };
-  for (let r = 0; r < input.replications; r++) {
-    recordNetwork(
-      simulateNetwork(
-        architectureNetwork(p, {
-          durationS: input.durationS,
-          warmupS: input.warmupS,
-          seed: replicationSeed(input.seed, 1000 + r),
-        }),
-      ),
-      out,
-      input.durationS,
-    );
-  }
-  const uploadShare = design.mix.deltaUpload + design.mix.newFileUpload;
-  const eventRatePerS = ratePerS * uploadShare;
-  const brokerAssumptions = { ...brokerDefaults, ...input.brokers };
-  const planBrokers = countBrokers({
-    partitions: p.partitionCount,
-    throughputMsgPerS: eventRatePerS,
-    retainedMsgPerS: eventRatePerS,
-    fillMax: rhoMax,
-    assumptions: brokerAssumptions,
-  });
-  // The design states no broker count: the brokers its own figures need with the same broker
-  // (its 64 partitions, its stated 1M msg/s capacity, 7 days of its peak's events).
-  const designBrokers = countBrokers({
-    partitions: design.partitionCount,
-    throughputMsgPerS: stated.C30.capacityMsgPerS,
-    retainedMsgPerS: design.peakRps * uploadShare,
-    fillMax: rhoMax,
-    assumptions: brokerAssumptions,
-  });
+  const out = simulatePlan(p, input);
+  const kafka = brokersFor(design, ratePerS, p.partitionCount, rhoMax, input.brokers);
   const rows: PlanRow[] = [
     ...poolStations.map((s) => ({
       resource: `${s.pool} pods`,
@@ -197,21 +160,16 @@ export function planCapacity(input: PlanInput): Plan {
     },
     {
       resource: "SyncStream brokers",
-      design: designBrokers.brokers,
-      plan: planBrokers.brokers,
-      binding: planBrokers.binding,
+      design: kafka.design.brokers,
+      plan: kafka.plan.brokers,
+      binding: kafka.plan.binding,
     },
   ];
   const notes = [
     `margin: every station's offered ρ ≤ ${rhoMax} (hottest member for shards, partitions and GC workers)`,
     `connected devices ${connectedDevices} = ${input.users} users × ${input.devicesPerUser} × ${round(connectedFraction)} connected ` +
       `(the design's ${connectedDevicesCount} of ${usersCount} × ${devicesPerUserMean})`,
-    `Kafka brokers: the design states none; its column counts what its own figures need (C30: ` +
-      `${design.partitionCount} partitions, ${stated.C30.capacityMsgPerS} msg/s capacity, ${stated.C30.retentionDays} days of ` +
-      `${round(design.peakRps * uploadShare)} events/s; bound by ${designBrokers.binding}); the plan's counts the ` +
-      `plan's ${round(eventRatePerS)} events/s. Per broker, ASSUMED: replication ${brokerAssumptions.replicationFactor}, ` +
-      `${brokerAssumptions.partitionReplicasPerBrokerMax} partition replicas, ${brokerAssumptions.writeBytesPerSPerBroker / 1e6} MB/s ` +
-      `written, ${brokerAssumptions.storageBytesPerBroker / 1e9} GB of log, ${brokerAssumptions.recordBytes} B a record`,
+    kafka.note,
   ];
   const targets = out.collector.metrics().filter((m) => m.target);
   const fixed = targets.filter((m) => m.target!.verdict === "fails" && !m.stability);
@@ -229,14 +187,81 @@ export function planCapacity(input: PlanInput): Plan {
     ratePerS,
     connectedDevices,
     rhoMax,
-    eventRatePerS,
-    brokerAssumptions,
+    eventRatePerS: kafka.eventRatePerS,
+    brokerAssumptions: kafka.assumptions,
     chunkServiceCoresPerPod: p.workersPerPod.chunkService,
     rows,
     targets,
     iterations,
     events: events + out.events,
     notes,
+  };
+}
+
+/** The plan, simulated with replications: every latency target judged on it. */
+function simulatePlan(p: ArchitectureParameters, input: PlanInput): ExperimentOutput {
+  const out: ExperimentOutput = {
+    collector: new MetricCollector(),
+    tables: {},
+    notes: [],
+    events: 0,
+  };
+  for (let r = 0; r < input.replications; r++) {
+    recordNetwork(
+      simulateNetwork(
+        architectureNetwork(p, {
+          durationS: input.durationS,
+          warmupS: input.warmupS,
+          seed: replicationSeed(input.seed, 1000 + r),
+        }),
+      ),
+      out,
+      input.durationS,
+    );
+  }
+  return out;
+}
+
+/** Brokers for the plan's event rate and for the design's own figures, with the same broker. */
+function brokersFor(
+  design: ArchitectureParameters,
+  ratePerS: number,
+  partitions: number,
+  rhoMax: number,
+  assumptions: Partial<BrokerAssumptions> | undefined,
+) {
+  const uploadShare = design.mix.deltaUpload + design.mix.newFileUpload;
+  const eventRatePerS = ratePerS * uploadShare;
+  const brokerAssumptions = { ...brokerDefaults, ...assumptions };
+  const planBrokers = countBrokers({
+    partitions,
+    throughputMsgPerS: eventRatePerS,
+    retainedMsgPerS: eventRatePerS,
+    fillMax: rhoMax,
+    assumptions: brokerAssumptions,
+  });
+  // The design states no broker count: the brokers its own figures need with the same broker
+  // (its 64 partitions, its stated 1M msg/s capacity, 7 days of its peak's events).
+  const designBrokers = countBrokers({
+    partitions: design.partitionCount,
+    throughputMsgPerS: stated.C30.capacityMsgPerS,
+    retainedMsgPerS: design.peakRps * uploadShare,
+    fillMax: rhoMax,
+    assumptions: brokerAssumptions,
+  });
+  const note =
+    `Kafka brokers: the design states none; its column counts what its own figures need (C30: ` +
+    `${design.partitionCount} partitions, ${stated.C30.capacityMsgPerS} msg/s capacity, ${stated.C30.retentionDays} days of ` +
+    `${round(design.peakRps * uploadShare)} events/s; bound by ${designBrokers.binding}); the plan's counts the ` +
+    `plan's ${round(eventRatePerS)} events/s. Per broker, ASSUMED: replication ${brokerAssumptions.replicationFactor}, ` +
+    `${brokerAssumptions.partitionReplicasPerBrokerMax} partition replicas, ${brokerAssumptions.writeBytesPerSPerBroker / 1e6} MB/s ` +
+    `written, ${brokerAssumptions.storageBytesPerBroker / 1e9} GB of log, ${brokerAssumptions.recordBytes} B a record`;
+  return {
+    plan: planBrokers,
+    design: designBrokers,
+    eventRatePerS,
+    assumptions: brokerAssumptions,
+    note,
   };
 }
 
