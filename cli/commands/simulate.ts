@@ -9,11 +9,7 @@ import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { parseCalibrationFile, type Calibration } from "../../formats/calibration.schema.ts";
 import { measuredFromFile } from "../../formats/measured-from-results.ts";
 import { isModelPartName } from "../../formats/part-names.ts";
-import {
-  checkProjection,
-  type Projection,
-  type ProjectionMetric,
-} from "../../formats/projection.schema.ts";
+import { checkProjection } from "../../formats/projection.schema.ts";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
 import { partDrift, type PartDriftRow } from "../../simulator/calibration/part-drift.ts";
 import { replayMeasured, type ReplayRow } from "../../simulator/calibration/replay.ts";
@@ -22,11 +18,16 @@ import { experiments, findExperiment } from "../../simulator/experiments/index.t
 import { runExperiment } from "../../simulator/experiments/experiment.ts";
 import { planCapacity } from "../../simulator/planning/plan.ts";
 import { round } from "../../simulator/projection/collector.ts";
-import { designDefaults, withService } from "../../simulator/models/design.ts";
+import {
+  designDefaults,
+  withService,
+  type ArchitectureParameters,
+} from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { readInputFile } from "../read-file.ts";
 import { checkOutputPath, writeOutputFile } from "../write-file.ts";
+import { figureText, printProjection, replicationsMax, verdictText } from "../projection-print.ts";
 import { planCost, planFile } from "../plan-file.ts";
 import { priceTable } from "../../reports/cost/price-table.ts";
 import {
@@ -36,11 +37,13 @@ import {
 } from "../../reference-impl/core/design-figures.ts";
 
 export const simulateLimits = {
-  replicationsMax: 100,
+  replicationsMax,
   peakWindowSMin: 0.01,
   peakWindowSMax: 3600,
   durationSMin: 1,
   durationSMax: 3600,
+  scaleMin: 0.01,
+  scaleMax: 100,
   devicesMin: 1_000,
   devicesMax: 1_000_000_000,
 } as const;
@@ -56,6 +59,7 @@ const options = {
   out: { type: "string", short: "o" },
   validate: { type: "string" },
   "peak-window-s": { type: "string" },
+  scale: { type: "string" },
   users: { type: "string" },
   "devices-per-user": { type: "string" },
   rate: { type: "string" },
@@ -72,7 +76,7 @@ const planOnly = [
 ] as const;
 
 const help = `usage: syncbench simulate <experiment> [--seed S] [--replications n] [--duration-s D]
-                         [--warmup-s W] [--devices N] [--peak-window-s P]
+                         [--warmup-s W] [--scale f] [--devices N] [--peak-window-s P]
                          [--calibration calibration.json] [--out projection.json] [--json]
        syncbench simulate --validate results.json [--calibration calibration.json] [--seed S] [--json]
        syncbench simulate plan --users N --devices-per-user d [--rate R] [--bytes-per-connection B]
@@ -102,6 +106,10 @@ options:
   --duration-s D     simulated seconds of traffic per replication, ${simulateLimits.durationSMin}..${simulateLimits.durationSMax} (default 10)
   --warmup-s W       seconds discarded at the start, 0..D/2 (default 1)
   --devices N        connected devices for rolling-deploy, ${simulateLimits.devicesMin}..${simulateLimits.devicesMax} (default ${connectedDevicesCount})
+  --scale f          multiply the peak rate at the source, ${simulateLimits.scaleMin}..${simulateLimits.scaleMax} (default 1): every
+                     station is judged on the load offered to it (counted from the source, so a
+                     saturated station upstream cannot hide it); a station offered ρ ≥ 1 prints
+                     "unstable" and its queue's growth (table saturatedStations)
   --peak-window-s P  rolling-deploy: window its peak rates are counted over, ${simulateLimits.peakWindowSMin}..${simulateLimits.peakWindowSMax} s
                      (default 1; 0.01 is one slot of the cohort model)
   --calibration F    calibration.json from \`syncbench calibrate\`; default: the design's figures
@@ -144,73 +152,6 @@ function numberFlag(
 
 function loadCalibration(path: string, cwd: string): Calibration {
   return parseCalibrationFile(readInputFile(path, cwd, "calibration"), `"${path}"`);
-}
-
-function printProjection(p: Projection, ctx: CliContext): void {
-  const runs = p.deterministic ? "deterministic" : `replications=${p.replications}`;
-  ctx.out(`experiment=${p.experiment} ${runs} events=${p.simulator.events}`);
-  for (const m of p.metrics) {
-    const target = m.target
-      ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${verdictText(m.target, m.replications, ctx)}`
-      : "";
-    ctx.out(`  ${m.name.padEnd(48)} ${figureText(m)}${target}`);
-  }
-  for (const [name, rows] of Object.entries(p.tables)) {
-    ctx.out(`table ${name}:`);
-    for (const row of rows)
-      ctx.out(
-        `  ${Object.entries(row)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(" ")}`,
-      );
-  }
-  for (const note of p.notes) ctx.out(ctx.color.dim(`note: ${note}`));
-}
-
-/** The figure, or why there is none: an unstable or unsteady queue prints no percentile. */
-function figureText(m: ProjectionMetric): string {
-  if (m.stability) return stabilityText(m.stability);
-  // A spread narrower than the histogram's bucket is the bucket's, not the replications'.
-  const ci =
-    m.halfWidth === null
-      ? ""
-      : m.resolution !== undefined && m.halfWidth < m.resolution
-        ? ` ± ${m.halfWidth} (bucket ${m.resolution})`
-        : ` ± ${m.halfWidth}`;
-  return `${String(m.mean).padStart(12)}${ci} ${m.unit}`;
-}
-
-function verdictText(
-  t: NonNullable<ProjectionMetric["target"]>,
-  replications: number,
-  ctx: CliContext,
-): string {
-  switch (t.basis) {
-    case "unstable":
-      return `${colourVerdict(t.verdict, ctx)} (unstable)`;
-    case "notSteady":
-      return ctx.color.yellow("undecided (not steady)");
-    case "deterministic":
-      return `${colourVerdict(t.verdict, ctx)} (deterministic)`;
-    case "undecided":
-      return ctx.color.yellow(
-        t.replicationsNeeded
-          ? `undecided (need ${t.replicationsNeeded} replications)`
-          : replications === 1
-            ? "undecided (one replication gives no interval: --replications 3 or more)"
-            : `undecided (no count ≤ ${simulateLimits.replicationsMax} decides it: the figure sits on the target)`,
-      );
-    default:
-      return colourVerdict(t.verdict, ctx);
-  }
-}
-
-function colourVerdict(v: string, ctx: CliContext): string {
-  return v === "holds"
-    ? ctx.color.green(v)
-    : v === "fails"
-      ? ctx.color.red(v)
-      : ctx.color.yellow(v);
 }
 
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(1)} %`;
@@ -414,6 +355,11 @@ function runPlan(values: Values, seed: number, ctx: CliContext): number {
   return exitCodes.ok;
 }
 
+/** The design's parameters with the peak rate multiplied at the source (--scale). */
+function scaled(p: ArchitectureParameters, scale: number): ArchitectureParameters {
+  return scale === 1 ? p : { ...p, peakRps: p.peakRps * scale };
+}
+
 export const command: Command = {
   summary: "project the architecture to 100M devices / 64 shards with the discrete-event simulator",
   help,
@@ -463,6 +409,13 @@ export const command: Command = {
         .filter(([k]) => isModelPartName(k))
         .map(([k, v]) => [k, v.spec]),
     );
+    const scale = numberFlag(
+      values.scale,
+      "scale",
+      1,
+      simulateLimits.scaleMin,
+      simulateLimits.scaleMax,
+    );
     const source = values.calibration ?? "design-defaults";
     (values.json ? ctx.err : ctx.out)(`seed=${seed} calibration=${source}`);
     const projection = runExperiment(
@@ -474,7 +427,7 @@ export const command: Command = {
         warmupS,
         devices,
         peakWindowS,
-        params: withService(designDefaults, overrides),
+        params: scaled(withService(designDefaults, overrides), scale),
       },
       { source, parts: Object.keys(overrides) },
     );

@@ -11,6 +11,7 @@ import { shardShares } from "../models/metadata-shards.ts";
 import { simulateNetwork } from "../models/network.ts";
 import { round } from "../projection/collector.ts";
 import { replicationSeed, type Experiment } from "./experiment.ts";
+import { recordSaturated } from "./design-peak.ts";
 
 export const shardSkew: Experiment = {
   name: "shard-skew",
@@ -88,6 +89,7 @@ export const kafkaLag: Experiment = {
           );
           out.collector.add(`x${scale}.${s.name}.utilisationMax`, "ratio", s.utilisationMax);
         }
+        recordSaturated(result, out, `x${scale}.`);
         out.events += result.events;
       }
     }
