@@ -12,6 +12,7 @@ import { editWorkloadsFormat, editWorkloadsSchema } from "./edit-workloads.schem
 import type { FormatDescription } from "./format-file.ts";
 import { kneeFormat, kneeSchema } from "./knee.schema.ts";
 import { measuredFormat, measuredRunSchema } from "./measured.schema.ts";
+import { planFormat, planSchema } from "./plan.schema.ts";
 import { projectionFormat, projectionSchema } from "./projection.schema.ts";
 import { resultsFormat, resultsSchema } from "./results.schema.ts";
 import { targetsFormat, targetsSchema } from "./targets.schema.ts";
@@ -49,6 +50,7 @@ export const schemaFiles: readonly SchemaFile[] = [
     schema: projectionSchema,
     beyond: "",
   },
+  { file: "plan.schema.json", format: planFormat, schema: planSchema, beyond: "" },
   { file: "targets.schema.json", format: targetsFormat, schema: targetsSchema, beyond: "" },
   {
     file: "baseline.schema.json",

@@ -4,18 +4,12 @@
 // simulator's only I/O: it reads calibration/measured files (through formats/), validates every
 // option at the boundary (path, value, limit), and writes --out. With --json, stdout is the one
 // JSON document; the seed line and notes go to stderr.
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { exitCodes } from "../../reference-impl/runtime/exit-codes.ts";
 import { parseCalibrationFile, type Calibration } from "../../formats/calibration.schema.ts";
 import { measuredFromFile } from "../../formats/measured-from-results.ts";
 import { isModelPartName } from "../../formats/part-names.ts";
-import {
-  checkProjection,
-  type Projection,
-  type ProjectionMetric,
-} from "../../formats/projection.schema.ts";
+import { checkProjection } from "../../formats/projection.schema.ts";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
 import { partDrift, type PartDriftRow } from "../../simulator/calibration/part-drift.ts";
 import { replayMeasured, type ReplayRow } from "../../simulator/calibration/replay.ts";
@@ -24,10 +18,18 @@ import { experiments, findExperiment } from "../../simulator/experiments/index.t
 import { runExperiment } from "../../simulator/experiments/experiment.ts";
 import { planCapacity } from "../../simulator/planning/plan.ts";
 import { round } from "../../simulator/projection/collector.ts";
-import { designDefaults, withService } from "../../simulator/models/design.ts";
+import {
+  designDefaults,
+  withService,
+  type ArchitectureParameters,
+} from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { readInputFile } from "../read-file.ts";
+import { checkOutputPath, writeOutputFile } from "../write-file.ts";
+import { figureText, printProjection, replicationsMax, verdictText } from "../projection-print.ts";
+import { planCost, planFile } from "../plan-file.ts";
+import { priceTable } from "../../reports/cost/price-table.ts";
 import {
   connectedDevicesCount,
   connectionsPerPodCount,
@@ -35,11 +37,13 @@ import {
 } from "../../reference-impl/core/design-figures.ts";
 
 export const simulateLimits = {
-  replicationsMax: 100,
+  replicationsMax,
   peakWindowSMin: 0.01,
   peakWindowSMax: 3600,
   durationSMin: 1,
   durationSMax: 3600,
+  scaleMin: 0.01,
+  scaleMax: 100,
   devicesMin: 1_000,
   devicesMax: 1_000_000_000,
 } as const;
@@ -55,6 +59,7 @@ const options = {
   out: { type: "string", short: "o" },
   validate: { type: "string" },
   "peak-window-s": { type: "string" },
+  scale: { type: "string" },
   users: { type: "string" },
   "devices-per-user": { type: "string" },
   rate: { type: "string" },
@@ -71,12 +76,12 @@ const planOnly = [
 ] as const;
 
 const help = `usage: syncbench simulate <experiment> [--seed S] [--replications n] [--duration-s D]
-                         [--warmup-s W] [--devices N] [--peak-window-s P]
+                         [--warmup-s W] [--scale f] [--devices N] [--peak-window-s P]
                          [--calibration calibration.json] [--out projection.json] [--json]
        syncbench simulate --validate results.json [--calibration calibration.json] [--seed S] [--json]
        syncbench simulate plan --users N --devices-per-user d [--rate R] [--bytes-per-connection B]
                          [--pod-connection-memory-gb G] [--calibration F] [--seed S]
-                         [--replications n] [--duration-s D] [--json]
+                         [--replications n] [--duration-s D] [--out plan.json] [--json]
 
 plan: the smallest pods per pool, GC workers, shards and partitions that keep every station's
 offered ρ ≤ 0.7, found by search over the simulator (start from the utilisation law, grow what
@@ -85,7 +90,10 @@ the design's counts beside the plan's, the binding constraint of each, and every
 target judged on the plan. --rate defaults to the design's 25K/s scaled by users / 700M;
 connected devices are users × d × the design's connected share (100M of 700M × 2.5);
 --bytes-per-connection defaults to C19's 2 KiB, --pod-connection-memory-gb to C18/C19's
-5M × 2 KiB = 10.24 GB.
+5M × 2 KiB = 10.24 GB. Kafka brokers: the largest of the replication factor, the partitions'
+replicas, the write throughput and 7 days of the plan's events against one broker (ASSUMED
+capacities, printed). The plan is priced with \`syncbench cost\`'s model (V2) beside the design's
+counts; --out writes it as plan.json (kind syncbench.plan), which \`cost --plan\` itemises.
 
 experiments:
 ${experiments.map((e) => `  ${e.name.padEnd(15)} ${e.summary}`).join("\n")}
@@ -98,10 +106,15 @@ options:
   --duration-s D     simulated seconds of traffic per replication, ${simulateLimits.durationSMin}..${simulateLimits.durationSMax} (default 10)
   --warmup-s W       seconds discarded at the start, 0..D/2 (default 1)
   --devices N        connected devices for rolling-deploy, ${simulateLimits.devicesMin}..${simulateLimits.devicesMax} (default ${connectedDevicesCount})
+  --scale f          multiply the peak rate at the source, ${simulateLimits.scaleMin}..${simulateLimits.scaleMax} (default 1): every
+                     station is judged on the load offered to it (counted from the source, so a
+                     saturated station upstream cannot hide it); a station offered ρ ≥ 1 prints
+                     "unstable" and its queue's growth (table saturatedStations)
   --peak-window-s P  rolling-deploy: window its peak rates are counted over, ${simulateLimits.peakWindowSMin}..${simulateLimits.peakWindowSMax} s
                      (default 1; 0.01 is one slot of the cohort model)
   --calibration F    calibration.json from \`syncbench calibrate\`; default: the design's figures
-  --out F            write the projection (schemaVersion 1) to F
+  --out F            write the projection (schemaVersion 1) to F (plan: the plan); the path is
+                     checked before the run: a folder that is missing or not writable is exit 2
   --validate F       replay measured run F at its measured rates; target: p50/p99 within 30 %
                      F: the results.json of \`syncbench run\` (kind syncbench.results) or a
                      syncbench.measured-ops file; with --calibration from another run (another
@@ -139,73 +152,6 @@ function numberFlag(
 
 function loadCalibration(path: string, cwd: string): Calibration {
   return parseCalibrationFile(readInputFile(path, cwd, "calibration"), `"${path}"`);
-}
-
-function printProjection(p: Projection, ctx: CliContext): void {
-  const runs = p.deterministic ? "deterministic" : `replications=${p.replications}`;
-  ctx.out(`experiment=${p.experiment} ${runs} events=${p.simulator.events}`);
-  for (const m of p.metrics) {
-    const target = m.target
-      ? `  target ≤ ${m.target.max} (${m.target.claims.join(",")}): ${verdictText(m.target, m.replications, ctx)}`
-      : "";
-    ctx.out(`  ${m.name.padEnd(48)} ${figureText(m)}${target}`);
-  }
-  for (const [name, rows] of Object.entries(p.tables)) {
-    ctx.out(`table ${name}:`);
-    for (const row of rows)
-      ctx.out(
-        `  ${Object.entries(row)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(" ")}`,
-      );
-  }
-  for (const note of p.notes) ctx.out(ctx.color.dim(`note: ${note}`));
-}
-
-/** The figure, or why there is none: an unstable or unsteady queue prints no percentile. */
-function figureText(m: ProjectionMetric): string {
-  if (m.stability) return stabilityText(m.stability);
-  // A spread narrower than the histogram's bucket is the bucket's, not the replications'.
-  const ci =
-    m.halfWidth === null
-      ? ""
-      : m.resolution !== undefined && m.halfWidth < m.resolution
-        ? ` ± ${m.halfWidth} (bucket ${m.resolution})`
-        : ` ± ${m.halfWidth}`;
-  return `${String(m.mean).padStart(12)}${ci} ${m.unit}`;
-}
-
-function verdictText(
-  t: NonNullable<ProjectionMetric["target"]>,
-  replications: number,
-  ctx: CliContext,
-): string {
-  switch (t.basis) {
-    case "unstable":
-      return `${colourVerdict(t.verdict, ctx)} (unstable)`;
-    case "notSteady":
-      return ctx.color.yellow("undecided (not steady)");
-    case "deterministic":
-      return `${colourVerdict(t.verdict, ctx)} (deterministic)`;
-    case "undecided":
-      return ctx.color.yellow(
-        t.replicationsNeeded
-          ? `undecided (need ${t.replicationsNeeded} replications)`
-          : replications === 1
-            ? "undecided (one replication gives no interval: --replications 3 or more)"
-            : `undecided (no count ≤ ${simulateLimits.replicationsMax} decides it: the figure sits on the target)`,
-      );
-    default:
-      return colourVerdict(t.verdict, ctx);
-  }
-}
-
-function colourVerdict(v: string, ctx: CliContext): string {
-  return v === "holds"
-    ? ctx.color.green(v)
-    : v === "fails"
-      ? ctx.color.red(v)
-      : ctx.color.yellow(v);
 }
 
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(1)} %`;
@@ -351,6 +297,7 @@ function runPlan(values: Values, seed: number, ctx: CliContext): number {
     4096,
   );
   const { replications, durationS, warmupS } = runLengthFlags(values);
+  const outPath = values.out ? checkOutputPath(values.out, ctx.cwd, "capacity plan") : undefined;
   const calibration = values.calibration ? loadCalibration(values.calibration, ctx.cwd) : undefined;
   const overrides = Object.fromEntries(
     Object.entries(calibration?.parts ?? {})
@@ -371,8 +318,11 @@ function runPlan(values: Values, seed: number, ctx: CliContext): number {
     warmupS,
     replications,
   });
+  const file = planFile(plan, { seed, calibration: values.calibration, users, devicesPerUser });
+  if (outPath) writeOutputFile(outPath, `${JSON.stringify(file, null, 2)}\n`);
+  const cost = planCost(file);
   if (values.json) {
-    ctx.out(JSON.stringify(plan));
+    ctx.out(JSON.stringify({ ...plan, monthlyCostUsd: cost }));
   } else {
     ctx.out(
       `plan for ${users} users × ${devicesPerUser} devices: ${round(plan.ratePerS)} requests/s, ` +
@@ -392,9 +342,22 @@ function runPlan(values: Values, seed: number, ctx: CliContext): number {
           verdictText(m.target!, m.replications, ctx),
       );
     }
+    const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
+    ctx.out(
+      `monthly cost, V2 (syncbench cost, prices of ${priceTable.asOf}): ${usd(cost.plan)} at the ` +
+        `plan's counts, ${usd(cost.design)} at the design's counts scaled to ${users} users; ` +
+        `of which compute, MetadataDB instances and Kafka: ${usd(cost.planSized)} against ` +
+        `${usd(cost.designSized)}` +
+        (outPath ? ` (itemised: syncbench cost --plan ${values.out})` : ""),
+    );
     for (const note of plan.notes) ctx.out(ctx.color.dim(`note: ${note}`));
   }
   return exitCodes.ok;
+}
+
+/** The design's parameters with the peak rate multiplied at the source (--scale). */
+function scaled(p: ArchitectureParameters, scale: number): ArchitectureParameters {
+  return scale === 1 ? p : { ...p, peakRps: p.peakRps * scale };
 }
 
 export const command: Command = {
@@ -437,6 +400,7 @@ export const command: Command = {
       simulateLimits.peakWindowSMin,
       simulateLimits.peakWindowSMax,
     );
+    const outPath = values.out ? checkOutputPath(values.out, ctx.cwd, "projection") : undefined;
     const calibration = values.calibration
       ? loadCalibration(values.calibration, ctx.cwd)
       : undefined;
@@ -444,6 +408,13 @@ export const command: Command = {
       Object.entries(calibration?.parts ?? {})
         .filter(([k]) => isModelPartName(k))
         .map(([k, v]) => [k, v.spec]),
+    );
+    const scale = numberFlag(
+      values.scale,
+      "scale",
+      1,
+      simulateLimits.scaleMin,
+      simulateLimits.scaleMax,
     );
     const source = values.calibration ?? "design-defaults";
     (values.json ? ctx.err : ctx.out)(`seed=${seed} calibration=${source}`);
@@ -456,13 +427,12 @@ export const command: Command = {
         warmupS,
         devices,
         peakWindowS,
-        params: withService(designDefaults, overrides),
+        params: scaled(withService(designDefaults, overrides), scale),
       },
       { source, parts: Object.keys(overrides) },
     );
     checkProjection(projection, `of ${experiment.name}`);
-    if (values.out)
-      writeFileSync(resolve(ctx.cwd, values.out), `${JSON.stringify(projection, null, 2)}\n`);
+    if (outPath) writeOutputFile(outPath, `${JSON.stringify(projection, null, 2)}\n`);
     if (values.json) ctx.out(JSON.stringify(projection));
     else printProjection(projection, ctx);
     const failed = projection.metrics.filter((m) => m.target?.verdict === "fails");

@@ -2,6 +2,7 @@
 // price or assumption moves the total, and the ledger's cost verdicts (C31, C32) follow the table.
 import { describe, expect, it } from "vitest";
 import { evaluateClaims, ledgerInputs } from "../claims/ledger.ts";
+import { checkPlan } from "../../formats/plan.schema.ts";
 import { defaultAssumptions, estimateCost } from "./cost-model.ts";
 import { priceTable, tieredUsd } from "./price-table.ts";
 
@@ -47,5 +48,50 @@ describe("cost model", () => {
       },
     };
     expect(evaluateClaims(dear).find((r) => r.id === "C32")!.verdict).toBe("fails");
+  });
+
+  it("prices a simulate plan's counts and its ChunkService pods' cores, not the scaled design", () => {
+    const counts = {
+      apiGateway: 1,
+      uploadLb: 1,
+      downloadLb: 1,
+      chunkService: 14,
+      downloadService: 1,
+      notificationService: 20,
+      gcWorker: 15,
+      metadataShards: 64,
+      kafkaPartitions: 64,
+      kafkaBrokers: 8,
+    };
+    const plan = checkPlan(
+      {
+        schemaVersion: 1,
+        kind: "syncbench.plan",
+        seed: 42,
+        calibration: "design-defaults",
+        users: 700_000_000,
+        devicesPerUser: 2.5,
+        ratePerS: 25_000,
+        connectedDevices: 100_000_000,
+        eventRatePerS: 6_000,
+        rhoMax: 0.7,
+        counts,
+        chunkServiceCoresPerPod: 16,
+        rows: [],
+        notes: [],
+      },
+      "(test)",
+    );
+    const e = estimateCost("V2", 700_000_000, defaultAssumptions(), priceTable, plan);
+    expect(e.capacity).toMatchObject({ chunkService: 14, downloadService: 1, kafkaBrokers: 8 });
+    const chunk = e.lines.find((l) => l.item === "compute chunkService")!;
+    expect(chunk.quantity).toBe("14 pods x 16 vCPU 32 GiB");
+    const kafka = e.lines.find((l) => l.item === "Kafka (MSK)")!;
+    expect(kafka.usdPerMonth).toBeCloseTo(
+      8 * priceTable.msk.usdPerBrokerHour * priceTable.hoursPerMonth,
+    );
+    expect(() => estimateCost("V1", 700_000_000, defaultAssumptions(), priceTable, plan)).toThrow(
+      /prices V2 at its own 700000000 users/,
+    );
   });
 });

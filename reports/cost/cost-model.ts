@@ -1,9 +1,11 @@
 // The monthly cost of the design for N users under one variant (V0 whole-file upload + 5 s
 // polling, V1 block-level dedup + Kafka + polling, V2 delta + push + CDN), from the dated price
 // table (price-table.ts) and a list of assumptions, each with its source: a design figure (its
-// claim id) or ASSUMED. The capacity plan scales the design's pod, shard and broker counts with
-// the user count (C14, C18, C24 at 700M users) until `simulate plan` (issue 19) sizes them.
+// claim id) or ASSUMED. The capacity is the design's pod, shard and broker counts scaled with the
+// user count (C14, C18, C24 at 700M users), or, for V2, the counts of a capacity plan that
+// `simulate plan` sized over the simulator (formats/plan.schema.ts), priced as it states them.
 import * as design from "../../formats/design.ts";
+import type { CapacityPlanFile } from "../../formats/plan.schema.ts";
 import { priceTable as defaultPrices, tieredUsd, type PriceTable } from "./price-table.ts";
 
 export { variantNames, type VariantName } from "../../formats/design.ts";
@@ -120,13 +122,37 @@ export function capacityPlan(variant: VariantName, users: number, a: CostAssumpt
 
 export type CapacityPlan = ReturnType<typeof capacityPlan>;
 
+/** V2's capacity from a `simulate plan` file: its counts, the rest (cache nodes) as scaled. */
+export function capacityFromPlan(plan: CapacityPlanFile, a: CostAssumptions): CapacityPlan {
+  const c = plan.counts;
+  return {
+    ...capacityPlan("V2", plan.users, a),
+    chunkService: c.chunkService,
+    downloadService: c.downloadService,
+    notificationService: c.notificationService,
+    gcWorker: c.gcWorker,
+    metadataShards: c.metadataShards,
+    kafkaBrokers: c.kafkaBrokers,
+  };
+}
+
 function line(item: string, quantity: string, usdPerMonth: number, basis: string): CostLine {
   return { item, quantity, usdPerMonth, basis };
 }
 
 const n = (v: number) => Math.round(v).toLocaleString("en-US");
 
-function computeLines(plan: CapacityPlan, p: PriceTable): CostLine[] {
+/** The pod shapes priced: the plan's ChunkService cores when a plan gives them (2 GiB a core). */
+function podShapes(chunkServiceCores: number | undefined) {
+  if (chunkServiceCores === undefined) return podShape;
+  return { ...podShape, chunkService: { vcpu: chunkServiceCores, gib: 2 * chunkServiceCores } };
+}
+
+function computeLines(
+  plan: CapacityPlan,
+  p: PriceTable,
+  shapes: ReturnType<typeof podShapes>,
+): CostLine[] {
   const pools = [
     "chunkService",
     "downloadService",
@@ -137,7 +163,7 @@ function computeLines(plan: CapacityPlan, p: PriceTable): CostLine[] {
   return pools
     .filter((pool) => plan[pool] > 0)
     .map((pool) => {
-      const shape = podShape[pool];
+      const shape = shapes[pool];
       const usdPerPodHour =
         shape.vcpu * p.compute.usdPerVcpuHour + shape.gib * p.compute.usdPerGiBHour;
       return line(
@@ -274,10 +300,17 @@ export function estimateCost(
   users: number,
   assumptions: CostAssumptions = defaultAssumptions(),
   prices: PriceTable = defaultPrices,
+  sized?: CapacityPlanFile,
 ): CostEstimate {
-  const plan = capacityPlan(variant, users, assumptions);
+  if (sized && (variant !== "V2" || sized.users !== users))
+    throw new RangeError(
+      `a capacity plan prices V2 at its own ${sized.users} users, not ${variant} at ${users}`,
+    );
+  const plan = sized
+    ? capacityFromPlan(sized, assumptions)
+    : capacityPlan(variant, users, assumptions);
   const lines = [
-    ...computeLines(plan, prices),
+    ...computeLines(plan, prices, podShapes(sized?.chunkServiceCoresPerPod)),
     ...dataLines(variant, users, assumptions, prices),
     ...platformLines(variant, users, plan, assumptions, prices),
   ];
@@ -292,8 +325,12 @@ export function estimateCost(
     assumptions,
     prices: { asOf: prices.asOf, region: prices.region, source: prices.source },
     notes: [
-      "capacity: the design's pod, shard and broker counts (C14, C18, C24) scaled linearly " +
-        "from 700M users; `simulate plan` (issue 19) will size them from the simulator",
+      sized
+        ? `capacity: the counts of a \`simulate plan\` (seed ${sized.seed}, calibration ` +
+          `${sized.calibration}, ρ ≤ ${sized.rhoMax}), ChunkService pods of ` +
+          `${sized.chunkServiceCoresPerPod} vCPU as simulated; the Redis registry scaled`
+        : "capacity: the design's pod, shard and broker counts (C14, C18, C24) scaled linearly " +
+          "from 700M users; `cost --plan plan.json` prices a `simulate plan` instead",
       "ingress (uploads) is free on AWS: upload bytes cost requests and compute, not transfer",
       "not priced: Kafka storage, ALB LCUs, NAT and inter-AZ transfer, support, reserved discounts",
     ],

@@ -18,28 +18,48 @@ const hiWord = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // 
 export class Histogram {
   private counts: Uint32Array | undefined;
   count = 0;
-  sum = 0;
-  sumSquares = 0;
-  min = Infinity;
-  max = -Infinity;
+  // sum, sum of squares, min, max: unboxed doubles (an object's double field is a boxed heap
+  // number in V8, a load and a store per update on the hottest path of every run)
+  private readonly m = Float64Array.of(0, 0, Infinity, -Infinity);
+  get sum(): number {
+    return this.m[0]!;
+  }
+  get sumSquares(): number {
+    return this.m[1]!;
+  }
+  get min(): number {
+    return this.m[2]!;
+  }
+  get max(): number {
+    return this.m[3]!;
+  }
   clamped = 0;
   /** Values ≤ 0 (a wait of exactly zero), kept apart so P(W > 0) is exact. */
   zeros = 0;
 
   record(x: number): void {
     this.count++;
-    this.sum += x;
-    this.sumSquares += x * x;
-    if (x < this.min) this.min = x;
-    if (x > this.max) this.max = x;
+    const m = this.m;
+    m[0]! += x;
+    m[1]! += x * x;
+    if (x < m[2]!) m[2] = x;
+    if (x > m[3]!) m[3] = x;
     if (x <= 0) {
       this.zeros++;
       return;
     }
-    const counts = (this.counts ??= new Uint32Array(bucketCount));
     scratch[0] = x;
     const hi = scratchBits[hiWord]!;
-    const exponent = hi >>> 20; // sign bit is 0 for x ≥ 0
+    const exponent = hi >>> 20; // sign bit is 0 for x > 0
+    const counts = this.counts;
+    if (counts === undefined || exponent < expMin || exponent > expMax) return this.recordRare(hi);
+    counts[((exponent - expMin) << subBits) | ((hi >>> (20 - subBits)) & (subCount - 1))]!++;
+  }
+
+  /** The first bucketed value (allocates the buckets) or one outside the range (clamped). */
+  private recordRare(hi: number): void {
+    const counts = (this.counts ??= new Uint32Array(bucketCount));
+    const exponent = hi >>> 20;
     let index = ((exponent - expMin) << subBits) | ((hi >>> (20 - subBits)) & (subCount - 1));
     if (exponent < expMin) {
       index = 0;
@@ -97,10 +117,11 @@ export class Histogram {
       for (let i = 0; i < bucketCount; i++) counts[i]! += other.counts[i]!;
     }
     this.count += other.count;
-    this.sum += other.sum;
-    this.sumSquares += other.sumSquares;
-    this.min = Math.min(this.min, other.min);
-    this.max = Math.max(this.max, other.max);
+    const m = this.m;
+    m[0]! += other.sum;
+    m[1]! += other.sumSquares;
+    m[2] = Math.min(m[2]!, other.min);
+    m[3] = Math.max(m[3]!, other.max);
     this.clamped += other.clamped;
     this.zeros += other.zeros;
   }

@@ -60,10 +60,30 @@ export function recordNetwork(
     if (s.members > 1)
       c.add(`${prefix}${s.name}.utilisationMax`, "ratio", s.utilisationMax, undefined, stability);
   }
+  recordSaturated(result, out, prefix);
   const gap =
     Math.abs(result.little.numberInSystem - result.little.lambdaW) / result.little.numberInSystem;
   c.add(`${prefix}little.relativeGap`, "ratio", gap);
   out.events += result.events;
+}
+
+/**
+ * A station offered ρ ≥ 1 has no figure to print, so its queue's growth is shown instead: the
+ * requests waiting at the window's middle and end, and the mean wait of each half (table
+ * saturatedStations, one row per station and replication).
+ */
+export function recordSaturated(result: NetworkResult, out: ExperimentOutput, prefix = ""): void {
+  for (const s of result.stations) {
+    if (!(s.offeredRhoMax >= 1)) continue;
+    (out.tables.saturatedStations ??= []).push({
+      station: `${prefix}${s.name}`,
+      offeredRho: round(s.offeredRhoMax),
+      queueAtMid: s.queueLengthAtMid,
+      queueAtEnd: s.queueLengthAtEnd,
+      waitMsFirstHalf: round(s.waitMeanHalvesS[0] * ms),
+      waitMsSecondHalf: round(s.waitMeanHalvesS[1] * ms),
+    });
+  }
 }
 
 export const designPeak: Experiment = {

@@ -174,3 +174,39 @@ describe("network stability", () => {
     expect(r.stations[0]!.waitMeanHalvesS[1]).toBeGreaterThan(r.stations[0]!.waitMeanHalvesS[0]);
   });
 });
+
+describe("offered load counted at the source", () => {
+  // upstream: 1 server × 10 ms at 150/s (ρ 1.5, throughput capped near 100/s); each job spawns
+  // an event for downstream: 1 server × 8 ms. Offered 150/s × 8 ms = 1.2, but only ~100/s get
+  // through the upstream queue (ρ ≈ 0.8 by arrivals): the source count must say 1.2.
+  const spec = {
+    stations: [
+      { name: "upstream", servers: 1, service: { kind: "exponential", meanS: 0.01 } as const },
+      { name: "downstream", servers: 1, service: { kind: "exponential", meanS: 0.008 } as const },
+    ],
+    classes: [
+      { name: "job", ratePerS: 150, steps: [{ station: "upstream" }, { spawn: "event" }] },
+      { name: "event", ratePerS: 0, steps: [{ station: "downstream" }] },
+    ],
+    users: { count: 1000, zipfSkew: 0.5 },
+    partitionCount: 1,
+    durationS: 40,
+    warmupS: 5,
+    seed: 3,
+  };
+
+  it("a saturated station upstream does not hide the load offered downstream", () => {
+    const r = simulateNetwork(spec);
+    const down = r.stations.find((s) => s.name === "downstream")!;
+    expect(down.offeredRhoMax).toBeGreaterThan(1.1);
+    expect(down.offeredRhoMax).toBeLessThan(1.3);
+    const up = r.stations.find((s) => s.name === "upstream")!;
+    expect(up.queueLengthAtEnd).toBeGreaterThan(up.queueLengthAtMid);
+  });
+
+  it("a spawned class's figure rests on the stations of the class that spawns it", () => {
+    const r = simulateNetwork(spec);
+    expect(r.classStations.get("event")).toEqual(["downstream", "upstream"]);
+    expect(r.classStations.get("job")).toEqual(["upstream"]);
+  });
+});

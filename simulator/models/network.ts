@@ -54,10 +54,15 @@ export interface StationReport {
   /** Time-average number in system of the busiest member (Kafka: lag in messages). */
   readonly numberInSystemMax: number;
   /**
-   * Offered load of the busiest member over the measured window: its arrivals per second times
-   * the mean service time, over its servers. ≥ 1 means no steady state.
+   * Offered load of the busiest member over the measured window, counted at the source: the
+   * visits to it of the requests that arrived in the window (and of the requests they spawn)
+   * per second, times the mean service time, over its servers. ≥ 1 means no steady state. A
+   * saturated station upstream throttles what reaches this one, not what is offered to it.
    */
   readonly offeredRhoMax: number;
+  /** Requests waiting in the queue (all members) at the window's middle and at its end. */
+  readonly queueLengthAtMid: number;
+  readonly queueLengthAtEnd: number;
   /** Mean queue wait (s) of the window's first and second halves, all members pooled. */
   readonly waitMeanHalvesS: readonly [number, number];
 }
@@ -76,9 +81,15 @@ export interface NetworkResult {
   readonly events: number;
   readonly unfinished: number;
   readonly latencyHalves: ReadonlyMap<string, Halves>;
-  /** The stations each class visits itself (not those of the classes it spawns). */
+  /**
+   * The stations a class's figure rests on: those it visits and those of the classes upstream
+   * that spawn it (a saturated upstream station throttles its arrivals), not its children's.
+   */
   readonly classStations: ReadonlyMap<string, readonly string[]>;
 }
+
+/** Spawned classes nest at most this deep (a request spawning one that spawns one…). */
+const spawnDepthMax = 8;
 
 type CompiledStep =
   | { kind: 0; group: Station[]; base: number; keyedByPartition: boolean }
@@ -117,6 +128,13 @@ class NetworkRun {
   private readonly halfSums: Float64Array;
   private readonly halfCounts: Float64Array;
   private waitsAtMid = new Map<Station, { count: number; sum: number }>();
+  private queueAtMid = new Map<Station, number>();
+  /** Per station member: visits offered by the window's external arrivals (offeredRhoMax). */
+  private readonly offeredVisits: Float64Array;
+  /** Per class: the station steps it and the classes it spawns make, in order. */
+  private readonly visitPlans: Array<
+    Array<{ base: number; members: number; byPartition: boolean }>
+  >;
 
   constructor(private readonly spec: NetworkSpec) {
     this.rng = new Rng(spec.seed);
@@ -130,6 +148,42 @@ class NetworkRun {
     this.latency = spec.classes.map(() => new Histogram());
     this.halfSums = new Float64Array(spec.classes.length * 2);
     this.halfCounts = new Float64Array(spec.classes.length * 2);
+    this.offeredVisits = new Float64Array(this.allStations.length);
+    this.visitPlans = spec.classes.map((_, i) => this.visitPlan(i, 0));
+  }
+
+  /** The station visits a request of class i makes, its spawned requests' included. */
+  private visitPlan(
+    classIndex: number,
+    depth: number,
+  ): Array<{ base: number; members: number; byPartition: boolean }> {
+    if (depth > spawnDepthMax)
+      throw new SyncbenchError(
+        "SIM_MODEL_INVALID",
+        `class ${this.spec.classes[classIndex]!.name}: spawns nest deeper than ${spawnDepthMax} (a cycle?)`,
+      );
+    return this.steps[classIndex]!.flatMap((step) =>
+      step.kind === 0
+        ? [{ base: step.base, members: step.group.length, byPartition: step.keyedByPartition }]
+        : step.kind === 2
+          ? this.visitPlan(step.classIndex, depth + 1)
+          : [],
+    );
+  }
+
+  /** Counts the visits an external arrival of class i by `user` offers (offeredRhoMax). */
+  private offer(classIndex: number, user: number): void {
+    const now = this.env.now;
+    if (now < this.spec.warmupS || now > this.spec.durationS) return;
+    for (const v of this.visitPlans[classIndex]!) {
+      const key =
+        v.members === 1
+          ? 0
+          : v.byPartition
+            ? userPartition(user, this.spec.partitionCount) % v.members
+            : userShard(user, v.members);
+      this.offeredVisits[v.base + key]!++;
+    }
   }
 
   private makeGroup(s: StationSpec): Station[] {
@@ -185,6 +239,7 @@ class NetworkRun {
     this.waitsAtMid = new Map(
       this.allStations.map((s) => [s, { count: s.waits.count, sum: s.waits.sum }]),
     );
+    this.queueAtMid = new Map(this.allStations.map((s) => [s, s.queueLength]));
     this.env.run(this.spec.durationS);
     const stationReports = this.reportStations();
     const memberUtilisation = new Map(
@@ -212,13 +267,32 @@ class NetworkRun {
           },
         ]),
       ),
-      classStations: new Map(
-        this.spec.classes.map((c) => [
-          c.name,
-          c.steps.flatMap((step) => ("station" in step ? [step.station] : [])),
-        ]),
-      ),
+      classStations: this.classStations(),
     };
+  }
+
+  /** Each class's own stations, then those of every class upstream that spawns it. */
+  private classStations(): Map<string, readonly string[]> {
+    const own = new Map(
+      this.spec.classes.map((c) => [
+        c.name,
+        c.steps.flatMap((step) => ("station" in step ? [step.station] : [])),
+      ]),
+    );
+    const parents = new Map<string, string[]>();
+    for (const c of this.spec.classes)
+      for (const step of c.steps)
+        if ("spawn" in step) parents.set(step.spawn, [...(parents.get(step.spawn) ?? []), c.name]);
+    const upstream = (name: string, depth: number): string[] =>
+      depth > spawnDepthMax
+        ? []
+        : (parents.get(name) ?? []).flatMap((p) => [...own.get(p)!, ...upstream(p, depth + 1)]);
+    return new Map(
+      this.spec.classes.map((c) => [
+        c.name,
+        [...new Set([...own.get(c.name)!, ...upstream(c.name, 0)])],
+      ]),
+    );
   }
 
   private midS(): number {
@@ -230,7 +304,9 @@ class NetworkRun {
     const arrivals = this.rng.fork(`arrivals.${c.name}`);
     const mean = 1 / c.ratePerS;
     const kind = this.env.register(`arrival.${c.name}`, () => {
-      this.begin(classIndex, this.zipf.sample() - 1);
+      const user = this.zipf.sample() - 1;
+      this.offer(classIndex, user);
+      this.begin(classIndex, user);
       const next = -Math.log(arrivals.uniform()) * mean;
       if (this.env.now + next <= this.spec.durationS) this.env.schedule(next, kind, 0);
     });
@@ -319,7 +395,10 @@ class NetworkRun {
       group.forEach((st) => waits.merge(st.waits));
       const windowS = this.spec.durationS - this.spec.warmupS;
       const meanS = moments(s.service).mean;
-      const offered = group.map((st) => ((st.arrivalsSinceReset / windowS) * meanS) / s.servers);
+      const base = this.groupBase.get(s.name)!;
+      const offered = group.map(
+        (_, m) => ((this.offeredVisits[base + m]! / windowS) * meanS) / s.servers,
+      );
       let firstCount = 0,
         firstSum = 0;
       for (const st of group) {
@@ -341,6 +420,8 @@ class NetworkRun {
         numberInSystemMax: Math.max(...group.map((st) => st.averages().numberInSystem)),
         offeredRhoMax: Math.max(...offered),
         waitMeanHalvesS: halves,
+        queueLengthAtMid: group.reduce((sum, st) => sum + this.queueAtMid.get(st)!, 0),
+        queueLengthAtEnd: group.reduce((sum, st) => sum + st.queueLength, 0),
       };
     });
   }

@@ -33,6 +33,12 @@ describe("planCapacity", () => {
     const chunk = plan.rows.find((r) => r.resource === "chunkService pods")!;
     // 250/s × 0.2 × 30 ms = 1.5 busy cores on 16-core pods at ρ ≤ 0.7: 1 pod
     expect(chunk).toMatchObject({ design: 15, plan: 1 });
+    // 60 events/s: a few GB over 7 days; the replication factor binds. The design's column is
+    // its own 1M msg/s capacity: 1M × 512 B × 3 over 50 MB/s × 0.7 = 44 brokers.
+    const brokers = plan.rows.find((r) => r.resource === "SyncStream brokers")!;
+    expect(brokers).toMatchObject({ design: 44, plan: 3 });
+    expect(brokers.binding).toMatch(/^the replication factor/);
+    expect(plan.eventRatePerS).toBeCloseTo(60, 9);
     expect(plan.targets.length).toBeGreaterThan(0);
     for (const m of plan.targets) expect(m.stability).toBeUndefined();
   });

@@ -5,8 +5,10 @@
 // partitions), and repeat until no station is; then simulate the plan with replications and
 // judge every latency target on it. NotificationService pods are sized by connection memory
 // too (C18/C19: connected devices × bytes per connection over the memory a pod gives to
-// connections). The binding constraint of each count is the one that set it.
+// connections), and Kafka brokers by arithmetic on the plan's event rate (kafka-brokers.ts).
+// The binding constraint of each count is the one that set it.
 import {
+  stated,
   connectedDevicesCount,
   connectionsPerPodCount,
   devicesPerUserMean,
@@ -21,6 +23,7 @@ import { recordNetwork } from "../experiments/design-peak.ts";
 import { replicationSeed, type ExperimentOutput } from "../experiments/experiment.ts";
 import { MetricCollector, round } from "../projection/collector.ts";
 import type { ProjectionMetric } from "../../formats/projection.schema.ts";
+import { brokerDefaults, countBrokers, type BrokerAssumptions } from "./kafka-brokers.ts";
 
 export interface PlanInput {
   readonly users: number;
@@ -34,6 +37,8 @@ export interface PlanInput {
   readonly podConnectionMemoryBytes?: number;
   /** Highest offered ρ any station may run at (the margin). */
   readonly rhoMax?: number;
+  /** A Kafka broker's capacities; default brokerDefaults (ASSUMED, printed). */
+  readonly brokers?: Partial<BrokerAssumptions>;
   readonly params: ArchitectureParameters;
   readonly seed: number;
   readonly durationS: number;
@@ -52,6 +57,11 @@ export interface Plan {
   readonly ratePerS: number;
   readonly connectedDevices: number;
   readonly rhoMax: number;
+  /** file_changed events per second at the plan's rate: what the brokers were counted for. */
+  readonly eventRatePerS: number;
+  readonly brokerAssumptions: BrokerAssumptions;
+  /** Cores of one ChunkService pod (its workers: the one CPU-bound pool), for the cost model. */
+  readonly chunkServiceCoresPerPod: number;
   readonly rows: readonly PlanRow[];
   readonly targets: readonly ProjectionMetric[];
   readonly iterations: number;
@@ -121,26 +131,8 @@ export function planCapacity(input: PlanInput): Plan {
     }
     p = grown;
   }
-  // The plan, simulated with replications: every latency target judged on it.
-  const out: ExperimentOutput = {
-    collector: new MetricCollector(),
-    tables: {},
-    notes: [],
-    events: 0,
-  };
-  for (let r = 0; r < input.replications; r++) {
-    recordNetwork(
-      simulateNetwork(
-        architectureNetwork(p, {
-          durationS: input.durationS,
-          warmupS: input.warmupS,
-          seed: replicationSeed(input.seed, 1000 + r),
-        }),
-      ),
-      out,
-      input.durationS,
-    );
-  }
+  const out = simulatePlan(p, input);
+  const kafka = brokersFor(design, ratePerS, p.partitionCount, rhoMax, input.brokers);
   const rows: PlanRow[] = [
     ...poolStations.map((s) => ({
       resource: `${s.pool} pods`,
@@ -166,12 +158,18 @@ export function planCapacity(input: PlanInput): Plan {
       plan: p.partitionCount,
       binding: binding.get("partitions")!,
     },
+    {
+      resource: "SyncStream brokers",
+      design: kafka.design.brokers,
+      plan: kafka.plan.brokers,
+      binding: kafka.plan.binding,
+    },
   ];
   const notes = [
     `margin: every station's offered ρ ≤ ${rhoMax} (hottest member for shards, partitions and GC workers)`,
     `connected devices ${connectedDevices} = ${input.users} users × ${input.devicesPerUser} × ${round(connectedFraction)} connected ` +
       `(the design's ${connectedDevicesCount} of ${usersCount} × ${devicesPerUserMean})`,
-    "Kafka brokers are not planned: the model has no broker (partitions are its unit), and the design states no broker throughput",
+    kafka.note,
   ];
   const targets = out.collector.metrics().filter((m) => m.target);
   const fixed = targets.filter((m) => m.target!.verdict === "fails" && !m.stability);
@@ -189,11 +187,81 @@ export function planCapacity(input: PlanInput): Plan {
     ratePerS,
     connectedDevices,
     rhoMax,
+    eventRatePerS: kafka.eventRatePerS,
+    brokerAssumptions: kafka.assumptions,
+    chunkServiceCoresPerPod: p.workersPerPod.chunkService,
     rows,
     targets,
     iterations,
     events: events + out.events,
     notes,
+  };
+}
+
+/** The plan, simulated with replications: every latency target judged on it. */
+function simulatePlan(p: ArchitectureParameters, input: PlanInput): ExperimentOutput {
+  const out: ExperimentOutput = {
+    collector: new MetricCollector(),
+    tables: {},
+    notes: [],
+    events: 0,
+  };
+  for (let r = 0; r < input.replications; r++) {
+    recordNetwork(
+      simulateNetwork(
+        architectureNetwork(p, {
+          durationS: input.durationS,
+          warmupS: input.warmupS,
+          seed: replicationSeed(input.seed, 1000 + r),
+        }),
+      ),
+      out,
+      input.durationS,
+    );
+  }
+  return out;
+}
+
+/** Brokers for the plan's event rate and for the design's own figures, with the same broker. */
+function brokersFor(
+  design: ArchitectureParameters,
+  ratePerS: number,
+  partitions: number,
+  rhoMax: number,
+  assumptions: Partial<BrokerAssumptions> | undefined,
+) {
+  const uploadShare = design.mix.deltaUpload + design.mix.newFileUpload;
+  const eventRatePerS = ratePerS * uploadShare;
+  const brokerAssumptions = { ...brokerDefaults, ...assumptions };
+  const planBrokers = countBrokers({
+    partitions,
+    throughputMsgPerS: eventRatePerS,
+    retainedMsgPerS: eventRatePerS,
+    fillMax: rhoMax,
+    assumptions: brokerAssumptions,
+  });
+  // The design states no broker count: the brokers its own figures need with the same broker
+  // (its 64 partitions, its stated 1M msg/s capacity, 7 days of its peak's events).
+  const designBrokers = countBrokers({
+    partitions: design.partitionCount,
+    throughputMsgPerS: stated.C30.capacityMsgPerS,
+    retainedMsgPerS: design.peakRps * uploadShare,
+    fillMax: rhoMax,
+    assumptions: brokerAssumptions,
+  });
+  const note =
+    `Kafka brokers: the design states none; its column counts what its own figures need (C30: ` +
+    `${design.partitionCount} partitions, ${stated.C30.capacityMsgPerS} msg/s capacity, ${stated.C30.retentionDays} days of ` +
+    `${round(design.peakRps * uploadShare)} events/s; bound by ${designBrokers.binding}); the plan's counts the ` +
+    `plan's ${round(eventRatePerS)} events/s. Per broker, ASSUMED: replication ${brokerAssumptions.replicationFactor}, ` +
+    `${brokerAssumptions.partitionReplicasPerBrokerMax} partition replicas, ${brokerAssumptions.writeBytesPerSPerBroker / 1e6} MB/s ` +
+    `written, ${brokerAssumptions.storageBytesPerBroker / 1e9} GB of log, ${brokerAssumptions.recordBytes} B a record`;
+  return {
+    plan: planBrokers,
+    design: designBrokers,
+    eventRatePerS,
+    assumptions: brokerAssumptions,
+    note,
   };
 }
 
