@@ -91,6 +91,9 @@ const websocketResult = z.strictObject({
   connectMs: percentiles,
   /** From forking the holders to every device connected (or failed): the connect rate. */
   connectPhaseMs: z.number().min(0),
+  /** Present (true) when connecting stalled before every device settled: the run went on with
+   * connectedCount devices (a slow machine is a figure, not a crash). */
+  connectStalled: z.boolean().optional(),
   notificationsSentCount: z.number().int().min(0),
   deliveriesExpectedCount: z.number().int().min(0),
   deliveriesReceivedCount: z.number().int().min(0),
