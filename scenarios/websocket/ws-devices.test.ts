@@ -2,6 +2,8 @@
 // processes (a small per-holder cap forces the sharding), every push is received, and the
 // freshness histogram counts one sample per delivery. With a secret the hub refuses devices
 // whose token is missing or badly signed (counted as HTTP_401 connect errors) and admits good ones.
+// Against a server that never answers an upgrade, connecting stalls: the fleet says so, no throw.
+import { createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { startBuiltinTarget } from "../targets/builtin-target.ts";
 import { attachNotificationHub } from "../targets/ws-hub.ts";
@@ -79,6 +81,31 @@ describe("ws devices", () => {
     } finally {
       await hub.close();
       await target.close();
+    }
+  }, 60_000);
+
+  it("gives up when connecting stalls and reports what it holds instead of throwing", async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket)); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    const seen: number[] = [];
+    try {
+      const fleet = await connectDevices({
+        urls: [`ws://127.0.0.1:${port}/v1/notifications`],
+        websocket: { ...websocket, connectedUsersCount: 3 },
+        seed: 7,
+        durationMs: 10,
+        connectStallMs: 2_000,
+        onConnectProgress: (p) => seen.push(p.settledCount),
+      });
+      const result = await fleet.collect(await fleet.publish());
+      expect(result.connectStalled).toBe(true);
+      expect(result.connectedCount).toBe(0);
+      expect(result.devicesCount).toBeGreaterThanOrEqual(6);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   }, 60_000);
 });
