@@ -27,8 +27,8 @@ describe("k6 export", () => {
       scenarios: Record<string, { rate: number }>;
       thresholds: Record<string, unknown[]>;
     };
-    expect(options.scenarios.download!.rate).toBe(18_000);
-    expect(options.scenarios.deltaUpload!.rate).toBe(5_000);
+    expect(options.scenarios.download!.rate).toBe(14_400);
+    expect(options.scenarios.deltaUpload!.rate).toBe(4_000);
     expect(options.thresholds.dropped_iterations).toEqual(["count<1"]);
     const p99 = options.thresholds["syncbench_operation_ms{operation:deltaUpload,phase:measured}"];
     expect(JSON.stringify(p99)).toContain("p(99)<=100");
