@@ -20,7 +20,7 @@ export interface K6ExportRequest {
 /** Writes the script; returns where and how many bytes (UTF-16 code units, as before). */
 export function exportK6File(request: K6ExportRequest): { output: string; bytes: number } {
   const scenario = applyOverrides(loadScenario(request.scenario), request.overrides);
-  const script = exportK6Script(scenario, `seed ${scenario.seed}`);
+  const script = exportK6Script(scenario, { generatedFor: `seed ${scenario.seed}` });
   writeFileSync(request.outputPath, script);
   return { output: request.outputPath, bytes: script.length };
 }
