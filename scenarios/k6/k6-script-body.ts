@@ -193,7 +193,8 @@ const operations = `export function deltaUpload(): void {
       return res;
     },
     () => http.put(BASE + "/v1/blocks/" + e.hash + "/delta?base=" + e.base,
-      encoding.b64decode(e.delta, "std"), { headers: auth(user), tags }),
+      encoding.b64decode(e.delta, "std"),
+      { headers: { ...auth(user), "content-type": "application/octet-stream" }, tags }),
     () => commit(file, plan, user, "deltaUpload"),
   ]);
 }
