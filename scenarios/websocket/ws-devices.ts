@@ -50,6 +50,8 @@ const holderPath = fileURLToPath(new URL("./ws-holder.ts", import.meta.url));
 const socketsPerHolderCeiling = 19_000;
 const reportTimeoutMs = 15_000;
 export const connectStallMsDefault = 60_000;
+/** Before every holder has reported once, the stall bound is this many times longer. */
+const holderStartFactor = 3;
 const connectProgressEveryMs = 10_000;
 
 export interface ConnectProgress {
@@ -220,17 +222,23 @@ function awaitFleetConnected(
       if (how instanceof Error) reject(how);
       else resolve(how);
     };
+    // A holder still starting (tsx on a loaded machine: tens of seconds) has not stalled: until
+    // every holder has reported once, the bound is holderStartFactor times the stall bound.
     const watch = setInterval(() => {
-      if (performance.now() - advancedAt > stallMs) finish("stalled");
+      const started = settled.size === holders.length;
+      const boundMs = started ? stallMs : stallMs * holderStartFactor;
+      if (performance.now() - advancedAt > boundMs) finish("stalled");
     }, 1_000);
     const tell = setInterval(() => o.onConnectProgress?.(progress()), connectProgressEveryMs);
     function onMessage(this: ChildProcess, m: HolderMessage) {
       if (m.type === "progress") {
-        const before = settled.get(this)?.settled ?? 0;
-        if (m.settledCount > before) advancedAt = performance.now();
+        const before = settled.get(this)?.settled;
+        if (before === undefined || m.settledCount > before) advancedAt = performance.now();
         settled.set(this, { settled: m.settledCount, connected: m.connectedCount });
       } else if (m.type === "connected") {
         advancedAt = performance.now();
+        const last = settled.get(this)?.settled ?? m.connectedCount;
+        settled.set(this, { settled: last, connected: m.connectedCount });
         done.add(this);
         if (done.size === holders.length) finish("connected");
       }
