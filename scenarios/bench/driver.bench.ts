@@ -136,7 +136,7 @@ async function wsMemory(devices: number) {
       onConnectProgress: (p) =>
         console.log(
           `websocket: ${p.connectedCount} of ${p.devicesCount} devices held after ` +
-            `${(p.elapsedMs / 1000).toFixed(0)} s (${p.settledCount - p.connectedCount} failed)`,
+            `${(p.elapsedMs / 1000).toFixed(0)} s (${Math.max(0, p.settledCount - p.connectedCount)} failed)`,
         ),
     });
     const r = await fleet.collect(await fleet.publish());
