@@ -24,7 +24,7 @@ export const commandSummaries: Readonly<Record<string, string>> = {
     "edit workloads (documents, logs, DB pages, compressed re-saves): delta bytes per edit",
   fsck: "check invariants across Postgres, S3 and Kafka (blocks present and intact, ref counts, outbox)",
   gate: "judge a run against its targets and a baseline; exit 4 on a miss or regression (CI)",
-  k6: "export a scenario as a k6 TypeScript script (k6 export), k6 run",
+  k6: "export a scenario as a k6 TypeScript script and its data file (k6 export), k6 run",
   logs: "print the last lines of a server's log",
   probe: "autocannon throughput probe of a URL; `probe security`: the attack suite on the stack",
   report: "charts (Vega-Lite specs + SVG) and one self-contained index.html from run files",

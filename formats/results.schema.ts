@@ -56,6 +56,19 @@ const measuredOperation = z.strictObject({
   name: z.string(),
   status: z.literal("measured"),
   counts,
+  /**
+   * Downloads only: the CDN edge's cache status of the measured window's block fetches, for
+   * shared content (a block other users also download) and the rest; C13's hit rate is the
+   * outcome sharedHit / (sharedHit + sharedMiss). Absent when the driver did not record it.
+   */
+  edgeCache: z
+    .strictObject({
+      sharedHitCount: z.number().int().min(0),
+      sharedMissCount: z.number().int().min(0),
+      otherHitCount: z.number().int().min(0),
+      otherMissCount: z.number().int().min(0),
+    })
+    .optional(),
   /** Error code -> count, e.g. HTTP_503, ECONNRESET, UND_ERR_HEADERS_TIMEOUT. */
   errorsByCode: z.record(z.string(), z.number().int().min(1)),
   /**
@@ -116,6 +129,9 @@ const websocketResult = z.strictObject({
   connectMs: percentiles,
   /** From forking the holders to every device connected (or failed): the connect rate. */
   connectPhaseMs: z.number().min(0),
+  /** Present (true) when connecting stalled before every device settled: the run went on with
+   * connectedCount devices (a slow machine is a figure, not a crash). */
+  connectStalled: z.boolean().optional(),
   notificationsSentCount: z.number().int().min(0),
   deliveriesExpectedCount: z.number().int().min(0),
   deliveriesReceivedCount: z.number().int().min(0),
@@ -186,6 +202,22 @@ export const resultsSchema = z.strictObject({
     reasons: z.array(z.string()),
   }),
   operations: z.array(z.discriminatedUnion("status", [measuredOperation, unavailableOperation])),
+  /**
+   * Two rates of the measured window (issue 20): operations/s as the design counts its 25K peak
+   * (C14: uploads + downloads + notifications; listings too), each upload's file_changed event
+   * being one notification, and HTTP requests/s at the gateway (an upload is three requests).
+   * Absent in files written before it existed.
+   */
+  throughput: z
+    .strictObject({
+      designOperationsPerS: z.number().min(0),
+      /** The parts of designOperationsPerS, per second: uploads, downloads, listings, notifications. */
+      designOperationsByKindPerS: z.record(z.string(), z.number().min(0)),
+      gatewayRequestsPerS: z.number().min(0),
+      /** HTTP requests each operation sends through the gateway (edge block fetches excluded). */
+      gatewayRequestsPerOperation: z.record(z.string(), z.number().int().min(0)),
+    })
+    .optional(),
   websocket: websocketResult.nullable(),
   /** Why no devices ran: "not available in this stack" with the probe's answer; else null. */
   websocketUnavailable: z.string().nullable(),

@@ -42,6 +42,8 @@ export const knownTargetMetrics: readonly string[] = [
   ),
   "notification.freshnessMsP50",
   "notification.freshnessMsP99",
+  "notification.pushMsP99",
+  "download.sharedMissRate",
   "run.droppedCount",
 ];
 

@@ -73,7 +73,8 @@ const targetSchema = z.strictObject({
 
 export const targetMetricPattern = new RegExp(
   `^((${httpOperationNames.join("|")})\\.(latencyMsP50|latencyMsP99|latencyMsP999|errorRate)` +
-    "|notification\\.(freshnessMsP50|freshnessMsP99)|run\\.droppedCount)$",
+    "|notification\\.(freshnessMsP50|freshnessMsP99|pushMsP99)|download\\.sharedMissRate" +
+    "|run\\.droppedCount)$",
 );
 
 export const scenarioSchema = z.strictObject({
@@ -97,6 +98,8 @@ export const scenarioSchema = z.strictObject({
       editBytesMax: z.number().int().min(1).max(L.editBytesMax),
       deltaBytesPerEditByte: z.number().min(0.1).max(100).default(2),
       positions: z.enum(["uniform", "append"]).default("uniform"),
+      /** The named delta-size variant the edit bytes follow (library/delta-size-models.ts). */
+      sizeModel: z.enum(["c01-small-edit", "c08-block-fraction"]).optional(),
     })
     .optional(),
   newFileUpload: z

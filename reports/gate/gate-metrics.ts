@@ -17,7 +17,7 @@ export type MetricSpec =
   | { readonly kind: "errorRate"; readonly subject: string }
   | { readonly kind: "droppedCount" };
 
-const percentilePattern = /^(latencyMs|serviceTimeMs|freshnessMs)P(\d{2,})$/;
+const percentilePattern = /^(latencyMs|serviceTimeMs|freshnessMs|pushMs)P(\d{2,})$/;
 
 /** "deltaUpload.latencyMsP99" -> a percentile spec; undefined for a name the gate cannot read. */
 export function parseMetric(metric: string): MetricSpec | undefined {
@@ -29,7 +29,9 @@ export function parseMetric(metric: string): MetricSpec | undefined {
   }
   const match = percentilePattern.exec(aggregate);
   if (!match) return undefined;
-  const field = match[1] as "latencyMs" | "serviceTimeMs" | "freshnessMs";
+  // pushMs (C10's bound as a p99) is read from the same deliveries as freshnessMs (C11).
+  const field = (match[1] === "pushMs" ? "freshnessMs" : match[1]) as
+    "latencyMs" | "serviceTimeMs" | "freshnessMs";
   if ((field === "freshnessMs") !== (subject === "notification")) return undefined;
   const quantile = Number(`0.${match[2]}`);
   return { kind: "percentile", subject, field, quantile };

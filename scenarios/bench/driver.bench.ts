@@ -1,10 +1,14 @@
-// The driver bench (issue 6, item 7): the built-in open-model driver against wrk on the same
-// trivial loopback endpoint in the same run. Reports requests/s per generator core for both
+// The driver bench (issue 6, item 7; issue 20): the built-in open-model driver against wrk and
+// against Vegeta (an independent open-model generator, at the same constant rates) on the same
+// trivial loopback endpoint in the same run, and both open models on the stalling endpoint of
+// `selftest co` beside its known truth. Reports requests/s per generator core for both
 // (target: driver >= 0.6 x wrk), the driver's send-lag p99 at 20K req/s (target <= 1.5 ms),
 // and the holders' memory per idle WebSocket device at 100K devices (target <= 8 KiB; --ws N
 // changes the count, --ws 0 skips it and the row says "not measured"). wrk is installed from
-// apt when missing; a figure that could not be measured is a miss, never a pass. Ends with a
-// table (ours, anchor, ratio, target, verdict) and exits 4 when a target is missed.
+// apt when missing, Vegeta built into the cache; a part that could not be measured is a row that
+// says so and counts as a miss, never a pass and never a crash (the WebSocket holders report
+// what they reached when their progress stalls). Ends with a table (ours, anchor, ratio,
+// target, verdict) and exits 4 when a target is missed.
 // The machine is shared, so each repetition runs wrk and then the driver back to back, and the
 // summary takes the median over repetitions of each repetition's own ratio (paired, so a
 // neighbour's load that comes and goes hits both sides of a ratio alike). CPU is user+system
@@ -17,9 +21,16 @@ import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { defaultDriverLimits, runOpenModel } from "../open-model/http-open-model.ts";
 import { connectDevices } from "../websocket/ws-devices.ts";
+import { agreementAt, stallComparison, vegetaAgreementMax } from "./driver-vs-vegeta.ts";
+import type { PairedLatency } from "./driver-vs-vegeta.ts";
+import { notMeasuredRow, printTable, stallRows, vegetaRows, wsRows } from "./driver-bench-table.ts";
+import type { Row } from "./driver-bench-table.ts";
+import { coSelftestDefaults } from "../selftest/co-selftest.ts";
+import { runVegeta } from "./vegeta-run.ts";
 import { percentilesMs } from "../../formats/hdr-histogram.ts";
 import { startBuiltinProcess } from "../targets/builtin-process.ts";
-import { ensureAptBinary } from "../../reference-impl/stack/native/install.ts";
+import { ensureAptBinary, ensureVegeta } from "../../reference-impl/stack/native/install.ts";
+import { loadStackConfig } from "../../reference-impl/stack/stack-config.ts";
 
 const { values } = parseArgs({
   options: { seconds: { type: "string" }, reps: { type: "string" }, ws: { type: "string" } },
@@ -73,6 +84,7 @@ async function driverAt(url: string, ratePerS: number, rep: number) {
     sendLagMsP50: lag.p50,
     sendLagMsP90: lag.p90,
     sendLagMsP99: lag.p99,
+    latencyMsP50: percentilesMs(o.stats.op("get").latency).p50,
     latencyMsP99: percentilesMs(o.stats.op("get").latency).p99,
     loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
   };
@@ -121,12 +133,21 @@ async function wsMemory(devices: number) {
         connectedUsersCount: users,
         notificationRatePerS: 1,
       },
+      onConnectProgress: (p) =>
+        console.log(
+          `websocket: ${p.connectedCount} of ${p.devicesCount} devices held after ` +
+            `${(p.elapsedMs / 1000).toFixed(0)} s (${Math.max(0, p.settledCount - p.connectedCount)} failed)`,
+        ),
     });
     const r = await fleet.collect(await fleet.publish());
     return {
       devices: r.connectedCount,
+      devicesAsked: r.devicesCount,
+      stalled: r.connectStalled === true,
       holders: r.holderProcessCount,
       connectPhaseMs: r.connectPhaseMs,
+      connectsPerS: Math.round(r.connectedCount / Math.max(0.001, r.connectPhaseMs / 1000)),
+      connectErrorsByCode: r.connectErrorsByCode,
       kibPerDevice: r.holderMemory
         ? Number((r.holderMemory.bytesPerDevice / 1024).toFixed(2))
         : null,
@@ -168,21 +189,7 @@ function summarize(wrkRows: WrkRow[], driverRows: DriverRow[]) {
   };
 }
 
-interface Row {
-  readonly figure: string;
-  readonly ours: string;
-  readonly anchor: string;
-  readonly ratio: string;
-  readonly target: string;
-  /** "met", "MISSED", or "NOT MEASURED" (counted as a miss). */
-  readonly verdict: string;
-}
-
-function verdictRows(
-  summary: ReturnType<typeof summarize>,
-  ws: Awaited<ReturnType<typeof wsMemory>> | null,
-): Row[] {
-  const kib = ws?.kibPerDevice ?? null;
+function driverVerdictRows(summary: ReturnType<typeof summarize>): Row[] {
   const lag = summary.sendLagMsP99At20k;
   const best = Math.max(...Object.values(summary.driverPerCorePerS));
   return [
@@ -202,59 +209,127 @@ function verdictRows(
       target: `<= ${summary.sendLagMsP99Target} ms`,
       verdict: lag <= summary.sendLagMsP99Target ? "met" : "MISSED",
     },
-    {
-      figure: `memory per idle WebSocket device (${ws ? ws.devices : 0} devices, ${ws?.holders ?? 0} holders)`,
-      ours: kib === null ? "-" : `${kib} KiB`,
-      anchor: "- (no anchor; the issue's bound)",
-      ratio: "-",
-      target: "<= 8 KiB",
-      verdict: kib === null ? "NOT MEASURED" : kib <= 8 ? "met" : "MISSED",
-    },
   ];
 }
 
-function printTable(rows: readonly Row[]): void {
-  console.log("\n| figure | syncbench | anchor (same run) | ratio | target | verdict |");
-  console.log("|---|---:|---:|---:|---|---|");
-  for (const r of rows)
-    console.log(
-      `| ${r.figure} | ${r.ours} | ${r.anchor} | ${r.ratio} | ${r.target} | ${r.verdict} |`,
-    );
-  console.log(`load average (1 min) at the end: ${loadavg()[0]!.toFixed(2)}`);
-  const met = rows.filter((r) => r.verdict === "met").length;
-  console.log(`targets: ${met} of ${rows.length} met`);
-  for (const r of rows.filter((x) => x.verdict !== "met")) {
-    console.log(`${r.verdict} ${r.figure}: ${r.ours}, target ${r.target}`);
+type VegetaRow = Awaited<ReturnType<typeof vegetaAt>>;
+
+async function vegetaAt(vegeta: string, url: string, ratePerS: number, rep: number) {
+  const v = await runVegeta({
+    vegeta,
+    url: `${url}/`,
+    ratePerS,
+    durationS: seconds + 1,
+    warmupMs: 1000,
+  });
+  return {
+    tool: "vegeta attack (open, unbounded workers)",
+    rep,
+    ratePerS,
+    achievedPerS: v.achievedPerS,
+    generatorCores: v.generatorCores,
+    errorCount: v.errorCount,
+    latencyMsP50: v.latencyMs.p50,
+    latencyMsP99: v.latencyMs.p99,
+    loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
+  };
+}
+
+/** Pairs each rep's driver and Vegeta runs at the same rate. */
+function pairs(
+  driverRows: readonly DriverRow[],
+  vegetaRows: readonly VegetaRow[],
+): PairedLatency[] {
+  return vegetaRows.flatMap((v) => {
+    const d = driverRows.find((r) => r.rep === v.rep && r.ratePerS === v.ratePerS);
+    if (!d) return [];
+    const driverMs = { p50: d.latencyMsP50, p99: d.latencyMsP99 };
+    return [
+      {
+        rep: v.rep,
+        ratePerS: v.ratePerS,
+        driverMs,
+        vegetaMs: { p50: v.latencyMsP50, p99: v.latencyMsP99 },
+      },
+    ];
+  });
+}
+
+/** Runs a part; a failure becomes its rows' "NOT MEASURED" with the reason, never a crash. */
+async function part<T>(figures: readonly [string, string][], run: () => Promise<T>) {
+  try {
+    return { value: await run(), rows: [] as Row[] };
+  } catch (error) {
+    console.log(`not measured: ${figures.map((f) => f[0]).join(", ")}: ${String(error)}`);
+    return { value: null, rows: figures.map(([f, t]) => notMeasuredRow(f, t, error)) };
   }
 }
 
-const wrk = await ensureAptBinary("wrk", ["/usr/bin/wrk"], "wrk", (line) => console.log(line));
+const log = (line: string) => console.log(line);
+const agreementRate = rates[0]!;
+const cacheDir = loadStackConfig(process.env).native.cacheDir;
+const tools = await part(
+  [
+    ["requests/s per generator core", ">= 0.6x wrk"],
+    [
+      `latency p50/p99 at ${agreementRate} req/s beside vegeta`,
+      `within ${vegetaAgreementMax * 100} %`,
+    ],
+  ],
+  async () => ({
+    wrk: await ensureAptBinary("wrk", ["/usr/bin/wrk"], "wrk", log),
+    vegeta: await ensureVegeta(cacheDir, log),
+  }),
+);
 const server = await startTrivial();
-let rows: Row[] = [];
+const rows: Row[] = [...tools.rows];
+const out: Record<string, unknown> = {};
 try {
-  const wrkRows: WrkRow[] = [];
-  const driverRows: DriverRow[] = [];
-  for (let rep = 1; rep <= reps; rep++) {
-    const w = await wrkMax(wrk, server.url, rep);
-    wrkRows.push(w);
-    console.log(JSON.stringify(w));
-    for (const rate of rates) {
-      const d = await driverAt(server.url, rate, rep);
-      driverRows.push(d);
-      console.log(JSON.stringify(d));
+  if (tools.value) {
+    const { wrk, vegeta } = tools.value;
+    const wrkRows: WrkRow[] = [];
+    const driverRows: DriverRow[] = [];
+    const vegetaRuns: VegetaRow[] = [];
+    for (let rep = 1; rep <= reps; rep++) {
+      const w = await wrkMax(wrk, server.url, rep);
+      wrkRows.push(w);
+      console.log(JSON.stringify(w));
+      for (const rate of rates) {
+        const d = await driverAt(server.url, rate, rep);
+        driverRows.push(d);
+        console.log(JSON.stringify(d));
+        const v = await vegetaAt(vegeta, server.url, rate, rep);
+        vegetaRuns.push(v);
+        console.log(JSON.stringify(v));
+      }
     }
+    const summary = summarize(wrkRows, driverRows);
+    const agreement = agreementAt(pairs(driverRows, vegetaRuns), agreementRate);
+    Object.assign(out, { rows: [...wrkRows, ...driverRows, ...vegetaRuns], summary, agreement });
+    console.log(JSON.stringify({ ...summary, agreement }));
+    rows.push(...driverVerdictRows(summary), ...vegetaRows(agreement, agreementRate, reps));
+    const stall = await part(
+      [[`p99/p99.9 on the stalling endpoint beside vegeta`, "within 5 % of the truth"]],
+      () => stallComparison(vegeta),
+    );
+    out.stall = stall.value;
+    rows.push(...(stall.value ? stallRows(stall.value, coSelftestDefaults.tolerance) : stall.rows));
   }
-  const ws = wsDevices > 0 ? await wsMemory(wsDevices) : null;
-  const summary = { ...summarize(wrkRows, driverRows), websocket: ws ?? "not measured (--ws 0)" };
-  console.log(JSON.stringify(summary));
-  rows = verdictRows(summarize(wrkRows, driverRows), ws);
-  mkdirSync(".syncbench/bench", { recursive: true });
-  writeFileSync(
-    ".syncbench/bench/driver.json",
-    JSON.stringify({ rows: [...wrkRows, ...driverRows], summary, verdicts: rows }, null, 2),
-  );
 } finally {
   server.stop();
 }
+if (wsDevices > 0) {
+  const ws = await part(
+    [[`memory per idle WebSocket device (${wsDevices} devices)`, "<= 8 KiB"]],
+    () => wsMemory(wsDevices),
+  );
+  out.websocket = ws.value;
+  rows.push(...(ws.value ? wsRows(ws.value) : ws.rows));
+} else {
+  out.websocket = "not measured (--ws 0)";
+  rows.push(notMeasuredRow("memory per idle WebSocket device", "<= 8 KiB", "--ws 0"));
+}
+mkdirSync(".syncbench/bench", { recursive: true });
+writeFileSync(".syncbench/bench/driver.json", JSON.stringify({ ...out, verdicts: rows }, null, 2));
 printTable(rows);
 process.exitCode = rows.every((r) => r.verdict === "met") ? 0 : 4;

@@ -98,7 +98,7 @@ export function planPrepare(scenario: Scenario, bounds: PrepareBounds): PrepareP
 }
 
 async function send(
-  req: PrepareRequest,
+  req: Pick<PrepareRequest, "baseUrl" | "tokenFor">,
   userId: number,
   what: { method: string; path: string; body: Uint8Array; type: string },
 ): Promise<string> {
@@ -120,8 +120,8 @@ async function send(
 }
 
 /** The user's block, whole; then version 1 (baseVersion 0) of each of its files. */
-async function uploadBase(
-  req: PrepareRequest,
+export async function uploadBase(
+  req: Pick<PrepareRequest, "baseUrl" | "tokenFor">,
   userId: number,
   block: Uint8Array,
   paths: readonly string[],

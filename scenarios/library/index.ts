@@ -5,14 +5,16 @@ import { SyncbenchError } from "../../reference-impl/core/errors.ts";
 import { didYouMean } from "../did-you-mean.ts";
 import type { Scenario, ScenarioInput } from "../scenario.ts";
 import { validateScenario, validateScenarioJson } from "../scenario-validate.ts";
-import { deltaEditStorm } from "./delta-edit-storm.ts";
+import { deltaEditStorm, deltaEditStormC08 } from "./delta-edit-storm.ts";
 import { designPeak25k } from "./design-peak-25k.ts";
 import { hotDownloads } from "./hot-downloads.ts";
 import { smoke } from "./smoke.ts";
 import { websocketFanout } from "./websocket-fanout.ts";
 
 export const scenarioLibrary: ReadonlyMap<string, ScenarioInput> = new Map(
-  [designPeak25k, deltaEditStorm, hotDownloads, websocketFanout, smoke].map((s) => [s.name, s]),
+  [designPeak25k, deltaEditStorm, deltaEditStormC08, hotDownloads, websocketFanout, smoke].map(
+    (s) => [s.name, s],
+  ),
 );
 
 export function loadScenario(nameOrPath: string): Scenario {

@@ -2,6 +2,7 @@
 // targets ten times looser than the design's so that only a broken path fails it.
 import { devicesPerUserMax, devicesPerUserMin } from "../../reference-impl/core/design-figures.ts";
 import type { ScenarioInput } from "../scenario.ts";
+import { deltaSizeModel } from "./delta-size-models.ts";
 import { designTarget } from "./design-targets.ts";
 
 export const smoke: ScenarioInput = {
@@ -11,7 +12,7 @@ export const smoke: ScenarioInput = {
   warmupS: 1,
   mix: { deltaUpload: 0.3, newFileUpload: 0.1, download: 0.5, listFolder: 0.1 },
   users: { count: 100, zipfSkew: 0.99 },
-  deltaUpload: { editBytesMin: 100, editBytesMax: 100 },
+  deltaUpload: deltaSizeModel("c01-small-edit"), // C01's 100-byte edit
   newFileUpload: { size: { kind: "fixed", bytes: 64 * 1024 }, sizeBytesMax: 64 * 1024 },
   download: { blocksCount: 100, zipfSkew: 0.99, sharedFraction: 0.5 },
   listFolder: { pageSize: 100 },

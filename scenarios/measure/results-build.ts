@@ -12,6 +12,7 @@ import type {
 import type { TransferCounts } from "../http1/http-exchange.ts";
 import type { HttpOperationName, Scenario } from "../scenario.ts";
 import { encodeHistogram, percentilesMs } from "../../formats/hdr-histogram.ts";
+import { throughputOf } from "./design-rates.ts";
 
 /** Bounds that make a run generator-bound (invalid) rather than a finding about the target. */
 export const validityBounds = {
@@ -68,6 +69,18 @@ export function transferResult(t: TransferCounts): TransferResult {
   };
 }
 
+/**
+ * C13 measured at the edge: the share of downloads of shared content the CDN missed, from the
+ * edge's cache status per download (`edgeCache`); null while the download driver records none.
+ */
+function sharedMissRate(operations: Results["operations"]): number | null {
+  const op = operations.find((o) => o.name === "download");
+  if (!op || op.status !== "measured" || !op.edgeCache) return null;
+  const { sharedHitCount, sharedMissCount } = op.edgeCache;
+  const total = sharedHitCount + sharedMissCount;
+  return total === 0 ? null : sharedMissCount / total;
+}
+
 function measuredValue(
   metric: string,
   r: Pick<Results, "operations" | "websocket" | "droppedCount">,
@@ -76,10 +89,12 @@ function measuredValue(
   if (subject === "run") return r.droppedCount;
   if (subject === "notification") {
     if (!r.websocket || r.websocket.freshnessMs.count === 0) return null;
+    // pushMsP99 (C10's bound as a p99) reads the same deliveries as freshnessMsP99 (C11).
     return aggregate === "freshnessMsP50"
       ? r.websocket.freshnessMs.p50
       : r.websocket.freshnessMs.p99;
   }
+  if (metric === "download.sharedMissRate") return sharedMissRate(r.operations);
   const op = r.operations.find((o) => o.name === subject);
   if (!op || op.status !== "measured") return null;
   if (aggregate === "errorRate") {
@@ -189,6 +204,7 @@ export function buildResults(rec: RunRecord, version: string): Results {
   const droppedCount = o?.stats.droppedCount ?? 0;
   const lag = o?.stats.sendLag;
   const base = { operations, websocket: rec.websocket, droppedCount };
+  const throughput = throughputOf(operations, o?.measuredWindowMs ?? 0);
   return {
     schemaVersion: 1,
     kind: "syncbench.results",
@@ -216,6 +232,7 @@ export function buildResults(rec: RunRecord, version: string): Results {
       lateThresholdMs: rec.driverLimits.lateThresholdMs ?? 0,
     },
     ...base,
+    ...(throughput ? { throughput } : {}),
     websocketUnavailable: rec.websocketUnavailable,
     unfinishedCount: o?.unfinishedCount ?? 0,
     inFlightPeak: o?.stats.inFlightPeak ?? 0,

@@ -108,10 +108,22 @@ function rateLines(r: Results): string[] {
   ];
 }
 
+/** The design's count of operations/s (C14) beside the gateway's HTTP requests/s. */
+function throughputLines(r: Results): string[] {
+  const t = r.throughput;
+  if (!t) return [];
+  const parts = Object.entries(t.designOperationsByKindPerS).map(([k, v]) => `${k} ${v}`);
+  return [
+    `  operations/s as the design counts them (C14): ${t.designOperationsPerS} ` +
+      `(${parts.join(" + ")}); HTTP requests/s at the gateway: ${t.gatewayRequestsPerS}`,
+  ];
+}
+
 export function summaryLines(r: Results): string[] {
   const lines = [
     `scenario ${String(r.scenario.name)} against ${r.config.target}, seed ${r.config.seed}`,
     ...rateLines(r),
+    ...throughputLines(r),
     ...operationLines(r),
     ...websocketLines(r),
     ...serverPartLines(r),

@@ -4,7 +4,8 @@
 // whose token is missing or badly signed (counted as HTTP_401 connect errors) and admits good ones.
 // Against messages shaped as the real NotificationService's, freshness runs from the commit and
 // is split into its parts when the message carries the stamps (a replay carries none).
-import type { AddressInfo } from "node:net";
+// Against a server that never answers an upgrade, connecting stalls: the fleet says so, no throw.
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
 import { startBuiltinTarget } from "../targets/builtin-target.ts";
@@ -119,6 +120,31 @@ describe("ws devices", () => {
     } finally {
       for (const client of server.clients) client.terminate();
       await new Promise((resolve) => server.close(resolve));
+    }
+  }, 60_000);
+
+  it("gives up when connecting stalls and reports what it holds instead of throwing", async () => {
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket)); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    const seen: number[] = [];
+    try {
+      const fleet = await connectDevices({
+        urls: [`ws://127.0.0.1:${port}/v1/notifications`],
+        websocket: { ...websocket, connectedUsersCount: 3 },
+        seed: 7,
+        durationMs: 10,
+        connectStallMs: 2_000,
+        onConnectProgress: (p) => seen.push(p.settledCount),
+      });
+      const result = await fleet.collect(await fleet.publish());
+      expect(result.connectStalled).toBe(true);
+      expect(result.connectedCount).toBe(0);
+      expect(result.devicesCount).toBeGreaterThanOrEqual(6);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   }, 60_000);
 });

@@ -1,7 +1,8 @@
 // The WebSocket device driver: places the scenario's devices (2-3 per user, seeded) into
 // holder processes of at most ~19K sockets each (the per-process file limit, read from
-// `ulimit -n`), waits until all have connected, lets notifications flow for the run, then
-// collects and merges the holders' histograms. Every holder is ended by its own handle. Given
+// `ulimit -n`), waits until all have connected (or until their progress stalls: a slow machine
+// is a figure, not a crash, so the fleet then goes on with the devices it holds and says so),
+// lets notifications flow for the run, then collects and merges the holders' histograms. Every holder is ended by its own handle. Given
 // the stack's secret, holders sign each user's token themselves (ws-holder.ts).
 import { execFileSync, fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -38,7 +39,10 @@ export interface DevicesRunOptions {
     seed: number,
   ) => Promise<PublishTally>;
   readonly socketsPerHolderMax?: number;
-  readonly connectPhaseTimeoutMs?: number;
+  /** Give up connecting when no holder settled a device for this long (default 60 s). */
+  readonly connectStallMs?: number;
+  /** Told how far connecting got, every connectProgressEveryMs. */
+  readonly onConnectProgress?: (progress: ConnectProgress) => void;
   /** The stack's token secret: each device presents its user's token on the upgrade. */
   readonly auth?: DeviceAuth;
 }
@@ -46,6 +50,18 @@ export interface DevicesRunOptions {
 const holderPath = fileURLToPath(new URL("./ws-holder.ts", import.meta.url));
 const socketsPerHolderCeiling = 19_000;
 const reportTimeoutMs = 15_000;
+export const connectStallMsDefault = 60_000;
+/** Before every holder has reported once, the stall bound is this many times longer. */
+const holderStartFactor = 3;
+const connectProgressEveryMs = 10_000;
+
+export interface ConnectProgress {
+  readonly devicesCount: number;
+  /** Devices whose connect ended, opened or not. */
+  readonly settledCount: number;
+  readonly connectedCount: number;
+  readonly elapsedMs: number;
+}
 const localAddresses = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 2}`);
 
 /** Sockets one holder may open: under the file limit, leaving room for the runtime's own fds. */
@@ -186,6 +202,72 @@ function forkHolders(
   return holders;
 }
 
+/**
+ * Resolves "connected" when every holder has settled all its devices, "stalled" when none settled
+ * a device for connectStallMs (the holders keep what they hold); rejects if a holder exits.
+ */
+function awaitFleetConnected(
+  holders: readonly ChildProcess[],
+  devicesCount: number,
+  o: DevicesRunOptions,
+): Promise<"connected" | "stalled"> {
+  const stallMs = o.connectStallMs ?? connectStallMsDefault;
+  const startedAt = performance.now();
+  const settled = new Map<ChildProcess, { settled: number; connected: number }>();
+  const done = new Set<ChildProcess>();
+  let advancedAt = startedAt;
+  return new Promise((resolve, reject) => {
+    const progress = (): ConnectProgress => {
+      const all = [...settled.values()];
+      return {
+        devicesCount,
+        settledCount: all.reduce((n, p) => n + p.settled, 0),
+        connectedCount: all.reduce((n, p) => n + p.connected, 0),
+        elapsedMs: Math.round(performance.now() - startedAt),
+      };
+    };
+    const finish = (how: "connected" | "stalled" | Error) => {
+      clearInterval(watch);
+      clearInterval(tell);
+      for (const h of holders) {
+        h.off("message", onMessage);
+        h.off("exit", onExit);
+      }
+      if (how instanceof Error) reject(how);
+      else resolve(how);
+    };
+    // A holder still starting (tsx on a loaded machine: tens of seconds) has not stalled: until
+    // every holder has reported once, the bound is holderStartFactor times the stall bound.
+    const watch = setInterval(() => {
+      const started = settled.size === holders.length;
+      const boundMs = started ? stallMs : stallMs * holderStartFactor;
+      if (performance.now() - advancedAt > boundMs) finish("stalled");
+    }, 1_000);
+    const tell = setInterval(() => o.onConnectProgress?.(progress()), connectProgressEveryMs);
+    function onMessage(this: ChildProcess, m: HolderMessage) {
+      if (m.type === "progress") {
+        const before = settled.get(this)?.settled;
+        if (before === undefined || m.settledCount > before) advancedAt = performance.now();
+        settled.set(this, { settled: m.settledCount, connected: m.connectedCount });
+      } else if (m.type === "connected") {
+        advancedAt = performance.now();
+        const last = settled.get(this)?.settled ?? m.connectedCount;
+        settled.set(this, { settled: last, connected: m.connectedCount });
+        done.add(this);
+        if (done.size === holders.length) finish("connected");
+      }
+    }
+    function onExit(this: ChildProcess, code: number | null) {
+      const what = `WebSocket holder ${this.pid} exited with ${code} while connecting`;
+      finish(new SyncbenchError("WS_HOLDER_EXITED", what));
+    }
+    for (const h of holders) {
+      h.on("message", onMessage);
+      h.once("exit", onExit);
+    }
+  });
+}
+
 const idle = (ms: number) =>
   new Promise<PublishTally>((resolve) =>
     setTimeout(() => resolve({ notificationsSentCount: 0, deliveriesExpectedCount: 0 }), ms),
@@ -199,10 +281,10 @@ export async function connectDevices(o: DevicesRunOptions): Promise<ConnectedFle
   const close = () => {
     for (const h of holders) if (h.exitCode === null && h.signalCode === null) h.kill();
   };
+  let connectStalled: boolean;
   try {
-    await Promise.all(
-      holders.map((h) => awaitMessage(h, "connected", o.connectPhaseTimeoutMs ?? 180_000)),
-    );
+    const outcome = await awaitFleetConnected(holders, devices.length, o);
+    connectStalled = outcome === "stalled";
   } catch (error) {
     close();
     throw error;
@@ -224,7 +306,11 @@ export async function connectDevices(o: DevicesRunOptions): Promise<ConnectedFle
           return reply.then((m) => m.report);
         }),
       );
-      return { ...merge(reports, devices.length, tally), connectPhaseMs };
+      return {
+        ...merge(reports, devices.length, tally),
+        connectPhaseMs,
+        ...(connectStalled ? { connectStalled } : {}),
+      };
     } finally {
       close();
     }

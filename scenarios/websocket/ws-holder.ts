@@ -6,7 +6,9 @@
 // Given the stack's secret, each device presents its user's token in the upgrade request's
 // Authorization header (signed per user on connect, kept by no socket: ws keeps the URL of
 // every socket, so a ?token= query would cost its bytes per device and land in access logs).
-// A refused upgrade counts as a connect error under HTTP_<status>.
+// A refused upgrade counts as a connect error under HTTP_<status>. While connecting it sends a
+// "progress" message every progressIntervalMs (devices settled so far), so that its parent gives
+// up only when progress stalls, not after a fixed time that a slow machine would overrun.
 import WebSocket from "ws";
 import { encodeHistogram, newHistogram, recordMs } from "../../formats/hdr-histogram.ts";
 import { errorCode } from "../http1/http-exchange.ts";
@@ -39,13 +41,20 @@ export interface HolderReport {
 }
 
 export type HolderMessage =
-  { type: "connected"; connectedCount: number } | { type: "report"; report: HolderReport };
+  | { type: "connected"; connectedCount: number }
+  | { type: "progress"; connectedCount: number; settledCount: number }
+  | { type: "report"; report: HolderReport };
+
+/** How often a connecting holder tells its parent how far it got. */
+export const progressIntervalMs = 1_000;
 
 const sockets: WebSocket[] = [];
 const connectHistogram = newHistogram();
 const freshnessHistogram = newHistogram();
 const connectErrors = new Map<string, number>();
 let receivedCount = 0;
+/** Devices whose connect ended (opened, refused or failed). */
+let settledCount = 0;
 let rssBytesBefore: number | null = null;
 let rssBytesConnected: number | null = null;
 let tokenFor: TokenFor | undefined;
@@ -138,7 +147,10 @@ function connectOne(config: HolderConfig, index: number): Promise<void> {
 async function connectAll(config: HolderConfig): Promise<void> {
   let nextIndex = 0;
   const worker = async () => {
-    while (nextIndex < config.devices.length) await connectOne(config, nextIndex++);
+    while (nextIndex < config.devices.length) {
+      await connectOne(config, nextIndex++);
+      settledCount++;
+    }
   };
   await Promise.all(
     Array.from({ length: Math.min(config.connectConcurrency, config.devices.length) }, worker),
@@ -164,11 +176,18 @@ process.on("message", (message: { type: string; config?: HolderConfig }) => {
   if (message.type === "start" && message.config) {
     if (message.config.auth) tokenFor = deviceTokenSigner(message.config.auth);
     rssBytesBefore = rssBytes();
+    const progress = setInterval(() => {
+      const m = { type: "progress", connectedCount: sockets.length, settledCount } as const;
+      process.send!(m satisfies HolderMessage);
+    }, progressIntervalMs);
     void connectAll(message.config).then(() => {
+      clearInterval(progress);
       rssBytesConnected = rssBytes();
       process.send!({ type: "connected", connectedCount: sockets.length } satisfies HolderMessage);
     });
   } else if (message.type === "stop") {
+    // Stopped while still connecting (its parent saw progress stall): memory as it stands.
+    if (rssBytesConnected === null && rssBytesBefore !== null) rssBytesConnected = rssBytes();
     const final = report();
     for (const ws of sockets) ws.terminate();
     process.send!({ type: "report", report: final } satisfies HolderMessage, () => process.exit(0));

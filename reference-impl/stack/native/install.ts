@@ -132,32 +132,73 @@ export async function ensureKafka(
   return { libsDir, java };
 }
 
-/** Builds versitygw with `go install`, once; undefined when Go is missing (s3rver is the fallback). */
-export async function ensureVersitygw(
-  config: NativeConfig,
+/** A Go command built from the Go module proxy into the cache, once, as `<name>-<version>`. */
+interface GoTool {
+  readonly name: string;
+  /** Module path of the command's package, without the version. */
+  readonly module: string;
+  readonly version: string;
+}
+
+/**
+ * Builds `tool` with `go install` into the cache's bin/ once; returns its path, or the reason it
+ * could not (Go missing, or the build failed) so that each caller decides what that means.
+ */
+async function ensureGoTool(
+  cacheDir: string,
+  tool: GoTool,
   progress: Progress,
-): Promise<string | undefined> {
-  const binDir = join(config.cacheDir, "bin");
-  const binary = join(binDir, `versitygw-${config.versitygwVersion}`);
-  if (existsSync(binary)) return binary;
+): Promise<{ binary: string } | { missing: string }> {
+  const binDir = join(cacheDir, "bin");
+  const binary = join(binDir, `${tool.name}-${tool.version}`);
+  if (existsSync(binary)) return { binary };
   const go = await which("go", ["/usr/local/go/bin/go", "/usr/lib/go/bin/go"]);
-  if (!go) {
-    progress("  go not found: versitygw cannot be built, falling back to s3rver (npm)");
-    return undefined;
-  }
-  const gobin = join(config.cacheDir, "go-bin-staging");
+  if (!go) return { missing: "go not found" };
+  // A staging folder per tool: two tools built at once never move each other's binary.
+  const gobin = join(cacheDir, `go-bin-staging-${tool.name}`);
   mkdirSync(gobin, { recursive: true });
-  const module = `github.com/versity/versitygw/cmd/versitygw@${config.versitygwVersion}`;
+  const module = `${tool.module}@${tool.version}`;
   progress(`  go install ${module} (a few minutes on 2 cores, once)`);
   const result = await runCommand(go, ["install", module], {
     env: { GOBIN: gobin, CGO_ENABLED: "0" },
     timeoutMs: 20 * 60_000,
   });
   if (result.exitCode !== 0) {
-    progress(`  go install failed, falling back to s3rver: ${result.output.slice(-300)}`);
-    return undefined;
+    return { missing: `go install ${module} failed: ${result.output.slice(-300)}` };
   }
   mkdirSync(binDir, { recursive: true });
-  renameSync(join(gobin, "versitygw"), binary);
-  return binary;
+  renameSync(join(gobin, tool.name), binary);
+  return { binary };
+}
+
+/** Builds versitygw with `go install`, once; undefined when Go is missing (s3rver is the fallback). */
+export async function ensureVersitygw(
+  config: NativeConfig,
+  progress: Progress,
+): Promise<string | undefined> {
+  const tool = {
+    name: "versitygw",
+    module: "github.com/versity/versitygw/cmd/versitygw",
+    version: config.versitygwVersion,
+  };
+  const built = await ensureGoTool(config.cacheDir, tool, progress);
+  if ("binary" in built) return built.binary;
+  progress(`  ${built.missing}: versitygw cannot be built, falling back to s3rver (npm)`);
+  return undefined;
+}
+
+/** Vegeta (MIT), the open-model generator the driver bench checks the built-in driver against. */
+export const vegetaTool: GoTool = {
+  name: "vegeta",
+  module: "github.com/tsenart/vegeta/v12",
+  version: "v12.13.0",
+};
+
+/** Builds Vegeta into the cache once; ENV_MISSING (exit 3) when it cannot be built. */
+export async function ensureVegeta(cacheDir: string, progress: Progress): Promise<string> {
+  const built = await ensureGoTool(cacheDir, vegetaTool, progress);
+  if ("binary" in built) return built.binary;
+  throw new SyncbenchError("ENV_MISSING", `vegeta ${vegetaTool.version}: ${built.missing}`, {
+    hint: `install Go, then: go install ${vegetaTool.module}@${vegetaTool.version}`,
+  });
 }
