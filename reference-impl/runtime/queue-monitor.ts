@@ -1,7 +1,7 @@
 // The queues inside one Node process, reported beside its part timings (issue 18: a part that
 // grows with the rate is waiting somewhere, and these say where). Three are timed as parts, so a
 // reader subtracts two snapshots for its window like any other part:
-//   process.eventLoopDelay: how late a 20 ms timer fires, the wait every callback on this loop
+//   process.eventLoopDelay: how late a 50 ms timer fires, the wait every callback on this loop
 //     shares (what perf_hooks.monitorEventLoopDelay samples; a part of our own because that
 //     histogram cannot be subtracted between two readers' snapshots);
 //   process.threadPoolDelay: an fs.stat of "/" sent to libuv's thread pool every 250 ms, the
@@ -21,7 +21,7 @@ export const queuePartNames = {
 } as const;
 
 export const queueMonitorLimits = {
-  loopSampleIntervalMs: 20,
+  loopSampleIntervalMs: 50,
   threadPoolProbeIntervalMs: 250,
   /** Gauges one process samples: a bound on the snapshot's size. */
   gaugesMax: 8,
@@ -94,7 +94,8 @@ export class QueueMonitor {
     return out;
   }
 
-  private sampleGauges(): void {
+  /** One sample of every gauge (the loop timer calls it; public for tests). */
+  sampleGauges(): void {
     for (const [name, read] of Object.entries(this.gauges)) {
       const total = this.totals.get(name)!;
       const value = read();

@@ -57,6 +57,12 @@ export function agentQueuedCount(agent: Agent): number {
   return queued;
 }
 
+/** The connection broke while the request was written (the server closed it). */
+function isConnectionReset(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ECONNRESET" || code === "EPIPE";
+}
+
 /** The S3 server refused a conditional PUT because the key exists (If-None-Match: *). */
 function isPreconditionFailed(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -154,8 +160,15 @@ export class S3BlockStore implements BlockStore {
         await this.send(this.putInput(hash, bytes), hash, true);
         return { created: true };
       } catch (error) {
-        if (!isPreconditionFailed(error)) throw error;
-        return this.existing(hash, bytes, (await this.storedLength(hash)) ?? bytes.byteLength);
+        if (isPreconditionFailed(error)) {
+          return this.existing(hash, bytes, (await this.storedLength(hash)) ?? bytes.byteLength);
+        }
+        // versitygw answers 412 before it reads the body and closes the connection, so a client
+        // still writing 4 MiB sees a reset instead: the key decides whether that was the answer.
+        if (!isConnectionReset(error)) throw error;
+        const storedBytes = await this.storedLength(hash);
+        if (storedBytes === undefined) throw error;
+        return this.existing(hash, bytes, storedBytes);
       }
     }
     const storedBytes = await this.storedLength(hash);
