@@ -75,7 +75,9 @@ export async function measureBareParts(
       written.push(hashes[index]!);
       await store.put(hashes[index]!, blocks[index]!, { contentVerified: true });
     });
-    const s3Get4MiB = await timePart(count, (i) => store.get(hashes[Math.max(0, i)]!));
+    // Into one reused buffer, as the ChunkService reads a delta's base (block-buffers.ts).
+    const into = new Uint8Array(blockSizeBytes);
+    const s3Get4MiB = await timePart(count, (i) => store.get(hashes[Math.max(0, i)]!, { into }));
     const base = blocks[0]!;
     const edited = Buffer.from(base);
     randomBytes(100).copy(edited, 1_000_000);
