@@ -144,9 +144,10 @@ function cpuPerDeltaOf(results: Results, warn: (line: string) => void): Measured
   }
   // Completions in the window, failed ones included: they cost CPU too.
   const perUploadMs = (cpuSeconds * 1000) / done(only);
+  // Its servers are the ChunkService processes, one event loop each (the replay's loop station).
   return {
     name: cpuPerDeltaPart,
-    servers: null,
+    servers: Math.max(1, results.serverParts?.sources.length ?? 1),
     serviceTimeMs: { p50: perUploadMs, p99: perUploadMs, mean: perUploadMs },
   };
 }

@@ -29,8 +29,17 @@ export const modelPartNames = [
 ] as const;
 export type ModelPartName = (typeof modelPartNames)[number];
 
-/** Timed by the services, no part of the model (the delta apply is inside chunkService.cpu). */
-export const serverOnlyPartNames = ["s3.head", "chunkService.deltaApply"] as const;
+/**
+ * Timed by the services, no part of the model (the delta apply is inside chunkService.cpu), and
+ * the queues inside each service process (reference-impl/runtime/queue-monitor.ts).
+ */
+export const serverOnlyPartNames = [
+  "s3.head",
+  "chunkService.deltaApply",
+  "process.eventLoopDelay",
+  "process.threadPoolDelay",
+  "process.gcPause",
+] as const;
 
 /** The driver's lag from the intended send time to the actual send (a pure delay). */
 export const sendLagPart = "generator.sendLag";

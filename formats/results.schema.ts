@@ -110,6 +110,20 @@ const serverParts = z.strictObject({
    * report its CPU. Absent in files written before it existed.
    */
   cpuSeconds: z.number().min(0).nullable().optional(),
+  /**
+   * Queue lengths the processes sampled over the window (runtime/queue-monitor.ts): the mean per
+   * process and the share of samples at which something waited. Absent in older files.
+   */
+  queues: z
+    .record(
+      z.string(),
+      z.strictObject({
+        samplesCount: z.number().int().min(0),
+        meanLength: z.number().min(0),
+        busyShare: z.number().min(0).max(1),
+      }),
+    )
+    .optional(),
 });
 
 const targetResult = z.strictObject({

@@ -13,6 +13,9 @@ import { checkProjection } from "../../formats/projection.schema.ts";
 import { fitCalibration } from "../../simulator/calibration/fit.ts";
 import { partDrift, type PartDriftRow } from "../../simulator/calibration/part-drift.ts";
 import { replayMeasured, type ReplayRow } from "../../simulator/calibration/replay.ts";
+import type { LoopStation } from "../../simulator/calibration/loop-station.ts";
+import { moments } from "../../simulator/core/variates.ts";
+import type { MeasuredRun } from "../../formats/measured.schema.ts";
 import { stabilityText } from "../../simulator/experiments/design-peak.ts";
 import { experiments, findExperiment } from "../../simulator/experiments/index.ts";
 import { runExperiment } from "../../simulator/experiments/experiment.ts";
@@ -185,6 +188,18 @@ function printDrift(
   }
 }
 
+/**
+ * The event-loop station of the replay, when the calibration measured the ChunkServices' CPU per
+ * delta upload and the predicted run says how many processes served it; else undefined.
+ */
+function loopStationFor(calibration: Calibration, measured: MeasuredRun): LoopStation | undefined {
+  const cpu = calibration.parts["chunkService.cpu"];
+  const servers = measured.serverParts?.find((p) => p.name === "chunkService.cpu")?.servers;
+  const rate = calibration.operations.find((o) => o.name === "deltaUpload")?.rateAchievedPerS;
+  if (!cpu || !servers || !rate) return undefined;
+  return { servers, serviceS: moments(cpu.spec).mean, calibrationRatePerS: rate };
+}
+
 async function runValidate(
   path: string,
   calibrationPath: string | undefined,
@@ -212,9 +227,17 @@ async function runValidate(
       "SIM_CALIBRATION_INVALID",
       `calibration lacks parts: ${missing.join(", ")}`,
     );
+  const loop = loopStationFor(calibration, measured);
+  if (loop) {
+    say(
+      `model: + ${loop.servers} ChunkService event loops (chunkService.cpu ` +
+        `${(loop.serviceS * 1000).toFixed(1)} ms per delta upload, calibrated at ` +
+        `${loop.calibrationRatePerS.toFixed(2)}/s) in front of the delta upload's client part`,
+    );
+  }
   const { rows } = replayMeasured(
     { ...calibration, operations: measured.operations },
-    { seed, durationS: 60 },
+    { seed, durationS: 60, ...(loop ? { loop } : {}) },
   );
   const drift = partDrift(calibration, measured);
   if (json) ctx.out(JSON.stringify({ seed, measured: path, rows, partDrift: drift }));

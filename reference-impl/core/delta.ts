@@ -37,6 +37,12 @@ export interface ApplyOptions {
   readonly targetBytesMax?: number;
   /** When given, the output's SHA-256 (hex) must equal it, else CHUNK_HASH_MISMATCH. */
   readonly expectedSha256?: string;
+  /**
+   * A buffer to build the target in when the delta needs one (a server reuses its block buffers
+   * rather than allocate 4 MiB per request). Used only when it holds the whole target; it must
+   * not share memory with the source. The result may then be a view of it.
+   */
+  readonly output?: Uint8Array;
 }
 
 // Local copies: a transpiled ESM import is a getter call on every read (hot decoder loop).
@@ -314,7 +320,7 @@ export function applyDelta(
     if (literal !== undefined) return checked(literal, options.expectedSha256);
     const st: ApplyState = {
       source,
-      out: Buffer.allocUnsafe(targetLength),
+      out: outputFor(targetLength, source, options.output),
       produced: 0,
       lastCopyEnd: 0,
       addedBytes: 0,
@@ -334,6 +340,19 @@ export function applyDelta(
     out = st.out;
   }
   return checked(out, options.expectedSha256);
+}
+
+/** The caller's buffer when it is large enough and apart from the source, else a new one. */
+function outputFor(targetLength: number, source: Uint8Array, output: Uint8Array | undefined) {
+  if (output === undefined || output.byteLength < targetLength) {
+    return Buffer.allocUnsafe(targetLength);
+  }
+  const apart =
+    output.buffer !== source.buffer ||
+    output.byteOffset >= source.byteOffset + source.byteLength ||
+    source.byteOffset >= output.byteOffset + output.byteLength;
+  if (!apart) throw new RangeError("applyDelta: options.output overlaps the source");
+  return output.subarray(0, targetLength);
 }
 
 function checked(out: Uint8Array, expectedSha256: string | undefined): Uint8Array {

@@ -29,13 +29,26 @@ export interface PartTimingsSnapshot {
   >;
   /** The process's CPU time since it started, user + system, in µs (absent from older processes). */
   readonly cpuUs?: number;
+  /** Sampled queue lengths since the process started (runtime/queue-monitor.ts), if monitored. */
+  readonly queues?: Readonly<
+    Record<
+      string,
+      { readonly samplesCount: number; readonly sum: number; readonly nonZeroCount: number }
+    >
+  >;
 }
 
 export class PartTimings {
   private readonly parts = new Map<string, Histogram>();
   private dropped = 0;
+  private queues: (() => PartTimingsSnapshot["queues"]) | undefined;
 
   constructor(private readonly source: string) {}
+
+  /** Adds the queue monitor's gauge totals to every snapshot. */
+  attachQueues(read: () => PartTimingsSnapshot["queues"]): void {
+    this.queues = read;
+  }
 
   /** Records one duration; beyond partNamesMax distinct names a new name is counted as dropped, never stored. */
   record(part: string, ms: number): void {
@@ -87,6 +100,7 @@ export class PartTimings {
       source: this.source,
       parts,
       cpuUs: cpu.user + cpu.system,
+      ...(this.queues ? { queues: this.queues() } : {}),
     };
   }
 }

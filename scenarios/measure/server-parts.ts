@@ -84,6 +84,7 @@ export function serverPartsBetween(
   const sources: { url: string; source: string }[] = [];
   const excluded: string[] = [];
   let cpuUs: number | null = 0;
+  const queues = new Map<string, { samplesCount: number; sum: number; nonZeroCount: number }>();
   for (const end of after) {
     const start = before.find((b) => b.url === end.url);
     if (!start || !start.ok) {
@@ -118,6 +119,15 @@ export function serverPartsBetween(
       sum.add(window);
     }
     sources.push({ url: end.url, source: end.snapshot.source });
+    for (const [name, q] of Object.entries(end.snapshot.queues ?? {})) {
+      const q0 = start.snapshot.queues?.[name] ?? { samplesCount: 0, sum: 0, nonZeroCount: 0 };
+      const sum = queues.get(name) ?? { samplesCount: 0, sum: 0, nonZeroCount: 0 };
+      queues.set(name, {
+        samplesCount: sum.samplesCount + q.samplesCount - q0.samplesCount,
+        sum: sum.sum + q.sum - q0.sum,
+        nonZeroCount: sum.nonZeroCount + q.nonZeroCount - q0.nonZeroCount,
+      });
+    }
     const [cpuStart, cpuEnd] = [start.snapshot.cpuUs, end.snapshot.cpuUs];
     cpuUs =
       cpuUs === null || cpuStart === undefined || cpuEnd === undefined
@@ -133,5 +143,22 @@ export function serverPartsBetween(
     excluded,
     parts,
     cpuSeconds: cpuUs === null || sources.length === 0 ? null : cpuUs / 1e6,
+    ...(queues.size > 0 ? { queues: queueWindow(queues) } : {}),
   };
+}
+
+/** Per gauge over the window: the mean length (per process) and the share of samples above 0. */
+function queueWindow(
+  totals: ReadonlyMap<string, { samplesCount: number; sum: number; nonZeroCount: number }>,
+): NonNullable<ServerPartsResult["queues"]> {
+  const out: NonNullable<ServerPartsResult["queues"]> = {};
+  for (const [name, t] of [...totals].sort(([a], [b]) => a.localeCompare(b))) {
+    if (t.samplesCount <= 0) continue;
+    out[name] = {
+      samplesCount: t.samplesCount,
+      meanLength: t.sum / t.samplesCount,
+      busyShare: t.nonZeroCount / t.samplesCount,
+    };
+  }
+  return out;
 }

@@ -90,6 +90,20 @@ function serverPartLines(r: Results): string[] {
       `    ${name.padEnd(26)} ${cells([part.ms.count, 8])} samples  p50 ${part.ms.p50.toFixed(2)} ms  p99 ${part.ms.p99.toFixed(2)} ms`,
     );
   }
+  for (const [name, q] of Object.entries(sp.queues ?? {})) {
+    lines.push(
+      `    queue ${name.padEnd(24)} mean ${q.meanLength.toFixed(2)} waiting per process, ` +
+        `non-empty ${(100 * q.busyShare).toFixed(1)} % of ${q.samplesCount} samples`,
+    );
+  }
+  if (sp.cpuSeconds !== null && sp.cpuSeconds !== undefined) {
+    const done = r.operations.reduce(
+      (n, op) => n + (op.status === "measured" ? op.counts.ok + op.counts.error : 0),
+      0,
+    );
+    const perOp = done > 0 ? `, ${((sp.cpuSeconds * 1000) / done).toFixed(1)} ms per request` : "";
+    lines.push(`    process CPU ${sp.cpuSeconds.toFixed(2)} s over the window${perOp}`);
+  }
   sp.excluded.forEach((why) => lines.push(`    left out: ${why}`));
   return lines;
 }

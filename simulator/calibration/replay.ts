@@ -6,6 +6,33 @@
 import type { VariateSpec } from "../core/variates.ts";
 import { simulateNetwork, type StationSpec, type StepSpec } from "../models/network.ts";
 import type { Calibration } from "../../formats/calibration.schema.ts";
+import { clientServiceTimePart } from "../../formats/part-names.ts";
+import { shiftedSpec, type LoopStation } from "./loop-station.ts";
+
+/** The operation whose requests run on the ChunkServices' event loops. */
+const loopOperation = "deltaUpload";
+const loopStationName = "chunkService.eventLoop";
+
+/** Mean response of the loop station alone at `ratePerS`, simulated as the replay runs it. */
+function loopResponseSimulatedS(loop: LoopStation, ratePerS: number, seed: number): number {
+  const durationS = Math.max(60, 20_000 / ratePerS);
+  const result = simulateNetwork({
+    stations: [
+      {
+        name: loopStationName,
+        servers: loop.servers,
+        service: { kind: "deterministic", valueS: loop.serviceS },
+      },
+    ],
+    classes: [{ name: "loop", ratePerS, steps: [{ station: loopStationName }] }],
+    users: { count: 1, zipfSkew: 1 },
+    partitionCount: 1,
+    durationS,
+    warmupS: durationS * 0.05,
+    seed,
+  });
+  return result.latency.get("loop")!.mean;
+}
 
 export interface ReplayRow {
   readonly operation: string;
@@ -21,15 +48,32 @@ export interface ReplayRow {
 
 export function replayMeasured(
   calibration: Calibration,
-  options: { seed: number; durationS: number },
+  options: { seed: number; durationS: number; loop?: LoopStation },
 ): { rows: ReplayRow[]; events: number } {
   const rows: ReplayRow[] = [];
   let events = 0;
+  const loop = options.loop;
+  // What the calibration run's client part holds of the loop: taken out, the station puts back
+  // the response at the predicted rate (loop-station.ts).
+  const heldS = loop ? loopResponseSimulatedS(loop, loop.calibrationRatePerS, options.seed) : 0;
   calibration.operations.forEach((op, index) => {
     const stations: StationSpec[] = [],
       steps: StepSpec[] = [];
+    const onLoop = loop !== undefined && op.name === loopOperation;
+    if (onLoop) {
+      stations.push({
+        name: loopStationName,
+        servers: loop.servers,
+        service: { kind: "deterministic", valueS: loop.serviceS },
+      });
+      steps.push({ station: loopStationName });
+    }
     op.parts.forEach((part, i) => {
-      const spec: VariateSpec = calibration.parts[part.name]!.spec;
+      const fitted: VariateSpec = calibration.parts[part.name]!.spec;
+      const spec =
+        onLoop && part.name === clientServiceTimePart(op.name)
+          ? shiftedSpec(fitted, heldS)
+          : fitted;
       if (part.servers === null) steps.push({ delay: spec, name: `${part.name}.${i}` });
       else {
         stations.push({ name: `${part.name}.${i}`, servers: part.servers, service: spec });

@@ -4,9 +4,11 @@ import { SyncbenchError } from "../../core/errors.ts";
 import { SystemClock } from "../../runtime/clock.ts";
 import { loadChunkServiceConfig } from "../../runtime/config.ts";
 import { PartTimings, timedMethods } from "../../runtime/part-timings.ts";
-import { S3BlockStore } from "../../stores/block-store/block-store.s3.ts";
+import { QueueMonitor } from "../../runtime/queue-monitor.ts";
+import { S3BlockStore, agentQueuedCount } from "../../stores/block-store/block-store.s3.ts";
 import { PgMetadataDb } from "../../stores/metadata-db/metadata-db.pg.ts";
 import { KafkaSyncStream } from "../../stores/sync-stream/sync-stream.kafka.ts";
+import { BlockBuffers } from "./block-buffers.ts";
 import { OutboxRelay } from "./outbox-relay.ts";
 import { createChunkServer } from "./routes.ts";
 
@@ -21,9 +23,21 @@ export async function main(env: Readonly<Record<string, string | undefined>>): P
   // Every store call is timed under the simulator's part names (GET /internal/timings).
   const timings = new PartTimings(config.podId);
   const query = "metadataDb.query";
+  const blockStore = new S3BlockStore(endpoints.s3);
+  let inFlight = 0;
+  // Where a request waits inside this process, sampled beside the part timings (the simulator's
+  // README says which of them grows with the rate).
+  const queues = new QueueMonitor(timings, {
+    "chunkService.inFlight": () => inFlight,
+    "metadataDb.poolWaiters": () => metadataDb.poolWaitingCount(),
+    "s3.connectionWaiters": () => agentQueuedCount(blockStore.agent),
+  });
+  timings.attachQueues(() => queues.gaugeTotals());
+  queues.start();
   const ports = {
     clock,
     timings,
+    blockBuffers: new BlockBuffers(),
     metadataDb: timedMethods(metadataDb, timings, {
       commitVersion: "metadataDb.commit",
       ownedBlocks: query,
@@ -34,7 +48,7 @@ export async function main(env: Readonly<Record<string, string | undefined>>): P
       getBlock: query,
       getFile: query,
     }),
-    blockStore: timedMethods(new S3BlockStore(endpoints.s3), timings, {
+    blockStore: timedMethods(blockStore, timings, {
       get: "s3.read",
       put: "s3.write",
       exists: "s3.head",
@@ -66,10 +80,15 @@ export async function main(env: Readonly<Record<string, string | undefined>>): P
       graceMs: config.graceMs,
     },
   });
+  server.on("request", (_req, res) => {
+    inFlight++;
+    res.on("close", () => inFlight--);
+  });
   server.listen(config.port, config.host, () => log(`listening on ${config.host}:${config.port}`));
   const stop = async () => {
     log("stopping");
     server.close();
+    queues.stop();
     await relay.stop();
     await Promise.all([metadataDb.close(), ports.blockStore.close(), ports.syncStream.close()]);
     process.exit(0);

@@ -2,6 +2,7 @@
 // Kafka adapters; tests pass the memory adapters and a ManualClock.
 import type { Clock } from "../../runtime/clock.ts";
 import type { PartTimings } from "../../runtime/part-timings.ts";
+import type { BlockBuffers } from "./block-buffers.ts";
 import type { BlockStore } from "../../stores/block-store/block-store.port.ts";
 import type { MetadataDb } from "../../stores/metadata-db/metadata-db.port.ts";
 import type { SyncStream } from "../../stores/sync-stream/sync-stream.port.ts";
@@ -13,6 +14,8 @@ export interface ChunkServicePorts {
   readonly clock: Clock;
   /** Server-side timings per part (main.ts passes them; GET /internal/timings serves them). */
   readonly timings?: PartTimings;
+  /** Reused block buffers for the delta path (main.ts passes them; absent: fresh buffers). */
+  readonly blockBuffers?: BlockBuffers;
 }
 
 export interface ChunkServiceSettings {

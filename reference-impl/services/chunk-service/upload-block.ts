@@ -19,8 +19,10 @@ async function store(
   userId: string,
   hash: string,
   bytes: Uint8Array,
+  contentVerified = false,
 ): Promise<StoredBlock> {
-  const { created } = await ports.blockStore.put(hash, bytes); // verifies SHA-256 against the key
+  // put verifies the SHA-256 against the key unless the delta apply just did (hash once).
+  const { created } = await ports.blockStore.put(hash, bytes, { contentVerified });
   await ports.metadataDb.recordBlock({
     hash,
     sizeBytes: bytes.byteLength,
@@ -69,20 +71,43 @@ export async function uploadDelta(
       { hint: "upload the block whole" },
     );
   }
-  const bases: Uint8Array[] = [];
-  for (const base of baseHashes) {
-    const bytes = await ports.blockStore.get(base);
-    if (!bytes)
-      throw new SyncbenchError(
-        "CHUNK_BASE_MISSING",
-        `delta base ${base.slice(0, 12)}… is not in the BlockStore; nothing was stored`,
-      );
-    bases.push(bytes);
+  // The base is read into a reused buffer, the target built in another; both go back once the
+  // block is stored (block-buffers.ts). Several bases are read whole and joined once.
+  const buffers = ports.blockBuffers;
+  const taken: Uint8Array[] = [];
+  const take = () => {
+    const b = buffers?.take();
+    if (b) taken.push(b);
+    return b;
+  };
+  try {
+    const bases: Uint8Array[] = [];
+    for (const base of baseHashes) {
+      const into = baseHashes.length === 1 ? take() : undefined;
+      const bytes = await ports.blockStore.get(base, into ? { into } : {});
+      if (!bytes)
+        throw new SyncbenchError(
+          "CHUNK_BASE_MISSING",
+          `delta base ${base.slice(0, 12)}… is not in the BlockStore; nothing was stored`,
+        );
+      bases.push(bytes);
+    }
+    const source = bases.length === 1 ? (bases[0] as Uint8Array) : Buffer.concat(bases);
+    const output = take();
+    // applyDelta validates the delta and checks the result's SHA-256 against the key
+    // (CHUNK_HASH_MISMATCH), so the store does not hash it again.
+    const apply = () =>
+      applyDelta(source, delta, {
+        targetBytesMax: blockSizeBytes,
+        expectedSha256: hash,
+        ...(output ? { output } : {}),
+      });
+    const target = ports.timings
+      ? ports.timings.timeSync("chunkService.deltaApply", apply)
+      : apply();
+    const stored = await store(ports, settings, userId, hash, target, true);
+    return { ...stored, baseBytes: source.byteLength };
+  } finally {
+    if (buffers) for (const b of taken) buffers.give(b);
   }
-  const source = Buffer.concat(bases);
-  // applyDelta validates the delta and checks the result's SHA-256 against the key (CHUNK_HASH_MISMATCH).
-  const apply = () =>
-    applyDelta(source, delta, { targetBytesMax: blockSizeBytes, expectedSha256: hash });
-  const target = ports.timings ? ports.timings.timeSync("chunkService.deltaApply", apply) : apply();
-  return { ...(await store(ports, settings, userId, hash, target)), baseBytes: source.byteLength };
 }

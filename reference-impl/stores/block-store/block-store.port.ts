@@ -3,10 +3,21 @@
 // block under a key is always the block that hashes to it.
 
 export interface BlockStore {
-  /** Stores the block unless the key exists; created: false when it was already there. */
-  put(hash: string, bytes: Uint8Array): Promise<{ created: boolean }>;
-  /** The block's bytes, or undefined when the key does not exist. */
-  get(hash: string): Promise<Uint8Array | undefined>;
+  /**
+   * Stores the block unless the key exists; created: false when it was already there. With
+   * contentVerified the caller has already checked the bytes against the key (the delta apply
+   * does): the key's form and the size are still checked, the SHA-256 pass is not repeated.
+   */
+  put(
+    hash: string,
+    bytes: Uint8Array,
+    options?: { readonly contentVerified?: boolean },
+  ): Promise<{ created: boolean }>;
+  /**
+   * The block's bytes, or undefined when the key does not exist. With `into`, the bytes are read
+   * into that buffer when it holds them (the result is then a view of it), else into a new one.
+   */
+  get(hash: string, options?: { readonly into?: Uint8Array }): Promise<Uint8Array | undefined>;
   /**
    * The block as a stream of its bytes with their count, or undefined when the key does not
    * exist: a reader that passes the bytes on (the CDN edge's origin) holds no whole block. The

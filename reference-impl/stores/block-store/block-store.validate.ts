@@ -15,7 +15,8 @@ export function checkKey(hash: string): void {
   }
 }
 
-export function checkBlock(hash: string, bytes: Uint8Array): void {
+/** The key's form and the block's size, without hashing (the caller verified the content). */
+export function checkSize(hash: string, bytes: Uint8Array): void {
   checkKey(hash);
   if (bytes.byteLength > blockSizeBytes) {
     throw new SyncbenchError(
@@ -23,6 +24,10 @@ export function checkBlock(hash: string, bytes: Uint8Array): void {
       `block ${hash.slice(0, 12)}… is ${bytes.byteLength} bytes, at most ${blockSizeBytes} allowed; nothing was stored`,
     );
   }
+}
+
+export function checkBlock(hash: string, bytes: Uint8Array): void {
+  checkSize(hash, bytes);
   const actual = createHash("sha256").update(bytes).digest("hex");
   if (actual !== hash) {
     throw new SyncbenchError(

@@ -84,6 +84,23 @@ export function blockStoreContract(adapterName: string, open: () => Promise<Bloc
         });
       }));
 
+    it("a put the caller verified still checks the key and the size, and never overwrites", () =>
+      withStore(async (store) => {
+        const block = randomBytes(64);
+        const hash = sha256Hex(block);
+        const verified = { contentVerified: true };
+        expect(await store.put(hash, block, verified)).toEqual({ created: true });
+        expect(await store.put(hash, block, verified)).toEqual({ created: false });
+        expect(sha256Hex((await store.get(hash)) ?? new Uint8Array())).toBe(hash);
+        await expect(store.put("not-a-key", block, verified)).rejects.toMatchObject({
+          code: "BLOCK_KEY_INVALID",
+        });
+        const big = new Uint8Array(blockSizeBytes + 1);
+        await expect(store.put(sha256Hex(big), big, verified)).rejects.toMatchObject({
+          code: "BLOCK_TOO_LARGE",
+        });
+      }));
+
     it("delete removes a block and deleting an absent key is not an error", () =>
       withStore(async (store) => {
         const block = randomBytes(32);

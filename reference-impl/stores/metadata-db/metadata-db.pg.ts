@@ -113,6 +113,13 @@ export class PgMetadataDb implements MetadataDb {
     this.outboxLeaseMs = config.outboxLeaseMs ?? 30_000;
   }
 
+  /** Queries waiting for a free connection, summed over the clusters' pools. */
+  poolWaitingCount(): number {
+    let waiting = 0;
+    for (const cluster of this.clusters) waiting += cluster.pool.waitingCount;
+    return waiting;
+  }
+
   private get global(): pg.Pool {
     return (this.clusters[0] as ClusterPool).pool;
   }
