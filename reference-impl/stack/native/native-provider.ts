@@ -312,6 +312,22 @@ export class NativeProvider implements StackProvider {
     return outcome;
   }
 
+  async signalProcess(name: string, signal: NodeJS.Signals): Promise<number> {
+    const info = this.supervisor.isRunning()
+      ? (await this.supervisor.programs()).get(name)
+      : undefined;
+    if (!info || info.state !== "RUNNING" || info.pid <= 0) {
+      throw new SyncbenchError(
+        "STACK_UNHEALTHY",
+        `${name} is not running under this stack's supervisor (state ${info?.state ?? "absent"}); ` +
+          "no signal was sent",
+        { hint: "syncbench status" },
+      );
+    }
+    await this.supervisor.signal(name, signal);
+    return info.pid;
+  }
+
   async down(
     options: UpOptions & { only?: readonly string[] } = {},
   ): Promise<{ stopped: string[] }> {
