@@ -53,7 +53,9 @@ export class DeviceLoad {
   private cursor = 0;
 
   constructor(private readonly options: DeviceLoadOptions) {
-    this.random = new Random(options.seed, "chaos-load");
+    // The run's tag in the stream's name: each run uploads content no earlier run stored, so no
+    // block is deduplicated against another user's (which would ask for a possession proof).
+    this.random = new Random(options.seed, `chaos-load-${options.runTag}`);
     this.devices = Array.from({ length: options.devices }, (_, i) => ({
       userId: `chaos-${options.runTag}-d${i}`,
       busy: false,
