@@ -137,8 +137,8 @@ export const apiLimits = {
  * (services/chunk-service/admission-gate.ts; `npm run bench:overload` measures it).
  */
 export const overloadLimits = {
-  /** Requests one process works on at once, all users together. */
-  processRequestsInFlightMax: 32,
+  /** Requests one process works on at once, all users together (two users' worth at most). */
+  processRequestsInFlightMax: 128,
   /** Body bytes (as declared by Content-Length) of the requests in progress, all together. */
   processBodyBytesInFlightMax: 48 * mebibyte,
   /** What a shed request is told to wait, seconds (Retry-After). */
@@ -174,6 +174,10 @@ assertLimit(apiLimits.deltaBodyBytesMax === apiLimits.deltaBytesMax, "a delta bo
 assertLimit(
   Math.max(...Object.values(routeBodyBytesMax)) <= apiLimits.bodyDrainBytesMax,
   "a body the gateway lets through is drained, never cut off",
+);
+assertLimit(
+  overloadLimits.processRequestsInFlightMax >= 2 * apiLimits.userConnectionsMax,
+  "one user at its limit leaves room in the process for others",
 );
 assertLimit(
   overloadLimits.processBodyBytesInFlightMax >= apiLimits.deltaBodyBytesMax * 2,
