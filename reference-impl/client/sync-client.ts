@@ -14,6 +14,7 @@ import { encodeDelta } from "../core/delta.ts";
 import { SyncbenchError } from "../core/errors.ts";
 import { blockSizeBytes } from "../core/limits.ts";
 import { fullJitterDelayMs } from "./backoff.ts";
+import { retryAfterMs } from "./retry-after.ts";
 import { loadState, saveState, writeFileAtomically, type SyncState } from "./sync-state.ts";
 
 export interface SyncClientOptions {
@@ -49,6 +50,8 @@ interface InitAnswer {
 }
 
 const stateDirName = ".syncbench-client";
+/** Retries of one call that the service refused with Retry-After (429, 503). */
+const overloadRetriesMax = 5;
 
 export class SyncClient {
   private readonly stateDir: string;
@@ -109,7 +112,21 @@ export class SyncClient {
     return found;
   }
 
+  /**
+   * One API call. A 429 or 503 with Retry-After is sent again after that wait (capped by
+   * overloadLimits.retryAfterMsMax), at most overloadRetriesMax times: a shedding service asks
+   * for exactly that, and every call here is idempotent (a commit retry replays its uploadId).
+   */
   private async request(method: string, path: string, body?: unknown, raw?: Uint8Array) {
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.requestOnce(method, path, body, raw);
+      if (answer.waitMs === undefined || attempt >= overloadRetriesMax) return answer;
+      this.options.log(`${method} ${path}: ${answer.status}, retrying after ${answer.waitMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, answer.waitMs));
+    }
+  }
+
+  private async requestOnce(method: string, path: string, body?: unknown, raw?: Uint8Array) {
     const response = await fetch(`${this.options.gatewayUrl}${path}`, {
       method,
       headers: {
@@ -119,7 +136,11 @@ export class SyncClient {
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     const json = (await response.json()) as Record<string, unknown>;
-    return { status: response.status, json };
+    const waitMs =
+      response.status === 429 || response.status === 503
+        ? retryAfterMs(response.headers.get("retry-after"), Date.now())
+        : undefined;
+    return { status: response.status, json, waitMs };
   }
 
   private async upload(path: string, report: PassReport): Promise<void> {
