@@ -11,6 +11,8 @@ export const commandSummaries: Readonly<Record<string, string>> = {
   baseline: "write the gate's baseline from a run (baseline update results.json --out FILE)",
   calibrate:
     "fit the simulator's service times from a measured run (results.json -> calibration.json)",
+  chaos:
+    "fault lab: load, a fault by PID, recovery, then every acknowledged commit read back and fsck",
   claims: "the claims ledger: a computed verdict with its figures for each of C01-C36",
   clean: "show what the stack's folders hold; remove data, logs, results, cache or reports",
   client: "keep a folder in sync with a user's files on the running stack (sync client)",

@@ -85,4 +85,9 @@ export interface StackProvider {
    * starts no ChunkService (testcontainers), where no token or proof would be checked.
    */
   secrets(): StackSecrets | undefined;
+  /**
+   * Sends `signal` to one process this stack started, through its supervisor (the fault lab's
+   * kill -9); returns the PID that was signalled. Absent where the provider cannot (testcontainers).
+   */
+  signalProcess?(name: string, signal: NodeJS.Signals): Promise<number>;
 }

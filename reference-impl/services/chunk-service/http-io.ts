@@ -29,6 +29,7 @@ const statusByCode: Readonly<Record<string, number>> = {
   CHUNK_HASH_MISMATCH: 422,
   USER_RATE_LIMITED: 429,
   USER_CONNECTIONS_MAX: 429,
+  SERVICE_OVERLOADED: 503,
   STORE_UNAVAILABLE: 503,
   METADATA_DB_UNAVAILABLE: 503,
   // The BlockStore holds a damaged copy under the key: the upload was right, the store is not;
@@ -53,7 +54,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** An error the client may retry after `retryAfterS` seconds (429): sent as Retry-After. */
+/** An error the client may retry after `retryAfterS` seconds (429, 503): sent as Retry-After. */
 export class RetryLaterError extends SyncbenchError {
   constructor(
     code: string,
