@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../core/hash.ts";
 import { MemoryBlockStore } from "../../stores/block-store/block-store.memory.ts";
 import { MemoryMetadataDb } from "../../stores/metadata-db/metadata-db.memory.ts";
+import type { VersionRecord } from "../../stores/metadata-db/metadata-db.port.ts";
 import { MemorySyncStream } from "../../stores/sync-stream/sync-stream.memory.ts";
 import { fsck } from "./fsck.ts";
 
@@ -62,7 +63,8 @@ describe("fsck", () => {
       nowMs: 1000,
     });
     // Break the invariant the way a bug would: one more version row than increments.
-    (db as unknown as { versions: string[][] }).versions.push([hash]);
+    const history = (db as unknown as { history: Map<string, VersionRecord[]> }).history;
+    history.get("u\u0000/g")?.push({ ...(history.get("u\u0000/g")?.[0] as VersionRecord) });
     const report = await fsck({ metadataDb: db, blockStore: store, syncStream }, options);
     expect(report.violations).toEqual([
       expect.objectContaining({

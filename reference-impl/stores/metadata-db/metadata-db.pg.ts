@@ -11,19 +11,26 @@ import type pg from "pg";
 import { migrations } from "./migrations/index.ts";
 import {
   findMissingHashesMax,
+  gcBatchRowsMax,
   listPageRowsMax,
+  shardCount,
+  type BlockLease,
   type BlockRecord,
   type CommitInput,
   type CommitResult,
+  type ExpireVersionsInput,
+  type ExpireVersionsResult,
   type FileChangedEvent,
   type FileRecord,
   type ListPage,
   type MetadataDb,
   type OutboxRow,
   type RefCountMismatch,
+  type SupersededVersion,
   type VersionRecord,
   versionListRowsMax,
 } from "./metadata-db.port.ts";
+import * as gc from "./metadata-db.pg-gc.ts";
 import {
   commitOnShard,
   decrementRefs,
@@ -43,7 +50,15 @@ import {
   type ClusterPool,
 } from "./metadata-db.pg-fsck.ts";
 import { checkedOut, pgPool } from "./pg-client.ts";
-import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
+import {
+  checkCommitInput,
+  checkGcLimit,
+  checkHashes,
+  checkListLimit,
+  blockBeingDeleted,
+  checkShardIndex,
+  checkSuperseded,
+} from "./metadata-db.validate.ts";
 import {
   shardIndexOf,
   shardSchema,
@@ -134,14 +149,9 @@ export class PgMetadataDb implements MetadataDb {
     return { applied: [...applied].sort((a, b) => a - b) };
   }
 
-  async findMissingBlocks(hashes: readonly string[]): Promise<string[]> {
+  async findMissingBlocks(hashes: readonly string[], lease?: BlockLease): Promise<string[]> {
     checkHashes(hashes, findMissingHashesMax);
-    const { rows } = await this.global.query<{ block_hash: Buffer }>(
-      "SELECT block_hash FROM public.blocks WHERE block_hash = ANY($1::bytea[])",
-      [hashes.map(toBytes)],
-    );
-    const present = new Set(rows.map((r) => toHex(r.block_hash)));
-    return [...new Set(hashes)].filter((h) => !present.has(h));
+    return gc.findMissingLeased(this.global, [...new Set(hashes)], lease);
   }
 
   async recordBlock(input: {
@@ -151,11 +161,15 @@ export class PgMetadataDb implements MetadataDb {
     graceMs: number;
   }): Promise<void> {
     checkHashes([input.hash], 1);
-    await this.global.query(
+    // Under the row lock: an unreferenced block gets a fresh grace, a referenced one is unchanged,
+    // and one the sweep marked deleting is refused (no row returned).
+    const { rowCount } = await this.global.query(
       `INSERT INTO public.blocks (block_hash, size_bytes, ref_count, created_at, delete_after)
        VALUES ($1, $2, 0, $3, $4) ON CONFLICT (block_hash) DO UPDATE
-       SET delete_after = GREATEST(public.blocks.delete_after, EXCLUDED.delete_after)
-       WHERE public.blocks.ref_count = 0`,
+       SET delete_after = CASE WHEN public.blocks.ref_count = 0
+         THEN GREATEST(public.blocks.delete_after, EXCLUDED.delete_after)
+         ELSE public.blocks.delete_after END
+       WHERE public.blocks.deleting_since IS NULL RETURNING 1`,
       [
         toBytes(input.hash),
         input.sizeBytes,
@@ -163,6 +177,7 @@ export class PgMetadataDb implements MetadataDb {
         msToDate(input.nowMs + input.graceMs),
       ],
     );
+    if (rowCount === 0) throw blockBeingDeleted(input.hash);
   }
 
   async blockSizes(hashes: readonly string[]): Promise<Map<string, number>> {
@@ -176,22 +191,11 @@ export class PgMetadataDb implements MetadataDb {
 
   async getBlock(hash: string): Promise<BlockRecord | undefined> {
     checkHashes([hash], 1);
-    const { rows } = await this.global.query<{
-      size_bytes: number;
-      ref_count: string;
-      delete_after: Date | null;
-    }>("SELECT size_bytes, ref_count, delete_after FROM public.blocks WHERE block_hash = $1", [
-      toBytes(hash),
-    ]);
-    const row = rows[0];
-    return (
-      row && {
-        hash,
-        sizeBytes: row.size_bytes,
-        refCount: Number(row.ref_count),
-        deleteAfterMs: row.delete_after?.getTime(),
-      }
+    const { rows } = await this.global.query<Parameters<typeof gc.toBlockRecord>[0]>(
+      `SELECT ${gc.blockColumns} FROM public.blocks WHERE block_hash = $1`,
+      [toBytes(hash)],
     );
+    return rows[0] && gc.toBlockRecord(rows[0]);
   }
 
   async commitVersion(input: CommitInput): Promise<CommitResult> {
@@ -479,6 +483,44 @@ export class PgMetadataDb implements MetadataDb {
       WHERE outbox_id = ANY($1::bigint[]) AND sent_at IS NULL`,
       [outboxIds, msToDate(nowMs)],
     );
+  }
+
+  async queueVersionExpiry(versions: readonly SupersededVersion[]): Promise<void> {
+    checkSuperseded(versions, gcBatchRowsMax);
+    await gc.queueVersionExpiry((i) => this.poolByShard[i] as pg.Pool, versions);
+  }
+
+  /** `afterRefsReleased`: a test's pause point between the global and the shard step. */
+  async expireVersions(
+    shardIndex: number,
+    input: ExpireVersionsInput,
+    afterRefsReleased?: () => Promise<void>,
+  ): Promise<ExpireVersionsResult> {
+    checkShardIndex(shardIndex, shardCount);
+    checkGcLimit(input.limit, gcBatchRowsMax);
+    const shard = this.poolByShard[shardIndex] as pg.Pool;
+    const pools = { shard, global: this.global, transaction: inTransaction, afterRefsReleased };
+    return gc.expireVersions(pools, shardIndex, input);
+  }
+
+  gcCandidates(nowMs: number, limit: number): Promise<BlockRecord[]> {
+    checkGcLimit(limit, gcBatchRowsMax);
+    return gc.gcCandidates(this.global, nowMs, limit);
+  }
+
+  beginBlockDeletion(hashes: readonly string[], nowMs: number): Promise<string[]> {
+    checkHashes(hashes, gcBatchRowsMax);
+    return gc.beginBlockDeletion(this.global, hashes, nowMs);
+  }
+
+  finishBlockDeletion(hashes: readonly string[]): Promise<number> {
+    checkHashes(hashes, gcBatchRowsMax);
+    return gc.finishBlockDeletion(this.global, hashes);
+  }
+
+  overdueBlocks(deleteAfterBeforeMs: number, limit: number): Promise<BlockRecord[]> {
+    checkGcLimit(limit, gcBatchRowsMax);
+    return gc.overdueBlocks(this.global, deleteAfterBeforeMs, limit);
   }
 
   async close(): Promise<void> {
