@@ -35,16 +35,20 @@ export async function main(env: Readonly<Record<string, string | undefined>>): P
   };
   log(`settings ${JSON.stringify(settings)}`);
   const loop = new GcLoop({ metadataDb, blockStore, clock: new SystemClock() }, settings, { log });
-  const subscription = await syncStream.subscribe(gcConsumerGroup, expiryHandler(metadataDb), {
-    fromBeginning: true,
-  });
-  loop.start();
   const server = createServer((req, res) => {
     const ok = req.url === "/healthz";
     res.writeHead(ok ? 200 : 404, { "content-type": "application/json" });
     res.end(JSON.stringify(ok ? { ok: true, lastRun: loop.lastRun ?? null } : { ok: false }));
   });
   server.listen(config.port, config.host, () => log(`listening on ${config.host}:${config.port}`));
+  loop.start();
+  // Joining the consumer group can take a broker's rebalance (seconds to tens of seconds); the
+  // sweep and /healthz do not wait for it. A join that fails ends the process: the supervisor
+  // starts it again.
+  const subscription = await syncStream.subscribe(gcConsumerGroup, expiryHandler(metadataDb), {
+    fromBeginning: true,
+  });
+  log(`consuming ${endpoints.kafkaTopic} as group ${gcConsumerGroup}`);
   const stop = async () => {
     log("stopping");
     server.close();
