@@ -6,14 +6,15 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { SyncbenchError } from "../../core/errors.ts";
-import type { BlockStore } from "./block-store.port.ts";
-import { checkBlock, checkKey } from "./block-store.validate.ts";
+import { listKeysMax, type BlockStore, type StoredObject } from "./block-store.port.ts";
+import { checkBlock, checkKey, checkListRequest } from "./block-store.validate.ts";
 
 export interface S3BlockStoreConfig {
   readonly url: string;
@@ -117,6 +118,27 @@ export class S3BlockStore implements BlockStore {
     await this.client.send(
       new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }),
     );
+  }
+
+  /** Keys directly under the prefix only ("/" delimits): test prefixes' keys are not listed. */
+  async list(afterHash: string, limit: number): Promise<StoredObject[]> {
+    checkListRequest(afterHash, limit, listKeysMax);
+    const prefix = this.config.keyPrefix ?? "";
+    const page = await this.client.send(
+      new ListObjectsV2Command({
+        Bucket: this.config.bucket,
+        Prefix: prefix,
+        Delimiter: "/",
+        ...(afterHash === "" ? {} : { StartAfter: `${prefix}${afterHash}` }),
+        MaxKeys: limit,
+      }),
+    );
+    return (page.Contents ?? []).flatMap((o) => {
+      const hash = (o.Key ?? "").slice(prefix.length);
+      return /^[0-9a-f]{64}$/.test(hash)
+        ? [{ hash, lastModifiedMs: o.LastModified?.getTime() ?? 0 }]
+        : [];
+    });
   }
 
   async close(): Promise<void> {
