@@ -42,6 +42,8 @@ export const simulateLimits = {
   durationSMax: 3600,
   devicesMin: 1_000,
   devicesMax: 1_000_000_000,
+  gcDeletesPerSMin: 0.1,
+  gcDeletesPerSMax: 1_000_000,
 } as const;
 
 const options = {
@@ -55,6 +57,7 @@ const options = {
   out: { type: "string", short: "o" },
   validate: { type: "string" },
   "peak-window-s": { type: "string" },
+  "gc-deletes-per-s": { type: "string" },
   users: { type: "string" },
   "devices-per-user": { type: "string" },
   rate: { type: "string" },
@@ -71,7 +74,7 @@ const planOnly = [
 ] as const;
 
 const help = `usage: syncbench simulate <experiment> [--seed S] [--replications n] [--duration-s D]
-                         [--warmup-s W] [--devices N] [--peak-window-s P]
+                         [--warmup-s W] [--devices N] [--peak-window-s P] [--gc-deletes-per-s R]
                          [--calibration calibration.json] [--out projection.json] [--json]
        syncbench simulate --validate results.json [--calibration calibration.json] [--seed S] [--json]
        syncbench simulate plan --users N --devices-per-user d [--rate R] [--bytes-per-connection B]
@@ -100,6 +103,8 @@ options:
   --devices N        connected devices for rolling-deploy, ${simulateLimits.devicesMin}..${simulateLimits.devicesMax} (default ${connectedDevicesCount})
   --peak-window-s P  rolling-deploy: window its peak rates are counted over, ${simulateLimits.peakWindowSMin}..${simulateLimits.peakWindowSMax} s
                      (default 1; 0.01 is one slot of the cohort model)
+  --gc-deletes-per-s R  gc-backlog: one GcWorker's deletes per second, as \`npm run bench:gc\`
+                     measures it, ${simulateLimits.gcDeletesPerSMin}..${simulateLimits.gcDeletesPerSMax} (default: 500, ASSUMED)
   --calibration F    calibration.json from \`syncbench calibrate\`; default: the design's figures
   --out F            write the projection (schemaVersion 1) to F
   --validate F       replay measured run F at its measured rates; target: p50/p99 within 30 %
@@ -437,6 +442,17 @@ export const command: Command = {
       simulateLimits.peakWindowSMin,
       simulateLimits.peakWindowSMax,
     );
+    const gcDeletes = values["gc-deletes-per-s"];
+    const gcDeletesPerWorkerPerS =
+      gcDeletes === undefined
+        ? undefined
+        : numberFlag(
+            gcDeletes,
+            "gc-deletes-per-s",
+            0,
+            simulateLimits.gcDeletesPerSMin,
+            simulateLimits.gcDeletesPerSMax,
+          );
     const calibration = values.calibration
       ? loadCalibration(values.calibration, ctx.cwd)
       : undefined;
@@ -456,6 +472,7 @@ export const command: Command = {
         warmupS,
         devices,
         peakWindowS,
+        ...(gcDeletesPerWorkerPerS === undefined ? {} : { gcDeletesPerWorkerPerS }),
         params: withService(designDefaults, overrides),
       },
       { source, parts: Object.keys(overrides) },
