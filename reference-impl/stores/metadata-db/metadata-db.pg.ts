@@ -503,22 +503,22 @@ export class PgMetadataDb implements MetadataDb {
     return gc.expireVersions(pools, shardIndex, input);
   }
 
-  gcCandidates(nowMs: number, limit: number): Promise<BlockRecord[]> {
+  async gcCandidates(nowMs: number, limit: number): Promise<BlockRecord[]> {
     checkGcLimit(limit, gcBatchRowsMax);
     return gc.gcCandidates(this.global, nowMs, limit);
   }
 
-  beginBlockDeletion(hashes: readonly string[], nowMs: number): Promise<string[]> {
+  async beginBlockDeletion(hashes: readonly string[], nowMs: number): Promise<string[]> {
     checkHashes(hashes, gcBatchRowsMax);
     return gc.beginBlockDeletion(this.global, hashes, nowMs);
   }
 
-  finishBlockDeletion(hashes: readonly string[]): Promise<number> {
+  async finishBlockDeletion(hashes: readonly string[]): Promise<number> {
     checkHashes(hashes, gcBatchRowsMax);
     return gc.finishBlockDeletion(this.global, hashes);
   }
 
-  overdueBlocks(deleteAfterBeforeMs: number, limit: number): Promise<BlockRecord[]> {
+  async overdueBlocks(deleteAfterBeforeMs: number, limit: number): Promise<BlockRecord[]> {
     checkGcLimit(limit, gcBatchRowsMax);
     return gc.overdueBlocks(this.global, deleteAfterBeforeMs, limit);
   }
