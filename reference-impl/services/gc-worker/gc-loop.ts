@@ -1,8 +1,9 @@
 // The GcWorker's I/O: version expiry over the 64 shards, then the sweep, in bounded batches.
 // A sweep batch is: read candidates -> plan (pure, plan-sweep.ts) -> mark them deleting under
 // their row locks (re-checking ref_count 0 and delete_after) -> delete their objects from the
-// BlockStore -> delete their rows. Every step is idempotent: a worker that dies anywhere leaves
+// BlockStore (DeleteObjects requests) -> delete their rows. Every step is idempotent: a worker that dies anywhere leaves
 // rows marked deleting, which no commit can reference, and the next sweep finishes them first.
+import { deleteManyKeysMax } from "../../stores/block-store/block-store.port.ts";
 import { shardCount } from "../../stores/metadata-db/metadata-db.port.ts";
 import { planSweep } from "./plan-sweep.ts";
 import type { GcHooks, GcSettings, GcWorkerPorts } from "./ports.ts";
@@ -49,7 +50,13 @@ export async function sweepOnce(
     await hooks.pause?.("planned", plan.toDelete);
     const marked = await ports.metadataDb.beginBlockDeletion(plan.toDelete, nowMs);
     await hooks.pause?.("marked", marked);
-    await inParallel(marked, settings.deleteConcurrency, (hash) => ports.blockStore.delete(hash));
+    // DeleteObjects requests of up to 1,000 keys, deleteConcurrency of them in flight.
+    const requests: string[][] = [];
+    for (let i = 0; i < marked.length; i += deleteManyKeysMax)
+      requests.push(marked.slice(i, i + deleteManyKeysMax));
+    await inParallel(requests, settings.deleteConcurrency, (keys) =>
+      ports.blockStore.deleteMany(keys),
+    );
     await hooks.pause?.("objects-deleted", marked);
     const deleted = marked.length > 0 ? await ports.metadataDb.finishBlockDeletion(marked) : 0;
     await hooks.pause?.("rows-deleted", marked);

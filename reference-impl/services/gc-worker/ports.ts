@@ -24,7 +24,7 @@ export interface GcSettings {
   readonly sweepBlocksMax: number;
   /** Most versions one expiry call handles on a shard. */
   readonly expiryBatchMax: number;
-  /** BlockStore deletes in flight at once. */
+  /** BlockStore delete requests (of up to 1,000 keys each) in flight at once. */
   readonly deleteConcurrency: number;
 }
 

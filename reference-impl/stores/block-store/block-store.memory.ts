@@ -1,7 +1,12 @@
 // BlockStore in memory, for unit tests: a Map of copies, with the same checks as the S3 adapter.
 import type { Clock } from "../../runtime/clock.ts";
-import { listKeysMax, type BlockStore, type StoredObject } from "./block-store.port.ts";
-import { checkBlock, checkKey, checkListRequest } from "./block-store.validate.ts";
+import {
+  deleteManyKeysMax,
+  listKeysMax,
+  type BlockStore,
+  type StoredObject,
+} from "./block-store.port.ts";
+import { checkBlock, checkKey, checkKeys, checkListRequest } from "./block-store.validate.ts";
 
 export class MemoryBlockStore implements BlockStore {
   private readonly blocks = new Map<string, Uint8Array>();
@@ -30,6 +35,10 @@ export class MemoryBlockStore implements BlockStore {
     checkKey(hash);
     this.blocks.delete(hash);
     this.storedAtMs.delete(hash);
+  }
+  async deleteMany(hashes: readonly string[]): Promise<void> {
+    checkKeys(hashes, deleteManyKeysMax);
+    for (const hash of hashes) await this.delete(hash);
   }
   async list(afterHash: string, limit: number): Promise<StoredObject[]> {
     checkListRequest(afterHash, limit, listKeysMax);

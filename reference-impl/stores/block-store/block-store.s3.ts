@@ -4,6 +4,7 @@
 // Bodies are sent as buffers with Content-Length, and every put is verified against its key first.
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -13,8 +14,13 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { SyncbenchError } from "../../core/errors.ts";
-import { listKeysMax, type BlockStore, type StoredObject } from "./block-store.port.ts";
-import { checkBlock, checkKey, checkListRequest } from "./block-store.validate.ts";
+import {
+  deleteManyKeysMax,
+  listKeysMax,
+  type BlockStore,
+  type StoredObject,
+} from "./block-store.port.ts";
+import { checkBlock, checkKey, checkKeys, checkListRequest } from "./block-store.validate.ts";
 
 export interface S3BlockStoreConfig {
   readonly url: string;
@@ -118,6 +124,27 @@ export class S3BlockStore implements BlockStore {
     await this.client.send(
       new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }),
     );
+  }
+
+  /** One DeleteObjects request (quiet: only the keys the server refused come back). */
+  async deleteMany(hashes: readonly string[]): Promise<void> {
+    checkKeys(hashes, deleteManyKeysMax);
+    if (hashes.length === 0) return;
+    const response = await this.client.send(
+      new DeleteObjectsCommand({
+        Bucket: this.config.bucket,
+        Delete: { Objects: hashes.map((h) => ({ Key: this.key(h) })), Quiet: true },
+      }),
+    );
+    const refused = response.Errors ?? [];
+    if (refused.length > 0) {
+      throw new SyncbenchError(
+        "STORE_UNAVAILABLE",
+        `S3 refused to delete ${refused.length} of ${hashes.length} block(s), first ` +
+          `${refused[0]?.Key}: ${refused[0]?.Code} ${refused[0]?.Message ?? ""}; the others were deleted`,
+        { hint: "GC retries them in its next sweep" },
+      );
+    }
   }
 
   /** Keys directly under the prefix only ("/" delimits): test prefixes' keys are not listed. */

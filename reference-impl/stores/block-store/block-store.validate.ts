@@ -42,3 +42,14 @@ export function checkListRequest(afterHash: string, limit: number, max: number):
     );
   }
 }
+
+/** deleteMany's keys: each a block key, at most max of them. */
+export function checkKeys(hashes: readonly string[], max: number): void {
+  if (hashes.length > max) {
+    throw new SyncbenchError(
+      "BLOCK_KEY_INVALID",
+      `${hashes.length} keys given, at most ${max} allowed; nothing was deleted`,
+    );
+  }
+  hashes.forEach(checkKey);
+}

@@ -81,6 +81,19 @@ export function blockStoreContract(adapterName: string, open: () => Promise<Bloc
         await store.delete(hash);
       }));
 
+    it("deleteMany removes blocks in one call; absent keys are not an error", () =>
+      withStore(async (store) => {
+        const blocks = [randomBytes(8), randomBytes(9)];
+        const hashes = blocks.map(sha256Hex);
+        for (const [i, block] of blocks.entries()) await store.put(hashes[i] as string, block);
+        await store.deleteMany([...hashes, sha256Hex(randomBytes(7))]);
+        for (const hash of hashes) expect(await store.exists(hash)).toBe(false);
+        await store.deleteMany([]);
+        await expect(store.deleteMany(["nope"])).rejects.toMatchObject({
+          code: "BLOCK_KEY_INVALID",
+        });
+      }));
+
     it("list pages through stored blocks in key order, each with when it was stored", () =>
       withStore(async (store) => {
         const blocks = [randomBytes(16), randomBytes(16), randomBytes(16)];

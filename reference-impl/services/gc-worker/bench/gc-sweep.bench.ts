@@ -1,7 +1,8 @@
 // The GcWorker's sweep rate on the running stack: blocks deleted per second by one worker's
-// sweepOnce (the code the `gc-worker` process runs: plan, row-lock mark, S3 deletes, row deletes,
-// in batches), beside two anchors measured in the same run on the same S3 server: bare
-// DeleteObject calls at the sweep's concurrency, and DeleteObjects requests of 1,000 keys. The
+// sweepOnce (the code the `gc-worker` process runs: plan, row-lock mark, one DeleteObjects request
+// per batch, row deletes), beside two anchors measured in the same run on the same S3 server:
+// DeleteObjects requests of one batch's keys one after another (the S3 work alone), and bare
+// DeleteObject calls, 16 in flight (what a sweep without batch deletes could reach). The
 // blocks live in a database and a key prefix of the bench's own, both removed afterwards.
 // `npm run bench:gc [-- --blocks N] [--json]`. Timing on a shared machine is noisy: read the
 // ratio to the anchor, not the absolute figure. simulate gc-backlog takes the result with
@@ -109,11 +110,12 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: concurrency }, lane));
       return single.length;
     });
-    // Anchor 2: DeleteObjects, 1,000 keys a request, one request at a time.
+    // Anchor 2: DeleteObjects of one sweep batch's keys, one request at a time.
     const batch = await putBlocks(anchorStore, count);
+    const perRequest = defaultGcSettings.batchBlocksMax;
     const anchorBatch = await timed(async () => {
-      for (let i = 0; i < batch.length; i += 1000) {
-        const keys = batch.slice(i, i + 1000).map((h) => ({ Key: anchorPrefix + h }));
+      for (let i = 0; i < batch.length; i += perRequest) {
+        const keys = batch.slice(i, i + perRequest).map((h) => ({ Key: anchorPrefix + h }));
         await client.send(
           new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys, Quiet: true } }),
         );
@@ -127,7 +129,7 @@ async function main(): Promise<void> {
       sweepBlocksDeleted: sweep.count,
       anchorDeleteObjectPerS: Math.round(anchorSingle.perS),
       anchorDeleteObjectsPerS: Math.round(anchorBatch.perS),
-      sweepToDeleteObject: Number((sweep.perS / anchorSingle.perS).toFixed(2)),
+      sweepToDeleteObjects: Number((sweep.perS / anchorBatch.perS).toFixed(2)),
       deleteConcurrency: concurrency,
       batchBlocksMax: defaultGcSettings.batchBlocksMax,
       objectsLeftBySweep: remaining.length,
@@ -136,14 +138,14 @@ async function main(): Promise<void> {
     if (values.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else {
       const rows = [
-        ["GcWorker sweep (sweepOnce: mark, S3 delete, row delete)", result.sweepDeletesPerS],
+        ["GcWorker sweep (sweepOnce: mark, DeleteObjects, row delete)", result.sweepDeletesPerS],
+        [`anchor: DeleteObjects, ${perRequest} keys a request`, result.anchorDeleteObjectsPerS],
         [`anchor: bare DeleteObject, ${concurrency} in flight`, result.anchorDeleteObjectPerS],
-        ["anchor: DeleteObjects, 1,000 keys a request", result.anchorDeleteObjectsPerS],
       ];
       for (const [label, perS] of rows)
         process.stdout.write(`${String(label).padEnd(58)} ${String(perS).padStart(7)} deletes/s\n`);
       process.stdout.write(
-        `sweep / DeleteObject: ${result.sweepToDeleteObject}; ${count} blocks of ${blockBytes} B; ` +
+        `sweep / DeleteObjects: ${result.sweepToDeleteObjects}; ${count} blocks of ${blockBytes} B; ` +
           `${result.objectsLeftBySweep} left by the sweep; load average ${result.loadAverage1m.join(" -> ")}\n`,
       );
     }
