@@ -12,6 +12,7 @@ export const commandSummaries: Readonly<Record<string, string>> = {
   calibrate:
     "fit the simulator's service times from a measured run (results.json -> calibration.json)",
   claims: "the claims ledger: a computed verdict with its figures for each of C01-C36",
+  clean: "show what the stack's folders hold; remove data, logs, results, cache or reports",
   client: "keep a folder in sync with a user's files on the running stack (sync client)",
   cost: "monthly cost for N users of a variant, from a dated price table, assumptions listed",
   delta: "encode or apply a block delta between two files (xdelta-like)",
@@ -27,6 +28,7 @@ export const commandSummaries: Readonly<Record<string, string>> = {
   report: "charts (Vega-Lite specs + SVG) and one self-contained index.html from run files",
   run: "replay a scenario with the open-model driver and write results.json",
   selftest: "self-tests of the load drivers (co: coordinated omission against a stalling server)",
+  validate: "the main job: measure here, calibrate, project to the design's scale, report, gate",
   simulate:
     "project the architecture to 100M devices / 64 shards with the discrete-event simulator",
   status: "show each server's health, endpoint, PID and memory",

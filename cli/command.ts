@@ -39,3 +39,18 @@ export const commonOptions = {
   help: { type: "boolean", short: "h" },
   json: { type: "boolean" },
 } as const;
+
+/** An integer flag in min..max ("1_000" allowed), else its fallback; a UsageError naming it. */
+export function integerFlag(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.replace(/_/g, ""));
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer in ${min}..${max}, got "${value}"`);
+  return n;
+}

@@ -1,5 +1,5 @@
 // The bounded slice of `npm run fuzz` that runs in `npm test`: every parser boundary (JWT, request
-// schemas, scenario, run config, results, knee, calibration, measured, projection files) for a few
+// schemas, scenario, run config, results, knee, calibration, measured, targets, baseline, projection files) for a few
 // hundred cases at a fixed seed; a failure prints fast-check's seed, path and shrunk case.
 import { describe, expect, it } from "vitest";
 import { httpBoundary } from "./boundaries/http-routes.ts";

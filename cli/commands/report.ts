@@ -5,17 +5,16 @@ import { resolve } from "node:path";
 import { writeReport, type ReportProgress } from "../../reports/build-report.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
+import { progress, stderrIsTty } from "../progress.ts";
 import { readInputFile } from "../read-file.ts";
 
 /** Report inputs, at most: each is read whole into memory. */
 const inputFilesMax = 64;
 
-function progress(ctx: CliContext, isTty: boolean): ReportProgress {
-  if (!isTty) return (done, total, name) => ctx.err(`report: chart ${done}/${total} ${name}`);
-  return (done, total, name) => {
-    process.stderr.write(`\r\u001b[2Kreport: chart ${done}/${total} ${name}`);
-    if (done === total) process.stderr.write("\n");
-  };
+function reportProgress(ctx: CliContext): ReportProgress {
+  const live = progress(ctx, { isTty: stderrIsTty(), plainEvery: 1 });
+  return (done, total, name) =>
+    live.update(`report: chart ${done}/${total} ${name}`, done === total);
 }
 
 export const command: Command = {
@@ -53,7 +52,7 @@ Exit codes: 0 written, 2 usage or an input that is not a stage file.`,
       text: readInputFile(path, ctx.cwd, "report input"),
     }));
     const outDir = resolve(ctx.cwd, values.out);
-    const files = await writeReport(sources, outDir, progress(ctx, process.stderr.isTTY === true));
+    const files = await writeReport(sources, outDir, reportProgress(ctx));
     if (values.json)
       ctx.out(JSON.stringify({ ok: true, out: values.out, files: files.map((f) => f.name) }));
     else

@@ -11,6 +11,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { readResults } from "../../scenarios/measure/results-file.ts";
 import { main } from "../main.ts";
+import type { CliContext } from "../context.ts";
+import type { StackProvider } from "../../reference-impl/stack/provider.ts";
+import { targetSpecOf } from "./run.ts";
 
 /** Folders this file made in the system temp folder, removed when it ends. */
 const tempDirs: string[] = [];
@@ -37,10 +40,43 @@ describe("syncbench run", () => {
     expect(await main(["run", "smoke", "--target", "http://10.0.0.1:80"], quiet)).toBe(2);
   });
 
-  it("exits 3 without a target and without a running stack", async () => {
+  it("exits 3 with --no-up, without a target and without a running stack", async () => {
     // SYNCBENCH_HOME points at an empty folder, so no stack is found whatever runs on this machine.
     const home = tempDir("syncbench-nostack-");
-    expect(await main(["run", "smoke"], { ...quiet, SYNCBENCH_HOME: home })).toBe(3);
+    expect(await main(["run", "smoke", "--no-up"], { ...quiet, SYNCBENCH_HOME: home })).toBe(3);
+  });
+
+  it("starts the stack when no target is configured and none is up, and runs on its gateway", async () => {
+    const calls: string[] = [];
+    const gatewayUrl = "http://127.0.0.1:18080";
+    const status = (healthy: boolean) => ({
+      provider: "native",
+      services: [{ name: "nginx", healthy }],
+      endpoints: { gatewayUrl },
+    });
+    const provider = {
+      status: async () => (calls.push("status"), status(false)),
+      up: async (o: { onProgress?: (line: string) => void }) => {
+        calls.push("up");
+        o.onProgress?.("postgres: started");
+        return status(true);
+      },
+    } as unknown as StackProvider;
+    const said: string[] = [];
+    const ctx = { err: (line: string) => said.push(line) } as unknown as CliContext;
+    expect(await targetSpecOf(undefined, true, async () => provider, ctx)).toBe(gatewayUrl);
+    expect(calls).toEqual(["status", "up"]);
+    expect(said).toContain("up: postgres: started");
+    // --no-up: the same state is a refusal naming the way out, and nothing is started.
+    calls.length = 0;
+    await expect(targetSpecOf(undefined, false, async () => provider, ctx)).rejects.toMatchObject({
+      code: "ENV_TARGET_MISSING",
+    });
+    expect(calls).toEqual(["status"]);
+    // A configured target is taken as given: no status, no up.
+    calls.length = 0;
+    expect(await targetSpecOf("builtin", true, async () => provider, ctx)).toBe("builtin");
+    expect(calls).toEqual([]);
   });
 
   it("runs smoke against the built-in target and writes valid results", async () => {

@@ -1,8 +1,9 @@
-// `syncbench run <scenario>`: replays a scenario against the configured stack (or the built-in
-// test target) with the open-model driver, prints a progress line each second and a summary,
-// and writes the versioned results.json. Exit 0 targets held, 4 a target missed, 1 the run was
-// generator-bound (invalid as a measurement) or an operation had no success at all, 2 bad usage,
-// configuration or scenario, 3 no target configured. Its options are read once, from four
+// `syncbench run <scenario>`: replays a scenario against the configured stack (started when none
+// is up, unless --no-up; or the built-in test target) with the open-model driver, shows its
+// progress (a live line on a terminal, a line each 5 s otherwise) and a summary, and writes the
+// versioned results.json. Exit 0 targets held, 4 a target missed, 1 the run was generator-bound
+// (invalid as a measurement) or an operation had no success at all, 2 bad usage, configuration
+// or scenario, 3 no target (--no-up) or an unhealthy stack. Its options are read once, from four
 // layers (scenarios/run/run-config.ts), logged first with their sources and recorded in results.
 import { writeFileSync } from "node:fs";
 import { SyncbenchError } from "../../reference-impl/core/errors.ts";
@@ -26,18 +27,21 @@ import { progressLine, summaryLines } from "../../scenarios/run/summary.ts";
 import { openTarget } from "../../scenarios/targets/open-target.ts";
 import type { Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
+import { progress, stderrIsTty } from "../progress.ts";
 import { providerFor } from "../stack-cli.ts";
 import { kneeCommand } from "../../scenarios/run/knee-command.ts";
 
 const help = `usage: syncbench run <scenario|file.json> [--target URL|builtin]
                      [--rate R | --scale F]
-                     [--duration S] [--warmup S] [--seed N] [--no-websocket] [--out FILE] [--json]
+                     [--duration S] [--warmup S] [--seed N] [--no-websocket] [--no-up]
+                     [--out FILE] [--json]
                      [--config run.json | --rerun results.json]
 
 Replays the scenario with the open-model HTTP driver: every request at its intended time,
 latency from that time (no coordinated omission), service time from the actual send.
   --target URL|builtin  the gateway (loopback only); default $SYNCBENCH_GATEWAY_URL, else the
-                        gateway of the stack \`syncbench up\` started.
+                        gateway of the stack \`syncbench up\` started; when none is up, run
+                        starts it (it stays up after the run) unless --no-up is given.
                         "builtin" serves every route with fixed service times (driver check).
   --rate R              peak arrival rate in req/s (the mix keeps its shares)
   --scale F             multiply every rate (and the WebSocket population) by F
@@ -61,14 +65,15 @@ latency from that time (no coordinated omission), service time from the actual s
   --rerun FILE          rerun a results.json: its recorded effective scenario (rate, duration,
                         warm-up and seed included) and its recorded non-default options
 Layers, lowest first: defaults, the --config (or --rerun) file, the environment
-(SYNCBENCH_RUN_RATE_PER_S, _SCALE, _DURATION_S, _WARMUP_S, _SEED, _OUT, _WEBSOCKET, _FIND_KNEE,
+(SYNCBENCH_RUN_RATE_PER_S, _SCALE, _DURATION_S, _WARMUP_S, _SEED, _OUT, _WEBSOCKET, _START_STACK,
+_FIND_KNEE,
 _KNEE_START_RATE_PER_S, _MEASURED_OPS, _PREPARE_USERS_MAX, _PREPARE_FILES_PER_USER_MAX,
 _PREPARE_EDITS_MAX, _PREPARE_TIME_S, _SCENARIO, all prefixed SYNCBENCH_RUN_; and
 SYNCBENCH_GATEWAY_URL), then flags. results.json records each value and where it came from.
 Operations whose service is not in the stack are reported "not available in this stack".
 Library: ${[...scenarioLibrary.keys()].join(", ")}
 Exit codes: 0 targets held; 4 a target missed; 1 generator-bound run or failure;
-2 usage, invalid configuration or scenario; 3 no target configured or the stack is unhealthy.`;
+2 usage, invalid configuration or scenario; 3 no target (--no-up and no stack up) or the stack is unhealthy.`;
 
 function overridesOf(c: RunConfig): RunOverrides {
   return {
@@ -114,18 +119,42 @@ async function runningGateway(provider: () => Promise<StackProvider>): Promise<s
   return gateway?.healthy ? status?.endpoints.gatewayUrl : undefined;
 }
 
-/** The configured target (flag, SYNCBENCH_GATEWAY_URL, file), else the running stack's gateway. */
-async function targetSpecOf(
+/**
+ * The configured target (flag, SYNCBENCH_GATEWAY_URL, file), else the running stack's gateway,
+ * else (unless --no-up) the gateway of the stack this call starts, as `syncbench up` would; the
+ * stack stays up after the run, like one `up` started.
+ */
+export async function targetSpecOf(
   configured: string | undefined,
+  startStack: boolean,
   provider: () => Promise<StackProvider>,
+  ctx: CliContext,
 ): Promise<string> {
   const spec = configured ?? (await runningGateway(provider));
   if (spec) return spec;
-  throw new SyncbenchError("ENV_TARGET_MISSING", "no target to run against: no stack is up", {
-    hint:
-      "npx syncbench up, or pass --target http://127.0.0.1:PORT (or --target builtin), " +
-      "or set SYNCBENCH_GATEWAY_URL",
-  });
+  if (!startStack)
+    throw new SyncbenchError("ENV_TARGET_MISSING", "no target to run against: no stack is up", {
+      hint:
+        "npx syncbench up (or drop --no-up: run then starts it), or pass --target " +
+        "http://127.0.0.1:PORT (or --target builtin), or set SYNCBENCH_GATEWAY_URL",
+    });
+  ctx.err("no target configured and no stack up: starting the stack (--no-up refuses instead)");
+  const startedAtMs = Date.now();
+  const status = await (await provider()).up({ onProgress: (line) => ctx.err(`up: ${line}`) });
+  const gateway = status.services.find((s) => s.name === "nginx");
+  if (!gateway?.healthy)
+    throw new SyncbenchError(
+      "ENV_TARGET_MISSING",
+      "the stack started but its gateway is unhealthy",
+      {
+        hint: "npx syncbench status names the server; npx syncbench logs nginx shows why",
+      },
+    );
+  ctx.err(
+    `stack up in ${((Date.now() - startedAtMs) / 1000).toFixed(1)} s; it stays up after the run ` +
+      "(npx syncbench down stops it)",
+  );
+  return status.endpoints.gatewayUrl;
 }
 
 /** The running stack's status when the target is its gateway; else undefined. */
@@ -188,7 +217,7 @@ export const command: Command = {
     const overrides = overridesOf(config);
     const scenario = applyOverrides(scenarioOf(config), overrides);
     const provider = lazyProvider(ctx);
-    const targetSpec = await targetSpecOf(config.target, provider);
+    const targetSpec = await targetSpecOf(config.target, config.startStack, provider, ctx);
     const ws = scenario.websocket;
     const target = await openTarget(targetSpec, {
       websocket: config.websocket && !config.findKnee,
@@ -224,6 +253,8 @@ export const command: Command = {
           timingSources: timingSourcesOf(stack),
         });
       }
+      // One live line on a terminal; a line each 5 s in a log (and the run's last second).
+      const live = progress(ctx, { isTty: stderrIsTty(), plainEvery: 5 });
       const results = await runScenario({
         scenario,
         baseUrl: target.baseUrl,
@@ -231,12 +262,16 @@ export const command: Command = {
         limits: defaultDriverLimits,
         overrides: recordOf(config),
         version: syncbenchVersion(),
-        log: (line) => ctx.err(line),
-        onProgress: (p) => ctx.err(progressLine(p)),
+        log: (line) => {
+          live.end();
+          ctx.err(line);
+        },
+        onProgress: (p) => live.update(progressLine(p), p.tS >= p.totalS),
         ...(connectDevices ? { connectDevices } : {}),
         ...(tokenFor ? { tokenFor, prepareDeltas: config.prepare } : {}),
         timingSources: timingSourcesOf(stack),
       });
+      live.end();
       const out = config.out ?? `.syncbench/results/${scenario.name}.json`;
       writeResults(out, results);
       if (config.measuredOps) {

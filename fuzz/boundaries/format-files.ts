@@ -1,7 +1,7 @@
 // The files between the stages (formats/: results, knee, measured, calibration, projection),
 // fuzzed through their readers: text derived from each zod schema, and mutants of a real file of
-// that format (a measured run's results, the golden calibration and projection), whole, cut short
-// or with a byte changed. Each case is read, or refused with the format's own error code.
+// that format (a measured run's results, the golden calibration and projection, the gate's targets
+// and a baseline made from that run), whole, cut short or with a byte changed. Each case is read, or refused with the format's own error code.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
@@ -10,7 +10,10 @@ import { kneeSchema, parseKneeFile } from "../../formats/knee.schema.ts";
 import { measuredFromResults } from "../../formats/measured-from-results.ts";
 import { measuredRunSchema, parseMeasuredFile } from "../../formats/measured.schema.ts";
 import { parseProjectionFile, projectionSchema } from "../../formats/projection.schema.ts";
-import { parseResultsFile, resultsSchema } from "../../formats/results.schema.ts";
+import { parseResultsFile, resultsSchema, type Results } from "../../formats/results.schema.ts";
+import { baselineSchema, parseBaselineFile } from "../../formats/baseline.schema.ts";
+import { parseTargetsFile, targetsSchema } from "../../formats/targets.schema.ts";
+import { baselineFromResults } from "../../reports/gate/baseline.ts";
 import { check, parserOutcome, type Boundary, type FuzzRun } from "../boundary.ts";
 import { fuzzTexts, jsonSchemaOf } from "../schema-arbitrary.ts";
 
@@ -40,6 +43,15 @@ function formatBoundary(
   };
 }
 
+/** A gate targets file as a user writes one (docs/ci/). */
+const targetsExample = {
+  schemaVersion: 1,
+  kind: "syncbench.targets",
+  targets: {
+    "deltaUpload.latencyMsP99": { max: 100, claims: ["C09"], figure: "delta upload p99 < 0.1 s" },
+  },
+};
+
 export function formatFileBoundaries(): Boundary[] {
   const results = testdata("simulator/calibration/testdata/builtin-2026-11-25/smoke-200.json");
   const measured = measuredFromResults(results, "smoke-200.json");
@@ -67,6 +79,20 @@ export function formatFileBoundaries(): Boundary[] {
       [calibration],
       (t) => parseCalibrationFile(t, "fuzz"),
       "SIM_CALIBRATION_INVALID",
+    ),
+    formatBoundary(
+      "targets file",
+      targetsSchema,
+      [targetsExample],
+      (t) => parseTargetsFile(t, "fuzz"),
+      "TARGETS_INVALID",
+    ),
+    formatBoundary(
+      "baseline file",
+      baselineSchema,
+      [baselineFromResults(results as Results, "smoke-200.json").baseline],
+      (t) => parseBaselineFile(t, "fuzz"),
+      "BASELINE_INVALID",
     ),
     formatBoundary(
       "projection file",

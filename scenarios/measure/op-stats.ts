@@ -47,6 +47,13 @@ export interface TimelinePoint {
   latencyMsP99: number;
 }
 
+/** The run so far, for the progress line: successes, errors and the p99 of every success. */
+export interface RunSoFar {
+  okSoFar: number;
+  errorsSoFar: number;
+  p99SoFarMs: number;
+}
+
 export class RunStats {
   readonly operations = new Map<string, OperationStats>();
   readonly sendLag: Histogram = newHistogram();
@@ -57,6 +64,10 @@ export class RunStats {
   readonly timeline: TimelinePoint[] = [];
   private interval = { sentCount: 0, okCount: 0, errorCount: 0, droppedCount: 0 };
   private readonly intervalLatency: Histogram = newHistogram();
+  /** Every success's latency since the start, warm-up included: "p99 so far" on the progress line. */
+  private readonly runLatency: Histogram = newHistogram();
+  private okSoFar = 0;
+  private errorsSoFar = 0;
 
   constructor(operations: readonly string[]) {
     for (const op of operations) this.operations.set(op, new OperationStats(op));
@@ -76,8 +87,21 @@ export class RunStats {
   noteOutcome(ok: boolean, latencyMs: number): void {
     if (ok) {
       this.interval.okCount++;
+      this.okSoFar++;
       recordMs(this.intervalLatency, latencyMs);
-    } else this.interval.errorCount++;
+      recordMs(this.runLatency, latencyMs);
+    } else {
+      this.interval.errorCount++;
+      this.errorsSoFar++;
+    }
+  }
+
+  soFar(): RunSoFar {
+    return {
+      okSoFar: this.okSoFar,
+      errorsSoFar: this.errorsSoFar,
+      p99SoFarMs: percentilesMs(this.runLatency).p99,
+    };
   }
 
   /** Closes the current one-second interval and returns its point. */

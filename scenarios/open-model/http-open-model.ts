@@ -7,7 +7,7 @@
 // in-flight cap (drops are counted, as k6's dropped_iterations), request timeouts, a drain
 // deadline; the run ends by itself when the schedule does.
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { RunStats, type TimelinePoint } from "../measure/op-stats.ts";
+import { RunStats, type RunSoFar, type TimelinePoint } from "../measure/op-stats.ts";
 import { recordMs } from "../../formats/hdr-histogram.ts";
 import type { Arrival } from "../scenario.ts";
 import { arrivalDurationS } from "../scenario.ts";
@@ -39,9 +39,11 @@ export const defaultDriverLimits: DriverLimits = {
   requestTimeoutMs: 30_000,
 };
 
-export interface ProgressPoint extends TimelinePoint {
+export interface ProgressPoint extends TimelinePoint, RunSoFar {
   askedPerS: number;
   inFlight: number;
+  /** The arrival schedule's length (warm-up included): time left is totalS - tS. */
+  totalS: number;
 }
 
 export interface OpenModelOptions {
@@ -223,7 +225,13 @@ function startProgress(r: Runner): NodeJS.Timeout {
     second++;
     const point = r.stats.closeInterval(second);
     const askedPerS = expectedArrivals(r.o.arrival, (second - 1) * 1000, second * 1000);
-    r.o.onProgress?.({ ...point, askedPerS, inFlight: r.stats.inFlight });
+    r.o.onProgress?.({
+      ...point,
+      ...r.stats.soFar(),
+      askedPerS,
+      inFlight: r.stats.inFlight,
+      totalS: arrivalDurationS(r.o.arrival),
+    });
   }, 1000);
 }
 

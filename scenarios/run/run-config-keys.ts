@@ -10,7 +10,7 @@ export type Kind = "string" | "boolean" | "positive" | "integer" | "seconds";
 export interface KeySpec {
   /** Name in a config file; "prepare.usersMax" is { "prepare": { "usersMax": … } }. */
   readonly path: string;
-  /** Long flag without dashes; "no-websocket" sets websocket to false. */
+  /** Long flag without dashes; a "no-" flag ("no-websocket") sets its boolean to false. */
   readonly flag?: string;
   readonly env?: string;
   readonly kind: Kind;
@@ -80,6 +80,13 @@ export const runKeys: readonly KeySpec[] = [
     path: "websocket",
     flag: "no-websocket",
     env: "SYNCBENCH_RUN_WEBSOCKET",
+    kind: "boolean",
+    default: true,
+  },
+  {
+    path: "startStack",
+    flag: "no-up",
+    env: "SYNCBENCH_RUN_START_STACK",
     kind: "boolean",
     default: true,
   },

@@ -76,7 +76,7 @@ export function flagLayer(argv: readonly string[], problems: string[]): Argv {
   for (const spec of runKeys) {
     const raw = spec.flag ? values[spec.flag] : undefined;
     if (raw === undefined || (spec.kind !== "boolean" && typeof raw !== "string")) continue;
-    map.set(spec.path, spec.flag === "no-websocket" ? !raw : raw);
+    map.set(spec.path, spec.flag?.startsWith("no-") === true ? !raw : raw);
   }
   if (positionals.length > 1) {
     problems.push(

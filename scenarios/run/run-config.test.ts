@@ -83,6 +83,16 @@ describe("run configuration layers", () => {
     expect(load(["smoke", "--duration", "2m"]).durationS).toBe(120);
   });
 
+  it("starts the stack by default, and --no-up or SYNCBENCH_RUN_START_STACK=0 refuse instead", () => {
+    expect(load(["smoke"]).startStack).toBe(true);
+    expect(load(["smoke", "--no-up"]).startStack).toBe(false);
+    expect(load(["smoke"], { SYNCBENCH_RUN_START_STACK: "0" }).startStack).toBe(false);
+    expect(recordOf(load(["smoke", "--no-up"]))).toMatchObject({
+      startStack: "false",
+      "from.startStack": "flag",
+    });
+  });
+
   it("treats rate and scale as one setting: a higher layer's choice drops the other", () => {
     files.set("scaled.json", JSON.stringify({ scenario: "smoke", scale: 2 }));
     const c = load(["--config", "scaled.json", "--rate", "10"]);

@@ -31,6 +31,8 @@ export interface RunConfig {
   readonly seed?: number;
   readonly out?: string;
   readonly websocket: boolean;
+  /** No target configured and no stack up: start the stack (`up`) rather than refuse. */
+  readonly startStack: boolean;
   readonly findKnee: boolean;
   readonly kneeStartRatePerS?: number;
   readonly measuredOps?: string;
@@ -110,6 +112,7 @@ function build(
     ...defined("kneeStartRatePerS"),
     ...defined("measuredOps"),
     websocket: v("websocket") as boolean,
+    startStack: v("startStack") as boolean,
     findKnee: v("findKnee") as boolean,
     prepare: Object.freeze({
       usersMax: v("prepare.usersMax") as number,

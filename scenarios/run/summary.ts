@@ -9,11 +9,14 @@ export function cells(...columns: [string | number, number][]): string {
   return columns.map(([value, width]) => String(value).padStart(width)).join(" ");
 }
 
+/** One second of a run: asked vs achieved, p99 of the second and so far, errors, time left. */
 export function progressLine(p: ProgressPoint): string {
+  const leftS = Math.max(0, p.totalS - p.tS);
   return (
-    `[${String(p.tS).padStart(4)}s] asked ${p.askedPerS.toFixed(0)}/s  sent ${p.sentCount}/s  ` +
-    `ok ${p.okCount}/s  p99 ${p.latencyMsP99.toFixed(1)} ms  errors ${p.errorCount}  ` +
-    `dropped ${p.droppedCount}  in-flight ${p.inFlight}`
+    `[${String(p.tS).padStart(4)}/${p.totalS} s] asked ${p.askedPerS.toFixed(0)}/s  ` +
+    `sent ${p.sentCount}/s  ok ${p.okCount}/s  p99 ${p.latencyMsP99.toFixed(1)} ms ` +
+    `(so far ${p.p99SoFarMs.toFixed(1)})  errors ${p.errorCount} (${p.errorsSoFar} so far)  ` +
+    `dropped ${p.droppedCount}  in-flight ${p.inFlight}  ${leftS} s left`
   );
 }
 

@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Kafka, logLevel, type Admin } from "kafkajs";
+import { dropKnownDependencyWarnings } from "../../runtime/known-warnings.ts";
 import { SyncbenchError } from "../../core/errors.ts";
 import { ensureKafka, kafkaLibsDir, type Progress } from "./install.ts";
 import type { NativeConfig } from "./native-config.ts";
@@ -69,6 +70,7 @@ const log4j2 = [
 ].join("\n");
 
 export function kafkaClient(brokers: readonly string[], clientId: string): Kafka {
+  dropKnownDependencyWarnings(); // kafkajs#1751 on Node 24
   return new Kafka({
     clientId,
     brokers: [...brokers],
@@ -195,6 +197,7 @@ export async function ensureTopic(
   topic: string,
   partitionCount: number,
 ) {
+  dropKnownDependencyWarnings(); // kafkajs#1751 on Node 24
   const kafka = new Kafka({
     clientId: "syncbench-setup",
     brokers: [...brokers],

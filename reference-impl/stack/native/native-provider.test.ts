@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultNativeConfig, servicePaths, type NativeConfig } from "./native-config.ts";
 import type { NativeService } from "./native-service.ts";
-import { NativeProvider } from "./native-provider.ts";
+import { NativeProvider, startStarvedFactor, startVerdict } from "./native-provider.ts";
 import { isRecordAlive, readPidRecord, spawnServer } from "./process-control.ts";
 import { supervisorPaths } from "./supervisor-config.ts";
 
@@ -152,5 +152,17 @@ describe("NativeProvider", () => {
     } finally {
       await provider.down();
     }
+  });
+});
+
+describe("startVerdict", () => {
+  it("waits within the bound, fails a start that used its CPU, waits longer for a starved one", () => {
+    expect(startVerdict(60_000, 59_000, 0)).toBe("wait");
+    expect(startVerdict(60_000, 61_000, 31_000)).toMatch(/within 60000 ms, having used 31.0 s/);
+    // Starved by other load: 2 s of CPU in 61 s is a busy machine, not a stuck service.
+    expect(startVerdict(60_000, 61_000, 2_000)).toBe("wait");
+    expect(startVerdict(60_000, 60_000 * startStarvedFactor + 1, 2_000)).toMatch(
+      /machine is busy with other load/,
+    );
   });
 });

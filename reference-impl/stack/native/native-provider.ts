@@ -30,6 +30,7 @@ import type { NativeService } from "./native-service.ts";
 import { nginxService } from "./nginx.ts";
 import { postgresService, postgresUrl } from "./postgres.ts";
 import {
+  cpuMsOf,
   isRecordAlive,
   readPidRecord,
   recordPid,
@@ -51,6 +52,26 @@ interface StackState {
 type Progress = (line: string) => void;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How much longer than its bound a start starved of CPU by other load is waited for. */
+export const startStarvedFactor = 5;
+
+/**
+ * "wait", or why a start that is not healthy yet has failed: past its bound having used at least
+ * half of it in CPU (it works and does not answer: stuck), or past startStarvedFactor bounds.
+ */
+export function startVerdict(limitMs: number, waitedMs: number, cpuMs: number): string {
+  if (waitedMs <= limitMs) return "wait";
+  const cpu = `${(cpuMs / 1000).toFixed(1)} s of CPU`;
+  if (cpuMs >= limitMs / 2)
+    return `did not become healthy within ${limitMs} ms, having used ${cpu}`;
+  if (waitedMs > limitMs * startStarvedFactor)
+    return (
+      `did not become healthy within ${waitedMs} ms (${startStarvedFactor}x its ${limitMs} ms ` +
+      `bound, waited because it had only ${cpu}: the machine is busy with other load)`
+    );
+  return "wait";
+}
 const liveStates = new Set(["STARTING", "RUNNING"]);
 const deadStates = new Set(["BACKOFF", "EXITED", "FATAL"]);
 
@@ -263,16 +284,22 @@ export class NativeProvider implements StackProvider {
     return true;
   }
 
-  /** One supervisor query per round for all services; healthy = supervised, alive and answering. */
+  /**
+   * One supervisor query per round for all services; healthy = supervised, alive and answering.
+   * The bound is the service's start time on a machine that gives it a core: past it, a process
+   * that has used less than half that time in CPU is starved by other load, not stuck, and is
+   * waited for up to startStarvedFactor times longer (a slow machine is a figure, not a failure).
+   */
   private async waitHealthy(
     services: readonly NativeService[],
     timeoutMs: number | undefined,
   ): Promise<void> {
     const limitMs = (s: NativeService) => timeoutMs ?? s.startTimeoutMs;
-    const pending = new Map(services.map((s) => [s, Date.now() + limitMs(s)]));
+    const startMs = Date.now();
+    const pending = new Set(services);
     while (pending.size > 0) {
       const programs = await this.supervisor.programs();
-      for (const [service, deadline] of pending) {
+      for (const service of pending) {
         const info = programs.get(service.name);
         if (info && info.pid > 0)
           recordPid(servicePaths(this.config, service.name).pidFile, info.pid, service.name);
@@ -280,12 +307,11 @@ export class NativeProvider implements StackProvider {
         if (health.healthy && info?.state === "RUNNING") pending.delete(service);
         else if (!info || deadStates.has(info.state))
           await this.failStart(service, "exited during start", health.detail);
-        else if (Date.now() > deadline) {
-          await this.failStart(
-            service,
-            `did not become healthy within ${limitMs(service)} ms`,
-            health.detail,
-          );
+        else {
+          const waitedMs = Date.now() - startMs;
+          const cpuMs = info.pid > 0 ? cpuMsOf(info.pid) : 0;
+          const verdict = startVerdict(limitMs(service), waitedMs, cpuMs);
+          if (verdict !== "wait") await this.failStart(service, verdict, health.detail);
         }
       }
       if (pending.size > 0) await sleep(250);

@@ -181,8 +181,17 @@ async function requirePasswords(
   );
 }
 
+/**
+ * A connection forks a backend and runs SCRAM on both sides: 1.5 s was too short at load average
+ * 30, where a healthy Postgres read as "timeout expired" and `up` ended in exit 3.
+ */
+const healthConnectTimeoutMs = 5000;
+
 export async function checkPostgres(url: string): Promise<HealthResult> {
-  const client = pgClient({ connectionString: url, connectionTimeoutMillis: 1500 });
+  const client = pgClient({
+    connectionString: url,
+    connectionTimeoutMillis: healthConnectTimeoutMs,
+  });
   try {
     await client.connect();
     const { rows } = await client.query<{ v: string }>(

@@ -43,6 +43,13 @@ function procStat(pid: number): string[] | undefined {
   }
 }
 
+/** CPU time (user + system, fields 14 and 15, at 100 ticks a second) of one process; 0 when gone. */
+export function cpuMsOf(pid: number): number {
+  const fields = procStat(pid);
+  if (fields?.[13] === undefined || fields[14] === undefined) return 0;
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
 export function startTicksOf(pid: number): number | undefined {
   const fields = procStat(pid);
   return fields?.[21] === undefined ? undefined : Number(fields[21]);

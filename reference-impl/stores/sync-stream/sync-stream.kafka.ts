@@ -14,6 +14,7 @@ import type {
 } from "./sync-stream.port.ts";
 import { checkPublish } from "./sync-stream.validate.ts";
 import { SyncbenchError } from "../../core/errors.ts";
+import { dropKnownDependencyWarnings } from "../../runtime/known-warnings.ts";
 
 export interface KafkaSyncStreamConfig {
   readonly brokers: readonly string[];
@@ -27,6 +28,7 @@ export class KafkaSyncStream implements SyncStream {
   private readonly consumers = new Set<Consumer>();
 
   constructor(private readonly config: KafkaSyncStreamConfig) {
+    dropKnownDependencyWarnings(); // kafkajs#1751 on Node 24
     this.kafka = new Kafka({
       clientId: config.clientId ?? "syncbench",
       brokers: [...config.brokers],
