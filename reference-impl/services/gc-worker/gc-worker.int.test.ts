@@ -12,7 +12,8 @@ import { useTestKeyPrefix } from "../../stores/contract/test-key-prefix.ts";
 import { useTestDatabase } from "../../stores/contract/test-database.ts";
 import { PgMetadataDb } from "../../stores/metadata-db/metadata-db.pg.ts";
 import { shardIndexOf } from "../../stores/metadata-db/shard-router.ts";
-import { gcRaceSuite, type GcRacePorts } from "./gc-race.suite.ts";
+import { MemorySyncStream } from "../../stores/sync-stream/sync-stream.memory.ts";
+import { gcRaceSuite, type GcRacePorts } from "./gc-race.api-suite.ts";
 import { dayMs, hourMs } from "./ports.ts";
 
 const endpoints = stackEndpoints();
@@ -33,6 +34,7 @@ async function open(): Promise<GcRacePorts & { metadataDb: PgMetadataDb }> {
     metadataDb,
     blockStore: new S3BlockStore({ ...endpoints.s3, keyPrefix }),
     clock: new ManualClock(Date.UTC(2027, 0, 1) + opened.length * 1000 * dayMs),
+    syncStream: new MemorySyncStream(), // the cases read events from the outbox
   };
   opened.push(ports);
   return ports;
