@@ -2,7 +2,7 @@
 // the projected figure, "not measured" where a part had no evidence, and a refusal of a document
 // that is not a ledger.
 import { describe, expect, it } from "vitest";
-import { countsLine, parseLedger, summaryLines, summaryRows } from "./summary.ts";
+import { countsLine, parseLedger, shortFigure, summaryLines, summaryRows } from "./summary.ts";
 
 const ledger = {
   counts: { holds: 1, fails: 0, "not-measured": 1 },
@@ -28,7 +28,7 @@ const ledger = {
 describe("validate summary", () => {
   it("gives each claim its measured and projected figure, or says it was not measured", () => {
     const rows = summaryRows(parseLedger(JSON.stringify(ledger), "claims.json"));
-    expect(rows[0]).toMatchObject({ id: "C09", measured: "deltaUpload.latencyMsP99 61.9 ms" });
+    expect(rows[0]).toMatchObject({ id: "C09", measured: "61.9 ms", projected: "80 ± 1 ms" });
     expect(rows[1]).toMatchObject({ measured: "not measured", projected: "-" });
     const lines = summaryLines(rows);
     expect(lines).toHaveLength(3);
@@ -36,6 +36,13 @@ describe("validate summary", () => {
     expect(countsLine(parseLedger(JSON.stringify(ledger), "c"))).toBe(
       "1 holds, 0 fails, 1 not-measured",
     );
+  });
+
+  it("shortens a figure to its value: no metric name in front, no source behind", () => {
+    expect(shortFigure("deltaUpload.latencyMsP99 161.9 ms (r.json, builtin, run saturated)")).toBe(
+      "161.9 ms",
+    );
+    expect(shortFigure("document-text: saves 99.9 %")).toBe("document-text: saves 99.9 %");
   });
 
   it("refuses a document that is not a ledger, naming the file", () => {

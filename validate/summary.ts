@@ -50,11 +50,22 @@ export interface SummaryRow {
   readonly verdict: string;
 }
 
+/**
+ * A ledger figure made short for a 24-column cell: without the metric's name in front (the claim
+ * says what it is) and without the source in parentheses ("deltaUpload.latencyMsP99 161.9 ms
+ * (results.json, builtin)" -> "161.9 ms"); the ledger's files keep the whole text.
+ */
+export function shortFigure(figure: string): string {
+  const withoutName = figure.replace(/^[a-z][A-Za-z0-9]*\.[A-Za-z0-9.]+\s+/, "");
+  const withoutSource = withoutName.replace(/\s*\([^()]*\)\s*$/, "");
+  return withoutSource === "" ? figure : withoutSource;
+}
+
 /** The figure of one method's part: its first figure, else its verdict in words. */
 function figureOf(parts: LedgerDocument["claims"][number]["parts"], methods: string[]): string {
   const part = parts.find((p) => methods.includes(p.method));
   if (!part) return "-";
-  if (part.figures.length > 0) return part.figures[0]!;
+  if (part.figures.length > 0) return shortFigure(part.figures[0]!);
   return part.verdict === "not-measured" ? "not measured" : part.verdict;
 }
 

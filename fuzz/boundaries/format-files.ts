@@ -14,6 +14,7 @@ import { parseResultsFile, resultsSchema, type Results } from "../../formats/res
 import { baselineSchema, parseBaselineFile } from "../../formats/baseline.schema.ts";
 import { parseTargetsFile, targetsSchema } from "../../formats/targets.schema.ts";
 import { baselineFromResults } from "../../reports/gate/baseline.ts";
+import { latencyTarget } from "../../reference-impl/core/design-figures.ts";
 import { check, parserOutcome, type Boundary, type FuzzRun } from "../boundary.ts";
 import { fuzzTexts, jsonSchemaOf } from "../schema-arbitrary.ts";
 
@@ -43,12 +44,13 @@ function formatBoundary(
   };
 }
 
-/** A gate targets file as a user writes one (docs/ci/). */
+/** A gate targets file as a user writes one (docs/ci/): C09's target, from the design's figures. */
+const c09 = latencyTarget("deltaUpload.latencyMsP99");
 const targetsExample = {
   schemaVersion: 1,
   kind: "syncbench.targets",
   targets: {
-    "deltaUpload.latencyMsP99": { max: 100, claims: ["C09"], figure: "delta upload p99 < 0.1 s" },
+    [c09.metric]: { max: c09.latencyMsMax, claims: [...c09.claims], figure: c09.statement },
   },
 };
 
