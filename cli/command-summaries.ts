@@ -24,7 +24,7 @@ export const commandSummaries: Readonly<Record<string, string>> = {
   down: "stop the servers that `up` started (by recorded PID, never by name)",
   "edit-workloads":
     "edit workloads (documents, logs, DB pages, compressed re-saves): delta bytes per edit",
-  fsck: "check invariants across Postgres, S3 and Kafka (blocks present and intact, ref counts, outbox)",
+  fsck: "check invariants across Postgres, S3 and Kafka (blocks present and intact, ref counts, outbox, GC overdue blocks and orphans)",
   gate: "judge a run against its targets and a baseline; exit 4 on a miss or regression (CI)",
   k6: "export a scenario as a k6 TypeScript script and its data file (k6 export), k6 run",
   logs: "print the last lines of a server's log",

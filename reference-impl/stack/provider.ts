@@ -9,11 +9,13 @@ export type ProcessName =
   | ServiceName
   | `chunk-service-${number}`
   | `download-service-${number}`
-  | `notification-service-${number}`;
+  | `notification-service-${number}`
+  | "gc-worker";
 
 export function isProcessName(name: string): name is ProcessName {
   return (
     (serviceNames as readonly string[]).includes(name) ||
+    name === "gc-worker" ||
     /^(chunk|download|notification)-service-[1-9][0-9]?$/.test(name)
   );
 }

@@ -32,6 +32,8 @@ const statusByCode: Readonly<Record<string, number>> = {
   SERVICE_OVERLOADED: 503,
   STORE_UNAVAILABLE: 503,
   METADATA_DB_UNAVAILABLE: 503,
+  // GC is deleting the block being uploaded again: once its row is gone the upload stores afresh.
+  GC_BLOCK_BEING_DELETED: 503,
   // The BlockStore holds a damaged copy under the key: the upload was right, the store is not;
   // nothing changes until fsck finds and an operator repairs it (so no Retry-After).
   BLOCK_STORED_CORRUPT: 503,

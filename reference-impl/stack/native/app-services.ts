@@ -69,7 +69,23 @@ const serviceKinds = {
     implementation: "NotificationService (node)",
     secretEnv: (secrets: StackSecrets) => ({ SYNCBENCH_POSSESSION_KEY: secrets.possessionKey }),
   },
+  "gc-worker": {
+    implementation: "GcWorker (node)",
+    secretEnv: () => ({}),
+  },
 } as const;
+
+/**
+ * The one GcWorker process (`gc-worker`, supervised like the pools; the fault lab kills it by that
+ * name): consumer group `gc`, expiry and the sweep, GET /healthz on its port.
+ */
+export function gcWorker(
+  config: NativeConfig,
+  repoRoot: string,
+  endpoints: Endpoints,
+): NativeService[] {
+  return nodeServices(config, repoRoot, endpoints, "gc-worker", 1, config.ports.gcWorker);
+}
 
 function nodeServices(
   config: NativeConfig,
@@ -82,7 +98,8 @@ function nodeServices(
   const { implementation, secretEnv } = serviceKinds[kind];
   return Array.from({ length: count }, (_, i) => {
     const port = basePort + i;
-    const name = `${kind}-${i + 1}` as const;
+    // A single process (the GcWorker) keeps its bare name; pool members are numbered.
+    const name = kind === "gc-worker" ? kind : (`${kind}-${i + 1}` as const);
     return {
       name,
       endpoint: `http://127.0.0.1:${port}`,

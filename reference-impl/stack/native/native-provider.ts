@@ -20,6 +20,7 @@ import type {
 import {
   chunkServices,
   downloadServices,
+  gcWorker,
   notificationServices,
   stackSecrets,
 } from "./app-services.ts";
@@ -141,6 +142,7 @@ export class NativeProvider implements StackProvider {
             ...chunkServices(config, config.repoRoot, this.endpoints()),
             ...downloadServices(config, config.repoRoot, this.endpoints()),
             ...notificationServices(config, config.repoRoot, this.endpoints()),
+            ...gcWorker(config, config.repoRoot, this.endpoints()),
           ]);
   }
 
