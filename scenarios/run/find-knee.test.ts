@@ -6,7 +6,7 @@ import { defaultDriverLimits } from "../open-model/http-open-model.ts";
 import { loadScenario } from "../library/index.ts";
 import { startBuiltinTarget, type BuiltinTarget } from "../targets/builtin-target.ts";
 import { applyOverrides } from "./effective.ts";
-import { findKnee } from "./find-knee.ts";
+import { findKnee, type KneeStep, type StepRunner } from "./find-knee.ts";
 
 describe("findKnee", () => {
   let target: BuiltinTarget;
@@ -51,4 +51,40 @@ describe("findKnee", () => {
       expect(report.steps.map((s) => s.ratePerS)).toEqual([20, 40, 80]);
     }
   }, 60_000);
+
+  it("halves from a first step that fails until one holds, then bisects", async () => {
+    // A stand-in for the stack: every step at or below 14 req/s holds its targets.
+    const asked: number[] = [];
+    const stepRunner: StepRunner = async (_o, ratePerS) => {
+      asked.push(ratePerS);
+      const passed = ratePerS <= 14;
+      const step = {
+        ratePerS,
+        passed,
+        reasons: passed ? [] : ["deltaUpload p99 over its target"],
+        samplesByOperation: {},
+        latencyMsP99ByOperation: {},
+        processes: [],
+        machineBusyCores: 0,
+        serverPartsMsP99: null,
+      } as unknown as KneeStep;
+      return { step, results: { saturation: { by: passed ? "none" : "target" } } as never };
+    };
+    const report = await findKnee({
+      scenario: applyOverrides(loadScenario("smoke"), { ratePerS: 1000 }),
+      baseUrl: "http://127.0.0.1:9",
+      targetLabel: "stand-in",
+      limits: defaultDriverLimits,
+      stepDurationS: 1,
+      startRatePerS: 100,
+      bisectStepsMax: 3,
+      log: () => {},
+      stepRunner,
+    });
+    expect(asked.slice(0, 4)).toEqual([100, 50, 25, 12.5]);
+    expect(report.kneeRatePerS).toBeGreaterThanOrEqual(12.5);
+    expect(report.kneeRatePerS).toBeLessThanOrEqual(14);
+    expect(report.firstFailingRatePerS).toBeGreaterThan(14);
+    expect(report.limitedBy).toBe("target");
+  });
 });

@@ -1,5 +1,6 @@
 // --find-knee: the highest arrival rate at which the stack still meets the scenario's HTTP
-// targets. Doubles the rate from a low start until a step fails, then bisects between the last
+// targets. Doubles the rate from a low start until a step fails (or, when the first step fails,
+// halves it until one holds), then bisects between the last
 // pass and the first failure; each step is a short open-model run. It stops early when the
 // generator, not the stack, is the limit, and names what saturated first in the failing step:
 // missed targets, unmet rate or drops, a full connection pool, CPU per process tree and of the
@@ -42,7 +43,19 @@ export interface KneeOptions {
   readonly processNames?: ReadonlyMap<number, string>;
   /** The stack's ChunkServices: each step scrapes their part timings (run-scenario.ts). */
   readonly timingSources?: readonly string[];
+  /** Runs one step; tests give their own (default: a run of the scenario at that rate). */
+  readonly stepRunner?: StepRunner;
 }
+
+/** One step of the search, or undefined when it could not be run (a prepare bound). */
+export type StepRunner = (
+  o: KneeOptions,
+  ratePerS: number,
+) => Promise<{ step: KneeStep; results: Pick<Results, "saturation"> } | undefined>;
+
+/** A first step that fails is halved this many times at most, down to kneeRateMinPerS. */
+export const kneeHalvingsMax = 5;
+export const kneeRateMinPerS = 1;
 
 export interface KneeStep {
   /** Asked of the whole mix. */
@@ -187,8 +200,9 @@ export async function findKnee(o: KneeOptions): Promise<KneeReport> {
   let pass: number | null = null;
   let fail: number | null = null;
   let limitedBy: KneeReport["limitedBy"] = "none";
+  const run = o.stepRunner ?? runStepRetrying;
   for (let rate = Math.min(o.startRatePerS, peak); fail === null; rate = Math.min(rate * 2, peak)) {
-    const ran = await runStepRetrying(o, rate);
+    const ran = await run(o, rate);
     if (!ran) break;
     const { step, results } = ran;
     steps.push(step);
@@ -201,15 +215,34 @@ export async function findKnee(o: KneeOptions): Promise<KneeReport> {
     else fail = rate;
     if (rate >= peak) break;
   }
+  // The first step failed on its targets: the knee lies below the start (a slow machine), so
+  // halve until a step holds, then bisect between it and the lowest rate that failed.
+  for (
+    let i = 0, rate = (fail ?? 0) / 2;
+    pass === null && fail !== null && limitedBy !== "generator" && i < kneeHalvingsMax;
+    i++, rate = Math.round((rate / 2) * 100) / 100
+  ) {
+    if (rate < kneeRateMinPerS) break;
+    o.log(`knee step ${fail} req/s failed first: trying ${rate} req/s`);
+    const ran = await run(o, rate);
+    if (!ran) break;
+    steps.push(ran.step);
+    if (ran.results.saturation.by === "generator") {
+      limitedBy = "generator";
+      break;
+    }
+    if (ran.step.passed) pass = rate;
+    else fail = rate;
+  }
   if (fail !== null && limitedBy !== "generator") limitedBy = "target";
   for (
     let i = 0;
     i < o.bisectStepsMax && pass !== null && fail !== null && limitedBy === "target";
     i++
   ) {
-    const rate = Math.round((pass + fail) / 2);
+    const rate = Math.round(((pass + fail) / 2) * 100) / 100;
     if (fail - pass <= Math.max(1, pass * 0.05)) break;
-    const ran = await runStepRetrying(o, rate);
+    const ran = await run(o, rate);
     if (!ran) break;
     const { step, results } = ran;
     steps.push(step);
