@@ -28,6 +28,7 @@ import {
 } from "../../simulator/models/design.ts";
 import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
+import { progress, stderrIsTty } from "../progress.ts";
 import { readInputFile } from "../read-file.ts";
 import { checkOutputPath, writeOutputFile } from "../write-file.ts";
 import { figureText, printProjection, replicationsMax, verdictText } from "../projection-print.ts";
@@ -458,6 +459,8 @@ export const command: Command = {
     );
     const source = values.calibration ?? "design-defaults";
     (values.json ? ctx.err : ctx.out)(`seed=${seed} calibration=${source}`);
+    // Stderr only: a live line on a terminal, each replication's line in a log.
+    const live = progress(ctx, { isTty: stderrIsTty(), plainEvery: 1 });
     const projection = runExperiment(
       experiment,
       {
@@ -469,9 +472,11 @@ export const command: Command = {
         peakWindowS,
         ...(gcDeletesPerWorkerPerS === undefined ? {} : { gcDeletesPerWorkerPerS }),
         params: scaled(withService(designDefaults, overrides), scale),
+        onProgress: (what) => live.update(`simulate ${experiment.name}: ${what}`),
       },
       { source, parts: Object.keys(overrides) },
     );
+    live.end();
     checkProjection(projection, `of ${experiment.name}`);
     if (outPath) writeOutputFile(outPath, `${JSON.stringify(projection, null, 2)}\n`);
     if (values.json) ctx.out(JSON.stringify(projection));

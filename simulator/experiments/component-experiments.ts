@@ -15,7 +15,7 @@ import { simulateGcBacklog } from "../models/gc-worker.ts";
 import { shardShares } from "../models/metadata-shards.ts";
 import { simulateNetwork } from "../models/network.ts";
 import { round } from "../projection/collector.ts";
-import { replicationSeed, type Experiment } from "./experiment.ts";
+import { replicationSeed, replicationStarted, type Experiment } from "./experiment.ts";
 import { podsFor, recordSaturated } from "./design-peak.ts";
 
 export const shardSkew: Experiment = {
@@ -36,6 +36,7 @@ export const shardSkew: Experiment = {
     const shares = shardShares(p.users.count, p.users.zipfSkew, p.shardCount);
     out.collector.add("shard.hottestToMeanExpected", "ratio", Math.max(...shares) * p.shardCount);
     for (let r = 0; r < o.replications; r++) {
+      replicationStarted(o, r);
       const result = simulateNetwork(
         architectureNetwork(p, {
           durationS: o.durationS,
@@ -77,6 +78,7 @@ export const kafkaLag: Experiment = {
             "(ρ ≤ 0.7 at the scaled rate), so the partitions and GC workers see all of it",
         );
       for (let r = 0; r < o.replications; r++) {
+        replicationStarted(o, r, `x${scale} `);
         const result = simulateNetwork(
           architectureNetwork(
             { ...o.params, pods },
@@ -137,6 +139,7 @@ export const cdnHitRate: Experiment = {
     const che = cheHitRate(base.catalogueBlocks, base.zipfSkew, base.cacheBlocks);
     for (const f of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
       for (let r = 0; r < o.replications; r++) {
+        replicationStarted(o, r, `shared ${f} `);
         const result = simulateCdn({
           ...base,
           sharedFraction: f,
@@ -180,6 +183,7 @@ export const gcBacklog: Experiment = {
     const c29 = stated.C29;
     const storedBytes = ((c29.storagePBMin * 1e15) / c29.usersCount) * usersCount;
     for (let r = 0; r < o.replications; r++) {
+      replicationStarted(o, r);
       const result = simulateGcBacklog({ ...options, seed: replicationSeed(o.seed, r) });
       out.collector.add("gc.orphanBlocksMax", "blocks", result.orphanBlocksMax);
       out.collector.add("gc.eligibleBacklogMax", "blocks", result.eligibleBacklogMax);

@@ -11,6 +11,7 @@ import { round } from "../projection/collector.ts";
 import type { ProjectionMetric } from "../../formats/projection.schema.ts";
 import {
   replicationSeed,
+  replicationStarted,
   type Experiment,
   type ExperimentOptions,
   type ExperimentOutput,
@@ -91,6 +92,7 @@ export const designPeak: Experiment = {
   summary: "25K RPS at the design's pod counts: p50/p99 per path vs targets, utilisation per pool",
   run(o, out) {
     for (let r = 0; r < o.replications; r++) {
+      replicationStarted(o, r);
       const net = architectureNetwork(o.params, {
         durationS: o.durationS,
         warmupS: o.warmupS,
@@ -179,6 +181,7 @@ export const scaleSweep: Experiment = {
       const pods = podsFor(o.params, rate);
       const params = { ...o.params, pods };
       for (let r = 0; r < o.replications; r++) {
+        replicationStarted(o, r, `x${scale} `);
         const net = architectureNetwork(params, {
           durationS: o.durationS,
           warmupS: o.warmupS,

@@ -18,6 +18,13 @@ export interface ExperimentOptions {
   readonly peakWindowS?: number;
   /** gc-backlog: one GcWorker's sweep rate, measured by `npm run bench:gc` (default: ASSUMED). */
   readonly gcDeletesPerWorkerPerS?: number;
+  /** Told as each replication starts ("x2 replication 2/3"), for a progress line. */
+  readonly onProgress?: (what: string) => void;
+}
+
+/** Reports replication r (0-based) of a loop, with the loop's label when it has several. */
+export function replicationStarted(o: ExperimentOptions, r: number, label = ""): void {
+  o.onProgress?.(`${label}replication ${r + 1}/${o.replications}`);
 }
 
 export interface ExperimentOutput {

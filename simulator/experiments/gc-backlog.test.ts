@@ -35,4 +35,10 @@ describe("gc-backlog projection", () => {
     const assumed = runExperiment(gcBacklog, base, calibration);
     expect(assumed.tables.assumptions?.[0]?.deletesPerWorkerPerSSource).toMatch(/^ASSUMED/);
   });
+
+  it("tells each replication as it starts, for simulate's progress line", () => {
+    const told: string[] = [];
+    runExperiment(gcBacklog, { ...base, onProgress: (what) => told.push(what) }, calibration);
+    expect(told).toEqual(["replication 1/2", "replication 2/2"]);
+  });
 });
