@@ -241,6 +241,28 @@ describe("claims ledger", () => {
     expect(part(tight, "C09", "measured").verdict).toBe("fails");
   });
 
+  it("reads C10 from a run's push p99 when it has one, else from an older run's p50", () => {
+    const run = JSON.parse(readFileSync(results, "utf8")) as {
+      targets: { metric: string; max: number; measured: number | null }[];
+    };
+    const withPush = (ms: number) => ({
+      ...run,
+      targets: [
+        ...run.targets,
+        { ...run.targets[0]!, metric: "notification.pushMsP99", max: 200, measured: ms },
+      ],
+    });
+    const of = (ms: number) =>
+      part(
+        evaluate(undefined, readEvidence([{ path: "r.json", text: JSON.stringify(withPush(ms)) }])),
+        "C10",
+        "measured",
+      );
+    expect(of(150)).toMatchObject({ verdict: "holds" });
+    expect(of(150).figures[0]).toMatch(/^notification\.pushMsP99 150 ms/);
+    expect(of(261).verdict).toBe("fails");
+  });
+
   it("reads a projection: simulated parts with replications and intervals, C14 from utilisation", () => {
     const rows = evaluate(undefined, readEvidence([file(projection)]));
     const c09 = part(rows, "C09", "simulated");

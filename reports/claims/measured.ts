@@ -204,8 +204,20 @@ function readTarget(results: readonly Sourced<Results>[], metric: string): Targe
 }
 
 /** A latency claim measured: every run's figure against the design's target (C09-C12, C25). */
-export function latency(d: DesignInputs, e: Evidence, metric: string): Part {
-  const max = targetMs(d, metric);
+/**
+ * A run's figure for a latency target. `runMetric` is the name the run recorded it under when it
+ * differs from the design's (C10: runs since the scenarios' fidelity pass record the push p99,
+ * `notification.pushMsP99`, against the same ~200 ms, where older runs recorded the p50); the
+ * first name with a reading decides.
+ */
+export function latency(
+  d: DesignInputs,
+  e: Evidence,
+  designMetric: string,
+  runMetrics: readonly string[] = [designMetric],
+): Part {
+  const max = targetMs(d, designMetric);
+  const metric = runMetrics.find((m) => readTarget(e.results, m).length > 0) ?? designMetric;
   const readings = readTarget(e.results, metric);
   if (readings.length === 0) {
     return notMeasured(
