@@ -64,12 +64,21 @@ export const containerCdnPort = 8081;
  * The same nginx template as the native stack, with the CDN's origin at LocalStack on the shared
  * container network and the service pools on the Docker host (host.docker.internal).
  */
-export function renderContainerNginxConf(): string {
+export function renderContainerNginxConf(
+  counts?: Pick<
+    NativeConfig,
+    "chunkServiceCount" | "downloadServiceCount" | "notificationServiceCount"
+  >,
+): string {
   const template = readFileSync(
     fileURLToPath(new URL("../../edge/nginx.conf.template", import.meta.url)),
     "utf8",
   );
-  const values = nginxValues(defaultNativeConfig("/"), "/var/log/nginx", undefined);
+  const values = nginxValues(
+    { ...defaultNativeConfig("/"), ...counts },
+    "/var/log/nginx",
+    undefined,
+  );
   const conf = renderTemplate(template, {
     ...values,
     S3_URL: `http://${localstackAlias}:4566`,
@@ -216,9 +225,14 @@ export function serviceContainerDefinitions(
 
 /** The container nginx.conf with the pools at the service containers (alias:port) instead. */
 export function renderContainerNginxConfFor(
-  services: readonly Pick<ServiceContainerDefinition, "name" | "port">[],
+  services: readonly Pick<ServiceContainerDefinition, "name" | "port" | "kind">[],
 ): string {
-  let conf = renderContainerNginxConf();
+  const countOf = (kind: ServiceKind) => services.filter((s) => s.kind === kind).length;
+  let conf = renderContainerNginxConf({
+    chunkServiceCount: countOf("chunk-service"),
+    downloadServiceCount: countOf("download-service"),
+    notificationServiceCount: countOf("notification-service"),
+  });
   for (const s of services)
     conf = conf.replace(`server host.docker.internal:${s.port} `, `server ${s.name}:${s.port} `);
   return conf;
