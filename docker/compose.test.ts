@@ -108,6 +108,14 @@ describe("docker/compose.yaml", () => {
         expect(dependsOn[server]?.condition).toBe("service_healthy");
       expect(compose.services[d.name]!.healthcheck!.test).toEqual(d.healthcheck.test);
     }
+    // Services that write blocks wait for the bucket, those that read events for the topic.
+    for (const d of definitions) {
+      const dependsOn = compose.services[d.name]!.depends_on!;
+      if (d.dependsOn.includes("s3"))
+        expect(dependsOn["s3-setup"]?.condition).toBe("service_completed_successfully");
+      if (d.dependsOn.includes("kafka"))
+        expect(dependsOn["kafka-setup"]?.condition).toBe("service_completed_successfully");
+    }
     const nginxDependsOn = compose.services.nginx!.depends_on!;
     for (const d of definitions) expect(nginxDependsOn[d.name]?.condition).toBe("service_healthy");
   });
