@@ -11,6 +11,8 @@ export const commandSummaries: Readonly<Record<string, string>> = {
   baseline: "write the gate's baseline from a run (baseline update results.json --out FILE)",
   calibrate:
     "fit the simulator's service times from a measured run (results.json -> calibration.json)",
+  chaos:
+    "fault lab: load, a fault by PID, recovery, then every acknowledged commit read back and fsck",
   claims: "the claims ledger: a computed verdict with its figures for each of C01-C36",
   clean: "show what the stack's folders hold; remove data, logs, results, cache or reports",
   client: "keep a folder in sync with a user's files on the running stack (sync client)",
@@ -22,7 +24,7 @@ export const commandSummaries: Readonly<Record<string, string>> = {
   down: "stop the servers that `up` started (by recorded PID, never by name)",
   "edit-workloads":
     "edit workloads (documents, logs, DB pages, compressed re-saves): delta bytes per edit",
-  fsck: "check invariants across Postgres, S3 and Kafka (blocks present and intact, ref counts, outbox)",
+  fsck: "check invariants across Postgres, S3 and Kafka (blocks present and intact, ref counts, outbox, GC overdue blocks and orphans)",
   gate: "judge a run against its targets and a baseline; exit 4 on a miss or regression (CI)",
   k6: "export a scenario as a k6 TypeScript script and its data file (k6 export), k6 run",
   logs: "print the last lines of a server's log",

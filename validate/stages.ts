@@ -260,12 +260,12 @@ export function projectStages(o: ValidateOptions): Stage[] {
         "--seed",
         String(o.seed),
         ...(o.quick ? ["--replications", "2", "--duration-s", "3"] : []),
-        "--json",
+        "--out",
+        rel(o, "plan.json"),
       ],
     },
-    stdoutTo: "plan.json",
     needs: ["calibration.json"],
-    evidence: [],
+    evidence: ["plan.json"],
     timeoutS: o.quick ? 120 : 240,
     okExitCodes: [0, 4],
   });
@@ -306,8 +306,11 @@ export function reportStages(o: ValidateOptions, evidence: readonly string[]): S
   // reads results, projections, the delta bench, the edit workloads, the variants comparison
   // and the connection bench.
   const ledgerOnly = /edits\.json$|variants\.json$|connection-bench\.json$/;
-  const reportFiles = files.filter((f) => !ledgerOnly.test(f));
-  const ledgerFiles = files.filter((f) => !/knee\.json$|calibration\.json$/.test(f));
+  const neither = /plan\.json$/; // read by the cost stage
+  const reportFiles = files.filter((f) => !ledgerOnly.test(f) && !neither.test(f));
+  const ledgerFiles = files.filter(
+    (f) => !/knee\.json$|calibration\.json$/.test(f) && !neither.test(f),
+  );
   return [
     {
       name: "report",
@@ -334,6 +337,16 @@ export function reportStages(o: ValidateOptions, evidence: readonly string[]): S
       command: { kind: "syncbench", args: ["cost", "--users", "1000000", "--json"] },
       stdoutTo: "cost.json",
       needs: [],
+      evidence: [],
+      timeoutS: 60,
+      okExitCodes: [0],
+    },
+    {
+      name: "cost of the plan",
+      what: "V2 priced at the plan's pod, shard and broker counts (700M users)",
+      command: { kind: "syncbench", args: ["cost", "--plan", rel(o, "plan.json"), "--json"] },
+      stdoutTo: "cost-plan.json",
+      needs: ["plan.json"],
       evidence: [],
       timeoutS: 60,
       okExitCodes: [0],

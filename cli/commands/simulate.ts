@@ -49,6 +49,8 @@ export const simulateLimits = {
   scaleMax: 100,
   devicesMin: 1_000,
   devicesMax: 1_000_000_000,
+  gcDeletesPerSMin: 0.1,
+  gcDeletesPerSMax: 1_000_000,
 } as const;
 
 const options = {
@@ -63,6 +65,7 @@ const options = {
   validate: { type: "string" },
   "peak-window-s": { type: "string" },
   scale: { type: "string" },
+  "gc-deletes-per-s": { type: "string" },
   users: { type: "string" },
   "devices-per-user": { type: "string" },
   rate: { type: "string" },
@@ -80,6 +83,7 @@ const planOnly = [
 
 const help = `usage: syncbench simulate <experiment> [--seed S] [--replications n] [--duration-s D]
                          [--warmup-s W] [--scale f] [--devices N] [--peak-window-s P]
+                         [--gc-deletes-per-s R]
                          [--calibration calibration.json] [--out projection.json] [--json]
        syncbench simulate --validate results.json [--calibration calibration.json] [--seed S] [--json]
        syncbench simulate plan --users N --devices-per-user d [--rate R] [--bytes-per-connection B]
@@ -115,6 +119,8 @@ options:
                      "unstable" and its queue's growth (table saturatedStations)
   --peak-window-s P  rolling-deploy: window its peak rates are counted over, ${simulateLimits.peakWindowSMin}..${simulateLimits.peakWindowSMax} s
                      (default 1; 0.01 is one slot of the cohort model)
+  --gc-deletes-per-s R  gc-backlog: one GcWorker's deletes per second, as \`npm run bench:gc\`
+                     measures it, ${simulateLimits.gcDeletesPerSMin}..${simulateLimits.gcDeletesPerSMax} (default: 500, ASSUMED)
   --calibration F    calibration.json from \`syncbench calibrate\`; default: the design's figures
   --out F            write the projection (schemaVersion 1) to F (plan: the plan); the path is
                      checked before the run: a folder that is missing or not writable is exit 2
@@ -424,6 +430,17 @@ export const command: Command = {
       simulateLimits.peakWindowSMax,
     );
     const outPath = values.out ? checkOutputPath(values.out, ctx.cwd, "projection") : undefined;
+    const gcDeletes = values["gc-deletes-per-s"];
+    const gcDeletesPerWorkerPerS =
+      gcDeletes === undefined
+        ? undefined
+        : numberFlag(
+            gcDeletes,
+            "gc-deletes-per-s",
+            0,
+            simulateLimits.gcDeletesPerSMin,
+            simulateLimits.gcDeletesPerSMax,
+          );
     const calibration = values.calibration
       ? loadCalibration(values.calibration, ctx.cwd)
       : undefined;
@@ -450,6 +467,7 @@ export const command: Command = {
         warmupS,
         devices,
         peakWindowS,
+        ...(gcDeletesPerWorkerPerS === undefined ? {} : { gcDeletesPerWorkerPerS }),
         params: scaled(withService(designDefaults, overrides), scale),
       },
       { source, parts: Object.keys(overrides) },

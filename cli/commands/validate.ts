@@ -22,12 +22,14 @@ export const command: Command = {
 Answers which of the design's claims hold, in one run:
   1. brings the stack up (as \`syncbench up\`; it stays up afterwards)
   2. finds the rate this machine sustains on design-peak-25k's mix (run --find-knee)
-  3. runs design-peak-25k (and, without --quick, delta-edit-storm) at ${"0.8"} x that rate
+  3. runs design-peak-25k (and, without --quick, delta-edit-storm) at 0.8 x that rate, the
+     same edits under the design's variants V0/V1/V2 (compare-variants), and the memory per
+     WebSocket connection of one NotificationService process
   4. calibrates the simulator from the run, projects to the design's scale (simulate design-peak,
      rolling-deploy, and without --quick kafka-lag, cdn-hit-rate, shard-skew, gc-backlog) and
-     sizes the pools for 700M users (simulate plan)
+     sizes the pools for 700M users (simulate plan, priced by cost --plan)
   5. the delta engine's bench (--quick) and the edit workloads
-  6. writes the report (HTML + Vega-Lite), the claims ledger, the cost table and the gate's
+  6. writes the report (HTML + Vega-Lite), the claims ledger, the cost tables and the gate's
      verdict on the design-peak run, then prints one row per claim
 Every stage runs in its own process with a time bound; its output is in DIR/logs/. A stage that
 fails is reported, and the stages that need its files are skipped; the others still run.

@@ -23,6 +23,7 @@ import {
 } from "./file-download.ts";
 import { checkLinkMbps, pacedBody } from "./link-pacer.ts";
 import { listen, type Notification, type Transport } from "./notification-listener.ts";
+import { retryAfterMs } from "./retry-after.ts";
 import { loadState, saveState, writeFileAtomically, type SyncState } from "./sync-state.ts";
 
 export interface SyncClientOptions {
@@ -78,6 +79,8 @@ interface InitAnswer {
 }
 
 const stateDirName = ".syncbench-client";
+/** Retries of one call that the service refused with Retry-After (429, 503). */
+const overloadRetriesMax = 5;
 
 export class SyncClient {
   private readonly stateDir: string;
@@ -214,7 +217,22 @@ export class SyncClient {
   private requestCount = 0;
   private requestBodyBytes = 0;
 
+  /**
+   * One API call. A 429 or 503 with Retry-After is sent again after that wait (capped by
+   * overloadLimits.retryAfterMsMax), at most overloadRetriesMax times: a shedding service asks
+   * for exactly that, and every call here is idempotent (a commit retry replays its uploadId).
+   */
   private async request(method: string, path: string, body?: unknown, raw?: Uint8Array) {
+    for (let attempt = 0; ; attempt++) {
+      const answer = await this.requestOnce(method, path, body, raw);
+      if (answer.waitMs === undefined || attempt >= overloadRetriesMax) return answer;
+      this.options.log(`${method} ${path}: ${answer.status}, retrying after ${answer.waitMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, answer.waitMs));
+    }
+  }
+
+  /** Every attempt counts as a request and its body's bytes as sent (a pass's report). */
+  private async requestOnce(method: string, path: string, body?: unknown, raw?: Uint8Array) {
     this.requestCount++;
     const bytes = raw ?? (body === undefined ? undefined : Buffer.from(JSON.stringify(body)));
     this.requestBodyBytes += bytes?.length ?? 0;
@@ -230,7 +248,11 @@ export class SyncClient {
       ...(paced ? { duplex: "half" } : {}),
     } as RequestInit);
     const json = (await response.json()) as Record<string, unknown>;
-    return { status: response.status, json };
+    const waitMs =
+      response.status === 429 || response.status === 503
+        ? retryAfterMs(response.headers.get("retry-after"), Date.now())
+        : undefined;
+    return { status: response.status, json, waitMs };
   }
 
   private async upload(path: string, report: PassReport): Promise<void> {

@@ -130,6 +130,28 @@ export const apiLimits = {
   rateLimitedUsersMax: 100_000,
 } as const;
 
+/**
+ * Load shedding of one ChunkService process (issue 17): beyond these, a request is refused at
+ * once with 503 SERVICE_OVERLOADED and Retry-After instead of waiting in an unbounded queue, so a
+ * process offered twice its capacity keeps its latency and its memory flat
+ * (services/chunk-service/admission-gate.ts; `npm run bench:overload` measures it).
+ */
+export const overloadLimits = {
+  /**
+   * Requests one process works on at once, all users together: about a second of work at the
+   * ~8 block PUTs/s one process serves on a busy 2-core machine (bench:overload), so an admitted
+   * request waits about a second, not the 16 s that 128 in progress had meant. It is below
+   * userConnectionsMax: one user alone is held by this bound first.
+   */
+  processRequestsInFlightMax: 16,
+  /** Body bytes (as declared by Content-Length) of the requests in progress, all together. */
+  processBodyBytesInFlightMax: 32 * mebibyte,
+  /** What a shed request is told to wait, seconds (Retry-After). */
+  retryAfterS: 1,
+  /** The longest Retry-After the client and the driver obey; a longer one is cut to this. */
+  retryAfterMsMax: 30_000,
+} as const;
+
 /** The largest body of a route, by the route names of openapi.yaml's operations. */
 export const routeBodyBytesMax = {
   uploadInit: apiLimits.uploadInitBodyBytesMax,
@@ -157,6 +179,10 @@ assertLimit(apiLimits.deltaBodyBytesMax === apiLimits.deltaBytesMax, "a delta bo
 assertLimit(
   Math.max(...Object.values(routeBodyBytesMax)) <= apiLimits.bodyDrainBytesMax,
   "a body the gateway lets through is drained, never cut off",
+);
+assertLimit(
+  overloadLimits.processBodyBytesInFlightMax >= apiLimits.deltaBodyBytesMax * 2,
+  "two largest bodies fit the in-flight byte budget, so one is always admitted",
 );
 assertLimit(
   apiLimits.userRequestsBurstMax >= apiLimits.userRequestsPerSMax,

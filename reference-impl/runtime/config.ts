@@ -114,3 +114,46 @@ export type NotificationServiceConfig = ServiceConfig;
 export function loadNotificationServiceConfig(env: Env): Readonly<NotificationServiceConfig> {
   return loadServiceConfig(env, "NotificationService", "notification", () => ({}));
 }
+
+export interface GcWorkerConfig extends ServiceConfig {
+  readonly graceMs: number;
+  readonly retentionMs: number;
+  readonly sweepIntervalMs: number;
+  readonly batchBlocksMax: number;
+}
+
+/** A positive number from the environment, or its default; a bad value is pushed onto errors. */
+function positive(
+  env: Env,
+  name: string,
+  fallback: string,
+  errors: string[],
+  options: { integer?: boolean; max?: number } = {},
+): number {
+  const value = Number(env[name] ?? fallback);
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
+  if (!(value > 0) || value > max || (options.integer === true && !Number.isInteger(value))) {
+    errors.push(
+      `${name} must be ${options.integer ? "an integer " : ""}> 0 and <= ${max}, got ${JSON.stringify(env[name])}`,
+    );
+  }
+  return value;
+}
+
+export function loadGcWorkerConfig(env: Env): Readonly<GcWorkerConfig> {
+  return loadServiceConfig(env, "GcWorker", "gc-worker", (errors) => {
+    const graceHours = positive(env, "SYNCBENCH_GC_GRACE_HOURS", "72", errors);
+    const retentionDays = positive(env, "SYNCBENCH_GC_RETENTION_DAYS", "30", errors);
+    const sweepS = positive(env, "SYNCBENCH_GC_SWEEP_INTERVAL_S", "3600", errors);
+    const batch = positive(env, "SYNCBENCH_GC_BATCH_BLOCKS", "500", errors, {
+      integer: true,
+      max: 10_000,
+    });
+    return {
+      graceMs: graceHours * hourMs,
+      retentionMs: retentionDays * 24 * hourMs,
+      sweepIntervalMs: sweepS * 1000,
+      batchBlocksMax: batch,
+    };
+  });
+}

@@ -9,11 +9,13 @@ export type ProcessName =
   | ServiceName
   | `chunk-service-${number}`
   | `download-service-${number}`
-  | `notification-service-${number}`;
+  | `notification-service-${number}`
+  | "gc-worker";
 
 export function isProcessName(name: string): name is ProcessName {
   return (
     (serviceNames as readonly string[]).includes(name) ||
+    name === "gc-worker" ||
     /^(chunk|download|notification)-service-[1-9][0-9]?$/.test(name)
   );
 }
@@ -85,4 +87,9 @@ export interface StackProvider {
    * starts no ChunkService (testcontainers), where no token or proof would be checked.
    */
   secrets(): StackSecrets | undefined;
+  /**
+   * Sends `signal` to one process this stack started, through its supervisor (the fault lab's
+   * kill -9); returns the PID that was signalled. Absent where the provider cannot (testcontainers).
+   */
+  signalProcess?(name: string, signal: NodeJS.Signals): Promise<number>;
 }

@@ -20,6 +20,7 @@
 // keeps the answer; the service binds ids to the user and path), kept across the edit's retries.
 import { createCipheriv, createHash } from "node:crypto";
 import { encodeDelta } from "../../reference-impl/core/delta.ts";
+import { overloadLimits } from "../../reference-impl/core/limits.ts";
 import { scenarioLimits, type Scenario } from "../scenario.ts";
 import type { DeltaTargets } from "./delta-targets.ts";
 import { Random } from "../operations/random.ts";
@@ -141,9 +142,10 @@ export const transientRetry = { delayMsMin: 250, delayMsMax: 8_000, retriesMax: 
  */
 export function isTransientFailure(code: string | undefined): boolean {
   if (code === undefined) return false;
-  if (/^HTTP_5\d\d$/.test(code)) return true;
+  if (/^HTTP_5\d\d$/.test(code) || code === "HTTP_429") return true;
   return transientCodes.has(code);
 }
+const shedCodes = new Set(["HTTP_429", "HTTP_503"]);
 const transientCodes = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -334,7 +336,7 @@ export class DeltaChains {
       slot.uploadId = undefined;
     } else if (result === "failed") {
       if (isTransientFailure(code) && slot.transientCount < transientRetry.retriesMax) {
-        this.holdBack(slot);
+        this.holdBack(slot, code);
         return; // its waiting edits wait on: the file carries on once the backoff ends
       }
       slot.retired = true;
@@ -346,11 +348,13 @@ export class DeltaChains {
   }
 
   /** After a transient failure: the file waits out its backoff, then its first waiter retries. */
-  private holdBack(slot: Slot): void {
+  private holdBack(slot: Slot, code: string | undefined): void {
     this.transientFailureCount++;
-    const delayMs = Math.min(
-      transientRetry.delayMsMax,
-      transientRetry.delayMsMin * 2 ** slot.transientCount,
+    // A 429 or 503 is the ChunkService shedding load with Retry-After: overloadLimits.retryAfterS
+    // (the driver's parser keeps no header but framing, so it waits the value the service sends).
+    const delayMs = Math.max(
+      shedCodes.has(code ?? "") ? overloadLimits.retryAfterS * 1000 : 0,
+      Math.min(transientRetry.delayMsMax, transientRetry.delayMsMin * 2 ** slot.transientCount),
     );
     slot.transientCount++;
     slot.suspended = true;

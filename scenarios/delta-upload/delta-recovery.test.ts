@@ -4,6 +4,7 @@
 // same uploadId; nothing is retired, no edit runs out, and every file's versions stay a chain.
 // A non-transient failure (409) still retires its file.
 import { describe, expect, it } from "vitest";
+import { overloadLimits } from "../../reference-impl/core/limits.ts";
 import { stepsWith } from "../operations/operations.ts";
 import type { OperationPlan } from "../operations/routes.ts";
 import {
@@ -145,7 +146,7 @@ describe("delta uploads after a transient outage", () => {
       targets,
       timer,
     );
-    const target = fakeTarget(2);
+    const target = fakeTarget(2, "HTTP_502"); // a 503 or 429 waits the service's Retry-After
     const first = chains.nextPlan();
     target.send(first);
     await flush();
@@ -195,11 +196,40 @@ describe("delta uploads after a transient outage", () => {
     expect(timer.waiting).toBe(0);
   });
 
-  it("classifies 5xx, refused and reset connections and timeouts as transient, 4xx as not", () => {
+  it("waits at least the Retry-After the ChunkService sends before retrying a 503 or 429", async () => {
+    for (const code of ["HTTP_503", "HTTP_429"]) {
+      const timer = new ManualTimer();
+      const targets = { next: () => ({ userIndex: 0, fileIndex: 0 }) } as unknown as DeltaTargets;
+      const chains = new DeltaChains(
+        chainsOf(1, 5),
+        stepsWith(() => "t"),
+        targets,
+        timer,
+      );
+      const target = fakeTarget(1, code);
+      target.send(chains.nextPlan());
+      await flush();
+      const second = chains.nextPlan();
+      let sent = false;
+      second.deferUntil!(() => {
+        sent = true;
+        target.send(second);
+      });
+      timer.advance(overloadLimits.retryAfterS * 1000 - 1);
+      await flush();
+      expect(sent, code).toBe(false);
+      timer.advance(1);
+      await flush();
+      expect(sent, code).toBe(true);
+    }
+  });
+
+  it("classifies 5xx, 429, refused and reset connections and timeouts as transient, other 4xx as not", () => {
     for (const code of [
       "HTTP_500",
       "HTTP_502",
       "HTTP_503",
+      "HTTP_429",
       "ECONNREFUSED",
       "ECONNRESET",
       "UND_ERR_SOCKET",

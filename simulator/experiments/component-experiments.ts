@@ -2,7 +2,12 @@
 // simulated per-shard utilisation), kafka-lag (both consumer groups at 1x and 2x the peak),
 // cdn-hit-rate (LRU hit rate vs the shared fraction, with Che's approximation beside it) and
 // gc-backlog (orphans held through the 72 h grace and hourly sweeps).
-import { blockSizeBytes, cdnHitRateMin } from "../../reference-impl/core/design-figures.ts";
+import {
+  blockSizeBytes,
+  cdnHitRateMin,
+  stated,
+  usersCount,
+} from "../../reference-impl/core/design-figures.ts";
 import { Histogram } from "../core/histogram.ts";
 import { architectureNetwork } from "../models/architecture.ts";
 import { cheHitRate, simulateCdn } from "../models/cdn.ts";
@@ -159,16 +164,21 @@ export const gcBacklog: Experiment = {
     "GCWorker backlog: orphaned blocks held through the 72 h grace and hourly sweeps over 14 days",
   run(o, out) {
     const uploadsPerS = o.params.peakRps * (o.params.mix.deltaUpload + o.params.mix.newFileUpload);
+    const measured = o.gcDeletesPerWorkerPerS !== undefined;
     const options = {
       orphanRatePerS: 0.4 * uploadsPerS,
       diurnalAmplitude: 0.5,
       graceH: 72,
       sweepEveryH: 1,
       workers: o.params.pods.gcWorker,
-      deletesPerWorkerPerS: 500,
+      deletesPerWorkerPerS: o.gcDeletesPerWorkerPerS ?? 500,
       days: 14,
       blockSizeBytes,
     };
+    // The stored total the orphans are a share of: C29's storage per user (3 PB / 1M users, the
+    // low end, so the share is the high one) at C24's 700M users.
+    const c29 = stated.C29;
+    const storedBytes = ((c29.storagePBMin * 1e15) / c29.usersCount) * usersCount;
     for (let r = 0; r < o.replications; r++) {
       const result = simulateGcBacklog({ ...options, seed: replicationSeed(o.seed, r) });
       out.collector.add("gc.orphanBlocksMax", "blocks", result.orphanBlocksMax);
@@ -182,12 +192,35 @@ export const gcBacklog: Experiment = {
         max: 0.001,
         claims: ["C28"],
       });
+      out.collector.add("gc.orphanShareOfStorage", "ratio", result.orphanBytesMax / storedBytes, {
+        max: stated.C28.orphanShareOfStorage,
+        claims: ["C28"],
+      });
     }
+    const meanOrphansPerS = options.orphanRatePerS;
     out.tables.assumptions = [
       {
         ...options,
+        deletesPerWorkerPerSSource: measured
+          ? "measured: npm run bench:gc (--gc-deletes-per-s)"
+          : "ASSUMED (measure with npm run bench:gc, pass --gc-deletes-per-s)",
         note: "orphans/s = 40 % of peak uploads/s (ASSUMED mean); 4 MiB blocks (upper bound)",
       },
     ];
+    out.tables.churn = [
+      {
+        orphansPerSMean: round(meanOrphansPerS),
+        churnShareOfStoragePerDay: round((meanOrphansPerS * 86_400 * blockSizeBytes) / storedBytes),
+        c28ImpliedChurnPerDay: round(stated.C28.orphanShareOfStorage / (options.graceH / 24)),
+        storedPB: round(storedBytes / 1e15),
+        sweepCapacityPerH: round(options.workers * options.deletesPerWorkerPerS * 3600),
+        orphansPerHPeak: round(meanOrphansPerS * (1 + options.diurnalAmplitude) * 3600),
+        c28OrphanShareOfStorage: stated.C28.orphanShareOfStorage,
+      },
+    ];
+    out.notes.push(
+      `orphaned storage is a share of C29's ${c29.storagePBMin} PB per ${c29.usersCount} users at ` +
+        `${usersCount} users (C24); C28 states ~${stated.C28.orphanShareOfStorage * 100} %`,
+    );
   },
 };

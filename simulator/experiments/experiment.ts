@@ -16,6 +16,8 @@ export interface ExperimentOptions {
   readonly devices: number;
   /** Window the rolling-deploy's peak rates are counted over (default 1 s). */
   readonly peakWindowS?: number;
+  /** gc-backlog: one GcWorker's sweep rate, measured by `npm run bench:gc` (default: ASSUMED). */
+  readonly gcDeletesPerWorkerPerS?: number;
 }
 
 export interface ExperimentOutput {

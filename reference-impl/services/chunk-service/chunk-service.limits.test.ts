@@ -8,7 +8,7 @@ import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SyncbenchError } from "../../core/errors.ts";
-import { apiLimits, routeBodyBytesMax } from "../../core/limits.ts";
+import { apiLimits, overloadLimits, routeBodyBytesMax } from "../../core/limits.ts";
 import { ManualClock } from "../../runtime/clock.ts";
 import { signJwt } from "../../runtime/jwt.ts";
 import { MemoryBlockStore } from "../../stores/block-store/block-store.memory.ts";
@@ -17,6 +17,7 @@ import { MemorySyncStream } from "../../stores/sync-stream/sync-stream.memory.ts
 import type { ChunkServicePorts } from "./ports.ts";
 import { createChunkServer } from "./routes.ts";
 import { UserAdmission } from "./user-admission.ts";
+import { AdmissionGate } from "./admission-gate.ts";
 
 const jwtSecret = "limits-secret-0123456789";
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
@@ -38,6 +39,12 @@ beforeAll(async () => {
   const server = createChunkServer({
     ports,
     admission,
+    // The per-user limits are tested alone: the process's gate (admission-gate.test.ts) would
+    // refuse one user's 64 requests in progress first.
+    gate: new AdmissionGate({
+      ...overloadLimits,
+      processRequestsInFlightMax: 4 * apiLimits.userConnectionsMax,
+    }),
     log: () => undefined,
     onCommitted: () => undefined,
     settings: { jwtSecret, possessionKey: "possession-key-0123456789", graceMs: 3_600_000 },

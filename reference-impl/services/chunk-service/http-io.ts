@@ -29,8 +29,11 @@ const statusByCode: Readonly<Record<string, number>> = {
   CHUNK_HASH_MISMATCH: 422,
   USER_RATE_LIMITED: 429,
   USER_CONNECTIONS_MAX: 429,
+  SERVICE_OVERLOADED: 503,
   STORE_UNAVAILABLE: 503,
   METADATA_DB_UNAVAILABLE: 503,
+  // GC is deleting the block being uploaded again: once its row is gone the upload stores afresh.
+  GC_BLOCK_BEING_DELETED: 503,
   // The BlockStore holds a damaged copy under the key: the upload was right, the store is not;
   // nothing changes until fsck finds and an operator repairs it (so no Retry-After).
   BLOCK_STORED_CORRUPT: 503,
@@ -53,7 +56,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
-/** An error the client may retry after `retryAfterS` seconds (429): sent as Retry-After. */
+/** An error the client may retry after `retryAfterS` seconds (429, 503): sent as Retry-After. */
 export class RetryLaterError extends SyncbenchError {
   constructor(
     code: string,

@@ -12,6 +12,7 @@ import { commitSchema, describeIssues, hexSha256, uploadInitSchema } from "./sch
 import { uploadBlock, uploadDelta } from "./upload-block.ts";
 import { uploadInit } from "./upload-init.ts";
 import { UserAdmission } from "./user-admission.ts";
+import { AdmissionGate, declaredBodyBytes } from "./admission-gate.ts";
 
 export interface ChunkServiceDeps {
   readonly ports: ChunkServicePorts;
@@ -21,6 +22,8 @@ export interface ChunkServiceDeps {
   readonly log: (line: string) => void;
   /** Per-user limits of this process (tests pass their own to share it across servers). */
   readonly admission?: UserAdmission;
+  /** The process's load-shedding gate (tests pass one with small limits). */
+  readonly gate?: AdmissionGate;
 }
 
 const blockRoute = /^\/v1\/blocks\/([^/]+)(\/delta)?$/;
@@ -192,10 +195,19 @@ async function answerError(
   sendError(res, known ?? new SyncbenchError("INTERNAL", "unexpected server error"));
 }
 
+/** The gate, for /v1/ only (health and timings always answer); released when the answer ends. */
+async function admit(req: IncomingMessage, res: ServerResponse, gate: AdmissionGate) {
+  if (!(req.url ?? "").startsWith("/v1/")) return;
+  const release = gate.enter(declaredBodyBytes(req.headers));
+  res.on("close", release);
+}
+
 export function createChunkServer(deps: ChunkServiceDeps): Server {
   const admission = deps.admission ?? new UserAdmission();
+  const gate = deps.gate ?? new AdmissionGate();
   const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
-    route(req, res, deps, admission)
+    admit(req, res, gate)
+      .then(() => route(req, res, deps, admission))
       .catch((error: unknown) => answerError(req, res, deps, error))
       .catch((error: unknown) =>
         deps.log(`answering ${req.method} ${req.url} failed: ${String(error)}`),

@@ -1,5 +1,5 @@
 // upload-init: the dedup check. One query finds which of the file's hashes the global blocks table
-// lacks (they must be uploaded, as a delta where the previous version has a block at that index);
+// lacks (and leases the present ones nobody references, so GC keeps them for this upload) (they must be uploaded, as a delta where the previous version has a block at that index);
 // a second, on the user's shard, finds which present blocks the user may already reference; for
 // the rest the user gets possession challenges instead of a free reference.
 import type { ChunkServicePorts, ChunkServiceSettings } from "./ports.ts";
@@ -34,11 +34,14 @@ export async function uploadInit(
 ): Promise<UploadInitResponse> {
   const current = await ports.metadataDb.getFile(userId, request.path);
   const distinct = [...new Set(request.blockHashes)];
-  const missing = await ports.metadataDb.findMissingBlocks(distinct);
+  const nowMs = ports.clock.nowMs();
+  // A present block at ref_count 0 gets a fresh grace (the lease): GC cannot take it while this
+  // upload commits (design/decisions "GC and dedup: a lease at upload-init, a deleting mark").
+  const lease = { nowMs, graceMs: settings.graceMs };
+  const missing = await ports.metadataDb.findMissingBlocks(distinct, lease);
   const missingSet = new Set(missing);
   const present = distinct.filter((h) => !missingSet.has(h));
   const owned = new Set(await ports.metadataDb.ownedBlocks(userId, present));
-  const nowMs = ports.clock.nowMs();
   const challenges: Challenge[] = [];
   for (const hash of present.filter((h) => !owned.has(h)))
     challenges.push(makeChallenge(settings.possessionKey, userId, hash, nowMs));

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../core/hash.ts";
 import { MemoryBlockStore } from "../../stores/block-store/block-store.memory.ts";
 import { MemoryMetadataDb } from "../../stores/metadata-db/metadata-db.memory.ts";
+import type { VersionRecord } from "../../stores/metadata-db/metadata-db.port.ts";
 import { MemorySyncStream } from "../../stores/sync-stream/sync-stream.memory.ts";
+import { ManualClock } from "../../runtime/clock.ts";
 import { fsck } from "./fsck.ts";
 
 async function storeWithOneFile() {
@@ -62,7 +64,8 @@ describe("fsck", () => {
       nowMs: 1000,
     });
     // Break the invariant the way a bug would: one more version row than increments.
-    (db as unknown as { versions: string[][] }).versions.push([hash]);
+    const history = (db as unknown as { history: Map<string, VersionRecord[]> }).history;
+    history.get("u\u0000/g")?.push({ ...(history.get("u\u0000/g")?.[0] as VersionRecord) });
     const report = await fsck({ metadataDb: db, blockStore: store, syncStream }, options);
     expect(report.violations).toEqual([
       expect.objectContaining({
@@ -77,6 +80,7 @@ describe("fsck", () => {
     const { db, store, hash } = await storeWithOneFile();
     const damaged = {
       ...store,
+      list: (after: string, limit: number) => store.list(after, limit),
       get: async (h: string) => {
         const bytes = await store.get(h);
         return bytes && Uint8Array.from(bytes, (b, i) => (i === 0 ? b ^ 1 : b));
@@ -121,5 +125,41 @@ describe("fsck", () => {
       checked: { blocks: 0, shards: 0 },
     });
     expect(report.note).toMatch(/no schema yet/);
+  });
+
+  it("GC: reports a block at ref_count 0 kept one sweep period past its grace", async () => {
+    const db = new MemoryMetadataDb();
+    await db.migrate();
+    const hour = 3_600_000;
+    const block = randomBytes(100);
+    const hash = sha256Hex(block);
+    await db.recordBlock({ hash, sizeBytes: 100, nowMs: 0, graceMs: 72 * hour });
+    const store = new MemoryBlockStore({ clock: new ManualClock(0) });
+    await store.put(hash, block);
+    const at = (nowMs: number) =>
+      fsck({ metadataDb: db, blockStore: store, syncStream }, { ...options, nowMs });
+    expect((await at(73 * hour)).violations).toEqual([]); // within grace + one sweep
+    expect((await at(73 * hour + 1)).violations).toEqual([
+      expect.objectContaining({ kind: "gc-overdue", id: hash }),
+    ]);
+  });
+
+  it("GC: reports an object without a blocks row once it is older than the grace", async () => {
+    const db = new MemoryMetadataDb();
+    await db.migrate();
+    const clock = new ManualClock(0);
+    const store = new MemoryBlockStore({ clock });
+    const [old, young] = [randomBytes(10), randomBytes(11)];
+    await store.put(sha256Hex(old), old);
+    clock.advance(72 * 3_600_000);
+    await store.put(sha256Hex(young), young);
+    const report = await fsck(
+      { metadataDb: db, blockStore: store, syncStream },
+      { ...options, nowMs: clock.nowMs() + 1 },
+    );
+    expect(report.violations).toEqual([
+      expect.objectContaining({ kind: "block-orphaned", id: sha256Hex(old) }),
+    ]);
+    expect(report.checked.storedObjects).toBe(2);
   });
 });

@@ -2,7 +2,10 @@
 // - every block named by a committed version is in the BlockStore, and its content hashes to its key;
 // - each block's ref_count equals the number of committed versions that name it;
 // - no outbox row stays unsent longer than outboxStaleMs (the relay is alive, the broker answers);
-// - the SyncStream's topic has its partitions.
+// - the SyncStream's topic has its partitions;
+// - GC (design section "MetadataDB", claims C27/C28): no block at ref_count 0 is kept past its
+//   grace plus one sweep period, and no object sits in the BlockStore without a blocks row for
+//   longer than the grace (an orphan no sweep will ever find).
 // It reads only, through the stores' ports (main.ts picks the real adapters); each violation names
 // the ids to look at.
 import { createHash } from "node:crypto";
@@ -11,7 +14,13 @@ import { shardCount, type MetadataDb } from "../../stores/metadata-db/metadata-d
 import type { SyncStream } from "../../stores/sync-stream/sync-stream.port.ts";
 
 export type ViolationKind =
-  "block-missing" | "block-corrupt" | "ref-count-mismatch" | "outbox-stale" | "stream";
+  | "block-missing"
+  | "block-corrupt"
+  | "ref-count-mismatch"
+  | "outbox-stale"
+  | "stream"
+  | "gc-overdue"
+  | "block-orphaned";
 
 export interface Violation {
   readonly kind: ViolationKind;
@@ -26,6 +35,8 @@ export interface FsckReport {
     referencedBlocks: number;
     shards: number;
     outboxRowsStale: number;
+    /** Objects listed from the BlockStore for the orphan check. */
+    storedObjects: number;
   };
   /** True when a bound cut a check short: say so rather than report clean. */
   readonly truncated: boolean;
@@ -45,13 +56,22 @@ export interface FsckOptions {
   readonly blocksMax: number;
   /** Partitions the SyncStream's topic must have (the design's 64). */
   readonly partitionCount: number;
+  /** GC's grace (default the design's 72 h) and sweep period (hourly): the GC checks' bounds. */
+  readonly gcGraceMs?: number;
+  readonly gcSweepIntervalMs?: number;
 }
 
 const pageSize = 500;
 /** Stale outbox rows listed per shard; more is reported as truncated. */
 const staleRowsPerShardMax = 100;
 
-const nothingChecked = { blocks: 0, referencedBlocks: 0, shards: 0, outboxRowsStale: 0 };
+const nothingChecked = {
+  blocks: 0,
+  referencedBlocks: 0,
+  shards: 0,
+  outboxRowsStale: 0,
+  storedObjects: 0,
+};
 
 export async function fsck(ports: FsckPorts, options: FsckOptions): Promise<FsckReport> {
   const { metadataDb: db, blockStore: blocks } = ports;
@@ -97,14 +117,20 @@ export async function fsck(ports: FsckPorts, options: FsckOptions): Promise<Fsck
     }
   }
   violations.push(...(await checkStream(ports.syncStream, options.partitionCount)));
+  const gc = await checkGc(db, blocks, options, violations);
   return {
     violations,
-    truncated: referenced.truncated || outboxTruncated || mismatches.length >= options.blocksMax,
+    truncated:
+      referenced.truncated ||
+      outboxTruncated ||
+      gc.truncated ||
+      mismatches.length >= options.blocksMax,
     checked: {
       blocks: blocksChecked,
       referencedBlocks: referenced.count,
       shards: shardCount,
       outboxRowsStale: stale,
+      storedObjects: gc.storedObjects,
     },
   };
 }
@@ -142,6 +168,66 @@ async function checkBlockContents(
     if (last === undefined || page.length < pageSize) return { count, truncated: false };
     if (count >= blocksMax) return { count, truncated: true };
     after = last;
+  }
+}
+
+const hourMs = 3_600_000;
+/** Rows of overdue blocks listed; more is reported as truncated. */
+const overdueRowsMax = 1000;
+
+async function checkGc(
+  db: MetadataDb,
+  store: BlockStore,
+  options: FsckOptions,
+  violations: Violation[],
+): Promise<{ storedObjects: number; truncated: boolean }> {
+  const sweepMs = options.gcSweepIntervalMs ?? hourMs;
+  const overdueBeforeMs = options.nowMs - sweepMs;
+  const overdue = await db.overdueBlocks(overdueBeforeMs, overdueRowsMax);
+  for (const b of overdue) {
+    violations.push({
+      kind: "gc-overdue",
+      id: b.hash,
+      detail:
+        `ref_count 0, due since ${new Date(b.deleteAfterMs ?? 0).toISOString()}: past its grace ` +
+        `and one sweep period (${sweepMs / 1000} s)` +
+        (b.deletingSinceMs === undefined ? "" : ", its deletion began and did not finish"),
+    });
+  }
+  const orphans = await listOrphans(db, store, options);
+  violations.push(...orphans.violations);
+  return {
+    storedObjects: orphans.listed,
+    truncated: orphans.truncated || overdue.length >= overdueRowsMax,
+  };
+}
+
+/** Objects older than the grace whose hash the blocks table does not hold. */
+async function listOrphans(
+  db: MetadataDb,
+  store: BlockStore,
+  options: FsckOptions,
+): Promise<{ listed: number; truncated: boolean; violations: Violation[] }> {
+  const violations: Violation[] = [];
+  const storedBeforeMs = options.nowMs - (options.gcGraceMs ?? 72 * hourMs);
+  let listed = 0;
+  for (let after = ""; ;) {
+    const page = await store.list(after, Math.min(pageSize, options.blocksMax - listed));
+    const old = page.filter((o) => o.lastModifiedMs < storedBeforeMs);
+    const rows = old.length > 0 ? await db.blockSizes(old.map((o) => o.hash)) : new Map();
+    for (const o of old.filter((x) => !rows.has(x.hash))) {
+      violations.push({
+        kind: "block-orphaned",
+        id: o.hash,
+        detail: `in the BlockStore since ${new Date(o.lastModifiedMs).toISOString()} with no blocks row`,
+      });
+    }
+    listed += page.length;
+    const last = page[page.length - 1];
+    if (last === undefined || page.length < pageSize)
+      return { listed, truncated: false, violations };
+    if (listed >= options.blocksMax) return { listed, truncated: true, violations };
+    after = last.hash;
   }
 }
 

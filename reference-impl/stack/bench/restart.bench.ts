@@ -4,6 +4,7 @@
 // again), in seconds after the kill. Timing belongs here, never in a test (STYLE.md section 8).
 // Run: npx tsx reference-impl/stack/bench/restart.bench.ts [name ...]   (kills processes of YOUR stack)
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { checkKafka } from "../native/kafka.ts";
 import { NativeProvider } from "../native/native-provider.ts";
 import { checkNginx } from "../native/nginx.ts";
@@ -25,14 +26,21 @@ const probes: Record<string, () => Promise<boolean>> = {
   kafka: async () => (await checkKafka([`127.0.0.1:${config.ports.kafka}`])).healthy,
   nginx: async () => (await checkNginx(config)).healthy,
 };
+const poolBase: Record<string, number> = {
+  "chunk-service": config.ports.chunkServiceBase,
+  "download-service": config.ports.downloadServiceBase,
+  "notification-service": config.ports.notificationServiceBase,
+};
+/** A pool member "<kind>-service-<i>" answers /healthz on its pool's base port + i - 1. */
 const probe = (name: string) =>
   probes[name] ??
   (async () => {
-    const index = Number(name.replace("chunk-service-", "")) - 1;
-    const response = await fetch(
-      `http://127.0.0.1:${config.ports.chunkServiceBase + index}/healthz`,
-      { signal: AbortSignal.timeout(1500) },
-    ).catch(() => undefined);
+    const [, kind, index] = /^(\w+-service)-(\d+)$/.exec(name) ?? [];
+    const base = poolBase[kind ?? ""];
+    if (base === undefined) throw new Error(`no health probe for ${name}`);
+    const response = await fetch(`http://127.0.0.1:${base + Number(index) - 1}/healthz`, {
+      signal: AbortSignal.timeout(1500),
+    }).catch(() => undefined);
     return response?.ok === true;
   });
 
@@ -77,13 +85,26 @@ async function measure(name: string): Promise<string> {
 const names =
   process.argv.slice(2).length > 0
     ? process.argv.slice(2)
-    : ["redis", "s3", "nginx", "chunk-service-1", "postgres", "kafka"];
+    : [
+        ...["redis", "s3", "nginx", "chunk-service-1", "download-service-1"],
+        ...["notification-service-1", "postgres", "kafka"],
+      ];
 process.stdout.write(
   `kill -9 each process of the stack in ${config.rootDir}, one at a time (seconds after the kill)\n` +
     "| process | detected (exit logged) | restarted (spawn logged) | back healthy | note |\n|---|---|---|---|---|\n",
+);
+process.stdout.write(
+  `load average before: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}\n`,
 );
 for (const name of names) {
   const status = await provider.status();
   if (!status.services.every((x) => x.healthy)) await provider.up(); // start each row from a healthy stack
   process.stdout.write(`${await measure(name)}\n`);
 }
+process.stdout.write(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}\n`,
+);

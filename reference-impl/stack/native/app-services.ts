@@ -69,6 +69,10 @@ export const serviceKinds = {
     implementation: "NotificationService (node)",
     secretEnv: (secrets: StackSecrets) => ({ SYNCBENCH_POSSESSION_KEY: secrets.possessionKey }),
   },
+  "gc-worker": {
+    implementation: "GcWorker (node)",
+    secretEnv: () => ({}),
+  },
 } as const;
 
 export type ServiceKind = keyof typeof serviceKinds;
@@ -93,6 +97,18 @@ export function serviceProcessEnv(
   };
 }
 
+/**
+ * The one GcWorker process (`gc-worker`, supervised like the pools; the fault lab kills it by that
+ * name): consumer group `gc`, expiry and the sweep, GET /healthz on its port.
+ */
+export function gcWorker(
+  config: NativeConfig,
+  repoRoot: string,
+  endpoints: Endpoints,
+): NativeService[] {
+  return nodeServices(config, repoRoot, endpoints, "gc-worker", 1, config.ports.gcWorker);
+}
+
 function nodeServices(
   config: NativeConfig,
   repoRoot: string,
@@ -104,7 +120,8 @@ function nodeServices(
   const { implementation } = serviceKinds[kind];
   return Array.from({ length: count }, (_, i) => {
     const port = basePort + i;
-    const name = `${kind}-${i + 1}` as const;
+    // A single process (the GcWorker) keeps its bare name; pool members are numbered.
+    const name = kind === "gc-worker" ? kind : (`${kind}-${i + 1}` as const);
     return {
       name,
       endpoint: `http://127.0.0.1:${port}`,

@@ -15,6 +15,8 @@ export interface NativePorts {
   readonly chunkServiceBase: number;
   readonly downloadServiceBase: number;
   readonly notificationServiceBase: number;
+  /** The GcWorker's health port (one process; between the chunk and the download pool). */
+  readonly gcWorker: number;
 }
 
 export type S3ServerKind = "versitygw" | "s3rver";
@@ -53,6 +55,7 @@ export const defaultPorts: NativePorts = {
   chunkServiceBase: 7101,
   downloadServiceBase: 7121,
   notificationServiceBase: 7141,
+  gcWorker: 7119,
 };
 
 export function defaultNativeConfig(repoRoot: string): NativeConfig {

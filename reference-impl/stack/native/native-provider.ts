@@ -20,6 +20,7 @@ import type {
 import {
   chunkServices,
   downloadServices,
+  gcWorker,
   notificationServices,
   stackSecrets,
 } from "./app-services.ts";
@@ -39,7 +40,7 @@ import {
 } from "./process-control.ts";
 import { redisService, redisUrl } from "./redis.ts";
 import { s3Endpoint, s3Service } from "./s3.ts";
-import type { ProgramSpec } from "./supervisor-config.ts";
+import { supervisorTick, type ProgramSpec } from "./supervisor-config.ts";
 import { Supervisor, type ProgramInfo } from "./supervisor.ts";
 
 interface StackState {
@@ -141,6 +142,7 @@ export class NativeProvider implements StackProvider {
             ...chunkServices(config, config.repoRoot, this.endpoints()),
             ...downloadServices(config, config.repoRoot, this.endpoints()),
             ...notificationServices(config, config.repoRoot, this.endpoints()),
+            ...gcWorker(config, config.repoRoot, this.endpoints()),
           ]);
   }
 
@@ -363,6 +365,22 @@ export class NativeProvider implements StackProvider {
     return outcome;
   }
 
+  async signalProcess(name: string, signal: NodeJS.Signals): Promise<number> {
+    const info = this.supervisor.isRunning()
+      ? (await this.supervisor.programs()).get(name)
+      : undefined;
+    if (!info || info.state !== "RUNNING" || info.pid <= 0) {
+      throw new SyncbenchError(
+        "STACK_UNHEALTHY",
+        `${name} is not running under this stack's supervisor (state ${info?.state ?? "absent"}); ` +
+          "no signal was sent",
+        { hint: "syncbench status" },
+      );
+    }
+    await this.supervisor.signal(name, signal);
+    return info.pid;
+  }
+
   async down(
     options: UpOptions & { only?: readonly string[] } = {},
   ): Promise<{ stopped: string[] }> {
@@ -378,12 +396,15 @@ export class NativeProvider implements StackProvider {
         ...this.apps.map((a) => a.name as string),
         ...[...this.services].reverse().map((s) => s.name as string),
       ];
-      const extra = [...programs.keys()].filter((n) => !order.includes(n)); // e.g. ChunkServices beyond today's count
+      // e.g. ChunkServices beyond today's count; the tick program stops with supervisord
+      const extra = [...programs.keys()].filter(
+        (n) => !order.includes(n) && n !== supervisorTick.name,
+      );
       for (const name of [...extra, ...order].filter((n) => programs.has(n) && wanted(n))) {
         report(name, await this.stopProgram(name));
       }
       const left = [...(await this.supervisor.programs()).values()].filter(
-        (p) => !["STOPPED", "EXITED", "FATAL"].includes(p.state),
+        (p) => !["STOPPED", "EXITED", "FATAL"].includes(p.state) && p.name !== supervisorTick.name,
       );
       if (left.length === 0) report("supervisor", await this.supervisor.shutdown());
     }

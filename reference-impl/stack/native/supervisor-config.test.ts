@@ -1,13 +1,18 @@
 // The supervisord configuration and log reading as data: every program restarts itself, starts
 // only when `up` asks, stops with its own signal and grace, quotes its arguments; the exit history
 // counts deaths since supervisord's last start, not stops that `down` asked for.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { scriptInterpreter } from "./supervisor.ts";
 import { decodeResponse, encodeCall, RpcFault } from "./supervisor-rpc.ts";
 import {
   exitHistory,
   renderSupervisorConf,
   restartPolicy,
   supervisorPaths,
+  supervisorTick,
 } from "./supervisor-config.ts";
 
 const paths = supervisorPaths("/stack");
@@ -70,6 +75,46 @@ describe("supervisord configuration", () => {
         },
       ]),
     ).toThrow(/line break/);
+  });
+});
+
+describe("the tick program that turns supervisord's loop", () => {
+  const spec = {
+    name: "redis",
+    command: "redis-server",
+    args: [],
+    stopSignal: "SIGTERM" as const,
+    stopGraceMs: 1000,
+    logFile: "/l",
+  };
+  const conf = renderSupervisorConf(paths, "/repo", [spec], "/usr/bin/python3");
+
+  it("is started by supervisord itself, writes one byte per tick to a discarded pipe", () => {
+    expect(conf).toContain(`[program:${supervisorTick.name}]\ncommand=/usr/bin/python3 -c "`);
+    expect(conf).toContain(`time.sleep(${supervisorTick.tickMs / 1000})`);
+    expect(conf).toContain("autostart=true\nautorestart=true\n");
+    expect(conf).toContain("stdout_logfile=NONE\n");
+  });
+
+  it("is left out when no Python interpreter is known, and the services keep autostart=false", () => {
+    const without = renderSupervisorConf(paths, "/repo", [spec]);
+    expect(without).not.toContain(supervisorTick.name);
+    expect(conf.split("[program:redis]")[1]).toContain("autostart=false\n");
+  });
+
+  it("finds supervisord's interpreter from its #! line, and none for a binary", () => {
+    const dir = mkdtempSync(join(tmpdir(), "syncbench-tick-"));
+    try {
+      writeFileSync(join(dir, "script"), `#!${join(dir, "python3")}\nprint(1)\n`);
+      expect(scriptInterpreter(join(dir, "script"))).toBeUndefined(); // no such file yet
+      writeFileSync(join(dir, "python3"), "");
+      writeFileSync(join(dir, "script"), `#!${join(dir, "python3")}\nprint(1)\n`);
+      expect(scriptInterpreter(join(dir, "script"))).toBe(join(dir, "python3"));
+      writeFileSync(join(dir, "elf"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1]));
+      expect(scriptInterpreter(join(dir, "elf"))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -34,12 +34,21 @@ export interface ProgramInfo {
   readonly description: string;
 }
 
+/** "/usr/bin/python3" from supervisord's "#!/usr/bin/python3" line; undefined when not a script. */
+export function scriptInterpreter(binary: string): string | undefined {
+  const head = readFileSync(binary).subarray(0, 200).toString("latin1");
+  const match = /^#!\s*(\/\S+python3?(?:\.\d+)?)\s*\n/.exec(head);
+  return match?.[1] && existsSync(match[1]) ? match[1] : undefined;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const readyTimeoutMs = 20_000;
 
 export class Supervisor {
   readonly paths: SupervisorPaths;
   private binary = "supervisord";
+  /** The interpreter supervisord runs on, for its tick program (supervisor-config.ts). */
+  private python: string | undefined;
 
   constructor(
     private readonly rootDir: string,
@@ -55,6 +64,7 @@ export class Supervisor {
       "supervisor",
       progress,
     );
+    this.python = scriptInterpreter(this.binary);
   }
 
   isRunning(): boolean {
@@ -80,9 +90,13 @@ export class Supervisor {
    * update`). Returns true when this call started supervisord.
    */
   async apply(programs: readonly ProgramSpec[], progress: Progress): Promise<boolean> {
-    writeFileSync(this.paths.confFile, renderSupervisorConf(this.paths, this.workDir, programs), {
-      mode: 0o600,
-    });
+    writeFileSync(
+      this.paths.confFile,
+      renderSupervisorConf(this.paths, this.workDir, programs, this.python),
+      {
+        mode: 0o600,
+      },
+    );
     chmodSync(this.paths.confFile, 0o600); // an existing file keeps its mode on write
     if (this.isRunning()) {
       await this.update(progress);

@@ -103,6 +103,7 @@ describe("testcontainers configuration", () => {
         "download-service-2@7122",
         "notification-service-1@7141",
         "notification-service-2@7142",
+        "gc-worker@7119",
       ]);
       for (const d of definitions) {
         expect(d.image).toBe(serviceImage);
@@ -147,6 +148,8 @@ describe("testcontainers configuration", () => {
         for (const server of d.dependsOn) expect(Object.keys(serverAliases)).toContain(server);
         expect(d.dependsOn).not.toContain("nginx");
       }
+      const gc = definitions.find((d) => d.kind === "gc-worker")!;
+      expect([...gc.dependsOn].sort()).toEqual(["kafka", "postgres", "s3"]);
       const chunk = definitions.find((d) => d.kind === "chunk-service")!;
       expect([...chunk.dependsOn].sort()).toEqual(["kafka", "postgres", "redis", "s3"]);
     });

@@ -173,11 +173,12 @@ const serviceDependsOn: Record<ServiceKind, readonly (keyof typeof serverAliases
   "chunk-service": ["postgres", "s3", "kafka", "redis"],
   "download-service": ["postgres", "s3", "redis"],
   "notification-service": ["kafka", "redis"],
+  "gc-worker": ["postgres", "s3", "kafka"],
 };
 
 /**
- * One container per service process, named, numbered and on the same ports as the native stack's
- * processes, with the env the native provider builds (serviceProcessEnv) plus the listen address.
+ * One container per service process (the three pools and the one GcWorker), named, numbered and on
+ * the same ports as the native stack's processes, with the env the native provider builds (serviceProcessEnv) plus the listen address.
  */
 export function serviceContainerDefinitions(
   counts: Pick<
@@ -192,11 +193,13 @@ export function serviceContainerDefinitions(
     ["chunk-service", counts.chunkServiceCount, ports.chunkServiceBase],
     ["download-service", counts.downloadServiceCount, ports.downloadServiceBase],
     ["notification-service", counts.notificationServiceCount, ports.notificationServiceBase],
+    ["gc-worker", 1, ports.gcWorker],
   ];
   return pools.flatMap(([kind, count, basePort]) =>
     Array.from({ length: count }, (_, i) => {
       const port = basePort + i;
-      const name = `${kind}-${i + 1}`;
+      // As natively: the one GcWorker keeps its bare name, pool members are numbered.
+      const name = kind === "gc-worker" ? kind : `${kind}-${i + 1}`;
       return {
         name,
         kind,

@@ -41,7 +41,12 @@ describe.skipIf(!engine)("testcontainers provider on a Docker engine", () => {
       expect((await checkRedis(endpoints.redisUrl)).healthy).toBe(true);
       expect((await fetch(`${endpoints.gatewayUrl}/healthz`)).status).toBe(200);
       const status = await provider.status();
-      for (const name of ["chunk-service-1", "download-service-1", "notification-service-1"])
+      for (const name of [
+        "chunk-service-1",
+        "download-service-1",
+        "notification-service-1",
+        "gc-worker",
+      ])
         expect(status.services.find((s) => s.name === name)?.healthy).toBe(true);
       // Through the gateway to an upload pool member: a request without a token is refused by a
       // ChunkService (401 with its JSON code), not by nginx for want of an upstream (502).

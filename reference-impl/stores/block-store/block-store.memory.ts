@@ -1,10 +1,27 @@
 // BlockStore in memory, for unit tests: a Map of copies, with the same checks as the S3 adapter.
 import { Readable } from "node:stream";
-import type { BlockReader, BlockStore } from "./block-store.port.ts";
-import { checkBlock, checkKey, checkSize } from "./block-store.validate.ts";
+import type { Clock } from "../../runtime/clock.ts";
+import {
+  deleteManyKeysMax,
+  listKeysMax,
+  type BlockReader,
+  type BlockStore,
+  type StoredObject,
+} from "./block-store.port.ts";
+import {
+  checkBlock,
+  checkKey,
+  checkKeys,
+  checkListRequest,
+  checkSize,
+} from "./block-store.validate.ts";
 
 export class MemoryBlockStore implements BlockStore {
   private readonly blocks = new Map<string, Uint8Array>();
+  private readonly storedAtMs = new Map<string, number>();
+
+  /** clock: when blocks count as stored (list's lastModifiedMs); the system clock by default. */
+  constructor(private readonly options: { clock?: Clock } = {}) {}
 
   async put(
     hash: string,
@@ -15,6 +32,7 @@ export class MemoryBlockStore implements BlockStore {
     else checkBlock(hash, bytes);
     if (this.blocks.has(hash)) return { created: false };
     this.blocks.set(hash, Uint8Array.from(bytes));
+    this.storedAtMs.set(hash, this.options.clock?.nowMs() ?? Date.now());
     return { created: true };
   }
   async get(
@@ -40,6 +58,19 @@ export class MemoryBlockStore implements BlockStore {
   async delete(hash: string): Promise<void> {
     checkKey(hash);
     this.blocks.delete(hash);
+    this.storedAtMs.delete(hash);
+  }
+  async deleteMany(hashes: readonly string[]): Promise<void> {
+    checkKeys(hashes, deleteManyKeysMax);
+    for (const hash of hashes) await this.delete(hash);
+  }
+  async list(afterHash: string, limit: number): Promise<StoredObject[]> {
+    checkListRequest(afterHash, limit, listKeysMax);
+    return [...this.blocks.keys()]
+      .filter((h) => h > afterHash)
+      .sort()
+      .slice(0, limit)
+      .map((hash) => ({ hash, lastModifiedMs: this.storedAtMs.get(hash) ?? 0 }));
   }
   async close(): Promise<void> {}
 }

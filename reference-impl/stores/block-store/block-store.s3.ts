@@ -11,8 +11,10 @@
 import { Agent } from "node:http";
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
@@ -21,8 +23,20 @@ import {
 } from "@aws-sdk/client-s3";
 import { SyncbenchError } from "../../core/errors.ts";
 import { Readable } from "node:stream";
-import type { BlockReader, BlockStore } from "./block-store.port.ts";
-import { checkBlock, checkKey, checkSize } from "./block-store.validate.ts";
+import {
+  deleteManyKeysMax,
+  listKeysMax,
+  type BlockReader,
+  type BlockStore,
+  type StoredObject,
+} from "./block-store.port.ts";
+import {
+  checkBlock,
+  checkKey,
+  checkKeys,
+  checkListRequest,
+  checkSize,
+} from "./block-store.validate.ts";
 
 export interface S3BlockStoreConfig {
   readonly url: string;
@@ -307,6 +321,48 @@ export class S3BlockStore implements BlockStore {
     await this.client.send(
       new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.key(hash) }),
     );
+  }
+
+  /** One DeleteObjects request (quiet: only the keys the server refused come back). */
+  async deleteMany(hashes: readonly string[]): Promise<void> {
+    checkKeys(hashes, deleteManyKeysMax);
+    if (hashes.length === 0) return;
+    const response = await this.client.send(
+      new DeleteObjectsCommand({
+        Bucket: this.config.bucket,
+        Delete: { Objects: hashes.map((h) => ({ Key: this.key(h) })), Quiet: true },
+      }),
+    );
+    const refused = response.Errors ?? [];
+    if (refused.length > 0) {
+      throw new SyncbenchError(
+        "STORE_UNAVAILABLE",
+        `S3 refused to delete ${refused.length} of ${hashes.length} block(s), first ` +
+          `${refused[0]?.Key}: ${refused[0]?.Code} ${refused[0]?.Message ?? ""}; the others were deleted`,
+        { hint: "GC retries them in its next sweep" },
+      );
+    }
+  }
+
+  /** Keys directly under the prefix only ("/" delimits): test prefixes' keys are not listed. */
+  async list(afterHash: string, limit: number): Promise<StoredObject[]> {
+    checkListRequest(afterHash, limit, listKeysMax);
+    const prefix = this.config.keyPrefix ?? "";
+    const page = await this.client.send(
+      new ListObjectsV2Command({
+        Bucket: this.config.bucket,
+        Prefix: prefix,
+        Delimiter: "/",
+        ...(afterHash === "" ? {} : { StartAfter: `${prefix}${afterHash}` }),
+        MaxKeys: limit,
+      }),
+    );
+    return (page.Contents ?? []).flatMap((o) => {
+      const hash = (o.Key ?? "").slice(prefix.length);
+      return /^[0-9a-f]{64}$/.test(hash)
+        ? [{ hash, lastModifiedMs: o.LastModified?.getTime() ?? 0 }]
+        : [];
+    });
   }
 
   async close(): Promise<void> {

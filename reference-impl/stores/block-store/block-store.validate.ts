@@ -36,3 +36,25 @@ export function checkBlock(hash: string, bytes: Uint8Array): void {
     );
   }
 }
+
+/** list's arguments: after "" (from the start) or a key; a page of 1..max keys. */
+export function checkListRequest(afterHash: string, limit: number, max: number): void {
+  if (afterHash !== "") checkKey(afterHash);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new SyncbenchError(
+      "BLOCK_LIST_INVALID",
+      `list limit must be an integer 1..${max}, got ${limit}; nothing was listed`,
+    );
+  }
+}
+
+/** deleteMany's keys: each a block key, at most max of them. */
+export function checkKeys(hashes: readonly string[], max: number): void {
+  if (hashes.length > max) {
+    throw new SyncbenchError(
+      "BLOCK_KEY_INVALID",
+      `${hashes.length} keys given, at most ${max} allowed; nothing was deleted`,
+    );
+  }
+  hashes.forEach(checkKey);
+}

@@ -110,5 +110,42 @@ export function blockStoreContract(adapterName: string, open: () => Promise<Bloc
         expect(await store.exists(hash)).toBe(false);
         await store.delete(hash);
       }));
+
+    it("deleteMany removes blocks in one call; absent keys are not an error", () =>
+      withStore(async (store) => {
+        const blocks = [randomBytes(8), randomBytes(9)];
+        const hashes = blocks.map(sha256Hex);
+        for (const [i, block] of blocks.entries()) await store.put(hashes[i] as string, block);
+        await store.deleteMany([...hashes, sha256Hex(randomBytes(7))]);
+        for (const hash of hashes) expect(await store.exists(hash)).toBe(false);
+        await store.deleteMany([]);
+        await expect(store.deleteMany(["nope"])).rejects.toMatchObject({
+          code: "BLOCK_KEY_INVALID",
+        });
+      }));
+
+    it("list pages through stored blocks in key order, each with when it was stored", () =>
+      withStore(async (store) => {
+        const blocks = [randomBytes(16), randomBytes(16), randomBytes(16)];
+        const hashes = blocks.map(sha256Hex);
+        const before = Date.now() - 60_000;
+        for (const [i, block] of blocks.entries()) await store.put(hashes[i] as string, block);
+        const seen: string[] = [];
+        for (let after = ""; ;) {
+          const page = await store.list(after, 2);
+          for (const o of page) {
+            expect(o.lastModifiedMs).toBeGreaterThan(before);
+            seen.push(o.hash);
+          }
+          if (page.length < 2) break;
+          after = page[page.length - 1]?.hash as string;
+        }
+        expect(seen).toEqual([...seen].sort());
+        expect(seen).toEqual(expect.arrayContaining(hashes));
+        await store.delete(hashes[0] as string);
+        expect((await store.list("", 1000)).map((o) => o.hash)).not.toContain(hashes[0]);
+        await expect(store.list("", 0)).rejects.toMatchObject({ code: "BLOCK_LIST_INVALID" });
+        await expect(store.list("zz", 1)).rejects.toMatchObject({ code: "BLOCK_KEY_INVALID" });
+      }));
   });
 }

@@ -13,6 +13,7 @@ import {
 import { migrations } from "../metadata-db/migrations/index.ts";
 import { shardIndexOf } from "../metadata-db/shard-router.ts";
 import { fakeHash, uniqueName, withAdapter } from "./contract-helpers.ts";
+import { metadataDbGcContract } from "./metadata-db-gc.contract.ts";
 
 const hourMs = 3_600_000;
 const graceMs = 72 * hourMs;
@@ -29,6 +30,7 @@ export function metadataDbContract(
 ): void {
   describe(`MetadataDb contract (${adapterName})`, () => {
     const withDb = withAdapter(open);
+    metadataDbGcContract(withDb);
     const commit = (
       over: Partial<CommitInput> & Pick<CommitInput, "userId" | "path">,
     ): CommitInput => ({

@@ -3,29 +3,47 @@
 // an outbox per shard, paths ordered by their UTF-8 bytes (Postgres COLLATE "C").
 import {
   findMissingHashesMax,
+  gcBatchRowsMax,
   listPageRowsMax,
+  shardCount,
+  type BlockLease,
   type BlockRecord,
   type CommitInput,
   type CommitResult,
+  type ExpireVersionsInput,
+  type ExpireVersionsResult,
   type FileChangedEvent,
   type FileRecord,
   type ListPage,
   type MetadataDb,
   type OutboxRow,
   type RefCountMismatch,
+  type SupersededVersion,
   type VersionRecord,
   versionListRowsMax,
 } from "./metadata-db.port.ts";
 import { checkSameCommit } from "./metadata-db.pg-sql.ts";
 import { migrations } from "./migrations/index.ts";
-import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
+import {
+  checkCommitInput,
+  checkGcLimit,
+  checkHashes,
+  checkListLimit,
+  blockBeingDeleted,
+  checkShardIndex,
+  checkSuperseded,
+} from "./metadata-db.validate.ts";
 import { shardIndexOf } from "./shard-router.ts";
 
 interface MutableBlock {
   sizeBytes: number;
   refCount: number;
   deleteAfterMs: number | undefined;
+  deletingSinceMs?: number | undefined;
 }
+
+const isDeleting = (b: MutableBlock | undefined) => b?.deletingSinceMs !== undefined;
+const fileKey = (userId: string, path: string) => `${userId}\u0000${path}`;
 
 const byUtf8 = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
@@ -39,8 +57,8 @@ export class MemoryMetadataDb implements MetadataDb {
   private nextClaimId = 1;
   private nextOutboxId = 1;
   private readonly owners = new Map<string, Set<string>>();
-  /** Every committed version's distinct block hashes (the file_versions table). */
-  private readonly versions: string[][] = [];
+  /** Superseded versions queued for expiry, per shard, by user, path and version. */
+  private readonly expiryQueue = new Map<number, Map<string, SupersededVersion>>();
   /** Each file's versions, oldest first, by user and path. */
   private readonly history = new Map<string, VersionRecord[]>();
   private readonly commitsByEvent = new Map<
@@ -62,9 +80,17 @@ export class MemoryMetadataDb implements MetadataDb {
     return this.migrated ? migrations.map((m) => m.version) : [];
   }
 
-  async findMissingBlocks(hashes: readonly string[]): Promise<string[]> {
+  async findMissingBlocks(hashes: readonly string[], lease?: BlockLease): Promise<string[]> {
     checkHashes(hashes, findMissingHashesMax);
-    return [...new Set(hashes)].filter((h) => !this.blocks.has(h));
+    const distinct = [...new Set(hashes)];
+    for (const hash of lease ? distinct : []) {
+      const block = this.blocks.get(hash);
+      if (block && block.refCount === 0 && !isDeleting(block)) {
+        const until = (lease as BlockLease).nowMs + (lease as BlockLease).graceMs;
+        block.deleteAfterMs = Math.max(block.deleteAfterMs ?? 0, until);
+      }
+    }
+    return distinct.filter((h) => !this.blocks.has(h) || isDeleting(this.blocks.get(h)));
   }
 
   async recordBlock(input: {
@@ -75,6 +101,7 @@ export class MemoryMetadataDb implements MetadataDb {
   }): Promise<void> {
     checkHashes([input.hash], 1);
     const block = this.blocks.get(input.hash);
+    if (isDeleting(block)) throw blockBeingDeleted(input.hash);
     const deleteAfterMs = input.nowMs + input.graceMs;
     if (!block)
       this.blocks.set(input.hash, { sizeBytes: input.sizeBytes, refCount: 0, deleteAfterMs });
@@ -115,7 +142,7 @@ export class MemoryMetadataDb implements MetadataDb {
     if (current !== input.baseVersion)
       return { ok: false, reason: "conflict", currentVersion: current };
     const distinct = [...new Set(input.blockHashes)];
-    const missing = distinct.filter((h) => !this.blocks.has(h));
+    const missing = distinct.filter((h) => !this.blocks.has(h) || isDeleting(this.blocks.get(h)));
     if (missing.length > 0) return { ok: false, reason: "missing-blocks", missing };
     for (const hash of distinct) {
       const block = this.blocks.get(hash) as MutableBlock;
@@ -124,7 +151,6 @@ export class MemoryMetadataDb implements MetadataDb {
     }
     const version = current + 1;
     const shardIndex = shardIndexOf(input.userId);
-    this.versions.push(distinct);
     const history = this.history.get(key) ?? [];
     history.push({
       version,
@@ -248,7 +274,8 @@ export class MemoryMetadataDb implements MetadataDb {
     limit: number,
   ): Promise<{ blocksChecked: number; mismatches: RefCountMismatch[] }> {
     const refs = new Map<string, number>();
-    for (const hashes of this.versions) for (const h of hashes) refs.set(h, (refs.get(h) ?? 0) + 1);
+    for (const hashes of this.versionHashes())
+      for (const h of hashes) refs.set(h, (refs.get(h) ?? 0) + 1);
     const hashes = [...new Set([...this.blocks.keys(), ...refs.keys()])].sort();
     const mismatches = hashes
       .map((hash) => ({
@@ -262,7 +289,7 @@ export class MemoryMetadataDb implements MetadataDb {
   }
 
   async referencedBlocks(afterHash: string, limit: number): Promise<string[]> {
-    return [...new Set(this.versions.flat())]
+    return [...new Set(this.versionHashes().flat())]
       .filter((h) => h > afterHash)
       .sort()
       .slice(0, limit);
@@ -299,6 +326,113 @@ export class MemoryMetadataDb implements MetadataDb {
   ): Promise<void> {
     const ids = new Set(outboxIds);
     for (const row of this.outbox.get(shardIndex) ?? []) if (ids.has(row.outboxId)) row.sent = true;
+  }
+
+  /** Every live version's distinct block hashes (what the file_versions table holds). */
+  private versionHashes(): string[][] {
+    return [...this.history.values()].flat().map((v) => [...new Set(v.blockHashes)]);
+  }
+
+  async queueVersionExpiry(versions: readonly SupersededVersion[]): Promise<void> {
+    checkSuperseded(versions, gcBatchRowsMax);
+    for (const v of versions) {
+      const shard = shardIndexOf(v.userId);
+      const queue = this.expiryQueue.get(shard) ?? new Map<string, SupersededVersion>();
+      const key = `${fileKey(v.userId, v.path)}\u0000${v.version}`;
+      if (!queue.has(key)) queue.set(key, { ...v });
+      this.expiryQueue.set(shard, queue);
+    }
+  }
+
+  async expireVersions(
+    shardIndex: number,
+    input: ExpireVersionsInput,
+  ): Promise<ExpireVersionsResult> {
+    checkShardIndex(shardIndex, shardCount);
+    checkGcLimit(input.limit, gcBatchRowsMax);
+    const queue = this.expiryQueue.get(shardIndex) ?? new Map<string, SupersededVersion>();
+    const due = [...queue]
+      .filter(([, v]) => v.supersededAtMs < input.supersededBeforeMs)
+      .sort(([, a], [, b]) => a.supersededAtMs - b.supersededAtMs)
+      .slice(0, input.limit);
+    let versionsExpired = 0,
+      refsReleased = 0,
+      blocksOrphaned = 0;
+    for (const [key, v] of due) {
+      queue.delete(key);
+      const history = this.history.get(fileKey(v.userId, v.path)) ?? [];
+      const current = this.files.get(fileKey(v.userId, v.path))?.version ?? 0;
+      const index = history.findIndex((r) => r.version === v.version);
+      if (index < 0 || v.version >= current) continue; // gone already, or (never) current
+      const [expired] = history.splice(index, 1);
+      versionsExpired += 1;
+      for (const hash of new Set(expired?.blockHashes ?? [])) {
+        const block = this.blocks.get(hash);
+        if (!block || block.refCount === 0) continue;
+        block.refCount -= 1;
+        refsReleased += 1;
+        if (block.refCount === 0) {
+          block.deleteAfterMs = input.nowMs + input.graceMs;
+          blocksOrphaned += 1;
+        }
+      }
+    }
+    return { versionsExpired, refsReleased, blocksOrphaned };
+  }
+
+  private dueOrDeleting(nowMs: number): Array<[string, MutableBlock]> {
+    return [...this.blocks].filter(
+      ([, b]) =>
+        b.refCount === 0 &&
+        (isDeleting(b) || (b.deleteAfterMs !== undefined && b.deleteAfterMs <= nowMs)),
+    );
+  }
+
+  async gcCandidates(nowMs: number, limit: number): Promise<BlockRecord[]> {
+    checkGcLimit(limit, gcBatchRowsMax);
+    const order = (b: MutableBlock) => b.deletingSinceMs ?? b.deleteAfterMs ?? 0;
+    return this.dueOrDeleting(nowMs)
+      .sort(([ha, a], [hb, b]) => order(a) - order(b) || (ha < hb ? -1 : 1))
+      .slice(0, limit)
+      .map(([hash, b]) => ({ hash, ...b }));
+  }
+
+  async beginBlockDeletion(hashes: readonly string[], nowMs: number): Promise<string[]> {
+    checkHashes(hashes, gcBatchRowsMax);
+    const due = new Map(this.dueOrDeleting(nowMs));
+    const marked: string[] = [];
+    for (const hash of new Set(hashes)) {
+      const block = due.get(hash);
+      if (!block) continue;
+      block.deletingSinceMs ??= nowMs;
+      marked.push(hash);
+    }
+    return marked;
+  }
+
+  async finishBlockDeletion(hashes: readonly string[]): Promise<number> {
+    checkHashes(hashes, gcBatchRowsMax);
+    let deleted = 0;
+    for (const hash of new Set(hashes)) {
+      if (!isDeleting(this.blocks.get(hash))) continue;
+      this.blocks.delete(hash);
+      deleted += 1;
+    }
+    return deleted;
+  }
+
+  async overdueBlocks(deleteAfterBeforeMs: number, limit: number): Promise<BlockRecord[]> {
+    checkGcLimit(limit, gcBatchRowsMax);
+    return [...this.blocks]
+      .filter(
+        ([, b]) =>
+          b.refCount === 0 &&
+          b.deleteAfterMs !== undefined &&
+          b.deleteAfterMs < deleteAfterBeforeMs,
+      )
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .slice(0, limit)
+      .map(([hash, b]) => ({ hash, ...b }));
   }
 
   async close(): Promise<void> {}

@@ -42,14 +42,18 @@ export function toFileRecord(row: FileRow): FileRecord {
   };
 }
 
-/** Adds one reference per distinct block; returns the hashes the blocks table lacks (then nothing changed if rolled back). */
+/**
+ * Adds one reference per distinct block; returns the hashes the blocks table lacks or GC has begun
+ * to delete (the caller then rolls back). The UPDATE waits for a sweep holding the row's lock and
+ * re-reads it, so a commit never references a block whose deletion began.
+ */
 export async function incrementRefs(
   client: pg.ClientBase,
   distinct: readonly string[],
 ): Promise<string[]> {
   const updated = await client.query<{ block_hash: Buffer }>(
     `UPDATE public.blocks SET ref_count = ref_count + 1, delete_after = NULL
-     WHERE block_hash = ANY($1::bytea[]) RETURNING block_hash`,
+     WHERE block_hash = ANY($1::bytea[]) AND deleting_since IS NULL RETURNING block_hash`,
     [distinct.map(toBytes)],
   );
   const present = new Set(updated.rows.map((r) => toHex(r.block_hash)));

@@ -10,6 +10,7 @@ import { useTestDatabase } from "../contract/test-database.ts";
 import { stackEndpoints } from "../../stack/stack.test-env.ts";
 import { PgMetadataDb } from "./metadata-db.pg.ts";
 import { shardIndexOf, shardSchema } from "./shard-router.ts";
+import { migrations } from "./migrations/index.ts";
 
 const endpoints = stackEndpoints();
 const databaseName = `syncbench_contract_${runId.replace(/-/g, "")}`;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   await admin.query(`CREATE DATABASE ${databaseName}`);
   await admin.end();
   const db = new PgMetadataDb({ url: testUrl });
-  expect((await db.migrate()).applied).toEqual([1, 2, 3]);
+  expect((await db.migrate()).applied).toEqual(migrations.map((m) => m.version));
   await db.close();
 });
 

@@ -11,19 +11,26 @@ import type pg from "pg";
 import { migrations } from "./migrations/index.ts";
 import {
   findMissingHashesMax,
+  gcBatchRowsMax,
   listPageRowsMax,
+  shardCount,
+  type BlockLease,
   type BlockRecord,
   type CommitInput,
   type CommitResult,
+  type ExpireVersionsInput,
+  type ExpireVersionsResult,
   type FileChangedEvent,
   type FileRecord,
   type ListPage,
   type MetadataDb,
   type OutboxRow,
   type RefCountMismatch,
+  type SupersededVersion,
   type VersionRecord,
   versionListRowsMax,
 } from "./metadata-db.port.ts";
+import * as gc from "./metadata-db.pg-gc.ts";
 import {
   commitOnShard,
   decrementRefs,
@@ -43,33 +50,20 @@ import {
   type ClusterPool,
 } from "./metadata-db.pg-fsck.ts";
 import { checkedOut, pgPool } from "./pg-client.ts";
-import { checkCommitInput, checkHashes, checkListLimit } from "./metadata-db.validate.ts";
 import {
-  shardIndexOf,
-  shardSchema,
-  singleCluster,
-  validateClusterMap,
-  type ClusterAssignment,
-} from "./shard-router.ts";
+  checkCommitInput,
+  checkGcLimit,
+  checkHashes,
+  checkListLimit,
+  blockBeingDeleted,
+  checkShardIndex,
+  checkSuperseded,
+} from "./metadata-db.validate.ts";
+import { shardIndexOf, shardSchema, singleCluster, validateClusterMap } from "./shard-router.ts";
 import { isSyncbenchError, SyncbenchError } from "../../core/errors.ts";
+import type { PgMetadataDbConfig } from "./metadata-db.pg-config.ts";
 
-export interface PgMetadataDbConfig {
-  /** One cluster holding everything, or */
-  readonly url?: string;
-  /** shards spread over clusters (cluster 0 also holds the global tables). */
-  readonly clusters?: readonly ClusterAssignment[];
-  readonly poolMax?: number;
-  /** Grace given back to a block whose reference a failed cross-cluster commit takes back. */
-  readonly graceMs?: number;
-  /** Operational messages (pool errors, unsettled commits); default: standard error. */
-  readonly log?: (line: string) => void;
-  /**
-   * How long a relay's claim on outbox rows lasts: it publishes with no transaction open, and a
-   * relay that dies mid-publish leaves rows that another relay takes after this (default 30 s,
-   * above kafkajs's retry time of a send).
-   */
-  readonly outboxLeaseMs?: number;
-}
+export type { PgMetadataDbConfig } from "./metadata-db.pg-config.ts";
 
 type OutboxRowDb = { outbox_id: string; payload: FileChangedEvent; created_at: Date };
 type ClaimRowDb = OutboxRowDb & { claimed_until: Date | null };
@@ -141,14 +135,9 @@ export class PgMetadataDb implements MetadataDb {
     return { applied: [...applied].sort((a, b) => a - b) };
   }
 
-  async findMissingBlocks(hashes: readonly string[]): Promise<string[]> {
+  async findMissingBlocks(hashes: readonly string[], lease?: BlockLease): Promise<string[]> {
     checkHashes(hashes, findMissingHashesMax);
-    const { rows } = await this.global.query<{ block_hash: Buffer }>(
-      "SELECT block_hash FROM public.blocks WHERE block_hash = ANY($1::bytea[])",
-      [hashes.map(toBytes)],
-    );
-    const present = new Set(rows.map((r) => toHex(r.block_hash)));
-    return [...new Set(hashes)].filter((h) => !present.has(h));
+    return gc.findMissingLeased(this.global, [...new Set(hashes)], lease);
   }
 
   async recordBlock(input: {
@@ -158,11 +147,15 @@ export class PgMetadataDb implements MetadataDb {
     graceMs: number;
   }): Promise<void> {
     checkHashes([input.hash], 1);
-    await this.global.query(
+    // Under the row lock: an unreferenced block gets a fresh grace, a referenced one is unchanged,
+    // and one the sweep marked deleting is refused (no row returned).
+    const { rowCount } = await this.global.query(
       `INSERT INTO public.blocks (block_hash, size_bytes, ref_count, created_at, delete_after)
        VALUES ($1, $2, 0, $3, $4) ON CONFLICT (block_hash) DO UPDATE
-       SET delete_after = GREATEST(public.blocks.delete_after, EXCLUDED.delete_after)
-       WHERE public.blocks.ref_count = 0`,
+       SET delete_after = CASE WHEN public.blocks.ref_count = 0
+         THEN GREATEST(public.blocks.delete_after, EXCLUDED.delete_after)
+         ELSE public.blocks.delete_after END
+       WHERE public.blocks.deleting_since IS NULL RETURNING 1`,
       [
         toBytes(input.hash),
         input.sizeBytes,
@@ -170,6 +163,7 @@ export class PgMetadataDb implements MetadataDb {
         msToDate(input.nowMs + input.graceMs),
       ],
     );
+    if (rowCount === 0) throw blockBeingDeleted(input.hash);
   }
 
   async blockSizes(hashes: readonly string[]): Promise<Map<string, number>> {
@@ -185,22 +179,11 @@ export class PgMetadataDb implements MetadataDb {
 
   async getBlock(hash: string): Promise<BlockRecord | undefined> {
     checkHashes([hash], 1);
-    const { rows } = await this.global.query<{
-      size_bytes: number;
-      ref_count: string;
-      delete_after: Date | null;
-    }>("SELECT size_bytes, ref_count, delete_after FROM public.blocks WHERE block_hash = $1", [
-      toBytes(hash),
-    ]);
-    const row = rows[0];
-    return (
-      row && {
-        hash,
-        sizeBytes: row.size_bytes,
-        refCount: Number(row.ref_count),
-        deleteAfterMs: row.delete_after?.getTime(),
-      }
+    const { rows } = await this.global.query<Parameters<typeof gc.toBlockRecord>[0]>(
+      `SELECT ${gc.blockColumns} FROM public.blocks WHERE block_hash = $1`,
+      [toBytes(hash)],
     );
+    return rows[0] && gc.toBlockRecord(rows[0]);
   }
 
   async commitVersion(input: CommitInput): Promise<CommitResult> {
@@ -491,6 +474,44 @@ export class PgMetadataDb implements MetadataDb {
       WHERE outbox_id = ANY($1::bigint[]) AND sent_at IS NULL`,
       [outboxIds, msToDate(nowMs)],
     );
+  }
+
+  async queueVersionExpiry(versions: readonly SupersededVersion[]): Promise<void> {
+    checkSuperseded(versions, gcBatchRowsMax);
+    await gc.queueVersionExpiry((i) => this.poolByShard[i] as pg.Pool, versions);
+  }
+
+  /** `afterRefsReleased`: a test's pause point between the global and the shard step. */
+  async expireVersions(
+    shardIndex: number,
+    input: ExpireVersionsInput,
+    afterRefsReleased?: () => Promise<void>,
+  ): Promise<ExpireVersionsResult> {
+    checkShardIndex(shardIndex, shardCount);
+    checkGcLimit(input.limit, gcBatchRowsMax);
+    const shard = this.poolByShard[shardIndex] as pg.Pool;
+    const pools = { shard, global: this.global, transaction: inTransaction, afterRefsReleased };
+    return gc.expireVersions(pools, shardIndex, input);
+  }
+
+  async gcCandidates(nowMs: number, limit: number): Promise<BlockRecord[]> {
+    checkGcLimit(limit, gcBatchRowsMax);
+    return gc.gcCandidates(this.global, nowMs, limit);
+  }
+
+  async beginBlockDeletion(hashes: readonly string[], nowMs: number): Promise<string[]> {
+    checkHashes(hashes, gcBatchRowsMax);
+    return gc.beginBlockDeletion(this.global, hashes, nowMs);
+  }
+
+  async finishBlockDeletion(hashes: readonly string[]): Promise<number> {
+    checkHashes(hashes, gcBatchRowsMax);
+    return gc.finishBlockDeletion(this.global, hashes);
+  }
+
+  async overdueBlocks(deleteAfterBeforeMs: number, limit: number): Promise<BlockRecord[]> {
+    checkGcLimit(limit, gcBatchRowsMax);
+    return gc.overdueBlocks(this.global, deleteAfterBeforeMs, limit);
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,43 @@ export interface BlockRecord {
   readonly refCount: number;
   /** When GC may delete it (ref_count 0 since then + grace); undefined while referenced. */
   readonly deleteAfterMs: number | undefined;
+  /** When GC began deleting it: no commit may reference it since. Undefined otherwise. */
+  readonly deletingSinceMs?: number | undefined;
+}
+
+/**
+ * A dedup hit's lease (design/decisions "GC and dedup"): upload-init pushes the delete_after of
+ * every present block at ref_count 0 to at least nowMs + graceMs, under the row lock, so that the
+ * upload that was told "present" has the full grace to commit.
+ */
+export interface BlockLease {
+  readonly nowMs: number;
+  readonly graceMs: number;
+}
+
+/** A file version that a later commit replaced; it expires retention after supersededAtMs. */
+export interface SupersededVersion {
+  readonly userId: string;
+  readonly path: string;
+  readonly version: number;
+  readonly supersededAtMs: number;
+}
+
+export interface ExpireVersionsInput {
+  /** Versions superseded before this instant expire (now - retention). */
+  readonly supersededBeforeMs: number;
+  readonly nowMs: number;
+  /** A block whose ref_count reaches 0 gets delete_after = nowMs + graceMs. */
+  readonly graceMs: number;
+  readonly limit: number;
+}
+
+export interface ExpireVersionsResult {
+  readonly versionsExpired: number;
+  /** Block references taken back (one per distinct block of each expired version). */
+  readonly refsReleased: number;
+  /** Of those blocks, how many reached ref_count 0. */
+  readonly blocksOrphaned: number;
 }
 
 export interface CommitInput {
@@ -94,11 +131,16 @@ export interface ListPage {
 export interface MetadataDb {
   /** Applies pending migrations; idempotent. Returns the versions it applied now. */
   migrate(): Promise<{ applied: number[] }>;
-  /** The dedup check: which of these hashes the global blocks table does not hold (one query). */
-  findMissingBlocks(hashes: readonly string[]): Promise<string[]>;
+  /**
+   * The dedup check: which of these hashes the global blocks table does not hold; a block GC has
+   * begun to delete counts as missing. With a lease, present unreferenced blocks get a fresh grace
+   * under their row lock (upload-init; the check without one is a plain read).
+   */
+  findMissingBlocks(hashes: readonly string[], lease?: BlockLease): Promise<string[]>;
   /**
    * Records a stored block; unreferenced until a commit, so GC may take it after graceMs. Recording
    * an unreferenced block again (a re-upload) extends its grace; a referenced block is unchanged.
+   * A block GC has begun to delete is refused (GC_BLOCK_BEING_DELETED, retry once it is gone).
    */
   recordBlock(input: {
     hash: string;
@@ -142,6 +184,29 @@ export interface MetadataDb {
     publish: (rows: readonly OutboxRow[]) => Promise<void>,
     nowMs: number,
   ): Promise<number>;
+  /** GcWorker's consumer: queues superseded versions for expiry; a repeat is a no-op. */
+  queueVersionExpiry(versions: readonly SupersededVersion[]): Promise<void>;
+  /**
+   * GcWorker: expires at most `limit` queued versions of one shard superseded before the cutoff
+   * (never a file's current version), deletes their rows and takes back their block references,
+   * once each even when a worker dies half-way.
+   */
+  expireVersions(shardIndex: number, input: ExpireVersionsInput): Promise<ExpireVersionsResult>;
+  /**
+   * GcWorker's sweep input: at most `limit` blocks at ref_count 0 whose delete_after has passed,
+   * and blocks whose deletion began and did not finish (a worker died), oldest first.
+   */
+  gcCandidates(nowMs: number, limit: number): Promise<BlockRecord[]>;
+  /**
+   * Under each row's lock, re-checks ref_count 0 and delete_after <= nowMs (or a deletion already
+   * begun) and marks the block deleting; returns the hashes marked. From here on a commit naming
+   * one fails as missing-blocks and upload-init reports it missing.
+   */
+  beginBlockDeletion(hashes: readonly string[], nowMs: number): Promise<string[]>;
+  /** Deletes the rows of blocks marked deleting (after their objects left the BlockStore). */
+  finishBlockDeletion(hashes: readonly string[]): Promise<number>;
+  /** fsck: blocks at ref_count 0 whose delete_after is before `deleteAfterBeforeMs`. */
+  overdueBlocks(deleteAfterBeforeMs: number, limit: number): Promise<BlockRecord[]>;
   /**
    * fsck: the migration versions applied on every cluster, ascending; [] before the first
    * migrate. Reads only (fsck never migrates).
@@ -168,3 +233,5 @@ export { shardCount };
 export const listPageRowsMax = 1000;
 export const versionListRowsMax = 1000;
 export const findMissingHashesMax = 10_000;
+/** Most rows one GC call (expiry, candidates, deletion) handles: a bounded batch. */
+export const gcBatchRowsMax = 10_000;

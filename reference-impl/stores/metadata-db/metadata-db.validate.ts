@@ -42,3 +42,40 @@ export function checkCommitInput(input: CommitInput): void {
     invalid("a delete carries no block hashes");
   checkHashes(input.blockHashes, blocksPerFileMax);
 }
+
+export function checkShardIndex(shardIndex: number, count: number): void {
+  if (!Number.isInteger(shardIndex) || shardIndex < 0 || shardIndex >= count)
+    invalid(`shardIndex must be an integer 0..${count - 1}, got ${shardIndex}`);
+}
+
+export function checkGcLimit(limit: number, max: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > max)
+    invalid(`limit must be an integer 1..${max}, got ${limit}`);
+}
+
+export function checkSuperseded(
+  versions: readonly { userId: string; path: string; version: number; supersededAtMs: number }[],
+  max: number,
+): void {
+  if (versions.length > max) invalid(`${versions.length} versions given, at most ${max} allowed`);
+  versions.forEach((v, i) => {
+    if (typeof v.userId !== "string" || v.userId.length === 0 || v.userId.length > 256)
+      invalid(`versions[${i}].userId must be 1..256 characters`);
+    const pathBytes = Buffer.byteLength(String(v.path), "utf8");
+    if (typeof v.path !== "string" || pathBytes === 0 || pathBytes > pathBytesMax)
+      invalid(`versions[${i}].path must be 1..${pathBytesMax} bytes, got ${pathBytes}`);
+    if (!Number.isSafeInteger(v.version) || v.version < 1)
+      invalid(`versions[${i}].version must be an integer >= 1, got ${v.version}`);
+    if (!Number.isFinite(v.supersededAtMs))
+      invalid(`versions[${i}].supersededAtMs must be a finite number, got ${v.supersededAtMs}`);
+  });
+}
+
+/** A block the sweep marked deleting cannot be recorded again until its row is gone (503). */
+export function blockBeingDeleted(hash: string): SyncbenchError {
+  return new SyncbenchError(
+    "GC_BLOCK_BEING_DELETED",
+    `block ${hash.slice(0, 12)}… is being deleted by GC; it was not recorded, retry the upload`,
+    { hint: "retry after Retry-After: once its deletion ends the block is stored afresh" },
+  );
+}

@@ -3,6 +3,7 @@
 import * as m0001 from "./0001-initial.ts";
 import * as m0002 from "./0002-user-blocks.ts";
 import * as m0003 from "./0003-outbox-lease.ts";
+import * as m0004 from "./0004-gc.ts";
 
 export interface Migration {
   readonly version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   shardSql(schema: string): string;
 }
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004];
