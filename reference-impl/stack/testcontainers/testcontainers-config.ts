@@ -4,6 +4,7 @@
 // 10.28.0 and 12.x, hence 10.28.0. On Node 24 (decision 0010) 12.x loads, but moving waits for a
 // machine with a Docker engine to test it on. LocalStack tags after 4.14.0 need an auth token.
 import { readFileSync } from "node:fs";
+import { partitionCount } from "../../core/design-figures.ts";
 import { fileURLToPath } from "node:url";
 import { defaultNativeConfig } from "../native/native-config.ts";
 import { nginxValues, renderTemplate } from "../native/nginx.ts";
@@ -145,7 +146,7 @@ export function containerNetworkEndpoints(
     },
     kafkaBrokers: [`${serverAliases.kafka}:${kafkaInternalPort}`],
     kafkaTopic: "file-events",
-    kafkaPartitionCount: 64,
+    kafkaPartitionCount: partitionCount,
     redisUrl: `redis://:${credentials.redis.password}@${serverAliases.redis}:6379`,
     gatewayUrl: `http://${serverAliases.nginx}:${containerGatewayPort}`,
     cdnUrl,
