@@ -20,5 +20,5 @@ export async function createProvider(
   const name = await chooseProviderName(config, env);
   if (name === "native") return new NativeProvider(config.native);
   const { TestcontainersProvider } = await import("./testcontainers/testcontainers-provider.ts");
-  return new TestcontainersProvider(config.native.rootDir);
+  return new TestcontainersProvider(config.native.rootDir, config.native);
 }

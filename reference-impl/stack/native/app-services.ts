@@ -56,7 +56,7 @@ export function notificationServices(
 }
 
 /** Each service process kind: the name `status` shows, and the secret it needs beside the JWT's. */
-const serviceKinds = {
+export const serviceKinds = {
   "chunk-service": {
     implementation: "ChunkService (node)",
     secretEnv: (secrets: StackSecrets) => ({ SYNCBENCH_POSSESSION_KEY: secrets.possessionKey }),
@@ -75,6 +75,28 @@ const serviceKinds = {
   },
 } as const;
 
+export type ServiceKind = keyof typeof serviceKinds;
+
+/**
+ * The environment one service process gets: the stack's endpoints, its port and pod id, the JWT
+ * secret and its kind's own secret. Exported so the container stacks pass the same names.
+ */
+export function serviceProcessEnv(
+  kind: ServiceKind,
+  endpoints: Endpoints,
+  secrets: StackSecrets,
+  port: number,
+  podId: string,
+): Record<string, string> {
+  return {
+    ...endpointsToEnv(endpoints),
+    SYNCBENCH_SERVICE_PORT: String(port),
+    SYNCBENCH_POD_ID: podId,
+    SYNCBENCH_JWT_SECRET: secrets.jwtSecret,
+    ...serviceKinds[kind].secretEnv(secrets),
+  };
+}
+
 /**
  * The one GcWorker process (`gc-worker`, supervised like the pools; the fault lab kills it by that
  * name): consumer group `gc`, expiry and the sweep, GET /healthz on its port.
@@ -91,11 +113,11 @@ function nodeServices(
   config: NativeConfig,
   repoRoot: string,
   endpoints: Endpoints,
-  kind: keyof typeof serviceKinds,
+  kind: ServiceKind,
   count: number,
   basePort: number,
 ): NativeService[] {
-  const { implementation, secretEnv } = serviceKinds[kind];
+  const { implementation } = serviceKinds[kind];
   return Array.from({ length: count }, (_, i) => {
     const port = basePort + i;
     // A single process (the GcWorker) keeps its bare name; pool members are numbered.
@@ -113,13 +135,7 @@ function nodeServices(
           command: process.execPath,
           args: ["--import", "tsx", join(repoRoot, `reference-impl/services/${kind}/main.ts`)],
           cwd: repoRoot,
-          env: {
-            ...endpointsToEnv(endpoints),
-            SYNCBENCH_SERVICE_PORT: String(port),
-            SYNCBENCH_POD_ID: name,
-            SYNCBENCH_JWT_SECRET: secrets.jwtSecret,
-            ...secretEnv(secrets),
-          },
+          env: serviceProcessEnv(kind, endpoints, secrets, port, name),
         };
       },
       check: () => checkHttp(`http://127.0.0.1:${port}/healthz`, implementation),

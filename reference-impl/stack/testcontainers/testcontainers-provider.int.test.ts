@@ -30,7 +30,7 @@ if (!engine) {
 }
 
 describe.skipIf(!engine)("testcontainers provider on a Docker engine", () => {
-  it("starts postgres, localstack, redpanda, redis and nginx with the same endpoints shape", async () => {
+  it("starts the servers, the service pools and nginx with the same endpoints shape", async () => {
     const provider = new TestcontainersProvider(tempDir("syncbench-tc-"));
     try {
       await provider.up();
@@ -40,6 +40,20 @@ describe.skipIf(!engine)("testcontainers provider on a Docker engine", () => {
       expect((await checkKafka(endpoints.kafkaBrokers)).healthy).toBe(true);
       expect((await checkRedis(endpoints.redisUrl)).healthy).toBe(true);
       expect((await fetch(`${endpoints.gatewayUrl}/healthz`)).status).toBe(200);
+      const status = await provider.status();
+      for (const name of [
+        "chunk-service-1",
+        "download-service-1",
+        "notification-service-1",
+        "gc-worker",
+      ])
+        expect(status.services.find((s) => s.name === name)?.healthy).toBe(true);
+      // Through the gateway to an upload pool member: a request without a token is refused by a
+      // ChunkService (401 with its JSON code), not by nginx for want of an upstream (502).
+      const upload = await fetch(`${endpoints.gatewayUrl}/v1/files/upload-init`, {
+        method: "POST",
+      });
+      expect(upload.status).toBe(401);
     } finally {
       await provider.down();
     }
