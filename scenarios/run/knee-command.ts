@@ -58,7 +58,9 @@ function print(ctx: KneeOutput, k: KneeFile, mix: Readonly<Record<string, number
         `(${(k.servedShare * 100).toFixed(0)} % of the mix${rest ? `; ${rest}` : ""})`
       : "";
   const knee =
-    k.kneeRatePerS === null ? "none (even the first step failed)" : `${k.kneeRatePerS} req/s`;
+    k.kneeRatePerS === null
+      ? `none (every step failed, the lowest at ${Math.min(...k.steps.map((s) => s.ratePerS))} req/s)`
+      : `${k.kneeRatePerS} req/s`;
   ctx.out(`  knee: ${knee}${servedText}; the scenario asks ${k.askedPeakRatePerS} req/s`);
   ctx.out(`  limited by: ${k.limitedBy}`);
   for (const line of k.saturatedFirst) ctx.out(`  saturated first: ${line}`);
