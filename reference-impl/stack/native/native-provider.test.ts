@@ -188,6 +188,10 @@ describe("startVerdict", () => {
     expect(startVerdict(60_000, 61_000, 31_000)).toMatch(/within 60000 ms, having used 31.0 s/);
     // Starved by other load: 2 s of CPU in 61 s is a busy machine, not a stuck service.
     expect(startVerdict(60_000, 61_000, 2_000)).toBe("wait");
+    // Not running (between restarts): no CPU to read, the bound applies as it is.
+    expect(startVerdict(60_000, 61_000, Number.POSITIVE_INFINITY)).toBe(
+      "did not become healthy within 60000 ms",
+    );
     expect(startVerdict(60_000, 60_000 * startStarvedFactor + 1, 2_000)).toMatch(
       /machine is busy with other load/,
     );

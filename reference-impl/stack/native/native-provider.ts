@@ -93,6 +93,7 @@ export const startStarvedFactor = 5;
 export function startVerdict(limitMs: number, waitedMs: number, cpuMs: number): string {
   if (waitedMs <= limitMs) return "wait";
   const cpu = `${(cpuMs / 1000).toFixed(1)} s of CPU`;
+  if (!Number.isFinite(cpuMs)) return `did not become healthy within ${limitMs} ms`;
   if (cpuMs >= limitMs / 2)
     return `did not become healthy within ${limitMs} ms, having used ${cpu}`;
   if (waitedMs > limitMs * startStarvedFactor)
@@ -334,7 +335,10 @@ export class NativeProvider implements StackProvider {
           await this.failStart(service, "exited during start", health.detail);
         else {
           const waitedMs = Date.now() - startMs;
-          const cpuMs = info.pid > 0 ? cpuMsOf(info.pid) : 0;
+          // Only a live process can be starved; one between restarts (BACKOFF, pid 0) is
+          // failing, not waiting for a core, and meets its bound as before.
+          const alive = info.pid > 0 && (info.state === "STARTING" || info.state === "RUNNING");
+          const cpuMs = alive ? cpuMsOf(info.pid) : Number.POSITIVE_INFINITY;
           const verdict = startVerdict(limitMs(service), waitedMs, cpuMs);
           if (verdict !== "wait") await this.failStart(service, verdict, health.detail);
         }
