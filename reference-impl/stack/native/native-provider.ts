@@ -42,6 +42,7 @@ import { redisService, redisUrl } from "./redis.ts";
 import { s3Endpoint, s3Service } from "./s3.ts";
 import { supervisorTick, type ProgramSpec } from "./supervisor-config.ts";
 import { Supervisor, type ProgramInfo } from "./supervisor.ts";
+import { RpcFault } from "./supervisor-rpc.ts";
 
 interface StackState {
   readonly s3Server: S3ServerKind;
@@ -303,7 +304,16 @@ export class NativeProvider implements StackProvider {
         { hint: `stop that server, or run this stack on other ports; see: ss -ltnp` },
       );
     }
-    await this.supervisor.start(service.name);
+    try {
+      await this.supervisor.start(service.name);
+    } catch (error) {
+      // supervisord answers SPAWN_ERROR when the process exits before it could call it started
+      // (its loop now wakes every 100 ms, so an immediate exit is seen within the call): the
+      // same failure waitHealthy reports for an exit during start, with the log's lines.
+      if (error instanceof RpcFault && error.faultString.startsWith("SPAWN_ERROR"))
+        await this.failStart(service, "exited during start", error.faultString);
+      throw error;
+    }
     progress(
       `${service.name}: started under supervisord, log ${servicePaths(this.config, service.name).logFile}`,
     );
