@@ -158,7 +158,9 @@ export class SyncClient {
       try {
         if (this.knownVersion(path) < version)
           await applyRemoteChange(context, this.state, { path, version }, report);
-        delete this.state.pendingDownloads[path];
+        // A notification for a newer version may have arrived while this one was applied (the
+        // listener writes pendingDownloads at any await): that one stays for the next pass.
+        if (this.state.pendingDownloads[path] === version) delete this.state.pendingDownloads[path];
       } catch (error) {
         this.options.log(`download of ${path} v${version}: ${(error as Error).message}`);
       }
