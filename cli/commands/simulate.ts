@@ -26,7 +26,7 @@ import {
   withService,
   type ArchitectureParameters,
 } from "../../simulator/models/design.ts";
-import { commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
+import { integerFlag, commonOptions, parseFlags, UsageError, type Command } from "../command.ts";
 import type { CliContext } from "../context.ts";
 import { progress, stderrIsTty } from "../progress.ts";
 import { readInputFile } from "../read-file.ts";
@@ -131,20 +131,6 @@ options:
                      rate) this is the honest test, without it the fit comes from F itself
 
 exit codes: 0 ok, 2 usage or invalid input, 4 a target failed (projection) or a replay missed 30 %`;
-
-function integerFlag(
-  value: string | undefined,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  const n = Number(value.replace(/_/g, ""));
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${name} must be an integer in ${min}..${max}, got "${value}"`);
-  return n;
-}
 
 function numberFlag(
   value: string | undefined,
