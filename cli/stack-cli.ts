@@ -16,13 +16,21 @@ function formatBytes(bytes: number | undefined): string {
 
 export function printStatus(ctx: CliContext, status: StackStatus): void {
   ctx.out(`provider: ${status.provider}`);
+  // Columns as wide as their longest entry (notification-service-1 is 22 characters).
+  const width = (pick: (s: StackStatus["services"][number]) => string, min: number) =>
+    Math.max(min, ...status.services.map((s) => pick(s).length));
+  const nameWidth = width((s) => s.name, 15);
+  const endpointWidth = width((s) => s.endpoint, 42);
+  const implementationWidth = width((s) => s.implementation, 28);
   for (const s of status.services) {
     const mark = s.healthy ? ctx.color.green("healthy  ") : ctx.color.red("UNHEALTHY");
     const pid = s.pid === undefined ? "" : `pid ${s.pid}`;
     ctx.out(
-      `  ${s.name.padEnd(15)} ${mark} ${s.endpoint.padEnd(42)} ${s.implementation.padEnd(28)} ${pid.padEnd(11)} rss ${formatBytes(s.rssBytes)}`,
+      `  ${s.name.padEnd(nameWidth)} ${mark} ${s.endpoint.padEnd(endpointWidth)} ` +
+        `${s.implementation.padEnd(implementationWidth)} ${pid.padEnd(11)} ` +
+        `rss ${formatBytes(s.rssBytes)}`,
     );
-    if (!s.healthy && s.detail) ctx.out(ctx.color.dim(`                  ${s.detail}`));
+    if (!s.healthy && s.detail) ctx.out(ctx.color.dim(`${" ".repeat(nameWidth + 3)}${s.detail}`));
   }
 }
 
