@@ -15,6 +15,8 @@ export type MetricSpec =
       readonly quantile: number;
     }
   | { readonly kind: "errorRate"; readonly subject: string }
+  /** C13 at the edge: the share of downloads of shared blocks the CDN missed (`edgeCache`). */
+  | { readonly kind: "sharedMissRate" }
   | { readonly kind: "droppedCount" };
 
 const percentilePattern = /^(latencyMs|serviceTimeMs|freshnessMs|pushMs)P(\d{2,})$/;
@@ -24,6 +26,8 @@ export function parseMetric(metric: string): MetricSpec | undefined {
   const [subject, aggregate, extra] = metric.split(".");
   if (subject === undefined || aggregate === undefined || extra !== undefined) return undefined;
   if (subject === "run") return aggregate === "droppedCount" ? { kind: "droppedCount" } : undefined;
+  if (aggregate === "sharedMissRate")
+    return subject === "download" ? { kind: "sharedMissRate" } : undefined;
   if (aggregate === "errorRate") {
     return subject === "notification" ? undefined : { kind: "errorRate", subject };
   }
@@ -111,6 +115,21 @@ export function measure(spec: MetricSpec, results: Results): Measurement {
     const value = op.counts.error / finished;
     return { status: "measured", value, samplesCount: finished, ciLow: null, ciHigh: null };
   }
+  if (spec.kind === "sharedMissRate") {
+    const op = results.operations.find((o) => o.name === "download");
+    if (!op) return { status: "not-measured", reason: 'operation "download" is not in this run' };
+    if (op.status !== "measured") return { status: "not-measured", reason: op.reason };
+    if (!op.edgeCache)
+      return {
+        status: "not-measured",
+        reason: "the run recorded no edge cache status per download",
+      };
+    const { sharedHitCount, sharedMissCount } = op.edgeCache;
+    const shared = sharedHitCount + sharedMissCount;
+    if (shared === 0) return { status: "not-measured", reason: "no download of shared content" };
+    const value = sharedMissCount / shared;
+    return { status: "measured", value, samplesCount: shared, ciLow: null, ciHigh: null };
+  }
   const histogram = percentileHistogram(spec, results);
   if (typeof histogram === "string") return { status: "not-measured", reason: histogram };
   return percentileMeasurement(histogram, spec.quantile);
@@ -118,10 +137,12 @@ export function measure(spec: MetricSpec, results: Results): Measurement {
 
 /**
  * Fewest samples a metric needs: the percentile rule (10 expected above it), for an error rate
- * 10 expected errors at the bound (ceil(10 / max), 1 when the bound is 0); a count needs none.
+ * or the shared miss rate 10 expected events at the bound (ceil(10 / max), 1 when the bound is 0);
+ * a count needs none.
  */
 export function samplesMinOf(spec: MetricSpec, max: number | undefined): number {
   if (spec.kind === "percentile") return samplesMinFor(spec.quantile);
-  if (spec.kind === "errorRate") return max === undefined || max <= 0 ? 1 : Math.ceil(10 / max);
+  if (spec.kind === "errorRate" || spec.kind === "sharedMissRate")
+    return max === undefined || max <= 0 ? 1 : Math.ceil(10 / max);
   return 1;
 }

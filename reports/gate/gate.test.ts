@@ -166,6 +166,33 @@ describe("gate", () => {
     expect(xml).toContain('failures="3"');
     expect(gateLines(report).at(-1)).toMatch(/^gate: FAILED: 0 of 3 checks passed/);
   });
+
+  it("reads C13's shared miss rate from the edge's cache counts, with the ratio's sample rule", () => {
+    const withEdge = (edgeCache: { sharedHitCount: number; sharedMissCount: number }): Results => ({
+      ...run30,
+      operations: run30.operations.map((op) =>
+        op.name === "download" && op.status === "measured"
+          ? { ...op, edgeCache: { ...edgeCache, otherHitCount: 0, otherMissCount: 0 } }
+          : op,
+      ),
+    });
+    const target: GateTarget = {
+      metric: "download.sharedMissRate",
+      max: 0.4,
+      claims: ["C13"],
+      figure: "CDN hit rate > 60% for shared content",
+    };
+    const judge = (r: Results) =>
+      evaluateGate({ results: r, targets: [target], tolerancePct: 10 }).checks[0]!;
+    const held = judge(withEdge({ sharedHitCount: 90, sharedMissCount: 10 }));
+    expect([held.verdict, held.measured?.value]).toEqual(["pass", 0.1]);
+    expect(judge(withEdge({ sharedHitCount: 40, sharedMissCount: 60 })).verdict).toBe("missed");
+    // 10 expected misses at the bound: ceil(10 / 0.4) = 25 shared downloads at least.
+    const few = judge(withEdge({ sharedHitCount: 20, sharedMissCount: 0 }));
+    expect(few.failures).toEqual(["not enough samples (have 20, need 25)"]);
+    const none = judge(run30);
+    expect(none.verdict).toBe("not-measured");
+  });
 });
 
 describe("baseline", () => {
