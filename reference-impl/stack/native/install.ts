@@ -31,14 +31,14 @@ async function aptInstall(packages: readonly string[], progress: Progress): Prom
   }
   const env = { DEBIAN_FRONTEND: "noninteractive" };
   if (!aptUpdated) {
-    progress("  apt-get update");
+    progress("  apt-get update (about 5-20 s)");
     const update = await runCommand("apt-get", ["update", "-qq"], { env, timeoutMs: aptTimeoutMs });
     // A failed update is not fatal (the lists may be recent enough); the install below says if it was.
     if (update.exitCode !== 0)
       progress(`  apt-get update failed (exit ${update.exitCode}): ${update.output.slice(-300)}`);
     aptUpdated = true;
   }
-  progress(`  ${command}`);
+  progress(`  ${command} (about 10-60 s a package set: the download is ~100 MB in all)`);
   const result = await runCommand("apt-get", ["install", "-y", "-qq", ...packages], {
     env,
     timeoutMs: aptTimeoutMs,
@@ -100,7 +100,10 @@ export async function ensureKafka(
   const marker = join(libsDir, ".complete");
   if (existsSync(marker)) return { libsDir, java };
   const mvn = await ensureAptBinary("mvn", [], "maven", progress);
-  progress(`  mvn dependency:copy-dependencies (kafka_2.13 ${config.kafkaVersion}) -> ${libsDir}`);
+  progress(
+    `  mvn dependency:copy-dependencies (kafka_2.13 ${config.kafkaVersion}) -> ${libsDir} ` +
+      "(about 10 s: 43 MB of jars, once)",
+  );
   const staging = `${libsDir}.partial`;
   rmSync(staging, { recursive: true, force: true }); // left by an interrupted earlier fetch
   const result = await runCommand(
@@ -158,7 +161,9 @@ async function ensureGoTool(
   const gobin = join(cacheDir, `go-bin-staging-${tool.name}`);
   mkdirSync(gobin, { recursive: true });
   const module = `${tool.module}@${tool.version}`;
-  progress(`  go install ${module} (a few minutes on 2 cores, once)`);
+  // Measured 2026-12-07 on 2 idle cores: ~85 s for versitygw (module download ~3 s; -trimpath
+  // and -ldflags "-s -w" changed nothing), so the first `up` stays within its 5-minute budget.
+  progress(`  go install ${module} (about 90 s on 2 idle cores, several minutes when busy; once)`);
   const result = await runCommand(go, ["install", module], {
     env: { GOBIN: gobin, CGO_ENABLED: "0" },
     timeoutMs: 20 * 60_000,

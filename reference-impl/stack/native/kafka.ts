@@ -150,7 +150,7 @@ export function kafkaClusterId(random: (size: number) => Buffer = randomBytes): 
 
 async function formatStorage(input: FormatInput, progress: Progress): Promise<void> {
   const clusterId = kafkaClusterId();
-  progress(`  kafka storage format (cluster ${clusterId})`);
+  progress(`  kafka storage format (cluster ${clusterId}; about 5 s, once)`);
   const result = await runCommand(
     input.java,
     [

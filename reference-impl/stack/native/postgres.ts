@@ -116,7 +116,7 @@ interface InitdbInput {
 }
 
 async function initdb(input: InitdbInput, progress: Progress) {
-  progress(`  initdb ${input.pgData} (password authentication, SCRAM-SHA-256)`);
+  progress(`  initdb ${input.pgData} (password authentication, SCRAM-SHA-256; about 3 s, once)`);
   const pwFile = join(input.pwDir, ".initdb-password");
   writeFileSync(pwFile, `${input.password}\n`, { mode: 0o600 });
   if (input.user) chownSync(pwFile, input.user.uid, input.user.gid);
