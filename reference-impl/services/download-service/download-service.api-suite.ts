@@ -236,6 +236,29 @@ export function downloadServiceApiSuite(
       expect((await get(user, "/v1/files", { method: "DELETE" })).status).toBe(405);
     });
 
+    it("answers the edge's auth subrequest with a presigned S3 path for that block, only when the URL verifies", async () => {
+      const user = newUser();
+      const block = randomBytes(700);
+      await commit(user, "/edge.bin", [block]);
+      const url = new URL((await content(user, "/edge.bin")).json.blocks[0].url as string);
+      const grant = (originalUri: string) =>
+        fetch(`${base}/internal/block-grant`, { headers: { "x-original-uri": originalUri } });
+      const granted = await grant(`${url.pathname}${url.search}`);
+      const originPath = granted.headers.get("x-origin-path") ?? "";
+      expect([granted.status, originPath.includes(sha(block))]).toEqual([204, true]);
+      const presigned = await ports.presigner!.presignGet(sha(block), 60);
+      if (presigned.startsWith("http")) {
+        // the real presigner: the edge's miss fetch, S3 origin + that path, serves the block
+        const fetched = await fetch(`${new URL(presigned).origin}${originPath}`);
+        expect(fetched.status).toBe(200);
+        expect(Buffer.from(await fetched.arrayBuffer()).equals(block)).toBe(true);
+      }
+      const tampered = new URL(url);
+      tampered.searchParams.set("u", newUser());
+      const refused = await grant(`${tampered.pathname}${tampered.search}`);
+      expect([refused.status, refused.headers.get("x-origin-path")]).toEqual([403, null]);
+    });
+
     it("issues presigned S3 URLs with via=s3, for the user's own blocks only", async () => {
       const user = newUser();
       const block = randomBytes(900);

@@ -98,7 +98,7 @@ async function route(
   }
   if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
   const nowMs = ports.clock.nowMs();
-  if (url.pathname === "/internal/block-grant") return blockGrant(req, res, settings, nowMs);
+  if (url.pathname === "/internal/block-grant") return blockGrant(req, res, deps, nowMs);
   const block = blockRoute.exec(url.pathname);
   if (block) return serveBlock(req, res, deps, { hash: block[1] as string, url, nowMs });
   const userId = authenticate(req, settings.jwtSecret, nowMs);
@@ -120,12 +120,21 @@ async function route(
  * The edge's auth subrequest: nginx passes the original request line in X-Original-URI; 204 when
  * its block URL verifies, 403 otherwise. Answered before the edge looks in its cache.
  */
-function blockGrant(
+/** How long the edge may use the presigned S3 path of one auth subrequest: one miss's fetch. */
+export const originPathTtlS = 60;
+
+/**
+ * The edge's auth subrequest: 204 when the block URL verifies for its user, else 403. With an S3
+ * presigner it also answers `X-Origin-Path`, a presigned S3 path for that one block, which the
+ * edge fetches a miss from directly (nginx streams S3 into its cache; no Node process carries
+ * the 4 MiB). Without one, the edge falls back to this service's origin path (serveBlock).
+ */
+async function blockGrant(
   req: IncomingMessage,
   res: ServerResponse,
-  settings: DownloadServiceSettings,
+  deps: DownloadServiceDeps,
   nowMs: number,
-): void {
+): Promise<void> {
   const original = new URL(String(req.headers["x-original-uri"] ?? "/"), "http://edge");
   const match = blockRoute.exec(original.pathname);
   if (!match)
@@ -133,8 +142,15 @@ function blockGrant(
       "BLOCK_URL_INVALID",
       `not a block URL: ${original.pathname.slice(0, 80)}`,
     );
-  verifyBlockUrl(settings.blockUrlKey, match[1] as string, original.searchParams, nowMs);
-  res.writeHead(204);
+  const hash = match[1] as string;
+  verifyBlockUrl(deps.settings.blockUrlKey, hash, original.searchParams, nowMs);
+  const presigner = deps.ports.presigner;
+  const headers: Record<string, string> = {};
+  if (presigner) {
+    const presigned = new URL(await presigner.presignGet(hash, originPathTtlS));
+    headers["x-origin-path"] = `${presigned.pathname}${presigned.search}`;
+  }
+  res.writeHead(204, headers);
   res.end();
 }
 

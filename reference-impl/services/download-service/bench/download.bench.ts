@@ -1,6 +1,6 @@
 // The download path's figures on the running stack, side by side in one run: a 4 MiB block as a
-// CDN hit, a CDN miss (the edge fetches from the DownloadService's origin path, which streams it
-// from S3), a presigned S3 GET, and the DownloadService streaming it through the gateway; beside
+// CDN hit, a CDN miss (the edge fetches it from S3 on the presigned path its auth subrequest
+// answered), a presigned S3 GET, and the DownloadService streaming it through the gateway; beside
 // three anchors measured in the same run: nginx serving the same 4 MiB file from disk (the edge's
 // floor), a bare S3 GET with the SDK, and a presigned S3 GET through one plain nginx hop (S3 plus
 // the hop a miss adds at least; anchor-nginx.ts). Then the block list of a 250-block file, and
@@ -116,7 +116,7 @@ const judged: Readonly<
   Record<string, { anchor?: string; p50RatioMax?: number; p99MsMax?: number }>
 > = {
   "CDN hit": { anchor: "nginx static (disk), anchor", p50RatioMax: 1.3 },
-  "CDN miss (origin: DownloadService + S3)": {
+  "CDN miss (origin: S3, presigned per miss)": {
     anchor: "presigned S3 through one nginx hop, anchor",
     p50RatioMax: 1.3,
   },
@@ -149,7 +149,7 @@ async function measureModes(o: {
       name: "presigned S3 through one nginx hop, anchor",
       op: (i) => get(o.anchorNginx.viaHop(at(o.s3Urls, i))),
     },
-    { name: "CDN miss (origin: DownloadService + S3)", op: (i) => get(o.cdnUrls[i] as string) },
+    { name: "CDN miss (origin: S3, presigned per miss)", op: (i) => get(o.cdnUrls[i] as string) },
     { name: "CDN hit", op: (i) => get(at(o.cdnUrls, i)) },
     { name: "presigned S3 GET", op: (i) => get(at(o.s3Urls, i)) },
     { name: "DownloadService streaming (gateway)", op: (i) => get(at(o.originUrls, i)) },
